@@ -1,0 +1,172 @@
+"""Reads of case records, always through the visibility selector.
+
+`service_users_visible_to(user)` is the one rule for need-to-know access: every
+list, detail view and form starts from it, so a record outside a user's scope
+simply does not exist for them (and answers 404).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    DateField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.http import Http404
+from django.utils import timezone
+
+from cases.access import BROWSING_ROLES
+from cases.models import (
+    Contact,
+    ContactStatus,
+    Event,
+    Intervention,
+    NaloxoneSupply,
+    Role,
+    ServiceUser,
+    TeamMembership,
+    TreatmentEpisode,
+    User,
+)
+
+RECENTLY_LEFT_DAYS = 365
+NALOXONE_USED_WINDOW_DAYS = 90
+
+
+def active_team_ids(user: User, on: datetime.date | None = None) -> QuerySet:
+    day = on or timezone.localdate()
+    return (
+        TeamMembership.objects.filter(user=user, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .values("team_id")
+    )
+
+
+def service_users_visible_to(user: User) -> QuerySet[ServiceUser]:
+    """Everyone `user` may see: their teams' people, or everyone for governance."""
+    if not (user.is_authenticated and user.is_active) or user.role not in BROWSING_ROLES:
+        return ServiceUser.objects.none()
+    if user.role == Role.GOVERNANCE:
+        return ServiceUser.objects.all()
+    return ServiceUser.objects.filter(team_id__in=Subquery(active_team_ids(user)))
+
+
+def service_user_get(user: User, external_id) -> ServiceUser:
+    """The person with this external id, if `user` may see them; 404 otherwise."""
+    person = (
+        service_users_visible_to(user)
+        .select_related("team", "team__service", "keyworker", "local_authority")
+        .filter(external_id=external_id)
+        .first()
+    )
+    if person is None:
+        raise Http404("No such person")
+    return person
+
+
+def _latest_episode(field: str) -> Subquery:
+    return Subquery(
+        TreatmentEpisode.objects.filter(service_user=OuterRef("pk"))
+        .order_by("-referral_date", "-id")
+        .values(field)[:1]
+    )
+
+
+def with_caseload_columns(people: QuerySet[ServiceUser]) -> QuerySet[ServiceUser]:
+    """Annotate what a caseload row shows, in the same single query for any page size."""
+    today = timezone.localdate()
+    latest_supply = NaloxoneSupply.objects.filter(service_user=OuterRef("pk")).order_by(
+        "-supplied_on", "-id"
+    )
+    return people.annotate(
+        episode_start=_latest_episode("start_date"),
+        episode_referral=_latest_episode("referral_date"),
+        main_substance=_latest_episode("substance_1__name"),
+        left_on=_latest_episode("discharge_date"),
+        left_unplanned=_latest_episode("discharge_reason__is_unplanned_exit"),
+        left_reason=_latest_episode("discharge_reason__label"),
+        last_contact=Subquery(
+            Contact.objects.filter(service_user=OuterRef("pk"), status=ContactStatus.ATTENDED)
+            .order_by("-contact_date")
+            .values("contact_date")[:1],
+            output_field=DateField(),
+        ),
+        naloxone_expiry=Subquery(latest_supply.values("expiry_date")[:1], output_field=DateField()),
+        naloxone_used_recently=Exists(
+            NaloxoneSupply.objects.filter(
+                service_user=OuterRef("pk"),
+                repeat_reason__in=NaloxoneSupply.USED_REASONS,
+                supplied_on__gte=today - datetime.timedelta(days=NALOXONE_USED_WINDOW_DAYS),
+            ),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def in_caseload_window(people: QuerySet[ServiceUser], status: str = "") -> QuerySet[ServiceUser]:
+    """Keep people in treatment and those who left in the last 12 months.
+
+    `status` narrows to "in_treatment" or "recently_left". Needs `left_on`
+    from `with_caseload_columns`.
+    """
+    cutoff = timezone.localdate() - datetime.timedelta(days=RECENTLY_LEFT_DAYS)
+    in_treatment = Q(left_on__isnull=True)
+    recently_left = Q(left_on__gte=cutoff)
+    if status == "in_treatment":
+        return people.filter(in_treatment)
+    if status == "recently_left":
+        return people.filter(recently_left)
+    return people.filter(in_treatment | recently_left)
+
+
+def caseload_people(user: User, scope: str) -> QuerySet[ServiceUser]:
+    """The people on one of `user`'s caseload lists, before filtering and columns."""
+    people = service_users_visible_to(user)
+    if scope == "mine":
+        return people.filter(keyworker=user)
+    return people
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: datetime.date
+    kind: str
+    title: str
+    detail: str
+    record: object
+
+
+def service_user_history(person: ServiceUser) -> dict:
+    """Everything on a person's record, each kind in one query."""
+    episodes = list(
+        person.episodes.select_related("substance_1", "substance_2", "substance_3", "discharge_reason")
+    )
+    interventions = list(
+        Intervention.objects.filter(episode__service_user=person).select_related("episode")
+    )
+    events = list(Event.objects.filter(service_user=person))
+    contacts = list(Contact.objects.filter(service_user=person).select_related("staff"))
+    supplies = list(NaloxoneSupply.objects.filter(service_user=person))
+    return {
+        "episodes": episodes,
+        "interventions": interventions,
+        "events": events,
+        "contacts": contacts,
+        "naloxone_supplies": supplies,
+    }
+
+
+def naloxone_status(expiry: datetime.date | None, used_recently: bool, on: datetime.date) -> str:
+    """A person's naloxone position in words: the derived states in the domain notes."""
+    if expiry is None:
+        return "No kit on record"
+    if used_recently:
+        return "Kit used in the last 90 days"
+    if expiry < on:
+        return f"Kit expired {expiry:%d/%m/%Y}"
+    return f"Kit held, expires {expiry:%d/%m/%Y}"

@@ -1,0 +1,66 @@
+"""Field validators for identity and contact details, with messages a keyworker understands."""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+OLDEST_AGE = 110
+YOUNGEST_AGE = 10
+
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+_PHONE = re.compile(r"^(?:\+44|0)\d{9,10}$")
+
+
+def validate_date_of_birth(value: datetime.date) -> None:
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError("The date of birth is in the future.")
+    age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+    if age > OLDEST_AGE:
+        raise ValidationError(
+            f"This date of birth makes the person {age}; check the year (it must be within "
+            f"the last {OLDEST_AGE} years)."
+        )
+    if age < YOUNGEST_AGE:
+        raise ValidationError(
+            f"This date of birth makes the person {age}; Lantern records people aged "
+            f"{YOUNGEST_AGE} or over."
+        )
+
+
+def normalise_nhs_number(value: str) -> str:
+    return re.sub(r"[\s-]", "", value)
+
+
+def validate_nhs_number(value: str) -> None:
+    digits = normalise_nhs_number(value)
+    if not digits.isdigit() or len(digits) != 10:
+        raise ValidationError("An NHS number has 10 digits, e.g. 943 476 5919.")
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    if check == 10 or check != int(digits[9]):
+        raise ValidationError(
+            "This is not a valid NHS number: its check digit does not match. Check for a typing error."
+        )
+
+
+def normalise_postcode(value: str) -> str:
+    compact = re.sub(r"\s", "", value).upper()
+    if len(compact) > 3:
+        return f"{compact[:-3]} {compact[-3:]}"
+    return compact
+
+
+def validate_postcode(value: str) -> None:
+    if not _POSTCODE.match(normalise_postcode(value)):
+        raise ValidationError("Enter a UK postcode, e.g. ME4 4QU.")
+
+
+def validate_uk_phone(value: str) -> None:
+    compact = re.sub(r"[\s()-]", "", value)
+    if not _PHONE.match(compact):
+        raise ValidationError("Enter a UK phone number, e.g. 07700 900123 or 01634 123456.")

@@ -1,0 +1,32 @@
+"""The embedded PostgreSQL used when no DATABASE_URL is configured.
+
+`pgserver` ships the PostgreSQL server binaries in a wheel. The first call
+initialises a data directory (about a second) and starts a server listening on
+a Unix socket inside it; later calls attach to the running server. The server
+stops when the last process that attached to it exits.
+"""
+
+from pathlib import Path
+
+DEFAULT_DATABASE = "lantern"
+
+
+def embedded_database_url(data_dir: Path, database: str = DEFAULT_DATABASE) -> str:
+    """Start (or attach to) the server in `data_dir` and return a URL for `database`."""
+    import logging
+
+    import pgserver
+    import psycopg
+
+    # pgserver logs every attach at INFO; the demo and the tests have no use for it.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    admin_uri = server.get_uri()
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database]
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{database}"')
+    return server.get_uri(database)

@@ -1,0 +1,1 @@
+"""Lantern app: see the module docstrings inside for its contract."""
