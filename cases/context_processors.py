@@ -13,11 +13,11 @@ def navigation(request: HttpRequest) -> dict:
     links = []
     if can_browse_people(user):
         if user.role == "governance":
-            links.append(("People", reverse("cases:caseload", args=["all"])))
+            links.append(("People", reverse("caseload", args=["all"])))
         else:
-            links.append(("My caseload", reverse("cases:caseload", args=["mine"])))
+            links.append(("My caseload", reverse("caseload", args=["mine"])))
         if can_see_team_caseload(user):
-            links.append(("Team caseload", reverse("cases:caseload", args=["team"])))
+            links.append(("Team caseload", reverse("caseload", args=["team"])))
     if user.is_staff:
         links.append(("Administration", reverse("admin:index")))
     return {"nav_links": links}

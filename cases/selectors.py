@@ -87,6 +87,7 @@ def with_caseload_columns(people: QuerySet[ServiceUser]) -> QuerySet[ServiceUser
         episode_start=_latest_episode("start_date"),
         episode_referral=_latest_episode("referral_date"),
         main_substance=_latest_episode("substance_1__name"),
+        main_substance_category=_latest_episode("substance_1__category"),
         left_on=_latest_episode("discharge_date"),
         left_unplanned=_latest_episode("discharge_reason__is_unplanned_exit"),
         left_reason=_latest_episode("discharge_reason__label"),

@@ -14,7 +14,10 @@ DEFAULT_DATABASE = "lantern"
 def embedded_database_url(data_dir: Path, database: str = DEFAULT_DATABASE) -> str:
     """Start (or attach to) the server in `data_dir` and return a URL for `database`."""
     import logging
+    import warnings
 
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (always so under root); harmless here.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     import pgserver
     import psycopg
 

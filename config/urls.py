@@ -1,4 +1,27 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-urlpatterns = [path("admin/", admin.site.urls)]
+from cases import views as case_views
+from config import views
+from outcomes import views as outcome_views
+
+person = "people/<uuid:external_id>/"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("caseload/<str:scope>/", views.caseload, name="caseload"),
+    path("people/new/", case_views.person_create, name="person_create"),
+    path(person, views.person_detail, name="person_detail"),
+    path(person + "edit/", case_views.person_edit, name="person_edit"),
+    path(person + "episodes/new/", case_views.episode_create, name="episode_create"),
+    path(person + "episodes/<uuid:episode_id>/edit/", case_views.episode_edit, name="episode_edit"),
+    path(person + "interventions/new/", case_views.intervention_create, name="intervention_create"),
+    path(person + "events/new/", case_views.event_create, name="event_create"),
+    path(person + "contacts/new/", case_views.contact_create, name="contact_create"),
+    path(person + "naloxone/new/", case_views.naloxone_create, name="naloxone_create"),
+    path(person + "tops/new/", outcome_views.top_create, name="top_create"),
+    path("admin/", admin.site.urls),
+]

@@ -6,7 +6,7 @@ from django.db.models import DateField, OuterRef, QuerySet, Subquery
 
 from cases.models import ServiceUser
 from outcomes.models import Stage, TopAssessment
-from outcomes.top_items import CHART_SCORE_ITEMS, CHART_USE_ITEMS, ITEMS_BY_CODE
+from outcomes.top_items import CHART_SCORE_ITEMS, CHART_USE_ITEMS, ITEMS_BY_CODE, TOP_ITEMS
 
 REVIEW_INTERVAL_DAYS = 182  # a review TOP about every 6 months
 
@@ -68,3 +68,25 @@ def top_trajectory(assessments: list[TopAssessment]) -> dict:
 
 def start_top_exists(episode_id: int) -> bool:
     return TopAssessment.objects.filter(episode_id=episode_id, stage=Stage.START).exists()
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "n/d"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def top_table_rows(assessments: list[TopAssessment]) -> list[dict]:
+    """Every item's answers across assessments, as the table beside the chart shows them.
+
+    "n/d" is "not disclosed", shown apart from 0.
+    """
+    return [
+        {
+            "label": f"{item.code}: {item.label}",
+            "values": [_shown(a.item_value(item.code)) for a in assessments],
+        }
+        for item in TOP_ITEMS
+    ]

@@ -1,0 +1,56 @@
+"""Filters for caseload lists (django-filter). Expects the caseload annotations."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cases.models import SubstanceCategory
+from cases.selectors import in_caseload_window
+
+
+class CaseloadFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label="Name or reference")
+    status = django_filters.ChoiceFilter(
+        label="Treatment",
+        method="filter_nothing",
+        empty_label="In treatment or left in the last 12 months",
+        choices=[("in_treatment", "In treatment"), ("recently_left", "Recently left (12 months)")],
+    )
+    substance = django_filters.ChoiceFilter(
+        label="Main substance",
+        field_name="main_substance_category",
+        choices=SubstanceCategory.choices,
+        empty_label="Any",
+    )
+    naloxone = django_filters.ChoiceFilter(
+        label="Naloxone",
+        method="filter_naloxone",
+        empty_label="Any",
+        choices=[("none", "No kit on record"), ("expired", "Kit expired"), ("held", "Kit held")],
+    )
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for term in value.split():
+            queryset = queryset.filter(
+                Q(first_name__istartswith=term)
+                | Q(last_name__istartswith=term)
+                | Q(preferred_name__istartswith=term)
+                | Q(client_ref__iexact=term)
+            )
+        return queryset
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset  # applied in `qs`, because it applies when empty too
+
+    def filter_naloxone(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        today = timezone.localdate()
+        if value == "none":
+            return queryset.filter(naloxone_expiry__isnull=True)
+        if value == "expired":
+            return queryset.filter(naloxone_expiry__lt=today)
+        return queryset.filter(naloxone_expiry__gte=today)
+
+    @property
+    def qs(self) -> QuerySet:
+        status = self.form.cleaned_data.get("status", "") if self.is_bound and self.form.is_valid() else ""
+        return in_caseload_window(super().qs, status)

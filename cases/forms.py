@@ -1,0 +1,273 @@
+"""Forms for case records. Every field is validated; model `clean()` messages land at their field."""
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cases.models import (
+    Contact,
+    DischargeReason,
+    Event,
+    Intervention,
+    NaloxoneSupply,
+    OverdoseSubstance,
+    Responder,
+    Role,
+    ServiceUser,
+    Substance,
+    Team,
+    TreatmentEpisode,
+    User,
+)
+
+YES_NO_UNKNOWN = [("", "Not known"), ("true", "Yes"), ("false", "No")]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+class RecordForm(forms.ModelForm):
+    """A model form with date pickers, yes / no / not known choices and friendly messages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            model_field = self._meta.model._meta.get_field(name)
+            if isinstance(field, forms.DateField):
+                field.widget = DateInput()
+                field.error_messages["invalid"] = "Enter a real date, e.g. 21/03/2026."
+            elif isinstance(field, forms.TimeField):
+                field.widget = TimeInput()
+                field.error_messages["invalid"] = "Enter a time, e.g. 14:30."
+            elif isinstance(field, forms.NullBooleanField):
+                field.widget = forms.Select(choices=YES_NO_UNKNOWN)
+            elif isinstance(field, forms.IntegerField | forms.DecimalField):
+                field.error_messages["invalid"] = "Enter a number."
+            if field.required:
+                field.error_messages["required"] = (
+                    f"Enter the {str(model_field.verbose_name).lower()}."
+                    if not isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+                    else f"Choose the {str(model_field.verbose_name).lower()}."
+                )
+
+
+def team_choices_for(user: User) -> QuerySet[Team]:
+    from cases.selectors import active_team_ids
+
+    return Team.objects.filter(id__in=active_team_ids(user))
+
+
+class ServiceUserForm(RecordForm):
+    class Meta:
+        model = ServiceUser
+        fields = [
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "nationality",
+            "local_authority",
+            "consent_to_ndtms",
+            "nhs_number",
+            "phone",
+            "address",
+            "postcode",
+            "lives_alone",
+            "team",
+            "keyworker",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"nhs_number": "Optional. 10 digits; spaces are fine."}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = team_choices_for(user)
+        self.fields["team"].queryset = teams
+        self.fields["keyworker"].queryset = (
+            User.objects.filter(
+                is_active=True,
+                role__in=[Role.KEYWORKER, Role.TEAM_LEAD],
+                memberships__team__in=teams,
+            )
+            .filter(Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=timezone.localdate()))
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+        self.fields["keyworker"].label_from_instance = lambda u: u.display_name
+        if self.instance.pk is None and teams.count() == 1:
+            self.fields["team"].initial = teams.first()
+            self.fields["keyworker"].initial = user.pk
+
+    def clean_nhs_number(self) -> str:
+        return self.cleaned_data["nhs_number"].replace(" ", "").replace("-", "")
+
+    def clean_postcode(self) -> str:
+        from cases.validators import normalise_postcode
+
+        value = self.cleaned_data["postcode"]
+        return normalise_postcode(value) if value else value
+
+
+class EpisodeForm(RecordForm):
+    class Meta:
+        model = TreatmentEpisode
+        fields = [
+            "referral_date",
+            "referral_source",
+            "triage_date",
+            "start_date",
+            "previously_treated",
+            "substance_1",
+            "substance_2",
+            "substance_3",
+            "age_first_use",
+            "route",
+            "injecting_status",
+            "accommodation_need",
+            "dual_diagnosis",
+            "parental_status",
+            "children_living_with",
+            "pregnant",
+            "employment_status",
+            "discharge_date",
+            "discharge_reason",
+            "discharge_destination",
+        ]
+
+    def __init__(self, *args, service_user: ServiceUser, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = Substance.objects.filter(active=True)
+        for name in ("substance_1", "substance_2", "substance_3"):
+            self.fields[name].queryset = active
+        self.fields["discharge_reason"].queryset = DischargeReason.objects.filter(active=True)
+        self.instance.service_user = service_user
+        self.instance.team_id = self.instance.team_id or service_user.team_id
+
+    def clean(self):
+        cleaned = super().clean()
+        picked = [cleaned.get(n) for n in ("substance_1", "substance_2", "substance_3")]
+        picked = [s for s in picked if s]
+        if len(picked) != len(set(picked)):
+            self.add_error("substance_2", "Each problem substance should be listed once.")
+        return cleaned
+
+    def validate_unique(self):
+        # The one-open-episode rule is a partial unique constraint; say it plainly.
+        super().validate_unique()
+        open_episode = (
+            TreatmentEpisode.objects.filter(service_user=self.instance.service_user, discharge_date__isnull=True)
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
+        if open_episode and not self.cleaned_data.get("discharge_date"):
+            self.add_error(
+                None,
+                f"This person already has an open episode (referred {open_episode.referral_date:%d/%m/%Y}). "
+                "Discharge it before opening a new one.",
+            )
+
+
+class InterventionForm(RecordForm):
+    class Meta:
+        model = Intervention
+        fields = [
+            "episode",
+            "kind",
+            "setting",
+            "referral_date",
+            "first_offered_date",
+            "start_date",
+            "end_date",
+            "exit_status",
+            "intention",
+            "medicine",
+            "daily_dose_mg",
+            "supervised",
+        ]
+        help_texts = {"medicine": "For prescribing (OST) only."}
+
+    def __init__(self, *args, service_user: ServiceUser, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["episode"].queryset = service_user.episodes.all()
+        self.fields["episode"].empty_label = None
+
+
+class EventForm(RecordForm):
+    substances_suspected = forms.MultipleChoiceField(
+        choices=OverdoseSubstance.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Overdoses only.",
+    )
+    responders = forms.MultipleChoiceField(
+        label="Who responded", choices=Responder.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text="Overdoses only.",
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "kind",
+            "occurred_on",
+            "occurred_at_time",
+            "place",
+            "substances_suspected",
+            "naloxone_doses",
+            "responders",
+            "taken_to_hospital",
+            "information_source",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "occurred_at_time": "Overdoses only.",
+            "naloxone_doses": "Overdoses only.",
+            "taken_to_hospital": "Overdoses only.",
+            "information_source": "Overdoses only.",
+        }
+
+    def __init__(self, *args, service_user: ServiceUser, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.service_user = service_user
+
+
+class ContactForm(RecordForm):
+    class Meta:
+        model = Contact
+        fields = ["contact_date", "contact_time", "kind", "status", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, service_user: ServiceUser, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.service_user = service_user
+
+
+class NaloxoneSupplyForm(RecordForm):
+    class Meta:
+        model = NaloxoneSupply
+        fields = [
+            "supplied_on",
+            "recipient",
+            "formulation",
+            "supply_type",
+            "repeat_reason",
+            "batch_number",
+            "expiry_date",
+            "training_given",
+            "setting",
+        ]
+
+    def __init__(self, *args, service_user: ServiceUser, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.service_user = service_user

@@ -1,0 +1,171 @@
+"""HTML forms for case records. Each view finds the person through the visibility
+selector (404 outside the user's scope) and saves through one service."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import ModelForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from cases import forms, services
+from cases.access import can_edit_records
+from cases.models import ServiceUser
+from cases.selectors import service_user_get
+
+
+def editable_person(request: HttpRequest, external_id) -> ServiceUser:
+    """The person, if the user may see them (else 404) and may change records (else 403)."""
+    person = service_user_get(request.user, external_id)
+    if not can_edit_records(request.user):
+        raise PermissionDenied("Your role can read this record but not change it.")
+    return person
+
+
+def record_form_view(
+    request: HttpRequest,
+    *,
+    form: ModelForm,
+    save: Callable[[dict], object],
+    title: str,
+    person: ServiceUser | None,
+    success: str,
+    template: str = "cases/record_form.html",
+) -> HttpResponse:
+    """Validate `form`, save through `save`, and land every message at its field."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            messages.success(request, success)
+            target = saved if isinstance(saved, ServiceUser) else person
+            return redirect("person_detail", external_id=target.external_id)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form, "title": title, "person": person}, status=status)
+
+
+def _bound(request: HttpRequest, form_class, **kwargs):
+    data = request.POST if request.method == "POST" else None
+    return form_class(data, **kwargs)
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    if not can_edit_records(request.user):
+        raise PermissionDenied("Your role cannot add people.")
+    form = _bound(request, forms.ServiceUserForm, user=request.user)
+    return record_form_view(
+        request,
+        form=form,
+        save=lambda data: services.service_user_create(**data),
+        title="Add a person",
+        person=None,
+        success="Person added.",
+    )
+
+
+@login_required
+def person_edit(request: HttpRequest, external_id) -> HttpResponse:
+    person = editable_person(request, external_id)
+    form = _bound(request, forms.ServiceUserForm, user=request.user, instance=person)
+    return record_form_view(
+        request,
+        form=form,
+        save=lambda data: services.service_user_update(service_user=person, **data),
+        title=f"Edit {person.display_name}",
+        person=person,
+        success="Details saved.",
+    )
+
+
+@login_required
+def episode_create(request: HttpRequest, external_id) -> HttpResponse:
+    person = editable_person(request, external_id)
+    form = _bound(request, forms.EpisodeForm, service_user=person)
+    return record_form_view(
+        request,
+        form=form,
+        save=lambda data: services.episode_create(service_user=person, **data),
+        title="Add a treatment episode",
+        person=person,
+        success="Episode added.",
+    )
+
+
+@login_required
+def episode_edit(request: HttpRequest, external_id, episode_id) -> HttpResponse:
+    person = editable_person(request, external_id)
+    episode = person.episodes.filter(external_id=episode_id).first()
+    if episode is None:
+        raise Http404("No such episode")
+    form = _bound(request, forms.EpisodeForm, service_user=person, instance=episode)
+    return record_form_view(
+        request,
+        form=form,
+        save=lambda data: services.episode_update(episode=episode, **data),
+        title="Update treatment episode",
+        person=person,
+        success="Episode saved.",
+    )
+
+
+@login_required
+def intervention_create(request: HttpRequest, external_id) -> HttpResponse:
+    person = editable_person(request, external_id)
+    form = _bound(request, forms.InterventionForm, service_user=person)
+    return record_form_view(
+        request,
+        form=form,
+        save=lambda data: services.intervention_create(**data),
+        title="Add an intervention",
+        person=person,
+        success="Intervention added.",
+    )
+
+
+@login_required
+def event_create(request: HttpRequest, external_id) -> HttpResponse:
+    person = editable_person(request, external_id)
+    form = _bound(request, forms.EventForm, service_user=person)
+    return record_form_view(
+        request,
+        form=form,
+        save=lambda data: services.event_create(service_user=person, recorded_by=request.user, **data),
+        title="Record an event",
+        person=person,
+        success="Event recorded.",
+    )
+
+
+@login_required
+def contact_create(request: HttpRequest, external_id) -> HttpResponse:
+    person = editable_person(request, external_id)
+    form = _bound(request, forms.ContactForm, service_user=person)
+    return record_form_view(
+        request,
+        form=form,
+        save=lambda data: services.contact_create(service_user=person, staff=request.user, **data),
+        title="Record a contact or appointment",
+        person=person,
+        success="Contact recorded.",
+    )
+
+
+@login_required
+def naloxone_create(request: HttpRequest, external_id) -> HttpResponse:
+    person = editable_person(request, external_id)
+    form = _bound(request, forms.NaloxoneSupplyForm, service_user=person)
+    return record_form_view(
+        request,
+        form=form,
+        save=lambda data: services.naloxone_supply_create(
+            service_user=person, supplied_by=request.user, **data
+        ),
+        title="Record a naloxone supply",
+        person=person,
+        success="Naloxone supply recorded.",
+    )

@@ -1,0 +1,75 @@
+"""The caseload table: one row per person, every cell from the row's annotations."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from cases.models import ServiceUser
+from cases.selectors import naloxone_status
+from outcomes.selectors import next_top_due
+
+
+class CaseloadTable(tables.Table):
+    name = tables.Column(
+        accessor="last_name", verbose_name="Name", order_by=("last_name", "first_name")
+    )
+    client_ref = tables.Column(verbose_name="Reference")
+    age = tables.Column(accessor="date_of_birth", verbose_name="Age", order_by=("-date_of_birth",))
+    main_substance = tables.Column(verbose_name="Main substance", default="—")
+    treatment = tables.Column(
+        accessor="left_on", verbose_name="Treatment", order_by=("-left_on",), default="In treatment"
+    )
+    last_contact = tables.DateColumn(format="d/m/Y", verbose_name="Last contact", default="None recorded")
+    next_top = tables.Column(
+        accessor="last_top_date", verbose_name="Next TOP due", orderable=False, empty_values=()
+    )
+    naloxone = tables.Column(
+        accessor="naloxone_expiry", verbose_name="Naloxone", order_by=("naloxone_expiry",), empty_values=()
+    )
+
+    class Meta:
+        model = ServiceUser
+        fields = ()
+        sequence = ("name", "client_ref", "age", "main_substance", "treatment", "last_contact", "next_top", "naloxone")
+        order_by = ("name",)
+        attrs = {"class": "table table-hover align-middle caseload-table"}
+        empty_text = "Nobody matches these filters."
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = timezone.localdate()
+
+    def render_name(self, record: ServiceUser):
+        url = reverse("person_detail", args=[record.external_id])
+        return format_html('<a href="{}">{}</a>', url, record.display_name)
+
+    def render_age(self, record: ServiceUser):
+        return record.age_on(self.today)
+
+    def render_treatment(self, record: ServiceUser):
+        if record.left_unplanned:
+            how, badge = "unplanned", "text-bg-warning"
+        else:
+            how, badge = "planned", "text-bg-secondary"
+        return format_html(
+            'Left {} <span class="badge {}">{}</span>', record.left_on.strftime("%d/%m/%Y"), badge, how
+        )
+
+    def render_next_top(self, record: ServiceUser):
+        due = next_top_due(
+            in_treatment=record.left_on is None,
+            episode_start=record.episode_start,
+            episode_referral=record.episode_referral,
+            last_top_date=record.last_top_date,
+        )
+        if due is None:
+            return "—"
+        if due < self.today:
+            return format_html(
+                '<span class="text-danger fw-semibold">Overdue since {}</span>', due.strftime("%d/%m/%Y")
+            )
+        return due.strftime("%d/%m/%Y")
+
+    def render_naloxone(self, record: ServiceUser):
+        return naloxone_status(record.naloxone_expiry, record.naloxone_used_recently, self.today)

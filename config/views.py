@@ -1,0 +1,128 @@
+"""Pages that bring several layers together: the home redirect, the caseload and
+the person's record. Each reads through the visibility selector."""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django_tables2 import RequestConfig
+
+from cases.access import SCOPE_TITLES, can_edit_records, caseload_scopes
+from cases.filters import CaseloadFilter
+from cases.models import Role
+from cases.selectors import (
+    caseload_people,
+    service_user_get,
+    service_user_history,
+    with_caseload_columns,
+)
+from config.tables import CaseloadTable
+from outcomes.selectors import (
+    top_assessments_for,
+    top_table_rows,
+    top_trajectory,
+    with_top_columns,
+)
+
+CASELOAD_PAGE_SIZE = 25
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    scopes = caseload_scopes(request.user)
+    if scopes:
+        return redirect("caseload", scope=scopes[0])
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return render(request, "no_records_access.html", {"role": request.user.get_role_display()})
+
+
+@login_required
+def caseload(request: HttpRequest, scope: str) -> HttpResponse:
+    if scope not in caseload_scopes(request.user):
+        raise Http404("No such list")
+    people = with_top_columns(with_caseload_columns(caseload_people(request.user, scope)))
+    filterset = CaseloadFilter(request.GET or None, queryset=people)
+    table = CaseloadTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": CASELOAD_PAGE_SIZE}).configure(table)
+    return render(
+        request,
+        "caseload.html",
+        {
+            "title": SCOPE_TITLES[scope],
+            "scope": scope,
+            "filter": filterset,
+            "table": table,
+            "can_edit": can_edit_records(request.user),
+        },
+    )
+
+
+def _timeline(history: dict, tops: list) -> list[dict]:
+    """One list, newest first, of everything that happened to the person."""
+    entries: list[dict] = []
+    for e in history["episodes"]:
+        if e.discharge_date:
+            how = "unplanned" if e.unplanned_exit else "planned"
+            entries.append({"day": e.discharge_date, "kind": "Episode", "title": f"Left treatment ({how})",
+                            "detail": e.discharge_reason.label})
+        entries.append({"day": e.referral_date, "kind": "Episode", "title": "Referred",
+                        "detail": f"{e.get_referral_source_display()}; main substance {e.substance_1.name}"})
+    for i in history["interventions"]:
+        what = f"{i.get_kind_display()}" + (f": {i.get_medicine_display()}" if i.medicine else "")
+        entries.append({"day": i.start_date, "kind": "Intervention", "title": f"Started {what}", "detail": i.get_setting_display()})
+        if i.end_date:
+            entries.append({"day": i.end_date, "kind": "Intervention", "title": f"Stopped {what}",
+                            "detail": i.get_exit_status_display()})
+    for ev in history["events"]:
+        detail = ev.notes
+        if ev.is_overdose:
+            hospital = "taken to hospital" if ev.taken_to_hospital else "not taken to hospital"
+            doses = f"; naloxone doses {ev.naloxone_doses}" if ev.naloxone_doses is not None else ""
+            detail = f"{hospital}{doses}; reported by {ev.get_information_source_display().lower()}"
+        entries.append({"day": ev.occurred_on, "kind": "Event", "title": ev.get_kind_display(), "detail": detail})
+    for c in history["contacts"]:
+        entries.append({"day": c.contact_date, "kind": "Contact",
+                        "title": f"{c.get_kind_display()}: {c.get_status_display().lower()}", "detail": c.notes})
+    for n in history["naloxone_supplies"]:
+        entries.append({"day": n.supplied_on, "kind": "Naloxone",
+                        "title": f"Naloxone supplied ({n.get_formulation_display().lower()})",
+                        "detail": f"{n.get_supply_type_display()}; expires {n.expiry_date:%d/%m/%Y}"})
+    for t in tops:
+        entries.append({"day": t.top_date, "kind": "TOP", "title": f"{t.get_stage_display()} TOP", "detail": ""})
+    entries.sort(key=lambda entry: entry["day"], reverse=True)
+    return entries
+
+
+@login_required
+def person_detail(request: HttpRequest, external_id) -> HttpResponse:
+    person = service_user_get(request.user, external_id)
+    history = service_user_history(person)
+    tops = top_assessments_for(person)
+    today = timezone.localdate()
+    current = next((e for e in history["episodes"] if e.is_open), None)
+    latest_supply = history["naloxone_supplies"][0] if history["naloxone_supplies"] else None
+    return render(
+        request,
+        "person_detail.html",
+        {
+            "person": person,
+            "age": person.age_on(today),
+            "current_episode": current,
+            "latest_episode": history["episodes"][0] if history["episodes"] else None,
+            "latest_supply": latest_supply,
+            "kit_expired": bool(latest_supply and latest_supply.expiry_date < today),
+            "timeline": _timeline(history, tops),
+            "tops": tops,
+            "top_rows": top_table_rows(tops),
+            "trajectory": top_trajectory(tops),
+            "can_edit": can_edit_records(request.user),
+            "ost": [i for i in history["interventions"] if i.is_ost],
+            "history": history,
+            "today": today,
+            "recent_cutoff": today - datetime.timedelta(days=365),
+            "is_governance": request.user.role == Role.GOVERNANCE,
+        },
+    )

@@ -1,0 +1,47 @@
+"""The TOP form: every item optional (empty = not disclosed), ranges checked with plain messages."""
+
+from django import forms
+
+from cases.forms import RecordForm
+from cases.models import ServiceUser
+from outcomes.models import TopAssessment
+from outcomes.top_items import TOP_ITEMS
+
+NOT_DISCLOSED = [("", "Not disclosed"), ("true", "Yes"), ("false", "No")]
+
+
+class TopAssessmentForm(RecordForm):
+    class Meta:
+        model = TopAssessment
+        fields = [
+            "episode",
+            "stage",
+            "top_date",
+            *[item.field for item in TOP_ITEMS],
+            "alcohol_units_per_day",
+            "other_substance_name",
+            "not_disclosed_reason",
+        ]
+
+    def __init__(self, *args, service_user: ServiceUser, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.service_user = service_user
+        self.fields["episode"].queryset = service_user.episodes.all()
+        self.fields["episode"].empty_label = None
+        for item in TOP_ITEMS:
+            field = self.fields[item.field]
+            field.label = f"{item.code}: {item.label}"
+            if item.kind == "yesno":
+                field.widget = forms.Select(choices=NOT_DISCLOSED)
+            else:
+                low, high = item.bounds
+                field.widget = forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": f"{low}–{high}"})
+                field.help_text = "Leave empty if not disclosed."
+                field.error_messages["invalid"] = f"{item.code} must be a whole number from {low} to {high}."
+
+    def sections(self) -> list[tuple[str, list]]:
+        grouped: dict[str, list] = {}
+        for item in TOP_ITEMS:
+            grouped.setdefault(item.section, []).append(self[item.field])
+        grouped["Substance use"] += [self["alcohol_units_per_day"], self["other_substance_name"]]
+        return list(grouped.items())

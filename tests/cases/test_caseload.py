@@ -1,0 +1,127 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import (
+    ContactFactory,
+    EpisodeFactory,
+    NaloxoneSupplyFactory,
+    ServiceUserFactory,
+    TopFactory,
+    days_ago,
+    discharge_reason,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def add_people(count, team, keyworker):
+    for _ in range(count):
+        person = ServiceUserFactory(team=team, keyworker=keyworker)
+        episode = EpisodeFactory(service_user=person)
+        TopFactory(episode=episode)
+        ContactFactory(service_user=person)
+        NaloxoneSupplyFactory(service_user=person)
+
+
+def caseload_queries(client, **params):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("caseload", args=["mine"]), {"per_page": 100, **params})
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def test_the_caseload_runs_the_same_queries_for_5_people_and_for_60(client_as, alice, north):
+    client = client_as(alice)
+    add_people(5, north, alice)
+    few, response = caseload_queries(client)
+    assert response.content.decode().count("/people/") >= 5
+
+    add_people(55, north, alice)
+    many, response = caseload_queries(client)
+
+    assert response.context["table"].paginator.count == 60
+    assert few == many
+    assert many <= 15
+
+
+def test_it_lists_only_my_people_on_my_caseload(client_as, alice, tess, north, jo):
+    EpisodeFactory(service_user=jo)
+    theirs = ServiceUserFactory(team=north, keyworker=tess, last_name="Elsewhere")
+    EpisodeFactory(service_user=theirs)
+
+    content = client_as(alice).get(reverse("caseload", args=["mine"])).content.decode()
+
+    assert "Bloggs" in content
+    assert "Elsewhere" not in content
+
+
+def listed(client, **params) -> set[str]:
+    response = client.get(reverse("caseload", args=["mine"]), params)
+    return {row.record.last_name for row in response.context["table"].paginated_rows}
+
+
+def discharged(person, days, reason="dropped_out"):
+    return EpisodeFactory(
+        service_user=person,
+        referral_date=days_ago(days + 200),
+        discharge_date=days_ago(days),
+        discharge_reason=discharge_reason(reason),
+    )
+
+
+def test_people_who_left_in_the_last_year_stay_under_recently_left(client_as, alice, north):
+    current = ServiceUserFactory(team=north, keyworker=alice, last_name="Current")
+    EpisodeFactory(service_user=current)
+    recent = ServiceUserFactory(team=north, keyworker=alice, last_name="Recent")
+    discharged(recent, 30)
+    long_gone = ServiceUserFactory(team=north, keyworker=alice, last_name="Longgone")
+    discharged(long_gone, 400)
+    client = client_as(alice)
+
+    assert listed(client) == {"Current", "Recent"}
+    assert listed(client, status="recently_left") == {"Recent"}
+    assert listed(client, status="in_treatment") == {"Current"}
+
+
+def test_a_row_shows_how_and_when_someone_left(client_as, alice, north):
+    person = ServiceUserFactory(team=north, keyworker=alice)
+    episode = discharged(person, 12)
+
+    content = client_as(alice).get(reverse("caseload", args=["mine"])).content.decode()
+
+    assert f"Left {episode.discharge_date:%d/%m/%Y}" in content
+    assert "unplanned" in content
+
+
+def test_a_row_shows_naloxone_status_and_an_overdue_top(client_as, alice, north):
+    person = ServiceUserFactory(team=north, keyworker=alice)
+    episode = EpisodeFactory(service_user=person, referral_date=days_ago(400))
+    TopFactory(episode=episode, top_date=days_ago(390))
+
+    content = client_as(alice).get(reverse("caseload", args=["mine"])).content.decode()
+
+    assert "No kit on record" in content
+    assert "Overdue since" in content
+
+
+def test_the_search_box_finds_a_person_by_name_or_reference(client_as, alice, jo):
+    EpisodeFactory(service_user=jo)
+    other = ServiceUserFactory(team=jo.team, keyworker=alice, last_name="Other")
+    EpisodeFactory(service_user=other)
+    client = client_as(alice)
+
+    assert listed(client, q="blo") == {"Bloggs"}
+    assert listed(client, q=jo.client_ref) == {"Bloggs"}
+
+
+def test_the_caseload_can_be_sorted_by_age(client_as, alice, north):
+    young = ServiceUserFactory(team=north, keyworker=alice, last_name="Young", date_of_birth=days_ago(20 * 365))
+    old = ServiceUserFactory(team=north, keyworker=alice, last_name="Old", date_of_birth=days_ago(60 * 365))
+    EpisodeFactory(service_user=young)
+    EpisodeFactory(service_user=old)
+
+    content = client_as(alice).get(reverse("caseload", args=["mine"]), {"sort": "age"}).content.decode()
+
+    assert content.index("Young") < content.index("Old")

@@ -1,0 +1,125 @@
+"""Need-to-know access with the named cast: every person URL, every role."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import EpisodeFactory
+
+pytestmark = pytest.mark.django_db
+
+PERSON_ROUTES = [
+    "person_detail",
+    "person_edit",
+    "episode_create",
+    "intervention_create",
+    "event_create",
+    "contact_create",
+    "naloxone_create",
+    "top_create",
+]
+
+
+def person_urls(person):
+    urls = [reverse(name, args=[person.external_id]) for name in PERSON_ROUTES]
+    episode = person.episodes.first()
+    urls.append(reverse("episode_edit", args=[person.external_id, episode.external_id]))
+    return urls
+
+
+@pytest.fixture
+def jo_with_episode(jo):
+    EpisodeFactory(service_user=jo)
+    return jo
+
+
+def test_every_person_url_is_covered_by_this_test():
+    from config.urls import urlpatterns
+
+    person_patterns = {p.name for p in urlpatterns if "<uuid:external_id>" in str(p.pattern)}
+    assert person_patterns == {*PERSON_ROUTES, "episode_edit"}
+
+
+def test_the_keyworker_on_the_team_can_open_every_person_page(client_as, alice, jo_with_episode):
+    client = client_as(alice)
+    for url in person_urls(jo_with_episode):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_keyworker_of_another_team_gets_404_on_every_person_url(client_as, bob, jo_with_episode):
+    client = client_as(bob)
+    for url in person_urls(jo_with_episode):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"first_name": "X"}).status_code == 404, url
+
+
+def test_a_commissioner_gets_404_on_every_person_url(client_as, cora, jo_with_episode):
+    client = client_as(cora)
+    for url in person_urls(jo_with_episode):
+        assert client.get(url).status_code == 404, url
+
+
+def test_an_administrator_gets_404_on_person_pages(client_as, adam, jo_with_episode):
+    client = client_as(adam)
+    for url in person_urls(jo_with_episode):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_team_lead_sees_their_teams_people(client_as, tess, jo_with_episode):
+    assert client_as(tess).get(reverse("person_detail", args=[jo_with_episode.external_id])).status_code == 200
+
+
+def test_governance_reads_everyone_but_cannot_change_records(client_as, gina, jo_with_episode):
+    client = client_as(gina)
+    assert client.get(reverse("person_detail", args=[jo_with_episode.external_id])).status_code == 200
+    assert client.get(reverse("event_create", args=[jo_with_episode.external_id])).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, jo_with_episode):
+    response = client.get(reverse("person_detail", args=[jo_with_episode.external_id]))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_a_keyworker_whose_membership_has_ended_loses_access(client_as, alice, jo_with_episode):
+    from tests.factories import days_ago
+
+    alice.memberships.update(ends_on=days_ago(1))
+
+    assert client_as(alice).get(reverse("person_detail", args=[jo_with_episode.external_id])).status_code == 404
+
+
+def test_a_deactivated_user_sees_nobody(alice, jo_with_episode):
+    from cases.selectors import service_users_visible_to
+
+    alice.is_active = False
+    assert not service_users_visible_to(alice).exists()
+
+
+def test_the_commissioner_home_page_shows_no_records(client_as, cora, jo_with_episode):
+    response = client_as(cora).get(reverse("home"))
+
+    assert response.status_code == 200
+    assert jo_with_episode.last_name not in response.content.decode()
+
+
+@pytest.mark.parametrize("scope", ["mine", "team", "all"])
+def test_a_commissioner_has_no_caseload_list(client_as, cora, scope):
+    assert client_as(cora).get(reverse("caseload", args=[scope])).status_code == 404
+
+
+def test_a_keyworker_has_no_all_people_list(client_as, alice):
+    assert client_as(alice).get(reverse("caseload", args=["all"])).status_code == 404
+
+
+def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, bob, south, jo):
+    from tests.factories import ServiceUserFactory
+
+    stranger = ServiceUserFactory(team=south, keyworker=bob, last_name="Stranger")
+    EpisodeFactory(service_user=stranger)
+    EpisodeFactory(service_user=jo)
+
+    content = client_as(tess).get(reverse("caseload", args=["team"])).content.decode()
+
+    assert "Bloggs" in content
+    assert "Stranger" not in content

@@ -1,0 +1,71 @@
+"""The named cast used across the suite.
+
+- alice: keyworker on the North team, holding the people on her caseload
+- tess: team lead of North
+- bob: keyworker on the South team (must never see North's people)
+- gina: clinical governance (reads everyone)
+- cora: commissioner (no identifiable page at all)
+- adam: administrator
+"""
+
+import pytest
+
+from cases.models import Role
+from tests.factories import ServiceUserFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def north(db):
+    return TeamFactory(name="North")
+
+
+@pytest.fixture
+def south(db):
+    return TeamFactory(name="South")
+
+
+@pytest.fixture
+def alice(north):
+    return UserFactory(username="alice", first_name="Alice", role=Role.KEYWORKER, team=north)
+
+
+@pytest.fixture
+def tess(north):
+    return UserFactory(username="tess", first_name="Tess", role=Role.TEAM_LEAD, team=north)
+
+
+@pytest.fixture
+def bob(south):
+    return UserFactory(username="bob", first_name="Bob", role=Role.KEYWORKER, team=south)
+
+
+@pytest.fixture
+def gina(db):
+    return UserFactory(username="gina", first_name="Gina", role=Role.GOVERNANCE)
+
+
+@pytest.fixture
+def cora(db):
+    return UserFactory(username="cora", first_name="Cora", role=Role.COMMISSIONER)
+
+
+@pytest.fixture
+def adam(db):
+    return UserFactory(
+        username="adam", first_name="Adam", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def jo(north, alice):
+    """A person on alice's caseload in the North team."""
+    return ServiceUserFactory(team=north, keyworker=alice, first_name="Jo", last_name="Bloggs")
+
+
+@pytest.fixture
+def client_as(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
