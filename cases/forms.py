@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cases import validators
 from cases.models import (
     Contact,
     DischargeReason,
@@ -69,6 +70,11 @@ def team_choices_for(user: User) -> QuerySet[Team]:
 
 
 class ServiceUserForm(RecordForm):
+    # Wider than the stored 10 digits so "943 476 5919" can be typed with its spaces.
+    nhs_number = forms.CharField(
+        label="NHS number", required=False, max_length=14, help_text="Optional. 10 digits; spaces are fine."
+    )
+
     class Meta:
         model = ServiceUser
         fields = [
@@ -90,7 +96,6 @@ class ServiceUserForm(RecordForm):
             "keyworker",
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"nhs_number": "Optional. 10 digits; spaces are fine."}
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,14 +116,25 @@ class ServiceUserForm(RecordForm):
             self.fields["team"].initial = teams.first()
             self.fields["keyworker"].initial = user.pk
 
+    postcode = forms.CharField(required=False, max_length=12)
+
     def clean_nhs_number(self) -> str:
-        return self.cleaned_data["nhs_number"].replace(" ", "").replace("-", "")
+        value = validators.normalise_nhs_number(self.cleaned_data["nhs_number"])
+        if not value:
+            return value
+        validators.validate_nhs_number(value)
+        if ServiceUser.objects.filter(nhs_number=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                "A person with this NHS number already exists. Search for them rather than adding them again."
+            )
+        return value
 
     def clean_postcode(self) -> str:
-        from cases.validators import normalise_postcode
-
         value = self.cleaned_data["postcode"]
-        return normalise_postcode(value) if value else value
+        if not value:
+            return value
+        validators.validate_postcode(value)
+        return validators.normalise_postcode(value)
 
 
 class EpisodeForm(RecordForm):
