@@ -74,5 +74,13 @@ class SubstanceAdmin(admin.ModelAdmin):
 
 @admin.register(DischargeReason)
 class DischargeReasonAdmin(admin.ModelAdmin):
-    list_display = ["label", "code", "group", "is_successful_completion", "is_unplanned_exit", "dataset_version", "active"]
+    list_display = [
+        "label",
+        "code",
+        "group",
+        "is_successful_completion",
+        "is_unplanned_exit",
+        "dataset_version",
+        "active",
+    ]
     list_filter = ["dataset_version", "group", "active"]

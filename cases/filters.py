@@ -52,5 +52,9 @@ class CaseloadFilter(django_filters.FilterSet):
 
     @property
     def qs(self) -> QuerySet:
-        status = self.form.cleaned_data.get("status", "") if self.is_bound and self.form.is_valid() else ""
+        status = (
+            self.form.cleaned_data.get("status", "")
+            if self.is_bound and self.form.is_valid()
+            else ""
+        )
         return in_caseload_window(super().qs, status)

@@ -72,7 +72,10 @@ def team_choices_for(user: User) -> QuerySet[Team]:
 class ServiceUserForm(RecordForm):
     # Wider than the stored 10 digits so "943 476 5919" can be typed with its spaces.
     nhs_number = forms.CharField(
-        label="NHS number", required=False, max_length=14, help_text="Optional. 10 digits; spaces are fine."
+        label="NHS number",
+        required=False,
+        max_length=14,
+        help_text="Optional. 10 digits; spaces are fine.",
     )
 
     class Meta:
@@ -107,7 +110,10 @@ class ServiceUserForm(RecordForm):
                 role__in=[Role.KEYWORKER, Role.TEAM_LEAD],
                 memberships__team__in=teams,
             )
-            .filter(Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=timezone.localdate()))
+            .filter(
+                Q(memberships__ends_on__isnull=True)
+                | Q(memberships__ends_on__gte=timezone.localdate())
+            )
             .distinct()
             .order_by("first_name", "last_name")
         )
@@ -184,7 +190,9 @@ class EpisodeForm(RecordForm):
         # The one-open-episode rule is a partial unique constraint; say it plainly.
         super().validate_unique()
         open_episode = (
-            TreatmentEpisode.objects.filter(service_user=self.instance.service_user, discharge_date__isnull=True)
+            TreatmentEpisode.objects.filter(
+                service_user=self.instance.service_user, discharge_date__isnull=True
+            )
             .exclude(pk=self.instance.pk)
             .first()
         )
@@ -223,12 +231,17 @@ class InterventionForm(RecordForm):
 
 class EventForm(RecordForm):
     substances_suspected = forms.MultipleChoiceField(
-        choices=OverdoseSubstance.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=OverdoseSubstance.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Overdoses only.",
     )
     responders = forms.MultipleChoiceField(
-        label="Who responded", choices=Responder.choices, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text="Overdoses only.",
+        label="Who responded",
+        choices=Responder.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Overdoses only.",
     )
 
     class Meta:

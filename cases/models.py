@@ -42,7 +42,9 @@ class User(AbstractUser):
 
 class Service(models.Model):
     name = models.CharField(max_length=120, unique=True)
-    code = models.CharField(max_length=20, unique=True, help_text="The provider's NDTMS agency code.")
+    code = models.CharField(
+        max_length=20, unique=True, help_text="The provider's NDTMS agency code."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -222,12 +224,17 @@ class ServiceUser(models.Model):
     preferred_name = models.CharField(max_length=80, blank=True)
     date_of_birth = models.DateField(validators=[validators.validate_date_of_birth])
     sex = models.CharField(max_length=1, choices=Sex.choices)
-    ethnicity = models.CharField(max_length=1, choices=Ethnicity.choices, default=Ethnicity.NOT_STATED)
+    ethnicity = models.CharField(
+        max_length=1, choices=Ethnicity.choices, default=Ethnicity.NOT_STATED
+    )
     nationality = models.CharField(
         max_length=3, choices=Nationality.choices, default=Nationality.NOT_STATED
     )
     local_authority = models.ForeignKey(
-        LocalAuthority, on_delete=models.PROTECT, related_name="+", verbose_name="local authority of residence"
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="local authority of residence",
     )
     consent_to_ndtms = models.BooleanField(
         "consents to NDTMS sharing",
@@ -249,7 +256,9 @@ class ServiceUser(models.Model):
         ordering = ["last_name", "first_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["nhs_number"], condition=~Q(nhs_number=""), name="nhs_number_unique_when_given"
+                fields=["nhs_number"],
+                condition=~Q(nhs_number=""),
+                name="nhs_number_unique_when_given",
             ),
         ]
         indexes = [models.Index(fields=["keyworker", "team"]), models.Index(fields=["team"])]
@@ -334,28 +343,40 @@ class TreatmentEpisode(models.Model):
         Substance, on_delete=models.PROTECT, related_name="+", verbose_name="main problem substance"
     )
     substance_2 = models.ForeignKey(
-        Substance, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        Substance,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
         verbose_name="second problem substance",
     )
     substance_3 = models.ForeignKey(
-        Substance, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        Substance,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
         verbose_name="third problem substance",
     )
     age_first_use = models.PositiveSmallIntegerField(
         "age at first use of main substance", null=True, blank=True
     )
-    route = models.CharField("route of main substance", max_length=10, choices=Route.choices, blank=True)
-    injecting_status = models.CharField(max_length=10, choices=InjectingStatus.choices, blank=True)
-    accommodation_need = models.CharField(max_length=10, choices=AccommodationNeed.choices, blank=True)
-    dual_diagnosis = models.BooleanField(
-        "co-existing mental health need", null=True, blank=True
+    route = models.CharField(
+        "route of main substance", max_length=10, choices=Route.choices, blank=True
     )
+    injecting_status = models.CharField(max_length=10, choices=InjectingStatus.choices, blank=True)
+    accommodation_need = models.CharField(
+        max_length=10, choices=AccommodationNeed.choices, blank=True
+    )
+    dual_diagnosis = models.BooleanField("co-existing mental health need", null=True, blank=True)
     parental_status = models.BooleanField("is a parent", null=True, blank=True)
     children_living_with = models.PositiveSmallIntegerField(
         "children living with them", null=True, blank=True
     )
     pregnant = models.BooleanField(null=True, blank=True)
-    employment_status = models.CharField(max_length=12, choices=EmploymentStatus.choices, blank=True)
+    employment_status = models.CharField(
+        max_length=12, choices=EmploymentStatus.choices, blank=True
+    )
     discharge_date = models.DateField(null=True, blank=True)
     discharge_reason = models.ForeignKey(
         DischargeReason, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -376,7 +397,8 @@ class TreatmentEpisode(models.Model):
                 name="episode_start_on_or_after_referral",
             ),
             models.CheckConstraint(
-                condition=Q(discharge_date__isnull=True) | Q(discharge_date__gte=F("referral_date")),
+                condition=Q(discharge_date__isnull=True)
+                | Q(discharge_date__gte=F("referral_date")),
                 name="episode_discharge_on_or_after_referral",
             ),
             models.CheckConstraint(
@@ -418,7 +440,9 @@ class TreatmentEpisode(models.Model):
             if self.triage_date and self.triage_date < self.referral_date:
                 errors.setdefault("triage_date", "Triage cannot be before the referral date.")
             if self.start_date and self.start_date < self.referral_date:
-                errors.setdefault("start_date", "The care plan cannot start before the referral date.")
+                errors.setdefault(
+                    "start_date", "The care plan cannot start before the referral date."
+                )
             if self.discharge_date and self.discharge_date < self.referral_date:
                 errors.setdefault("discharge_date", "Discharge cannot be before the referral date.")
         if self.discharge_date and self.start_date and self.discharge_date < self.start_date:
@@ -473,7 +497,9 @@ class Intervention(models.Model):
         MAINTENANCE = "maintenance", "Maintenance"
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    episode = models.ForeignKey(TreatmentEpisode, on_delete=models.CASCADE, related_name="interventions")
+    episode = models.ForeignKey(
+        TreatmentEpisode, on_delete=models.CASCADE, related_name="interventions"
+    )
     kind = models.CharField("type", max_length=20, choices=InterventionType.choices)
     setting = models.CharField(max_length=20, choices=Setting.choices, default=Setting.COMMUNITY)
     referral_date = models.DateField(null=True, blank=True)
@@ -484,7 +510,9 @@ class Intervention(models.Model):
     intention = models.CharField(
         "prescribing intention", max_length=15, choices=Intention.choices, blank=True
     )
-    medicine = models.CharField("OST medicine", max_length=20, choices=OstMedicine.choices, blank=True)
+    medicine = models.CharField(
+        "OST medicine", max_length=20, choices=OstMedicine.choices, blank=True
+    )
     daily_dose_mg = models.DecimalField(
         "daily dose (mg)", max_digits=6, decimal_places=1, null=True, blank=True
     )
@@ -533,9 +561,13 @@ class Intervention(models.Model):
         episode = self.episode if self.episode_id else None
         if episode and self.start_date:
             if self.start_date < episode.referral_date:
-                errors.setdefault("start_date", "The intervention cannot start before the episode's referral.")
+                errors.setdefault(
+                    "start_date", "The intervention cannot start before the episode's referral."
+                )
             if episode.discharge_date and self.start_date > episode.discharge_date:
-                errors.setdefault("start_date", "The intervention cannot start after the episode ended.")
+                errors.setdefault(
+                    "start_date", "The intervention cannot start after the episode ended."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -610,7 +642,9 @@ class Event(models.Model):
     information_source = models.CharField(
         max_length=20, choices=InformationSource.choices, blank=True
     )
-    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -672,7 +706,9 @@ class Contact(models.Model):
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="contacts")
-    staff = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    staff = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     contact_date = models.DateField("date")
     contact_time = models.TimeField("time", null=True, blank=True)
     kind = models.CharField("type", max_length=20, choices=ContactKind.choices)
@@ -693,9 +729,14 @@ class Contact(models.Model):
         now = today()
         if self.status == ContactStatus.BOOKED and self.contact_date < now:
             raise ValidationError(
-                {"status": "A past appointment cannot still be booked: record whether they attended."}
+                {
+                    "status": "A past appointment cannot still be booked: record whether they attended."
+                }
             )
-        if self.status in (ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND) and self.contact_date > now:
+        if (
+            self.status in (ContactStatus.ATTENDED, ContactStatus.DID_NOT_ATTEND)
+            and self.contact_date > now
+        ):
             raise ValidationError(
                 {"contact_date": "Attendance can only be recorded for today or earlier."}
             )
@@ -734,7 +775,9 @@ class NaloxoneSupply(models.Model):
     USED_REASONS = (RepeatReason.USED_ON_SELF, RepeatReason.USED_ON_OTHER)
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="naloxone_supplies")
+    service_user = models.ForeignKey(
+        ServiceUser, on_delete=models.CASCADE, related_name="naloxone_supplies"
+    )
     supplied_on = models.DateField("date supplied")
     recipient = models.CharField(max_length=20, choices=Recipient.choices, default=Recipient.PERSON)
     formulation = models.CharField(max_length=10, choices=Formulation.choices)
@@ -744,7 +787,9 @@ class NaloxoneSupply(models.Model):
     expiry_date = models.DateField("kit expiry date")
     training_given = models.BooleanField(default=False)
     setting = models.CharField("supplied in", max_length=20, choices=Setting.choices)
-    supplied_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    supplied_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

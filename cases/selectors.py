@@ -145,7 +145,9 @@ class TimelineEntry:
 def service_user_history(person: ServiceUser) -> dict:
     """Everything on a person's record, each kind in one query."""
     episodes = list(
-        person.episodes.select_related("substance_1", "substance_2", "substance_3", "discharge_reason")
+        person.episodes.select_related(
+            "substance_1", "substance_2", "substance_3", "discharge_reason"
+        )
     )
     interventions = list(
         Intervention.objects.filter(episode__service_user=person).select_related("episode")

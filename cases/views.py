@@ -45,7 +45,9 @@ def record_form_view(
             target = saved if isinstance(saved, ServiceUser) else person
             return redirect("person_detail", external_id=target.external_id)
     status = 400 if request.method == "POST" else 200
-    return render(request, template, {"form": form, "title": title, "person": person}, status=status)
+    return render(
+        request, template, {"form": form, "title": title, "person": person}, status=status
+    )
 
 
 def _bound(request: HttpRequest, form_class, **kwargs):
@@ -134,7 +136,9 @@ def event_create(request: HttpRequest, external_id) -> HttpResponse:
     return record_form_view(
         request,
         form=form,
-        save=lambda data: services.event_create(service_user=person, recorded_by=request.user, **data),
+        save=lambda data: services.event_create(
+            service_user=person, recorded_by=request.user, **data
+        ),
         title="Record an event",
         person=person,
         success="Event recorded.",

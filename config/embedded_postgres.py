@@ -27,9 +27,7 @@ def embedded_database_url(data_dir: Path, database: str = DEFAULT_DATABASE) -> s
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
     admin_uri = server.get_uri()
     with psycopg.connect(admin_uri, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [database]
-        ).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{database}"')
     return server.get_uri(database)

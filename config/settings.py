@@ -24,9 +24,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 LANTERN_ENV = env_str("LANTERN_ENV", "development")
 if LANTERN_ENV not in {"development", "production"}:
-    raise ConfigurationError(
-        f"LANTERN_ENV must be development or production, not {LANTERN_ENV!r}"
-    )
+    raise ConfigurationError(f"LANTERN_ENV must be development or production, not {LANTERN_ENV!r}")
 PRODUCTION = LANTERN_ENV == "production"
 
 if PRODUCTION:
@@ -95,7 +93,7 @@ TEMPLATES = [
 
 # One database engine everywhere: PostgreSQL. Without DATABASE_URL an embedded
 # server is started from the pgserver wheel in LANTERN_DATA_DIR.
-DATA_DIR = Path(env_str("LANTERN_DATA_DIR") or BASE_DIR / ".lantern")
+DATA_DIR = Path(env_str("LANTERN_DATA_DIR") or BASE_DIR / ".lantern").resolve()
 DATABASE_URL = env_str("DATABASE_URL")
 if not DATABASE_URL:
     if PRODUCTION:

@@ -20,18 +20,32 @@ class CaseloadTable(tables.Table):
     treatment = tables.Column(
         accessor="left_on", verbose_name="Treatment", order_by=("-left_on",), default="In treatment"
     )
-    last_contact = tables.DateColumn(format="d/m/Y", verbose_name="Last contact", default="None recorded")
+    last_contact = tables.DateColumn(
+        format="d/m/Y", verbose_name="Last contact", default="None recorded"
+    )
     next_top = tables.Column(
         accessor="last_top_date", verbose_name="Next TOP due", orderable=False, empty_values=()
     )
     naloxone = tables.Column(
-        accessor="naloxone_expiry", verbose_name="Naloxone", order_by=("naloxone_expiry",), empty_values=()
+        accessor="naloxone_expiry",
+        verbose_name="Naloxone",
+        order_by=("naloxone_expiry",),
+        empty_values=(),
     )
 
     class Meta:
         model = ServiceUser
         fields = ()
-        sequence = ("name", "client_ref", "age", "main_substance", "treatment", "last_contact", "next_top", "naloxone")
+        sequence = (
+            "name",
+            "client_ref",
+            "age",
+            "main_substance",
+            "treatment",
+            "last_contact",
+            "next_top",
+            "naloxone",
+        )
         order_by = ("name",)
         attrs = {"class": "table table-hover align-middle caseload-table"}
         empty_text = "Nobody matches these filters."
@@ -53,7 +67,10 @@ class CaseloadTable(tables.Table):
         else:
             how, badge = "planned", "text-bg-secondary"
         return format_html(
-            'Left {} <span class="badge {}">{}</span>', record.left_on.strftime("%d/%m/%Y"), badge, how
+            'Left {} <span class="badge {}">{}</span>',
+            record.left_on.strftime("%d/%m/%Y"),
+            badge,
+            how,
         )
 
     def render_next_top(self, record: ServiceUser):
@@ -67,7 +84,8 @@ class CaseloadTable(tables.Table):
             return "—"
         if due < self.today:
             return format_html(
-                '<span class="text-danger fw-semibold">Overdue since {}</span>', due.strftime("%d/%m/%Y")
+                '<span class="text-danger fw-semibold">Overdue since {}</span>',
+                due.strftime("%d/%m/%Y"),
             )
         return due.strftime("%d/%m/%Y")
 

@@ -10,7 +10,11 @@ person = "people/<uuid:external_id>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("caseload/<str:scope>/", views.caseload, name="caseload"),
     path("people/new/", case_views.person_create, name="person_create"),

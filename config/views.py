@@ -66,32 +66,82 @@ def _timeline(history: dict, tops: list) -> list[dict]:
     for e in history["episodes"]:
         if e.discharge_date:
             how = "unplanned" if e.unplanned_exit else "planned"
-            entries.append({"day": e.discharge_date, "kind": "Episode", "title": f"Left treatment ({how})",
-                            "detail": e.discharge_reason.label})
-        entries.append({"day": e.referral_date, "kind": "Episode", "title": "Referred",
-                        "detail": f"{e.get_referral_source_display()}; main substance {e.substance_1.name}"})
+            entries.append(
+                {
+                    "day": e.discharge_date,
+                    "kind": "Episode",
+                    "title": f"Left treatment ({how})",
+                    "detail": e.discharge_reason.label,
+                }
+            )
+        entries.append(
+            {
+                "day": e.referral_date,
+                "kind": "Episode",
+                "title": "Referred",
+                "detail": f"{e.get_referral_source_display()}; main substance {e.substance_1.name}",
+            }
+        )
     for i in history["interventions"]:
         what = f"{i.get_kind_display()}" + (f": {i.get_medicine_display()}" if i.medicine else "")
-        entries.append({"day": i.start_date, "kind": "Intervention", "title": f"Started {what}", "detail": i.get_setting_display()})
+        entries.append(
+            {
+                "day": i.start_date,
+                "kind": "Intervention",
+                "title": f"Started {what}",
+                "detail": i.get_setting_display(),
+            }
+        )
         if i.end_date:
-            entries.append({"day": i.end_date, "kind": "Intervention", "title": f"Stopped {what}",
-                            "detail": i.get_exit_status_display()})
+            entries.append(
+                {
+                    "day": i.end_date,
+                    "kind": "Intervention",
+                    "title": f"Stopped {what}",
+                    "detail": i.get_exit_status_display(),
+                }
+            )
     for ev in history["events"]:
         detail = ev.notes
         if ev.is_overdose:
             hospital = "taken to hospital" if ev.taken_to_hospital else "not taken to hospital"
             doses = f"; naloxone doses {ev.naloxone_doses}" if ev.naloxone_doses is not None else ""
             detail = f"{hospital}{doses}; reported by {ev.get_information_source_display().lower()}"
-        entries.append({"day": ev.occurred_on, "kind": "Event", "title": ev.get_kind_display(), "detail": detail})
+        entries.append(
+            {
+                "day": ev.occurred_on,
+                "kind": "Event",
+                "title": ev.get_kind_display(),
+                "detail": detail,
+            }
+        )
     for c in history["contacts"]:
-        entries.append({"day": c.contact_date, "kind": "Contact",
-                        "title": f"{c.get_kind_display()}: {c.get_status_display().lower()}", "detail": c.notes})
+        entries.append(
+            {
+                "day": c.contact_date,
+                "kind": "Contact",
+                "title": f"{c.get_kind_display()}: {c.get_status_display().lower()}",
+                "detail": c.notes,
+            }
+        )
     for n in history["naloxone_supplies"]:
-        entries.append({"day": n.supplied_on, "kind": "Naloxone",
-                        "title": f"Naloxone supplied ({n.get_formulation_display().lower()})",
-                        "detail": f"{n.get_supply_type_display()}; expires {n.expiry_date:%d/%m/%Y}"})
+        entries.append(
+            {
+                "day": n.supplied_on,
+                "kind": "Naloxone",
+                "title": f"Naloxone supplied ({n.get_formulation_display().lower()})",
+                "detail": f"{n.get_supply_type_display()}; expires {n.expiry_date:%d/%m/%Y}",
+            }
+        )
     for t in tops:
-        entries.append({"day": t.top_date, "kind": "TOP", "title": f"{t.get_stage_display()} TOP", "detail": ""})
+        entries.append(
+            {
+                "day": t.top_date,
+                "kind": "TOP",
+                "title": f"{t.get_stage_display()} TOP",
+                "detail": "",
+            }
+        )
     entries.sort(key=lambda entry: entry["day"], reverse=True)
     return entries
 

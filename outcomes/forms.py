@@ -35,9 +35,13 @@ class TopAssessmentForm(RecordForm):
                 field.widget = forms.Select(choices=NOT_DISCLOSED)
             else:
                 low, high = item.bounds
-                field.widget = forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": f"{low}–{high}"})
+                field.widget = forms.NumberInput(
+                    attrs={"inputmode": "numeric", "placeholder": f"{low}–{high}"}
+                )
                 field.help_text = "Leave empty if not disclosed."
-                field.error_messages["invalid"] = f"{item.code} must be a whole number from {low} to {high}."
+                field.error_messages["invalid"] = (
+                    f"{item.code} must be a whole number from {low} to {high}."
+                )
 
     def sections(self) -> list[tuple[str, list]]:
         grouped: dict[str, list] = {}

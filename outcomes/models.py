@@ -10,7 +10,7 @@ by the database.
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -43,14 +43,20 @@ def _range_constraints() -> list[models.CheckConstraint]:
 
 class TopAssessment(models.Model):
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="top_assessments")
-    episode = models.ForeignKey(TreatmentEpisode, on_delete=models.CASCADE, related_name="top_assessments")
+    service_user = models.ForeignKey(
+        ServiceUser, on_delete=models.CASCADE, related_name="top_assessments"
+    )
+    episode = models.ForeignKey(
+        TreatmentEpisode, on_delete=models.CASCADE, related_name="top_assessments"
+    )
     stage = models.CharField(max_length=1, choices=Stage.choices)
     top_date = models.DateField("date of interview")
 
     alcuse = models.SmallIntegerField(null=True, blank=True)
     alcohol_units_per_day = models.PositiveSmallIntegerField(
-        "alcohol units per drinking day", null=True, blank=True,
+        "alcohol units per drinking day",
+        null=True,
+        blank=True,
         validators=[MaxValueValidator(200, "Units per drinking day must be 200 or fewer.")],
     )
     opiuse = models.SmallIntegerField(null=True, blank=True)
@@ -77,7 +83,9 @@ class TopAssessment(models.Model):
     not_disclosed_reason = models.CharField(
         "why some answers were not given", max_length=200, blank=True
     )
-    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

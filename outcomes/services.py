@@ -29,7 +29,9 @@ def _stage_errors(episode: TreatmentEpisode, stage: str, top_date, exclude_id=No
         )
     elif stage == Stage.POST_EXIT:
         if episode.discharge_date is None:
-            errors["stage"] = "A post-exit TOP is for someone who has left: this episode is still open."
+            errors["stage"] = (
+                "A post-exit TOP is for someone who has left: this episode is still open."
+            )
         elif top_date < episode.discharge_date:
             errors["top_date"] = (
                 f"A post-exit TOP comes after discharge ({episode.discharge_date:%d/%m/%Y})."

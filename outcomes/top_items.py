@@ -46,12 +46,21 @@ TOP_ITEMS: tuple[TopItem, ...] = (
     TopItem("DRGSELL", "Days selling drugs", "days", "Offending"),
     TopItem("OTHTHEFT", "Other theft, burglary or fraud", "yesno", "Offending"),
     TopItem("ASSAULT", "Committed assault or violence", "yesno", "Offending"),
-    TopItem("PSYHSTAT", "Psychological health (0 poor to 20 good)", "score", "Health and wellbeing"),
+    TopItem(
+        "PSYHSTAT", "Psychological health (0 poor to 20 good)", "score", "Health and wellbeing"
+    ),
     TopItem("PHSTAT", "Physical health (0 poor to 20 good)", "score", "Health and wellbeing"),
-    TopItem("QUALLIFE", "Overall quality of life (0 poor to 20 good)", "score", "Health and wellbeing"),
+    TopItem(
+        "QUALLIFE", "Overall quality of life (0 poor to 20 good)", "score", "Health and wellbeing"
+    ),
     TopItem("PWORK", "Days of paid work", "days", "Work, education and housing"),
     TopItem("EDUCAT", "Days at college or school", "days", "Work, education and housing"),
-    TopItem("ACUTHPBM", "Acute housing problem (e.g. no fixed abode)", "yesno", "Work, education and housing"),
+    TopItem(
+        "ACUTHPBM",
+        "Acute housing problem (e.g. no fixed abode)",
+        "yesno",
+        "Work, education and housing",
+    ),
     TopItem("HRISK", "At risk of eviction", "yesno", "Work, education and housing"),
 )
 

@@ -52,7 +52,11 @@ def cora(db):
 @pytest.fixture
 def adam(db):
     return UserFactory(
-        username="adam", first_name="Adam", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True
+        username="adam",
+        first_name="Adam",
+        role=Role.ADMINISTRATOR,
+        is_staff=True,
+        is_superuser=True,
     )
 
 

@@ -117,11 +117,17 @@ def test_the_search_box_finds_a_person_by_name_or_reference(client_as, alice, jo
 
 
 def test_the_caseload_can_be_sorted_by_age(client_as, alice, north):
-    young = ServiceUserFactory(team=north, keyworker=alice, last_name="Young", date_of_birth=days_ago(20 * 365))
-    old = ServiceUserFactory(team=north, keyworker=alice, last_name="Old", date_of_birth=days_ago(60 * 365))
+    young = ServiceUserFactory(
+        team=north, keyworker=alice, last_name="Young", date_of_birth=days_ago(20 * 365)
+    )
+    old = ServiceUserFactory(
+        team=north, keyworker=alice, last_name="Old", date_of_birth=days_ago(60 * 365)
+    )
     EpisodeFactory(service_user=young)
     EpisodeFactory(service_user=old)
 
-    content = client_as(alice).get(reverse("caseload", args=["mine"]), {"sort": "age"}).content.decode()
+    content = (
+        client_as(alice).get(reverse("caseload", args=["mine"]), {"sort": "age"}).content.decode()
+    )
 
     assert content.index("Young") < content.index("Old")

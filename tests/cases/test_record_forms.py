@@ -33,7 +33,9 @@ def person_errors(alice, data):
 
 
 def test_a_valid_person_is_accepted(alice, person_data):
-    form = ServiceUserForm({**person_data, "nhs_number": "943 476 5919", "postcode": "me4 4qu"}, user=alice)
+    form = ServiceUserForm(
+        {**person_data, "nhs_number": "943 476 5919", "postcode": "me4 4qu"}, user=alice
+    )
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["nhs_number"] == "9434765919"
@@ -90,7 +92,9 @@ def test_contact_details_are_checked(alice, person_data, field, value, message):
     assert message in person_errors(alice, {**person_data, field: value})[field][0]
 
 
-@pytest.mark.parametrize("field", ["first_name", "last_name", "date_of_birth", "sex", "local_authority"])
+@pytest.mark.parametrize(
+    "field", ["first_name", "last_name", "date_of_birth", "sex", "local_authority"]
+)
 def test_required_identity_fields_say_what_is_missing(alice, person_data, field):
     errors = person_errors(alice, {**person_data, field: ""})
 
@@ -115,7 +119,9 @@ def test_the_same_nhs_number_cannot_be_given_to_two_people(client_as, alice, per
     assert ServiceUser.objects.count() == 1
 
 
-def test_adding_a_person_gives_them_a_reference_and_opens_their_record(client_as, alice, person_data):
+def test_adding_a_person_gives_them_a_reference_and_opens_their_record(
+    client_as, alice, person_data
+):
     response = client_as(alice).post(reverse("person_create"), person_data)
 
     person = ServiceUser.objects.get()
@@ -124,15 +130,20 @@ def test_adding_a_person_gives_them_a_reference_and_opens_their_record(client_as
 
 
 def episode_errors(person, **data):
-    base = {"referral_date": days_ago(30).isoformat(), "referral_source": "self",
-            "substance_1": substance("heroin").pk}
+    base = {
+        "referral_date": days_ago(30).isoformat(),
+        "referral_source": "self",
+        "substance_1": substance("heroin").pk,
+    }
     form = EpisodeForm({**base, **data}, service_user=person)
     assert not form.is_valid()
     return form.errors
 
 
 def test_an_episode_checks_the_order_of_its_dates(jo):
-    errors = episode_errors(jo, triage_date=days_ago(40).isoformat(), start_date=days_ago(35).isoformat())
+    errors = episode_errors(
+        jo, triage_date=days_ago(40).isoformat(), start_date=days_ago(35).isoformat()
+    )
 
     assert errors["triage_date"] == ["Triage cannot be before the referral date."]
     assert errors["start_date"] == ["The care plan cannot start before the referral date."]
@@ -157,17 +168,28 @@ def test_a_second_open_episode_is_refused_with_a_reason(jo):
 
 
 def test_the_episode_derives_successful_completion_and_unplanned_exit(jo):
-    done = EpisodeFactory(service_user=jo, discharge_date=days_ago(10),
-                          discharge_reason=discharge_reason("completed_drug_free"))
-    dropped = EpisodeFactory(service_user=jo, referral_date=days_ago(600), discharge_date=days_ago(400),
-                             discharge_reason=discharge_reason("dropped_out"))
+    done = EpisodeFactory(
+        service_user=jo,
+        discharge_date=days_ago(10),
+        discharge_reason=discharge_reason("completed_drug_free"),
+    )
+    dropped = EpisodeFactory(
+        service_user=jo,
+        referral_date=days_ago(600),
+        discharge_date=days_ago(400),
+        discharge_reason=discharge_reason("dropped_out"),
+    )
 
-    assert done.successful_completion and not done.unplanned_exit
-    assert dropped.unplanned_exit and not dropped.successful_completion
+    assert done.successful_completion
+    assert not done.unplanned_exit
+    assert dropped.unplanned_exit
+    assert not dropped.successful_completion
 
 
 def test_an_overdose_needs_its_minimum_record(jo):
-    form = EventForm({"kind": "non_fatal_overdose", "occurred_on": days_ago(2).isoformat()}, service_user=jo)
+    form = EventForm(
+        {"kind": "non_fatal_overdose", "occurred_on": days_ago(2).isoformat()}, service_user=jo
+    )
 
     assert not form.is_valid()
     assert form.errors["taken_to_hospital"] == ["Say whether they were taken to hospital."]
@@ -218,12 +240,20 @@ def test_an_overdose_with_its_minimum_record_is_saved(client_as, alice, jo):
 
 def test_a_naloxone_kit_must_expire_after_it_was_supplied(jo):
     form = NaloxoneSupplyForm(
-        {"supplied_on": days_ago(5).isoformat(), "recipient": "person", "formulation": "nasal",
-         "supply_type": "repeat", "batch_number": "B1", "expiry_date": days_ago(6).isoformat(),
-         "setting": "service"},
+        {
+            "supplied_on": days_ago(5).isoformat(),
+            "recipient": "person",
+            "formulation": "nasal",
+            "supply_type": "repeat",
+            "batch_number": "B1",
+            "expiry_date": days_ago(6).isoformat(),
+            "setting": "service",
+        },
         service_user=jo,
     )
 
     assert not form.is_valid()
-    assert form.errors["expiry_date"] == ["The kit's expiry date must be after the date it was supplied."]
+    assert form.errors["expiry_date"] == [
+        "The kit's expiry date must be after the date it was supplied."
+    ]
     assert form.errors["repeat_reason"] == ["Say why a repeat kit was needed."]

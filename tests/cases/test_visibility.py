@@ -65,13 +65,22 @@ def test_an_administrator_gets_404_on_person_pages(client_as, adam, jo_with_epis
 
 
 def test_the_team_lead_sees_their_teams_people(client_as, tess, jo_with_episode):
-    assert client_as(tess).get(reverse("person_detail", args=[jo_with_episode.external_id])).status_code == 200
+    assert (
+        client_as(tess)
+        .get(reverse("person_detail", args=[jo_with_episode.external_id]))
+        .status_code
+        == 200
+    )
 
 
 def test_governance_reads_everyone_but_cannot_change_records(client_as, gina, jo_with_episode):
     client = client_as(gina)
-    assert client.get(reverse("person_detail", args=[jo_with_episode.external_id])).status_code == 200
-    assert client.get(reverse("event_create", args=[jo_with_episode.external_id])).status_code == 403
+    assert (
+        client.get(reverse("person_detail", args=[jo_with_episode.external_id])).status_code == 200
+    )
+    assert (
+        client.get(reverse("event_create", args=[jo_with_episode.external_id])).status_code == 403
+    )
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, jo_with_episode):
@@ -86,7 +95,12 @@ def test_a_keyworker_whose_membership_has_ended_loses_access(client_as, alice, j
 
     alice.memberships.update(ends_on=days_ago(1))
 
-    assert client_as(alice).get(reverse("person_detail", args=[jo_with_episode.external_id])).status_code == 404
+    assert (
+        client_as(alice)
+        .get(reverse("person_detail", args=[jo_with_episode.external_id]))
+        .status_code
+        == 404
+    )
 
 
 def test_a_deactivated_user_sees_nobody(alice, jo_with_episode):

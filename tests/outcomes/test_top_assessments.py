@@ -66,7 +66,9 @@ def test_not_disclosed_is_stored_as_empty_and_kept_apart_from_zero(episode, alic
     form = top_form(episode, opiuse="", crause="0", sharing="")
     assert form.is_valid(), form.errors
 
-    top = top_assessment_create(service_user=episode.service_user, recorded_by=alice, **form.cleaned_data)
+    top = top_assessment_create(
+        service_user=episode.service_user, recorded_by=alice, **form.cleaned_data
+    )
     top.refresh_from_db()
 
     assert top.opiuse is None
@@ -79,7 +81,11 @@ def test_a_yes_no_item_takes_yes_no_or_not_disclosed(episode):
     assert top_form(episode, sharing="false").is_valid()
     assert top_form(episode, sharing="").is_valid()
     assert {item.code for item in TOP_ITEMS if item.kind == "yesno"} == {
-        "SHARING", "OTHTHEFT", "ASSAULT", "ACUTHPBM", "HRISK",
+        "SHARING",
+        "OTHTHEFT",
+        "ASSAULT",
+        "ACUTHPBM",
+        "HRISK",
     }
 
 
@@ -92,7 +98,11 @@ def test_words_instead_of_a_number_get_a_clear_message(episode):
 
 def create(episode, stage, day, user=None):
     return top_assessment_create(
-        service_user=episode.service_user, episode=episode, stage=stage, top_date=day, recorded_by=user
+        service_user=episode.service_user,
+        episode=episode,
+        stage=stage,
+        top_date=day,
+        recorded_by=user,
     )
 
 
@@ -134,7 +144,10 @@ def test_a_top_cannot_be_dated_before_the_referral(episode):
 def test_a_top_cannot_be_dated_in_the_future(episode):
     tomorrow = days_ago(-1)
 
-    assert stage_error(episode, Stage.START, tomorrow, "top_date") == "The interview date is in the future."
+    assert (
+        stage_error(episode, Stage.START, tomorrow, "top_date")
+        == "The interview date is in the future."
+    )
 
 
 def test_a_top_after_discharge_must_be_a_post_exit_top(episode):
@@ -143,7 +156,9 @@ def test_a_top_after_discharge_must_be_a_post_exit_top(episode):
     episode.save()
     create(episode, Stage.START, days_ago(290))
 
-    assert "record a post-exit TOP instead" in stage_error(episode, Stage.REVIEW, days_ago(20), "top_date")
+    assert "record a post-exit TOP instead" in stage_error(
+        episode, Stage.REVIEW, days_ago(20), "top_date"
+    )
     assert create(episode, Stage.POST_EXIT, days_ago(20)).stage == "P"
 
 
@@ -172,6 +187,10 @@ def test_another_persons_episode_is_refused(episode, north):
 
     with pytest.raises(ValidationError) as raised:
         top_assessment_create(
-            service_user=episode.service_user, episode=other, stage="S", top_date=days_ago(10), recorded_by=None
+            service_user=episode.service_user,
+            episode=other,
+            stage="S",
+            top_date=days_ago(10),
+            recorded_by=None,
         )
     assert "belongs to someone else" in raised.value.message_dict["episode"][0]

@@ -1,0 +1,35 @@
+# Lantern's two everyday commands:
+#   make demo   install, migrate, seed a synthetic population if empty, serve on localhost
+#   make test   install and run the whole test suite (unit, integration and browser)
+# Both need only Python 3.11 on the machine: PostgreSQL is embedded (pgserver).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint bench-caseload install
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/python manage.py demo --addrport $(HOST):$(PORT)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench-caseload: $(VENV)/.installed
+	$(BIN)/python bench/caseload.py

@@ -1,0 +1,88 @@
+"""Settings come from the environment; production refuses to start half-configured."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "LANTERN_ENV"}
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default']['HOST'], settings.CELERY_TASK_ALWAYS_EAGER, settings.DEBUG)",
+        ],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+PRODUCTION = {
+    "LANTERN_ENV": "production",
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "lantern.example.org",
+    "DATABASE_URL": "postgresql://lantern:secret@db.example.org/lantern",
+}
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without_a_required_setting(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+
+    result = load_settings(**env)
+
+    assert result.returncode != 0
+    assert f"{missing} must" in result.stderr
+
+
+def test_production_starts_with_its_settings_and_debug_off():
+    result = load_settings(**PRODUCTION, REDIS_URL="redis://redis.example.org:6379/0")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["db.example.org", "False", "False"]
+
+
+def test_an_unknown_environment_name_is_refused():
+    result = load_settings(LANTERN_ENV="staging")
+
+    assert result.returncode != 0
+    assert "LANTERN_ENV must be development or production" in result.stderr
+
+
+def test_a_malformed_boolean_names_the_variable():
+    result = load_settings(DEBUG="maybe", DATABASE_URL="postgresql://x@localhost/x")
+
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_without_redis_celery_runs_tasks_eagerly():
+    from django.conf import settings
+
+    if os.environ.get("REDIS_URL"):
+        pytest.skip("this run configures Redis")
+    assert settings.CELERY_TASK_ALWAYS_EAGER is True
+
+
+def test_without_database_url_the_embedded_postgresql_is_used():
+    from django.conf import settings
+
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("this run uses an external PostgreSQL")
+    database = settings.DATABASES["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["OPTIONS"]["host"] == str(settings.DATA_DIR / "pgdata")
