@@ -83,7 +83,7 @@ def _timeline(history: dict, tops: list) -> list[dict]:
             }
         )
     for i in history["interventions"]:
-        what = f"{i.get_kind_display()}" + (f": {i.get_medicine_display()}" if i.medicine else "")
+        what = f"OST: {i.get_medicine_display()}" if i.is_ost else i.get_kind_display().lower()
         entries.append(
             {
                 "day": i.start_date,
@@ -97,8 +97,8 @@ def _timeline(history: dict, tops: list) -> list[dict]:
                 {
                     "day": i.end_date,
                     "kind": "Intervention",
-                    "title": f"Stopped {what}",
-                    "detail": i.get_exit_status_display(),
+                    "title": f"Stopped {what} ({i.get_exit_status_display().lower()})",
+                    "detail": i.get_setting_display(),
                 }
             )
     for ev in history["events"]:
