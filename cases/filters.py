@@ -30,12 +30,14 @@ class CaseloadFilter(django_filters.FilterSet):
     )
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for term in value.split():
+        terms = value.split()
+        if len(terms) == 1 and terms[0].upper().startswith("LAN-"):
+            return queryset.filter(client_ref=terms[0].upper())
+        for term in terms:
             queryset = queryset.filter(
                 Q(first_name__istartswith=term)
                 | Q(last_name__istartswith=term)
-                | Q(preferred_name__istartswith=term)
-                | Q(client_ref__iexact=term)
+                | Q(client_ref=term.upper())
             )
         return queryset
 

@@ -10,9 +10,11 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from cases import validators
@@ -261,7 +263,19 @@ class ServiceUser(models.Model):
                 name="nhs_number_unique_when_given",
             ),
         ]
-        indexes = [models.Index(fields=["keyworker", "team"]), models.Index(fields=["team"])]
+        indexes = [
+            models.Index(fields=["keyworker", "team"]),
+            models.Index(fields=["team"]),
+            # Prefix search by name (istartswith compares upper-cased values).
+            models.Index(
+                OpClass(Upper("last_name"), name="varchar_pattern_ops"),
+                name="service_user_last_name_prefix",
+            ),
+            models.Index(
+                OpClass(Upper("first_name"), name="varchar_pattern_ops"),
+                name="service_user_first_name_prefix",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.client_ref})"

@@ -130,7 +130,7 @@ def caseload_people(user: User, scope: str) -> QuerySet[ServiceUser]:
     people = service_users_visible_to(user)
     if scope == "mine":
         return people.filter(keyworker=user)
-    return people
+    return people.select_related("keyworker")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,12 @@ class CaseloadTable(tables.Table):
     next_top = tables.Column(
         accessor="last_top_date", verbose_name="Next TOP due", orderable=False, empty_values=()
     )
+    keyworker = tables.Column(
+        accessor="keyworker__last_name",
+        verbose_name="Keyworker",
+        order_by=("keyworker__last_name",),
+        default="Unassigned",
+    )
     naloxone = tables.Column(
         accessor="naloxone_expiry",
         verbose_name="Naloxone",
@@ -57,6 +63,9 @@ class CaseloadTable(tables.Table):
     def render_name(self, record: ServiceUser):
         url = reverse("person_detail", args=[record.external_id])
         return format_html('<a href="{}">{}</a>', url, record.display_name)
+
+    def render_keyworker(self, record: ServiceUser):
+        return record.keyworker.display_name
 
     def render_age(self, record: ServiceUser):
         return record.age_on(self.today)

@@ -27,6 +27,7 @@ from outcomes.selectors import (
 )
 
 CASELOAD_PAGE_SIZE = 25
+SEARCH_FIRST_SCOPES = frozenset({"all"})
 
 
 @login_required
@@ -45,8 +46,13 @@ def caseload(request: HttpRequest, scope: str) -> HttpResponse:
         raise Http404("No such list")
     people = with_top_columns(with_caseload_columns(caseload_people(request.user, scope)))
     filterset = CaseloadFilter(request.GET or None, queryset=people)
-    table = CaseloadTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": CASELOAD_PAGE_SIZE}).configure(table)
+    # Listing everyone in a national database is neither useful nor cheap: the
+    # service-wide list starts from a search.
+    needs_search = scope in SEARCH_FIRST_SCOPES and not request.GET.get("q", "").strip()
+    table = None
+    if not needs_search:
+        table = CaseloadTable(filterset.qs, exclude=("keyworker",) if scope == "mine" else ())
+        RequestConfig(request, paginate={"per_page": CASELOAD_PAGE_SIZE}).configure(table)
     return render(
         request,
         "caseload.html",
@@ -55,6 +61,7 @@ def caseload(request: HttpRequest, scope: str) -> HttpResponse:
             "scope": scope,
             "filter": filterset,
             "table": table,
+            "needs_search": needs_search,
             "can_edit": can_edit_records(request.user),
         },
     )

@@ -131,3 +131,36 @@ def test_the_caseload_can_be_sorted_by_age(client_as, alice, north):
     )
 
     assert content.index("Young") < content.index("Old")
+
+
+def test_the_service_wide_list_starts_from_a_search(client_as, gina, jo):
+    EpisodeFactory(service_user=jo)
+    client = client_as(gina)
+
+    unsearched = client.get(reverse("caseload", args=["all"]))
+    searched = client.get(reverse("caseload", args=["all"]), {"q": "Bloggs"})
+
+    assert unsearched.context["table"] is None
+    assert "Search by name or reference" in unsearched.content.decode()
+    assert {row.record.last_name for row in searched.context["table"].paginated_rows} == {"Bloggs"}
+
+
+def test_the_team_caseload_names_each_persons_keyworker(client_as, tess, jo):
+    EpisodeFactory(service_user=jo)
+
+    content = client_as(tess).get(reverse("caseload", args=["team"])).content.decode()
+
+    assert "Keyworker" in content
+    assert jo.keyworker.display_name in content
+
+
+def test_the_team_caseload_keeps_its_query_count_as_it_grows(client_as, tess, alice, north):
+    client = client_as(tess)
+    add_people(3, north, alice)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("caseload", args=["team"]))
+    add_people(30, north, tess)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("caseload", args=["team"]))
+
+    assert len(few) == len(many) <= 15
