@@ -14,6 +14,12 @@ from cases.models import Role
 from tests.factories import ServiceUserFactory, TeamFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Production hashing is deliberately slow; the cast is created for every test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def north(db):
     return TeamFactory(name="North")

@@ -40,14 +40,27 @@ def browser():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     context = browser.new_context(
         locale="en-GB", timezone_id="Europe/London", viewport={"width": 1280, "height": 900}
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        # Keep what the browser showed, so a failure in CI can be read afterwards.
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}.png"), full_page=True)
+        print(f"Page at failure ({page.url}):\n{page.inner_text('body')[:3000]}")
     context.close()
 
 
