@@ -1,10 +1,12 @@
 """The TOP form: every item optional (empty = not disclosed), ranges checked with plain messages."""
 
 from django import forms
+from django.utils import timezone
 
 from cases.forms import RecordForm
 from cases.models import ServiceUser
-from outcomes.models import TopAssessment
+from outcomes.models import Stage, TopAssessment
+from outcomes.selectors import start_top_exists
 from outcomes.top_items import TOP_ITEMS
 
 NOT_DISCLOSED = [("", "Not disclosed"), ("true", "Yes"), ("false", "No")]
@@ -26,8 +28,11 @@ class TopAssessmentForm(RecordForm):
     def __init__(self, *args, service_user: ServiceUser, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.service_user = service_user
-        self.fields["episode"].queryset = service_user.episodes.all()
+        episodes = service_user.episodes.all()
+        self.fields["episode"].queryset = episodes
         self.fields["episode"].empty_label = None
+        if not self.is_bound:
+            self._suggest_stage(episodes)
         for item in TOP_ITEMS:
             field = self.fields[item.field]
             field.label = f"{item.code}: {item.label}"
@@ -42,6 +47,20 @@ class TopAssessmentForm(RecordForm):
                 field.error_messages["invalid"] = (
                     f"{item.code} must be a whole number from {low} to {high}."
                 )
+
+    def _suggest_stage(self, episodes) -> None:
+        """Start for an episode without a start TOP, else review; dated today."""
+        latest = episodes.first()
+        self.fields["top_date"].initial = timezone.localdate()
+        if latest is None:
+            return
+        self.fields["episode"].initial = latest.pk
+        if latest.discharge_date:
+            self.fields["stage"].initial = Stage.POST_EXIT
+        elif start_top_exists(latest.pk):
+            self.fields["stage"].initial = Stage.REVIEW
+        else:
+            self.fields["stage"].initial = Stage.START
 
     def sections(self) -> list[tuple[str, list]]:
         grouped: dict[str, list] = {}

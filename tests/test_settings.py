@@ -86,3 +86,19 @@ def test_without_database_url_the_embedded_postgresql_is_used():
     database = settings.DATABASES["default"]
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert database["OPTIONS"]["host"] == str(settings.DATA_DIR / "pgdata")
+
+
+def test_the_production_settings_pass_the_deployment_checklist():
+    clean = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DEBUG"}}
+    env = {**clean, **PRODUCTION, "SECRET_KEY": "k3y-" + "x7Yq" * 15}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

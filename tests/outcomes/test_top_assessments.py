@@ -194,3 +194,13 @@ def test_another_persons_episode_is_refused(episode, north):
             recorded_by=None,
         )
     assert "belongs to someone else" in raised.value.message_dict["episode"][0]
+
+
+def test_the_form_suggests_a_start_top_then_reviews(episode):
+    fresh = TopAssessmentForm(service_user=episode.service_user)
+    assert fresh["stage"].value() == Stage.START
+    assert fresh["episode"].value() == episode.pk
+
+    TopFactory(episode=episode)
+
+    assert TopAssessmentForm(service_user=episode.service_user)["stage"].value() == Stage.REVIEW
