@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "outcomes",
     "risk",
     "deathreviews",
+    "config",
 ]
 
 MIDDLEWARE = [

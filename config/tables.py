@@ -14,7 +14,7 @@ class CaseloadTable(tables.Table):
     name = tables.Column(
         accessor="last_name", verbose_name="Name", order_by=("last_name", "first_name")
     )
-    client_ref = tables.Column(verbose_name="Reference")
+    client_ref = tables.Column(verbose_name="Reference", attrs={"td": {"class": "text-nowrap"}})
     age = tables.Column(accessor="date_of_birth", verbose_name="Age", order_by=("-date_of_birth",))
     main_substance = tables.Column(verbose_name="Main substance", default="—")
     treatment = tables.Column(
@@ -99,4 +99,10 @@ class CaseloadTable(tables.Table):
         return due.strftime("%d/%m/%Y")
 
     def render_naloxone(self, record: ServiceUser):
-        return naloxone_status(record.naloxone_expiry, record.naloxone_used_recently, self.today)
+        status = naloxone_status(record.naloxone_expiry, record.naloxone_used_recently, self.today)
+        if record.naloxone_expiry is None or record.naloxone_expiry < self.today:
+            return format_html(
+                '<span class="text-danger"><i class="bi bi-exclamation-triangle" aria-hidden="true"></i> {}</span>',
+                status,
+            )
+        return status

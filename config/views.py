@@ -153,6 +153,12 @@ def _timeline(history: dict, tops: list) -> list[dict]:
     return entries
 
 
+def _split_upcoming(entries: list[dict], today: datetime.date) -> tuple[list[dict], list[dict]]:
+    """Booked appointments in the future, soonest first; and the history, newest first."""
+    upcoming = [e for e in entries if e["day"] > today]
+    return upcoming[::-1], [e for e in entries if e["day"] <= today]
+
+
 @login_required
 def person_detail(request: HttpRequest, external_id) -> HttpResponse:
     person = service_user_get(request.user, external_id)
@@ -161,6 +167,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
     today = timezone.localdate()
     current = next((e for e in history["episodes"] if e.is_open), None)
     latest_supply = history["naloxone_supplies"][0] if history["naloxone_supplies"] else None
+    upcoming, timeline = _split_upcoming(_timeline(history, tops), today)
     return render(
         request,
         "person_detail.html",
@@ -171,7 +178,8 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "latest_episode": history["episodes"][0] if history["episodes"] else None,
             "latest_supply": latest_supply,
             "kit_expired": bool(latest_supply and latest_supply.expiry_date < today),
-            "timeline": _timeline(history, tops),
+            "upcoming": upcoming,
+            "timeline": timeline,
             "tops": tops,
             "top_rows": top_table_rows(tops),
             "trajectory": top_trajectory(tops),

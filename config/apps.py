@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class LanternConfig(AppConfig):
+    """The top layer as an app, so its management commands (demo, seed_demo) are found."""
+
+    name = "config"
+    label = "lantern"
+    verbose_name = "Lantern"

@@ -1,0 +1,57 @@
+"""Draw a synthetic population and its histories with numpy; no Django, no database.
+
+`plan_population` (in `plan`) draws what is known about each person up front;
+`generate_chunk` draws one chunk's histories and returns every table's rows as
+CSV-ready column blocks named by model field. Everything comes from
+`numpy.random.default_rng` seeded from the plan's seed and the chunk number, so
+the same seed, size and date give the same data.
+
+Dates are whole days before `today` ("days ago"; negative means a future
+date), and every rule the models check is built in: no future dates (except
+booked contacts), intervention and TOP dates inside their episode, discharge
+date and reason together, one open episode per person, one start and at most
+one exit TOP per episode, reviews after the start, naloxone expiry after
+supply, repeat reasons only on repeats, overdose details only on overdoses.
+"""
+
+import numpy as np
+
+from config.demo import fastcsv as fc
+from config.demo.activity import contact_rows, event_rows, naloxone_rows
+from config.demo.episodes import draw_episodes, episode_rows, intervention_rows
+from config.demo.people import NextIds, References, Rows, chunk_people, people_rows
+from config.demo.plan import CHUNK_PEOPLE, Population, plan_population
+from config.demo.tops import top_rows
+
+__all__ = [
+    "CHUNK_PEOPLE",
+    "NextIds",
+    "Population",
+    "References",
+    "Rows",
+    "generate_chunk",
+    "plan_population",
+]
+
+
+def generate_chunk(
+    population: Population, refs: References, ids: NextIds, calendar: fc.Calendar, chunk: int
+) -> list[Rows]:
+    """Every table's rows for people chunk*CHUNK_PEOPLE onwards; advances `ids`."""
+    rng = np.random.default_rng([population.seed, 1, chunk])
+    low = chunk * CHUNK_PEOPLE
+    high = min(population.size, low + CHUNK_PEOPLE)
+    people = chunk_people(population, refs, ids, rng, low, high)
+    person_rows = people_rows(population, refs, people, calendar, rng, low)
+    episodes = draw_episodes(people, rng)
+    rows = [
+        person_rows,
+        episode_rows(people, episodes, refs, ids, calendar, rng),
+        intervention_rows(people, episodes, refs, ids, calendar, rng),
+        event_rows(people, refs, ids, calendar, rng),
+        contact_rows(people, episodes, refs, ids, calendar, rng),
+        naloxone_rows(people, episodes, refs, ids, calendar, rng),
+        top_rows(people, episodes, refs, ids, calendar, rng),
+    ]
+    ids.person += people.n
+    return rows

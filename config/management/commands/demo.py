@@ -1,0 +1,28 @@
+"""`manage.py demo`: migrate, seed the synthetic population if the database is empty,
+print the URL and the demo logins, and serve on localhost."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from config.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+
+class Command(BaseCommand):
+    help = "Bring up the demo: migrate, seed if empty, serve and print the logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument("--people", type=int, default=2000)
+
+    def handle(self, *args, addrport: str, people: int, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("seed_demo", people=people, if_empty=True)
+        host, _, port = addrport.rpartition(":")
+        self.stdout.write(
+            self.style.SUCCESS(f"\nLantern demo: http://{host or '127.0.0.1'}:{port}/")
+        )
+        self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
+        for username, role in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<14} {role}")
+        self.stdout.write("")
+        call_command("runserver", addrport, use_reloader=False)
