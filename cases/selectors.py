@@ -6,7 +6,6 @@ simply does not exist for them (and answers 404).
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
@@ -131,15 +130,6 @@ def caseload_people(user: User, scope: str) -> QuerySet[ServiceUser]:
     if scope == "mine":
         return people.filter(keyworker=user)
     return people.select_related("keyworker")
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    day: datetime.date
-    kind: str
-    title: str
-    detail: str
-    record: object
 
 
 def service_user_history(person: ServiceUser) -> dict:

@@ -2,6 +2,7 @@
 selector (404 outside the user's scope) and saves through one service."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,7 @@ from django.shortcuts import redirect, render
 
 from cases import forms, services
 from cases.access import can_edit_records
-from cases.models import ServiceUser
+from cases.models import ServiceUser, User
 from cases.selectors import service_user_get
 
 
@@ -85,20 +86,6 @@ def person_edit(request: HttpRequest, external_id) -> HttpResponse:
 
 
 @login_required
-def episode_create(request: HttpRequest, external_id) -> HttpResponse:
-    person = editable_person(request, external_id)
-    form = _bound(request, forms.EpisodeForm, service_user=person)
-    return record_form_view(
-        request,
-        form=form,
-        save=lambda data: services.episode_create(service_user=person, **data),
-        title="Add a treatment episode",
-        person=person,
-        success="Episode added.",
-    )
-
-
-@login_required
 def episode_edit(request: HttpRequest, external_id, episode_id) -> HttpResponse:
     person = editable_person(request, external_id)
     episode = person.episodes.filter(external_id=episode_id).first()
@@ -115,61 +102,65 @@ def episode_edit(request: HttpRequest, external_id, episode_id) -> HttpResponse:
     )
 
 
-@login_required
-def intervention_create(request: HttpRequest, external_id) -> HttpResponse:
-    person = editable_person(request, external_id)
-    form = _bound(request, forms.InterventionForm, service_user=person)
-    return record_form_view(
-        request,
-        form=form,
-        save=lambda data: services.intervention_create(**data),
-        title="Add an intervention",
-        person=person,
-        success="Intervention added.",
-    )
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of record added to a person: its form, the service that saves it, its words."""
+
+    form: type[ModelForm]
+    save: Callable[[ServiceUser, User, dict], object]
+    title: str
+    success: str
 
 
-@login_required
-def event_create(request: HttpRequest, external_id) -> HttpResponse:
-    person = editable_person(request, external_id)
-    form = _bound(request, forms.EventForm, service_user=person)
-    return record_form_view(
-        request,
-        form=form,
-        save=lambda data: services.event_create(
-            service_user=person, recorded_by=request.user, **data
+RECORD_KINDS: dict[str, RecordKind] = {
+    "episode": RecordKind(
+        forms.EpisodeForm,
+        lambda person, user, data: services.episode_create(service_user=person, **data),
+        "Add a treatment episode",
+        "Episode added.",
+    ),
+    "intervention": RecordKind(
+        forms.InterventionForm,
+        lambda person, user, data: services.intervention_create(**data),
+        "Add an intervention",
+        "Intervention added.",
+    ),
+    "event": RecordKind(
+        forms.EventForm,
+        lambda person, user, data: services.event_create(
+            service_user=person, recorded_by=user, **data
         ),
-        title="Record an event",
-        person=person,
-        success="Event recorded.",
-    )
-
-
-@login_required
-def contact_create(request: HttpRequest, external_id) -> HttpResponse:
-    person = editable_person(request, external_id)
-    form = _bound(request, forms.ContactForm, service_user=person)
-    return record_form_view(
-        request,
-        form=form,
-        save=lambda data: services.contact_create(service_user=person, staff=request.user, **data),
-        title="Record a contact or appointment",
-        person=person,
-        success="Contact recorded.",
-    )
-
-
-@login_required
-def naloxone_create(request: HttpRequest, external_id) -> HttpResponse:
-    person = editable_person(request, external_id)
-    form = _bound(request, forms.NaloxoneSupplyForm, service_user=person)
-    return record_form_view(
-        request,
-        form=form,
-        save=lambda data: services.naloxone_supply_create(
-            service_user=person, supplied_by=request.user, **data
+        "Record an event",
+        "Event recorded.",
+    ),
+    "contact": RecordKind(
+        forms.ContactForm,
+        lambda person, user, data: services.contact_create(service_user=person, staff=user, **data),
+        "Record a contact or appointment",
+        "Contact recorded.",
+    ),
+    "naloxone": RecordKind(
+        forms.NaloxoneSupplyForm,
+        lambda person, user, data: services.naloxone_supply_create(
+            service_user=person, supplied_by=user, **data
         ),
-        title="Record a naloxone supply",
+        "Record a naloxone supply",
+        "Naloxone supply recorded.",
+    ),
+}
+
+
+@login_required
+def record_create(request: HttpRequest, external_id, kind: str) -> HttpResponse:
+    """Add one record of `kind` (a key of RECORD_KINDS) to a person."""
+    spec = RECORD_KINDS[kind]
+    person = editable_person(request, external_id)
+    form = _bound(request, spec.form, service_user=person)
+    return record_form_view(
+        request,
+        form=form,
+        save=lambda data: spec.save(person, request.user, data),
+        title=spec.title,
         person=person,
-        success="Naloxone supply recorded.",
+        success=spec.success,
     )

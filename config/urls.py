@@ -7,6 +7,7 @@ from config import views
 from outcomes import views as outcome_views
 
 person = "people/<uuid:external_id>/"
+record = case_views.record_create
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,12 +21,14 @@ urlpatterns = [
     path("people/new/", case_views.person_create, name="person_create"),
     path(person, views.person_detail, name="person_detail"),
     path(person + "edit/", case_views.person_edit, name="person_edit"),
-    path(person + "episodes/new/", case_views.episode_create, name="episode_create"),
+    path(person + "episodes/new/", record, {"kind": "episode"}, name="episode_create"),
     path(person + "episodes/<uuid:episode_id>/edit/", case_views.episode_edit, name="episode_edit"),
-    path(person + "interventions/new/", case_views.intervention_create, name="intervention_create"),
-    path(person + "events/new/", case_views.event_create, name="event_create"),
-    path(person + "contacts/new/", case_views.contact_create, name="contact_create"),
-    path(person + "naloxone/new/", case_views.naloxone_create, name="naloxone_create"),
+    path(
+        person + "interventions/new/", record, {"kind": "intervention"}, name="intervention_create"
+    ),
+    path(person + "events/new/", record, {"kind": "event"}, name="event_create"),
+    path(person + "contacts/new/", record, {"kind": "contact"}, name="contact_create"),
+    path(person + "naloxone/new/", record, {"kind": "naloxone"}, name="naloxone_create"),
     path(person + "tops/new/", outcome_views.top_create, name="top_create"),
     path("admin/", admin.site.urls),
 ]

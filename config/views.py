@@ -11,7 +11,6 @@ from django_tables2 import RequestConfig
 
 from cases.access import SCOPE_TITLES, can_edit_records, caseload_scopes
 from cases.filters import CaseloadFilter
-from cases.models import Role
 from cases.selectors import (
     caseload_people,
     service_user_get,
@@ -184,10 +183,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "top_rows": top_table_rows(tops),
             "trajectory": top_trajectory(tops),
             "can_edit": can_edit_records(request.user),
-            "ost": [i for i in history["interventions"] if i.is_ost],
+            "current_ost": [i for i in history["interventions"] if i.is_ost and not i.end_date],
             "history": history,
-            "today": today,
-            "recent_cutoff": today - datetime.timedelta(days=365),
-            "is_governance": request.user.role == Role.GOVERNANCE,
         },
     )

@@ -173,3 +173,29 @@ def test_booked_appointments_show_as_upcoming_not_as_history(client_as, alice, j
 
     assert [e["title"] for e in response.context["upcoming"]] == ["Appointment: booked"]
     assert all(e["day"] <= days_ago(0) for e in response.context["timeline"])
+
+
+def test_the_summary_shows_current_ost_and_says_when_there_is_none(client_as, alice, jo, episode):
+    url = reverse("person_detail", args=[jo.external_id])
+    stopped = Intervention.objects.create(
+        episode=episode,
+        kind="pharmacological",
+        medicine="methadone",
+        intention="maintenance",
+        start_date=days_ago(200),
+        end_date=days_ago(20),
+        exit_status="planned",
+    )
+    assert "None current" in client_as(alice).get(url).content.decode()
+
+    Intervention.objects.create(
+        episode=episode,
+        kind="pharmacological",
+        medicine="buprenorphine",
+        intention="maintenance",
+        start_date=days_ago(10),
+    )
+    content = client_as(alice).get(url).content.decode()
+
+    assert f"Buprenorphine (sublingual) since {days_ago(10):%d/%m/%Y}" in content
+    assert f"Methadone since {stopped.start_date:%d/%m/%Y}" not in content
