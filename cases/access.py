@@ -28,10 +28,6 @@ def can_edit_records(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in EDITING_ROLES
 
 
-def can_see_team_caseload(user: User) -> bool:
-    return "team" in CASELOAD_SCOPES.get(user.role, ())
-
-
 def caseload_scopes(user: User) -> tuple[str, ...]:
     if not can_browse_people(user):
         return ()

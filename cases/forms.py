@@ -20,6 +20,7 @@ from cases.models import (
     TreatmentEpisode,
     User,
 )
+from cases.selectors import active_team_ids
 
 YES_NO_UNKNOWN = [("", "Not known"), ("true", "Yes"), ("false", "No")]
 
@@ -64,8 +65,6 @@ class RecordForm(forms.ModelForm):
 
 
 def team_choices_for(user: User) -> QuerySet[Team]:
-    from cases.selectors import active_team_ids
-
     return Team.objects.filter(id__in=active_team_ids(user))
 
 
@@ -118,8 +117,9 @@ class ServiceUserForm(RecordForm):
             .order_by("first_name", "last_name")
         )
         self.fields["keyworker"].label_from_instance = lambda u: u.display_name
-        if self.instance.pk is None and teams.count() == 1:
-            self.fields["team"].initial = teams.first()
+        only_team = list(teams[:2])
+        if self.instance.pk is None and len(only_team) == 1:
+            self.fields["team"].initial = only_team[0]
             self.fields["keyworker"].initial = user.pk
 
     postcode = forms.CharField(required=False, max_length=12)

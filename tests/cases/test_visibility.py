@@ -137,3 +137,19 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
 
     assert "Bloggs" in content
     assert "Stranger" not in content
+
+
+@pytest.mark.parametrize(
+    ("who", "links"),
+    [
+        ("alice", ["My caseload"]),
+        ("tess", ["My caseload", "Team caseload"]),
+        ("gina", ["People"]),
+        ("cora", []),
+        ("adam", ["Administration"]),
+    ],
+)
+def test_each_role_sees_only_its_own_lists_in_the_navigation(client_as, request, who, links):
+    response = client_as(request.getfixturevalue(who)).get(reverse("home"), follow=True)
+
+    assert [label for label, _ in response.context["nav_links"]] == links
