@@ -206,6 +206,15 @@ class ServiceUser(models.Model):
     """
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source_ref = models.CharField(
+        "source system reference",
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The record's reference in the system it was imported from.",
+    )
     client_ref = models.CharField(
         "client reference",
         max_length=30,
@@ -346,6 +355,15 @@ class TreatmentEpisode(models.Model):
     """One period of treatment, from referral to discharge."""
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source_ref = models.CharField(
+        "source system reference",
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The record's reference in the system it was imported from.",
+    )
     service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="episodes")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     referral_date = models.DateField()
@@ -511,6 +529,15 @@ class Intervention(models.Model):
         MAINTENANCE = "maintenance", "Maintenance"
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source_ref = models.CharField(
+        "source system reference",
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The record's reference in the system it was imported from.",
+    )
     episode = models.ForeignKey(
         TreatmentEpisode, on_delete=models.CASCADE, related_name="interventions"
     )
@@ -639,6 +666,15 @@ class Event(models.Model):
     """
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source_ref = models.CharField(
+        "source system reference",
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The record's reference in the system it was imported from.",
+    )
     service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=EventKind.choices)
     occurred_on = models.DateField("date")
@@ -719,6 +755,15 @@ class Contact(models.Model):
     """A contact or appointment with a person, booked or held."""
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source_ref = models.CharField(
+        "source system reference",
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The record's reference in the system it was imported from.",
+    )
     service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="contacts")
     staff = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -789,6 +834,15 @@ class NaloxoneSupply(models.Model):
     USED_REASONS = (RepeatReason.USED_ON_SELF, RepeatReason.USED_ON_OTHER)
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source_ref = models.CharField(
+        "source system reference",
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The record's reference in the system it was imported from.",
+    )
     service_user = models.ForeignKey(
         ServiceUser, on_delete=models.CASCADE, related_name="naloxone_supplies"
     )
