@@ -1,0 +1,7 @@
+"""Bulk import of case records and TOP assessments from CSV files.
+
+`specs` defines the file formats, `validate` checks chunks with pandas,
+`rules` checks what needs other rows or the database in SQL, and `loader`
+streams the files into staging tables and upserts them in one transaction.
+`signals.records_imported` is sent after a committed import.
+"""

@@ -1,0 +1,579 @@
+"""Import a set of CSV files in one transaction, in constant memory.
+
+The contract of `records_import`:
+
+- Each file is read in chunks of `CHUNK_ROWS`; each chunk is checked with
+  pandas (`validate`) and COPYed into a temporary staging table, so memory
+  stays at about one chunk whatever the size of the files.
+- Checks that need other rows or the database run in SQL over the staging
+  tables (`rules`); references resolve against the files and the database.
+- By default a file set with any problem imports nothing. With `partial`, the
+  valid rows are imported and the rest reported. With `dry_run`, everything is
+  checked and counted, then rolled back.
+- Rows are matched on `source_ref` (the file's `ref`). A row whose values are
+  all unchanged is not written, so importing the same files again changes
+  nothing; a column left out of a file is left alone on existing records.
+- It is all one transaction (taken under an advisory lock, so two imports
+  never interleave): never half-imported. After commit `records_imported` is
+  sent with the affected people's ids, or None if there are many.
+"""
+
+import datetime
+import io
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+from django.db import connection, transaction
+from django.utils import timezone
+from psycopg import sql
+
+from cases.models import DischargeReason, LocalAuthority, Role, Substance, Team, User
+from outcomes.importing import rules
+from outcomes.importing.problems import ProblemLog
+from outcomes.importing.signals import records_imported
+from outcomes.importing.specs import (
+    EPISODES,
+    INTERVENTIONS,
+    SERVICE_USERS,
+    SPECS,
+    SPECS_BY_KIND,
+    TOP_ASSESSMENTS,
+    FileSpec,
+)
+from outcomes.importing.validate import Lookups, check_chunk
+
+logger = logging.getLogger(__name__)
+
+CHUNK_ROWS = 50_000
+# Above this many affected people the signal says "many" (None) rather than listing them.
+AFFECTED_LIST_LIMIT = 10_000
+IMPORT_LOCK = "lantern.records_import"
+
+Progress = Callable[[float, str], None]
+Source = Path | str | BinaryIO
+
+
+class ImportRejected(Exception):
+    """Raised inside the transaction to roll it back; never escapes `records_import`."""
+
+
+@dataclass
+class FileCounts:
+    rows: int = 0
+    rejected: int = 0
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def unchanged(self) -> int:
+        return self.rows - self.rejected - self.created - self.updated
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "rejected": self.rejected,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+@dataclass
+class ImportResult:
+    problems: ProblemLog
+    counts: dict[str, FileCounts] = field(default_factory=dict)
+    imported: bool = False
+    dry_run: bool = False
+    partial: bool = False
+    seconds: float = 0.0
+    affected_people: int = 0
+
+    @property
+    def rows(self) -> int:
+        return sum(counts.rows for counts in self.counts.values())
+
+    def counts_dict(self) -> dict[str, dict[str, int]]:
+        return {kind: counts.as_dict() for kind, counts in self.counts.items()}
+
+
+def kind_for_file_name(name: str) -> str | None:
+    """The file kind a file name stands for (`episodes.csv` -> `episodes`), if any."""
+    stem = Path(name).name.lower().removesuffix(".csv")
+    return stem if stem in SPECS_BY_KIND else None
+
+
+def records_import(
+    *,
+    files: Mapping[str, Source],
+    partial: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    problems: ProblemLog | None = None,
+    today: datetime.date | None = None,
+) -> ImportResult:
+    """Import `files` (kind -> path or binary file) as one transaction; see the module doc."""
+    unknown = sorted(set(files) - set(SPECS_BY_KIND))
+    if unknown:
+        raise ValueError(f"Unknown file kinds: {', '.join(unknown)}")
+    started = time.monotonic()
+    result = ImportResult(problems=problems or ProblemLog(), dry_run=dry_run, partial=partial)
+    report = progress or (lambda _share, _stage: None)
+    today = today or timezone.localdate()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            affected = _run(cursor, files, result, report, today)
+            # Inside an enclosing transaction (tests, callers' atomic blocks) ON COMMIT
+            # comes too late for the next import in the same transaction.
+            _drop_staging(cursor)
+            if dry_run or (result.problems and not partial):
+                raise ImportRejected
+            result.imported = True
+            ids = affected
+            transaction.on_commit(
+                lambda: records_imported.send(sender=ImportResult, service_user_ids=ids)
+            )
+    except ImportRejected:
+        result.imported = False
+    result.seconds = time.monotonic() - started
+    report(1.0, "Finished")
+    return result
+
+
+def _run(cursor, files, result: ImportResult, report: Progress, today) -> list[int] | None:
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [IMPORT_LOCK])
+    cursor.execute("SET LOCAL work_mem = '128MB'")
+    specs = [spec for spec in SPECS if spec.kind in files]
+    _create_staging(cursor)
+    lookups = _lookups()
+    sizes = {kind: _size(source) for kind, source in files.items()}
+    total = sum(sizes.values()) or 1
+    done = 0
+    present: dict[str, set[str]] = {}
+    for spec in specs:
+        counts = result.counts.setdefault(spec.kind, FileCounts())
+
+        def on_chunk(read: int, spec=spec, done=done) -> None:
+            report(0.7 * (done + read) / total, f"Checking {spec.file_name}")
+
+        present[spec.kind] = _stage_file(
+            cursor, spec, files[spec.kind], lookups, today, result.problems, counts, on_chunk
+        )
+        done += sizes[spec.kind]
+    report(0.7, "Checking references between files")
+    for spec in SPECS:
+        cursor.execute(sql.SQL("ANALYZE {}").format(rules.stage_table(spec)))
+    _check_across(cursor)
+    _collect_sql_problems(cursor, result)
+    for spec in specs:
+        if not present[spec.kind]:
+            continue  # the whole file was rejected at its header
+        cursor.execute(
+            sql.SQL("SELECT count(*) FROM {} WHERE NOT valid").format(rules.stage_table(spec))
+        )
+        result.counts[spec.kind].rejected = cursor.fetchone()[0]
+    if result.problems and not result.partial:
+        return None
+    return _write(cursor, specs, present, result, report)
+
+
+# --- staging -------------------------------------------------------------------------------
+
+
+def _stage_columns(spec: FileSpec) -> list[tuple[str, str]]:
+    columns = [("row_no", "integer"), ("valid", "boolean")]
+    columns += [(column.field or column.name, column.sql_type) for column in spec.columns]
+    if spec in (SERVICE_USERS, EPISODES):
+        columns += [("id", "bigint"), ("is_new", "boolean")]
+    if spec is SERVICE_USERS:
+        columns.append(("client_ref", "text"))
+    if spec.parent:
+        columns.append(("service_user_id", "bigint"))
+    if spec.parent == "episode":
+        columns += [
+            ("episode_id", "bigint"),
+            ("episode_referral", "date"),
+            ("episode_discharge", "date"),
+        ]
+    return columns
+
+
+def _create_staging(cursor) -> None:
+    # Every kind gets a table, empty if its file is absent, so the SQL checks need no cases.
+    for spec in SPECS:
+        columns = sql.SQL(", ").join(
+            sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind))
+            for name, kind in _stage_columns(spec)
+        )
+        cursor.execute(
+            sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(
+                rules.stage_table(spec), columns
+            )
+        )
+    cursor.execute(
+        "CREATE TEMP TABLE imp_problems (file text, row_no integer, col text, value text, "
+        "message text) ON COMMIT DROP"
+    )
+    cursor.execute("CREATE TEMP TABLE imp_affected (service_user_id bigint) ON COMMIT DROP")
+
+
+def _drop_staging(cursor) -> None:
+    tables = [rules.stage_table(spec) for spec in SPECS] + [
+        sql.Identifier(name)
+        for name in (
+            "imp_problems",
+            "imp_affected",
+            "imp_person_map",
+            "imp_episode_map",
+            "imp_top_final",
+        )
+    ]
+    cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.SQL(", ").join(tables)))
+
+
+def _lookups() -> Lookups:
+    reasons = DischargeReason.objects.filter(active=True).order_by("id")
+    return Lookups(
+        team=dict(Team.objects.order_by("id").values_list("name", "id")),
+        keyworker=dict(
+            User.objects.filter(role__in=[Role.KEYWORKER, Role.TEAM_LEAD]).values_list(
+                "username", "id"
+            )
+        ),
+        staff=dict(User.objects.values_list("username", "id")),
+        local_authority=dict(LocalAuthority.objects.values_list("code", "id")),
+        substance=dict(Substance.objects.values_list("code", "id")),
+        discharge_reason=dict(reasons.values_list("code", "id")),
+    )
+
+
+def _size(source: Source) -> int:
+    if isinstance(source, (str, Path)):
+        return Path(source).stat().st_size
+    position = source.tell()
+    size = source.seek(0, io.SEEK_END)
+    source.seek(position)
+    return size - position
+
+
+def _open(source: Source) -> tuple[BinaryIO, bool]:
+    if isinstance(source, (str, Path)):
+        return open(source, "rb"), True
+    return source, False
+
+
+def _stage_file(
+    cursor, spec, source, lookups, today, log: ProblemLog, counts: FileCounts, on_chunk
+) -> set[str]:
+    """Check `source` chunk by chunk and COPY its rows into the staging table.
+
+    Returns the names of the columns the file has (a column a file leaves out is
+    left alone on existing records).
+    """
+    handle, owned = _open(source)
+    start = handle.tell()
+    try:
+        header = _check_header(spec, handle, log)
+        handle.seek(start)
+        if header is None:
+            counts.rows = counts.rejected = sum(1 for _ in handle) - 1
+            return set()
+        names = [column.field or column.name for column in spec.columns]
+        copy_sql = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(
+            rules.stage_table(spec),
+            sql.SQL(", ").join(sql.Identifier(name) for name in ["row_no", "valid", *names]),
+        )
+        reader = pd.read_csv(
+            handle,
+            dtype=object,
+            keep_default_na=False,
+            chunksize=CHUNK_ROWS,
+            encoding="utf-8-sig",
+            skipinitialspace=True,
+        )
+        first_row = 2
+        with cursor.cursor.copy(copy_sql) as copy:
+            for chunk in reader:
+                chunk.columns = [name.strip() for name in chunk.columns]
+                chunk = chunk[[name for name in chunk.columns if name in spec.by_name]]
+                chunk = chunk.apply(lambda values: values.str.strip())
+                staged = check_chunk(
+                    spec, chunk, first_row=first_row, lookups=lookups, today=today, log=log
+                )
+                copy.write(staged.to_csv(index=False, header=False))
+                first_row += len(chunk)
+                counts.rows += len(chunk)
+                on_chunk(handle.tell() - start)
+    finally:
+        if owned:
+            handle.close()
+    table = rules.stage_table(spec)
+    cursor.execute(sql.SQL("CREATE INDEX ON {} (ref)").format(table))
+    return set(header)
+
+
+def _check_header(spec: FileSpec, handle: BinaryIO, log: ProblemLog) -> list[str] | None:
+    """Report unknown, duplicated and missing columns; None if the rows cannot be read."""
+    try:
+        names = list(pd.read_csv(handle, nrows=0, encoding="utf-8-sig", dtype=object).columns)
+    except (pd.errors.EmptyDataError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        log.add(spec.file_name, 1, "", "", f"The file cannot be read as CSV: {error}.")
+        return None
+    names = [str(name).strip() for name in names]
+    for name in names:
+        if name not in spec.by_name:
+            log.add(
+                spec.file_name,
+                1,
+                name,
+                name,
+                f"Column {name} is not part of the {spec.file_name} format; it was ignored.",
+            )
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            log.add(spec.file_name, 1, name, name, f"Column {name} appears more than once.")
+        seen.add(name)
+    missing = [name for name in spec.required_names if name not in names]
+    for name in missing:
+        log.add(spec.file_name, 1, name, "", f"Column {name} is missing: it is required.")
+    if missing or len(seen) != len(names):
+        return None
+    return [name for name in names if name in spec.by_name]
+
+
+def _check_across(cursor) -> None:
+    rules.check_service_users(cursor)
+    rules.check_episodes(cursor)
+    rules.check_interventions(cursor, INTERVENTIONS)
+    for kind in ("events", "contacts", "naloxone_supplies"):
+        rules.check_person_children(cursor, SPECS_BY_KIND[kind])
+    rules.check_top_assessments(cursor)
+
+
+def _collect_sql_problems(cursor, result: ImportResult) -> None:
+    order = sql.SQL(" ").join(
+        sql.SQL("WHEN {} THEN {}").format(sql.Literal(spec.file_name), sql.Literal(position))
+        for position, spec in enumerate(SPECS)
+    )
+    cursor.execute(
+        sql.SQL(
+            "SELECT file, row_no, col, value, message FROM imp_problems "
+            "ORDER BY CASE file {} END, row_no"
+        ).format(order)
+    )
+    while batch := cursor.fetchmany(5000):
+        for file, row, column, value, message in batch:
+            result.problems.add(file, row, column, value or "", message)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _values(spec: FileSpec, present: set[str]) -> list[tuple[str, sql.Composable]]:
+    """(column, value expression over staging alias s) for every data column of the spec."""
+    values = []
+    for column in spec.data_columns:
+        empty = sql.SQL(column.empty)
+        if spec is EPISODES and column.name == "team":
+            # Filled from the person's team while checking when the file leaves it empty.
+            expression = sql.SQL("s.team_id")
+        elif column.name in present:
+            expression = (
+                sql.SQL("COALESCE(s.{}, {})").format(sql.Identifier(column.field), empty)
+                if column.empty != "NULL"
+                else sql.SQL("s.{}").format(sql.Identifier(column.field))
+            )
+        else:
+            expression = empty
+        values.append((column.field, expression))
+    return values
+
+
+def _differs(target: str, pairs: list[tuple[str, sql.Composable]]) -> sql.Composable:
+    return sql.SQL("({}) IS DISTINCT FROM ({})").format(
+        sql.SQL(", ").join(
+            sql.SQL("{}.{}").format(sql.Identifier(target), sql.Identifier(name))
+            for name, _ in pairs
+        ),
+        sql.SQL(", ").join(value for _, value in pairs),
+    )
+
+
+def _write(cursor, specs, present, result: ImportResult, report: Progress) -> list[int] | None:
+    tracked = 0
+    many = False
+    for position, spec in enumerate(specs):
+        report(0.75 + 0.25 * position / len(specs), f"Writing {spec.title.lower()}")
+        columns = present[spec.kind]
+        if spec in (SERVICE_USERS, EPISODES):
+            created, updated = _write_split(cursor, spec, columns, track=not many)
+        else:
+            created, updated = _write_upsert(cursor, spec, columns, track=not many)
+        result.counts[spec.kind].created = created
+        result.counts[spec.kind].updated = updated
+        tracked += created + updated
+        many = many or tracked > AFFECTED_LIST_LIMIT
+    if many:
+        cursor.execute("SELECT count(DISTINCT service_user_id) FROM imp_affected")
+        result.affected_people = -1
+        return None
+    cursor.execute("SELECT DISTINCT service_user_id FROM imp_affected ORDER BY 1")
+    ids = [row[0] for row in cursor.fetchall()]
+    result.affected_people = len(ids)
+    return ids
+
+
+def _parent_pairs(spec: FileSpec) -> list[tuple[str, sql.Composable]]:
+    if spec.parent == "person":
+        return [("service_user_id", sql.SQL("s.service_user_id"))]
+    if spec is TOP_ASSESSMENTS:
+        return [
+            ("episode_id", sql.SQL("s.episode_id")),
+            ("service_user_id", sql.SQL("s.service_user_id")),
+        ]
+    if spec.parent == "episode":
+        return [("episode_id", sql.SQL("s.episode_id"))]
+    return []
+
+
+def _person_of(spec: FileSpec) -> str:
+    return "id" if spec is SERVICE_USERS else "service_user_id"
+
+
+def _write_split(cursor, spec: FileSpec, present: set[str], *, track: bool) -> tuple[int, int]:
+    """People and episodes: ids were given out while checking, so update, then insert.
+
+    Drawing client references only for rows actually inserted keeps the LAN-
+    numbers free of gaps from re-imports.
+    """
+    table = rules.stage_table(spec)
+    values = _values(spec, present)
+    changed = _parent_pairs(spec) + [pair for pair in values if _name_of(spec, pair[0]) in present]
+    touched = sql.SQL(", updated_at = now()") if spec.has_updated_at else sql.SQL("")
+    track_sql = sql.Literal(track)
+    person = sql.Identifier(_person_of(spec))
+    updated = 0
+    # Closing episodes first keeps the one-open-episode index satisfied row by row.
+    passes = (
+        [sql.SQL("s.discharge_date IS NOT NULL"), sql.SQL("s.discharge_date IS NULL")]
+        if spec is EPISODES
+        else [sql.SQL("true")]
+    )
+    for condition in passes:
+        cursor.execute(
+            sql.SQL(
+                "WITH w AS (UPDATE {target} t SET {assign}{touched} FROM {stage} s "
+                "WHERE s.valid AND NOT s.is_new AND t.id = s.id AND {condition} AND {differs} "
+                "RETURNING t.{person}), "
+                "a AS (INSERT INTO imp_affected SELECT {person} FROM w WHERE {track}) "
+                "SELECT count(*) FROM w"
+            ).format(
+                target=sql.Identifier(spec.table),
+                assign=sql.SQL(", ").join(
+                    sql.SQL("{} = {}").format(sql.Identifier(name), value)
+                    for name, value in changed
+                ),
+                touched=touched,
+                stage=table,
+                condition=condition,
+                differs=_differs("t", changed),
+                person=person,
+                track=track_sql,
+            )
+        )
+        updated += cursor.fetchone()[0]
+    extra_names = ["id", "external_id", "source_ref", "created_at"]
+    extra_values = [
+        sql.SQL("s.id"),
+        sql.SQL("gen_random_uuid()"),
+        sql.SQL("s.ref"),
+        sql.SQL("now()"),
+    ]
+    if spec.has_updated_at:
+        extra_names.append("updated_at")
+        extra_values.append(sql.SQL("now()"))
+    source = sql.SQL("{} s").format(table)
+    if spec is SERVICE_USERS:
+        extra_names.append("client_ref")
+        extra_values.append(
+            sql.SQL("'LAN-' || lpad(s.n::text, greatest(7, length(s.n::text)), '0')")
+        )
+        source = sql.SQL(
+            "(SELECT *, nextval('cases_client_ref_seq') AS n FROM {} WHERE valid AND is_new "
+            "ORDER BY row_no) s"
+        ).format(table)
+    pairs = _parent_pairs(spec) + values
+    cursor.execute(
+        sql.SQL(
+            "WITH w AS (INSERT INTO {target} ({names}) SELECT {values} FROM {source} "
+            "WHERE s.valid AND s.is_new RETURNING {person}), "
+            "a AS (INSERT INTO imp_affected SELECT {person} FROM w WHERE {track}) "
+            "SELECT count(*) FROM w"
+        ).format(
+            target=sql.Identifier(spec.table),
+            names=sql.SQL(", ").join(
+                sql.Identifier(name) for name in extra_names + [n for n, _ in pairs]
+            ),
+            values=sql.SQL(", ").join(extra_values + [value for _, value in pairs]),
+            source=source,
+            person=person,
+            track=track_sql,
+        )
+    )
+    created = cursor.fetchone()[0]
+    return created, updated
+
+
+def _name_of(spec: FileSpec, field_name: str) -> str:
+    for column in spec.data_columns:
+        if column.field == field_name:
+            return column.name
+    return field_name
+
+
+def _write_upsert(cursor, spec: FileSpec, present: set[str], *, track: bool) -> tuple[int, int]:
+    """Leaf records: INSERT ... ON CONFLICT (source_ref) DO UPDATE only where a value differs."""
+    values = _values(spec, present)
+    pairs = _parent_pairs(spec) + values
+    changed = _parent_pairs(spec) + [pair for pair in values if _name_of(spec, pair[0]) in present]
+    excluded = [(name, sql.SQL("EXCLUDED.{}").format(sql.Identifier(name))) for name, _ in changed]
+    if spec.parent == "episode" and spec is not TOP_ASSESSMENTS:
+        affected = sql.SQL(
+            "SELECT e.service_user_id FROM w JOIN cases_treatmentepisode e ON e.id = w.episode_id"
+        )
+        returning = sql.SQL("t.episode_id")
+    else:
+        affected = sql.SQL("SELECT service_user_id FROM w")
+        returning = sql.SQL("t.service_user_id")
+    cursor.execute(
+        sql.SQL(
+            "WITH w AS (INSERT INTO {target} AS t ({names}) "
+            "SELECT gen_random_uuid(), s.ref, now(), {values} FROM {stage} s WHERE s.valid "
+            "ON CONFLICT (source_ref) DO UPDATE SET {assign} WHERE {differs} "
+            "RETURNING {returning}, (t.xmax = 0) AS created), "
+            "a AS (INSERT INTO imp_affected {affected} WHERE {track}) "
+            "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM w"
+        ).format(
+            target=sql.Identifier(spec.table),
+            names=sql.SQL(", ").join(
+                sql.Identifier(name)
+                for name in ["external_id", "source_ref", "created_at"] + [n for n, _ in pairs]
+            ),
+            values=sql.SQL(", ").join(value for _, value in pairs),
+            stage=rules.stage_table(spec),
+            assign=sql.SQL(", ").join(
+                sql.SQL("{} = {}").format(sql.Identifier(name), value) for name, value in excluded
+            ),
+            differs=_differs("t", excluded),
+            returning=returning,
+            affected=affected,
+            track=sql.Literal(track),
+        )
+    )
+    created, updated = cursor.fetchone()
+    return created, updated
