@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from cases import views as case_views
 from config import views
@@ -30,5 +30,6 @@ urlpatterns = [
     path(person + "contacts/new/", record, {"kind": "contact"}, name="contact_create"),
     path(person + "naloxone/new/", record, {"kind": "naloxone"}, name="naloxone_create"),
     path(person + "tops/new/", outcome_views.top_create, name="top_create"),
+    path("data/", include("outcomes.urls")),
     path("admin/", admin.site.urls),
 ]

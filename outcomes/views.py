@@ -1,10 +1,24 @@
-"""The TOP form page."""
+"""The TOP form page, and the data pages (bulk import, NDTMS extract) under /data/."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
 
+from cases.selectors import active_team_ids
 from cases.views import editable_person, record_form_view
-from outcomes.forms import TopAssessmentForm
+from outcomes.access import WHOLE_SERVICE_EXTRACT_ROLES, can_extract_ndtms, can_import_records
+from outcomes.forms import ImportUploadForm, NdtmsPeriodForm, TopAssessmentForm
+from outcomes.importing.jobs import import_job_create
+from outcomes.importing.specs import SPECS, SPECS_BY_KIND, template_csv
+from outcomes.models import ImportJob
+from outcomes.ndtms import ndtms_extract_chunks, ndtms_problems
 from outcomes.services import top_assessment_create
 
 
@@ -24,3 +38,124 @@ def top_create(request: HttpRequest, external_id) -> HttpResponse:
         success="TOP assessment recorded.",
         template="outcomes/top_form.html",
     )
+
+
+# --- Data pages: bulk import and the NDTMS extract -----------------------------------------
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied("Your role cannot use this page.")
+
+
+@login_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    _require(can_import_records(request.user))
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = import_job_create(
+            created_by=request.user,
+            files=form.uploaded_files(),
+            partial=form.cleaned_data["partial"],
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        return redirect("import_job", job_id=job.external_id)
+    return render(
+        request,
+        "outcomes/import_start.html",
+        {
+            "title": "Import records",
+            "form": form,
+            "specs": SPECS,
+            "jobs": ImportJob.objects.select_related("created_by")[:10],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _job_for(request: HttpRequest, job_id) -> ImportJob:
+    _require(can_import_records(request.user))
+    return get_object_or_404(ImportJob, external_id=job_id)
+
+
+@login_required
+def import_job(request: HttpRequest, job_id) -> HttpResponse:
+    job = _job_for(request, job_id)
+    counts = [{"file": f"{kind}.csv", **values} for kind, values in (job.counts or {}).items()]
+    return render(
+        request,
+        "outcomes/import_job.html",
+        {"title": "Import", "job": job, "counts": counts},
+    )
+
+
+@login_required
+def import_job_status(request: HttpRequest, job_id) -> JsonResponse:
+    job = _job_for(request, job_id)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "progress": job.progress,
+            "stage": job.stage,
+            "finished": job.is_finished,
+        }
+    )
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    _require(can_import_records(request.user))
+    spec = SPECS_BY_KIND.get(kind)
+    if spec is None:
+        raise Http404("No such file kind")
+    response = HttpResponse(template_csv(spec), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{spec.file_name}"'
+    return response
+
+
+def _extract_scope(request: HttpRequest) -> list[int] | None:
+    """None (everyone) for whole-service roles; otherwise the user's current teams."""
+    _require(can_extract_ndtms(request.user))
+    if request.user.role in WHOLE_SERVICE_EXTRACT_ROLES:
+        return None
+    return list(active_team_ids(request.user).values_list("team_id", flat=True))
+
+
+@login_required
+def ndtms_page(request: HttpRequest) -> HttpResponse:
+    team_ids = _extract_scope(request)
+    form = NdtmsPeriodForm(request.GET or None)
+    check = None
+    if form.is_valid():
+        check = ndtms_problems(
+            start=form.cleaned_data["start"], end=form.cleaned_data["end"], team_ids=team_ids
+        )
+    return render(
+        request,
+        "outcomes/ndtms.html",
+        {
+            "title": "NDTMS extract",
+            "form": form,
+            "check": check,
+            "whole_service": team_ids is None,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def ndtms_download(request: HttpRequest) -> HttpResponse:
+    team_ids = _extract_scope(request)
+    form = NdtmsPeriodForm(request.GET)
+    if not form.is_valid():
+        return redirect("ndtms_extract")
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    response = StreamingHttpResponse(
+        ndtms_extract_chunks(start=start, end=end, team_ids=team_ids),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="ndtms-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+    )
+    return response

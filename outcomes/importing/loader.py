@@ -31,27 +31,24 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 
 from cases.models import DischargeReason, LocalAuthority, Role, Substance, Team, User
 from outcomes.importing import rules
 from outcomes.importing.problems import ProblemLog
 from outcomes.importing.signals import records_imported
 from outcomes.importing.specs import (
-    EPISODES,
     INTERVENTIONS,
-    SERVICE_USERS,
     SPECS,
     SPECS_BY_KIND,
-    TOP_ASSESSMENTS,
     FileSpec,
 )
 from outcomes.importing.validate import Lookups, check_chunk
+from outcomes.importing.writing import FileCounts, write_records
 
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 50_000
-# Above this many affected people the signal says "many" (None) rather than listing them.
-AFFECTED_LIST_LIMIT = 10_000
 IMPORT_LOCK = "lantern.records_import"
 
 Progress = Callable[[float, str], None]
@@ -63,27 +60,6 @@ class ImportRejected(Exception):
 
 
 @dataclass
-class FileCounts:
-    rows: int = 0
-    rejected: int = 0
-    created: int = 0
-    updated: int = 0
-
-    @property
-    def unchanged(self) -> int:
-        return self.rows - self.rejected - self.created - self.updated
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "rows": self.rows,
-            "rejected": self.rejected,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-        }
-
-
-@dataclass
 class ImportResult:
     problems: ProblemLog
     counts: dict[str, FileCounts] = field(default_factory=dict)
@@ -91,7 +67,7 @@ class ImportResult:
     dry_run: bool = False
     partial: bool = False
     seconds: float = 0.0
-    affected_people: int = 0
+    service_user_ids: list[int] | None = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -99,6 +75,11 @@ class ImportResult:
 
     def counts_dict(self) -> dict[str, dict[str, int]]:
         return {kind: counts.as_dict() for kind, counts in self.counts.items()}
+
+    @property
+    def affected_people(self) -> int | None:
+        """How many people the import touched; None when too many were counted to list."""
+        return None if self.service_user_ids is None else len(self.service_user_ids)
 
 
 def kind_for_file_name(name: str) -> str | None:
@@ -130,13 +111,15 @@ def records_import(
             # Inside an enclosing transaction (tests, callers' atomic blocks) ON COMMIT
             # comes too late for the next import in the same transaction.
             _drop_staging(cursor)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             if dry_run or (result.problems and not partial):
                 raise ImportRejected
             result.imported = True
-            ids = affected
-            transaction.on_commit(
-                lambda: records_imported.send(sender=ImportResult, service_user_ids=ids)
-            )
+            result.service_user_ids = ids = affected
+            if ids != []:  # nothing changed, nothing to recompute
+                transaction.on_commit(
+                    lambda: records_imported.send(sender=ImportResult, service_user_ids=ids)
+                )
     except ImportRejected:
         result.imported = False
     result.seconds = time.monotonic() - started
@@ -147,6 +130,9 @@ def records_import(
 def _run(cursor, files, result: ImportResult, report: Progress, today) -> list[int] | None:
     cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [IMPORT_LOCK])
     cursor.execute("SET LOCAL work_mem = '128MB'")
+    # Foreign keys are checked as rows arrive rather than at commit: a table with
+    # pending checks could not have its indexes dropped for a bulk insert.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     specs = [spec for spec in SPECS if spec.kind in files]
     _create_staging(cursor)
     lookups = _lookups()
@@ -178,7 +164,7 @@ def _run(cursor, files, result: ImportResult, report: Progress, today) -> list[i
         result.counts[spec.kind].rejected = cursor.fetchone()[0]
     if result.problems and not result.partial:
         return None
-    return _write(cursor, specs, present, result, report)
+    return write_records(cursor, specs, present, result.counts, report)
 
 
 # --- staging -------------------------------------------------------------------------------
@@ -186,20 +172,7 @@ def _run(cursor, files, result: ImportResult, report: Progress, today) -> list[i
 
 def _stage_columns(spec: FileSpec) -> list[tuple[str, str]]:
     columns = [("row_no", "integer"), ("valid", "boolean")]
-    columns += [(column.field or column.name, column.sql_type) for column in spec.columns]
-    if spec in (SERVICE_USERS, EPISODES):
-        columns += [("id", "bigint"), ("is_new", "boolean")]
-    if spec is SERVICE_USERS:
-        columns.append(("client_ref", "text"))
-    if spec.parent:
-        columns.append(("service_user_id", "bigint"))
-    if spec.parent == "episode":
-        columns += [
-            ("episode_id", "bigint"),
-            ("episode_referral", "date"),
-            ("episode_discharge", "date"),
-        ]
-    return columns
+    return columns + [(column.field or column.name, column.sql_type) for column in spec.columns]
 
 
 def _create_staging(cursor) -> None:
@@ -296,11 +269,13 @@ def _stage_file(
             skipinitialspace=True,
         )
         first_row = 2
-        with cursor.cursor.copy(copy_sql) as copy:
+        raw_cursor = cursor.cursor
+        # A queued writer sends each block from a thread, so checking the next chunk
+        # overlaps with the server parsing this one.
+        with raw_cursor.copy(copy_sql, writer=QueuedLibpqWriter(raw_cursor)) as copy:
             for chunk in reader:
                 chunk.columns = [name.strip() for name in chunk.columns]
                 chunk = chunk[[name for name in chunk.columns if name in spec.by_name]]
-                chunk = chunk.apply(lambda values: values.str.strip())
                 staged = check_chunk(
                     spec, chunk, first_row=first_row, lookups=lookups, today=today, log=log
                 )
@@ -311,8 +286,6 @@ def _stage_file(
     finally:
         if owned:
             handle.close()
-    table = rules.stage_table(spec)
-    cursor.execute(sql.SQL("CREATE INDEX ON {} (ref)").format(table))
     return set(header)
 
 
@@ -369,211 +342,3 @@ def _collect_sql_problems(cursor, result: ImportResult) -> None:
     while batch := cursor.fetchmany(5000):
         for file, row, column, value, message in batch:
             result.problems.add(file, row, column, value or "", message)
-
-
-# --- writing -------------------------------------------------------------------------------
-
-
-def _values(spec: FileSpec, present: set[str]) -> list[tuple[str, sql.Composable]]:
-    """(column, value expression over staging alias s) for every data column of the spec."""
-    values = []
-    for column in spec.data_columns:
-        empty = sql.SQL(column.empty)
-        if spec is EPISODES and column.name == "team":
-            # Filled from the person's team while checking when the file leaves it empty.
-            expression = sql.SQL("s.team_id")
-        elif column.name in present:
-            expression = (
-                sql.SQL("COALESCE(s.{}, {})").format(sql.Identifier(column.field), empty)
-                if column.empty != "NULL"
-                else sql.SQL("s.{}").format(sql.Identifier(column.field))
-            )
-        else:
-            expression = empty
-        values.append((column.field, expression))
-    return values
-
-
-def _differs(target: str, pairs: list[tuple[str, sql.Composable]]) -> sql.Composable:
-    return sql.SQL("({}) IS DISTINCT FROM ({})").format(
-        sql.SQL(", ").join(
-            sql.SQL("{}.{}").format(sql.Identifier(target), sql.Identifier(name))
-            for name, _ in pairs
-        ),
-        sql.SQL(", ").join(value for _, value in pairs),
-    )
-
-
-def _write(cursor, specs, present, result: ImportResult, report: Progress) -> list[int] | None:
-    tracked = 0
-    many = False
-    for position, spec in enumerate(specs):
-        report(0.75 + 0.25 * position / len(specs), f"Writing {spec.title.lower()}")
-        columns = present[spec.kind]
-        if spec in (SERVICE_USERS, EPISODES):
-            created, updated = _write_split(cursor, spec, columns, track=not many)
-        else:
-            created, updated = _write_upsert(cursor, spec, columns, track=not many)
-        result.counts[spec.kind].created = created
-        result.counts[spec.kind].updated = updated
-        tracked += created + updated
-        many = many or tracked > AFFECTED_LIST_LIMIT
-    if many:
-        cursor.execute("SELECT count(DISTINCT service_user_id) FROM imp_affected")
-        result.affected_people = -1
-        return None
-    cursor.execute("SELECT DISTINCT service_user_id FROM imp_affected ORDER BY 1")
-    ids = [row[0] for row in cursor.fetchall()]
-    result.affected_people = len(ids)
-    return ids
-
-
-def _parent_pairs(spec: FileSpec) -> list[tuple[str, sql.Composable]]:
-    if spec.parent == "person":
-        return [("service_user_id", sql.SQL("s.service_user_id"))]
-    if spec is TOP_ASSESSMENTS:
-        return [
-            ("episode_id", sql.SQL("s.episode_id")),
-            ("service_user_id", sql.SQL("s.service_user_id")),
-        ]
-    if spec.parent == "episode":
-        return [("episode_id", sql.SQL("s.episode_id"))]
-    return []
-
-
-def _person_of(spec: FileSpec) -> str:
-    return "id" if spec is SERVICE_USERS else "service_user_id"
-
-
-def _write_split(cursor, spec: FileSpec, present: set[str], *, track: bool) -> tuple[int, int]:
-    """People and episodes: ids were given out while checking, so update, then insert.
-
-    Drawing client references only for rows actually inserted keeps the LAN-
-    numbers free of gaps from re-imports.
-    """
-    table = rules.stage_table(spec)
-    values = _values(spec, present)
-    changed = _parent_pairs(spec) + [pair for pair in values if _name_of(spec, pair[0]) in present]
-    touched = sql.SQL(", updated_at = now()") if spec.has_updated_at else sql.SQL("")
-    track_sql = sql.Literal(track)
-    person = sql.Identifier(_person_of(spec))
-    updated = 0
-    # Closing episodes first keeps the one-open-episode index satisfied row by row.
-    passes = (
-        [sql.SQL("s.discharge_date IS NOT NULL"), sql.SQL("s.discharge_date IS NULL")]
-        if spec is EPISODES
-        else [sql.SQL("true")]
-    )
-    for condition in passes:
-        cursor.execute(
-            sql.SQL(
-                "WITH w AS (UPDATE {target} t SET {assign}{touched} FROM {stage} s "
-                "WHERE s.valid AND NOT s.is_new AND t.id = s.id AND {condition} AND {differs} "
-                "RETURNING t.{person}), "
-                "a AS (INSERT INTO imp_affected SELECT {person} FROM w WHERE {track}) "
-                "SELECT count(*) FROM w"
-            ).format(
-                target=sql.Identifier(spec.table),
-                assign=sql.SQL(", ").join(
-                    sql.SQL("{} = {}").format(sql.Identifier(name), value)
-                    for name, value in changed
-                ),
-                touched=touched,
-                stage=table,
-                condition=condition,
-                differs=_differs("t", changed),
-                person=person,
-                track=track_sql,
-            )
-        )
-        updated += cursor.fetchone()[0]
-    extra_names = ["id", "external_id", "source_ref", "created_at"]
-    extra_values = [
-        sql.SQL("s.id"),
-        sql.SQL("gen_random_uuid()"),
-        sql.SQL("s.ref"),
-        sql.SQL("now()"),
-    ]
-    if spec.has_updated_at:
-        extra_names.append("updated_at")
-        extra_values.append(sql.SQL("now()"))
-    source = sql.SQL("{} s").format(table)
-    if spec is SERVICE_USERS:
-        extra_names.append("client_ref")
-        extra_values.append(
-            sql.SQL("'LAN-' || lpad(s.n::text, greatest(7, length(s.n::text)), '0')")
-        )
-        source = sql.SQL(
-            "(SELECT *, nextval('cases_client_ref_seq') AS n FROM {} WHERE valid AND is_new "
-            "ORDER BY row_no) s"
-        ).format(table)
-    pairs = _parent_pairs(spec) + values
-    cursor.execute(
-        sql.SQL(
-            "WITH w AS (INSERT INTO {target} ({names}) SELECT {values} FROM {source} "
-            "WHERE s.valid AND s.is_new RETURNING {person}), "
-            "a AS (INSERT INTO imp_affected SELECT {person} FROM w WHERE {track}) "
-            "SELECT count(*) FROM w"
-        ).format(
-            target=sql.Identifier(spec.table),
-            names=sql.SQL(", ").join(
-                sql.Identifier(name) for name in extra_names + [n for n, _ in pairs]
-            ),
-            values=sql.SQL(", ").join(extra_values + [value for _, value in pairs]),
-            source=source,
-            person=person,
-            track=track_sql,
-        )
-    )
-    created = cursor.fetchone()[0]
-    return created, updated
-
-
-def _name_of(spec: FileSpec, field_name: str) -> str:
-    for column in spec.data_columns:
-        if column.field == field_name:
-            return column.name
-    return field_name
-
-
-def _write_upsert(cursor, spec: FileSpec, present: set[str], *, track: bool) -> tuple[int, int]:
-    """Leaf records: INSERT ... ON CONFLICT (source_ref) DO UPDATE only where a value differs."""
-    values = _values(spec, present)
-    pairs = _parent_pairs(spec) + values
-    changed = _parent_pairs(spec) + [pair for pair in values if _name_of(spec, pair[0]) in present]
-    excluded = [(name, sql.SQL("EXCLUDED.{}").format(sql.Identifier(name))) for name, _ in changed]
-    if spec.parent == "episode" and spec is not TOP_ASSESSMENTS:
-        affected = sql.SQL(
-            "SELECT e.service_user_id FROM w JOIN cases_treatmentepisode e ON e.id = w.episode_id"
-        )
-        returning = sql.SQL("t.episode_id")
-    else:
-        affected = sql.SQL("SELECT service_user_id FROM w")
-        returning = sql.SQL("t.service_user_id")
-    cursor.execute(
-        sql.SQL(
-            "WITH w AS (INSERT INTO {target} AS t ({names}) "
-            "SELECT gen_random_uuid(), s.ref, now(), {values} FROM {stage} s WHERE s.valid "
-            "ON CONFLICT (source_ref) DO UPDATE SET {assign} WHERE {differs} "
-            "RETURNING {returning}, (t.xmax = 0) AS created), "
-            "a AS (INSERT INTO imp_affected {affected} WHERE {track}) "
-            "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM w"
-        ).format(
-            target=sql.Identifier(spec.table),
-            names=sql.SQL(", ").join(
-                sql.Identifier(name)
-                for name in ["external_id", "source_ref", "created_at"] + [n for n, _ in pairs]
-            ),
-            values=sql.SQL(", ").join(value for _, value in pairs),
-            stage=rules.stage_table(spec),
-            assign=sql.SQL(", ").join(
-                sql.SQL("{} = {}").format(sql.Identifier(name), value) for name, value in excluded
-            ),
-            differs=_differs("t", excluded),
-            returning=returning,
-            affected=affected,
-            track=sql.Literal(track),
-        )
-    )
-    created, updated = cursor.fetchone()
-    return created, updated

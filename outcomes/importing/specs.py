@@ -49,7 +49,7 @@ SQL_TYPES: dict[str, str] = {
     "decimal": "numeric",
     "bool": "boolean",
     "choice": "text",
-    "list": "text[]",
+    "list": "varchar[]",
     "lookup": "bigint",
     "parent": "text",
 }

@@ -255,9 +255,9 @@ class ChunkCheck:
                 "(separate values with semicolons)."
             ),
         )
-        cleaned = items.groupby(level=0).agg(",".join)
-        literal = ("{" + cleaned + "}").reindex(values.index)
-        self.typed[column.name] = literal
+        # Every item is a known code (no quotes or commas), so the PostgreSQL array
+        # literal is the cell with its separators swapped.
+        literal = "{" + values.str.replace(r"\s*;\s*", ",", regex=True).str.strip() + "}"
         self.out[column.name] = literal.where(given & ~wrong, None)
 
     def _cells_lookup(self, column: Column, values: pd.Series, given: np.ndarray) -> None:

@@ -4,8 +4,6 @@ import textwrap
 
 import pytest
 
-from tests.factories import TeamFactory
-
 GOOD_FILES = {
     "service_users": """
         ref,team,keyworker,first_name,last_name,date_of_birth,sex,ethnicity,local_authority,consent_to_ndtms,nhs_number,postcode
@@ -41,11 +39,6 @@ GOOD_FILES = {
         T-2,E-1,R,2025-07-20,2,,0,12,N
     """,
 }
-
-
-@pytest.fixture
-def north_team(db):
-    return TeamFactory(name="North")
 
 
 @pytest.fixture

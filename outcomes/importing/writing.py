@@ -1,0 +1,333 @@
+"""Write the checked staging rows into Lantern's tables, set-based, changing only what differs.
+
+For each file kind, in dependency order:
+
+1. one UPDATE of the existing records (matched on `source_ref`) whose values
+   differ from the file's; columns a file leaves out are left alone;
+2. one INSERT of the new records. People and episodes take the ids their
+   children already point at (drawn while checking); a new person's client
+   reference is drawn here, so re-imports leave no gaps in LAN- numbers.
+
+A plain INSERT of new rows (rather than INSERT ... ON CONFLICT) is used because
+the checks already know which rows are new, and speculative insertion costs
+more. When an import adds many rows to a table (at least `BULK_ROWS`, and at
+least as many as the table holds), the table's secondary indexes, unique and
+foreign-key constraints are dropped for the INSERT and put back straight after,
+inside the same transaction: rebuilding an index is many times cheaper than
+maintaining it row by row, and putting the constraints back re-checks every
+row. Meanwhile the table is locked, so a first migration of a whole service is
+best run out of hours; day-to-day imports stay below the threshold.
+
+The ids of the people affected are collected in `imp_affected` until there are
+more than `AFFECTED_LIST_LIMIT` changed rows; past that the signal says None
+("many").
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from psycopg import sql
+
+from outcomes.importing.rules import stage_table
+from outcomes.importing.specs import EPISODES, SERVICE_USERS, TOP_ASSESSMENTS, FileSpec
+
+AFFECTED_LIST_LIMIT = 10_000
+BULK_ROWS = 50_000
+
+
+@dataclass
+class FileCounts:
+    rows: int = 0
+    rejected: int = 0
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def unchanged(self) -> int:
+        return self.rows - self.rejected - self.created - self.updated
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "rejected": self.rejected,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a kind's rows come from: the staging table joined to its parent's map."""
+
+    joins: sql.Composable
+    # (column, expression) for the columns that come from the parent, not the file.
+    parents: list[tuple[str, sql.Composable]]
+    # The id column for new rows (people and episodes have theirs already).
+    new_id: sql.Composable | None = None
+
+
+def _source(spec: FileSpec) -> Source:
+    stage = stage_table(spec)
+    if spec is SERVICE_USERS:
+        return Source(
+            sql.SQL("{} s JOIN imp_person_map k ON k.ref = s.ref AND k.staged").format(stage),
+            [],
+            sql.SQL("k.id"),
+        )
+    if spec is EPISODES:
+        return Source(
+            sql.SQL("{} s JOIN imp_episode_map k ON k.ref = s.ref AND k.staged").format(stage),
+            [
+                ("service_user_id", sql.SQL("k.service_user_id")),
+                ("team_id", sql.SQL("k.team_id")),
+            ],
+            sql.SQL("k.id"),
+        )
+    if spec.parent == "person":
+        return Source(
+            sql.SQL("{} s JOIN imp_person_map p ON p.ref = s.person_ref").format(stage),
+            [("service_user_id", sql.SQL("p.id"))],
+        )
+    parents = [("episode_id", sql.SQL("e.id"))]
+    if spec is TOP_ASSESSMENTS:
+        parents.append(("service_user_id", sql.SQL("e.service_user_id")))
+    return Source(
+        sql.SQL("{} s JOIN imp_episode_map e ON e.ref = s.episode_ref").format(stage), parents
+    )
+
+
+def _values(spec: FileSpec, present: set[str]) -> list[tuple[str, str, sql.Composable]]:
+    """(csv column, db column, value expression) for the file's own data columns."""
+    values = []
+    for column in spec.data_columns:
+        if spec is EPISODES and column.name == "team":
+            continue  # comes from the map: the file's team, else the person's
+        if column.name not in present:
+            expression: sql.Composable = sql.SQL(column.empty)
+        elif column.empty == "NULL":
+            expression = sql.SQL("s.{}").format(sql.Identifier(column.field))
+        else:
+            expression = sql.SQL("COALESCE(s.{}, {})").format(
+                sql.Identifier(column.field), sql.SQL(column.empty)
+            )
+        values.append((column.name, column.field, expression))
+    return values
+
+
+def _person_column(spec: FileSpec) -> str:
+    return "id" if spec is SERVICE_USERS else "service_user_id"
+
+
+def _affected(spec: FileSpec) -> sql.Composable:
+    """The people behind the rows in CTE `w` (which returns `ref_id` of the written row)."""
+    if spec.parent == "episode" and spec is not TOP_ASSESSMENTS:
+        return sql.SQL(
+            "SELECT e.service_user_id FROM w JOIN cases_treatmentepisode e ON e.id = w.ref_id"
+        )
+    return sql.SQL("SELECT ref_id FROM w")
+
+
+def _execute_counted(cursor, spec: FileSpec, statement: sql.Composable, track: bool) -> int:
+    """Run an INSERT/UPDATE; when tracking, also note the people it touched."""
+    if not track:
+        cursor.execute(statement)
+        return max(cursor.rowcount, 0)
+    returning = (
+        "episode_id"
+        if spec.parent == "episode" and spec is not TOP_ASSESSMENTS
+        else (_person_column(spec))
+    )
+    cursor.execute(
+        sql.SQL(
+            "WITH w AS ({statement} RETURNING {returning} AS ref_id), "
+            "a AS (INSERT INTO imp_affected {affected}) SELECT count(*) FROM w"
+        ).format(
+            statement=statement,
+            returning=sql.SQL("t.{}").format(sql.Identifier(returning)),
+            affected=_affected(spec),
+        )
+    )
+    return cursor.fetchone()[0]
+
+
+def _update(cursor, spec: FileSpec, present: set[str], *, track: bool) -> int:
+    source = _source(spec)
+    changed = list(source.parents) + [
+        (field, value) for name, field, value in _values(spec, present) if name in present
+    ]
+    if not changed:
+        return 0
+    target = sql.Identifier(spec.table)
+    assign = sql.SQL(", ").join(
+        sql.SQL("{} = {}").format(sql.Identifier(name), value) for name, value in changed
+    )
+    if spec.has_updated_at:
+        assign = sql.SQL("{}, updated_at = now()").format(assign)
+    differs = sql.SQL("({}) IS DISTINCT FROM ({})").format(
+        sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(name)) for name, _ in changed),
+        sql.SQL(", ").join(value for _, value in changed),
+    )
+    updated = 0
+    # Closing episodes before opening others keeps the one-open-episode index
+    # satisfied row by row within the statement.
+    conditions = (
+        [sql.SQL("s.discharge_date IS NOT NULL"), sql.SQL("s.discharge_date IS NULL")]
+        if spec is EPISODES
+        else [sql.SQL("true")]
+    )
+    for condition in conditions:
+        statement = sql.SQL(
+            "UPDATE {target} t SET {assign} FROM {joins} "
+            "WHERE t.source_ref = s.ref AND s.valid AND {condition} AND {differs}"
+        ).format(
+            target=target,
+            assign=assign,
+            joins=source.joins,
+            condition=condition,
+            differs=differs,
+        )
+        updated += _execute_counted(cursor, spec, statement, track)
+    return updated
+
+
+def _new_rows_filter(spec: FileSpec) -> sql.Composable:
+    if spec in (SERVICE_USERS, EPISODES):
+        return sql.SQL("k.is_new")
+    return sql.SQL("NOT EXISTS (SELECT 1 FROM {} t WHERE t.source_ref = s.ref)").format(
+        sql.Identifier(spec.table)
+    )
+
+
+def _count_new(cursor, spec: FileSpec) -> int:
+    cursor.execute(
+        sql.SQL("SELECT count(*) FROM {} WHERE s.valid AND {}").format(
+            _source(spec).joins, _new_rows_filter(spec)
+        )
+    )
+    return cursor.fetchone()[0]
+
+
+def _insert(cursor, spec: FileSpec, present: set[str], *, track: bool) -> int:
+    source = _source(spec)
+    columns = ["external_id", "source_ref", "created_at"]
+    values: list[sql.Composable] = [
+        sql.SQL("gen_random_uuid()"),
+        sql.SQL("s.ref"),
+        sql.SQL("now()"),
+    ]
+    if spec.has_updated_at:
+        columns.append("updated_at")
+        values.append(sql.SQL("now()"))
+    if source.new_id is not None:
+        columns.append("id")
+        values.append(source.new_id)
+    if spec is SERVICE_USERS:
+        columns.append("client_ref")
+        values.append(sql.SQL("'LAN-' || lpad(n::text, greatest(7, length(n::text)), '0')"))
+    for name, value in source.parents:
+        columns.append(name)
+        values.append(value)
+    for _, field, value in _values(spec, present):
+        columns.append(field)
+        values.append(value)
+    rows = sql.SQL("SELECT {values} FROM {joins} WHERE s.valid AND {new}").format(
+        values=sql.SQL(", ").join(values), joins=source.joins, new=_new_rows_filter(spec)
+    )
+    if spec is SERVICE_USERS:
+        # The client reference is drawn per inserted row, in file order.
+        rows = sql.SQL(
+            "SELECT q.*, nextval('cases_client_ref_seq') AS n FROM ("
+            "SELECT s.*, k.id AS k_id FROM {joins} WHERE s.valid AND k.is_new ORDER BY s.row_no"
+            ") q"
+        ).format(joins=source.joins)
+        rows = sql.SQL("SELECT {values} FROM ({rows}) s").format(
+            values=sql.SQL(", ").join(
+                sql.SQL("s.k_id") if column == "id" else value
+                for column, value in zip(columns, values, strict=True)
+            ),
+            rows=rows,
+        )
+    statement = sql.SQL("INSERT INTO {target} AS t ({columns}) {rows}").format(
+        target=sql.Identifier(spec.table),
+        columns=sql.SQL(", ").join(sql.Identifier(column) for column in columns),
+        rows=rows,
+    )
+    return _execute_counted(cursor, spec, statement, track)
+
+
+def _drop_secondary(cursor, table: str) -> list[str]:
+    """Drop indexes, unique and foreign-key constraints except the primary key and anything
+    another table's foreign key depends on; return the statements that put them back."""
+    restore: list[str] = []
+    quoted = sql.Identifier(table).as_string(cursor)
+    cursor.execute(
+        """
+        SELECT c.conname, pg_get_constraintdef(c.oid), c.contype FROM pg_constraint c
+        WHERE c.conrelid = %s::regclass AND c.contype IN ('f', 'u')
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint f
+                          WHERE f.contype = 'f' AND c.contype = 'u' AND f.conindid = c.conindid)
+        ORDER BY c.contype DESC, c.conname
+        """,
+        [table],
+    )
+    constraints = cursor.fetchall()
+    for name, definition, _kind in constraints:
+        constraint = sql.Identifier(name).as_string(cursor)
+        cursor.execute(f"ALTER TABLE {quoted} DROP CONSTRAINT {constraint}")
+        restore.append(f"ALTER TABLE {quoted} ADD CONSTRAINT {constraint} {definition}")
+    cursor.execute(
+        """
+        SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x
+        JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE x.indrelid = %s::regclass AND NOT x.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+        ORDER BY i.relname
+        """,
+        [table],
+    )
+    for name, definition in cursor.fetchall():
+        cursor.execute(f"DROP INDEX {sql.Identifier(name).as_string(cursor)}")
+        # Indexes first when putting back, so the foreign-key checks can use them.
+        restore.insert(0, definition)
+    return restore
+
+
+def _table_rows(cursor, table: str) -> int:
+    cursor.execute(
+        "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass", [table]
+    )
+    return cursor.fetchone()[0]
+
+
+def write_records(
+    cursor,
+    specs: list[FileSpec],
+    present: dict[str, set[str]],
+    counts: dict[str, FileCounts],
+    report: Callable[[float, str], None],
+) -> list[int] | None:
+    """Write every kind in `specs`; return the affected people's ids, or None for many."""
+    changed = 0
+    for position, spec in enumerate(specs):
+        report(0.75 + 0.25 * position / len(specs), f"Writing {spec.title.lower()}")
+        columns = present[spec.kind]
+        if not columns:
+            continue
+        track = changed <= AFFECTED_LIST_LIMIT
+        updated = _update(cursor, spec, columns, track=track)
+        new = _count_new(cursor, spec)
+        bulk = new >= BULK_ROWS and new >= _table_rows(cursor, spec.table)
+        restore = _drop_secondary(cursor, spec.table) if bulk else []
+        created = _insert(cursor, spec, columns, track=track and new <= AFFECTED_LIST_LIMIT)
+        for statement in restore:
+            cursor.execute(statement)
+        if bulk:
+            cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(spec.table)))
+        counts[spec.kind].created = created
+        counts[spec.kind].updated = updated
+        changed += created + updated
+    if changed > AFFECTED_LIST_LIMIT:
+        return None
+    cursor.execute("SELECT DISTINCT service_user_id FROM imp_affected ORDER BY 1")
+    return [row[0] for row in cursor.fetchall()]

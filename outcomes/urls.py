@@ -1,0 +1,14 @@
+"""The data pages: bulk import and the NDTMS extract (mounted under /data/)."""
+
+from django.urls import path
+
+from outcomes import views
+
+urlpatterns = [
+    path("import/", views.import_start, name="import_start"),
+    path("import/<uuid:job_id>/", views.import_job, name="import_job"),
+    path("import/<uuid:job_id>/status.json", views.import_job_status, name="import_job_status"),
+    path("templates/<str:kind>.csv", views.import_template, name="import_template"),
+    path("ndtms/", views.ndtms_page, name="ndtms_extract"),
+    path("ndtms/extract.csv", views.ndtms_download, name="ndtms_download"),
+]
