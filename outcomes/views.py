@@ -51,7 +51,8 @@ def _require(allowed: bool) -> None:
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
     _require(can_import_records(request.user))
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ImportUploadForm(request.POST, request.FILES) if posted else ImportUploadForm()
     if request.method == "POST" and form.is_valid():
         job = import_job_create(
             created_by=request.user,

@@ -102,7 +102,11 @@ def records_import(
     if unknown:
         raise ValueError(f"Unknown file kinds: {', '.join(unknown)}")
     started = time.monotonic()
-    result = ImportResult(problems=problems or ProblemLog(), dry_run=dry_run, partial=partial)
+    result = ImportResult(
+        problems=problems if problems is not None else ProblemLog(),
+        dry_run=dry_run,
+        partial=partial,
+    )
     report = progress or (lambda _share, _stage: None)
     today = today or timezone.localdate()
     try:
