@@ -33,3 +33,8 @@ lint: $(VENV)/.installed
 
 bench-caseload: $(VENV)/.installed
 	$(BIN)/python bench/caseload.py
+
+# Import 100,000 and 1,000,000 people from CSV into a separate database; ends with a JSON line.
+.PHONY: bench-import
+bench-import: $(VENV)/.installed
+	$(BIN)/python bench/import.py

@@ -224,7 +224,7 @@ SERVICE_USERS = FileSpec(
         _text(
             "nhs_number",
             "NHS number",
-            10,
+            None,  # checked as 10 digits once spaces and dashes are removed
             help="10 digits with a valid check digit; spaces are removed; unique.",
         ),
         _text("phone", "Phone", 20, help="A UK number, e.g. 07700 900123."),

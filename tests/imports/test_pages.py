@@ -157,3 +157,15 @@ def test_the_command_refuses_files_it_does_not_know(tmp_path):
 
     with pytest.raises(CommandError, match=r"people\.csv is not one of the import files"):
         call_command("import_records", str(stray))
+
+
+def test_the_format_document_describes_every_column():
+    from pathlib import Path
+
+    from outcomes.importing.specs import SPECS
+
+    document = (Path(__file__).resolve().parents[2] / "docs" / "import-format.md").read_text()
+    for spec in SPECS:
+        section = document.split(f"### {spec.file_name}")[1].split("###")[0]
+        for column in spec.columns:
+            assert f"| `{column.name}` |" in section, (spec.file_name, column.name)
