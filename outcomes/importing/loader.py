@@ -21,6 +21,8 @@ The contract of `records_import`:
 import datetime
 import io
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,7 +33,6 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 from psycopg import sql
-from psycopg.copy import QueuedLibpqWriter
 
 from cases.models import DischargeReason, LocalAuthority, Role, Substance, Team, User
 from outcomes.importing import rules
@@ -273,17 +274,14 @@ def _stage_file(
             skipinitialspace=True,
         )
         first_row = 2
-        raw_cursor = cursor.cursor
-        # A queued writer sends each block from a thread, so checking the next chunk
-        # overlaps with the server parsing this one.
-        with raw_cursor.copy(copy_sql, writer=QueuedLibpqWriter(raw_cursor)) as copy:
+        with cursor.cursor.copy(copy_sql) as copy, _BackgroundWriter(copy) as sender:
             for chunk in reader:
                 chunk.columns = [name.strip() for name in chunk.columns]
                 chunk = chunk[[name for name in chunk.columns if name in spec.by_name]]
                 staged = check_chunk(
                     spec, chunk, first_row=first_row, lookups=lookups, today=today, log=log
                 )
-                copy.write(staged.to_csv(index=False, header=False))
+                sender.send(staged.to_csv(index=False, header=False))
                 first_row += len(chunk)
                 counts.rows += len(chunk)
                 on_chunk(handle.tell() - start)
@@ -291,6 +289,40 @@ def _stage_file(
         if owned:
             handle.close()
     return set(header)
+
+
+class _BackgroundWriter:
+    """Sends COPY data from a thread, so checking the next chunk overlaps with the server
+    taking this one; at most `depth` chunks wait, which keeps memory flat."""
+
+    def __init__(self, copy, depth: int = 2) -> None:
+        self.copy = copy
+        self.blocks: queue.Queue[str | None] = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="import-copy", daemon=True)
+
+    def _run(self) -> None:
+        while (block := self.blocks.get()) is not None:
+            if self.error is None:
+                try:
+                    self.copy.write(block)
+                except BaseException as error:  # re-raised in the importing thread
+                    self.error = error
+
+    def send(self, block: str) -> None:
+        if self.error is not None:
+            raise self.error
+        self.blocks.put(block)
+
+    def __enter__(self) -> "_BackgroundWriter":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.blocks.put(None)
+        self.thread.join()
+        if self.error is not None and exc_info[0] is None:
+            raise self.error
 
 
 def _check_header(spec: FileSpec, handle: BinaryIO, log: ProblemLog) -> list[str] | None:
