@@ -258,7 +258,7 @@ def _stage_file(
         header = _check_header(spec, handle, log)
         handle.seek(start)
         if header is None:
-            counts.rows = counts.rejected = sum(1 for _ in handle) - 1
+            counts.rows = counts.rejected = max(0, sum(1 for _ in handle) - 1)
             return set()
         names = [column.field or column.name for column in spec.columns]
         copy_sql = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(
@@ -275,7 +275,7 @@ def _stage_file(
         )
         first_row = 2
         with cursor.cursor.copy(copy_sql) as copy, _BackgroundWriter(copy) as sender:
-            for chunk in reader:
+            for chunk in _chunks(reader, spec, log, counts):
                 chunk.columns = [name.strip() for name in chunk.columns]
                 chunk = chunk[[name for name in chunk.columns if name in spec.by_name]]
                 staged = check_chunk(
@@ -289,6 +289,28 @@ def _stage_file(
         if owned:
             handle.close()
     return set(header)
+
+
+def _chunks(reader, spec: FileSpec, log: ProblemLog, counts: FileCounts):
+    """The reader's chunks; a file that stops being readable CSV part-way (often a
+    spreadsheet's own encoding rather than UTF-8) is reported, and its rest skipped."""
+    try:
+        yield from reader
+    except (UnicodeDecodeError, pd.errors.ParserError) as error:
+        row = counts.rows + 2
+        log.add(
+            spec.file_name,
+            row,
+            "",
+            "",
+            f"The file cannot be read from about row {row} on: {_unreadable(error)}.",
+        )
+
+
+def _unreadable(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "it is not UTF-8 text; save it as CSV UTF-8"
+    return f"it is not well-formed CSV ({error})"
 
 
 class _BackgroundWriter:
@@ -329,8 +351,11 @@ def _check_header(spec: FileSpec, handle: BinaryIO, log: ProblemLog) -> list[str
     """Report unknown, duplicated and missing columns; None if the rows cannot be read."""
     try:
         names = list(pd.read_csv(handle, nrows=0, encoding="utf-8-sig", dtype=object).columns)
-    except (pd.errors.EmptyDataError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        log.add(spec.file_name, 1, "", "", f"The file cannot be read as CSV: {error}.")
+    except pd.errors.EmptyDataError:
+        log.add(spec.file_name, 1, "", "", "The file is empty: it needs at least its header row.")
+        return None
+    except (UnicodeDecodeError, pd.errors.ParserError) as error:
+        log.add(spec.file_name, 1, "", "", f"The file cannot be read: {_unreadable(error)}.")
         return None
     names = [str(name).strip() for name in names]
     for name in names:

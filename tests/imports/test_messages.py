@@ -426,3 +426,16 @@ def test_a_second_open_episode_is_refused_against_the_database(write_files, nort
     assert [p.message for p in result.problems.kept] == [
         "person P-1 would have more than one open episode: give every episode but the current one a discharge date."
     ]
+
+
+def test_a_file_that_is_not_utf8_is_reported_not_crashed_on(write_files, north, alice, tmp_path):
+    paths = write_files({"service_users": GOOD_FILES["service_users"]})
+    text = paths["service_users"].read_text().replace("Rivers", "Riv\u00e9rs")
+    paths["service_users"].write_bytes(text.encode("cp1252"))
+
+    result = records_import(files=paths)
+
+    assert not result.imported
+    assert [p.message for p in result.problems.kept] == [
+        "The file cannot be read: it is not UTF-8 text; save it as CSV UTF-8."
+    ]
