@@ -194,3 +194,23 @@ def test_rows_can_refer_to_records_imported_earlier(write_files, north, alice):
 
     assert result.imported, result.problems.kept
     assert TreatmentEpisode.objects.get(source_ref="E-2").service_user.source_ref == "P-2"
+
+
+def test_a_large_import_tells_the_risk_engine_to_recompute_everyone(
+    good_files, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("outcomes.importing.writing.AFFECTED_LIST_LIMIT", 3)
+    received = []
+
+    def receiver(**kwargs):
+        received.append(kwargs["service_user_ids"])
+
+    records_imported.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            result = records_import(files=good_files)
+    finally:
+        records_imported.disconnect(receiver)
+
+    assert result.imported
+    assert received == [None]
