@@ -9,6 +9,7 @@ Every variable is listed in the README.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from config.embedded_postgres import embedded_database_url
 from config.env import (
@@ -54,7 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "cases",
     "outcomes",
-    "risk",
+    "risk.apps.RiskConfig",
     "deathreviews",
     "config",
 ]
@@ -170,7 +171,16 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE: dict = {}
+# The nightly recompute runs at 03:30 London time, clear of the hour that the
+# clocks skip or repeat (01:00-02:00) when daylight saving starts or ends.
+CELERY_BEAT_SCHEDULE: dict = {
+    "flags-recompute-nightly": {
+        "task": "risk.tasks.flags_recompute_nightly",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
+# Split the nightly recompute across this many Celery tasks (1: one process).
+RISK_RECOMPUTE_CHUNKS = env_int("RISK_RECOMPUTE_CHUNKS", 1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,346 @@
+"""Writes of the risk layer: recomputes, rule set versions, flag lifecycle, outreach.
+
+The nightly recompute: take the advisory lock (a second run exits without
+writing), record a run, load the frames in bulk, evaluate, stage the results
+and publish them in one transaction. It can split the people into chunks that
+separate workers compute; publishing still happens once, at the end. A person's
+recompute after a save goes through the same loader, engine and publish
+statements, narrowed to them.
+"""
+
+import contextlib
+import datetime
+import logging
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cases.models import ServiceUser, User
+from risk import engine, loader, publish
+from risk.models import (
+    Flag,
+    FlagOverride,
+    OutreachAttempt,
+    PersonRecompute,
+    RecomputeRun,
+    Rule,
+    RuleSet,
+)
+
+logger = logging.getLogger(__name__)
+
+# Advisory lock keys: one full recompute at a time; publishing excludes a
+# person's recompute for the few moments it takes.
+RECOMPUTE_LOCK = 0x4C414E54  # "LANT"
+PUBLISH_LOCK = 0x4C414E50
+PERSON_LOCK_SPACE = 0x4C41
+
+ChunkRunner = Callable[[RecomputeRun, int], list[dict]]
+
+
+def active_rule_set() -> RuleSet:
+    return RuleSet.objects.prefetch_related("rules").get(status=RuleSet.Status.ACTIVE)
+
+
+@contextlib.contextmanager
+def _session_lock(key: int) -> Iterator[bool]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        (acquired,) = cursor.fetchone()
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def flags_recompute(
+    *,
+    as_of: datetime.date | None = None,
+    chunks: int = 1,
+    run_chunks: ChunkRunner | None = None,
+) -> RecomputeRun | None:
+    """Recompute everyone's flags for `as_of` and publish them atomically.
+
+    Returns the run, or None when another recompute holds the lock. With
+    `chunks` > 1, `run_chunks(run, chunks)` must compute every chunk (on
+    workers) and return their summaries.
+    """
+    as_of = as_of or timezone.localdate()
+    with _session_lock(RECOMPUTE_LOCK) as acquired:
+        if not acquired:
+            logger.info("A recompute is already running; this one exits without writing.")
+            return None
+        # Holding the lock proves no other run is alive: any still "running" was killed.
+        RecomputeRun.objects.filter(status=RecomputeRun.Status.RUNNING).update(
+            status=RecomputeRun.Status.ABANDONED, finished_at=timezone.now()
+        )
+        with connection.cursor() as cursor:
+            publish.clear_staged(cursor, except_run=0)
+        run = RecomputeRun.objects.create(
+            as_of=as_of,
+            rule_set=active_rule_set(),
+            chunks=max(chunks, 1),
+            started_at=timezone.now(),
+        )
+        try:
+            if chunks > 1:
+                if run_chunks is None:
+                    raise ValueError("A chunked recompute needs a way to run its chunks.")
+                summaries = run_chunks(run, chunks)
+            else:
+                summaries = [flags_compute_chunk(run_id=run.pk, chunk=0, chunks=1)]
+            _publish_run(run, summaries)
+        except Exception as error:
+            RecomputeRun.objects.filter(pk=run.pk).update(
+                status=RecomputeRun.Status.FAILED, finished_at=timezone.now(), error=repr(error)
+            )
+            raise
+        run.refresh_from_db()
+        logger.info("Recompute as of %s published: %s", as_of, run.counts_by_tier)
+        return run
+
+
+def flags_compute_chunk(*, run_id: int, chunk: int, chunks: int) -> dict[str, Any]:
+    """Compute one chunk of a run and stage its results; safe to repeat."""
+    run = RecomputeRun.objects.select_related("rule_set").get(pk=run_id)
+    spec = run.rule_set.spec()
+    selection = loader.Selection(chunk=chunk, chunks=chunks)
+    started = time.perf_counter()
+    frames = loader.load_frames(spec, run.as_of, selection)
+    loaded = time.perf_counter()
+    evaluation = engine.evaluate(frames, spec, run.as_of)
+    evaluated = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        current = publish.current_flags(cursor.cursor, selection.clause("f.service_user_id"))
+        publish.stage(cursor.cursor, evaluation, run_id=run_id, chunk=chunk, current=current)
+    staged = time.perf_counter()
+    return {
+        "population": evaluation.population,
+        "rows_read": evaluation.rows_read,
+        "counts_by_rule": evaluation.counts_by_rule,
+        "timings": {
+            "load_s": round(loaded - started, 3),
+            "engine_s": round(evaluated - loaded, 3),
+            "stage_s": round(staged - evaluated, 3),
+        },
+    }
+
+
+def _publish_run(run: RecomputeRun, summaries: list[dict]) -> None:
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
+        counts = publish.publish_staged(
+            cursor.cursor,
+            run_id=run.pk,
+            as_of=run.as_of,
+            rule_set_id=run.rule_set_id,
+            started=run.started_at,
+            raised_run_id=run.pk,
+        )
+        by_rule: dict[str, int] = {}
+        timings: dict[str, float] = {}
+        for summary in summaries:
+            for code, count in summary["counts_by_rule"].items():
+                by_rule[code] = by_rule.get(code, 0) + count
+            for name, seconds in summary["timings"].items():
+                # Chunks run side by side, so the slowest chunk is the wall time.
+                timings[name] = max(timings.get(name, 0.0), seconds)
+        timings["publish_s"] = round(time.perf_counter() - started, 3)
+        run.counts_by_tier = {tier: counts.get(tier, 0) for tier in engine.TIERS}
+        run.counts_by_rule = dict(sorted(by_rule.items(), key=lambda item: -item[1]))
+        run.population = sum(summary["population"] for summary in summaries)
+        run.rows_read = sum(summary["rows_read"] for summary in summaries)
+        run.flagged = sum(counts.values())
+        run.timings = timings
+        run.status = RecomputeRun.Status.PUBLISHED
+        run.finished_at = timezone.now()
+        run.save()
+
+
+def flags_recompute_person(*, person_id: int, as_of: datetime.date | None = None) -> Flag | None:
+    """Recompute one person's flag now, through the same engine; their open flag or None."""
+    as_of = as_of or timezone.localdate()
+    rule_set = active_rule_set()
+    spec = rule_set.spec()
+    frames = loader.load_frames(spec, as_of, loader.Selection(person_id=person_id))
+    evaluation = engine.evaluate(frames, spec, as_of)
+    now = timezone.now()
+    # Staged under a negative id that no run has, inside this transaction only.
+    staging_id = -int(person_id)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [PUBLISH_LOCK])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PERSON_LOCK_SPACE, person_id])
+        publish.stage(cursor.cursor, evaluation, run_id=staging_id)
+        publish.publish_staged(
+            cursor.cursor,
+            run_id=staging_id,
+            as_of=as_of,
+            rule_set_id=rule_set.pk,
+            started=now,
+            raised_run_id=None,
+            person_id=person_id,
+        )
+        PersonRecompute.objects.update_or_create(
+            service_user_id=person_id, defaults={"computed_at": now}
+        )
+    return Flag.objects.filter(service_user_id=person_id, ended_on__isnull=True).first()
+
+
+# Rule set versions -------------------------------------------------------
+
+
+RULE_FIELDS = (
+    "check_name",
+    "title",
+    "looks_at",
+    "evidence",
+    "window_from",
+    "window_to",
+    "min_count",
+    "weight",
+    "reason",
+    "enabled",
+)
+
+
+@transaction.atomic
+def rule_set_copy(*, source: RuleSet, user: User | None, name: str = "") -> RuleSet:
+    """A new draft version with the same rules and thresholds, ready to edit."""
+    latest = RuleSet.objects.select_for_update().order_by("-version").first()
+    draft = RuleSet.objects.create(
+        version=(latest.version if latest else 0) + 1,
+        name=name or f"Draft based on version {source.version}",
+        status=RuleSet.Status.DRAFT,
+        raised_threshold=source.raised_threshold,
+        high_threshold=source.high_threshold,
+        very_high_threshold=source.very_high_threshold,
+        created_by=user,
+    )
+    Rule.objects.bulk_create(
+        Rule(
+            rule_set=draft,
+            code=rule.code,
+            version=rule.version,
+            **{field: getattr(rule, field) for field in RULE_FIELDS},
+        )
+        for rule in source.rules.all()
+    )
+    return draft
+
+
+@transaction.atomic
+def rule_set_activate(*, rule_set: RuleSet, user: User) -> RuleSet:
+    """Make a draft the active version; the one before is retired, never edited again.
+
+    A rule whose settings differ from the same rule in the version it replaces
+    gets the next rule version, so every fired rule says which wording and
+    window produced it.
+    """
+    rule_set = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    if rule_set.status != RuleSet.Status.DRAFT:
+        raise ValidationError("Only a draft rule set can be activated.")
+    rule_set.full_clean()
+    if not rule_set.rules.filter(enabled=True).exists():
+        raise ValidationError("A rule set needs at least one rule switched on.")
+    current = RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).first()
+    if current is not None:
+        previous = {rule.code: rule for rule in current.rules.all()}
+        for rule in rule_set.rules.all():
+            before = previous.get(rule.code)
+            if before is None:
+                continue
+            changed = any(getattr(rule, f) != getattr(before, f) for f in RULE_FIELDS)
+            rule.version = before.version + 1 if changed else before.version
+            rule.save(update_fields=["version"])
+        current.status = RuleSet.Status.RETIRED
+        current.save(update_fields=["status"])
+    rule_set.status = RuleSet.Status.ACTIVE
+    rule_set.activated_at = timezone.now()
+    rule_set.activated_by = user
+    rule_set.save()
+    return rule_set
+
+
+# The flag lifecycle ------------------------------------------------------
+
+OVERRIDE_LONGEST_DAYS = 180
+
+
+@transaction.atomic
+def flag_acknowledge(*, flag: Flag, user: User) -> Flag:
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    if flag.status == Flag.Status.RAISED:
+        flag.status = Flag.Status.ACKNOWLEDGED
+        flag.acknowledged_by = user
+        flag.acknowledged_at = timezone.now()
+        flag.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
+    return flag
+
+
+@transaction.atomic
+def flag_override(
+    *, flag: Flag, user: User, reason: str, expires_on: datetime.date
+) -> FlagOverride:
+    """Mark an open flag not applicable until a date; it ends, and stays in history.
+
+    Only the rules firing now are covered: a rule that starts firing later
+    raises a new flag despite the override.
+    """
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    today = timezone.localdate()
+    errors = {}
+    if not flag.is_open:
+        errors["__all__"] = "This flag has already ended."
+    if not reason.strip():
+        errors["reason"] = "Say why this flag does not apply."
+    if expires_on <= today:
+        errors["expires_on"] = "The override must end after today."
+    elif expires_on > today + datetime.timedelta(days=OVERRIDE_LONGEST_DAYS):
+        errors["expires_on"] = (
+            f"An override can last at most {OVERRIDE_LONGEST_DAYS} days; review it then."
+        )
+    if errors:
+        raise ValidationError(errors)
+    override = FlagOverride.objects.create(
+        flag=flag,
+        service_user_id=flag.service_user_id,
+        reason=reason.strip(),
+        expires_on=expires_on,
+        rule_codes=list(flag.reasons.values_list("rule_code", flat=True)) or flag.rule_codes,
+        created_by=user,
+    )
+    flag.status = Flag.Status.OVERRIDDEN
+    flag.ended_on = max(today, flag.raised_on)
+    flag.end_reason = Flag.EndReason.OVERRIDDEN
+    flag.save(update_fields=["status", "ended_on", "end_reason"])
+    return override
+
+
+@transaction.atomic
+def outreach_attempt_create(
+    *, service_user: ServiceUser, recorded_by: User, **fields: Any
+) -> OutreachAttempt:
+    """Record an outreach attempt against the person's open flag, which is then being worked."""
+    flag = (
+        Flag.objects.select_for_update()
+        .filter(service_user=service_user, ended_on__isnull=True)
+        .first()
+    )
+    attempt = OutreachAttempt(
+        service_user=service_user, flag=flag, recorded_by=recorded_by, **fields
+    )
+    if attempt.attempted_on and attempt.attempted_on > timezone.localdate():
+        raise ValidationError({"attempted_on": "An attempt cannot be in the future."})
+    attempt.full_clean()
+    attempt.save()
+    if flag is not None and flag.status in (Flag.Status.RAISED, Flag.Status.ACKNOWLEDGED):
+        flag.status = Flag.Status.WORKED
+        flag.save(update_fields=["status"])
+    return attempt

@@ -1,0 +1,46 @@
+"""Celery tasks: thin wrappers that take ids or dates and call one service."""
+
+import datetime
+
+from celery import group, shared_task
+from celery.result import allow_join_result
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from risk import services
+from risk.models import RecomputeRun
+
+# Database hiccups are worth retrying; anything else is a bug to see.
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+def _as_date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def run_chunks_on_workers(run: RecomputeRun, chunks: int) -> list[dict]:
+    """Compute every chunk of `run` on the workers and wait for all of them."""
+    job = group(flags_compute_chunk.s(run.pk, chunk, chunks) for chunk in range(chunks))
+    result = job.apply_async()
+    with allow_join_result():
+        return result.get(disable_sync_subtasks=False, propagate=True)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def flags_recompute_nightly(as_of: str | None = None, chunks: int | None = None) -> int | None:
+    """The nightly full recompute; the run's id, or None if one was already running."""
+    chunks = chunks or settings.RISK_RECOMPUTE_CHUNKS
+    run = services.flags_recompute(
+        as_of=_as_date(as_of), chunks=chunks, run_chunks=run_chunks_on_workers
+    )
+    return run.pk if run else None
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def flags_compute_chunk(run_id: int, chunk: int, chunks: int) -> dict:
+    return services.flags_compute_chunk(run_id=run_id, chunk=chunk, chunks=chunks)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def flags_recompute_person(person_id: int) -> None:
+    services.flags_recompute_person(person_id=person_id)
