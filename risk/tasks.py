@@ -44,3 +44,14 @@ def flags_compute_chunk(run_id: int, chunk: int, chunks: int) -> dict:
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def flags_recompute_person(person_id: int) -> None:
     services.flags_recompute_person(person_id=person_id)
+
+
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=12)
+def flags_recompute_after_import(self) -> int:
+    """Recompute everyone after a large import; if a recompute is running, try again later."""
+    run = services.flags_recompute(
+        chunks=settings.RISK_RECOMPUTE_CHUNKS, run_chunks=run_chunks_on_workers
+    )
+    if run is None:
+        raise self.retry(countdown=300)
+    return run.pk

@@ -6,6 +6,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from risk import services, tasks
+from risk.engine import TIERS
 
 
 class Command(BaseCommand):
@@ -33,7 +34,8 @@ class Command(BaseCommand):
             f"Published flags as of {run.as_of:%d/%m/%Y} under rule set version "
             f"{run.rule_set.version}: {run.population:,} people in scope, {run.flagged:,} flagged."
         )
-        for tier, count in run.counts_by_tier.items():
+        for tier in TIERS:
+            count = run.counts_by_tier.get(tier, 0)
             share = count / run.population if run.population else 0
             self.stdout.write(f"  {tier:<10} {count:>9,}  {share:6.1%}")
         self.stdout.write(json.dumps({"run_id": run.pk, **run.timings}))
