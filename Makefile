@@ -38,3 +38,8 @@ bench-caseload: $(VENV)/.installed
 .PHONY: bench-import
 bench-import: $(VENV)/.installed
 	$(BIN)/python bench/import.py
+
+# The nightly risk recompute at 1,000,000 people against the per-person loop; ends with a JSON line.
+.PHONY: bench-risk
+bench-risk: $(VENV)/.installed
+	$(BIN)/python bench/risk_recompute.py

@@ -1,5 +1,6 @@
 """`manage.py demo`: migrate, seed the synthetic population if the database is empty,
-print the URL and the demo logins, and serve on localhost."""
+recompute the risk flags as of today, print the URL and the demo logins, and serve
+on localhost."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -17,6 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, addrport: str, people: int, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", people=people, if_empty=True)
+        # Flags are as of a date: bring them up to today whenever the demo starts.
+        call_command("recompute_flags")
         host, _, port = addrport.rpartition(":")
         self.stdout.write(
             self.style.SUCCESS(f"\nLantern demo: http://{host or '127.0.0.1'}:{port}/")
