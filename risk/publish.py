@@ -267,10 +267,15 @@ def publish_staged(
     return counts
 
 
-def clear_staged(cursor, *, run_id: int | None = None, except_run: int | None = None) -> None:
-    """Drop staged rows of one run, or of every run but one (abandoned runs)."""
+def clear_staged(cursor, *, run_id: int | None = None) -> None:
+    """Drop the staged rows of one run, or (with no run) empty the staging tables.
+
+    A whole run empties them with TRUNCATE rather than DELETE: a person's
+    recompute scans these unindexed tables, and a million dead rows left behind
+    would make every one of those scans slow until the next vacuum.
+    """
+    if run_id is None or run_id > 0:
+        cursor.execute("TRUNCATE risk_staged_reason, risk_staged_person")
+        return
     for table in ("risk_staged_reason", "risk_staged_person"):
-        if run_id is not None:
-            cursor.execute(f"DELETE FROM {table} WHERE run_id = %s", [run_id])
-        else:
-            cursor.execute(f"DELETE FROM {table} WHERE run_id <> %s", [except_run])
+        cursor.execute(f"DELETE FROM {table} WHERE run_id = %s", [run_id])

@@ -81,7 +81,7 @@ def flags_recompute(
             status=RecomputeRun.Status.ABANDONED, finished_at=timezone.now()
         )
         with connection.cursor() as cursor:
-            publish.clear_staged(cursor, except_run=0)
+            publish.clear_staged(cursor)
         run = RecomputeRun.objects.create(
             as_of=as_of,
             rule_set=active_rule_set(),
