@@ -252,7 +252,7 @@ def _hits(
         {
             "person_id": people,
             "trigger_kind": pd.Categorical.from_codes(
-                np.full(n, TRIGGER_KINDS.index(trigger_kind), dtype="int8"), TRIGGER_KINDS
+                np.full(n, TRIGGER_KINDS.index(trigger_kind), dtype="int8"), pd.Index(TRIGGER_KINDS)
             ),
             "trigger_id": ids,
             "fired_from": _dates(fired_from, n),
@@ -629,7 +629,9 @@ def evaluate(
     fired = pd.concat(parts, ignore_index=True)
     # Categorical codes: cheap to build, sort and stage, whatever the row count.
     codes = [rule.code for rule in rules] or [""]
-    fired["rule_code"] = pd.Categorical.from_codes(fired["rule_rank"].to_numpy(), codes)
+    fired["rule_code"] = pd.Categorical.from_codes(
+        fired["rule_rank"].to_numpy(dtype="int64"), pd.Index(codes)
+    )
     fired["rule_version"] = np.array([r.version for r in rules] or [0])[
         fired["rule_rank"].to_numpy()
     ]
