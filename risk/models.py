@@ -284,7 +284,8 @@ class Flag(models.Model):
 class FlagReason(models.Model):
     """One fired rule behind a flag, as of the flag's last computation."""
 
-    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="reasons")
+    # The (flag, position) index below serves lookups by flag: no second index.
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="reasons", db_index=False)
     position = models.PositiveSmallIntegerField()
     rule_code = models.CharField(max_length=40)
     rule_version = models.PositiveIntegerField()
