@@ -226,7 +226,12 @@ class Flag(models.Model):
     OPEN_STATUSES = (Status.RAISED, Status.ACKNOWLEDGED, Status.WORKED)
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    service_user = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="flags")
+    # Indexes are few on purpose: every nightly publish writes hundreds of
+    # thousands of flags. The person's history index serves lookups by person;
+    # rule sets, runs and users are never deleted, so their keys need none.
+    service_user = models.ForeignKey(
+        ServiceUser, on_delete=models.PROTECT, related_name="flags", db_index=False
+    )
     tier = models.CharField(max_length=10, choices=Tier.choices)
     tier_rank = models.PositiveSmallIntegerField()
     score = models.DecimalField(max_digits=6, decimal_places=2)
@@ -237,9 +242,16 @@ class Flag(models.Model):
     rule_codes = ArrayField(
         models.CharField(max_length=40), default=list, help_text="Every rule that contributed."
     )
-    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="flags")
+    rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, related_name="flags", db_index=False
+    )
     raised_run = models.ForeignKey(
-        RecomputeRun, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        RecomputeRun,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     raised_on = models.DateField()
     changed_on = models.DateField(help_text="When its score or reasons last changed.")
@@ -247,7 +259,12 @@ class Flag(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 

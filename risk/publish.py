@@ -12,11 +12,15 @@ The same statements publish a single person's recompute, narrowed to them.
 
 import datetime
 import io
+import logging
+import time
 
 import numpy as np
 import pandas as pd
 
 from risk.engine import Evaluation
+
+logger = logging.getLogger(__name__)
 
 STAGED_PERSON_COLUMNS = (
     "run_id",
@@ -258,7 +262,14 @@ def publish_staged(
     for statement in PUBLISH_STEPS:
         if statement.startswith(WHOLE_RUN_ONLY) and person_id is not None:
             continue
+        started = time.perf_counter()
         cursor.execute(statement.replace("{who_flag}", who_flag), params)
+        logger.debug(
+            "%.3f s, %s rows: %s",
+            time.perf_counter() - started,
+            cursor.rowcount,
+            " ".join(statement.split())[:70],
+        )
     cursor.execute(
         "SELECT tier, count(*) FROM risk_staged_person WHERE run_id = %s GROUP BY tier", [run_id]
     )
