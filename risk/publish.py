@@ -11,7 +11,6 @@ The same statements publish a single person's recompute, narrowed to them.
 """
 
 import datetime
-import io
 import logging
 import time
 
@@ -54,14 +53,17 @@ STAGED_REASON_COLUMNS = (
 def _copy_frame(
     cursor, table: str, columns: tuple[str, ...], frame: pd.DataFrame, texts: tuple[str, ...]
 ) -> None:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False, columns=list(columns), date_format="%Y-%m-%d")
-    buffer.seek(0)
     # In CSV an empty field is NULL; for these columns it is an empty text.
     options = f"FORMAT csv, FORCE_NOT_NULL ({', '.join(texts)})"
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH ({options})") as copy:
-        while block := buffer.read(1 << 20):
-            copy.write(block)
+        # Slice by slice: psycopg sends each block from its own thread, so the
+        # server parses one slice while pandas writes the next.
+        for start in range(0, len(frame), COPY_SLICE_ROWS):
+            piece = frame.iloc[start : start + COPY_SLICE_ROWS]
+            copy.write(piece.to_csv(index=False, header=False, columns=list(columns)))
+
+
+COPY_SLICE_ROWS = 100_000
 
 
 def signatures(evaluation: Evaluation) -> np.ndarray:
