@@ -8,11 +8,20 @@ from django.utils.html import format_html
 from cases.models import ServiceUser
 from cases.selectors import naloxone_status
 from outcomes.selectors import next_top_due
+from risk.templatetags.risk_tags import tier_badge_html
 
 
 class CaseloadTable(tables.Table):
     name = tables.Column(
         accessor="last_name", verbose_name="Name", order_by=("last_name", "first_name")
+    )
+    # Sorted by rank, highest tier first on the first click; unflagged people rank 0.
+    risk = tables.Column(
+        accessor="flag_rank",
+        verbose_name="Risk",
+        order_by=("-flag_rank", "last_name", "first_name"),
+        empty_values=(),
+        attrs={"td": {"class": "risk-cell"}},
     )
     client_ref = tables.Column(verbose_name="Reference", attrs={"td": {"class": "text-nowrap"}})
     age = tables.Column(accessor="date_of_birth", verbose_name="Age", order_by=("-date_of_birth",))
@@ -44,6 +53,7 @@ class CaseloadTable(tables.Table):
         fields = ()
         sequence = (
             "name",
+            "risk",
             "client_ref",
             "age",
             "main_substance",
@@ -63,6 +73,15 @@ class CaseloadTable(tables.Table):
     def render_name(self, record: ServiceUser):
         url = reverse("person_detail", args=[record.external_id])
         return format_html('<a href="{}">{}</a>', url, record.display_name)
+
+    def render_risk(self, record: ServiceUser):
+        if not record.flag_tier:
+            return tier_badge_html(None)
+        return format_html(
+            '{}<div class="small text-body-secondary mt-1">{}</div>',
+            tier_badge_html(record.flag_tier),
+            (record.flag_summary or "")[:1].upper() + (record.flag_summary or "")[1:],
+        )
 
     def render_keyworker(self, record: ServiceUser):
         return record.keyworker.display_name

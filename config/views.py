@@ -10,7 +10,6 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from cases.access import SCOPE_TITLES, can_edit_records, caseload_scopes
-from cases.filters import CaseloadFilter
 from cases.selectors import (
     caseload_people,
     service_user_get,
@@ -24,6 +23,8 @@ from outcomes.selectors import (
     top_trajectory,
     with_top_columns,
 )
+from risk.filters import CaseloadRiskFilter
+from risk.selectors import flag_history, flag_mitigations, open_flag_for, with_flag_columns
 
 CASELOAD_PAGE_SIZE = 25
 SEARCH_FIRST_SCOPES = frozenset({"all"})
@@ -43,8 +44,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def caseload(request: HttpRequest, scope: str) -> HttpResponse:
     if scope not in caseload_scopes(request.user):
         raise Http404("No such list")
-    people = with_top_columns(with_caseload_columns(caseload_people(request.user, scope)))
-    filterset = CaseloadFilter(request.GET or None, queryset=people)
+    people = with_flag_columns(
+        with_top_columns(with_caseload_columns(caseload_people(request.user, scope)))
+    )
+    filterset = CaseloadRiskFilter(request.GET or None, queryset=people)
     # Listing everyone in a national database is neither useful nor cheap: the
     # service-wide list starts from a search.
     needs_search = scope in SEARCH_FIRST_SCOPES and not request.GET.get("q", "").strip()
@@ -167,6 +170,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
     current = next((e for e in history["episodes"] if e.is_open), None)
     latest_supply = history["naloxone_supplies"][0] if history["naloxone_supplies"] else None
     upcoming, timeline = _split_upcoming(_timeline(history, tops), today)
+    flag = open_flag_for(person, on=today)
     return render(
         request,
         "person_detail.html",
@@ -185,5 +189,8 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "can_edit": can_edit_records(request.user),
             "current_ost": [i for i in history["interventions"] if i.is_ost and not i.end_date],
             "history": history,
+            "flag": flag,
+            "mitigations": flag_mitigations(person, flag, on=today) if flag else [],
+            "flag_history": flag_history(person),
         },
     )

@@ -1,0 +1,316 @@
+"""Reads of flags and outreach, always inside the case layer's visibility rule.
+
+Every list here starts from `cases.selectors.service_users_visible_to`: there is
+no second access rule for flags. List reads are one query (plus a count when
+paginated) whatever the number of rows; a person's flag is read in a fixed
+number of queries.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from cases.models import (
+    Contact,
+    ContactStatus,
+    Intervention,
+    InterventionType,
+    NaloxoneSupply,
+    ServiceUser,
+    TreatmentEpisode,
+    User,
+)
+from cases.selectors import service_users_visible_to
+from risk import wording
+from risk.models import (
+    REACHED_OUTCOMES,
+    Flag,
+    FlagOverride,
+    OutreachAttempt,
+    OutreachOutcome,
+    Rule,
+    Tier,
+)
+
+UNCONTACTED_TIERS = (Tier.VERY_HIGH, Tier.HIGH)
+
+
+def flags_visible_to(user: User) -> QuerySet[Flag]:
+    """Flags of the people `user` may see (none for roles that see nobody)."""
+    return Flag.objects.filter(service_user__in=service_users_visible_to(user).values("pk"))
+
+
+def open_flags_visible_to(user: User) -> QuerySet[Flag]:
+    return (
+        flags_visible_to(user).filter(ended_on__isnull=True).exclude(status=Flag.Status.OVERRIDDEN)
+    )
+
+
+# The caseload's risk columns ----------------------------------------------
+
+
+def with_flag_columns(people: QuerySet[ServiceUser]) -> QuerySet[ServiceUser]:
+    """Annotate each person's open flag (tier, rank, summary) with one LEFT JOIN.
+
+    A person has at most one open flag, so the join never repeats a row.
+    `flag_rank` is 0 for people without a flag, so sorting by it needs no
+    NULL ordering.
+    """
+    return people.annotate(
+        open_flag=FilteredRelation("flags", condition=Q(flags__ended_on__isnull=True)),
+        flag_tier=F("open_flag__tier"),
+        flag_rank=Coalesce(F("open_flag__tier_rank"), Value(0)),
+        flag_summary=F("open_flag__summary"),
+    )
+
+
+# One person's flag ----------------------------------------------------------
+
+
+def open_flag_for(person: ServiceUser, on: datetime.date | None = None) -> Flag | None:
+    """The person's open flag with its reasons, each with its rule and worded for `on`.
+
+    Three queries: the flag, its reasons, and their rules in the flag's rule set.
+    Each reason gets `rule` (None if the rule set lacks it), `text_now` and
+    `window`.
+    """
+    day = on or timezone.localdate()
+    flag = (
+        Flag.objects.filter(service_user=person, ended_on__isnull=True)
+        .select_related("rule_set", "acknowledged_by")
+        .first()
+    )
+    if flag is None:
+        return None
+    reasons = list(flag.reasons.all())
+    rules = {
+        rule.code: rule
+        for rule in Rule.objects.filter(
+            rule_set_id=flag.rule_set_id, code__in=[r.rule_code for r in reasons]
+        )
+    }
+    for reason in reasons:
+        rule = rules.get(reason.rule_code)
+        reason.rule = rule
+        if rule is None:
+            reason.text_now, reason.window = reason.text, ""
+            continue
+        reason.text_now = wording.reason_text(
+            rule.reason,
+            fired_from=reason.fired_from,
+            count=reason.count,
+            detail=reason.detail,
+            on=day,
+        )
+        reason.window = wording.window_text(rule.check_name, rule.window_from, rule.window_to)
+    flag.reason_list = reasons
+    return flag
+
+
+def flag_history(person: ServiceUser) -> list[Flag]:
+    """Every flag the person ever had, newest first, with its rule set and overrides."""
+    overrides = FlagOverride.objects.select_related("created_by")
+    return list(
+        Flag.objects.filter(service_user=person)
+        .select_related("rule_set", "acknowledged_by")
+        .prefetch_related(Prefetch("overrides", queryset=overrides))
+        .order_by("-raised_on", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class Mitigation:
+    label: str
+    in_place: bool
+    text: str
+
+
+def _latest(queryset: QuerySet, field: str) -> Subquery:
+    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
+
+
+def flag_mitigations(
+    person: ServiceUser, flag: Flag, on: datetime.date | None = None
+) -> list[Mitigation]:
+    """What is on record against the flag: naloxone, OST, contact since it was
+    raised, and any referral since. One query."""
+    day = on or timezone.localdate()
+    since = flag.raised_on
+    supplies = NaloxoneSupply.objects.filter(service_user=person)
+    ost = Intervention.objects.filter(
+        episode__service_user=person, kind=InterventionType.PHARMACOLOGICAL
+    ).exclude(medicine="")
+    row = (
+        ServiceUser.objects.filter(pk=person.pk)
+        .annotate(
+            naloxone_since=_latest(supplies.filter(supplied_on__gte=since), "supplied_on"),
+            kit_expiry=_latest(supplies, "expiry_date"),
+            ost_running_from=_latest(ost.filter(end_date__isnull=True), "start_date"),
+            ost_started_since=_latest(ost.filter(start_date__gte=since), "start_date"),
+            attended_since=_latest(
+                Contact.objects.filter(
+                    service_user=person, status=ContactStatus.ATTENDED, contact_date__gte=since
+                ),
+                "contact_date",
+            ),
+            reached_since=_latest(
+                OutreachAttempt.objects.filter(
+                    service_user=person, outcome__in=REACHED_OUTCOMES, attempted_on__gte=since
+                ),
+                "attempted_on",
+            ),
+            episode_referred=_latest(
+                TreatmentEpisode.objects.filter(service_user=person, referral_date__gte=since),
+                "referral_date",
+            ),
+            intervention_referred=_latest(
+                Intervention.objects.filter(episode__service_user=person, referral_date__gte=since),
+                "referral_date",
+            ),
+        )
+        .values(
+            "naloxone_since",
+            "kit_expiry",
+            "ost_running_from",
+            "ost_started_since",
+            "attended_since",
+            "reached_since",
+            "episode_referred",
+            "intervention_referred",
+        )
+        .get()
+    )
+
+    def uk(d: datetime.date) -> str:
+        return d.strftime("%d/%m/%Y")
+
+    if row["naloxone_since"]:
+        naloxone = Mitigation("Naloxone", True, f"Supplied {uk(row['naloxone_since'])}")
+    elif row["kit_expiry"] and row["kit_expiry"] >= day:
+        naloxone = Mitigation("Naloxone", True, f"Kit in date until {uk(row['kit_expiry'])}")
+    elif row["kit_expiry"]:
+        naloxone = Mitigation("Naloxone", False, f"Kit expired {uk(row['kit_expiry'])}")
+    else:
+        naloxone = Mitigation("Naloxone", False, "No kit on record")
+
+    if row["ost_started_since"]:
+        ost_item = Mitigation("OST", True, f"Started {uk(row['ost_started_since'])}")
+    elif row["ost_running_from"]:
+        ost_item = Mitigation("OST", True, f"Running since {uk(row['ost_running_from'])}")
+    else:
+        ost_item = Mitigation("OST", False, "None running")
+
+    contacts = [d for d in (row["attended_since"], row["reached_since"]) if d]
+    if contacts:
+        contact = Mitigation("Contact", True, f"Last made {uk(max(contacts))}")
+    else:
+        contact = Mitigation("Contact", False, f"None since the flag was raised ({uk(since)})")
+
+    referrals = [d for d in (row["episode_referred"], row["intervention_referred"]) if d]
+    if referrals:
+        referral = Mitigation("Referral", True, f"Made {uk(max(referrals))}")
+    else:
+        referral = Mitigation("Referral", False, "None recorded since the flag was raised")
+    return [naloxone, ost_item, contact, referral]
+
+
+# The outreach worklist --------------------------------------------------
+
+
+def _last_contact() -> Greatest:
+    """The later of the last attended contact and the last outreach that reached them.
+
+    PostgreSQL's GREATEST ignores NULLs, so either alone is enough.
+    """
+    attended = Contact.objects.filter(
+        service_user=OuterRef("service_user"), status=ContactStatus.ATTENDED
+    )
+    reached = OutreachAttempt.objects.filter(
+        service_user=OuterRef("service_user"), outcome__in=REACHED_OUTCOMES
+    )
+    return Greatest(_latest(attended, "contact_date"), _latest(reached, "attempted_on"))
+
+
+# Outcomes after which the person stays on the list.
+_KEEPS_ON_LIST = [
+    o for o in OutreachOutcome if o not in (OutreachOutcome.REMIND, OutreachOutcome.REMOVED)
+]
+
+
+def worklist(user: User, *, mine: bool = False, on: datetime.date | None = None) -> QuerySet[Flag]:
+    """Open flags of the people `user` may see, to contact: highest tier first, then
+    longest without contact.
+
+    The latest attempt recorded against the current flag decides whether the
+    person is off the list: removed (with a reason) takes them off until the
+    flag ends; "remind me" hides them until the date. A new flag (the tier
+    changed) starts a fresh list entry. `mine` keeps the user's own caseload.
+    """
+    day = on or timezone.localdate()
+    latest = OutreachAttempt.objects.filter(flag=OuterRef("pk")).order_by("-id")
+    flags = open_flags_visible_to(user)
+    if mine:
+        flags = flags.filter(service_user__keyworker=user)
+    return (
+        flags.select_related("service_user", "service_user__keyworker")
+        .annotate(
+            last_contact=_last_contact(),
+            last_outcome=Subquery(latest.values("outcome")[:1]),
+            last_attempt_on=Subquery(latest.values("attempted_on")[:1]),
+            last_remind_on=Subquery(latest.values("remind_on")[:1]),
+        )
+        .filter(
+            Q(last_outcome__isnull=True)
+            | Q(last_outcome__in=_KEEPS_ON_LIST)
+            | Q(last_outcome=OutreachOutcome.REMIND, last_remind_on__lte=day)
+        )
+        .order_by("-tier_rank", F("last_contact").asc(nulls_first=True), "raised_on", "pk")
+    )
+
+
+def worklist_entry(user: User, person: ServiceUser) -> Flag | None:
+    """The person's worklist row, or None when they are not (or no longer) on it."""
+    return worklist(user).filter(service_user=person).first()
+
+
+def uncontacted_flags(user: User, days: int = 2, on: datetime.date | None = None) -> QuerySet[Flag]:
+    """Very-high and high flags raised `days` or more ago with no contact since raised.
+
+    Contact is an attended contact or an outreach attempt that reached the
+    person, on or after the day the flag was raised.
+    """
+    day = on or timezone.localdate()
+    attended = Contact.objects.filter(
+        service_user=OuterRef("service_user"),
+        status=ContactStatus.ATTENDED,
+        contact_date__gte=OuterRef("raised_on"),
+    )
+    reached = OutreachAttempt.objects.filter(
+        service_user=OuterRef("service_user"),
+        outcome__in=REACHED_OUTCOMES,
+        attempted_on__gte=OuterRef("raised_on"),
+    )
+    return (
+        open_flags_visible_to(user)
+        .filter(
+            tier__in=UNCONTACTED_TIERS,
+            raised_on__lte=day - datetime.timedelta(days=days),
+        )
+        .filter(~Exists(attended), ~Exists(reached))
+        .select_related("service_user", "service_user__keyworker", "service_user__team")
+        .annotate(last_contact=_last_contact())
+        .order_by("-tier_rank", "raised_on", "pk")
+    )

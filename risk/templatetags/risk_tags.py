@@ -1,0 +1,60 @@
+"""How a tier and a time since contact look on a page.
+
+A tier is never shown by colour alone: every badge carries its name in words
+and an icon, and the colour only repeats them.
+"""
+
+import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from risk import wording
+from risk.models import OutreachOutcome
+
+register = template.Library()
+
+TIER_STYLES = {
+    "very_high": ("bi-exclamation-octagon-fill", "text-bg-danger"),
+    "high": ("bi-exclamation-triangle-fill", "text-bg-warning"),
+    "raised": ("bi-exclamation-circle", "text-bg-light border border-secondary"),
+}
+
+
+def tier_badge_html(tier: str | None) -> SafeString:
+    if not tier:
+        return format_html('<span class="text-body-secondary">{}</span>', "Not flagged")
+    icon, style = TIER_STYLES.get(tier, ("bi-flag", "text-bg-secondary"))
+    return format_html(
+        '<span class="badge {} tier-badge" data-tier="{}">'
+        '<i class="bi {}" aria-hidden="true"></i> {}</span>',
+        style,
+        tier,
+        icon,
+        wording.tier_label(tier),
+    )
+
+
+@register.simple_tag
+def tier_badge(tier: str | None) -> SafeString:
+    return tier_badge_html(tier)
+
+
+@register.filter
+def days_since(day: datetime.date | None) -> str:
+    """ "12 days", "today", or "No contact recorded"."""
+    if day is None:
+        return "No contact recorded"
+    days = (timezone.localdate() - day).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "1 day"
+    return f"{days} days"
+
+
+@register.filter
+def outcome_label(value: str | None) -> str:
+    return OutreachOutcome(value).label if value in OutreachOutcome.values else ""
