@@ -18,6 +18,23 @@ CASELOAD_SCOPES: dict[str, tuple[str, ...]] = {
     Role.GOVERNANCE: ("all",),
 }
 SCOPE_TITLES = {"mine": "My caseload", "team": "Team caseload", "all": "People"}
+# The outreach worklist: governance reads it; only those who may change records
+# record attempts (EDITING_ROLES).
+OUTREACH_ROLES = BROWSING_ROLES
+# Very-high and high flags nobody has contacted within 2 days: for team leads,
+# and for governance reviewing the same.
+UNCONTACTED_ROLES = frozenset({Role.TEAM_LEAD, Role.GOVERNANCE})
+
+# Pages beyond the caseload, by URL name, with the roles whose navigation shows
+# them. Names only: the apps serving them sit above `cases`, which never imports
+# them; each page checks its own access table (outcomes.access for the data
+# pages), and a test holds these roles to those tables.
+NAV_PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("Outreach worklist", "outreach_worklist", OUTREACH_ROLES),
+    ("Not contacted in 2 days", "outreach_uncontacted", UNCONTACTED_ROLES),
+    ("Import records", "import_start", frozenset({Role.ADMINISTRATOR})),
+    ("NDTMS extract", "ndtms_extract", frozenset({Role.ADMINISTRATOR, Role.TEAM_LEAD})),
+)
 
 
 def can_browse_people(user: User) -> bool:
@@ -26,6 +43,21 @@ def can_browse_people(user: User) -> bool:
 
 def can_edit_records(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in EDITING_ROLES
+
+
+def can_view_outreach(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role in OUTREACH_ROLES
+
+
+def can_view_uncontacted(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role in UNCONTACTED_ROLES
+
+
+def nav_pages(user: User) -> list[tuple[str, str]]:
+    """(label, URL name) of the pages beyond the caseload that `user`'s navigation shows."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    return [(label, name) for label, name, roles in NAV_PAGES if user.role in roles]
 
 
 def caseload_scopes(user: User) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from django.urls import reverse
 
-from cases.access import SCOPE_TITLES, caseload_scopes
+from cases.access import SCOPE_TITLES, caseload_scopes, nav_pages
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -13,6 +13,7 @@ def navigation(request: HttpRequest) -> dict:
     links = [
         (SCOPE_TITLES[scope], reverse("caseload", args=[scope])) for scope in caseload_scopes(user)
     ]
+    links += [(label, reverse(name)) for label, name in nav_pages(user)]
     if user.is_staff:
         links.append(("Administration", reverse("admin:index")))
     return {"nav_links": links}

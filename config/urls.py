@@ -31,5 +31,6 @@ urlpatterns = [
     path(person + "naloxone/new/", record, {"kind": "naloxone"}, name="naloxone_create"),
     path(person + "tops/new/", outcome_views.top_create, name="top_create"),
     path("data/", include("outcomes.urls")),
+    path("outreach/", include("risk.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -142,11 +142,20 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
 @pytest.mark.parametrize(
     ("who", "links"),
     [
-        ("alice", ["My caseload"]),
-        ("tess", ["My caseload", "Team caseload"]),
-        ("gina", ["People"]),
+        ("alice", ["My caseload", "Outreach worklist"]),
+        (
+            "tess",
+            [
+                "My caseload",
+                "Team caseload",
+                "Outreach worklist",
+                "Not contacted in 2 days",
+                "NDTMS extract",
+            ],
+        ),
+        ("gina", ["People", "Outreach worklist", "Not contacted in 2 days"]),
         ("cora", []),
-        ("adam", ["Administration"]),
+        ("adam", ["Import records", "NDTMS extract", "Administration"]),
     ],
 )
 def test_each_role_sees_only_its_own_lists_in_the_navigation(client_as, request, who, links):

@@ -1,0 +1,118 @@
+"""Forms for outreach attempts and flag overrides. They check input and put every
+message at its field; the services do the writing (and check again)."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from cases.forms import DateInput
+from risk.models import OutreachAttempt, OutreachMethod, OutreachOutcome, RemovalReason
+from risk.services import OVERRIDE_LONGEST_DAYS
+
+INVALID_DATE = "Enter a real date, for example 31/12/2026."
+
+
+class OutreachAttemptForm(forms.ModelForm):
+    """One attempt: when, how and a fixed outcome; the date to be reminded and the
+    reason for removal only when the outcome needs them."""
+
+    class Meta:
+        model = OutreachAttempt
+        fields = [
+            "attempted_on",
+            "method",
+            "outcome",
+            "remind_on",
+            "removal_reason",
+            "removal_detail",
+            "notes",
+        ]
+        labels = {
+            "attempted_on": "Date of the attempt",
+            "method": "How",
+            "outcome": "Outcome",
+            "remind_on": "Remind me on",
+            "removal_reason": "Reason for removal",
+            "removal_detail": "Describe the reason",
+            "notes": "Notes (optional)",
+        }
+        widgets = {
+            "attempted_on": DateInput(),
+            "method": forms.RadioSelect,
+            "outcome": forms.RadioSelect,
+            "remind_on": DateInput(),
+            "removal_reason": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "method": {"required": "Choose how you tried to reach them."},
+            "outcome": {"required": "Choose what happened."},
+            "attempted_on": {"required": "Give the date of the attempt.", "invalid": INVALID_DATE},
+            "remind_on": {"invalid": INVALID_DATE},
+        }
+
+    # Which extra field goes with which outcome: the page shows each only then.
+    SHOWN_FOR = {
+        "remind_on": OutreachOutcome.REMIND,
+        "removal_reason": OutreachOutcome.REMOVED,
+        "removal_detail": RemovalReason.OTHER,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attempted_on"].initial = timezone.localdate
+        # Radio buttons without an empty "---------" choice.
+        self.fields["method"].choices = OutreachMethod.choices
+        self.fields["outcome"].choices = OutreachOutcome.choices
+        self.fields["removal_reason"].choices = RemovalReason.choices
+        self.fields["remind_on"].help_text = "Only with “Remind me on a date”."
+        self.fields["removal_reason"].help_text = "Only with “Removed from the list”."
+        self.fields["removal_detail"].help_text = "Only when the reason is “Other”."
+
+    def clean(self):
+        data = super().clean()
+        # A field the page hid (it does not go with the outcome chosen) is
+        # dropped rather than reported: it was filled before the outcome changed.
+        outcome = data.get("outcome")
+        if outcome != OutreachOutcome.REMIND:
+            data["remind_on"] = None
+        if outcome != OutreachOutcome.REMOVED:
+            data["removal_reason"] = ""
+        if data.get("removal_reason") != RemovalReason.OTHER:
+            data["removal_detail"] = ""
+        return data
+
+
+class FlagOverrideForm(forms.Form):
+    reason = forms.CharField(
+        label="Why this flag does not apply",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why this flag does not apply."},
+    )
+    expires_on = forms.DateField(
+        label="Override until",
+        widget=DateInput(),
+        help_text=f"At most {OVERRIDE_LONGEST_DAYS} days from today. "
+        "The flag can be raised again after this date.",
+        error_messages={
+            "required": "Choose the date the override ends.",
+            "invalid": INVALID_DATE,
+        },
+    )
+    confirm = forms.BooleanField(
+        label="I confirm this flag does not apply until that date, and that this is recorded "
+        "under my name and visible to clinical governance.",
+        error_messages={"required": "Tick the box to confirm the override."},
+    )
+
+    def clean_expires_on(self) -> datetime.date:
+        expires_on = self.cleaned_data["expires_on"]
+        today = timezone.localdate()
+        if expires_on <= today:
+            raise forms.ValidationError("The override must end after today.")
+        if expires_on > today + datetime.timedelta(days=OVERRIDE_LONGEST_DAYS):
+            raise forms.ValidationError(
+                f"An override can last at most {OVERRIDE_LONGEST_DAYS} days; review it then."
+            )
+        return expires_on

@@ -1,0 +1,15 @@
+"""The outreach pages, mounted under /outreach/. People are reached by their external id."""
+
+from django.urls import path
+
+from risk import views
+
+person = "people/<uuid:external_id>/"
+
+urlpatterns = [
+    path("", views.worklist, name="outreach_worklist"),
+    path("not-contacted/", views.uncontacted, name="outreach_uncontacted"),
+    path(person + "attempts/new/", views.attempt_create, name="outreach_attempt_create"),
+    path(person + "flag/acknowledge/", views.flag_acknowledge, name="flag_acknowledge"),
+    path(person + "flag/override/", views.flag_override, name="flag_override"),
+]

@@ -1,0 +1,198 @@
+"""The outreach worklist, recording an attempt, and a flag's acknowledge and override.
+
+Every page finds people through the case layer's visibility rule: a person
+outside the user's scope answers 404; a role that may read but not record
+(clinical governance) gets 403 on the writing views and sees the worklist
+read only. Recording an attempt is an ordinary form POST; the worklist's
+script sends the same POST with fetch and swaps in the row this returns.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cases.access import (
+    EDITING_ROLES,
+    can_edit_records,
+    can_view_outreach,
+    can_view_uncontacted,
+)
+from cases.models import ServiceUser
+from cases.views import editable_person
+from risk import selectors, services
+from risk.forms import FlagOverrideForm, OutreachAttemptForm
+from risk.models import Flag
+
+WORKLIST_PAGE_SIZE = 50
+UNCONTACTED_DAYS = 2
+
+
+def _is_fetch(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _attempt_form(person: ServiceUser, data=None) -> OutreachAttemptForm:
+    # Ids unique per person, so many forms can share one page; names stay plain.
+    return OutreachAttemptForm(data, auto_id=f"attempt-{person.external_id.hex[:12]}-%s")
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_view_outreach(user):
+        raise PermissionDenied("Your role has no outreach worklist.")
+    can_record = can_edit_records(user)
+    mine = can_record and request.GET.get("mine") == "1"
+    page = Paginator(selectors.worklist(user, mine=mine), WORKLIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    entries = [
+        {"flag": flag, "form": _attempt_form(flag.service_user) if can_record else None}
+        for flag in page.object_list
+    ]
+    return render(
+        request,
+        "risk/worklist.html",
+        {
+            "title": "Outreach worklist",
+            "page": page,
+            "entries": entries,
+            "can_record": can_record,
+            "mine": mine,
+            "can_view_uncontacted": can_view_uncontacted(user),
+        },
+    )
+
+
+@login_required
+def attempt_create(request: HttpRequest, external_id) -> HttpResponse:
+    """Record an outreach attempt: a full page without script, a worklist row with it."""
+    person = editable_person(request, external_id)
+    posted = request.method == "POST"
+    form = _attempt_form(person, request.POST if posted else None)
+    return_to = request.POST.get("return_to") or request.GET.get("return_to", "worklist")
+    if posted and form.is_valid():
+        try:
+            attempt = services.outreach_attempt_create(
+                service_user=person, recorded_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            done = f"Outreach recorded for {person.display_name}: {attempt.get_outcome_display()}."
+            if _is_fetch(request):
+                return render(
+                    request,
+                    "risk/_worklist_row.html",
+                    {
+                        "flag": selectors.worklist_entry(request.user, person),
+                        "person": person,
+                        "form": _attempt_form(person),
+                        "recorded": attempt,
+                        "can_record": True,
+                    },
+                )
+            messages.success(request, done)
+            if return_to == "person":
+                return redirect("person_detail", external_id=person.external_id)
+            return redirect("outreach_worklist")
+    status = 400 if posted else 200
+    if _is_fetch(request):
+        return render(
+            request,
+            "risk/_worklist_row.html",
+            {
+                "flag": selectors.worklist_entry(request.user, person),
+                "person": person,
+                "form": form,
+                "can_record": True,
+            },
+            status=status,
+        )
+    return render(
+        request,
+        "risk/attempt_form.html",
+        {
+            "title": "Record an outreach attempt",
+            "person": person,
+            "flag": selectors.open_flag_for(person),
+            "form": form,
+            "return_to": return_to,
+        },
+        status=status,
+    )
+
+
+def _open_flag(person: ServiceUser) -> Flag:
+    flag = Flag.objects.filter(service_user=person, ended_on__isnull=True).first()
+    if flag is None:
+        raise Http404("This person has no open flag.")
+    return flag
+
+
+@login_required
+@require_POST
+def flag_acknowledge(request: HttpRequest, external_id) -> HttpResponse:
+    person = editable_person(request, external_id)
+    services.flag_acknowledge(flag=_open_flag(person), user=request.user)
+    messages.success(request, "Flag acknowledged.")
+    return redirect("person_detail", external_id=person.external_id)
+
+
+@login_required
+def flag_override(request: HttpRequest, external_id) -> HttpResponse:
+    """Mark the open flag not applicable until a date: a page that asks for the
+    reason and expiry, and a tick to confirm."""
+    person = editable_person(request, external_id)
+    flag = selectors.open_flag_for(person)
+    if flag is None:
+        raise Http404("This person has no open flag.")
+    posted = request.method == "POST"
+    form = FlagOverrideForm(request.POST if posted else None)
+    if posted and form.is_valid():
+        try:
+            services.flag_override(
+                flag=flag,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                expires_on=form.cleaned_data["expires_on"],
+            )
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            messages.success(
+                request,
+                f"Flag overridden until {form.cleaned_data['expires_on']:%d/%m/%Y}. "
+                "It stays in the flag history.",
+            )
+            return redirect("person_detail", external_id=person.external_id)
+    return render(
+        request,
+        "risk/override_form.html",
+        {"title": "Override this flag", "person": person, "flag": flag, "form": form},
+        status=400 if posted else 200,
+    )
+
+
+@login_required
+def uncontacted(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_view_uncontacted(user):
+        raise PermissionDenied("This view is for team leads and clinical governance.")
+    page = Paginator(
+        selectors.uncontacted_flags(user, days=UNCONTACTED_DAYS), WORKLIST_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "risk/uncontacted.html",
+        {
+            "title": f"Very high and high flags not contacted within {UNCONTACTED_DAYS} days",
+            "page": page,
+            "days": UNCONTACTED_DAYS,
+            "can_record": user.role in EDITING_ROLES,
+        },
+    )
