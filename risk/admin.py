@@ -1,0 +1,293 @@
+"""Django admin for the risk layer: rule set versions, recompute runs, and flags
+and overrides to review.
+
+A rule set is edited only while it is a draft. Active and retired versions are
+read only and cannot be deleted, because flags and runs name the version that
+produced them. New versions come from "Copy as a new draft"; "Activate" makes a
+draft the active version after a confirmation page. Runs, flags and overrides
+are written by the engine and the app's pages, never here: they are read only.
+Flags show the person's reference, not their name.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from risk import services
+from risk.models import Flag, FlagOverride, FlagReason, RecomputeRun, Rule, RuleSet
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable, never added, changed or deleted through the admin."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# Rule set versions --------------------------------------------------------
+
+
+def _editable(obj: RuleSet | None) -> bool:
+    return obj is None or obj.is_editable
+
+
+class RuleInline(admin.StackedInline):
+    model = Rule
+    extra = 0
+    fields = [
+        ("code", "check_name", "enabled"),
+        "title",
+        "looks_at",
+        "evidence",
+        ("window_from", "window_to", "min_count", "weight"),
+        "reason",
+        "version",
+    ]
+    readonly_fields = ["version"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return _editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return _editable(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(admin.ModelAdmin):
+    list_display = [
+        "version",
+        "name",
+        "status",
+        "raised_threshold",
+        "high_threshold",
+        "very_high_threshold",
+        "activated_at",
+    ]
+    list_filter = ["status"]
+    fields = [
+        "version",
+        "name",
+        "notes",
+        "status",
+        ("raised_threshold", "high_threshold", "very_high_threshold"),
+        ("created_by", "created_at"),
+        ("activated_by", "activated_at"),
+    ]
+    readonly_fields = [
+        "version",
+        "status",
+        "created_by",
+        "created_at",
+        "activated_by",
+        "activated_at",
+    ]
+    inlines = [RuleInline]
+    actions = ["copy_as_draft", "activate"]
+
+    def has_add_permission(self, request) -> bool:
+        # A version starts as a copy of another, so its rules are never blank.
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return _editable(obj) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Deleting in bulk would bypass the per-version check above.
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Copy as a new draft", permissions=["change"])
+    def copy_as_draft(self, request: HttpRequest, queryset: QuerySet[RuleSet]):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose one version to copy.", messages.WARNING)
+            return None
+        source = queryset.get()
+        draft = services.rule_set_copy(source=source, user=request.user)
+        self.message_user(
+            request,
+            f"Version {draft.version} is a new draft copied from version {source.version}. "
+            "Change it here, then activate it.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:risk_ruleset_change", args=[draft.pk]))
+
+    @admin.action(description="Activate (make this draft the rules in use)", permissions=["change"])
+    def activate(self, request: HttpRequest, queryset: QuerySet[RuleSet]):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose one draft to activate.", messages.WARNING)
+            return None
+        draft = queryset.get()
+        if not draft.is_editable:
+            self.message_user(request, f"Version {draft.version} is not a draft.", messages.WARNING)
+            return None
+        if request.POST.get("confirmed") == "yes":
+            try:
+                services.rule_set_activate(rule_set=draft, user=request.user)
+            except ValidationError as invalid:
+                self.message_user(request, " ".join(invalid.messages), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                f"Version {draft.version} is now active; the previous version is retired. "
+                "Flags follow it from the next recompute.",
+                messages.SUCCESS,
+            )
+            return None
+        return self._activate_confirmation(request, draft)
+
+    def _activate_confirmation(self, request: HttpRequest, draft: RuleSet) -> HttpResponse:
+        current = RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).first()
+        before = {rule.code: rule for rule in current.rules.all()} if current else {}
+        changes = []
+        for rule in draft.rules.all():
+            old = before.pop(rule.code, None)
+            if old is None:
+                changes.append(f"{rule.code}: new rule")
+                continue
+            differs = [
+                field
+                for field in services.RULE_FIELDS
+                if getattr(rule, field) != getattr(old, field)
+            ]
+            if differs:
+                names = ", ".join(Rule._meta.get_field(f).verbose_name for f in differs)
+                changes.append(f"{rule.code}: {names} changed")
+        changes += [f"{code}: not in the draft" for code in before]
+        return TemplateResponse(
+            request,
+            "admin/risk/ruleset/activate_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Activate rule set version {draft.version}?",
+                "opts": self.model._meta,
+                "draft": draft,
+                "current": current,
+                "changes": changes,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+# Recompute runs -------------------------------------------------------------
+
+
+@admin.register(RecomputeRun)
+class RecomputeRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "as_of",
+        "version",
+        "status",
+        "started_at",
+        "seconds",
+        "population",
+        "flagged",
+        "by_tier",
+    ]
+    list_filter = ["status", "rule_set__version"]
+    list_select_related = ["rule_set"]
+    date_hierarchy = "as_of"
+
+    @admin.display(description="rule set", ordering="rule_set__version")
+    def version(self, run: RecomputeRun) -> str:
+        return f"Version {run.rule_set.version}"
+
+    @admin.display(description="wall time (s)")
+    def seconds(self, run: RecomputeRun) -> str:
+        if not run.finished_at:
+            return "—"
+        return f"{(run.finished_at - run.started_at).total_seconds():.1f}"
+
+    @admin.display(description="very high / high / raised")
+    def by_tier(self, run: RecomputeRun) -> str:
+        counts = run.counts_by_tier or {}
+        return " / ".join(str(counts.get(t, 0)) for t in ("very_high", "high", "raised"))
+
+
+# Flags and overrides, for review -------------------------------------------
+
+
+class FlagReasonInline(ReadOnlyInline):
+    model = FlagReason
+    fields = ["position", "text", "rule_code", "rule_version", "weight", "fired_from", "expires_on"]
+
+
+class FlagOverrideInline(ReadOnlyInline):
+    model = FlagOverride
+    fields = ["reason", "expires_on", "rule_codes", "created_by", "created_at"]
+
+
+@admin.register(Flag)
+class FlagAdmin(ReadOnlyAdmin):
+    list_display = [
+        "person_ref",
+        "tier",
+        "status",
+        "raised_on",
+        "ended_on",
+        "end_reason",
+        "version",
+    ]
+    list_filter = ["tier", "status", "end_reason", "rule_set__version"]
+    list_select_related = ["service_user", "rule_set"]
+    search_fields = ["service_user__client_ref"]
+    date_hierarchy = "raised_on"
+    exclude = ["service_user", "signature"]
+    readonly_fields = ["person_ref"]
+    inlines = [FlagReasonInline, FlagOverrideInline]
+    show_full_result_count = False
+
+    @admin.display(description="person", ordering="service_user__client_ref")
+    def person_ref(self, flag: Flag) -> str:
+        return flag.service_user.client_ref
+
+    @admin.display(description="rule set", ordering="rule_set__version")
+    def version(self, flag: Flag) -> str:
+        return f"Version {flag.rule_set.version}"
+
+
+@admin.register(FlagOverride)
+class FlagOverrideAdmin(ReadOnlyAdmin):
+    list_display = ["person_ref", "flag_tier", "reason", "expires_on", "created_by", "created_at"]
+    list_select_related = ["service_user", "flag", "created_by"]
+    search_fields = ["service_user__client_ref"]
+    exclude = ["service_user"]
+    readonly_fields = ["person_ref"]
+
+    @admin.display(description="person", ordering="service_user__client_ref")
+    def person_ref(self, override: FlagOverride) -> str:
+        return override.service_user.client_ref
+
+    @admin.display(description="tier overridden")
+    def flag_tier(self, override: FlagOverride) -> str:
+        return override.flag.get_tier_display()
