@@ -636,8 +636,13 @@ def evaluate(
         fired["rule_rank"].to_numpy()
     ]
     fired["reason"] = pd.Series(np.full(len(fired), "", dtype=object), dtype=object)
+    fired["row"] = np.arange(len(fired))
     people, reasons = _tiers(fired, rule_set)
     reasons["reason"] = pd.Series(_worded(reasons, rules, ctx.day), dtype=object)
+    # The flagged people's fired rules carry the same wording as their reasons.
+    worded = fired["reason"].to_numpy(dtype=object, copy=True)
+    worded[reasons["row"].to_numpy()] = reasons["reason"].to_numpy()
+    fired["reason"] = pd.Series(worded, dtype=object)
     people["summary"], people["rule_codes"] = _joined(reasons)
     return Evaluation(
         as_of=as_of,
