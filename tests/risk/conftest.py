@@ -1,0 +1,73 @@
+"""Fixtures for the risk tests: neutral people, and processes pointed at the test database."""
+
+import datetime
+import os
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from cases.models import ServiceUser
+from tests.factories import EpisodeFactory, EventFactory, ServiceUserFactory, substance
+
+ROOT = Path(__file__).resolve().parents[2]
+MANAGE = [sys.executable, str(ROOT / "manage.py")]
+
+
+def days_ago(n: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=n)
+
+
+def neutral_person(**fields) -> ServiceUser:
+    """A woman of 25 in treatment for cannabis: no rule fires for her until a test adds a fact."""
+    person = ServiceUserFactory(
+        sex="F", date_of_birth=days_ago(25 * 365 + 30), lives_alone=False, **fields
+    )
+    EpisodeFactory(service_user=person, substance_1=substance("cannabis"))
+    return person
+
+
+def released(person: ServiceUser, days: int):
+    return EventFactory(service_user=person, kind="prison_release", occurred_on=days_ago(days))
+
+
+def database_conninfo() -> dict:
+    """Where the test database lives, from the open connection (socket directory, port, name)."""
+    connection.ensure_connection()
+    info = connection.connection.info
+    return {"host": info.host, "port": info.port, "user": info.user, "dbname": info.dbname}
+
+
+def database_url() -> str:
+    info = database_conninfo()
+    return (
+        f"postgresql://{quote(info['user'])}@/{quote(info['dbname'])}"
+        f"?host={quote(info['host'])}&port={info['port']}"
+    )
+
+
+@pytest.fixture
+def other_connection(db):
+    """A second, independent connection to the test database (autocommit)."""
+    conn = psycopg.connect(**database_conninfo(), autocommit=True)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def process_env(transactional_db) -> dict[str, str]:
+    """The environment for a manage.py or celery process that works on the test database."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    env.update(
+        DATABASE_URL=database_url(),
+        DJANGO_SETTINGS_MODULE="config.settings",
+        PYTHONUNBUFFERED="1",
+        DATABASE_CONN_MAX_AGE="0",
+    )
+    return env
