@@ -70,7 +70,8 @@
         prepare(row);
         if (result.ok) {
           var done = row.querySelector("[data-recorded]");
-          if (done) { done.focus(); announce(done.textContent.trim()); }
+          // The message is a status region and takes focus, so it is read out once.
+          if (done) done.focus();
         } else {
           var invalid = row.querySelector(".is-invalid, .invalid-feedback");
           announce("The attempt was not saved: please correct the problems marked.");
