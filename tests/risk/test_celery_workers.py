@@ -1,0 +1,223 @@
+"""The chunked recompute on a real Redis and two real Celery worker processes gives exactly
+the flags of the single-process run.
+
+Skipped only when `redis-server` is not installed (`.ci/run` installs it).
+"""
+
+import io
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from risk import services
+from risk.models import Flag, RecomputeRun
+from tests.risk.conftest import MANAGE, ROOT
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        shutil.which("redis-server") is None,
+        reason="redis-server is not installed (Debian package redis-server)",
+    ),
+]
+
+CHUNKS = 4
+READY_SECONDS = 90
+SUCCEEDED = re.compile(r"Task risk\.tasks\.flags_compute_chunk\[[^\]]+\] succeeded")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Ask politely, then insist: the process and anything it started."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def start(command: list[str], log: Path, env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def wait_until(condition, what: str, timeout: float = READY_SECONDS) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    port = free_port()
+    log = tmp_path / "redis.log"
+    server = start(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        log,
+    )
+
+    def answers() -> bool:
+        assert server.poll() is None, log.read_text()
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    try:
+        wait_until(answers, "redis-server to answer", timeout=30)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop(server)
+
+
+@pytest.fixture
+def workers(redis_url, process_env, tmp_path):
+    """Two Celery workers, one task at a time each, on the test database."""
+    env = {**process_env, "REDIS_URL": redis_url}
+    logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
+    processes = []
+    try:
+        for number, log in enumerate(logs, start=1):
+            processes.append(
+                start(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "config",
+                        "worker",
+                        "-n",
+                        f"risk-worker-{number}@%h",
+                        "--pool",
+                        "solo",
+                        "--concurrency",
+                        "1",
+                        "--without-gossip",
+                        "--without-mingle",
+                        "-l",
+                        "info",
+                    ],
+                    log,
+                    env,
+                )
+            )
+
+        def all_ready() -> bool:
+            for process, log in zip(processes, logs, strict=True):
+                assert process.poll() is None, log.read_text()
+            return all(" ready." in log.read_text() for log in logs)
+
+        wait_until(all_ready, "both Celery workers to be ready")
+        yield env, logs
+    finally:
+        for process in processes:
+            stop(process)
+
+
+def published() -> set[tuple]:
+    """The open flags as a reader sees them, without ids or the run that raised them."""
+    flags = set()
+    for flag in Flag.objects.filter(ended_on__isnull=True).prefetch_related("reasons"):
+        reasons = tuple(
+            (
+                r.position,
+                r.rule_code,
+                r.rule_version,
+                r.weight,
+                r.trigger_kind,
+                r.trigger_id,
+                r.fired_from,
+                r.expires_on,
+                r.count,
+                r.detail,
+                r.text,
+            )
+            for r in flag.reasons.all()
+        )
+        flags.add(
+            (
+                flag.service_user_id,
+                flag.tier,
+                flag.score,
+                flag.summary,
+                tuple(flag.rule_codes),
+                flag.raised_on,
+                reasons,
+            )
+        )
+    return flags
+
+
+def test_two_workers_compute_the_chunks_and_publish_exactly_the_single_process_flags(
+    workers, tmp_path
+):
+    env, logs = workers
+    call_command("seed_demo", people=500, seed=7, stdout=io.StringIO(), stderr=io.StringIO())
+    as_of = timezone.localdate()
+
+    single = services.flags_recompute(as_of=as_of)
+    expected = published()
+    assert len(expected) > 20
+    Flag.objects.all().delete()
+
+    log = tmp_path / "recompute.log"
+    command = start(
+        [*MANAGE, "recompute_flags", "--as-of", as_of.isoformat(), "--chunks", str(CHUNKS)],
+        log,
+        env,
+    )
+    try:
+        assert command.wait(timeout=180) == 0, log.read_text()
+    finally:
+        stop(command)
+
+    chunked = RecomputeRun.objects.exclude(pk=single.pk).get()
+    assert (chunked.status, chunked.chunks) == ("published", CHUNKS)
+    assert published() == expected
+    assert chunked.counts_by_tier == single.counts_by_tier
+    assert chunked.population == single.population
+    assert chunked.counts_by_rule == single.counts_by_rule
+
+    ran = [len(SUCCEEDED.findall(log.read_text())) for log in logs]
+    assert sum(ran) == CHUNKS
+    assert all(count >= 1 for count in ran), ran
