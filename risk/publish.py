@@ -158,10 +158,16 @@ PUBLISH_STEPS = (
     # into, takes minutes instead of seconds.
     "ANALYZE risk_staged_person, risk_staged_reason, risk_flag",
     "SET LOCAL enable_nestloop = off",
-    # A recompute of one person after this run began is newer than the run.
+    # A recompute of one person after this run began is newer than the run:
+    # drop their staged reasons too, or the run would replace the newer ones.
     """
     DELETE FROM risk_staged_person s USING risk_personrecompute p
     WHERE s.run_id = %(run)s AND p.service_user_id = s.person_id
+      AND p.computed_at > %(started)s
+    """,
+    """
+    DELETE FROM risk_staged_reason r USING risk_personrecompute p
+    WHERE r.run_id = %(run)s AND p.service_user_id = r.person_id
       AND p.computed_at > %(started)s
     """,
     # An override in force holds back a flag built only from the rules it covers.

@@ -231,6 +231,18 @@ def test_an_override_holds_back_the_same_rules_but_not_a_new_one(alice):
     assert Flag.objects.get(pk=flag.pk).status == "overridden"
 
 
+def test_a_persons_own_recompute_respects_an_override(alice):
+    person = neutral_person()
+    released(person, 5)
+    services.flags_recompute(as_of=today())
+    services.flag_override(
+        flag=open_flag(person), user=alice, reason="Recalled to prison", expires_on=days_ago(-30)
+    )
+    assert services.flags_recompute_person(person_id=person.pk) is None
+    EventFactory(service_user=person, kind="hospital_discharge", occurred_on=days_ago(1))
+    assert services.flags_recompute_person(person_id=person.pk).tier == "high"
+
+
 def test_an_override_no_longer_holds_back_once_it_expires(alice):
     person = neutral_person()
     released(person, 5)
@@ -311,6 +323,10 @@ def test_a_nightly_run_started_before_a_persons_recompute_does_not_overwrite_it(
     assert run.status == "published"
     flag = open_flag(person)
     assert (flag.tier, flag.raised_run) == ("high", None)
+    assert [r.text for r in flag.reasons.all()] == [
+        "released from prison 5 days ago",
+        "discharged from hospital yesterday",
+    ]
     assert Flag.objects.filter(service_user=person).count() == 1
     assert open_flag(other).raised_run == run
 
