@@ -5,9 +5,6 @@ import datetime
 import pytest
 
 from risk.models import Flag, FlagReason, Rule, RuleSet
-
-# The shared real-browser fixtures, for this folder's browser test.
-from tests.browser.conftest import browser, page, screenshot  # noqa: F401
 from tests.factories import ServiceUserFactory, days_ago
 
 RANKS = {"very_high": 3, "high": 2, "raised": 1}
