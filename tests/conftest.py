@@ -8,9 +8,12 @@
 - adam: administrator
 """
 
-import pytest
+import importlib
 
-from cases.models import Role
+import pytest
+from django.apps import apps
+
+from cases.models import LocalAuthority, Role
 from tests.factories import ServiceUserFactory, TeamFactory, UserFactory
 
 
@@ -18,6 +21,27 @@ from tests.factories import ServiceUserFactory, TeamFactory, UserFactory
 def fast_password_hashing(settings):
     # Production hashing is deliberately slow; the cast is created for every test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def reference_data_in_committed_tests(request):
+    """Put back what migrations install before a test that commits its data.
+
+    A transactional test ends by emptying every table, reference data and the
+    first rule set included; the next one would find no local authorities,
+    substances or active rule set.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    committed = (marker is not None and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    )
+    if not committed:
+        return
+    request.getfixturevalue("transactional_db")
+    if not LocalAuthority.objects.exists():
+        importlib.import_module("cases.migrations.0002_reference_data").load(apps, None)
+    if not apps.get_model("risk", "RuleSet").objects.exists():
+        importlib.import_module("risk.migrations.0002_first_rule_set").install(apps, None)
 
 
 @pytest.fixture

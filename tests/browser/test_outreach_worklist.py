@@ -1,29 +1,18 @@
 """Recording outreach from the worklist in a real browser: fields appear with the
 outcome, errors land in the row, and a saved attempt swaps the row in place."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
-from risk.models import OutreachAttempt, RuleSet
+from risk.models import OutreachAttempt
 from tests.factories import days_ago
 from tests.risk_ui.conftest import make_flag
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """What migrations install, again: an earlier transactional test empties every table."""
-    importlib.import_module("cases.migrations.0002_reference_data").load(apps, None)
-    if not RuleSet.objects.exists():
-        importlib.import_module("risk.migrations.0002_first_rule_set").install(apps, None)
-
-
 def test_a_keyworker_snoozes_a_person_without_leaving_the_worklist(
-    reference_data, live_server, page, screenshot, alice, jo
+    live_server, page, screenshot, alice, jo
 ):
     make_flag(jo)
     errors = []
