@@ -24,6 +24,19 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+def source_ref_field() -> models.CharField:
+    """The record's reference in the system it was imported from, matched on re-import."""
+    return models.CharField(
+        "source system reference",
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The record's reference in the system it was imported from.",
+    )
+
+
 class Role(models.TextChoices):
     KEYWORKER = "keyworker", "Keyworker"
     TEAM_LEAD = "team_lead", "Team lead"
@@ -206,15 +219,7 @@ class ServiceUser(models.Model):
     """
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    source_ref = models.CharField(
-        "source system reference",
-        max_length=60,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="The record's reference in the system it was imported from.",
-    )
+    source_ref = source_ref_field()
     client_ref = models.CharField(
         "client reference",
         max_length=30,
@@ -355,15 +360,7 @@ class TreatmentEpisode(models.Model):
     """One period of treatment, from referral to discharge."""
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    source_ref = models.CharField(
-        "source system reference",
-        max_length=60,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="The record's reference in the system it was imported from.",
-    )
+    source_ref = source_ref_field()
     service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="episodes")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     referral_date = models.DateField()
@@ -529,15 +526,7 @@ class Intervention(models.Model):
         MAINTENANCE = "maintenance", "Maintenance"
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    source_ref = models.CharField(
-        "source system reference",
-        max_length=60,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="The record's reference in the system it was imported from.",
-    )
+    source_ref = source_ref_field()
     episode = models.ForeignKey(
         TreatmentEpisode, on_delete=models.CASCADE, related_name="interventions"
     )
@@ -666,15 +655,7 @@ class Event(models.Model):
     """
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    source_ref = models.CharField(
-        "source system reference",
-        max_length=60,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="The record's reference in the system it was imported from.",
-    )
+    source_ref = source_ref_field()
     service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=EventKind.choices)
     occurred_on = models.DateField("date")
@@ -755,15 +736,7 @@ class Contact(models.Model):
     """A contact or appointment with a person, booked or held."""
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    source_ref = models.CharField(
-        "source system reference",
-        max_length=60,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="The record's reference in the system it was imported from.",
-    )
+    source_ref = source_ref_field()
     service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="contacts")
     staff = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -834,15 +807,7 @@ class NaloxoneSupply(models.Model):
     USED_REASONS = (RepeatReason.USED_ON_SELF, RepeatReason.USED_ON_OTHER)
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    source_ref = models.CharField(
-        "source system reference",
-        max_length=60,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="The record's reference in the system it was imported from.",
-    )
+    source_ref = source_ref_field()
     service_user = models.ForeignKey(
         ServiceUser, on_delete=models.CASCADE, related_name="naloxone_supplies"
     )

@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
-from cases.models import ServiceUser, TreatmentEpisode, User
+from cases.models import ServiceUser, TreatmentEpisode, User, source_ref_field
 from outcomes.top_items import TOP_ITEMS, out_of_range_message
 
 
@@ -43,15 +43,7 @@ def _range_constraints() -> list[models.CheckConstraint]:
 
 class TopAssessment(models.Model):
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    source_ref = models.CharField(
-        "source system reference",
-        max_length=60,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="The record's reference in the system it was imported from.",
-    )
+    source_ref = source_ref_field()
     service_user = models.ForeignKey(
         ServiceUser, on_delete=models.CASCADE, related_name="top_assessments"
     )
