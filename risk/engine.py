@@ -345,37 +345,34 @@ def check_out_of_treatment(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
     )
 
 
+def _tolerance_records(
+    frame: pd.DataFrame, date_column: str, id_column: str, source: str, detox_kind: str
+) -> pd.DataFrame:
+    """Detox or residential endings from one kind of record, in one shape."""
+    return pd.DataFrame(
+        {
+            "person_id": frame["person_id"].to_numpy(),
+            "on": frame[date_column].to_numpy().astype("datetime64[s]"),
+            "record_id": frame[id_column].to_numpy(),
+            "source": source,
+            "words": np.where(
+                frame["kind"].to_numpy() == detox_kind,
+                "completed detox",
+                "left residential treatment",
+            ),
+        }
+    )
+
+
 def check_tolerance_loss(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
     events = ctx.events[ctx.events["kind"].isin(TOLERANCE_EVENTS)]
     stays = ctx.interventions[ctx.interventions["kind"].isin(TOLERANCE_INTERVENTIONS)]
     stays = stays[ctx.days_since(stays["end_date"]) >= 0]
     both = pd.concat(
         [
-            pd.DataFrame(
-                {
-                    "person_id": events["person_id"].to_numpy(),
-                    "on": events["occurred_on"].to_numpy().astype("datetime64[s]"),
-                    "record_id": events["event_id"].to_numpy(),
-                    "source": "event",
-                    "words": np.where(
-                        events["kind"].to_numpy() == "detox_completed",
-                        "completed detox",
-                        "left residential treatment",
-                    ),
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "person_id": stays["person_id"].to_numpy(),
-                    "on": stays["end_date"].to_numpy().astype("datetime64[s]"),
-                    "record_id": stays["intervention_id"].to_numpy(),
-                    "source": "intervention",
-                    "words": np.where(
-                        stays["kind"].to_numpy() == "inpatient_detox",
-                        "completed detox",
-                        "left residential treatment",
-                    ),
-                }
+            _tolerance_records(events, "occurred_on", "event_id", "event", "detox_completed"),
+            _tolerance_records(
+                stays, "end_date", "intervention_id", "intervention", "inpatient_detox"
             ),
         ],
         ignore_index=True,
