@@ -17,7 +17,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from risk.engine import Evaluation
+from risk.engine import FIRED_COLUMNS, Evaluation
 
 logger = logging.getLogger(__name__)
 
@@ -81,18 +81,8 @@ def signatures(evaluation: Evaluation) -> np.ndarray:
     return combined.view("int64")
 
 
-SIGNATURE_COLUMNS = (
-    "person_id",
-    "rule_code",
-    "rule_version",
-    "weight",
-    "trigger_kind",
-    "trigger_id",
-    "fired_from",
-    "expires_on",
-    "count",
-    "detail",
-)
+# Everything about a fired rule except its wording, which moves on with the days.
+SIGNATURE_COLUMNS = tuple(column for column in FIRED_COLUMNS if column != "reason")
 
 
 def current_flags(cursor, who: str) -> pd.DataFrame:
