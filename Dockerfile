@@ -43,8 +43,12 @@ RUN LANTERN_ENV=production \
 
 # Run as an unprivileged user. The code and collected static files stay owned
 # by root, so the app user cannot change them.
+# Uploaded import files wait in /var/lib/lantern/imports for the worker; a volume
+# mounted there starts with this ownership.
 RUN groupadd --system --gid 10001 lantern \
-    && useradd --system --uid 10001 --gid lantern --home-dir /home/lantern --create-home lantern
+    && useradd --system --uid 10001 --gid lantern --home-dir /home/lantern --create-home lantern \
+    && install -d -o lantern -g lantern /var/lib/lantern/imports
+ENV LANTERN_IMPORT_DIR=/var/lib/lantern/imports
 USER lantern
 
 EXPOSE 8000

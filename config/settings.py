@@ -96,6 +96,8 @@ TEMPLATES = [
 # One database engine everywhere: PostgreSQL. Without DATABASE_URL an embedded
 # server is started from the pgserver wheel in LANTERN_DATA_DIR.
 DATA_DIR = Path(env_str("LANTERN_DATA_DIR") or BASE_DIR / ".lantern").resolve()
+# Uploaded import files wait here for the worker; web and worker must share it.
+LANTERN_IMPORT_DIR = Path(env_str("LANTERN_IMPORT_DIR") or DATA_DIR / "imports")
 DATABASE_URL = env_str("DATABASE_URL")
 if not DATABASE_URL:
     if PRODUCTION:

@@ -32,8 +32,7 @@ PROBLEMS_KEPT = 1000
 
 
 def import_directory() -> Path:
-    configured = getattr(settings, "LANTERN_IMPORT_DIR", None)
-    return Path(configured) if configured else Path(settings.DATA_DIR) / "imports"
+    return Path(settings.LANTERN_IMPORT_DIR)
 
 
 def _job_directory(job: ImportJob) -> Path:
