@@ -66,7 +66,7 @@ class RuleInline(admin.StackedInline):
         "title",
         "looks_at",
         "evidence",
-        ("window_from", "window_to", "min_count", "weight"),
+        ("window_from", "window_to", "min_count", "weight", "exclusive_group"),
         "reason",
         "version",
     ]

@@ -84,6 +84,9 @@ class RuleSpec:
     window_to: int | None = None
     min_count: int = 1
     enabled: bool = True
+    # Rules in the same group measure the same exposure: only the heaviest one
+    # that fires for a person counts, so one fact is never weighed twice.
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -618,12 +621,13 @@ def evaluate(
     counts: dict[str, int] = {}
     for rank, rule in enumerate(rules):
         hits = CHECKS[rule.check](ctx, rule)
-        counts[rule.code] = len(hits)
         if not hits.empty:
             parts.append(hits.assign(rule_rank=rank, weight=float(rule.weight)))
     if not parts:
         parts = [_hits([], "person").assign(rule_rank=0, weight=0.0)]
-    fired = pd.concat(parts, ignore_index=True)
+    fired = _one_per_group(pd.concat(parts, ignore_index=True), rules)
+    for rank, rule in enumerate(rules):
+        counts[rule.code] = int((fired["rule_rank"].to_numpy() == rank).sum())
     # Categorical codes: cheap to build, sort and stage, whatever the row count.
     codes = [rule.code for rule in rules] or [""]
     fired["rule_code"] = pd.Categorical.from_codes(
@@ -651,6 +655,28 @@ def evaluate(
         rows_read=sum(len(frame) for frame in frames.values()),
         counts_by_rule=counts,
     )
+
+
+def _one_per_group(fired: pd.DataFrame, rules: list[RuleSpec]) -> pd.DataFrame:
+    """Keep, for each person and rule group, only the heaviest rule that fired.
+
+    `rules` are in weight order, so the lowest rank in a group is the heaviest.
+    """
+    groups = np.array([rule.group for rule in rules] or [""], dtype=object)
+    group = groups[fired["rule_rank"].to_numpy()]
+    in_group = group != ""
+    if not in_group.any():
+        return fired
+    candidates = pd.DataFrame(
+        {
+            "person_id": fired["person_id"].to_numpy()[in_group],
+            "group": group[in_group],
+            "rule_rank": fired["rule_rank"].to_numpy()[in_group],
+            "row": np.flatnonzero(in_group),
+        }
+    ).sort_values(["person_id", "group", "rule_rank"], kind="stable")
+    outweighed = candidates.loc[candidates.duplicated(["person_id", "group"]), "row"]
+    return fired.drop(index=fired.index[outweighed.to_numpy()]).reset_index(drop=True)
 
 
 def _tiers(fired: pd.DataFrame, rule_set: RuleSetSpec) -> tuple[pd.DataFrame, pd.DataFrame]:

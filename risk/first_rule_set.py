@@ -5,6 +5,8 @@ engine's unit tests both read it. Weights follow roughly the natural logarithm
 of each factor's rate ratio (a 9-fold window weighs about 2.2, a 1.7-fold one
 about 0.5); demographic and situational modifiers carry small weights, so that
 none of them flags a person alone. Windows are in days (ages for `age_band`).
+Rules that measure the same exposure share a group, and only the heaviest of
+them counts: stopping OST and being an opiate user not on OST are one fact.
 
 The thresholds keep the tiers selective: on the synthetic demo population very
 high holds about 4% of people and very high plus high about 12%; a recent
@@ -52,6 +54,7 @@ RULES: list[dict] = [
     },
     {
         "code": "ost_stopped_4w",
+        "group": "not_on_ost",
         "check": "ost_stopped",
         "title": "OST stopped in the last 4 weeks and not restarted",
         "looks_at": "Interventions: OST prescriptions that ended, and none running now",
@@ -63,6 +66,7 @@ RULES: list[dict] = [
     },
     {
         "code": "ost_stopped_6m",
+        "group": "not_on_ost",
         "check": "ost_stopped",
         "title": "OST stopped 1 to 6 months ago and not restarted",
         "looks_at": "Interventions: OST prescriptions that ended, and none running now",
@@ -250,6 +254,7 @@ RULES: list[dict] = [
     },
     {
         "code": "opiate_not_on_ost",
+        "group": "not_on_ost",
         "check": "opiate_not_on_ost",
         "title": "Opiate user in treatment but not on OST",
         "looks_at": "Open episode with an opioid main substance and no OST running",

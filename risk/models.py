@@ -137,6 +137,13 @@ class Rule(models.Model):
         help_text="Wording shown to keyworkers; may use {ago}, {date}, {count} and {detail}.",
     )
     enabled = models.BooleanField(default=True)
+    exclusive_group = models.SlugField(
+        "group",
+        max_length=40,
+        blank=True,
+        help_text="Rules that measure the same exposure share a group: only the heaviest "
+        "that fires for a person counts.",
+    )
 
     class Meta:
         ordering = ["rule_set", "-weight", "code"]
@@ -177,6 +184,7 @@ class Rule(models.Model):
             window_to=self.window_to,
             min_count=self.min_count,
             enabled=self.enabled,
+            group=self.exclusive_group,
         )
 
 

@@ -207,6 +207,7 @@ RULE_FIELDS = (
     "weight",
     "reason",
     "enabled",
+    "exclusive_group",
 )
 
 

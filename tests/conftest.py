@@ -42,6 +42,7 @@ def reference_data_in_committed_tests(request):
         importlib.import_module("cases.migrations.0002_reference_data").load(apps, None)
     if not apps.get_model("risk", "RuleSet").objects.exists():
         importlib.import_module("risk.migrations.0002_first_rule_set").install(apps, None)
+        importlib.import_module("risk.migrations.0006_rule_groups").group_version_1(apps, None)
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ def install(apps, schema_editor):
             rule_set=rule_set,
             version=1,
             check_name=rule["check"],
-            **{key: value for key, value in rule.items() if key != "check"},
+            # Groups came with migration 0006.
+            **{key: value for key, value in rule.items() if key not in ("check", "group")},
         )
         for rule in RULES
     )

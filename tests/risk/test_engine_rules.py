@@ -406,7 +406,8 @@ def test_mental_health_need_fires_from_the_latest_episode():
     [
         ({"opioid_main": True}, None, True),
         ({"opioid_main": True}, {"started": 100}, False),
-        ({"opioid_main": True}, {"started": 100, "ended": 10}, True),
+        # OST stopped: the heavier rule of the same group counts instead (below).
+        ({"opioid_main": True}, {"started": 100, "ended": 10}, False),
         ({"opioid_main": True}, {"started": 100, "ended": -3}, False),
         ({"opioid_main": True, "discharged": 10}, None, False),  # not in treatment
         ({"opioid": True}, None, False),  # opioids are not the main problem
@@ -418,6 +419,23 @@ def test_opiate_not_on_ost_fires_only_in_treatment_and_off_ost(episode, ost, fir
     if ost:
         builder.ost(person, **ost)
     assert ("opiate_not_on_ost" in codes(run(builder), person)) is fires
+
+
+@pytest.mark.parametrize(
+    ("ended", "counted", "weight"),
+    [(10, "ost_stopped_4w", 2.3), (100, "ost_stopped_6m", 1.1)],
+)
+def test_not_being_on_ost_is_weighed_once_by_its_heaviest_rule(ended, counted, weight):
+    builder = FrameBuilder()
+    person = builder.person(opioid_main=True)
+    builder.ost(person, started=300, ended=ended)
+    evaluation = run(builder)
+    not_on_ost = {"ost_stopped_4w", "ost_stopped_6m", "opiate_not_on_ost"}
+    assert codes(evaluation, person) & not_on_ost == {counted}
+    fired = evaluation.fired[evaluation.fired["person_id"] == person]
+    in_group = fired[fired["rule_code"].astype(str).isin(not_on_ost)]
+    assert in_group["weight"].sum() == pytest.approx(weight)
+    assert evaluation.counts_by_rule["opiate_not_on_ost"] == 0
 
 
 # Modifiers ---------------------------------------------------------------
