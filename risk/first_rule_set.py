@@ -9,7 +9,7 @@ Rules that measure the same exposure share a group, and only the heaviest of
 them counts: stopping OST and being an opiate user not on OST are one fact.
 
 The thresholds keep the tiers selective: on the synthetic demo population very
-high holds about 4% of people and very high plus high about 12%; a recent
+high holds about 3.5% of people and very high plus high about 11.5%; a recent
 release from prison or a stopped OST prescription flags on its own.
 
 This is version 1 as installed by migration; change rules by creating a new
