@@ -2,22 +2,19 @@
 
 A stored reason's text was worded on the day it was computed, so "9 days ago"
 goes stale by the next morning. Pages re-word it from its parts (the rule's
-template, the date it fired from, its count and detail) for today. The wording
-follows the engine's vectorised `_reason_text` exactly; a test holds them
-together. Pure: no Django.
+template, the date it fired from, its count and detail) for today, through the
+engine's own `word_reasons`. Pure: no Django.
 """
 
 import datetime
+
+import numpy as np
 
 from risk import engine
 
 
 def ago(days: int) -> str:
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    return f"{days} days ago"
+    return str(engine._ago(np.array([days]))[0])
 
 
 def reason_text(
@@ -29,15 +26,14 @@ def reason_text(
     on: datetime.date,
 ) -> str:
     """Fill a rule's reason template ({ago}, {date}, {count}, {detail}) as of `on`."""
-    fillers = {
-        "{ago}": lambda: ago((on - fired_from).days) if fired_from else "",
-        "{date}": lambda: fired_from.strftime("%d/%m/%Y") if fired_from else "",
-        "{count}": lambda: str(count),
-        "{detail}": lambda: str(detail),
-    }
-    return "".join(
-        fillers[part]() if part in fillers else part for part in engine.PLACEHOLDERS.split(template)
+    worded = engine.word_reasons(
+        template,
+        fired_from=np.array([fired_from or "NaT"], dtype="datetime64[D]"),
+        count=np.array([count]),
+        detail=np.array([detail], dtype=object),
+        day=on,
     )
+    return str(worded[0])
 
 
 def window_text(check: str, window_from: int | None, window_to: int | None) -> str:
