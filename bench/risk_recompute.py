@@ -149,8 +149,6 @@ def per_person_loop(sample: list[int], as_of: datetime.date) -> float:
     import pandas as pd
     from django.db import transaction
 
-    from cases.models import Contact, Event, Intervention, NaloxoneSupply, ServiceUser
-    from outcomes.models import TopAssessment
     from risk import engine
     from risk.models import Flag
     from risk.services import active_rule_set
@@ -170,10 +168,7 @@ def per_person_loop(sample: list[int], as_of: datetime.date) -> float:
     started = time.perf_counter()
     with transaction.atomic():
         for person_id in sample:
-            person = ServiceUser.objects.get(pk=person_id)
-            episodes = person.episodes.select_related(
-                "substance_1", "substance_2", "substance_3", "discharge_reason"
-            )
+            person, records = _person_records(person_id)
             frames = {
                 "people": frame(
                     [
@@ -186,7 +181,9 @@ def per_person_loop(sample: list[int], as_of: datetime.date) -> float:
                     ],
                     "people",
                 ),
-                "episodes": frame([_episode_row(e, as_of) for e in episodes], "episodes"),
+                "episodes": frame(
+                    [_episode_row(e, as_of) for e in records["episodes"]], "episodes"
+                ),
                 "interventions": frame(
                     [
                         {
@@ -197,7 +194,7 @@ def per_person_loop(sample: list[int], as_of: datetime.date) -> float:
                             "start_date": i.start_date,
                             "end_date": i.end_date,
                         }
-                        for i in Intervention.objects.filter(episode__service_user=person)
+                        for i in records["interventions"]
                     ],
                     "interventions",
                 ),
@@ -209,7 +206,7 @@ def per_person_loop(sample: list[int], as_of: datetime.date) -> float:
                             "kind": v.kind,
                             "occurred_on": v.occurred_on,
                         }
-                        for v in Event.objects.filter(service_user=person)
+                        for v in records["events"]
                     ],
                     "events",
                 ),
@@ -221,7 +218,7 @@ def per_person_loop(sample: list[int], as_of: datetime.date) -> float:
                             "contact_date": c.contact_date,
                             "status": c.status,
                         }
-                        for c in Contact.objects.filter(service_user=person)
+                        for c in records["contacts"]
                     ],
                     "contacts",
                 ),
@@ -233,7 +230,7 @@ def per_person_loop(sample: list[int], as_of: datetime.date) -> float:
                             "supplied_on": n.supplied_on,
                             "expiry_date": n.expiry_date,
                         }
-                        for n in NaloxoneSupply.objects.filter(service_user=person)
+                        for n in records["naloxone"]
                     ],
                     "naloxone",
                 ),
@@ -248,7 +245,7 @@ def per_person_loop(sample: list[int], as_of: datetime.date) -> float:
                             "ivdrguse": t.ivdrguse,
                             "acuthpbm": t.acuthpbm,
                         }
-                        for t in TopAssessment.objects.filter(service_user=person)
+                        for t in records["tops"]
                     ],
                     "tops",
                 ),
@@ -274,14 +271,32 @@ def per_person_loop(sample: list[int], as_of: datetime.date) -> float:
     return elapsed / len(sample)
 
 
+def _person_records(person_id: int) -> tuple:
+    """One person and their records, read the obvious way: a query per kind."""
+    from cases.models import Contact, Event, Intervention, NaloxoneSupply, ServiceUser
+    from outcomes.models import TopAssessment
+
+    person = ServiceUser.objects.get(pk=person_id)
+    return person, {
+        "episodes": list(
+            person.episodes.select_related(
+                "substance_1", "substance_2", "substance_3", "discharge_reason"
+            )
+        ),
+        "interventions": list(Intervention.objects.filter(episode__service_user=person)),
+        "events": list(Event.objects.filter(service_user=person)),
+        "contacts": list(Contact.objects.filter(service_user=person)),
+        "naloxone": list(NaloxoneSupply.objects.filter(service_user=person)),
+        "tops": list(TopAssessment.objects.filter(service_user=person)),
+    }
+
+
 def reads_and_writes_loop(sample: list[int], as_of: datetime.date) -> float:
     """Seconds per person for the loop's database work alone: the same reads and one
     `update_or_create`, with no evaluation at all. Any per-person loop, however its
     rules are written, costs at least this."""
     from django.db import transaction
 
-    from cases.models import Contact, Event, Intervention, NaloxoneSupply, ServiceUser
-    from outcomes.models import TopAssessment
     from risk.models import Flag
     from risk.services import active_rule_set
 
@@ -289,17 +304,7 @@ def reads_and_writes_loop(sample: list[int], as_of: datetime.date) -> float:
     started = time.perf_counter()
     with transaction.atomic():
         for person_id in sample:
-            person = ServiceUser.objects.get(pk=person_id)
-            list(
-                person.episodes.select_related(
-                    "substance_1", "substance_2", "substance_3", "discharge_reason"
-                )
-            )
-            list(Intervention.objects.filter(episode__service_user=person))
-            list(Event.objects.filter(service_user=person))
-            list(Contact.objects.filter(service_user=person))
-            list(NaloxoneSupply.objects.filter(service_user=person))
-            list(TopAssessment.objects.filter(service_user=person))
+            person, _ = _person_records(person_id)
             Flag.objects.update_or_create(
                 service_user_id=person.pk,
                 ended_on__isnull=True,
