@@ -32,22 +32,9 @@ STAGED_PERSON_COLUMNS = (
     "rule_codes",
     "signature",
 )
-STAGED_REASON_COLUMNS = (
-    "run_id",
-    "chunk",
-    "person_id",
-    "position",
-    "rule_code",
-    "rule_version",
-    "weight",
-    "trigger_kind",
-    "trigger_id",
-    "fired_from",
-    "expires_on",
-    "count",
-    "detail",
-    "text",
-)
+# Everything about a fired rule except its wording, which moves on with the days.
+SIGNATURE_COLUMNS = tuple(column for column in FIRED_COLUMNS if column != "reason")
+STAGED_REASON_COLUMNS = ("run_id", "chunk", "position", *SIGNATURE_COLUMNS, "text")
 
 
 def _copy_frame(
@@ -79,10 +66,6 @@ def signatures(evaluation: Evaluation) -> np.ndarray:
     starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
     combined = np.add.reduceat(row_hashes, starts) + np.uint64(evaluation.rule_set_version)
     return combined.view("int64")
-
-
-# Everything about a fired rule except its wording, which moves on with the days.
-SIGNATURE_COLUMNS = tuple(column for column in FIRED_COLUMNS if column != "reason")
 
 
 def current_flags(cursor, who: str) -> pd.DataFrame:
