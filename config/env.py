@@ -54,3 +54,18 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_RATE_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate such as "120/minute": a whole number, a slash and a period."""
+    value = (os.environ.get(name) or "").strip() or default
+    count, _, period = value.partition("/")
+    if not (count.isdigit() and int(count) > 0 and period in _RATE_PERIODS):
+        raise ConfigurationError(
+            f"{name} must be a number of requests per second, minute, hour or day, "
+            f"e.g. 120/minute, not {value!r}"
+        )
+    return value

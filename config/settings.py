@@ -17,6 +17,7 @@ from config.env import (
     env_bool,
     env_int,
     env_list,
+    env_rate,
     env_required,
     env_str,
 )
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tables2",
@@ -184,11 +187,65 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Split the nightly recompute across this many Celery tasks (1: one process).
 RISK_RECOMPUTE_CHUNKS = env_int("RISK_RECOMPUTE_CHUNKS", 1)
 
+# Pseudonyms in commissioner extracts are keyed hashes (HMAC-SHA256) of each
+# record's external id. Whoever holds this key can link pseudonyms back to
+# people, so it is a secret like SECRET_KEY; changing it changes every pseudonym.
+if PRODUCTION:
+    LANTERN_PSEUDONYM_KEY = env_required(
+        "LANTERN_PSEUDONYM_KEY", "commissioner extracts pseudonymise people with it"
+    )
+    if len(LANTERN_PSEUDONYM_KEY) < 32:
+        raise ConfigurationError("LANTERN_PSEUDONYM_KEY must be at least 32 characters long")
+else:
+    LANTERN_PSEUDONYM_KEY = (
+        env_str("LANTERN_PSEUDONYM_KEY") or "development-only-pseudonym-key-never-in-production"
+    )
+
+# The throttles count requests here, so in production every web process must
+# share it: Redis when REDIS_URL is set, this process's memory otherwise.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "lantern",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# API tokens: an administrator gives each one an expiry no further away than this.
+LANTERN_API_TOKEN_MAX_DAYS = env_int("LANTERN_API_TOKEN_MAX_DAYS", 365)
+LANTERN_API_RATE = env_rate("LANTERN_API_RATE", "120/minute")
+LANTERN_API_EXPORT_RATE = env_rate("LANTERN_API_EXPORT_RATE", "30/hour")
+
 REST_FRAMEWORK = {
+    # The API's own views choose token and session authentication (cases.api);
+    # nothing else in Lantern is a DRF view.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "cases.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"api": LANTERN_API_RATE, "export": LANTERN_API_EXPORT_RATE},
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lantern commissioner API",
+    "DESCRIPTION": (
+        "Pseudonymised, allow-listed record-level extracts of a drug and alcohol treatment "
+        "service, as paginated JSON or whole CSV files. Authenticate with a bearer token "
+        "issued by an administrator (`Authorization: Bearer <token>`) or, for staff, with a "
+        "signed-in session."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"TierEnum": ["very_high", "high", "raised"]},
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
