@@ -19,8 +19,9 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
-from cases.access import BROWSING_ROLES
+from cases.access import BROWSING_ROLES, WHOLE_SERVICE_API_ROLES, can_use_api
 from cases.models import (
+    ApiClient,
     Contact,
     ContactStatus,
     Event,
@@ -53,6 +54,38 @@ def service_users_visible_to(user: User) -> QuerySet[ServiceUser]:
     if user.role == Role.GOVERNANCE:
         return ServiceUser.objects.all()
     return ServiceUser.objects.filter(team_id__in=Subquery(active_team_ids(user)))
+
+
+def team_ids_visible_to(user: User) -> frozenset[int] | None:
+    """The teams whose people `user` may see, for figures: None means every team.
+
+    The same rule as `service_users_visible_to`, stated as team ids.
+    """
+    if not (user.is_authenticated and user.is_active) or user.role not in BROWSING_ROLES:
+        return frozenset()
+    if user.role == Role.GOVERNANCE:
+        return None
+    return frozenset(active_team_ids(user).values_list("team_id", flat=True))
+
+
+def service_users_for_api(user: User, client: ApiClient | None) -> QuerySet[ServiceUser]:
+    """The people whose pseudonymised records `user` may pull through the API.
+
+    Staff get exactly the people they may see (`service_users_visible_to`).
+    A commissioner of an active client gets everyone, or the people living in
+    the client's local authorities when it is limited to some; without a
+    client, nobody.
+    """
+    if not can_use_api(user):
+        return ServiceUser.objects.none()
+    if user.role not in WHOLE_SERVICE_API_ROLES:
+        return service_users_visible_to(user)
+    if client is None or not client.is_active:
+        return ServiceUser.objects.none()
+    authorities = client.local_authorities.values("pk")
+    if client.local_authorities.exists():
+        return ServiceUser.objects.filter(local_authority_id__in=Subquery(authorities))
+    return ServiceUser.objects.all()
 
 
 def service_user_get(user: User, external_id) -> ServiceUser:
