@@ -32,5 +32,6 @@ urlpatterns = [
     path(person + "tops/new/", outcome_views.top_create, name="top_create"),
     path("data/", include("outcomes.urls")),
     path("outreach/", include("risk.urls")),
+    path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

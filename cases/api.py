@@ -1,0 +1,1069 @@
+"""The commissioner REST API's machinery, and the case-record extracts.
+
+Contract:
+
+- Authentication: a bearer token (`Authorization: Bearer lantern_...`) issued to
+  a commissioner of an API client, or a signed-in session. A token acts as its
+  commissioner, so every request is a person's.
+- Access (`ApiAccess`, from the tables in `cases.access`): commissioners of an
+  active client, and staff who browse people; administrators and anyone else
+  get 403, anonymous callers 401. What rows each receives is
+  `cases.selectors.service_users_for_api`.
+- `ApiView` is the base of every API view: it authenticates, checks access,
+  throttles per token or user (`LANTERN_API_RATE`, and `LANTERN_API_EXPORT_RATE`
+  for CSV), maps `ExtractError` and bad query parameters to a 400 naming the
+  parameter (`exception_handler`, the one place errors become responses) and
+  records every request in `ApiRequestLog`, a streamed CSV when its stream ends.
+- `extract_view(extract)` makes the view of one `cases.extracts.Extract`: JSON
+  pages with an encrypted cursor, or the whole extract as CSV with
+  `?format=csv` (or `Accept: text/csv`), its serializer and OpenAPI schema
+  generated from the extract's allow-list.
+- `figure_view(...)` makes the view of an aggregate figure from a function of
+  (`Audience`, `ApiFilters`), with the same query parameters plus `segment`.
+- The extracts of this layer: `PEOPLE`, `EPISODES`, `INTERVENTIONS` and
+  `NALOXONE_SUPPLIES`; `outcomes.api` and `risk.api` declare theirs the same way.
+"""
+
+import base64
+import time
+from collections.abc import Callable
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.db import connection
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from cases import services
+from cases.access import WHOLE_SERVICE_API_ROLES, can_use_api
+from cases.ages import AGE_BAND_LABELS, age_band_sql
+from cases.extracts import (
+    ApiFilters,
+    Audience,
+    Extract,
+    ExtractError,
+    ExtractField,
+    csv_chunks,
+    page_rows,
+    pseudonym_key,
+)
+from cases.models import (
+    AccommodationNeed,
+    ApiToken,
+    EmploymentStatus,
+    Ethnicity,
+    InjectingStatus,
+    Intervention,
+    InterventionType,
+    LocalAuthority,
+    NaloxoneSupply,
+    Nationality,
+    OstMedicine,
+    ReferralSource,
+    Route,
+    Sex,
+    Team,
+)
+from cases.selectors import service_users_for_api, team_ids_visible_to
+
+# --- Errors: one application error type, mapped once ---------------------------------------
+
+INVALID_QUERY = "Some query parameters are not valid: see errors."
+
+
+def exception_handler(exc, context):
+    """Every API error as {"detail": ..., "errors": {parameter: [messages]}} where it fits."""
+    if isinstance(exc, ExtractError):
+        field = exc.field or "non_field_errors"
+        return Response({"detail": exc.message, "errors": {field: [exc.message]}}, status=400)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = {"detail": INVALID_QUERY, "errors": errors}
+    return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, in words.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="For a bad request: the messages for each query parameter at fault.",
+    )
+
+
+ERROR_RESPONSES = {
+    400: OpenApiResponse(ErrorSerializer, description="A query parameter is not valid."),
+    401: OpenApiResponse(ErrorSerializer, description="No valid token or session."),
+    403: OpenApiResponse(ErrorSerializer, description="Your role or client may not use this."),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests: wait and retry."),
+}
+
+# --- Authentication --------------------------------------------------------------------------
+
+
+class ApiTokenAuthentication(BaseAuthentication):
+    """`Authorization: Bearer <token>`: the token's commissioner, with the token as `auth`."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        keyword, _, raw = header.partition(" ")
+        if keyword.lower() != self.keyword.lower():
+            return None
+        raw = raw.strip()
+        if not raw or " " in raw:
+            raise exceptions.AuthenticationFailed("Give the token after 'Bearer ', alone.")
+        token = (
+            ApiToken.objects.select_related("client", "user")
+            .filter(key_hash=services.api_token_hash(raw))
+            .first()
+        )
+        now = timezone.now()
+        if token is None:
+            raise exceptions.AuthenticationFailed("This token is not valid.")
+        if token.is_revoked:
+            raise exceptions.AuthenticationFailed("This token has been revoked.")
+        if token.is_expired(now):
+            raise exceptions.AuthenticationFailed(
+                f"This token expired on {timezone.localtime(token.expires_at):%d/%m/%Y}: "
+                "ask an administrator for a new one."
+            )
+        if not (token.user.is_active and token.client.is_active):
+            raise exceptions.AuthenticationFailed("This token's account or client is inactive.")
+        services.api_token_touch(token=token, now=now)
+        return token.user, token
+
+    def authenticate_header(self, request) -> str:
+        return f'{self.keyword} realm="api"'
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = ApiTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token issued by an administrator to a commissioner.",
+        }
+
+
+def request_token(request) -> ApiToken | None:
+    return request.auth if isinstance(request.auth, ApiToken) else None
+
+
+# --- Access and audience ---------------------------------------------------------------------
+
+
+class ApiAccess(BasePermission):
+    """Commissioners of an active client, and staff who browse people; nobody else."""
+
+    message = "Your role has no access to person-level data, even pseudonymised."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not can_use_api(user):
+            return False
+        if user.role in WHOLE_SERVICE_API_ROLES:
+            client = request_client(request)
+            if client is None or not client.is_active:
+                self.message = (
+                    "Your account is not linked to an active API client: ask an administrator."
+                )
+                return False
+        return True
+
+
+def request_client(request):
+    token = request_token(request)
+    if token is not None:
+        return token.client
+    if request.user.role in WHOLE_SERVICE_API_ROLES:
+        return request.user.api_client
+    return None
+
+
+def audience_for(request) -> Audience:
+    """Who the rows are for: the people they may receive and their pseudonym key."""
+    user = request.user
+    client = request_client(request)
+    people = service_users_for_api(user, client).order_by().values("id")
+    if people.query.is_empty():
+        people_sql = "SELECT NULL::bigint WHERE false"
+    else:
+        sql, params = people.query.sql_with_params()
+        people_sql = connection.ops.compose_sql(sql, params)
+    if user.role in WHOLE_SERVICE_API_ROLES:
+        team_ids = None
+        authorities = (
+            set(client.local_authorities.values_list("pk", flat=True)) if client else set()
+        )
+        local_authority_ids = frozenset(authorities) or None
+    else:
+        team_ids = team_ids_visible_to(user)
+        local_authority_ids = None
+    return Audience(
+        user=user,
+        client=client,
+        people_sql=people_sql,
+        pseudonym_key=pseudonym_key(client),
+        team_ids=team_ids,
+        local_authority_ids=local_authority_ids,
+    )
+
+
+# --- Throttles -------------------------------------------------------------------------------
+
+
+class ApiRateThrottle(SimpleRateThrottle):
+    """Requests per token (or per signed-in user), counted in the shared cache."""
+
+    scope = "api"
+    setting = "LANTERN_API_RATE"
+
+    def get_rate(self) -> str:
+        # Read when used, so the rate follows the settings (and a test's override).
+        return getattr(settings, self.setting)
+
+    def applies(self, request) -> bool:
+        return True
+
+    def get_cache_key(self, request, view):
+        if not self.applies(request):
+            return None
+        token = request_token(request)
+        who = f"token-{token.pk}" if token else f"user-{request.user.pk}"
+        return f"throttle_{self.scope}_{who}"
+
+
+class ExportRateThrottle(ApiRateThrottle):
+    """Whole CSV extracts, which are heavier, have a rate of their own."""
+
+    scope = "export"
+    setting = "LANTERN_API_EXPORT_RATE"
+
+    def applies(self, request) -> bool:
+        return getattr(request.accepted_renderer, "format", "") == "csv"
+
+
+# --- Query parameters ------------------------------------------------------------------------
+
+DATE_MESSAGES = {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2026-04-01."}
+
+
+class CommaListField(serializers.ListField):
+    """A repeated parameter (`team=1&team=2`) that also takes commas (`team=1,2`)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = [data]
+        items = [part.strip() for item in data for part in str(item).split(",") if part.strip()]
+        return super().to_internal_value(items)
+
+
+class QuerySerializer(serializers.Serializer):
+    """The query parameters every extract and figure takes: period, team, local authority."""
+
+    def get_fields(self):
+        return {
+            "from": serializers.DateField(
+                required=False,
+                error_messages=DATE_MESSAGES,
+                help_text="First day of the period (YYYY-MM-DD): records dated or open on "
+                "or after it.",
+            ),
+            "to": serializers.DateField(
+                required=False,
+                error_messages=DATE_MESSAGES,
+                help_text="Last day of the period (YYYY-MM-DD): records dated or open on or "
+                "before it. Age bands are given as on this day (today without it).",
+            ),
+            "team": CommaListField(
+                child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+                required=False,
+                help_text="Only people of these teams (ids from /api/v1/teams/); repeat it or "
+                "separate ids with commas.",
+            ),
+            "local_authority": CommaListField(
+                child=serializers.CharField(max_length=9),
+                required=False,
+                help_text="Only people living in these local authorities (ONS codes, e.g. "
+                "E06000035); repeat it or separate codes with commas.",
+            ),
+        }
+
+    def validate(self, attrs):
+        start, end = attrs.get("from"), attrs.get("to")
+        if start and end and end < start:
+            raise serializers.ValidationError({"to": ["The period ends before it starts."]})
+        teams = sorted(set(attrs.get("team") or ()))
+        if teams:
+            known = set(Team.objects.filter(pk__in=teams).values_list("pk", flat=True))
+            missing = [str(t) for t in teams if t not in known]
+            if missing:
+                raise serializers.ValidationError(
+                    {"team": [f"No team has the id {', '.join(missing)}."]}
+                )
+        codes = sorted({c.upper() for c in attrs.get("local_authority") or ()})
+        authorities = {}
+        if codes:
+            authorities = dict(
+                LocalAuthority.objects.filter(code__in=codes).values_list("code", "pk")
+            )
+            missing = [c for c in codes if c not in authorities]
+            if missing:
+                raise serializers.ValidationError(
+                    {"local_authority": [f"No local authority has the code {', '.join(missing)}."]}
+                )
+        attrs["team_ids"] = tuple(teams)
+        attrs["local_authority_ids"] = tuple(sorted(authorities.values()))
+        return attrs
+
+    def filters(self) -> ApiFilters:
+        data = self.validated_data
+        return ApiFilters(
+            start=data.get("from"),
+            end=data.get("to"),
+            team_ids=data["team_ids"],
+            local_authority_ids=data["local_authority_ids"],
+            segment=data.get("segment"),
+            given={k: v for k, v in self.initial_data.lists()},
+        )
+
+
+class ExtractQuerySerializer(QuerySerializer):
+    def get_fields(self):
+        return {
+            **super().get_fields(),
+            "page_size": serializers.IntegerField(
+                required=False,
+                min_value=1,
+                max_value=ExtractPagination.max_page_size,
+                help_text=f"Rows per JSON page ({ExtractPagination.page_size} unless given).",
+            ),
+            "cursor": serializers.CharField(
+                required=False,
+                max_length=1000,
+                help_text="Where the page starts: take it from the previous page's `next`.",
+            ),
+            "format": serializers.ChoiceField(
+                choices=["json", "csv"],
+                required=False,
+                help_text="json (pages, the default) or csv (the whole extract, streamed).",
+            ),
+        }
+
+
+SEGMENTS = ("team", "local_authority", "sex", "age_band", "ethnicity")
+
+
+class FigureQuerySerializer(QuerySerializer):
+    def get_fields(self):
+        return {
+            **super().get_fields(),
+            "segment": serializers.ChoiceField(
+                choices=SEGMENTS,
+                required=False,
+                help_text="Split every figure by one of these.",
+            ),
+        }
+
+
+def parse_query(request, serializer_class: type[QuerySerializer]) -> ApiFilters:
+    serializer = serializer_class(data=request.query_params)
+    unknown = sorted(set(request.query_params) - set(serializer.fields))
+    if unknown:
+        raise ExtractError(
+            f"Unknown query parameter {', '.join(unknown)}: see the API documentation.",
+            field=unknown[0],
+        )
+    serializer.is_valid(raise_exception=True)
+    return serializer.filters()
+
+
+# --- Pagination ------------------------------------------------------------------------------
+
+
+class ExtractPagination(CursorPagination):
+    """Cursor pages in the order of each record's UUID, which is never sent in clear.
+
+    The cursor holds the last row's UUID encrypted and authenticated (Fernet),
+    so it reveals nothing, cannot be forged and lasts `cursor_lifetime` seconds.
+    Pages go forward only: an extract is read from the start to the end.
+    """
+
+    page_size = 100
+    max_page_size = 1000
+    page_size_query_param = "page_size"
+    cursor_lifetime = 24 * 60 * 60
+
+    @staticmethod
+    def _fernet() -> Fernet:
+        secret = salted_hmac("lantern.api.cursor", "fernet", algorithm="sha256").digest()
+        return Fernet(base64.urlsafe_b64encode(secret))
+
+    def encode_position(self, position: str) -> str:
+        return self._fernet().encrypt(position.encode()).decode()
+
+    def decode_position(self, cursor: str) -> str:
+        try:
+            return self._fernet().decrypt(cursor.encode(), ttl=self.cursor_lifetime).decode()
+        except (InvalidToken, ValueError, UnicodeError):
+            raise ExtractError(
+                "This cursor is not valid or has expired (cursors last 24 hours): start again "
+                "from the first page.",
+                field="cursor",
+            ) from None
+
+    def paginate_extract(self, request, extract: Extract, audience: Audience, filters, size):
+        self.base_url = request.build_absolute_uri()
+        cursor = request.query_params.get(self.cursor_query_param)
+        after = self.decode_position(cursor) if cursor else None
+        rows, self.next_position = page_rows(
+            extract, audience, filters, after=after, size=size or self.page_size
+        )
+        return rows
+
+    def get_next_link(self) -> str | None:
+        if self.next_position is None:
+            return None
+        cursor = self.encode_position(self.next_position)
+        return replace_query_param(self.base_url, self.cursor_query_param, cursor)
+
+
+# --- Rendering -------------------------------------------------------------------------------
+
+
+class CsvRenderer(BaseRenderer):
+    """Marks `text/csv` as acceptable; the CSV itself is streamed by the view, never rendered."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        raise exceptions.NotAcceptable("This resource has no CSV form.")
+
+
+# --- The base view: authentication, access, throttles and the request log --------------------
+
+
+class ApiView(APIView):
+    """The base of every API view. Subclasses set `log_name` and may set `self.log_rows`."""
+
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
+    permission_classes = [ApiAccess]
+    throttle_classes = [ApiRateThrottle, ExportRateThrottle]
+    renderer_classes = [JSONRenderer]
+    log_name = ""
+
+    def initial(self, request, *args, **kwargs):
+        self.started = time.monotonic()
+        self.log_rows: int | None = None
+        self.log_streaming = False
+        super().initial(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        # Errors are JSON, even for a request that asked for CSV.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        self.log = self.record(request, response)
+        return response
+
+    def elapsed_ms(self) -> int:
+        return round((time.monotonic() - getattr(self, "started", time.monotonic())) * 1000)
+
+    def record(self, request, response):
+        user = request.user if request.user.is_authenticated else None
+        token = request_token(request)
+        streaming = getattr(self, "log_streaming", False)
+        renderer = getattr(request, "accepted_renderer", None)
+        return services.api_request_log_create(
+            client=token.client if token else getattr(user, "api_client", None),
+            token=token,
+            user=user,
+            username=user.username if user else "",
+            at=timezone.now(),
+            method=request.method[:10],
+            path=request.path[:500],
+            extract=self.log_name,
+            query={k: [v[:200] for v in values][:20] for k, values in request.query_params.lists()},
+            format="csv" if streaming else getattr(renderer, "format", "") or "",
+            rows=None if streaming else getattr(self, "log_rows", None),
+            status=response.status_code,
+            duration_ms=None if streaming else self.elapsed_ms(),
+            complete=not streaming,
+        )
+
+    def stream_finished(self, rows: int, complete: bool) -> None:
+        services.api_request_log_finish(
+            log=self.log, rows=rows, complete=complete, duration_ms=self.elapsed_ms()
+        )
+
+
+# --- Extract views, generated from each extract's allow-list ----------------------------------
+
+_FIELD_TYPES: dict[str, Callable[..., serializers.Field]] = {
+    "string": serializers.CharField,
+    "integer": serializers.IntegerField,
+    "number": serializers.FloatField,
+    "date": serializers.DateField,
+    "boolean": serializers.BooleanField,
+}
+
+
+def _describe(f: ExtractField) -> str:
+    withheld = "" if f.without_consent else " Null for a person who has not consented to sharing."
+    return f.description + withheld
+
+
+def row_serializer(extract: Extract) -> type[serializers.Serializer]:
+    """The JSON row of an extract: exactly its allow-listed fields, typed and described."""
+    fields: dict[str, serializers.Field] = {}
+    for f in extract.fields:
+        options = {"read_only": True, "allow_null": True, "help_text": _describe(f)}
+        if f.choices:
+            fields[f.name] = serializers.ChoiceField(choices=list(f.choices), **options)
+        else:
+            fields[f.name] = _FIELD_TYPES[f.kind](**options)
+    name = "".join(part.title() for part in extract.name.split("_")) + "Row"
+    return type(name, (serializers.Serializer,), fields)
+
+
+def page_serializer(extract: Extract, row: type[serializers.Serializer]):
+    name = "".join(part.title() for part in extract.name.split("_")) + "Page"
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "next": serializers.URLField(
+                read_only=True, allow_null=True, help_text="The next page; null on the last."
+            ),
+            "results": row(many=True, read_only=True),
+        },
+    )
+
+
+def field_table(extract: Extract) -> str:
+    lines = ["| field | sent without consent | meaning |", "|---|---|---|"]
+    for f in extract.fields:
+        lines.append(f"| `{f.name}` | {'yes' if f.without_consent else 'no'} | {f.description} |")
+    return "\n".join(lines)
+
+
+class ExtractView(ApiView):
+    """One extract: a JSON page (`next` links onwards) or, as CSV, the whole of it."""
+
+    renderer_classes = [JSONRenderer, CsvRenderer]
+    extract: Extract
+    serializer_class: type[serializers.Serializer]
+
+    def get(self, request, *args, **kwargs):
+        self.log_name = self.extract.name
+        filters = parse_query(request, ExtractQuerySerializer)
+        audience = audience_for(request)
+        if request.accepted_renderer.format == "csv":
+            self.log_streaming = True
+            response = StreamingHttpResponse(
+                csv_chunks(self.extract, audience, filters, finished=self.stream_finished),
+                content_type="text/csv; charset=utf-8",
+            )
+            stamp = timezone.localdate().strftime("%Y%m%d")
+            response["Content-Disposition"] = (
+                f'attachment; filename="lantern-{self.extract.name}-{stamp}.csv"'
+            )
+            return response
+        paginator = ExtractPagination()
+        size = int(request.query_params.get("page_size") or paginator.page_size)
+        rows = paginator.paginate_extract(request, self.extract, audience, filters, size)
+        self.log_rows = len(rows)
+        results = self.serializer_class(rows, many=True).data
+        return Response({"next": paginator.get_next_link(), "results": results})
+
+
+def extract_view(extract: Extract):
+    """The view class of one extract, with its schema."""
+    row = row_serializer(extract)
+    page = page_serializer(extract, row)
+    description = (
+        f"{extract.description}\n\nRecords are kept when dated or open in the period. JSON "
+        "comes in pages: follow `next` to the end. `format=csv` (or `Accept: text/csv`) gives "
+        "the whole extract as one streamed CSV file with the same rows and columns, in which a "
+        "text cell starting with = + - @ or a tab is prefixed with ' so that spreadsheets do "
+        f"not run it.\n\n{field_table(extract)}"
+    )
+    schema = extend_schema(
+        operation_id=f"extract_{extract.name}",
+        summary=extract.title,
+        description=description,
+        tags=["extracts"],
+        parameters=[ExtractQuerySerializer],
+        responses={
+            (200, "application/json"): page,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The whole extract"),
+            **ERROR_RESPONSES,
+        },
+    )
+
+    def get(self, request, *args, **kwargs):
+        return ExtractView.get(self, request, *args, **kwargs)
+
+    get = schema(get)
+    name = row.__name__.removesuffix("Row") + "ExtractView"
+    return type(name, (ExtractView,), {"extract": extract, "serializer_class": row, "get": get})
+
+
+# --- Figures: the same query parameters, plus a segment ---------------------------------------
+
+
+class FigureView(ApiView):
+    """An aggregate figure: `compute(audience=..., filters=...)` returns JSON-ready data."""
+
+    compute: Callable[..., dict]
+
+    def get(self, request, *args, **kwargs):
+        filters = parse_query(request, FigureQuerySerializer)
+        data = type(self).compute(audience=audience_for(request), filters=filters)
+        self.log_rows = len(data.get("figures", ())) if isinstance(data, dict) else None
+        return Response(data)
+
+
+def figure_view(
+    *,
+    name: str,
+    title: str,
+    description: str,
+    compute: Callable[..., dict],
+    serializer: type[serializers.Serializer],
+):
+    """The view class of one figure endpoint (`/api/v1/figures/<name>/`), with its schema.
+
+    `compute` is called with the keyword arguments `audience` (an `Audience`:
+    `team_ids` and `local_authority_ids` limit whom the figure may count, None
+    meaning no limit) and `filters` (an `ApiFilters`), and returns data that
+    `serializer` describes.
+    """
+    schema = extend_schema(
+        operation_id=f"figure_{name}",
+        summary=title,
+        description=description,
+        tags=["figures"],
+        parameters=[FigureQuerySerializer],
+        responses={200: serializer, **ERROR_RESPONSES},
+    )
+
+    def get(self, request, *args, **kwargs):
+        return FigureView.get(self, request, *args, **kwargs)
+
+    get = schema(get)
+    return type(
+        f"{name.title().replace('_', '')}FigureView",
+        (FigureView,),
+        {"compute": staticmethod(compute), "log_name": f"figures:{name}", "get": get},
+    )
+
+
+# --- Reference lists: what the filters take ----------------------------------------------------
+
+
+class TeamSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True, help_text="Give it as `team=`.")
+    name = serializers.CharField(read_only=True)
+    service = serializers.CharField(read_only=True, source="service__code")
+
+
+class LocalAuthoritySerializer(serializers.Serializer):
+    code = serializers.CharField(
+        read_only=True, help_text="ONS code; give it as `local_authority=`."
+    )
+    name = serializers.CharField(read_only=True)
+
+
+class TeamsView(ApiView):
+    log_name = "teams"
+
+    @extend_schema(
+        operation_id="teams",
+        summary="Teams",
+        description="Every team, with the id the `team` filter takes.",
+        tags=["reference"],
+        responses={200: TeamSerializer(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request, *args, **kwargs):
+        teams = list(
+            Team.objects.order_by("service__code", "name").values("id", "name", "service__code")
+        )
+        self.log_rows = len(teams)
+        return Response(TeamSerializer(teams, many=True).data)
+
+
+class LocalAuthoritiesView(ApiView):
+    log_name = "local_authorities"
+
+    @extend_schema(
+        operation_id="local_authorities",
+        summary="Local authorities",
+        description="Every local authority, with the ONS code the `local_authority` filter takes.",
+        tags=["reference"],
+        responses={200: LocalAuthoritySerializer(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request, *args, **kwargs):
+        authorities = list(LocalAuthority.objects.order_by("code").values("code", "name"))
+        self.log_rows = len(authorities)
+        return Response(LocalAuthoritySerializer(authorities, many=True).data)
+
+
+# --- The extracts of case records --------------------------------------------------------------
+
+PERSON = ExtractField(
+    "person",
+    "su.external_id",
+    "string",
+    "The person's pseudonym: the same in every extract and every call, different for each "
+    "API client with pseudonyms of its own.",
+    without_consent=True,
+    pseudonym="person",
+)
+
+
+def _values(choices) -> tuple[str, ...]:
+    return tuple(str(value) for value in choices.values)
+
+
+PEOPLE = Extract(
+    name="people",
+    title="People",
+    description="One row per person. With a period, the people with a treatment episode "
+    "open at any time in it.",
+    source="cases_serviceuser su JOIN cases_localauthority la ON la.id = su.local_authority_id",
+    key="su.external_id",
+    period=(
+        "EXISTS (SELECT 1 FROM cases_treatmentepisode pe WHERE pe.service_user_id = su.id "
+        "AND pe.referral_date <= {to} AND (pe.discharge_date IS NULL "
+        "OR pe.discharge_date >= {from}))"
+    ),
+    fields=(
+        PERSON,
+        ExtractField(
+            "consent_to_share",
+            "su.consent_to_ndtms",
+            "boolean",
+            "Whether the person consents to sharing (null: not asked yet).",
+            without_consent=True,
+        ),
+        ExtractField("sex", "su.sex", "string", "Sex (NDTMS code).", True, _values(Sex)),
+        ExtractField(
+            "age_band",
+            age_band_sql("su.date_of_birth", "{on}"),
+            "string",
+            "Age band on the last day of the period (today without one).",
+            choices=AGE_BAND_LABELS,
+        ),
+        ExtractField(
+            "ethnicity",
+            "su.ethnicity",
+            "string",
+            "Ethnicity (NDTMS code).",
+            False,
+            _values(Ethnicity),
+        ),
+        ExtractField(
+            "nationality",
+            "su.nationality",
+            "string",
+            "Nationality (NDTMS code).",
+            False,
+            _values(Nationality),
+        ),
+        ExtractField(
+            "local_authority",
+            "la.code",
+            "string",
+            "Local authority of residence (ONS code).",
+            without_consent=True,
+        ),
+        ExtractField("team", "su.team_id", "integer", "The person's team.", without_consent=True),
+        ExtractField(
+            "in_treatment",
+            "EXISTS (SELECT 1 FROM cases_treatmentepisode oe WHERE oe.service_user_id = su.id "
+            "AND oe.discharge_date IS NULL)",
+            "boolean",
+            "Whether the person has an open treatment episode today.",
+            without_consent=True,
+        ),
+    ),
+)
+
+EPISODE = ExtractField(
+    "episode",
+    "ep.external_id",
+    "string",
+    "The treatment episode's pseudonym.",
+    without_consent=True,
+    pseudonym="episode",
+)
+
+EPISODES = Extract(
+    name="episodes",
+    title="Treatment episodes",
+    description="One row per treatment episode, from referral to discharge.",
+    source=(
+        "cases_treatmentepisode ep JOIN cases_serviceuser su ON su.id = ep.service_user_id "
+        "JOIN cases_substance s1 ON s1.id = ep.substance_1_id "
+        "LEFT JOIN cases_substance s2 ON s2.id = ep.substance_2_id "
+        "LEFT JOIN cases_substance s3 ON s3.id = ep.substance_3_id "
+        "LEFT JOIN cases_dischargereason dr ON dr.id = ep.discharge_reason_id"
+    ),
+    key="ep.external_id",
+    period="ep.referral_date <= {to} AND (ep.discharge_date IS NULL OR ep.discharge_date >= {from})",
+    fields=(
+        EPISODE,
+        PERSON,
+        ExtractField("team", "ep.team_id", "integer", "The team that held the episode.", True),
+        ExtractField("referral_date", "ep.referral_date", "date", "Date of referral.", True),
+        ExtractField(
+            "referral_source",
+            "ep.referral_source",
+            "string",
+            "Where the referral came from.",
+            True,
+            _values(ReferralSource),
+        ),
+        ExtractField("triage_date", "ep.triage_date", "date", "Date of triage.", True),
+        ExtractField("care_plan_start", "ep.start_date", "date", "Care plan start.", True),
+        ExtractField(
+            "previously_treated", "ep.previously_treated", "boolean", "Treated before.", True
+        ),
+        ExtractField("substance_1", "s1.code", "string", "Main problem substance (code).", True),
+        ExtractField("substance_2", "s2.code", "string", "Second problem substance.", True),
+        ExtractField("substance_3", "s3.code", "string", "Third problem substance.", True),
+        ExtractField(
+            "age_first_use",
+            "ep.age_first_use",
+            "integer",
+            "Age at first use of the main substance.",
+        ),
+        ExtractField(
+            "route",
+            "nullif(ep.route, '')",
+            "string",
+            "Route of the main substance.",
+            True,
+            _values(Route),
+        ),
+        ExtractField(
+            "injecting_status",
+            "nullif(ep.injecting_status, '')",
+            "string",
+            "Injecting status.",
+            True,
+            _values(InjectingStatus),
+        ),
+        ExtractField(
+            "accommodation_need",
+            "nullif(ep.accommodation_need, '')",
+            "string",
+            "Accommodation need at referral.",
+            True,
+            _values(AccommodationNeed),
+        ),
+        ExtractField(
+            "dual_diagnosis",
+            "ep.dual_diagnosis",
+            "boolean",
+            "Co-existing mental health need.",
+            True,
+        ),
+        ExtractField("parental_status", "ep.parental_status", "boolean", "Is a parent."),
+        ExtractField(
+            "children_living_with",
+            "ep.children_living_with",
+            "integer",
+            "Children living with them.",
+        ),
+        ExtractField("pregnant", "ep.pregnant", "boolean", "Pregnant at referral."),
+        ExtractField(
+            "employment_status",
+            "nullif(ep.employment_status, '')",
+            "string",
+            "Employment status.",
+            True,
+            _values(EmploymentStatus),
+        ),
+        ExtractField("discharge_date", "ep.discharge_date", "date", "Date of discharge.", True),
+        ExtractField(
+            "discharge_reason", "dr.code", "string", "NDTMS discharge reason (code).", True
+        ),
+        ExtractField(
+            "successful_completion",
+            "dr.is_successful_completion",
+            "boolean",
+            "Discharged as a successful completion (null while open).",
+            True,
+        ),
+        ExtractField(
+            "unplanned_exit",
+            "dr.is_unplanned_exit",
+            "boolean",
+            "Discharged as an unplanned exit (null while open).",
+            True,
+        ),
+    ),
+)
+
+INTERVENTIONS = Extract(
+    name="interventions",
+    title="Interventions",
+    description="One row per intervention (treatment modality), OST prescribing included.",
+    source=(
+        "cases_intervention iv JOIN cases_treatmentepisode ep ON ep.id = iv.episode_id "
+        "JOIN cases_serviceuser su ON su.id = ep.service_user_id"
+    ),
+    key="iv.external_id",
+    period="iv.start_date <= {to} AND (iv.end_date IS NULL OR iv.end_date >= {from})",
+    fields=(
+        ExtractField(
+            "intervention",
+            "iv.external_id",
+            "string",
+            "The intervention's pseudonym.",
+            without_consent=True,
+            pseudonym="intervention",
+        ),
+        EPISODE,
+        PERSON,
+        ExtractField(
+            "type", "iv.kind", "string", "Type of intervention.", True, _values(InterventionType)
+        ),
+        ExtractField(
+            "setting", "iv.setting", "string", "Setting.", True, _values(Intervention.Setting)
+        ),
+        ExtractField("referral_date", "iv.referral_date", "date", "Date of referral to it.", True),
+        ExtractField(
+            "first_offered_date",
+            "iv.first_offered_date",
+            "date",
+            "First appointment offered.",
+            True,
+        ),
+        ExtractField("start_date", "iv.start_date", "date", "Start date.", True),
+        ExtractField("end_date", "iv.end_date", "date", "End date.", True),
+        ExtractField(
+            "exit_status",
+            "nullif(iv.exit_status, '')",
+            "string",
+            "How it ended.",
+            True,
+            _values(Intervention.ExitStatus),
+        ),
+        ExtractField(
+            "intention",
+            "nullif(iv.intention, '')",
+            "string",
+            "Prescribing intention.",
+            True,
+            _values(Intervention.Intention),
+        ),
+        ExtractField(
+            "medicine",
+            "nullif(iv.medicine, '')",
+            "string",
+            "OST medicine.",
+            True,
+            _values(OstMedicine),
+        ),
+        ExtractField(
+            "daily_dose_mg", "iv.daily_dose_mg", "number", "Daily dose in milligrams.", True
+        ),
+        ExtractField("supervised", "iv.supervised", "boolean", "Supervised consumption.", True),
+    ),
+)
+
+NALOXONE_SUPPLIES = Extract(
+    name="naloxone_supplies",
+    title="Naloxone supplies",
+    description="One row per naloxone kit supplied.",
+    source="cases_naloxonesupply ns JOIN cases_serviceuser su ON su.id = ns.service_user_id",
+    key="ns.external_id",
+    period="ns.supplied_on BETWEEN {from} AND {to}",
+    fields=(
+        ExtractField(
+            "supply",
+            "ns.external_id",
+            "string",
+            "The supply's pseudonym.",
+            without_consent=True,
+            pseudonym="naloxone",
+        ),
+        PERSON,
+        ExtractField("supplied_on", "ns.supplied_on", "date", "Date supplied.", True),
+        ExtractField(
+            "recipient",
+            "ns.recipient",
+            "string",
+            "Who received the kit.",
+            True,
+            _values(NaloxoneSupply.Recipient),
+        ),
+        ExtractField(
+            "formulation",
+            "ns.formulation",
+            "string",
+            "Injection or nasal spray.",
+            True,
+            _values(NaloxoneSupply.Formulation),
+        ),
+        ExtractField(
+            "supply_type",
+            "ns.supply_type",
+            "string",
+            "First or repeat supply.",
+            True,
+            _values(NaloxoneSupply.SupplyType),
+        ),
+        ExtractField(
+            "repeat_reason",
+            "nullif(ns.repeat_reason, '')",
+            "string",
+            "Why a repeat kit was needed.",
+            True,
+            _values(NaloxoneSupply.RepeatReason),
+        ),
+        ExtractField("expiry_date", "ns.expiry_date", "date", "The kit's expiry date.", True),
+        ExtractField(
+            "training_given", "ns.training_given", "boolean", "Training given with it.", True
+        ),
+        ExtractField(
+            "setting",
+            "ns.setting",
+            "string",
+            "Where it was supplied.",
+            True,
+            _values(NaloxoneSupply.Setting),
+        ),
+    ),
+)
+
+CASE_EXTRACTS = (PEOPLE, EPISODES, INTERVENTIONS, NALOXONE_SUPPLIES)

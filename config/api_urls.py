@@ -1,0 +1,108 @@
+"""The commissioner API under /api/v1/: every extract, the reference lists, the schema and docs.
+
+The extracts are declared in their layers (`cases.api`, `outcomes.api`,
+`risk.api`) and mounted here at `extracts/<name>/`. Figure endpoints go beside
+them at `figures/<name>/`, each made with `cases.api.figure_view` and listed in
+`FIGURES` (see the README).
+"""
+
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from cases.api import (
+    CASE_EXTRACTS,
+    ApiView,
+    LocalAuthoritiesView,
+    TeamsView,
+    extract_view,
+)
+from outcomes.api import TOP_ASSESSMENTS
+from risk.api import FLAGS, OUTREACH_ATTEMPTS
+
+EXTRACTS = (*CASE_EXTRACTS, TOP_ASSESSMENTS, FLAGS, OUTREACH_ATTEMPTS)
+
+# (name, view class made by cases.api.figure_view), served at figures/<name>/.
+FIGURES: tuple = ()
+
+
+def extract_url_name(name: str) -> str:
+    return f"api_extract_{name}"
+
+
+def figure_url_name(name: str) -> str:
+    return f"api_figure_{name}"
+
+
+class ApiRootView(ApiView):
+    """Where everything is: the extracts, figures, reference lists, schema and docs."""
+
+    log_name = "index"
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        def link(name: str) -> str:
+            return reverse(name, request=request)
+
+        return Response(
+            {
+                "extracts": {e.name: link(extract_url_name(e.name)) for e in EXTRACTS},
+                "figures": {name: link(figure_url_name(name)) for name, _ in FIGURES},
+                "teams": link("api_teams"),
+                "local_authorities": link("api_local_authorities"),
+                "schema": link("api_schema"),
+                "docs": link("api_docs"),
+                "redoc": link("api_redoc"),
+            }
+        )
+
+
+class SchemaView(ApiView, SpectacularAPIView):
+    """The OpenAPI schema, for signed-in callers only."""
+
+    log_name = "schema"
+    renderer_classes = SpectacularAPIView.renderer_classes
+
+
+class DocsView(ApiView, SpectacularSwaggerSplitView):
+    """Swagger UI from drf-spectacular-sidecar's files (no CDN); its script is a separate file."""
+
+    log_name = "docs"
+    renderer_classes = SpectacularSwaggerSplitView.renderer_classes
+    template_name = "api/swagger_ui.html"
+    url_name = "api_schema"
+
+
+class RedocView(ApiView, SpectacularRedocView):
+    log_name = "docs"
+    renderer_classes = SpectacularRedocView.renderer_classes
+    template_name = "api/redoc.html"
+    url_name = "api_schema"
+
+
+urlpatterns = [
+    path("", ApiRootView.as_view(), name="api_root"),
+    path("schema/", SchemaView.as_view(), name="api_schema"),
+    path("docs/", DocsView.as_view(), name="api_docs"),
+    path("docs/redoc/", RedocView.as_view(), name="api_redoc"),
+    path("teams/", TeamsView.as_view(), name="api_teams"),
+    path("local-authorities/", LocalAuthoritiesView.as_view(), name="api_local_authorities"),
+    *(
+        path(
+            f"extracts/{e.name.replace('_', '-')}/",
+            extract_view(e).as_view(),
+            name=extract_url_name(e.name),
+        )
+        for e in EXTRACTS
+    ),
+    *(
+        path(f"figures/{name.replace('_', '-')}/", view.as_view(), name=figure_url_name(name))
+        for name, view in FIGURES
+    ),
+]
