@@ -1,13 +1,25 @@
 """Django admin for configuration: services, teams, staff, roles and lookups.
 
 Clinical records are deliberately absent: they are reached only through the
-app's pages, where the visibility rules apply.
+app's pages, where the visibility rules apply. Administrators also issue and
+revoke API tokens here: a new token is shown once, on the page after saving.
 """
 
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+import datetime
 
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+from cases import services
 from cases.models import (
+    ApiClient,
+    ApiRequestLog,
+    ApiToken,
     DischargeReason,
     LocalAuthority,
     Service,
@@ -30,7 +42,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", "is_staff"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("Lantern role", {"fields": ("role",)}),
+        ("Lantern role", {"fields": ("role", "api_client")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
@@ -84,3 +96,123 @@ class DischargeReasonAdmin(admin.ModelAdmin):
         "active",
     ]
     list_filter = ["dataset_version", "group", "active"]
+
+
+# --- The commissioner API: clients, tokens and the request log ------------------------------
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["client", "user", "name", "expires_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.initial.get("expires_at"):
+            self.initial["expires_at"] = timezone.now() + datetime.timedelta(days=90)
+        self.fields[
+            "expires_at"
+        ].help_text = f"At most {settings.LANTERN_API_TOKEN_MAX_DAYS} days from now."
+
+    def clean(self):
+        data = super().clean()
+        if data.get("client") and data.get("user"):
+            problems = services.api_token_check(
+                client=data["client"], user=data["user"], expires_at=data.get("expires_at")
+            )
+            for field, message in problems.items():
+                self.add_error(field if field in self.fields else None, message)
+        return data
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active", "own_pseudonyms", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    filter_horizontal = ["local_authorities"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Issue a token (shown once, on the page after saving) and revoke tokens; nothing else."""
+
+    form = ApiTokenForm
+    list_display = ["prefix", "name", "client", "user", "expires_at", "revoked_at", "last_used_at"]
+    list_filter = ["client", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["prefix", "name", "client__name", "user__username"]
+    autocomplete_fields = ["user"]
+    actions = ["revoke"]
+    readonly_fields = [
+        "prefix",
+        "created_at",
+        "created_by",
+        "revoked_at",
+        "revoked_by",
+        "last_used_at",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [*self.readonly_fields, "client", "user", "name", "expires_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, raw = services.api_token_create(
+            client=form.cleaned_data["client"],
+            user=form.cleaned_data["user"],
+            name=form.cleaned_data["name"],
+            expires_at=form.cleaned_data["expires_at"],
+            created_by=request.user,
+        )
+        obj.pk, obj.prefix, obj.raw_token = token.pk, token.prefix, raw
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Show the new token once, on a page never cached; it is not kept anywhere."""
+        response = TemplateResponse(
+            request,
+            "admin/cases/apitoken/created.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Token created",
+                "token": obj,
+                "raw_token": obj.raw_token,
+                "opts": self.model._meta,
+            },
+        )
+        patch_cache_control(response, no_store=True, no_cache=True, private=True)
+        return response
+
+    def has_change_permission(self, request, obj=None):
+        # Viewing is allowed (read only); the one change is the revoke action.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            services.api_token_revoke(token=token, revoked_by=request.user)
+        messages.success(request, f"Revoked {queryset.count()} token(s); they stop working now.")
+
+
+@admin.register(ApiRequestLog)
+class ApiRequestLogAdmin(admin.ModelAdmin):
+    """The record of API requests, read only."""
+
+    list_display = ["at", "username", "client", "method", "path", "format", "rows", "status"]
+    list_filter = ["client", "status", "format", "extract"]
+    search_fields = ["username", "path"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

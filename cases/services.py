@@ -129,6 +129,33 @@ def api_token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def api_token_check(
+    *, client: ApiClient, user: User, expires_at: datetime.datetime | None
+) -> dict[str, str]:
+    """What stops a token being issued, by field (empty when nothing does)."""
+    now = timezone.now()
+    errors: dict[str, str] = {}
+    if user.role != Role.COMMISSIONER:
+        errors["user"] = "Tokens are issued to commissioners only."
+    elif user.api_client_id is not None and user.api_client_id != client.pk:
+        errors["user"] = f"This commissioner belongs to another API client ({user.api_client})."
+    if not user.is_active:
+        errors.setdefault("user", "This account is deactivated.")
+    if not client.is_active:
+        errors["client"] = "This API client is inactive."
+    longest = datetime.timedelta(days=settings.LANTERN_API_TOKEN_MAX_DAYS)
+    if expires_at is None:
+        errors["expires_at"] = "Give the token an expiry."
+    elif expires_at <= now:
+        errors["expires_at"] = "The expiry must be in the future."
+    elif expires_at > now + longest:
+        errors["expires_at"] = (
+            f"A token may last at most {settings.LANTERN_API_TOKEN_MAX_DAYS} days: "
+            "choose an earlier expiry."
+        )
+    return errors
+
+
 @transaction.atomic
 def api_token_create(
     *,
@@ -142,24 +169,7 @@ def api_token_create(
 
     The raw token is returned once, to be shown once: only its hash is kept.
     """
-    now = timezone.now()
-    errors: dict[str, str] = {}
-    if user.role != Role.COMMISSIONER:
-        errors["user"] = "Tokens are issued to commissioners only."
-    elif user.api_client_id is not None and user.api_client_id != client.pk:
-        errors["user"] = f"This commissioner belongs to another API client ({user.api_client})."
-    if not user.is_active:
-        errors.setdefault("user", "This account is deactivated.")
-    if not client.is_active:
-        errors["client"] = "This API client is inactive."
-    longest = datetime.timedelta(days=settings.LANTERN_API_TOKEN_MAX_DAYS)
-    if expires_at <= now:
-        errors["expires_at"] = "The expiry must be in the future."
-    elif expires_at > now + longest:
-        errors["expires_at"] = (
-            f"A token may last at most {settings.LANTERN_API_TOKEN_MAX_DAYS} days: "
-            "choose an earlier expiry."
-        )
+    errors = api_token_check(client=client, user=user, expires_at=expires_at)
     if errors:
         raise ValidationError(errors)
     if user.api_client_id is None:
