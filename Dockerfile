@@ -5,7 +5,7 @@
 #   docker build -t lantern:latest .
 #
 # At runtime the container needs LANTERN_ENV=production (the default here),
-# SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL. Without DATABASE_URL,
+# SECRET_KEY, LANTERN_PSEUDONYM_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL. Without DATABASE_URL,
 # production settings refuse to start. That is deliberate: the embedded
 # PostgreSQL (pgserver) is installed as a dependency but is only for
 # development and tests.
@@ -37,6 +37,7 @@ COPY . .
 # the database, and none of these values stay in the image.
 RUN LANTERN_ENV=production \
     SECRET_KEY=build-only-not-a-secret \
+    LANTERN_PSEUDONYM_KEY=build-only-not-a-secret-pseudonym-key \
     ALLOWED_HOSTS=build.invalid \
     DATABASE_URL=postgresql://build@localhost/build \
     python manage.py collectstatic --noinput

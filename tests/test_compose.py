@@ -30,6 +30,7 @@ LONG_RUNNING_APP_SERVICES = ("web", "worker", "beat")
 # What a user would put in .env.
 USER_ENV = {
     "SECRET_KEY": "a-long-random-secret-for-the-tests",
+    "LANTERN_PSEUDONYM_KEY": "another-long-random-secret-for-the-tests",
     "ALLOWED_HOSTS": "lantern.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://lantern.example.org",
     "POSTGRES_PASSWORD": "s3cretpassw0rd",
@@ -258,7 +259,7 @@ def test_database_url_uses_the_credentials_the_postgres_service_is_created_with(
     assert database.path.lstrip("/") == postgres_env["POSTGRES_DB"]
 
 
-@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "LANTERN_PSEUDONYM_KEY", "ALLOWED_HOSTS"])
 def test_secret_key_and_allowed_hosts_are_required_from_the_users_environment(variable):
     raw = environment(services()["web"])[variable]
     assert raw.startswith("${" + variable + ":?"), "use ${VAR:?message} so compose refuses to start"
@@ -266,7 +267,9 @@ def test_secret_key_and_allowed_hosts_are_required_from_the_users_environment(va
     assert resolved[variable] == USER_ENV[variable]
 
 
-@pytest.mark.parametrize("variable", ["SECRET_KEY", "ALLOWED_HOSTS", "POSTGRES_PASSWORD"])
+@pytest.mark.parametrize(
+    "variable", ["SECRET_KEY", "LANTERN_PSEUDONYM_KEY", "ALLOWED_HOSTS", "POSTGRES_PASSWORD"]
+)
 def test_compose_refuses_to_start_when_a_required_variable_is_missing(variable):
     env = {key: value for key, value in USER_ENV.items() if key != variable}
     with pytest.raises(MissingVariable, match=variable):

@@ -14,7 +14,15 @@ def load_settings(**env) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "LANTERN_ENV"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "LANTERN_ENV",
+            "LANTERN_PSEUDONYM_KEY",
+        }
     }
     return subprocess.run(
         [
@@ -34,12 +42,15 @@ def load_settings(**env) -> subprocess.CompletedProcess:
 PRODUCTION = {
     "LANTERN_ENV": "production",
     "SECRET_KEY": "x" * 50,
+    "LANTERN_PSEUDONYM_KEY": "p" * 40,
     "ALLOWED_HOSTS": "lantern.example.org",
     "DATABASE_URL": "postgresql://lantern:secret@db.example.org/lantern",
 }
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "LANTERN_PSEUDONYM_KEY", "ALLOWED_HOSTS", "DATABASE_URL"]
+)
 def test_production_refuses_to_start_without_a_required_setting(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
 
@@ -104,3 +115,50 @@ def test_the_production_settings_pass_the_deployment_checklist():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_a_short_pseudonym_key():
+    result = load_settings(**{**PRODUCTION, "LANTERN_PSEUDONYM_KEY": "too-short"})
+
+    assert result.returncode != 0
+    assert "LANTERN_PSEUDONYM_KEY must be at least 32 characters" in result.stderr
+
+
+def test_a_malformed_throttle_rate_names_the_variable():
+    result = load_settings(LANTERN_API_RATE="lots", DATABASE_URL="postgresql://x@localhost/x")
+
+    assert result.returncode != 0
+    assert "LANTERN_API_RATE must be a number of requests per" in result.stderr
+
+
+def probe_cache_backend(**env) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "LANTERN_ENV"}}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.CACHES['default']['BACKEND'])",
+        ],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_with_redis_the_throttles_count_in_a_cache_every_process_shares():
+    backend = probe_cache_backend(
+        REDIS_URL="redis://redis.example.org:6379/0", DATABASE_URL="postgresql://x@localhost/x"
+    )
+
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_without_redis_the_cache_is_the_process_memory():
+    backend = probe_cache_backend(DATABASE_URL="postgresql://x@localhost/x")
+
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
