@@ -44,3 +44,9 @@ bench-import: $(VENV)/.installed
 .PHONY: bench-risk
 bench-risk: $(VENV)/.installed
 	$(BIN)/python bench/risk_recompute.py
+
+# The commissioner CSV extract of 100,000 and 1,000,000 people through the real view,
+# against the csv.writer pattern; ends with a JSON line.
+.PHONY: bench-export
+bench-export: $(VENV)/.installed
+	$(BIN)/python bench/export.py

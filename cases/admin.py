@@ -108,11 +108,10 @@ class ApiTokenForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.initial.get("expires_at"):
-            self.initial["expires_at"] = timezone.now() + datetime.timedelta(days=90)
-        self.fields[
-            "expires_at"
-        ].help_text = f"At most {settings.LANTERN_API_TOKEN_MAX_DAYS} days from now."
+        expires = self.fields.get("expires_at")  # absent when viewing an issued token
+        if expires is not None:
+            expires.initial = timezone.now() + datetime.timedelta(days=90)
+            expires.help_text = f"At most {settings.LANTERN_API_TOKEN_MAX_DAYS} days from now."
 
     def clean(self):
         data = super().clean()
