@@ -92,9 +92,19 @@ def exception_handler(exc, context):
         return Response({"detail": exc.message, "errors": {field: [exc.message]}}, status=400)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError):
-        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        errors = {str(field): _messages(problems) for field, problems in detail.items()}
         response.data = {"detail": INVALID_QUERY, "errors": errors}
     return response
+
+
+def _messages(problems) -> list[str]:
+    """A field's messages as one flat list (a list parameter nests them by position)."""
+    if isinstance(problems, dict):
+        return [m for nested in problems.values() for m in _messages(nested)]
+    if isinstance(problems, list):
+        return [m for nested in problems for m in _messages(nested)]
+    return [str(problems)]
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -137,7 +137,7 @@ def records(north, south, alice, bob):
         keyworker=alice,
         first_name="Jo",
         last_name="Bloggs",
-        nhs_number=nhs_test_number("999123456"),
+        nhs_number=nhs_test_number("999123457"),
         postcode="NE1 4ST",
         phone="07700900123",
         address="1 Lantern Lane, Newcastle",

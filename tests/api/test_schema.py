@@ -1,0 +1,111 @@
+"""The OpenAPI schema: every extract's response holds its allow-list and no identifier.
+
+Checked from the schema the API serves (the same generator as the docs pages),
+so a field added to an extract without care fails here; the real responses are
+checked in test_extracts.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from config.api_urls import EXTRACTS
+from tests.api.conftest import extract_url
+
+pytestmark = pytest.mark.django_db
+
+# Words that name a direct identifier, in any field name or description of a response.
+IDENTIFIER = re.compile(
+    r"first_?name|last_?name|surname|forename|initial|nhs|client[_ ]?ref|birth|dob\b|address|"
+    r"postcode|phone|email|external_id|notes|free.?text|\bname\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture
+def schema(cora_api):
+    response = cora_api.get(reverse("api_schema"), {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def resolve(schema: dict, node: dict) -> dict:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].split("/")[-1]]
+    return node
+
+
+def row_schema(schema: dict, path: str) -> dict:
+    content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+    page = resolve(schema, content["application/json"]["schema"])
+    return resolve(schema, page["properties"]["results"]["items"])
+
+
+def test_every_extract_is_in_the_schema_with_json_and_csv(schema):
+    for extract in EXTRACTS:
+        content = schema["paths"][extract_url(extract.name)]["get"]["responses"]["200"]["content"]
+        assert set(content) == {"application/json", "text/csv"}, extract.name
+
+
+@pytest.mark.parametrize("extract", EXTRACTS, ids=lambda e: e.name)
+def test_an_extracts_response_fields_are_exactly_its_allow_list(schema, extract):
+    row = row_schema(schema, extract_url(extract.name))
+
+    assert list(row["properties"]) == extract.field_names
+    assert set(row["required"]) == set(extract.field_names)
+
+
+@pytest.mark.parametrize("extract", EXTRACTS, ids=lambda e: e.name)
+def test_no_response_field_of_an_extract_is_an_identifier(schema, extract):
+    row = row_schema(schema, extract_url(extract.name))
+
+    for name, field in row["properties"].items():
+        assert not IDENTIFIER.search(name), name
+        # The field's own words (an enum's value list follows a blank line).
+        described = field.get("description", "").split("\n\n")[0]
+        assert not IDENTIFIER.search(described), (name, described)
+
+
+def test_the_identifier_check_would_catch_one(schema):
+    assert IDENTIFIER.search("nhs_number")
+    assert IDENTIFIER.search("date_of_birth")
+    assert IDENTIFIER.search("Client reference")
+    assert IDENTIFIER.search("postcode")
+
+
+@pytest.mark.parametrize("extract", EXTRACTS, ids=lambda e: e.name)
+def test_every_record_id_in_an_extract_is_a_pseudonym(extract):
+    for field in extract.fields:
+        if "external_id" in field.sql:
+            assert field.pseudonym, (extract.name, field.name)
+
+
+def test_every_operation_documents_its_refusals(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "401", "403", "429"} <= set(operation["responses"]), (path, method)
+
+
+def test_the_schema_and_docs_need_authentication(client):
+    for name in ("api_schema", "api_docs", "api_redoc"):
+        assert client.get(reverse(name)).status_code == 401
+
+
+def test_the_docs_pages_load_nothing_from_another_site(api_as, alice):
+    client = api_as(alice)
+    for name in ("api_docs", "api_redoc"):
+        page = client.get(reverse(name)).content.decode()
+        for forbidden in ("http://", "https://", "<style", "<script>"):
+            assert forbidden not in page, (name, forbidden)
+        for src in re.findall(r'src="([^"]+)"', page):
+            assert src.startswith(("/static/", reverse("api_docs"))), src
+    script = client.get(reverse("api_docs"), {"script": ""})
+    assert script.status_code == 200
+    assert "SwaggerUIBundle" in script.content.decode()
+
+
+def test_the_commissioner_home_page_points_to_the_api_docs(client_as, cora):
+    page = client_as(cora).get(reverse("home")).content.decode()
+
+    assert reverse("api_docs") in page
