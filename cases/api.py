@@ -404,6 +404,9 @@ def parse_query(request, serializer_class: type[QuerySerializer]) -> ApiFilters:
             f"Unknown query parameter {', '.join(unknown)}: see the API documentation.",
             field=unknown[0],
         )
+    for name, values in request.query_params.lists():
+        if any(not value.strip() for value in values):
+            raise ExtractError(f"Give a value for {name}, or leave it out.", field=name)
     serializer.is_valid(raise_exception=True)
     return serializer.filters()
 
@@ -489,6 +492,17 @@ class ApiView(APIView):
         self.log_rows: int | None = None
         self.log_streaming = False
         super().initial(request, *args, **kwargs)
+
+    def perform_content_negotiation(self, request, force=False):
+        wanted = request.query_params.get("format")
+        known = {renderer.format for renderer in self.get_renderers()}
+        if wanted is not None and wanted not in known and not force:
+            # DRF answers an unknown format with a 404; it is a bad parameter.
+            raise ExtractError(
+                f"format must be one of {', '.join(sorted(known))}, not {wanted[:20]!r}.",
+                field="format",
+            )
+        return super().perform_content_negotiation(request, force)
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
