@@ -531,9 +531,12 @@ class ApiView(APIView):
             username=user.username if user else "",
             at=timezone.now(),
             method=request.method[:10],
-            path=request.path[:500],
+            path=_loggable(request.path, 500),
             extract=self.log_name,
-            query={k: [v[:200] for v in values][:20] for k, values in request.query_params.lists()},
+            query={
+                _loggable(k, 100): [_loggable(v, 200) for v in values][:20]
+                for k, values in request.query_params.lists()
+            },
             format="csv" if streaming else getattr(renderer, "format", "") or "",
             rows=None if streaming else getattr(self, "log_rows", None),
             status=response.status_code,
@@ -545,6 +548,11 @@ class ApiView(APIView):
         services.api_request_log_finish(
             log=self.log, rows=rows, complete=complete, duration_ms=self.elapsed_ms()
         )
+
+
+def _loggable(text: str, limit: int) -> str:
+    """Text as the log can keep it: PostgreSQL refuses NUL in text and JSON."""
+    return text[:limit].replace("\x00", "\ufffd")
 
 
 # --- Extract views, generated from each extract's allow-list ----------------------------------

@@ -128,3 +128,10 @@ def test_whole_csv_extracts_have_their_own_lower_rate(settings, cora_api, record
     assert (first.status_code, second.status_code) == (200, 429)
     assert second["Content-Type"] == "application/json"
     assert cora_api.get(extract_url("people")).status_code == 200
+
+
+def test_a_parameter_holding_a_nul_character_is_refused_and_still_recorded(cora_api):
+    response = cora_api.get(extract_url("people"), {"local_authority": "E0\x00"})
+
+    assert response.status_code == 400
+    assert ApiRequestLog.objects.get().query == {"local_authority": ["E0\ufffd"]}
