@@ -174,3 +174,14 @@ def test_nobody_in_the_demo_is_a_real_nhs_number(seeded):
 def test_staff_have_the_roles_the_teams_need(seeded):
     assert User.objects.filter(role=Role.KEYWORKER, memberships__isnull=False).exists()
     assert User.objects.filter(role=Role.TEAM_LEAD, memberships__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_commissioner_belongs_to_an_api_client(client):
+
+    call_command("seed_demo", people=20, seed=5, stdout=io.StringIO(), stderr=io.StringIO())
+
+    commissioner = User.objects.get(username="commissioner")
+    assert commissioner.api_client.name == "Demo Commissioning"
+    client.force_login(commissioner)
+    assert client.get("/api/v1/extracts/people/").status_code == 200

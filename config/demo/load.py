@@ -30,6 +30,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from cases.models import (
+    ApiClient,
     Contact,
     DischargeReason,
     Event,
@@ -51,6 +52,7 @@ from outcomes.models import TopAssessment
 DEMO_SERVICE_NAME = "Lantern Demo Recovery Service"
 DEMO_SERVICE_CODE = "DEMO01"
 DEMO_EMAIL_DOMAIN = "demo.lantern.invalid"
+DEMO_API_CLIENT = "Demo Commissioning"
 CLIENT_REF_SEQUENCE = "cases_client_ref_seq"
 TABLES: dict[str, type[Model]] = {
     "person": ServiceUser,
@@ -366,6 +368,11 @@ def _create_staff(
         if role not in (Role.KEYWORKER, Role.TEAM_LEAD)
     ]
     created = User.objects.bulk_create(holders + others, batch_size=5000)
+    # The demo commissioner belongs to an API client, so the API and its docs work for them.
+    client, _ = ApiClient.objects.get_or_create(name=DEMO_API_CLIENT)
+    User.objects.filter(username__in=[u for u, r in DEMO_LOGINS if r == Role.COMMISSIONER]).update(
+        api_client=client
+    )
     holder_users = created[: len(holders)]
     starts = rng.integers(30, 2000, len(holder_users))
     TeamMembership.objects.bulk_create(
