@@ -17,12 +17,12 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from cases.api import (
-    CASE_EXTRACTS,
     ApiView,
     LocalAuthoritiesView,
     TeamsView,
     extract_view,
 )
+from cases.api_extracts import CASE_EXTRACTS
 from outcomes.api import TOP_ASSESSMENTS
 from risk.api import FLAGS, OUTREACH_ATTEMPTS
 

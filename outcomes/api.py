@@ -6,7 +6,7 @@ every person as the NDTMS extract does; free text (the other substance's name,
 why answers were not given) never leaves.
 """
 
-from cases.api import EPISODE, PERSON
+from cases.api_extracts import EPISODE, PERSON
 from cases.extracts import Extract, ExtractField
 from outcomes.models import Stage
 from outcomes.top_items import TOP_ITEMS

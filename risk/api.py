@@ -7,7 +7,7 @@ Outreach attempts carry their method and outcome; notes and the free-text
 removal detail never leave.
 """
 
-from cases.api import PERSON
+from cases.api_extracts import PERSON
 from cases.extracts import Extract, ExtractField
 from risk.models import Flag, OutreachMethod, OutreachOutcome, RemovalReason, Tier
 
