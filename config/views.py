@@ -176,7 +176,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
         "person_detail.html",
         {
             "person": person,
-            "age": person.age_on(today),
+            "age": person.age_on(person.date_of_death or today),
             "current_episode": current,
             "latest_episode": history["episodes"][0] if history["episodes"] else None,
             "latest_supply": latest_supply,
