@@ -269,7 +269,9 @@ def review_transition(*, review: Review, user: User, name: str, loaded_version: 
     transition = workflow.TRANSITIONS[name]
     with _attributed(user):
         current = (
-            Review.objects.select_for_update(of=("self",)).select_related("service_user").get(pk=review.pk)
+            Review.objects.select_for_update(of=("self",))
+            .select_related("service_user")
+            .get(pk=review.pk)
         )
         if current.version != loaded_version:
             raise EditConflict(current)

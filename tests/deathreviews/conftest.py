@@ -1,7 +1,5 @@
 """Reviews set up through the services, as the app makes them."""
 
-import datetime
-
 import pytest
 
 from deathreviews import services
@@ -120,8 +118,6 @@ def signed_off(review: Review, user) -> Review:
 def review(gina):
     """A review of the death of someone the service never knew."""
     return notify(gina, person_name="Sam Unknown", age=38, sex="M")
-
-
 
 
 __all__ = [

@@ -115,9 +115,7 @@ def test_sign_off_says_what_is_missing(review, gina):
 def test_signing_off_early_names_the_state_first(review, gina):
     messages = refused(review, gina, "sign_off")
 
-    assert messages[0] == (
-        "The review must be at “Panel held” for this step; it is at “Notified”."
-    )
+    assert messages[0] == ("The review must be at “Panel held” for this step; it is at “Notified”.")
 
 
 def test_sign_off_accepts_no_actions_only_with_reasons(review, gina):
