@@ -32,5 +32,6 @@ urlpatterns = [
     path(person + "tops/new/", outcome_views.top_create, name="top_create"),
     path("data/", include("outcomes.urls")),
     path("outreach/", include("risk.urls")),
+    path("reviews/", include("deathreviews.urls")),
     path("admin/", admin.site.urls),
 ]
