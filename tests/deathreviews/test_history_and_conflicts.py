@@ -1,6 +1,7 @@
 """Nothing is lost: every change is kept with who made it, and a stale save is refused."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from deathreviews import services
@@ -141,7 +142,7 @@ def test_done_actions_get_a_completion_date_and_reopened_ones_lose_it(gina, revi
 def test_an_action_naming_the_person_is_refused_at_its_description(gina, jo):
     review = notify(gina, person=jo)
 
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         add_action(review, gina, description="Check Jo's GP had the discharge letter.")
 
     assert "description" in refused.value.message_dict

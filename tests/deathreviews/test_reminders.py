@@ -54,8 +54,15 @@ def test_it_selects_actions_due_within_seven_days_and_overdue(gina, review, owne
 
 def test_it_leaves_out_done_and_not_done_actions(gina, review, owner):
     due_in(review, gina, owner, 1, description="Done", status="done")
-    due_in(review, gina, owner, 1, description="Not done", status="not_done",
-           not_done_reason="Service decommissioned.")
+    due_in(
+        review,
+        gina,
+        owner,
+        1,
+        description="Not done",
+        status="not_done",
+        not_done_reason="Service decommissioned.",
+    )
     due_in(review, gina, owner, 1, description="In progress", status="in_progress")
 
     assert selected() == ["In progress"]
@@ -91,7 +98,10 @@ def test_each_owner_gets_one_email_listing_their_actions(gina, review, owner):
     by_recipient = {m.to[0]: m for m in mail.outbox}
     olu = by_recipient["olu@example.org"]
     assert olu.subject == "Lantern: 2 review actions due or overdue"
-    assert f"{review.reference}: Overdue one (due {days_ago(2):%d/%m/%Y}, overdue by 2 days)" in olu.body
+    assert (
+        f"{review.reference}: Overdue one (due {days_ago(2):%d/%m/%Y}, overdue by 2 days)"
+        in olu.body
+    )
     assert f"{second.reference}: Due soon (due {days_ago(-5):%d/%m/%Y}, due in 5 days)" in olu.body
     assert "Not yet" not in olu.body
     assert f"{settings.LANTERN_SITE_URL}/reviews/actions/?show=open" in olu.body

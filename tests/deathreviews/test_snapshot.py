@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import ProgrammingError, connection, transaction
 from django.db.models import ProtectedError
 
@@ -60,7 +61,10 @@ def known(jo, alice):
     ).update(ended_on=days_ago(150), status="ended", end_reason="stopped_firing")
     flag = make_flag(jo, tier="very_high", raised_on=days_ago(19))
     risk_services.outreach_attempt_create(
-        service_user=jo, recorded_by=alice, attempted_on=days_ago(15), method="phone",
+        service_user=jo,
+        recorded_by=alice,
+        attempted_on=days_ago(15),
+        method="phone",
         outcome="not_contactable",
     )
     return flag
@@ -73,9 +77,7 @@ def test_notifying_a_known_death_records_the_date_on_their_record(gina, jo, know
     assert jo.date_of_death == days_ago(5)
 
 
-def test_the_snapshot_holds_their_history_and_the_flags_of_the_90_days_before(
-    gina, jo, known
-):
+def test_the_snapshot_holds_their_history_and_the_flags_of_the_90_days_before(gina, jo, known):
     review = notify(gina, person=jo, occurred_on=days_ago(5))
     data = review.snapshot.data
 
@@ -132,8 +134,13 @@ def test_changing_the_live_record_afterwards_does_not_change_the_snapshot(gina, 
     review = notify(gina, person=jo, occurred_on=days_ago(5))
     frozen = ReviewSnapshot.objects.get(review=review).data
 
-    EventFactory(service_user=jo, kind="non_fatal_overdose", occurred_on=days_ago(30),
-                 taken_to_hospital=True, information_source="ambulance")
+    EventFactory(
+        service_user=jo,
+        kind="non_fatal_overdose",
+        occurred_on=days_ago(30),
+        taken_to_hospital=True,
+        information_source="ambulance",
+    )
     Flag.objects.filter(service_user=jo).update(tier="raised", ended_on=days_ago(0))
     OutreachAttempt.objects.filter(service_user=jo).update(outcome="contacted")
     jo.first_name = "Joanne"
@@ -173,7 +180,7 @@ def test_a_review_of_someone_unknown_has_no_snapshot_until_linked(gina, review, 
 def test_a_second_death_review_for_the_same_person_is_refused(gina, jo):
     notify(gina, person=jo)
 
-    with pytest.raises(Exception, match="already under review"):
+    with pytest.raises(ValidationError, match="already under review"):
         notify(gina, person=jo)
 
 
@@ -189,7 +196,7 @@ def test_a_near_fatal_overdose_review_does_not_record_a_death(gina, jo, known):
 def test_a_death_date_before_birth_is_refused_at_the_date_field(gina):
     person = ServiceUserFactory(date_of_birth=days_ago(30 * 365))
 
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         notify(gina, person=person, occurred_on=days_ago(31 * 365))
 
     assert "occurred_on" in refused.value.message_dict

@@ -1,6 +1,7 @@
 """Every state transition, allowed and refused, with the messages a reviewer sees."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from deathreviews import services
 from deathreviews.models import ActionStatus, ReviewStatus
@@ -127,7 +128,7 @@ def test_sign_off_accepts_no_actions_only_with_reasons(review, gina):
         toxicology_status="not_available",
         cause_of_death="1a Mixed drug toxicity",
     )
-    with pytest.raises(Exception, match="reasons"):
+    with pytest.raises(ValidationError, match="reasons"):
         update(review, gina, no_actions=True)
 
     update(review, gina, no_actions=True, no_actions_reason="Existing actions cover this.")
@@ -194,7 +195,7 @@ def test_a_transition_out_of_order_is_refused(review, gina):
 def test_a_signed_off_review_keeps_its_findings_but_takes_the_inquest(review, gina):
     signed_off(review, gina)
 
-    with pytest.raises(Exception, match="can no longer be changed"):
+    with pytest.raises(ValidationError, match="can no longer be changed"):
         update(review, gina, learning="Rewritten after sign-off.")
     update(review, gina, inquest_status="opened")
 
@@ -208,7 +209,7 @@ def test_a_closed_review_is_read_only(review, gina):
     services.part_update(part=action, user=gina, loaded_version=1, changes={"status": "done"})
     move(review, gina, "close")
 
-    with pytest.raises(Exception, match="can no longer be changed"):
+    with pytest.raises(ValidationError, match="can no longer be changed"):
         update(review, gina, cause_of_death="Changed")
-    with pytest.raises(Exception, match="can no longer be changed"):
+    with pytest.raises(ValidationError, match="can no longer be changed"):
         add_action(review, gina)
