@@ -91,16 +91,36 @@ def domain_form(domain: Domain) -> type[ReviewDomainForm]:
     return _DOMAIN_FORMS[domain.slug]
 
 
-class NotifyForm(RecordForm):
-    """File a review: what happened, who told us, and who it was about."""
-
-    person_ref = forms.CharField(
+def person_ref_field() -> forms.CharField:
+    return forms.CharField(
         label="Client reference or NHS number",
         required=False,
         max_length=30,
         help_text="If the person had a record in Lantern. Leave empty for someone the "
         "service never knew.",
     )
+
+
+def find_person(people, value: str) -> ServiceUser | None:
+    """The person among `people` with this client reference or NHS number."""
+    value = value.strip()
+    if not value:
+        return None
+    digits = normalise_nhs_number(value)
+    match = Q(client_ref__iexact=value)
+    if digits.isdigit() and len(digits) == 10:
+        match |= Q(nhs_number=digits)
+    person = people.filter(match).first()
+    if person is None:
+        raise forms.ValidationError(
+            "No one you can see has this client reference or NHS number. Check it, or "
+            "leave it empty for someone the service never knew."
+        )
+    return person
+
+
+class NotifyForm(RecordForm):
+    """File a review: what happened, who told us, and who it was about."""
 
     class Meta:
         model = Review
@@ -121,24 +141,13 @@ class NotifyForm(RecordForm):
     def __init__(self, *args, people, **kwargs):
         self._people = people
         super().__init__(*args, **kwargs)
+        # Not a field of the review: added once RecordForm has styled those.
+        self.fields["person_ref"] = person_ref_field()
         self.fields["reviewer"].queryset = reviewers()
         self.fields["reviewer"].label_from_instance = lambda u: u.display_name
 
     def clean_person_ref(self) -> ServiceUser | None:
-        value = self.cleaned_data["person_ref"].strip()
-        if not value:
-            return None
-        digits = normalise_nhs_number(value)
-        match = Q(client_ref__iexact=value)
-        if digits.isdigit() and len(digits) == 10:
-            match |= Q(nhs_number=digits)
-        person = self._people.filter(match).first()
-        if person is None:
-            raise forms.ValidationError(
-                "No one you can see has this client reference or NHS number. Check it, or "
-                "leave it empty for someone the service never knew."
-            )
-        return person
+        return find_person(self._people, self.cleaned_data["person_ref"])
 
     def _post_clean(self):
         # `Review` rows are built and checked by the service, which knows the person.
@@ -146,16 +155,16 @@ class NotifyForm(RecordForm):
 
 
 class LinkPersonForm(forms.Form):
-    person_ref = NotifyForm.base_fields["person_ref"]
+    person_ref = person_ref_field()
     loaded_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, people, **kwargs):
         self._people = people
         super().__init__(*args, **kwargs)
         self.fields["person_ref"].required = True
-        self.fields["person_ref"].help_text = "The record of the person this review is about."
 
-    clean_person_ref = NotifyForm.clean_person_ref
+    def clean_person_ref(self) -> ServiceUser | None:
+        return find_person(self._people, self.cleaned_data["person_ref"])
 
 
 class ToxicologyForm(VersionedForm):

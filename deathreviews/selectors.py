@@ -188,8 +188,9 @@ def actions_due_for_reminder(on: datetime.date) -> QuerySet[ReviewAction]:
     )
 
 
-def person_reviews(person) -> QuerySet[Review]:
-    return Review.objects.filter(service_user=person)
+def person_reviews(user: User, person) -> QuerySet[Review]:
+    """The reviews of one person that `user` may see (none for roles without access)."""
+    return reviews_visible_to(user).filter(service_user=person).order_by("-occurred_on")
 
 
 # The learning bulletin -----------------------------------------------------

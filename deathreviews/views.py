@@ -91,10 +91,6 @@ def _conflict(
     request: HttpRequest, form_class, current: models.Model, submitted: dict, **form_kwargs
 ) -> tuple[BaseForm, dict[str, str]]:
     """The user's form again, now at the saved version, and the saved values that differ."""
-    data = request.POST.copy()
-    data["loaded_version"] = str(current.version)
-    form = form_class(data, instance=current, **form_kwargs)
-    form.is_valid()
     theirs: dict[str, str] = {}
     for name, mine in submitted.items():
         model_field = current._meta.get_field(name)
@@ -106,6 +102,11 @@ def _conflict(
             continue
         if (saved or None) != (mine or None):
             theirs[name] = _shown(saved, model_field)
+    # Bound after the comparison: validating the form writes its input onto `current`.
+    data = request.POST.copy()
+    data["loaded_version"] = str(current.version)
+    form = form_class(data, instance=current, **form_kwargs)
+    form.is_valid()
     who = current.updated_by.display_name if current.updated_by_id else "Someone"
     when = timezone.localtime(current.updated_at)
     form.add_error(
