@@ -203,7 +203,11 @@ def snapshot_data(person: ServiceUser, as_of: datetime.date) -> dict[str, Any]:
         _record(n, NALOXONE_FIELDS)
         for n in NaloxoneSupply.objects.filter(service_user=person, supplied_on__lte=as_of)
     ]
-    top_fields = [f.name for f in TopAssessment._meta.concrete_fields if f.name not in TOP_SKIPPED]
+    top_fields = [
+        f.name
+        for f in TopAssessment._meta.concrete_fields
+        if f.name not in TOP_SKIPPED and not f.is_relation
+    ]
     tops = [
         _record(t, top_fields)
         for t in TopAssessment.objects.filter(service_user=person, top_date__lte=as_of).order_by(
