@@ -44,3 +44,8 @@ bench-import: $(VENV)/.installed
 .PHONY: bench-risk
 bench-risk: $(VENV)/.installed
 	$(BIN)/python bench/risk_recompute.py
+
+# The governance dashboard and review list with 10,000 reviews; ends with a JSON line.
+.PHONY: bench-reviews
+bench-reviews: $(VENV)/.installed
+	$(BIN)/python bench/review_dashboard.py

@@ -222,6 +222,7 @@ def review_update(
     *, review: Review, user: User, loaded_version: int, changes: dict[str, Any]
 ) -> Review:
     """Save changes to a review's domains, unless someone saved since `loaded_version`."""
+    changes = dict(changes)
     with _attributed(user):
         current = Review.objects.select_related("service_user").get(pk=review.pk)
         if current.version != loaded_version:

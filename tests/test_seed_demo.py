@@ -221,3 +221,13 @@ def test_the_demo_reviews_are_the_same_for_the_same_seed(db):
     seed(people=400, seed=11, reset=True)
 
     assert reviews() == first
+
+
+def test_without_reviews_loads_the_population_alone(db):
+    from deathreviews.models import Review
+
+    seed(people=150, seed=5, without_reviews=True)
+
+    assert ServiceUser.objects.count() == 150
+    assert not Review.objects.exists()
+    assert not ServiceUser.objects.filter(date_of_death__isnull=False).exists()

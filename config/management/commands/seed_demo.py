@@ -23,12 +23,26 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing if anyone is already recorded."
         )
         parser.add_argument(
+            "--without-reviews",
+            action="store_true",
+            help="Load the population only: no death reviews (and so no deaths or past flags).",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="Empty the case and TOP tables and remove the demo staff first.",
         )
 
-    def handle(self, *args, people: int, seed: int, if_empty: bool, reset: bool, **options):
+    def handle(
+        self,
+        *args,
+        people: int,
+        seed: int,
+        if_empty: bool,
+        reset: bool,
+        without_reviews: bool = False,
+        **options,
+    ):
         if people < 1:
             raise CommandError("--people must be at least 1")
         if if_empty and load.has_people():
@@ -40,8 +54,10 @@ class Command(BaseCommand):
             result = load.seed_demo(people=people, seed=seed, reset=reset, progress=progress)
         except load.DemoDataExists as error:
             raise CommandError(str(error)) from error
-        progress.note("Filing the demo death reviews...")
-        filed = reviews.seed_reviews(today=timezone.localdate())
+        filed = []
+        if not without_reviews:
+            progress.note("Filing the demo death reviews...")
+            filed = reviews.seed_reviews(today=timezone.localdate())
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -55,9 +71,9 @@ class Command(BaseCommand):
             f"The demo keyworker holds {result.demo_caseload} people in treatment or "
             "discharged in the last 12 months."
         )
-        self.stdout.write(
-            f"Death reviews: {len(filed)} ({', '.join(sorted({r.get_status_display().lower() for r in filed}))})."
-        )
+        if filed:
+            states = sorted({r.get_status_display().lower() for r in filed})
+            self.stdout.write(f"Death reviews: {len(filed)} ({', '.join(states)}).")
         self.stdout.write("\nDemo logins (every one uses the same password):")
         self.stdout.write(f"  {'username':<14} {'role':<14} password")
         for username, role in DEMO_LOGINS:
