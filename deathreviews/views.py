@@ -254,6 +254,8 @@ def review_detail(request: HttpRequest, external_id) -> HttpResponse:
             "steps": steps,
             "statuses": ReviewStatus.choices,
             "domains": DOMAINS,
+            # Their record names them: these are for someone the service never knew.
+            "hidden_fields": {"person_name", "nhs_number"} if review.service_user_id else set(),
             "editable": {slug: review.status in d.editable_in for slug, d in DOMAINS.items()},
             "parts_editable": {
                 kind: review.status in states for kind, states in PART_EDITABLE_IN.items()

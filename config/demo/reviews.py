@@ -59,32 +59,52 @@ def _days(n: int) -> datetime.timedelta:
 
 
 QUIET_SQL = """
-    SELECT r.service_user_id, max(r.day) AS last_day
-    FROM (
-        SELECT service_user_id, occurred_on AS day FROM cases_event
-        UNION ALL
-        SELECT service_user_id, contact_date FROM cases_contact WHERE status <> 'booked'
-        UNION ALL
-        SELECT e.service_user_id, i.start_date FROM cases_intervention i
-        JOIN cases_treatmentepisode e ON e.id = i.episode_id
-        UNION ALL
-        SELECT service_user_id, supplied_on FROM cases_naloxonesupply
-        UNION ALL
-        SELECT service_user_id, top_date FROM outcomes_topassessment
-    ) r
-    GROUP BY r.service_user_id
-    HAVING max(r.day) BETWEEN %s AND %s
+    WITH quiet AS (
+        SELECT r.service_user_id, max(r.day) AS last_day
+        FROM (
+            SELECT service_user_id, occurred_on AS day FROM cases_event
+            UNION ALL
+            SELECT service_user_id, contact_date FROM cases_contact WHERE status <> 'booked'
+            UNION ALL
+            SELECT e.service_user_id, i.start_date FROM cases_intervention i
+            JOIN cases_treatmentepisode e ON e.id = i.episode_id
+            UNION ALL
+            SELECT service_user_id, supplied_on FROM cases_naloxonesupply
+            UNION ALL
+            SELECT service_user_id, top_date FROM outcomes_topassessment
+        ) r
+        GROUP BY r.service_user_id
+        HAVING max(r.day) BETWEEN %(quiet_from)s AND %(quiet_to)s
+    )
+    SELECT q.service_user_id, q.last_day
+    FROM quiet q
+    JOIN cases_serviceuser p ON p.id = q.service_user_id AND p.date_of_death IS NULL
+    WHERE NOT EXISTS (SELECT 1 FROM deathreviews_review v WHERE v.service_user_id = p.id)
+    ORDER BY NOT EXISTS (
+        SELECT 1 FROM cases_event e
+        WHERE e.service_user_id = p.id AND e.kind = ANY(%(risky)s)
+          AND e.occurred_on >= %(risky_from)s
+    ), q.service_user_id
+    LIMIT %(limit)s
 """
 
 
-def _quiet_since(today: datetime.date) -> dict[int, datetime.date]:
-    """Each person whose last record (booked appointments aside) is 30 to 300 days old.
-
-    One statement over the history tables, rather than a query per person.
-    """
+def _quiet_people(today: datetime.date) -> list[tuple[int, datetime.date]]:
+    """(person, last record) for people alive and not under review whose last record
+    (booked appointments aside) is 30 to 300 days old: those with a risky event in the
+    last year first, then the rest, in id order. One statement over the history tables."""
     with connection.cursor() as cursor:
-        cursor.execute(QUIET_SQL, [today - _days(300), today - _days(30)])
-        return dict(cursor.fetchall())
+        cursor.execute(
+            QUIET_SQL,
+            {
+                "quiet_from": today - _days(300),
+                "quiet_to": today - _days(30),
+                "risky": [str(kind) for kind in RISKY_EVENTS],
+                "risky_from": today - _days(365),
+                "limit": CANDIDATES_SCANNED,
+            },
+        )
+        return cursor.fetchall()
 
 
 def _tier(spec: engine.RuleSetSpec, person: ServiceUser, on: datetime.date) -> str | None:
@@ -95,27 +115,12 @@ def _tier(spec: engine.RuleSetSpec, person: ServiceUser, on: datetime.date) -> s
 
 
 def _deaths(today: datetime.date, count: int) -> list[Death]:
-    """People whose records went quiet weeks ago and whom the engine flagged before then:
-    those with a risky event in the last year first, then the rest, in a fixed order."""
+    """People whose records went quiet weeks ago and whom the engine flagged before then."""
     spec = risk_services.active_rule_set().spec()
-    quiet = _quiet_since(today)
-    risky = set(
-        Event.objects.filter(
-            kind__in=RISKY_EVENTS,
-            occurred_on__gte=today - _days(365),
-            service_user_id__in=list(quiet),
-        ).values_list("service_user_id", flat=True)
-    )
-    taken = set(
-        ServiceUser.objects.filter(
-            Q(date_of_death__isnull=False) | Q(reviews__isnull=False), pk__in=list(quiet)
-        ).values_list("pk", flat=True)
-    )
-    order = sorted((pk for pk in quiet if pk not in taken), key=lambda pk: (pk not in risky, pk))
     found: list[Death] = []
-    for pk in order[:CANDIDATES_SCANNED]:
+    for pk, last in _quiet_people(today):
         person = ServiceUser.objects.get(pk=pk)
-        died_on = quiet[pk] + _days(7)
+        died_on = last + _days(7)
         if _tier(spec, person, died_on - _days(1)) is None:
             continue
         flagged_from = died_on - _days(1)
