@@ -50,3 +50,8 @@ bench-risk: $(VENV)/.installed
 .PHONY: bench-export
 bench-export: $(VENV)/.installed
 	$(BIN)/python bench/export.py
+
+# The governance dashboard and review list with 10,000 reviews; ends with a JSON line.
+.PHONY: bench-reviews
+bench-reviews: $(VENV)/.installed
+	$(BIN)/python bench/review_dashboard.py

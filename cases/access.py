@@ -28,12 +28,18 @@ UNCONTACTED_ROLES = frozenset({Role.TEAM_LEAD, Role.GOVERNANCE})
 # Pages beyond the caseload, by URL name, with the roles whose navigation shows
 # them. Names only: the apps serving them sit above `cases`, which never imports
 # them; each page checks its own access table (outcomes.access for the data
-# pages), and a test holds these roles to those tables.
+# pages, deathreviews.access for reviews), and a test holds these roles to
+# those tables.
+_REVIEW_ROLES = frozenset({Role.GOVERNANCE, Role.ADMINISTRATOR})
+_EVERY_ROLE = frozenset(Role.values)
 NAV_PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Outreach worklist", "outreach_worklist", OUTREACH_ROLES),
     ("Not contacted in 2 days", "outreach_uncontacted", UNCONTACTED_ROLES),
     ("Import records", "import_start", frozenset({Role.ADMINISTRATOR})),
     ("NDTMS extract", "ndtms_extract", frozenset({Role.ADMINISTRATOR, Role.TEAM_LEAD})),
+    ("Death reviews", "review_list", _REVIEW_ROLES),
+    ("Review dashboard", "review_dashboard", _REVIEW_ROLES),
+    ("Learning bulletin", "review_bulletin", _EVERY_ROLE),
 )
 
 

@@ -274,6 +274,9 @@ class ServiceUser(models.Model):
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=8, blank=True, validators=[validators.validate_postcode])
     lives_alone = models.BooleanField(null=True, blank=True)
+    # Recorded when a death is notified (`cases.services.service_user_record_death`);
+    # from this date the person leaves the risk population and the outreach worklist.
+    date_of_death = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -289,6 +292,12 @@ class ServiceUser(models.Model):
         indexes = [
             models.Index(fields=["keyworker", "team"]),
             models.Index(fields=["team"]),
+            # The few who have died, read by the risk population on every recompute.
+            models.Index(
+                fields=["date_of_death"],
+                condition=Q(date_of_death__isnull=False),
+                name="service_user_died",
+            ),
             # Prefix search by name (istartswith compares upper-cased values).
             models.Index(
                 OpClass(Upper("last_name"), name="varchar_pattern_ops"),
@@ -316,11 +325,20 @@ class ServiceUser(models.Model):
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
+    @property
+    def has_died(self) -> bool:
+        return self.date_of_death is not None
+
     def clean(self) -> None:
         if self.postcode:
             self.postcode = validators.normalise_postcode(self.postcode)
         if self.nhs_number:
             self.nhs_number = validators.normalise_nhs_number(self.nhs_number)
+        if self.date_of_death:
+            try:
+                validators.validate_date_of_death(self.date_of_death, self.date_of_birth)
+            except ValidationError as invalid:
+                raise ValidationError({"date_of_death": invalid.messages}) from invalid
 
 
 class ReferralSource(models.TextChoices):

@@ -17,6 +17,7 @@ from django.db.models import Model
 from django.dispatch import Signal
 from django.utils import timezone
 
+from cases import validators
 from cases.models import (
     ApiClient,
     ApiRequestLog,
@@ -68,6 +69,29 @@ def service_user_update(*, service_user: ServiceUser, **fields: Any) -> ServiceU
     for name, value in fields.items():
         setattr(service_user, name, value)
     _save(service_user)
+    _announce(service_user, service_user.pk)
+    return service_user
+
+
+@transaction.atomic
+def service_user_record_death(
+    *, service_user: ServiceUser, date_of_death: datetime.date | None
+) -> ServiceUser:
+    """Record (or correct, or with None withdraw) the date a person died.
+
+    Only this field is written, so a concurrent edit of their other details is
+    not overwritten. The change is announced like any other, so the risk layer
+    recomputes them at once: from the date of death they leave the population.
+    """
+    if date_of_death is not None:
+        try:
+            validators.validate_date_of_death(date_of_death, service_user.date_of_birth)
+        except ValidationError as invalid:
+            raise ValidationError({"date_of_death": invalid.messages}) from invalid
+    service_user.date_of_death = date_of_death
+    ServiceUser.objects.filter(pk=service_user.pk).update(
+        date_of_death=date_of_death, updated_at=timezone.now()
+    )
     _announce(service_user, service_user.pk)
     return service_user
 

@@ -30,6 +30,13 @@ def validate_date_of_birth(value: datetime.date) -> None:
         )
 
 
+def validate_date_of_death(value: datetime.date, born: datetime.date | None) -> None:
+    if value > timezone.localdate():
+        raise ValidationError("The date of death is in the future.")
+    if born is not None and value < born:
+        raise ValidationError(f"The date of death is before the date of birth ({born:%d/%m/%Y}).")
+
+
 def normalise_nhs_number(value: str) -> str:
     return re.sub(r"[\s-]", "", value)
 

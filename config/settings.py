@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tables2",
     "django_filters",
+    "pgtrigger",
+    "pghistory",
     "cases",
     "outcomes",
     "risk.apps.RiskConfig",
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tags every tracked change made while serving a request with who and where.
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -127,6 +131,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# History of every change (django-pghistory): requests that write carry who made them.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -182,6 +189,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "flags-recompute-nightly": {
         "task": "risk.tasks.flags_recompute_nightly",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Each owner's death review actions due within 7 days or overdue, one email a day.
+    "review-action-reminders": {
+        "task": "deathreviews.tasks.review_action_reminders_send",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 # Split the nightly recompute across this many Celery tasks (1: one process).
@@ -254,6 +266,8 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "lantern@localhost"
+# Where staff reach Lantern, for links in emails (no trailing slash).
+LANTERN_SITE_URL = (env_str("LANTERN_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

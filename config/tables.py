@@ -27,7 +27,7 @@ class CaseloadTable(tables.Table):
     age = tables.Column(accessor="date_of_birth", verbose_name="Age", order_by=("-date_of_birth",))
     main_substance = tables.Column(verbose_name="Main substance", default="—")
     treatment = tables.Column(
-        accessor="left_on", verbose_name="Treatment", order_by=("-left_on",), default="In treatment"
+        accessor="left_on", verbose_name="Treatment", order_by=("-left_on",), empty_values=()
     )
     last_contact = tables.DateColumn(
         format="d/m/Y", verbose_name="Last contact", default="None recorded"
@@ -87,9 +87,17 @@ class CaseloadTable(tables.Table):
         return record.keyworker.display_name
 
     def render_age(self, record: ServiceUser):
-        return record.age_on(self.today)
+        return record.age_on(record.date_of_death or self.today)
 
     def render_treatment(self, record: ServiceUser):
+        if record.date_of_death:
+            return format_html(
+                '<span class="fw-semibold"><i class="bi bi-flower1" aria-hidden="true"></i> '
+                "Died on {}</span>",
+                record.date_of_death.strftime("%d/%m/%Y"),
+            )
+        if record.left_on is None:
+            return "In treatment"
         if record.left_unplanned:
             how, badge = "unplanned", "text-bg-warning"
         else:

@@ -33,5 +33,6 @@ urlpatterns = [
     path("data/", include("outcomes.urls")),
     path("outreach/", include("risk.urls")),
     path("api/v1/", include("config.api_urls")),
+    path("reviews/", include("deathreviews.urls")),
     path("admin/", admin.site.urls),
 ]

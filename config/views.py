@@ -17,6 +17,8 @@ from cases.selectors import (
     with_caseload_columns,
 )
 from config.tables import CaseloadTable
+from deathreviews.access import can_work_reviews
+from deathreviews.selectors import person_reviews
 from outcomes.selectors import (
     top_assessments_for,
     top_table_rows,
@@ -176,7 +178,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
         "person_detail.html",
         {
             "person": person,
-            "age": person.age_on(today),
+            "age": person.age_on(person.date_of_death or today),
             "current_episode": current,
             "latest_episode": history["episodes"][0] if history["episodes"] else None,
             "latest_supply": latest_supply,
@@ -192,5 +194,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "flag": flag,
             "mitigations": flag_mitigations(person, flag, on=today) if flag else [],
             "flag_history": flag_history(person),
+            "can_review": can_work_reviews(request.user),
+            "reviews": list(person_reviews(request.user, person)),
         },
     )

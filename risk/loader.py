@@ -5,7 +5,7 @@ single buffer and parsed once by pandas (the fast path measured in the
 platform notes; never row by row through the ORM). Dates travel as day
 numbers, which are cheaper to parse than text. The statements already cut
 each frame to what the enabled rules can see: the population (in treatment, or
-discharged in the last 12 months), each person's latest episode, latest
+discharged in the last 12 months, and alive on the date), each person's latest episode, latest
 naloxone supply and latest TOP, and only as much dated history as the longest
 window reading it.
 
@@ -67,6 +67,11 @@ FRAME_SQL: dict[str, str] = {
         WHERE e.referral_date <= %(as_of)s
           AND (e.discharge_date IS NULL OR e.discharge_date >= %(population_from)s)
           AND {who:e.service_user_id}
+          -- From the date of death a person leaves the population (a small
+          -- hashed set, read through a partial index).
+          AND e.service_user_id NOT IN (
+              SELECT d.id FROM cases_serviceuser d WHERE d.date_of_death <= %(as_of)s
+          )
     """,
     "people": """
         SELECT p.id, p.sex, p.date_of_birth - DATE '1970-01-01', {people_bits}

@@ -230,6 +230,7 @@ class Flag(models.Model):
         STOPPED_FIRING = "stopped_firing", "Rules stopped firing"
         TIER_CHANGED = "tier_changed", "Tier changed"
         OVERRIDDEN = "overridden", "Overridden"
+        DIED = "died", "Died"
 
     OPEN_STATUSES = (Status.RAISED, Status.ACKNOWLEDGED, Status.WORKED)
 

@@ -149,12 +149,19 @@ PUBLISH_STEPS = (
     WHERE s.run_id = %(run)s AND o.service_user_id = s.person_id
       AND o.expires_on >= %(as_of)s AND s.rule_codes <@ o.rule_codes
     """,
-    # End open flags whose person no longer fires, or now fires at another tier.
+    # End open flags whose person no longer fires (or has died), or now fires at another tier.
     """
     UPDATE risk_flag f
     SET ended_on = GREATEST(%(as_of)s, f.raised_on),
         status = 'ended',
-        end_reason = CASE WHEN s.person_id IS NULL THEN 'stopped_firing' ELSE 'tier_changed' END
+        end_reason = CASE
+            WHEN s.person_id IS NOT NULL THEN 'tier_changed'
+            WHEN EXISTS (
+                SELECT 1 FROM cases_serviceuser d
+                WHERE d.id = f.service_user_id AND d.date_of_death <= %(as_of)s
+            ) THEN 'died'
+            ELSE 'stopped_firing'
+        END
     FROM risk_flag open_flag
     LEFT JOIN risk_staged_person s
         ON s.run_id = %(run)s AND s.person_id = open_flag.service_user_id

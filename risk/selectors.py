@@ -59,6 +59,12 @@ def open_flags_visible_to(user: User) -> QuerySet[Flag]:
     )
 
 
+def _alive_on(day: datetime.date) -> Q:
+    """People who had not died by `day`: from the date of death nobody is to be contacted,
+    even before the recompute ends their flag."""
+    return Q(service_user__date_of_death__isnull=True) | Q(service_user__date_of_death__gt=day)
+
+
 # The caseload's risk columns ----------------------------------------------
 
 
@@ -261,7 +267,7 @@ def worklist(user: User, *, mine: bool = False, on: datetime.date | None = None)
     """
     day = on or timezone.localdate()
     latest = OutreachAttempt.objects.filter(flag=OuterRef("pk")).order_by("-id")
-    flags = open_flags_visible_to(user)
+    flags = open_flags_visible_to(user).filter(_alive_on(day))
     if mine:
         flags = flags.filter(service_user__keyworker=user)
     return (
@@ -305,6 +311,7 @@ def uncontacted_flags(user: User, days: int = 2, on: datetime.date | None = None
     )
     return (
         open_flags_visible_to(user)
+        .filter(_alive_on(day))
         .filter(
             tier__in=UNCONTACTED_TIERS,
             raised_on__lte=day - datetime.timedelta(days=days),

@@ -29,7 +29,7 @@ def reference_data_in_committed_tests(request):
 
     A transactional test ends by emptying every table, reference data and the
     first rule set included; the next one would find no local authorities,
-    substances or active rule set.
+    substances, learning themes or active rule set.
     """
     marker = request.node.get_closest_marker("django_db")
     committed = (marker is not None and marker.kwargs.get("transaction")) or (
@@ -40,6 +40,8 @@ def reference_data_in_committed_tests(request):
     request.getfixturevalue("transactional_db")
     if not LocalAuthority.objects.exists():
         importlib.import_module("cases.migrations.0002_reference_data").load(apps, None)
+    if not apps.get_model("deathreviews", "LearningTheme").objects.exists():
+        importlib.import_module("deathreviews.migrations.0002_reference_data").load(apps, None)
     if not apps.get_model("risk", "RuleSet").objects.exists():
         importlib.import_module("risk.migrations.0002_first_rule_set").install(apps, None)
         importlib.import_module("risk.migrations.0006_rule_groups").group_version_1(apps, None)

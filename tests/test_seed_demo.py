@@ -185,3 +185,60 @@ def test_the_demo_commissioner_belongs_to_an_api_client(client):
     assert commissioner.api_client.name == "Demo Commissioning"
     client.force_login(commissioner)
     assert client.get("/api/v1/extracts/people/").status_code == 200
+
+
+def test_the_demo_files_reviews_in_different_states(seeded):
+    from deathreviews.dashboard import dashboard, default_period
+    from deathreviews.models import Review, ReviewAction, ReviewStatus
+    from deathreviews.selectors import bulletin_entries
+
+    reviews = list(Review.objects.select_related("snapshot", "service_user"))
+    known = [r for r in reviews if r.service_user_id and r.is_death]
+
+    assert {r.status for r in reviews} >= {
+        ReviewStatus.GATHERING,
+        ReviewStatus.READY,
+        ReviewStatus.PANEL_HELD,
+        ReviewStatus.SIGNED_OFF,
+        ReviewStatus.CLOSED,
+    }
+    assert len(known) == 3
+    assert all(r.snapshot.data["flags"] for r in known)
+    assert all(r.service_user.date_of_death == r.occurred_on for r in known)
+    assert any(r.service_user_id is None for r in reviews)
+    assert any(r.kind == "near_fatal" for r in reviews)
+    today = timezone.localdate()
+    actions = ReviewAction.objects.filter(status__in=["open", "in_progress"])
+    assert actions.filter(due_on__lt=today).exists()
+    assert actions.filter(due_on__gte=today).exists()
+    assert len(bulletin_entries()) == 3
+    governance = User.objects.get(username="governance")
+    figures = dashboard(governance, *default_period())
+    assert figures["track"]["windows"][0]["flagged"] >= 1
+
+
+def test_the_demo_reviews_are_the_same_for_the_same_seed(db):
+    from deathreviews.models import Review
+
+    def reviews():
+        return list(
+            Review.objects.order_by("reference").values_list(
+                "reference", "kind", "status", "occurred_on", "service_user__client_ref"
+            )
+        )
+
+    seed(people=400, seed=11)
+    first = reviews()
+    seed(people=400, seed=11, reset=True)
+
+    assert reviews() == first
+
+
+def test_without_reviews_loads_the_population_alone(db):
+    from deathreviews.models import Review
+
+    seed(people=150, seed=5, without_reviews=True)
+
+    assert ServiceUser.objects.count() == 150
+    assert not Review.objects.exists()
+    assert not ServiceUser.objects.filter(date_of_death__isnull=False).exists()

@@ -142,7 +142,9 @@ def person_pages(person) -> list[str]:
     values = person_url_values(person)
     urls = []
     for route, pattern in walk(get_resolver().url_patterns):
-        if "<uuid:external_id>" not in route:
+        # A review's pages carry the review's id, not a person's; tests/deathreviews holds
+        # every review URL to 404 for commissioners.
+        if "<uuid:external_id>" not in route or route.startswith("reviews/"):
             continue
         params = pattern.pattern.converters.keys() | _resolver_params(route)
         missing = params - values.keys()

@@ -142,7 +142,7 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
 @pytest.mark.parametrize(
     ("who", "links"),
     [
-        ("alice", ["My caseload", "Outreach worklist"]),
+        ("alice", ["My caseload", "Outreach worklist", "Learning bulletin"]),
         (
             "tess",
             [
@@ -151,11 +151,32 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
                 "Outreach worklist",
                 "Not contacted in 2 days",
                 "NDTMS extract",
+                "Learning bulletin",
             ],
         ),
-        ("gina", ["People", "Outreach worklist", "Not contacted in 2 days"]),
-        ("cora", []),
-        ("adam", ["Import records", "NDTMS extract", "Administration"]),
+        (
+            "gina",
+            [
+                "People",
+                "Outreach worklist",
+                "Not contacted in 2 days",
+                "Death reviews",
+                "Review dashboard",
+                "Learning bulletin",
+            ],
+        ),
+        ("cora", ["Learning bulletin"]),
+        (
+            "adam",
+            [
+                "Import records",
+                "NDTMS extract",
+                "Death reviews",
+                "Review dashboard",
+                "Learning bulletin",
+                "Administration",
+            ],
+        ),
     ],
 )
 def test_each_role_sees_only_its_own_lists_in_the_navigation(client_as, request, who, links):

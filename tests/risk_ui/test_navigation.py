@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from cases.access import NAV_PAGES
 from cases.models import Role
+from deathreviews.access import BULLETIN_ROLES, REVIEW_ROLES
 from outcomes.access import EXTRACT_ROLES, IMPORT_ROLES
 
 pytestmark = pytest.mark.django_db
@@ -15,14 +16,48 @@ def test_the_navigation_offers_the_data_pages_to_the_roles_that_may_use_them():
     assert roles["ndtms_extract"] == EXTRACT_ROLES
 
 
+def test_the_navigation_offers_the_review_pages_to_the_roles_that_may_use_them():
+    roles = {name: allowed for _, name, allowed in NAV_PAGES}
+
+    assert roles["review_list"] == REVIEW_ROLES
+    assert roles["review_dashboard"] == REVIEW_ROLES
+    assert roles["review_bulletin"] == BULLETIN_ROLES
+
+
 @pytest.mark.parametrize(
     ("who", "shown", "hidden"),
     [
-        ("alice", ["outreach_worklist"], ["outreach_uncontacted", "ndtms_extract", "import_start"]),
-        ("tess", ["outreach_worklist", "outreach_uncontacted", "ndtms_extract"], ["import_start"]),
-        ("gina", ["outreach_worklist", "outreach_uncontacted"], ["ndtms_extract"]),
-        ("adam", ["import_start", "ndtms_extract"], ["outreach_worklist"]),
-        ("cora", [], ["outreach_worklist", "import_start", "ndtms_extract"]),
+        (
+            "alice",
+            ["outreach_worklist", "review_bulletin"],
+            ["outreach_uncontacted", "ndtms_extract", "import_start", "review_list"],
+        ),
+        (
+            "tess",
+            ["outreach_worklist", "outreach_uncontacted", "ndtms_extract", "review_bulletin"],
+            ["import_start", "review_list", "review_dashboard"],
+        ),
+        (
+            "gina",
+            [
+                "outreach_worklist",
+                "outreach_uncontacted",
+                "review_list",
+                "review_dashboard",
+                "review_bulletin",
+            ],
+            ["ndtms_extract"],
+        ),
+        (
+            "adam",
+            ["import_start", "ndtms_extract", "review_list", "review_dashboard", "review_bulletin"],
+            ["outreach_worklist"],
+        ),
+        (
+            "cora",
+            ["review_bulletin"],
+            ["outreach_worklist", "import_start", "ndtms_extract", "review_list"],
+        ),
     ],
 )
 def test_each_role_gets_the_links_it_can_use(client_as, request, who, shown, hidden):

@@ -1,4 +1,5 @@
-"""`manage.py seed_demo`: load a reproducible synthetic population for demos and load tests.
+"""`manage.py seed_demo`: load a reproducible synthetic population for demos and load tests,
+then file a handful of death reviews in different states through the review services.
 
 Invented people only (see `config.demo`). The same --seed on the same day gives
 the same data. A million people take a few minutes; progress goes to stderr.
@@ -7,8 +8,9 @@ the same data. A million people take a few minutes; progress goes to stderr.
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from config.demo import DEMO_LOGINS, DEMO_PASSWORD, load
+from config.demo import DEMO_LOGINS, DEMO_PASSWORD, load, reviews
 
 
 class Command(BaseCommand):
@@ -21,12 +23,26 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing if anyone is already recorded."
         )
         parser.add_argument(
+            "--without-reviews",
+            action="store_true",
+            help="Load the population only: no death reviews (and so no deaths or past flags).",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="Empty the case and TOP tables and remove the demo staff first.",
         )
 
-    def handle(self, *args, people: int, seed: int, if_empty: bool, reset: bool, **options):
+    def handle(
+        self,
+        *args,
+        people: int,
+        seed: int,
+        if_empty: bool,
+        reset: bool,
+        without_reviews: bool = False,
+        **options,
+    ):
         if people < 1:
             raise CommandError("--people must be at least 1")
         if if_empty and load.has_people():
@@ -38,6 +54,10 @@ class Command(BaseCommand):
             result = load.seed_demo(people=people, seed=seed, reset=reset, progress=progress)
         except load.DemoDataExists as error:
             raise CommandError(str(error)) from error
+        filed = []
+        if not without_reviews:
+            progress.note("Filing the demo death reviews...")
+            filed = reviews.seed_reviews(today=timezone.localdate())
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -51,6 +71,9 @@ class Command(BaseCommand):
             f"The demo keyworker holds {result.demo_caseload} people in treatment or "
             "discharged in the last 12 months."
         )
+        if filed:
+            states = sorted({r.get_status_display().lower() for r in filed})
+            self.stdout.write(f"Death reviews: {len(filed)} ({', '.join(states)}).")
         self.stdout.write("\nDemo logins (every one uses the same password):")
         self.stdout.write(f"  {'username':<14} {'role':<14} password")
         for username, role in DEMO_LOGINS:

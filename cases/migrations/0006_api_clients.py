@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_source_ref'),
+        ('cases', '0005_service_user_date_of_death'),
     ]
 
     operations = [

@@ -1,0 +1,25 @@
+"""Who may use death reviews, declared as data like `cases.access` and `outcomes.access`.
+
+Reviews hold special-category detail about people who have died, to which
+confidentiality still applies: only clinical governance and administrators see
+or change them, and every other role gets 404 on every review URL (the review
+does not exist for them). The learning bulletin is anonymised and meant to be
+shared across the partnership, so every signed-in member of staff may read it.
+"""
+
+from cases.models import Role, User
+
+REVIEW_ROLES = frozenset({Role.GOVERNANCE, Role.ADMINISTRATOR})
+BULLETIN_ROLES = frozenset(Role.values)
+
+
+def _active(user: User) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def can_work_reviews(user: User) -> bool:
+    return _active(user) and user.role in REVIEW_ROLES
+
+
+def can_read_bulletin(user: User) -> bool:
+    return _active(user) and user.role in BULLETIN_ROLES

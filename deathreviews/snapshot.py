@@ -1,0 +1,346 @@
+"""What Lantern knew about a person on the date they died (or overdosed), frozen as JSON.
+
+`snapshot_data(person, as_of)` reads, in a fixed number of queries, the
+person's details, every episode, intervention (prescribing included), event,
+contact, naloxone supply and TOP dated on or before `as_of`, and every risk
+flag (tier, score, reasons with rule codes and versions, the rule set version,
+raised and ended dates, overrides) and outreach attempt in the
+`WINDOW_DAYS` before it. The review's snapshot row stores it once
+(`deathreviews.services`), and the database refuses to change it afterwards.
+
+`prefill_from_snapshot(data)` turns the snapshot into starting values for the
+review's own editable domains; it is pure and reads no database.
+
+The dashboard's track record reads the frozen `flags` and `outreach` lists
+(`deathreviews.dashboard`), so what it reports never moves with the live record.
+"""
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Model, Prefetch, Q
+
+from cases.models import (
+    AccommodationNeed,
+    Contact,
+    ContactStatus,
+    Event,
+    Intervention,
+    NaloxoneSupply,
+    ServiceUser,
+    TreatmentEpisode,
+)
+from deathreviews.models import Housing
+from outcomes.models import TopAssessment
+from risk.models import Flag, FlagOverride, FlagReason, OutreachAttempt
+
+SCHEMA_VERSION = 1
+WINDOW_DAYS = 90
+LIFE_EVENTS_DAYS = 365
+
+
+def _value(obj: Model, name: str) -> Any:
+    value = getattr(obj, name)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _record(obj: Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields, with the words of every choice beside its code (`<field>_label`)."""
+    row: dict[str, Any] = {}
+    for name in fields:
+        row[name] = _value(obj, name)
+        field = obj._meta.get_field(name)
+        if getattr(field, "choices", None) and not field.many_to_one:
+            display = getattr(obj, f"get_{name}_display", None)
+            if display is not None:
+                row[f"{name}_label"] = display()
+    return row
+
+
+def _person(person: ServiceUser, as_of: datetime.date) -> dict[str, Any]:
+    row = _record(
+        person,
+        (
+            "client_ref",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "date_of_death",
+            "sex",
+            "ethnicity",
+            "nhs_number",
+            "postcode",
+            "lives_alone",
+        ),
+    )
+    row.update(
+        age=person.age_on(as_of),
+        team=person.team.name,
+        team_id=person.team_id,
+        keyworker=person.keyworker.display_name if person.keyworker_id else "",
+        local_authority=str(person.local_authority),
+        local_authority_id=person.local_authority_id,
+    )
+    return row
+
+
+EPISODE_FIELDS = (
+    "referral_date",
+    "referral_source",
+    "triage_date",
+    "start_date",
+    "age_first_use",
+    "route",
+    "injecting_status",
+    "accommodation_need",
+    "dual_diagnosis",
+    "parental_status",
+    "children_living_with",
+    "employment_status",
+    "discharge_date",
+    "discharge_destination",
+)
+INTERVENTION_FIELDS = (
+    "kind",
+    "setting",
+    "start_date",
+    "end_date",
+    "exit_status",
+    "intention",
+    "medicine",
+    "daily_dose_mg",
+    "supervised",
+)
+EVENT_FIELDS = (
+    "kind",
+    "occurred_on",
+    "occurred_at_time",
+    "place",
+    "substances_suspected",
+    "naloxone_doses",
+    "responders",
+    "taken_to_hospital",
+    "information_source",
+    "notes",
+)
+CONTACT_FIELDS = ("contact_date", "kind", "status", "notes")
+NALOXONE_FIELDS = (
+    "supplied_on",
+    "recipient",
+    "formulation",
+    "supply_type",
+    "repeat_reason",
+    "expiry_date",
+    "training_given",
+    "setting",
+)
+TOP_SKIPPED = {"id", "external_id", "source_ref", "service_user", "episode", "created_at"}
+FLAG_FIELDS = (
+    "tier",
+    "tier_rank",
+    "score",
+    "summary",
+    "rule_codes",
+    "status",
+    "raised_on",
+    "changed_on",
+    "ended_on",
+    "end_reason",
+)
+REASON_FIELDS = (
+    "position",
+    "rule_code",
+    "rule_version",
+    "weight",
+    "fired_from",
+    "expires_on",
+    "text",
+)
+ATTEMPT_FIELDS = ("attempted_on", "method", "outcome", "remind_on", "removal_reason", "notes")
+
+
+def snapshot_data(person: ServiceUser, as_of: datetime.date) -> dict[str, Any]:
+    """Everything Lantern knew about `person` as of `as_of` (see the module docstring)."""
+    window_from = as_of - datetime.timedelta(days=WINDOW_DAYS)
+    person = ServiceUser.objects.select_related("team", "keyworker", "local_authority").get(
+        pk=person.pk
+    )
+    episodes = []
+    for episode in TreatmentEpisode.objects.filter(
+        service_user=person, referral_date__lte=as_of
+    ).select_related("substance_1", "substance_2", "substance_3", "discharge_reason", "team"):
+        row = _record(episode, EPISODE_FIELDS)
+        row["substances"] = [
+            {"name": s.name, "category": s.category}
+            for s in (episode.substance_1, episode.substance_2, episode.substance_3)
+            if s is not None
+        ]
+        row["discharge_reason"] = episode.discharge_reason.label if episode.discharge_reason else ""
+        row["unplanned_exit"] = bool(
+            episode.discharge_reason and episode.discharge_reason.is_unplanned_exit
+        )
+        row["team"] = episode.team.name
+        episodes.append(row)
+    interventions = [
+        _record(i, INTERVENTION_FIELDS) | {"is_ost": i.is_ost}
+        for i in Intervention.objects.filter(episode__service_user=person, start_date__lte=as_of)
+    ]
+    events = [
+        _record(e, EVENT_FIELDS)
+        for e in Event.objects.filter(service_user=person, occurred_on__lte=as_of)
+    ]
+    contacts = [
+        _record(c, CONTACT_FIELDS) | {"staff": c.staff.display_name if c.staff_id else ""}
+        for c in Contact.objects.filter(service_user=person, contact_date__lte=as_of)
+        .exclude(status=ContactStatus.BOOKED)
+        .select_related("staff")
+    ]
+    naloxone = [
+        _record(n, NALOXONE_FIELDS)
+        for n in NaloxoneSupply.objects.filter(service_user=person, supplied_on__lte=as_of)
+    ]
+    top_fields = [
+        f.name
+        for f in TopAssessment._meta.concrete_fields
+        if f.name not in TOP_SKIPPED and not f.is_relation
+    ]
+    tops = [
+        _record(t, top_fields)
+        for t in TopAssessment.objects.filter(service_user=person, top_date__lte=as_of).order_by(
+            "top_date", "id"
+        )
+    ]
+    flags = []
+    for flag in (
+        Flag.objects.filter(service_user=person, raised_on__lte=as_of)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=window_from))
+        .select_related("rule_set")
+        .prefetch_related(
+            Prefetch("reasons", queryset=FlagReason.objects.order_by("position")),
+            Prefetch("overrides", queryset=FlagOverride.objects.order_by("created_at")),
+        )
+        .order_by("raised_on", "id")
+    ):
+        row = _record(flag, FLAG_FIELDS)
+        row["rule_set_version"] = flag.rule_set.version
+        row["reasons"] = [_record(r, REASON_FIELDS) for r in flag.reasons.all()]
+        row["overrides"] = [
+            {"reason": o.reason, "expires_on": o.expires_on.isoformat(), "rule_codes": o.rule_codes}
+            for o in flag.overrides.all()
+        ]
+        flags.append(row)
+    outreach = [
+        _record(a, ATTEMPT_FIELDS) | {"recorded_by": a.recorded_by.display_name}
+        for a in OutreachAttempt.objects.filter(
+            service_user=person, attempted_on__range=(window_from, as_of)
+        )
+        .select_related("recorded_by")
+        .order_by("attempted_on", "id")
+    ]
+    return {
+        "schema": SCHEMA_VERSION,
+        "as_of": as_of.isoformat(),
+        "window_days": WINDOW_DAYS,
+        "person": _person(person, as_of),
+        "episodes": sorted(episodes, key=lambda e: e["referral_date"]),
+        "interventions": sorted(interventions, key=lambda i: i["start_date"]),
+        "events": sorted(events, key=lambda e: e["occurred_on"]),
+        "contacts": sorted(contacts, key=lambda c: c["contact_date"]),
+        "naloxone": sorted(naloxone, key=lambda n: n["supplied_on"]),
+        "tops": tops,
+        "flags": flags,
+        "outreach": outreach,
+    }
+
+
+# Prefilling the review ----------------------------------------------------
+
+HOUSING_FROM_NEED = {
+    AccommodationNeed.URGENT: Housing.ROUGH_SLEEPING,
+    AccommodationNeed.NONE: Housing.SETTLED,
+}
+
+
+def _uk(iso: str | None) -> str:
+    return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+
+
+def _open_on(row: dict, start: str, end: str, day: str) -> bool:
+    return row[start] <= day and (row[end] is None or row[end] >= day)
+
+
+def treatment_at(data: dict) -> str:
+    """Where the person stood with treatment on the date: one of TREATMENT_STATUSES' keys."""
+    day = data["as_of"]
+    episodes = data["episodes"]
+    if not episodes:
+        return "never_in_treatment"
+    if any(_open_on(e, "referral_date", "discharge_date", day) for e in episodes):
+        return "in_treatment"
+    last_left = max(e["discharge_date"] for e in episodes if e["discharge_date"])
+    left = datetime.date.fromisoformat(last_left)
+    six_months_before = datetime.date.fromisoformat(day) - datetime.timedelta(days=182)
+    return "left_within_6_months" if left >= six_months_before else "left_longer_ago"
+
+
+def prefill_from_snapshot(data: dict) -> dict[str, Any]:
+    """Starting values for the review's editable fields, from what Lantern knew."""
+    day = data["as_of"]
+    person = data["person"]
+    values: dict[str, Any] = {
+        "team_id": person["team_id"],
+        "age": person["age"],
+        "sex": person["sex"],
+        "ethnicity": person["ethnicity"],
+        "local_authority_id": person["local_authority_id"],
+        "lives_alone": person["lives_alone"],
+    }
+    episodes = data["episodes"]
+    if episodes:
+        latest = episodes[-1]
+        values["housing"] = HOUSING_FROM_NEED.get(latest["accommodation_need"], "")
+        if latest["children_living_with"] is not None:
+            values["dependent_children"] = latest["children_living_with"] > 0
+        values["route"] = latest["route"]
+        values["injecting_status"] = latest["injecting_status"]
+        substances = ", ".join(s["name"] for s in latest["substances"])
+        first_use = f"; first used at {latest['age_first_use']}" if latest["age_first_use"] else ""
+        values["substance_history"] = f"Problem substances on record: {substances}{first_use}."
+        lines = []
+        for e in episodes:
+            line = f"Referred {_uk(e['referral_date'])} ({e['referral_source_label'].lower()})"
+            if e["start_date"]:
+                line += f", started {_uk(e['start_date'])}"
+            if e["discharge_date"]:
+                how = "unplanned" if e["unplanned_exit"] else "planned"
+                line += f", left {_uk(e['discharge_date'])} ({how}: {e['discharge_reason']})"
+            else:
+                line += ", still open"
+            lines.append(line + f"; {e['team']}.")
+        values["treatment_history"] = "\n".join(lines)
+    attended = [c["contact_date"] for c in data["contacts"] if c["status"] == "attended"]
+    if attended:
+        values["last_contact_drug_service"] = datetime.date.fromisoformat(max(attended))
+    ost = [
+        i
+        for i in data["interventions"]
+        if i["is_ost"] and _open_on(i, "start_date", "end_date", day)
+    ]
+    if ost:
+        current = max(ost, key=lambda i: i["start_date"])
+        values["ost_medicine"] = current["medicine"]
+        values["ost_daily_dose_mg"] = current["daily_dose_mg"]
+        values["ost_supervised"] = current["supervised"]
+    since = (
+        datetime.date.fromisoformat(day) - datetime.timedelta(days=LIFE_EVENTS_DAYS)
+    ).isoformat()
+    events = [e for e in data["events"] if e["occurred_on"] >= since]
+    if events:
+        values["life_events"] = "\n".join(
+            f"{_uk(e['occurred_on'])}: {e['kind_label']}" for e in events
+        )
+    return values
