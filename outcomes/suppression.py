@@ -21,6 +21,10 @@ denominator minus the numerator. Stating it (`denominator = numerator + rest`)
 makes a small complement withhold the numerator, so "47 of 50" cannot reveal
 that 3 people did not complete.
 
+A count that another table already shows (the same people counted in another
+family of figures) can be passed as `published`: it is never the one chosen to
+hide a neighbour, since withholding it here would not withhold it there.
+
 Cell suppression protects one table at a time. Two tables cut differently (one
 team, then every team) can still be differenced by someone who asks for both;
 that is a limit of the method, and the reason every figure family applies it
@@ -88,12 +92,20 @@ class SuppressedCounts(Generic[K]):
         return round(per * self.counts[numerator] / bottom, digits)
 
 
-def suppress(counts: Mapping[K, int], relations: Iterable[Relation[K]] = ()) -> SuppressedCounts[K]:
+def suppress(
+    counts: Mapping[K, int],
+    relations: Iterable[Relation[K]] = (),
+    *,
+    published: Iterable[K] = (),
+) -> SuppressedCounts[K]:
     """Apply primary and secondary suppression to `counts`.
 
     Every key a relation names must be in `counts`, and each relation must add
     up (a relation that does not is a bug in the caller: ValueError).
+    `published` counts are shown elsewhere, so never chosen to protect another
+    (a small one is still withheld here, as it is everywhere).
     """
+    fixed = frozenset(published)
     relations = list(relations)
     for relation in relations:
         missing = [key for key in relation.cells if key not in counts]
@@ -119,23 +131,31 @@ def suppress(counts: Mapping[K, int], relations: Iterable[Relation[K]] = ()) -> 
         relation = queue.popleft()
         if sum(key in withheld for key in relation.cells) != 1:
             continue
-        extra = _next_to_withhold(relation, counts, withheld)
+        extra = _next_to_withhold(relation, counts, withheld, fixed)
         if extra is None:
+            # Only possible when every other count is 0 or published elsewhere:
+            # without published counts, a withheld part leaves the total to withhold.
             continue
         withheld.add(extra)
         queue.extend(touching[extra])
     return SuppressedCounts(counts=dict(counts), withheld=frozenset(withheld))
 
 
-def _next_to_withhold(relation: Relation[K], counts: Mapping[K, int], withheld: set[K]) -> K | None:
+def _next_to_withhold(
+    relation: Relation[K], counts: Mapping[K, int], withheld: set[K], fixed: frozenset[K]
+) -> K | None:
     """The smallest shown non-zero part, or else the total if it is shown and not 0.
 
     A zero is never chosen: withholding a count that is known to be 0 (or can
-    only be 0) protects nothing.
+    only be 0) protects nothing. Nor is a count published elsewhere.
     """
-    candidates = [key for key in relation.parts if key not in withheld and counts[key] > 0]
+
+    def can_withhold(key: K) -> bool:
+        return key not in withheld and key not in fixed and counts[key] > 0
+
+    candidates = [key for key in relation.parts if can_withhold(key)]
     if candidates:
         return min(candidates, key=lambda key: counts[key])  # min keeps the first of ties
-    if relation.total not in withheld and counts[relation.total] > 0:
+    if can_withhold(relation.total):
         return relation.total
     return None

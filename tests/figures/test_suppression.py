@@ -188,3 +188,18 @@ def test_no_withheld_count_can_be_worked_back_from_a_random_three_way_table(seed
 
     _assert_no_relation_has_one_withheld(result.withheld, relations)
     assert not any(is_small(n) for key, n in counts.items() if key not in result.withheld)
+
+
+def test_a_count_published_elsewhere_is_never_chosen_to_protect_another():
+    # The opiate clients in treatment are shown by another family; the people
+    # with opioid use are them plus 2 more, so the total here must go instead.
+    counts = {"opioid_use": 32, "opiate_clients": 30, "use_on_top_only": 2}
+    relation = Relation("opioid_use", ("opiate_clients", "use_on_top_only"))
+
+    result = suppress(counts, [relation], published=["opiate_clients"])
+
+    assert result.withheld == {"use_on_top_only", "opioid_use"}
+    assert result.count("opiate_clients") == 30
+
+    # Without it being published elsewhere, the smaller part goes as usual.
+    assert suppress(counts, [relation]).withheld == {"use_on_top_only", "opiate_clients"}
