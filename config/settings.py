@@ -184,6 +184,14 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Split the nightly recompute across this many Celery tasks (1: one process).
 RISK_RECOMPUTE_CHUNKS = env_int("RISK_RECOMPUTE_CHUNKS", 1)
 
+# Reliable-change thresholds for the 6-month review figures: days of use (of 28)
+# by TOP item. An item not set here keeps its default (docs/figures.md).
+TOP_RELIABLE_CHANGE_DAYS = {
+    item: env_int(f"LANTERN_RELIABLE_CHANGE_{item}", 0)
+    for item in ("OPIUSE", "CRAUSE", "COCAUSE")
+    if env_str(f"LANTERN_RELIABLE_CHANGE_{item}")
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
