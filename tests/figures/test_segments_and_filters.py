@@ -2,7 +2,7 @@
 
 import pytest
 
-from outcomes.figures import FigureFilters, outcome_summary
+from outcomes.figures import FigureFilters, naloxone_coverage, outcome_summary
 from tests.figures.conftest import Q2, D, person, quarter_two, row, several, treated
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +131,17 @@ def test_a_value_missing_from_the_list_is_added_so_segments_add_up(two_kinds):
     assert in_treatment(result) == (15, 15)
 
 
+def test_naloxone_coverage_splits_the_same_way(north, south):
+    for team in (north, south):
+        several(5, lambda t=team: treated(person(team=t), started=D(2025, 9, 1)))
+
+    result = naloxone_coverage(quarter_two(segment="team"))
+
+    found = row(result, "naloxone_kit_supplied", segment=str(south.pk))
+    assert (found["numerator"], found["denominator"], found["value"]) == (0, 5, 0.0)
+    assert row(result, "naloxone_kit_supplied")["denominator"] == 10
+
+
 def test_figures_keep_only_the_teams_asked_for(two_kinds, north, south):
     assert in_treatment(outcome_summary(quarter_two(team_ids=[north.pk]))) == (5, 5)
     split = outcome_summary(quarter_two(team_ids=[north.pk], segment="team"))
@@ -140,6 +151,8 @@ def test_figures_keep_only_the_teams_asked_for(two_kinds, north, south):
 def test_figures_keep_only_the_people_the_caller_may_see(two_kinds, north, south):
     assert in_treatment(outcome_summary(quarter_two(person_scope=[south.pk]))) == (5, 5)
     assert in_treatment(outcome_summary(quarter_two(person_scope=[]))) == (0, 0)
+    nobody = row(naloxone_coverage(quarter_two(person_scope=[])), "naloxone_kit_supplied")
+    assert (nobody["denominator"], nobody["previous"]["denominator"]) == (0, 0)
 
 
 def test_figures_keep_only_the_local_authorities_asked_for(two_kinds, authorities):
