@@ -120,24 +120,37 @@ def suppress(
     negative = [key for key, count in counts.items() if count < 0]
     if negative:
         raise ValueError(f"Counts cannot be negative: {negative!r}")
-    withheld = {key for key, count in counts.items() if is_small(count)}
 
-    touching: dict[K, list[Relation[K]]] = defaultdict(list)
-    for relation in relations:
+    # How many withheld counts each relation holds, kept up to date as counts are
+    # withheld, so a table of many thousand cells is settled in one pass.
+    touching: dict[K, list[int]] = defaultdict(list)
+    for index, relation in enumerate(relations):
         for key in relation.cells:
-            touching[key].append(relation)
-    queue = deque(relation for relation in relations if any(k in withheld for k in relation.cells))
+            touching[key].append(index)
+    hidden = [0] * len(relations)
+    withheld: set[K] = set()
+    queue: deque[int] = deque()
+
+    def withhold(key: K) -> None:
+        withheld.add(key)
+        for index in touching.get(key, ()):
+            hidden[index] += 1
+            if hidden[index] == 1:
+                queue.append(index)
+
+    for key, count in counts.items():
+        if is_small(count):
+            withhold(key)
     while queue:
-        relation = queue.popleft()
-        if sum(key in withheld for key in relation.cells) != 1:
+        index = queue.popleft()
+        if hidden[index] != 1:
             continue
-        extra = _next_to_withhold(relation, counts, withheld, fixed)
+        extra = _next_to_withhold(relations[index], counts, withheld, fixed)
         if extra is None:
             # Only possible when every other count is 0 or published elsewhere:
             # without published counts, a withheld part leaves the total to withhold.
             continue
-        withheld.add(extra)
-        queue.extend(touching[extra])
+        withhold(extra)
     return SuppressedCounts(counts=dict(counts), withheld=frozenset(withheld))
 
 

@@ -31,6 +31,7 @@ Definitions (also in docs/figures.md):
   both).
 """
 
+import numpy as np
 import pandas as pd
 from django.utils import timezone
 
@@ -120,22 +121,45 @@ def _open_in(flags: pd.DataFrame, period: Period) -> pd.DataFrame:
     return flags[raised_by_end & still_open]
 
 
-def people_measures(flags: pd.DataFrame, period: Period, codes: list[str]) -> pd.DataFrame:
+def rule_pairs(flags: pd.DataFrame) -> pd.DataFrame:
+    """(flag_id, code) for every rule of every flag: worked out once for both periods.
+
+    Flags share a few thousand combinations of rules between them, so each
+    combination is split once and repeated with numpy.
+    """
+    listed = flags[flags["rule_codes"].notna()]
+    combination, combinations = pd.factorize(listed["rule_codes"])
+    split = [text.split(" ") for text in combinations]
+    sizes = np.array([len(codes) for codes in split], dtype="int64")
+    flat = np.array([code for codes in split for code in codes], dtype=object)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype("int64")
+    per_flag = sizes[combination]
+    first_of_flag = np.repeat(np.cumsum(per_flag) - per_flag, per_flag)
+    within = np.arange(per_flag.sum()) - first_of_flag
+    return pd.DataFrame(
+        {
+            "flag_id": np.repeat(listed["flag_id"].to_numpy(), per_flag),
+            "code": flat[np.repeat(starts[combination], per_flag) + within],
+        }
+    )
+
+
+def people_measures(
+    flags: pd.DataFrame, pairs: pd.DataFrame, period: Period, codes: list[str]
+) -> pd.DataFrame:
     """One row per person flagged during the period: their highest tier and their rules."""
     open_flags = _open_in(flags, period)
     highest = open_flags.groupby("person_id")["tier_rank"].max()
     measures = pd.DataFrame({"person_id": highest.index, "people_flagged": True})
     for tier in TIERS:
         measures[f"flagged_{tier}"] = (highest == TIER_RANKS[tier]).to_numpy()
-    pairs = (
-        open_flags[["person_id", "rule_codes"]]
-        .dropna()
-        .assign(code=lambda f: f["rule_codes"].str.split(" "))
-        .explode("code")
-    )
-    held = pd.crosstab(pairs["person_id"], pairs["code"]).gt(0)
-    held = held.reindex(index=highest.index, columns=codes, fill_value=False)
-    rules = pd.DataFrame(held.to_numpy(), columns=[f"rule:{code}" for code in codes])
+    held = pairs[pairs["flag_id"].isin(open_flags["flag_id"])]
+    person_of_flag = open_flags.set_index("flag_id")["person_id"]
+    rows = highest.index.get_indexer(loading.lookup(held["flag_id"], person_of_flag))
+    columns = pd.Index(codes).get_indexer(held["code"])
+    matrix = np.zeros((len(highest), len(codes)), dtype=bool)
+    matrix[rows, columns] = True
+    rules = pd.DataFrame(matrix, columns=[f"rule:{code}" for code in codes])
     return pd.concat([measures, rules], axis=1)
 
 
@@ -288,13 +312,14 @@ def flag_tables(
     """The unsuppressed counts of both periods, the segment values and the rules' titles."""
     frames = loading.read_frames(_statements(filters))
     titles = rule_titles()
-    seen = frames["flags"]["rule_codes"].dropna().str.split(" ").explode().unique()
-    titles.update({code: code for code in sorted(set(seen) - set(titles))})
+    pairs = rule_pairs(frames["flags"])
+    seen = set(pairs["code"].unique())
+    titles.update({code: code for code in sorted(seen - set(titles))})
     codes = list(titles)
     periods = (filters.period, filters.previous_period)
     measures = {
         p: (
-            people_measures(frames["flags"], p, codes),
+            people_measures(frames["flags"], pairs, p, codes),
             raised_measures(frames["flags"], frames["reached"], p),
         )
         for p in periods

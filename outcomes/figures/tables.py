@@ -298,23 +298,13 @@ def figures_result(
     rows = []
     for figure in figures:
         groups = [*client_groups, ALL] if figure.by_client_group else [ALL]
+        provisional_now = figure.provisional(period, today)
+        provisional_before = figure.provisional(previous_period, today)
         for group in groups:
             for segment, segment_value, segment_label in segment_rows:
-                now = _cell(
-                    figure,
-                    current,
-                    published_now,
-                    group,
-                    segment,
-                    figure.provisional(period, today),
-                )
+                now = _cell(figure, current, published_now, group, segment, provisional_now)
                 before = _cell(
-                    figure,
-                    previous,
-                    published_before,
-                    group,
-                    segment,
-                    figure.provisional(previous_period, today),
+                    figure, previous, published_before, group, segment, provisional_before
                 )
                 change = None
                 if now["value"] is not None and before["value"] is not None:

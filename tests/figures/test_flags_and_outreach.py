@@ -2,11 +2,12 @@
 
 import datetime
 
+import pandas as pd
 import pytest
 from django.utils import timezone
 
 from outcomes.figures import FigureFilters
-from risk.figures import flag_figures, flag_tables
+from risk.figures import flag_figures, flag_tables, rule_pairs
 from risk.models import Flag
 from risk.services import outreach_attempt_create
 from tests.figures.conftest import D, person, quarter_two, row, several, shown
@@ -179,3 +180,22 @@ def test_outreach_figures_are_provisional_until_a_week_after_the_period():
     assert row(result, "contacted_within_2_days", category="high")["provisional"] is True
     assert row(result, "contacted_within_7_days", category="high")["provisional"] is True
     assert row(result, "flags_raised")["provisional"] is False
+
+
+def test_each_flags_rules_are_listed_once_per_rule():
+    flags = pd.DataFrame(
+        {"flag_id": [1, 2, 3, 4, 5], "rule_codes": ["a b", None, "b", "a b", "c a b"]}
+    )
+
+    pairs = rule_pairs(flags)
+
+    assert list(pairs.itertuples(index=False, name=None)) == [
+        (1, "a"),
+        (1, "b"),
+        (3, "b"),
+        (4, "a"),
+        (4, "b"),
+        (5, "c"),
+        (5, "a"),
+        (5, "b"),
+    ]
