@@ -44,3 +44,9 @@ bench-import: $(VENV)/.installed
 .PHONY: bench-risk
 bench-risk: $(VENV)/.installed
 	$(BIN)/python bench/risk_recompute.py
+
+# The commissioner figures over 1,000,000 people against a per-person loop; ends with a JSON line.
+# Pass ARGS=--skip-seed to reuse the last run's data.
+.PHONY: bench-figures
+bench-figures: $(VENV)/.installed
+	$(BIN)/python bench/figures.py $(ARGS)

@@ -1,7 +1,8 @@
 """Flag and outreach figures for commissioners: one family, suppressed as one table.
 
 `flag_figures(filters)` returns the shape described in `outcomes.figures`
-(family "flags_and_outreach"). Flags and outreach share their counts (the
+(family "flags_and_outreach"); `FIGURE_FAMILIES` maps every family's name to
+its function, these and the outcome layer's alike. Flags and outreach share their counts (the
 very high and high flags raised in a period are both a flag figure and the
 outreach denominator), so they are computed and suppressed together: split
 into two families, one could show a count the other withholds.
@@ -35,7 +36,7 @@ import numpy as np
 import pandas as pd
 from django.utils import timezone
 
-from outcomes.figures import loading
+from outcomes.figures import loading, naloxone_coverage, outcome_summary
 from outcomes.figures.filters import FigureFilters, Period
 from outcomes.figures.loading import Column, Statement, day_number
 from outcomes.figures.segments import SegmentValues, assign_segments
@@ -347,3 +348,12 @@ def flag_figures(filters: FigureFilters) -> dict:
         segments=values,
         today=timezone.localdate(),
     )
+
+
+# Every figure family by the name its result carries, for endpoints that serve
+# them side by side (this is the one layer that sees them all).
+FIGURE_FAMILIES = {
+    "outcome_summary": outcome_summary,
+    "naloxone_coverage": naloxone_coverage,
+    "flags_and_outreach": flag_figures,
+}

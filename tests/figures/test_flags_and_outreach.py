@@ -199,3 +199,29 @@ def test_each_flags_rules_are_listed_once_per_rule():
         (5, "a"),
         (5, "b"),
     ]
+
+
+def test_flag_and_outreach_figures_split_by_team(north, south, tess):
+    def northern():
+        flagged(person(team=north), "high", D(2026, 5, 1), ("male",))
+
+    def southern():
+        who = person(team=south)
+        flagged(who, "very_high", D(2026, 5, 1), ("injecting",))
+        reach(who, D(2026, 5, 2), tess)
+
+    several(5, northern)
+    several(5, southern)
+
+    result = flag_figures(quarter_two(segment="team"))
+
+    def figure(key, category, team):
+        return row(result, key, category=category, segment=str(team.pk))
+
+    assert figure("people_flagged", "high", north)["numerator"] == 5
+    assert figure("people_flagged", "very_high", north)["numerator"] == 0
+    assert figure("people_flagged", "very_high", south)["numerator"] == 5
+    assert shown(figure("contacted_within_2_days", "very_high_or_high", south))[0] == (5, 5, 100.0)
+    assert shown(figure("contacted_within_2_days", "very_high_or_high", north))[0] == (0, 5, 0.0)
+    assert figure("people_flagged_by_rule", "male", north)["segment_label"] == "North"
+    assert shown(figure("people_flagged_by_rule", "male", north))[0] == (5, 5, 100.0)

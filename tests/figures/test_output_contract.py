@@ -255,3 +255,9 @@ def _assert_group_safe(total, parts, where) -> None:
         assert total == sum(parts), where
     else:
         assert unknown >= 2, f"one withheld cell could be worked back: {where}"
+
+
+def test_every_family_is_listed_by_the_name_its_result_carries():
+    from risk.figures import FIGURE_FAMILIES
+
+    assert FIGURE_FAMILIES == FAMILIES
