@@ -62,7 +62,7 @@ returned. The definitions of the figures are in `docs/figures.md`.
 
 from outcomes.figures.filters import SEGMENTS, FigureFilters, FigureInputError, Period
 from outcomes.figures.naloxone import naloxone_coverage
-from outcomes.figures.tables import RESULT_SCHEMA
+from outcomes.figures.schema import RESULT_SCHEMA
 from outcomes.figures.treatment import outcome_summary
 
 __all__ = [

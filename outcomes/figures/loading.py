@@ -142,6 +142,11 @@ def lookup(keys: pd.Series | pd.Index, mapping: pd.Series) -> pd.Series:
     return pd.Series(values, index=index)
 
 
+def months_after(dates: pd.Series, months: int) -> pd.Series:
+    """Each date `months` calendar months later (the month's last day when it is shorter)."""
+    return dates + pd.DateOffset(months=months)
+
+
 def read_frames(statements: dict[str, Statement]) -> dict[str, pd.DataFrame]:
     """Every statement's frame, by name; two at a time outside a transaction."""
     # Inside a transaction, other connections would not see its rows: read in line.

@@ -1,8 +1,7 @@
 """Naloxone coverage of people with opioid use, beside the previous period's.
 
 - **People with opioid use in a period**: people in treatment in the period
-  (as in the outcome summary: an episode started by its last day and not
-  discharged before its first) whose latest such episode has an opioid among
+  (`outcomes.figures.episodes`, as in the outcome summary) whose latest such episode has an opioid among
   its problem substances (main, second or third), or whose latest TOP on or
   before the period's last day, from any episode, recorded OPIUSE above 0. A
   TOP with OPIUSE not disclosed does not count either way.
@@ -21,17 +20,17 @@ import pandas as pd
 from django.utils import timezone
 
 from outcomes.figures import loading
-from outcomes.figures.filters import FigureFilters, Period
-from outcomes.figures.loading import Column, Statement, day_number
-from outcomes.figures.segments import SegmentValues, assign_segments
-from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
-from outcomes.figures.treatment import (
+from outcomes.figures.episodes import (
     EPISODE_COLUMNS,
     OVERLAPS,
     episodes_sql,
     in_treatment_people,
     window_params,
 )
+from outcomes.figures.filters import FigureFilters, Period
+from outcomes.figures.loading import Column, Statement, day_number
+from outcomes.figures.segments import SegmentValues, assign_segments
+from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
 
 FIGURES = [
     Figure(

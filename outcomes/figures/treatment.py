@@ -1,15 +1,7 @@
 """The DOMES-style outcome summary: treatment outcomes, each beside the previous period's.
 
-Who counts (each definition is also in docs/figures.md):
-
-- **In treatment in a period**: a person with an episode whose treatment had
-  started (a care-plan start on or before the period's last day) and that was
-  not discharged before its first day. A person counts once, in the client
-  group of the latest such episode (latest care-plan start).
-- **Client group**, the usual NDTMS grouping of an episode's problem
-  substances (1 to 3, by `cases.models.SubstanceCategory`): *opiate* if any is
-  an opioid; otherwise *non-opiate* if any is a drug other than alcohol (with
-  or without alcohol); otherwise *alcohol* (alcohol only). "all" is everyone.
+Who counts (each definition is also in docs/figures.md); who is in treatment,
+and in which client group, is defined in `outcomes.figures.episodes`:
 - **Successful completion**: an episode of theirs, in treatment in the period,
   discharged in the period with a reason that counts as a successful
   completion; for an opiate episode, only if no OST prescription was running
@@ -24,14 +16,7 @@ Who counts (each definition is also in docs/figures.md):
   one journey when one starts no more than 21 days after an earlier one ended.
   In bands (under 1, 1-2, 2-4, 4-6, 6 or more years; a band includes its lower
   bound) and as the average in years.
-- **6-month review**: each episode's start TOP paired with its review TOP
-  dated 5 to 7 calendar months after it (the one nearest 6 months), counted in
-  the period the review falls in. For opiates (OPIUSE), crack (CRAUSE) and
-  cocaine (COCAUSE): of those who used at the start (above 0 days) and
-  answered at the review, the share abstinent (0 days) or reliably improved
-  (down by at least the item's reliable-change threshold). Injecting
-  (IVDRGUSE): of those who injected at the start and answered at the review,
-  the share injecting on 0 days.
+- **6-month review**: see `outcomes.figures.reviews`.
 - **At exit**: of the successful completions with an exit TOP, the share with
   no housing need (ACUTHPBM and HRISK both answered "no") and the share who
   worked 10 or more of the last 28 days (PWORK).
@@ -45,24 +30,29 @@ A person's team, local authority and the rest are as they are now (see
 
 import datetime
 
-import numpy as np
 import pandas as pd
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from outcomes.figures import loading
+from outcomes.figures import loading, reviews
+from outcomes.figures.episodes import (
+    CLIENT_GROUPS,
+    EPISODE_COLUMNS,
+    OVERLAPS,
+    client_groups,
+    episodes_sql,
+    in_treatment_episodes,
+    in_treatment_people,
+    window_params,
+)
 from outcomes.figures.filters import FigureFilters, Period
 from outcomes.figures.loading import Column, Statement, day_number
 from outcomes.figures.segments import SegmentValues, assign_segments
 from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
 
-CLIENT_GROUPS = ("opiate", "non_opiate", "alcohol")
 CONTINUOUS_GAP_DAYS = 21
 LONGEST_WAIT_DAYS = 21
 WORKING_DAYS = 10
 RE_PRESENTATION_MONTHS = 6
-REVIEW_MONTHS = (5, 6, 7)  # earliest, target, latest
 DAYS_A_YEAR = 365.25
 
 # (code, label, lowest years, below years or None)
@@ -74,115 +64,12 @@ TIME_BANDS = (
     ("6_years_or_more", "6 years or more", 6, None),
 )
 
-# (category, TOP item column, label)
-REVIEW_SUBSTANCES = (
-    ("opiates", "opiuse", "Opiates"),
-    ("crack", "crause", "Crack"),
-    ("cocaine", "cocause", "Powder cocaine"),
-)
-
-# Reliable change in days of use (of 28) between the start and the 6-month
-# review. To confirm against the current OHID TOP methodology; until then
-# these follow the usual reliable-change formula for a 0-28 day count and can
-# be changed per item with TOP_RELIABLE_CHANGE_DAYS (LANTERN_RELIABLE_CHANGE_*).
-DEFAULT_RELIABLE_CHANGE_DAYS = {"OPIUSE": 9, "CRAUSE": 9, "COCAUSE": 9}
-
-
-def reliable_change_days() -> dict[str, int]:
-    """The thresholds in use: the defaults, with any set in settings over them."""
-    chosen = {**DEFAULT_RELIABLE_CHANGE_DAYS, **getattr(settings, "TOP_RELIABLE_CHANGE_DAYS", {})}
-    for item, days in chosen.items():
-        if item not in DEFAULT_RELIABLE_CHANGE_DAYS:
-            raise ImproperlyConfigured(f"TOP_RELIABLE_CHANGE_DAYS has an unknown TOP item {item}")
-        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 28:
-            raise ImproperlyConfigured(
-                f"The reliable change for {item} must be 1 to 28 days, not {days!r}"
-            )
-    return chosen
-
-
-def client_groups(opioid: pd.Series, other_drug: pd.Series) -> pd.Series:
-    """Each episode's NDTMS client group from its substances (see the module docstring).
-
-    `opioid`: any problem substance is an opioid; `other_drug`: any is a drug
-    other than alcohol and opioids.
-    """
-    groups = np.select(
-        [opioid.astype(bool).to_numpy(), other_drug.astype(bool).to_numpy()],
-        ["opiate", "non_opiate"],
-        "alcohol",
-    )
-    return pd.Series(groups, index=opioid.index, dtype="str")
-
 
 def _ts(day: datetime.date) -> pd.Timestamp:
     return pd.Timestamp(day)
 
 
-def _months_after(dates: pd.Series, months: int) -> pd.Series:
-    return dates + pd.DateOffset(months=months)
-
-
 # Loading -------------------------------------------------------------------
-
-OVERLAPS = (
-    "{e}.referral_date <= %(window_end)s "
-    "AND ({e}.discharge_date IS NULL OR {e}.discharge_date >= %(window_start)s)"
-)
-EPISODE_COLUMNS = (
-    Column("episode_id", "int"),
-    Column("person_id", "int"),
-    Column("referral_date", "date"),
-    Column("start_date", "date"),
-    Column("discharge_date", "date"),
-    Column("successful", "int"),
-    Column("opioid", "int"),
-    Column("other_drug", "int"),
-)
-
-
-def episodes_sql(people: loading.PersonFilter, *, whole_history: bool) -> str:
-    """Episodes with their substances' groups, for the people in scope.
-
-    `whole_history`: every episode of anyone with an episode in the window
-    (journeys and re-presentations look before and after it); otherwise only
-    the episodes in the window.
-    """
-    categories = "(s1.category, s2.category, s3.category)"
-    scope = (
-        "e.service_user_id IN (SELECT w.service_user_id FROM cases_treatmentepisode w "
-        f"WHERE {OVERLAPS.format(e='w')})"
-        if whole_history
-        else OVERLAPS.format(e="e")
-    )
-    return f"""
-        SELECT e.id, e.service_user_id, {day_number("e.referral_date")},
-               {day_number("e.start_date")}, {day_number("e.discharge_date")},
-               COALESCE(r.is_successful_completion, FALSE)::int,
-               COALESCE('opioid' IN {categories}, FALSE)::int,
-               COALESCE(s1.category NOT IN ('opioid', 'alcohol')
-                        OR s2.category NOT IN ('opioid', 'alcohol')
-                        OR s3.category NOT IN ('opioid', 'alcohol'), FALSE)::int
-        FROM cases_treatmentepisode e
-        {people.join("e.service_user_id")}
-        JOIN cases_substance s1 ON s1.id = e.substance_1_id
-        LEFT JOIN cases_substance s2 ON s2.id = e.substance_2_id
-        LEFT JOIN cases_substance s3 ON s3.id = e.substance_3_id
-        LEFT JOIN cases_dischargereason r ON r.id = e.discharge_reason_id
-        WHERE {people.where} AND {scope}
-    """
-
-
-def window_params(filters: FigureFilters) -> dict:
-    return {"window_start": filters.previous_period.start, "window_end": filters.end}
-
-
-# How far before the window start and review TOPs are read: a review in the
-# window pairs with a start up to 7 months before it, and competes with the
-# start's other reviews from 5 months after it (a few days more, for the ends
-# of months).
-STARTS_FROM = "interval '7 months 3 days'"
-REVIEWS_FROM = "interval '2 months 3 days'"
 
 
 def _statements(filters: FigureFilters) -> dict[str, Statement]:
@@ -215,8 +102,8 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
                    t.cocause, t.ivdrguse, t.pwork, t.acuthpbm::int, t.hrisk::int
             FROM outcomes_topassessment t {in_window.format(alias="t")}
               AND t.top_date <= %(window_end)s
-              AND ((t.stage = 'S' AND t.top_date >= %(window_start)s - {STARTS_FROM})
-                   OR (t.stage = 'R' AND t.top_date >= %(window_start)s - {REVIEWS_FROM})
+              AND ((t.stage = 'S' AND t.top_date >= %(window_start)s - {reviews.STARTS_FROM})
+                   OR (t.stage = 'R' AND t.top_date >= %(window_start)s - {reviews.REVIEWS_FROM})
                    OR (t.stage = 'E' AND e.discharge_date >= %(window_start)s))
             """,
             (
@@ -242,26 +129,6 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
             params,
         )
     return statements
-
-
-# Who is in treatment ------------------------------------------------------
-
-
-def in_treatment_episodes(episodes: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Episodes in treatment at any time in the period (started, not yet discharged)."""
-    started = episodes["start_date"].notna() & (episodes["start_date"] <= _ts(period.end))
-    not_gone = episodes["discharge_date"].isna() | (episodes["discharge_date"] >= _ts(period.start))
-    return episodes[started & not_gone]
-
-
-def in_treatment_people(episodes: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """One row per person in treatment: their latest episode in the period, with its group."""
-    current = in_treatment_episodes(episodes, period)
-    latest = current.sort_values(["person_id", "start_date", "episode_id"]).drop_duplicates(
-        "person_id", keep="last"
-    )
-    latest = latest.assign(client_group=client_groups(latest["opioid"], latest["other_drug"]))
-    return latest.set_index("person_id", drop=False)
 
 
 # The computations, one period at a time ------------------------------------
@@ -298,26 +165,6 @@ def _journey_years(episodes: pd.DataFrame, people: pd.DataFrame, period: Period)
     return pd.Series(by_episode.reindex(people["episode_id"]).to_numpy(), index=people.index)
 
 
-def review_pairs(tops: pd.DataFrame) -> pd.DataFrame:
-    """Each episode's start TOP with its 6-month review (see the module docstring)."""
-    items = ["opiuse", "crause", "cocause", "ivdrguse"]
-    starts = tops.loc[tops["stage"] == "S", ["episode_id", "top_date", *items]]
-    reviews = tops.loc[tops["stage"] == "R", ["episode_id", "top_date", *items]]
-    pairs = reviews.merge(starts, on="episode_id", suffixes=("_review", "_start"))
-    earliest, target, latest = REVIEW_MONTHS
-    started = pairs["top_date_start"]
-    in_window = (pairs["top_date_review"] >= _months_after(started, earliest)) & (
-        pairs["top_date_review"] <= _months_after(started, latest)
-    )
-    pairs = pairs[in_window]
-    distance = (pairs["top_date_review"] - _months_after(pairs["top_date_start"], target)).abs()
-    return (
-        pairs.assign(distance=distance)
-        .sort_values(["episode_id", "distance", "top_date_review"])
-        .drop_duplicates("episode_id")
-    )
-
-
 def _people_measures(
     frames: dict[str, pd.DataFrame], period: Period, ost_at_exit: pd.Index
 ) -> pd.DataFrame:
@@ -337,7 +184,8 @@ def _people_measures(
         episodes[["person_id", "referral_date"]], left_index=True, right_on="person_id"
     )
     came_back = (later["referral_date"] > later["discharge_date"]) & (
-        later["referral_date"] <= _months_after(later["discharge_date"], RE_PRESENTATION_MONTHS)
+        later["referral_date"]
+        <= loading.months_after(later["discharge_date"], RE_PRESENTATION_MONTHS)
     )
     re_presented = set(later.loc[came_back, "person_id"])
 
@@ -394,26 +242,6 @@ def _waiting_measures(frames: dict[str, pd.DataFrame], period: Period) -> pd.Dat
     )
 
 
-def _review_measures(
-    pairs: pd.DataFrame, person_of_episode: pd.Series, period: Period, thresholds: dict[str, int]
-) -> pd.DataFrame:
-    here = pairs[pairs["top_date_review"].between(_ts(period.start), _ts(period.end))]
-    measures = pd.DataFrame(
-        {"person_id": loading.lookup(here["episode_id"], person_of_episode).to_numpy()}
-    )
-    for category, item, _ in REVIEW_SUBSTANCES:
-        before, after = here[f"{item}_start"], here[f"{item}_review"]
-        using = (before > 0) & after.notna()
-        improved = using & ((after == 0) | (before - after >= thresholds[item.upper()]))
-        measures[f"review_{category}_using"] = using.to_numpy()
-        measures[f"review_{category}_improved"] = improved.to_numpy()
-    before, after = here["ivdrguse_start"], here["ivdrguse_review"]
-    injecting = (before > 0) & after.notna()
-    measures["review_injecting"] = injecting.to_numpy()
-    measures["review_stopped_injecting"] = (injecting & (after == 0)).to_numpy()
-    return measures
-
-
 PEOPLE_MEASURES = [
     "in_treatment",
     "completed",
@@ -431,15 +259,6 @@ PEOPLE_NESTED = nested_in(
     ["in_treatment", "completed", "completed_with_exit_top", "completed_working"],
     names={("completed", "completed_not_re_presenting"): "completed_re_presented"},
 )
-REVIEW_MEASURES = [
-    *(f"review_{c}_{m}" for c, _, _ in REVIEW_SUBSTANCES for m in ("using", "improved")),
-    "review_injecting",
-    "review_stopped_injecting",
-]
-REVIEW_NESTED = nested_in(
-    *([f"review_{c}_using", f"review_{c}_improved"] for c, _, _ in REVIEW_SUBSTANCES),
-    ["review_injecting", "review_stopped_injecting"],
-)
 
 
 def outcome_measures(
@@ -449,7 +268,7 @@ def outcome_measures(
     return {
         "people": _people_measures(frames, period, derived["ost_at_exit"]),
         "waiting": _waiting_measures(frames, period),
-        "reviews": _review_measures(
+        "reviews": reviews.review_measures(
             derived["pairs"], derived["person_of_episode"], period, thresholds
         ),
     }
@@ -468,7 +287,7 @@ def outcome_table(measures: dict[str, pd.DataFrame], segments: SegmentValues | N
         by_group=True,
         nested=nested_in(["first_interventions", "waited_over_3_weeks"]),
     )
-    table.add_counts(measures["reviews"], REVIEW_MEASURES, nested=REVIEW_NESTED)
+    table.add_counts(measures["reviews"], reviews.REVIEW_MEASURES, nested=reviews.REVIEW_NESTED)
     return table
 
 
@@ -537,7 +356,7 @@ def _figures() -> list[Figure]:
             category=category,
             category_label=label,
         )
-        for category, _, label in REVIEW_SUBSTANCES
+        for category, _, label in reviews.REVIEW_SUBSTANCES
     ]
     figures += [
         Figure(
@@ -590,12 +409,12 @@ def outcome_tables(
 ) -> tuple[CountTable, CountTable, SegmentValues | None]:
     """The unsuppressed counts of the period and of the comparison period, and
     the segment values; for `outcome_summary`, which suppresses them."""
-    thresholds = reliable_change_days()
+    thresholds = reviews.reliable_change_days()
     frames = load_outcome_frames(filters)
     episodes = frames["episodes"]
     derived = {
         "ost_at_exit": _ost_at_exit(episodes, frames["interventions"]),
-        "pairs": review_pairs(frames["tops"]),
+        "pairs": reviews.review_pairs(frames["tops"]),
         "person_of_episode": episodes.set_index("episode_id")["person_id"],
     }
     periods = (filters.period, filters.previous_period)

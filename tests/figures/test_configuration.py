@@ -15,7 +15,7 @@ def thresholds_with(**env) -> subprocess.CompletedProcess:
             sys.executable,
             "-c",
             "import django; django.setup(); "
-            "from outcomes.figures.treatment import reliable_change_days; "
+            "from outcomes.figures.reviews import reliable_change_days; "
             "print(sorted(reliable_change_days().items()))",
         ],
         cwd=ROOT,
