@@ -104,13 +104,9 @@ def copy_frame(cursor, statement: Statement) -> pd.DataFrame:
     # COPY takes no bound parameters, so the values are quoted into the text.
     sql = psycopg.ClientCursor(cursor.connection).mogrify(statement.sql, statement.params)
     buffer = io.BytesIO()
-    cursor.execute(f"SET work_mem = '{STATEMENT_WORK_MEM}'")
-    try:
-        with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
-            for block in copy:
-                buffer.write(block)
-    finally:
-        cursor.execute("RESET work_mem")
+    with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+        for block in copy:
+            buffer.write(block)
     if buffer.getbuffer().nbytes == 0:
         return _empty(statement.columns)
     buffer.seek(0)
@@ -159,9 +155,11 @@ def read_frames(statements: dict[str, Statement]) -> dict[str, pd.DataFrame]:
 
 
 def _read_in_thread(statement: Statement) -> pd.DataFrame:
-    # Django gives each thread its own connection; close it when done.
+    # Django gives each thread its own connection; close it when done (which
+    # also ends the session's larger work_mem).
     try:
         with connection.cursor() as cursor:
+            cursor.execute(f"SET work_mem = '{STATEMENT_WORK_MEM}'")
             return copy_frame(cursor.cursor, statement)
     finally:
         connection.close()
