@@ -31,9 +31,9 @@ REVIEW_SUBSTANCES = (
 )
 
 # Reliable change in days of use (of 28) between the start and the 6-month
-# review. To confirm against the current OHID TOP methodology; until then
-# these follow the usual reliable-change formula for a 0-28 day count and can
-# be changed per item with TOP_RELIABLE_CHANGE_DAYS (LANTERN_RELIABLE_CHANGE_*).
+# review. The values are placeholders until confirmed against the current OHID
+# TOP methodology (a third of the 28-day range); each item can be changed with
+# TOP_RELIABLE_CHANGE_DAYS, read from LANTERN_RELIABLE_CHANGE_<ITEM>.
 DEFAULT_RELIABLE_CHANGE_DAYS = {"OPIUSE": 9, "CRAUSE": 9, "COCAUSE": 9}
 
 
