@@ -2,6 +2,7 @@
 
 import pytest
 
+from cases.selectors import active_team_ids
 from outcomes.figures import FigureFilters, naloxone_coverage, outcome_summary
 from tests.figures.conftest import Q2, D, person, quarter_two, row, several, treated
 
@@ -159,3 +160,20 @@ def test_figures_keep_only_the_local_authorities_asked_for(two_kinds, authoritie
     filters = FigureFilters(start=Q2[0], end=Q2[1], local_authority_ids=[authorities[1].pk])
 
     assert in_treatment(outcome_summary(filters)) == (5, 5)
+
+
+def test_a_keyworkers_scope_keeps_other_teams_people_out(two_kinds, alice, bob, gina):
+    def scope_of(user):
+        if user.role == "governance":
+            return None  # governance sees the whole service
+        return [row["team_id"] for row in active_team_ids(user)]
+
+    seen_by_alice = outcome_summary(quarter_two(person_scope=scope_of(alice)))
+    seen_by_bob = outcome_summary(quarter_two(person_scope=scope_of(bob)))
+    seen_by_gina = outcome_summary(quarter_two(person_scope=scope_of(gina)))
+
+    assert in_treatment(seen_by_alice) == (5, 5)  # North's women only
+    assert in_treatment(seen_by_bob) == (5, 5)  # South's men only
+    assert in_treatment(seen_by_gina) == (10, 10)
+    by_sex = outcome_summary(quarter_two(person_scope=scope_of(alice), segment="sex"))
+    assert in_treatment(by_sex, "M") == (0, 0)
