@@ -10,6 +10,12 @@ its result as it is):
 - `risk.figures.flag_figures(filters)`: flags by tier and rule, and outreach
   performance (in the risk layer, which these figures read).
 
+`risk.figures.FIGURE_FAMILIES` maps each family's name ("outcome_summary",
+"naloxone_coverage", "flags_and_outreach") to its function, for an endpoint
+that serves them by name. A caller's visibility goes in
+`FigureFilters.person_scope`: the teams a member of staff may see, or None for
+the whole service.
+
 Each raises `FigureInputError` (a ValueError whose `errors` maps a filter
 field to a message) for filters that cannot be used; `FigureFilters` raises it
 when it is made.
