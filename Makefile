@@ -55,3 +55,9 @@ bench-export: $(VENV)/.installed
 .PHONY: bench-reviews
 bench-reviews: $(VENV)/.installed
 	$(BIN)/python bench/review_dashboard.py
+
+# The commissioner figures over 1,000,000 people against a per-person loop; ends with a JSON line.
+# Pass ARGS=--skip-seed to reuse the last run's data.
+.PHONY: bench-figures
+bench-figures: $(VENV)/.installed
+	$(BIN)/python bench/figures.py $(ARGS)

@@ -231,6 +231,14 @@ LANTERN_API_TOKEN_MAX_DAYS = env_int("LANTERN_API_TOKEN_MAX_DAYS", 365)
 LANTERN_API_RATE = env_rate("LANTERN_API_RATE", "120/minute")
 LANTERN_API_EXPORT_RATE = env_rate("LANTERN_API_EXPORT_RATE", "30/hour")
 
+# Reliable-change thresholds for the 6-month review figures: days of use (of 28)
+# by TOP item. An item not set here keeps its default (docs/figures.md).
+TOP_RELIABLE_CHANGE_DAYS = {
+    item: env_int(f"LANTERN_RELIABLE_CHANGE_{item}", 0)
+    for item in ("OPIUSE", "CRAUSE", "COCAUSE")
+    if env_str(f"LANTERN_RELIABLE_CHANGE_{item}")
+}
+
 REST_FRAMEWORK = {
     # The API's own views choose token and session authentication (cases.api);
     # nothing else in Lantern is a DRF view.

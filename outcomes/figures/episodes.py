@@ -1,0 +1,109 @@
+"""Episodes, and who is in treatment in a period: shared by the outcome summary and
+naloxone coverage, so both count exactly the same people.
+
+- **In treatment in a period**: a person with an episode whose treatment had
+  started (a care-plan start on or before the period's last day) and that was
+  not discharged before its first day. A person counts once, in the client
+  group of the latest such episode (latest care-plan start).
+- **Client group**, the usual NDTMS grouping of an episode's problem
+  substances (1 to 3, by `cases.models.SubstanceCategory`): *opiate* if any is
+  an opioid; otherwise *non-opiate* if any is a drug other than alcohol (with
+  or without alcohol); otherwise *alcohol* (alcohol only).
+
+Episodes are read for the *window*: from the comparison period's first day to
+the period's last, which covers both periods.
+"""
+
+import numpy as np
+import pandas as pd
+
+from outcomes.figures import loading
+from outcomes.figures.filters import FigureFilters, Period
+from outcomes.figures.loading import Column, day_number
+
+CLIENT_GROUPS = ("opiate", "non_opiate", "alcohol")
+
+
+def client_groups(opioid: pd.Series, other_drug: pd.Series) -> pd.Series:
+    """Each episode's NDTMS client group from its substances (see the module docstring).
+
+    `opioid`: any problem substance is an opioid; `other_drug`: any is a drug
+    other than alcohol and opioids.
+    """
+    groups = np.select(
+        [opioid.astype(bool).to_numpy(), other_drug.astype(bool).to_numpy()],
+        ["opiate", "non_opiate"],
+        "alcohol",
+    )
+    return pd.Series(groups, index=opioid.index, dtype="str")
+
+
+OVERLAPS = (
+    "{e}.referral_date <= %(window_end)s "
+    "AND ({e}.discharge_date IS NULL OR {e}.discharge_date >= %(window_start)s)"
+)
+EPISODE_COLUMNS = (
+    Column("episode_id", "int"),
+    Column("person_id", "int"),
+    Column("referral_date", "date"),
+    Column("start_date", "date"),
+    Column("discharge_date", "date"),
+    Column("successful", "int"),
+    Column("opioid", "int"),
+    Column("other_drug", "int"),
+)
+
+
+def episodes_sql(people: loading.PersonFilter, *, whole_history: bool) -> str:
+    """Episodes with their substances' groups, for the people in scope.
+
+    `whole_history`: every episode of anyone with an episode in the window
+    (journeys and re-presentations look before and after it); otherwise only
+    the episodes in the window.
+    """
+    categories = "(s1.category, s2.category, s3.category)"
+    scope = (
+        "e.service_user_id IN (SELECT w.service_user_id FROM cases_treatmentepisode w "
+        f"WHERE {OVERLAPS.format(e='w')})"
+        if whole_history
+        else OVERLAPS.format(e="e")
+    )
+    return f"""
+        SELECT e.id, e.service_user_id, {day_number("e.referral_date")},
+               {day_number("e.start_date")}, {day_number("e.discharge_date")},
+               COALESCE(r.is_successful_completion, FALSE)::int,
+               COALESCE('opioid' IN {categories}, FALSE)::int,
+               COALESCE(s1.category NOT IN ('opioid', 'alcohol')
+                        OR s2.category NOT IN ('opioid', 'alcohol')
+                        OR s3.category NOT IN ('opioid', 'alcohol'), FALSE)::int
+        FROM cases_treatmentepisode e
+        {people.join("e.service_user_id")}
+        JOIN cases_substance s1 ON s1.id = e.substance_1_id
+        LEFT JOIN cases_substance s2 ON s2.id = e.substance_2_id
+        LEFT JOIN cases_substance s3 ON s3.id = e.substance_3_id
+        LEFT JOIN cases_dischargereason r ON r.id = e.discharge_reason_id
+        WHERE {people.where} AND {scope}
+    """
+
+
+def window_params(filters: FigureFilters) -> dict:
+    return {"window_start": filters.previous_period.start, "window_end": filters.end}
+
+
+def in_treatment_episodes(episodes: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Episodes in treatment at any time in the period (started, not yet discharged)."""
+    started = episodes["start_date"].notna() & (episodes["start_date"] <= pd.Timestamp(period.end))
+    not_gone = episodes["discharge_date"].isna() | (
+        episodes["discharge_date"] >= pd.Timestamp(period.start)
+    )
+    return episodes[started & not_gone]
+
+
+def in_treatment_people(episodes: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """One row per person in treatment: their latest episode in the period, with its group."""
+    current = in_treatment_episodes(episodes, period)
+    latest = current.sort_values(["person_id", "start_date", "episode_id"]).drop_duplicates(
+        "person_id", keep="last"
+    )
+    latest = latest.assign(client_group=client_groups(latest["opioid"], latest["other_drug"]))
+    return latest.set_index("person_id", drop=False)

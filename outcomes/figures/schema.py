@@ -1,0 +1,85 @@
+"""The JSON Schema of every figure family's result (see `outcomes.figures`).
+
+One schema for all families, so one serializer or OpenAPI component can
+describe every figure endpoint; the tests hold every result to it.
+"""
+
+_NUMBER = {"type": ["number", "null"]}
+_COUNT = {"type": ["integer", "null"], "minimum": 0}
+_TEXT = {"type": ["string", "null"]}
+_PERIOD = {
+    "type": "object",
+    "required": ["start", "end", "days"],
+    "additionalProperties": False,
+    "properties": {
+        "start": {"type": "string", "format": "date"},
+        "end": {"type": "string", "format": "date"},
+        "days": {"type": "integer", "minimum": 1},
+    },
+}
+_VALUES = {
+    "numerator": _COUNT,
+    "denominator": _COUNT,
+    "value": _NUMBER,
+    "suppressed": {"type": "boolean"},
+    "provisional": {"type": "boolean"},
+}
+
+# The JSON Schema of every family's output, for an API schema to reuse as it is.
+RESULT_SCHEMA: dict = {
+    "type": "object",
+    "required": ["family", "computed_on", "period", "previous_period", "segment", "figures"],
+    "additionalProperties": False,
+    "properties": {
+        "family": {"type": "string"},
+        "computed_on": {"type": "string", "format": "date"},
+        "period": _PERIOD,
+        "previous_period": {
+            **_PERIOD,
+            "required": [*_PERIOD["required"], "rule"],
+            "properties": {
+                **_PERIOD["properties"],
+                "rule": {"enum": ["previous_whole_months", "previous_equal_length"]},
+            },
+        },
+        "segment": {"enum": [None, "team", "local_authority", "sex", "age_band", "ethnicity"]},
+        "figures": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": [
+                    "key",
+                    "label",
+                    "unit",
+                    "client_group",
+                    "category",
+                    "category_label",
+                    "segment_value",
+                    "segment_label",
+                    *_VALUES,
+                    "previous",
+                    "change",
+                ],
+                "properties": {
+                    "key": {"type": "string"},
+                    "label": {"type": "string"},
+                    "unit": {"enum": ["percent", "count", "years", "days"]},
+                    "client_group": {"enum": [None, "opiate", "non_opiate", "alcohol", "all"]},
+                    "category": _TEXT,
+                    "category_label": _TEXT,
+                    "segment_value": _TEXT,
+                    "segment_label": _TEXT,
+                    **_VALUES,
+                    "previous": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": list(_VALUES),
+                        "properties": _VALUES,
+                    },
+                    "change": _NUMBER,
+                },
+            },
+        },
+    },
+}

@@ -1,0 +1,119 @@
+"""The values each segment splits figures into, with their labels, and each person's value.
+
+The values are the same for every call with the same filters, whatever the
+data, so the output keeps a stable shape: every sex, ethnicity and age band
+there is, and every team or local authority the filters allow (a value with
+nobody in it shows zeros). A value found in the data but not in that list (an
+ethnicity code from an older import, say) is added rather than dropped, so the
+segments always add up to the whole.
+
+- `team`: the person's current team; value its id, label its name.
+- `local_authority`: their local authority of residence; value its ONS code.
+- `sex`, `ethnicity`: the NDTMS codes, labelled as the record shows them.
+- `age_band`: `cases.ages` bands of their age on the last day of the period
+  (so the comparison period uses its own last day).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cases.ages import AGE_BAND_LABELS, age_bands
+from cases.models import Ethnicity, LocalAuthority, Sex, Team
+from outcomes.figures.filters import FigureFilters
+from outcomes.figures.loading import lookup
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class SegmentValues:
+    """The ordered values of one segment and the label of each."""
+
+    codes: tuple[str, ...]
+    labels: dict[str, str]
+
+    def including(self, observed) -> "SegmentValues":
+        """These values plus any others the data holds (labelled by their code)."""
+        extra = sorted({str(v) for v in observed} - set(self.codes))
+        return SegmentValues(
+            codes=(*self.codes, *extra), labels={**self.labels, **{v: v for v in extra}}
+        )
+
+
+def segment_values(filters: FigureFilters) -> SegmentValues:
+    segment = filters.segment
+    if segment == "team":
+        teams = Team.objects.order_by("name", "id")
+        if filters.teams is not None:
+            teams = teams.filter(id__in=filters.teams)
+        rows = [(str(pk), name) for pk, name in teams.values_list("id", "name")]
+    elif segment == "local_authority":
+        authorities = LocalAuthority.objects.order_by("name", "code")
+        if filters.local_authority_ids is not None:
+            authorities = authorities.filter(id__in=filters.local_authority_ids)
+        rows = list(authorities.values_list("code", "name"))
+    elif segment == "sex":
+        rows = [(str(value), str(label)) for value, label in Sex.choices]
+    elif segment == "ethnicity":
+        rows = [(str(value), str(label)) for value, label in Ethnicity.choices]
+    elif segment == "age_band":
+        rows = [(label, label) for label in AGE_BAND_LABELS]
+    else:
+        raise ValueError(f"No segment {segment!r}")
+    return SegmentValues(codes=tuple(v for v, _ in rows), labels=dict(rows))
+
+
+def authority_codes() -> dict[int, str]:
+    return dict(LocalAuthority.objects.values_list("id", "code"))
+
+
+def ages_on(born: pd.Series, day: datetime.date) -> pd.Series:
+    """Completed years of age on `day` of each date of birth (`cases.ages.age_on`, in bulk)."""
+    before_birthday = (born.dt.month > day.month) | (
+        (born.dt.month == day.month) & (born.dt.day > day.day)
+    )
+    return day.year - born.dt.year - before_birthday.astype("int64")
+
+
+def person_segments(
+    people: pd.DataFrame, segment: str, day: datetime.date, codes: dict[int, str] | None = None
+) -> pd.Series:
+    """Each person's segment value (as text) on `day`, indexed by person id.
+
+    `people` is the frame from `loading.people_statement`; `codes` maps local
+    authority ids to their ONS codes.
+    """
+    attribute = people["attribute"]
+    if segment == "age_band":
+        values = age_bands(ages_on(attribute, day)).fillna(UNKNOWN)
+    elif segment == "team":
+        values = attribute.astype("int64").astype("str")
+    elif segment == "local_authority":
+        values = attribute.map(codes or {}).fillna(UNKNOWN)
+    else:
+        values = attribute.fillna(UNKNOWN)
+    return pd.Series(values.astype("str").to_numpy(), index=people["person_id"].to_numpy())
+
+
+def assign_segments(
+    filters: FigureFilters, people: pd.DataFrame | None, frames_by_day: dict
+) -> SegmentValues | None:
+    """Give every frame a `segment` column (each person's value on the day it is
+    listed under) and return the values to split by; None when not split.
+
+    `frames_by_day` maps a day (a period's last) to the frames of that period,
+    each with a `person_id` column.
+    """
+    if filters.segment is None:
+        return None
+    assert people is not None
+    codes = authority_codes() if filters.segment == "local_authority" else None
+    values = segment_values(filters)
+    for day, frames in frames_by_day.items():
+        series = person_segments(people, filters.segment, day, codes)
+        for frame in frames:
+            frame["segment"] = lookup(frame["person_id"], series).fillna(UNKNOWN).astype("str")
+            values = values.including(frame["segment"].unique())
+    return values

@@ -1,0 +1,445 @@
+"""The DOMES-style outcome summary: treatment outcomes, each beside the previous period's.
+
+Who counts (each definition is also in docs/figures.md); who is in treatment,
+and in which client group, is defined in `outcomes.figures.episodes`:
+- **Successful completion**: an episode of theirs, in treatment in the period,
+  discharged in the period with a reason that counts as a successful
+  completion; for an opiate episode, only if no OST prescription was running
+  on the discharge day.
+- **Completion and non-re-presentation**: a successful completion (the latest,
+  if several) after which no new episode was referred within 6 calendar
+  months. Until 6 months have passed since the period ended, it is marked
+  provisional. Also given: those who did re-present, as a share of the
+  completions.
+- **Time in treatment**: from the start of their continuous journey to the
+  period's last day (or the journey's end, if earlier); episodes chain into
+  one journey when one starts no more than 21 days after an earlier one ended.
+  In bands (under 1, 1-2, 2-4, 4-6, 6 or more years; a band includes its lower
+  bound) and as the average in years.
+- **6-month review**: see `outcomes.figures.reviews`.
+- **At exit**: of the successful completions with an exit TOP, the share with
+  no housing need (ACUTHPBM and HRISK both answered "no") and the share who
+  worked 10 or more of the last 28 days (PWORK).
+- **Waiting**: episodes whose first intervention started in the period, and
+  the share of them whose first intervention started more than 21 days after
+  the episode's referral.
+
+A person's team, local authority and the rest are as they are now (see
+`outcomes.figures.segments`).
+"""
+
+import datetime
+
+import pandas as pd
+from django.utils import timezone
+
+from outcomes.figures import loading, reviews
+from outcomes.figures.episodes import (
+    CLIENT_GROUPS,
+    EPISODE_COLUMNS,
+    OVERLAPS,
+    client_groups,
+    episodes_sql,
+    in_treatment_episodes,
+    in_treatment_people,
+    window_params,
+)
+from outcomes.figures.filters import FigureFilters, Period
+from outcomes.figures.loading import Column, Statement, day_number
+from outcomes.figures.segments import SegmentValues, assign_segments
+from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
+
+CONTINUOUS_GAP_DAYS = 21
+LONGEST_WAIT_DAYS = 21
+WORKING_DAYS = 10
+RE_PRESENTATION_MONTHS = 6
+DAYS_A_YEAR = 365.25
+
+# (code, label, lowest years, below years or None)
+TIME_BANDS = (
+    ("under_1_year", "Under 1 year", 0, 1),
+    ("1_to_2_years", "1 to 2 years", 1, 2),
+    ("2_to_4_years", "2 to 4 years", 2, 4),
+    ("4_to_6_years", "4 to 6 years", 4, 6),
+    ("6_years_or_more", "6 years or more", 6, None),
+)
+
+
+def _ts(day: datetime.date) -> pd.Timestamp:
+    return pd.Timestamp(day)
+
+
+# Loading -------------------------------------------------------------------
+
+
+def _statements(filters: FigureFilters) -> dict[str, Statement]:
+    people = loading.person_filter(filters)
+    params = {**people.params, **window_params(filters)}
+    in_window = f"""
+        JOIN cases_treatmentepisode e ON e.id = {{alias}}.episode_id
+        {people.join("e.service_user_id")}
+        WHERE {people.where} AND {OVERLAPS.format(e="e")}
+    """
+    statements = {
+        "episodes": Statement(episodes_sql(people, whole_history=True), EPISODE_COLUMNS, params),
+        "interventions": Statement(
+            f"""
+            SELECT i.episode_id, {day_number("i.start_date")}, {day_number("i.end_date")},
+                   (i.kind = 'pharmacological' AND i.medicine <> '')::int
+            FROM cases_intervention i {in_window.format(alias="i")}
+            """,
+            (
+                Column("episode_id", "int"),
+                Column("start_date", "date"),
+                Column("end_date", "date"),
+                Column("ost", "int"),
+            ),
+            params,
+        ),
+        "tops": Statement(
+            f"""
+            SELECT t.episode_id, t.stage, {day_number("t.top_date")}, t.opiuse, t.crause,
+                   t.cocause, t.ivdrguse, t.pwork, t.acuthpbm::int, t.hrisk::int
+            FROM outcomes_topassessment t {in_window.format(alias="t")}
+              AND t.top_date <= %(window_end)s
+              AND ((t.stage = 'S' AND t.top_date >= %(window_start)s - {reviews.STARTS_FROM})
+                   OR (t.stage = 'R' AND t.top_date >= %(window_start)s - {reviews.REVIEWS_FROM})
+                   OR (t.stage = 'E' AND e.discharge_date >= %(window_start)s))
+            """,
+            (
+                Column("episode_id", "int"),
+                Column("stage", "text"),
+                Column("top_date", "date"),
+                Column("opiuse", "number"),
+                Column("crause", "number"),
+                Column("cocause", "number"),
+                Column("ivdrguse", "number"),
+                Column("pwork", "number"),
+                Column("acuthpbm", "number"),
+                Column("hrisk", "number"),
+            ),
+            params,
+        ),
+    }
+    if filters.segment is not None:
+        statements["people"] = loading.people_statement(
+            filters,
+            f"SELECT w.service_user_id FROM cases_treatmentepisode w "
+            f"WHERE {OVERLAPS.format(e='w')}",
+            params,
+        )
+    return statements
+
+
+# The computations, one period at a time ------------------------------------
+
+
+def _ost_at_exit(episodes: pd.DataFrame, interventions: pd.DataFrame) -> pd.Index:
+    """The discharged episodes with an OST prescription running on their last day."""
+    ost = interventions[interventions["ost"] == 1].merge(
+        episodes[["episode_id", "discharge_date"]], on="episode_id"
+    )
+    running = (ost["start_date"] <= ost["discharge_date"]) & (
+        ost["end_date"].isna() | (ost["end_date"] >= ost["discharge_date"])
+    )
+    return pd.Index(ost.loc[running, "episode_id"].unique())
+
+
+def _journey_years(episodes: pd.DataFrame, people: pd.DataFrame, period: Period) -> pd.Series:
+    """Years of continuous treatment to the period's end of each person's latest episode."""
+    end = _ts(period.end)
+    started = episodes[episodes["start_date"].notna() & (episodes["start_date"] <= end)]
+    started = started.sort_values(["person_id", "start_date", "episode_id"])
+    discharge = started["discharge_date"]
+    reach = discharge.where(discharge.notna() & (discharge <= end), end)
+    furthest_before = (
+        reach.groupby(started["person_id"]).cummax().groupby(started["person_id"]).shift(1)
+    )
+    gap = (started["start_date"] - furthest_before).dt.days
+    new_journey = furthest_before.isna() | (gap > CONTINUOUS_GAP_DAYS)
+    journey = new_journey.cumsum()
+    journey_start = started["start_date"].groupby(journey).transform("min")
+    journey_reach = reach.groupby(journey).transform("max")
+    years = (journey_reach - journey_start).dt.days / DAYS_A_YEAR
+    by_episode = pd.Series(years.to_numpy(), index=started["episode_id"].to_numpy())
+    return pd.Series(by_episode.reindex(people["episode_id"]).to_numpy(), index=people.index)
+
+
+def _people_measures(
+    frames: dict[str, pd.DataFrame], period: Period, ost_at_exit: pd.Index
+) -> pd.DataFrame:
+    episodes = frames["episodes"]
+    people = in_treatment_people(episodes, period)
+    start, end = _ts(period.start), _ts(period.end)
+
+    current = in_treatment_episodes(episodes, period)
+    ended_here = current["discharge_date"].between(start, end)
+    on_ost = current["episode_id"].isin(ost_at_exit)
+    opiate = current["opioid"] == 1
+    completions = current[ended_here & (current["successful"] == 1) & ~(opiate & on_ost)]
+    completions = completions.sort_values(["person_id", "discharge_date", "episode_id"])
+    last_completion = completions.drop_duplicates("person_id", keep="last").set_index("person_id")
+
+    later = last_completion[["discharge_date"]].merge(
+        episodes[["person_id", "referral_date"]], left_index=True, right_on="person_id"
+    )
+    came_back = (later["referral_date"] > later["discharge_date"]) & (
+        later["referral_date"]
+        <= loading.months_after(later["discharge_date"], RE_PRESENTATION_MONTHS)
+    )
+    re_presented = set(later.loc[came_back, "person_id"])
+
+    tops = frames["tops"]
+    exits = tops[tops["stage"] == "E"].drop_duplicates("episode_id").set_index("episode_id")
+    exit_top = exits.reindex(last_completion["episode_id"])
+    exit_top.index = last_completion.index
+
+    ids = people.index
+    completed = ids.isin(last_completion.index)
+    has_exit = pd.Series(exit_top["stage"].notna().to_numpy(), index=exit_top.index)
+    no_housing = pd.Series(
+        ((exit_top["acuthpbm"] == 0) & (exit_top["hrisk"] == 0)).to_numpy(), index=exit_top.index
+    )
+    working = pd.Series((exit_top["pwork"] >= WORKING_DAYS).to_numpy(), index=exit_top.index)
+    years = _journey_years(episodes, people, period)
+
+    measures = pd.DataFrame(
+        {
+            "person_id": ids,
+            "client_group": people["client_group"].to_numpy(),
+            "in_treatment": True,
+            "completed": completed,
+            "completed_not_re_presenting": completed & ~ids.isin(list(re_presented)),
+            "completed_with_exit_top": has_exit.reindex(ids, fill_value=False).to_numpy(),
+            "completed_no_housing_need": no_housing.reindex(ids, fill_value=False).to_numpy(),
+            "completed_working": working.reindex(ids, fill_value=False).to_numpy(),
+            "years_in_treatment": years.to_numpy(),
+        }
+    )
+    for code, _, low, below in TIME_BANDS:
+        band = measures["years_in_treatment"] >= low
+        if below is not None:
+            band &= measures["years_in_treatment"] < below
+        measures[f"time_{code}"] = band
+    return measures
+
+
+def _waiting_measures(frames: dict[str, pd.DataFrame], period: Period) -> pd.DataFrame:
+    first = frames["interventions"].groupby("episode_id")["start_date"].min()
+    episodes = frames["episodes"]
+    episodes = episodes[episodes["episode_id"].isin(first.index)]
+    first_start = loading.lookup(episodes["episode_id"], first)
+    starting = first_start.between(_ts(period.start), _ts(period.end))
+    episodes, first_start = episodes[starting], first_start[starting]
+    waited = (first_start - episodes["referral_date"]).dt.days
+    return pd.DataFrame(
+        {
+            "person_id": episodes["person_id"].to_numpy(),
+            "client_group": client_groups(episodes["opioid"], episodes["other_drug"]).to_numpy(),
+            "first_interventions": True,
+            "waited_over_3_weeks": (waited > LONGEST_WAIT_DAYS).to_numpy(),
+        }
+    )
+
+
+PEOPLE_MEASURES = [
+    "in_treatment",
+    "completed",
+    "completed_not_re_presenting",
+    "completed_with_exit_top",
+    "completed_no_housing_need",
+    "completed_working",
+    *(f"time_{code}" for code, *_ in TIME_BANDS),
+]
+# Every count shown here that holds another shown count: each difference is
+# protected as a count of its own.
+PEOPLE_NESTED = nested_in(
+    ["in_treatment", "completed", "completed_not_re_presenting"],
+    ["in_treatment", "completed", "completed_with_exit_top", "completed_no_housing_need"],
+    ["in_treatment", "completed", "completed_with_exit_top", "completed_working"],
+    names={("completed", "completed_not_re_presenting"): "completed_re_presented"},
+)
+
+
+def outcome_measures(
+    frames: dict[str, pd.DataFrame], period: Period, derived: dict, thresholds: dict[str, int]
+) -> dict[str, pd.DataFrame]:
+    """The units counted for one period: people in treatment, first interventions, reviews."""
+    return {
+        "people": _people_measures(frames, period, derived["ost_at_exit"]),
+        "waiting": _waiting_measures(frames, period),
+        "reviews": reviews.review_measures(
+            derived["pairs"], derived["person_of_episode"], period, thresholds
+        ),
+    }
+
+
+def outcome_table(measures: dict[str, pd.DataFrame], segments: SegmentValues | None) -> CountTable:
+    """Every count and statistic of the summary for one period."""
+    table = CountTable(client_groups=CLIENT_GROUPS, segments=segments.codes if segments else ())
+    people = measures["people"]
+    table.add_counts(people, PEOPLE_MEASURES, by_group=True, nested=PEOPLE_NESTED)
+    table.add_partition("in_treatment", [f"time_{code}" for code, *_ in TIME_BANDS], by_group=True)
+    table.add_statistic("years_in_treatment", people, "years_in_treatment", "mean", by_group=True)
+    table.add_counts(
+        measures["waiting"],
+        ["first_interventions", "waited_over_3_weeks"],
+        by_group=True,
+        nested=nested_in(["first_interventions", "waited_over_3_weeks"]),
+    )
+    table.add_counts(measures["reviews"], reviews.REVIEW_MEASURES, nested=reviews.REVIEW_NESTED)
+    return table
+
+
+def _figures() -> list[Figure]:
+    figures = [
+        Figure(
+            "successful_completions",
+            "Successful completions, as a share of everyone in treatment",
+            "percent",
+            numerator="completed",
+            denominator="in_treatment",
+            by_client_group=True,
+        ),
+        Figure(
+            "completed_not_re_presenting",
+            "Successful completions who did not re-present within 6 months, "
+            "as a share of everyone in treatment",
+            "percent",
+            numerator="completed_not_re_presenting",
+            denominator="in_treatment",
+            by_client_group=True,
+            follow_up_months=RE_PRESENTATION_MONTHS,
+        ),
+        Figure(
+            "completed_re_presented",
+            "Successful completions who re-presented within 6 months, "
+            "as a share of successful completions",
+            "percent",
+            numerator="completed_re_presented",
+            denominator="completed",
+            by_client_group=True,
+            follow_up_months=RE_PRESENTATION_MONTHS,
+        ),
+    ]
+    figures += [
+        Figure(
+            "time_in_treatment",
+            "People in treatment by time in continuous treatment",
+            "percent",
+            numerator=f"time_{code}",
+            denominator="in_treatment",
+            category=code,
+            category_label=label,
+            by_client_group=True,
+        )
+        for code, label, *_ in TIME_BANDS
+    ]
+    figures.append(
+        Figure(
+            "average_years_in_treatment",
+            "Average years in continuous treatment",
+            "years",
+            denominator="in_treatment",
+            statistic="years_in_treatment",
+            by_client_group=True,
+            digits=2,
+        )
+    )
+    figures += [
+        Figure(
+            "abstinent_or_improved_at_review",
+            "Abstinent or reliably improved at the 6-month review, of those using at the start",
+            "percent",
+            numerator=f"review_{category}_improved",
+            denominator=f"review_{category}_using",
+            category=category,
+            category_label=label,
+        )
+        for category, _, label in reviews.REVIEW_SUBSTANCES
+    ]
+    figures += [
+        Figure(
+            "stopped_injecting_at_review",
+            "No longer injecting at the 6-month review, of those injecting at the start",
+            "percent",
+            numerator="review_stopped_injecting",
+            denominator="review_injecting",
+        ),
+        Figure(
+            "completed_no_housing_need",
+            "Successful completions with no housing need at exit, of completions with an exit TOP",
+            "percent",
+            numerator="completed_no_housing_need",
+            denominator="completed_with_exit_top",
+            by_client_group=True,
+        ),
+        Figure(
+            "completed_working",
+            "Successful completions working 10 or more days of the last 28 at exit, "
+            "of completions with an exit TOP",
+            "percent",
+            numerator="completed_working",
+            denominator="completed_with_exit_top",
+            by_client_group=True,
+        ),
+        Figure(
+            "waiting_over_3_weeks",
+            "First interventions that started more than 3 weeks after referral, "
+            "of first interventions started",
+            "percent",
+            numerator="waited_over_3_weeks",
+            denominator="first_interventions",
+            by_client_group=True,
+        ),
+    ]
+    return figures
+
+
+FIGURES = _figures()
+
+
+def load_outcome_frames(filters: FigureFilters) -> dict[str, pd.DataFrame]:
+    """Every row the summary needs, for both periods, one statement per table."""
+    return loading.read_frames(_statements(filters))
+
+
+def outcome_tables(
+    filters: FigureFilters,
+) -> tuple[CountTable, CountTable, SegmentValues | None]:
+    """The unsuppressed counts of the period and of the comparison period, and
+    the segment values; for `outcome_summary`, which suppresses them."""
+    thresholds = reviews.reliable_change_days()
+    frames = load_outcome_frames(filters)
+    episodes = frames["episodes"]
+    derived = {
+        "ost_at_exit": _ost_at_exit(episodes, frames["interventions"]),
+        "pairs": reviews.review_pairs(frames["tops"]),
+        "person_of_episode": episodes.set_index("episode_id")["person_id"],
+    }
+    periods = (filters.period, filters.previous_period)
+    measures = {p: outcome_measures(frames, p, derived, thresholds) for p in periods}
+    values = assign_segments(
+        filters, frames.get("people"), {p.end: list(measures[p].values()) for p in periods}
+    )
+    current, previous = (outcome_table(measures[p], values) for p in periods)
+    return current, previous, values
+
+
+def outcome_summary(filters: FigureFilters) -> dict:
+    """The DOMES-style outcome summary for the filters' period, beside the previous one.
+
+    Returns the shape described in `outcomes.figures` (family
+    "outcome_summary"), every count and rate already suppressed.
+    """
+    current, previous, values = outcome_tables(filters)
+    return figures_result(
+        family="outcome_summary",
+        filters=filters,
+        figures=FIGURES,
+        current=current,
+        previous=previous,
+        segments=values,
+        client_groups=CLIENT_GROUPS,
+        today=timezone.localdate(),
+    )
