@@ -23,9 +23,9 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from harness import add_data_dir_option, configure_django
+
 TARGET_MEDIAN_MS = 150.0
 CASELOAD_URL = "/caseload/mine/"
 
@@ -36,25 +36,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=30, help="timed requests (30)")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests first (5)")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--data-dir",
-        default=os.environ.get("LANTERN_BENCH_DATA_DIR") or str(BASE_DIR / ".lantern" / "bench"),
-        help="embedded database directory when DATABASE_URL is not set (.lantern/bench)",
-    )
+    add_data_dir_option(parser, "bench")
     parser.add_argument("--skip-seed", action="store_true", help="reuse the data from the last run")
     return parser.parse_args(argv)
-
-
-def configure_django(data_dir: str) -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Production-like: no query log kept on every cursor.
-    os.environ.setdefault("DEBUG", "false")
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["LANTERN_DATA_DIR"] = data_dir
-    import django
-
-    django.setup()
 
 
 def keyworker_to_sign_in():

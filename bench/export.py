@@ -27,13 +27,12 @@ import datetime
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from harness import BASE_DIR, configure_django, peak_rss_mb
+
 TARGET_ROWS_PER_S = 50_000
 TARGET_MEMORY_GROWTH_MB = 50
 EXTRACT_URL = "/api/v1/extracts/people/?format=csv"
@@ -54,25 +53,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--child", choices=["seed", "extract", "baseline"], help=argparse.SUPPRESS)
     parser.add_argument("--people", type=int, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
-
-
-def configure_django(data_dir: str) -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "false")
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["LANTERN_DATA_DIR"] = data_dir
-    import django
-
-    django.setup()
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (Linux's VmHWM)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child_seed(people: int, seed: int, skip_seed: bool) -> dict:

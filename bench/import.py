@@ -21,7 +21,6 @@ import argparse
 import datetime
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from harness import peak_rss_mb
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 TARGET_ROWS_PER_S = 20_000
@@ -290,18 +290,6 @@ def _fresh_database(data_dir: Path) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{DEFAULT_DATABASE}" WITH (FORCE)')
 
 
-def _peak_rss_mb() -> float:
-    """This process's peak resident memory. Linux's VmHWM starts afresh at exec, whereas
-    getrusage's ru_maxrss would carry over the parent's peak (the file generator's)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def run_import(folder: Path, data_dir: Path) -> dict:
     _fresh_database(data_dir)
     os.environ["LANTERN_DATA_DIR"] = str(data_dir)
@@ -319,12 +307,12 @@ def run_import(folder: Path, data_dir: Path) -> dict:
     service = Service.objects.create(name="Bench Service", code="BENCH1")
     for name in TEAMS:
         Team.objects.create(service=service, name=name)
-    baseline_mb = _peak_rss_mb()
+    baseline_mb = peak_rss_mb()
     files = {kind: folder / f"{kind}.csv" for kind in KINDS}
     started = time.perf_counter()
     result = records_import(files=files)
     seconds = time.perf_counter() - started
-    peak_mb = _peak_rss_mb()
+    peak_mb = peak_rss_mb()
     return {
         "rows": result.rows,
         "seconds": seconds,

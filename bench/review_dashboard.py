@@ -22,13 +22,11 @@ import argparse
 import datetime
 import io
 import json
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from harness import add_data_dir_option, configure_django
+
 TARGET_MEDIAN_MS = 1000.0
 
 
@@ -38,23 +36,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument(
-        "--data-dir",
-        default=os.environ.get("LANTERN_BENCH_DATA_DIR")
-        or str(BASE_DIR / ".lantern" / "bench-reviews"),
-    )
+    add_data_dir_option(parser, "bench-reviews")
     return parser.parse_args(argv)
-
-
-def configure_django(data_dir: str) -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "false")
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["LANTERN_DATA_DIR"] = data_dir
-    import django
-
-    django.setup()
 
 
 def multiply_reviews(target: int) -> int:

@@ -36,14 +36,13 @@ import datetime
 import io
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from harness import add_data_dir_option, configure_django, peak_rss_mb
+
 TARGET_NIGHTLY_S = 30.0
 TARGET_PEAK_MB = 4096
 TARGET_SPEEDUP = 100
@@ -57,35 +56,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sample", type=int, default=500, help="people in the per-person loop")
     parser.add_argument("--person-recomputes", type=int, default=50)
     parser.add_argument("--as-of", type=datetime.date.fromisoformat, default=None)
-    parser.add_argument(
-        "--data-dir",
-        default=os.environ.get("LANTERN_BENCH_DATA_DIR") or str(BASE_DIR / ".lantern" / "bench1m"),
-        help="embedded database directory when DATABASE_URL is not set (.lantern/bench1m)",
-    )
+    add_data_dir_option(parser, "bench1m")
     # Internal: run one recompute in this process and print its figures.
     parser.add_argument(
         "--child-recompute", type=datetime.date.fromisoformat, help=argparse.SUPPRESS
     )
     return parser.parse_args(argv)
-
-
-def configure_django(data_dir: str) -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "false")
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["LANTERN_DATA_DIR"] = data_dir
-    import django
-
-    django.setup()
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (Linux's VmHWM)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child_recompute(as_of: datetime.date) -> int:

@@ -1,0 +1,48 @@
+"""What every benchmark shares: Django set up on its own database, and peak memory.
+
+Each benchmark under `bench/` runs as a script (`python bench/<name>.py`), so
+this module is imported by its plain name. A benchmark keeps its data in an
+embedded PostgreSQL of its own under `.lantern/` (or `LANTERN_BENCH_DATA_DIR`),
+never in the demo's, unless DATABASE_URL points elsewhere.
+"""
+
+import argparse
+import os
+import resource
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def add_data_dir_option(parser: argparse.ArgumentParser, folder: str) -> None:
+    """`--data-dir`: the benchmark's embedded database, `.lantern/<folder>` by default."""
+    parser.add_argument(
+        "--data-dir",
+        default=os.environ.get("LANTERN_BENCH_DATA_DIR") or str(BASE_DIR / ".lantern" / folder),
+        help=f"embedded database directory when DATABASE_URL is not set (.lantern/{folder})",
+    )
+
+
+def configure_django(data_dir: str) -> None:
+    """Set Django up against the benchmark's database, production-like (no query log)."""
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "false")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["LANTERN_DATA_DIR"] = data_dir
+    import django
+
+    django.setup()
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM starts afresh at exec, whereas
+    getrusage's ru_maxrss would carry over the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
