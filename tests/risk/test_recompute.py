@@ -30,9 +30,13 @@ def open_flag(person) -> Flag | None:
 
 
 def snapshot() -> list[tuple]:
-    """Every flag with its reasons, as readers see them."""
+    """Every flag with its reasons, as readers see them, by person.
+
+    By person, not by id: the order in which one publish inserts new flags is
+    PostgreSQL's choice, and differs between a whole run and a chunked one.
+    """
     flags = []
-    for flag in Flag.objects.order_by("id"):
+    for flag in Flag.objects.order_by("service_user_id", "id"):
         reasons = tuple(
             FlagReason.objects.filter(flag=flag)
             .order_by("position")
