@@ -25,7 +25,10 @@ Contract:
   extract's allow-list.
 - `figure_view(...)` (`cases.api.figure_views`) makes the view of an aggregate
   figure from a function of (`Audience`, `ApiFilters`), with the same query
-  parameters plus `segment`.
+  parameters plus `segment`, its own rate (`LANTERN_API_FIGURE_RATE`) and,
+  where its layer declares them, its own roles. `json_schema_serializer`
+  (`cases.api.schema`) documents a response by the JSON Schema its producer
+  already holds it to.
 - The extracts of this layer are declared in `cases.api_extracts`;
   `outcomes.api` and `risk.api` declare theirs the same way.
 """
@@ -34,6 +37,7 @@ from cases.api.auth import (
     ApiAccess,
     ApiTokenAuthentication,
     ApiTokenScheme,
+    ViewRoleAccess,
     audience_for,
     request_client,
     request_token,
@@ -56,6 +60,7 @@ from cases.api.queries import (
     ExtractQuerySerializer,
     FigureQuerySerializer,
     QuerySerializer,
+    figure_query_serializer,
     parse_query,
 )
 from cases.api.reference import (
@@ -64,7 +69,8 @@ from cases.api.reference import (
     TeamSerializer,
     TeamsView,
 )
-from cases.api.throttles import ApiRateThrottle, ExportRateThrottle
+from cases.api.schema import JsonSchemaSerializer, json_schema_serializer, openapi_schema
+from cases.api.throttles import ApiRateThrottle, ExportRateThrottle, FigureRateThrottle
 
 __all__ = [
     "ERROR_RESPONSES",
@@ -83,17 +89,23 @@ __all__ = [
     "ExtractQuerySerializer",
     "ExtractView",
     "FigureQuerySerializer",
+    "FigureRateThrottle",
     "FigureView",
+    "JsonSchemaSerializer",
     "LocalAuthoritiesView",
     "LocalAuthoritySerializer",
     "QuerySerializer",
     "TeamSerializer",
     "TeamsView",
+    "ViewRoleAccess",
     "audience_for",
     "exception_handler",
     "extract_view",
     "field_table",
+    "figure_query_serializer",
     "figure_view",
+    "json_schema_serializer",
+    "openapi_schema",
     "page_serializer",
     "parse_query",
     "request_client",

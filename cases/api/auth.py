@@ -4,6 +4,8 @@
   to a commissioner of an API client; the token acts as its commissioner.
 - `ApiAccess`: commissioners of an active client, and staff who browse people
   (the tables in `cases.access`); administrators and anyone else get 403.
+  `ViewRoleAccess` narrows that to a view's own `roles`, declared as data by
+  the layer that serves it (e.g. the death-review figures).
 - `audience_for(request)`: the people the caller's rows may come from
   (`cases.selectors.service_users_for_api`), their pseudonym key, and the same
   limits as team and local authority ids for figures.
@@ -19,7 +21,7 @@ from rest_framework.permissions import BasePermission
 from cases import services
 from cases.access import WHOLE_SERVICE_API_ROLES, can_use_api
 from cases.extracts import Audience, pseudonym_key
-from cases.models import ApiToken
+from cases.models import ApiToken, Role
 from cases.selectors import service_users_for_api, team_ids_visible_to
 
 
@@ -96,6 +98,21 @@ class ApiAccess(BasePermission):
                 )
                 return False
         return True
+
+
+class ViewRoleAccess(BasePermission):
+    """A view's own `roles` (a set of `Role` values), on top of `ApiAccess`.
+
+    A view without `roles` is open to every role `ApiAccess` lets in.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        roles = getattr(view, "roles", None)
+        if roles is None or request.user.role in roles:
+            return True
+        allowed = ", ".join(sorted(Role(role).label.lower() for role in roles))
+        self.message = f"Your role may not see this: it is for {allowed} only."
+        return False
 
 
 def request_client(request):

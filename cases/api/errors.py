@@ -11,19 +11,17 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cases.extracts import ExtractError
-
-INVALID_QUERY = "Some query parameters are not valid: see errors."
+from cases.extracts import INVALID_QUERY, NON_FIELD_ERRORS, ExtractError
 
 
 def exception_handler(exc, context):
     """Every API error as {"detail": ..., "errors": {parameter: [messages]}} where it fits."""
     if isinstance(exc, ExtractError):
-        field = exc.field or "non_field_errors"
-        return Response({"detail": exc.message, "errors": {field: [exc.message]}}, status=400)
+        errors = {field: [message] for field, message in exc.errors.items()}
+        return Response({"detail": exc.message, "errors": errors}, status=400)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError):
-        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        detail = exc.detail if isinstance(exc.detail, dict) else {NON_FIELD_ERRORS: exc.detail}
         errors = {str(field): _messages(problems) for field, problems in detail.items()}
         response.data = {"detail": INVALID_QUERY, "errors": errors}
     return response

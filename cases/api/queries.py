@@ -116,19 +116,60 @@ class ExtractQuerySerializer(QuerySerializer):
         }
 
 
+# The ways a figure can be split; `outcomes.figures.SEGMENTS` is the same list (a test
+# holds them together), named here because this layer cannot import that one.
 SEGMENTS = ("team", "local_authority", "sex", "age_band", "ethnicity")
 
 
 class FigureQuerySerializer(QuerySerializer):
+    """A figure's parameters: a whole period or none (the figures' default), and a segment.
+
+    `segments` are the splits this figure offers (`figure_query_serializer`
+    makes the serializer of a figure that offers fewer).
+    """
+
+    segments: tuple[str, ...] = SEGMENTS
+
     def get_fields(self):
-        return {
-            **super().get_fields(),
-            "segment": serializers.ChoiceField(
-                choices=SEGMENTS,
-                required=False,
-                help_text="Split every figure by one of these.",
-            ),
-        }
+        fields = super().get_fields()
+        fields["from"].help_text = (
+            "First day of the period (YYYY-MM-DD), given with `to`. Without both, the "
+            "figures are for the last whole calendar quarter."
+        )
+        fields[
+            "to"
+        ].help_text = "Last day of the period (YYYY-MM-DD), today at the latest, given with `from`."
+        fields["segment"] = serializers.ChoiceField(
+            choices=self.segments,
+            required=False,
+            help_text="Split every figure by one of these.",
+        )
+        return fields
+
+    def validate(self, attrs):
+        given = [name for name in ("from", "to") if attrs.get(name)]
+        if len(given) == 1:
+            missing = "to" if given == ["from"] else "from"
+            raise serializers.ValidationError(
+                {
+                    missing: [
+                        f"Give {missing} as well as {given[0]}, or neither for the last "
+                        "whole quarter."
+                    ]
+                }
+            )
+        return super().validate(attrs)
+
+
+def figure_query_serializer(segments: tuple[str, ...]) -> type[FigureQuerySerializer]:
+    """The query serializer of a figure that can be split only by `segments`."""
+    unknown = set(segments) - set(SEGMENTS)
+    if unknown:
+        raise ValueError(f"No segment {sorted(unknown)}")
+    if tuple(segments) == SEGMENTS:
+        return FigureQuerySerializer
+    name = "FigureQuery" + "".join(s.title().replace("_", "") for s in segments) + "Serializer"
+    return type(name, (FigureQuerySerializer,), {"segments": tuple(segments)})
 
 
 def parse_query(request, serializer_class: type[QuerySerializer]) -> ApiFilters:

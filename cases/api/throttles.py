@@ -1,7 +1,9 @@
 """Throttles: requests per token (or signed-in user), counted in the shared cache.
 
 `LANTERN_API_RATE` applies to every request; whole CSV extracts, which are
-heavier, also count against `LANTERN_API_EXPORT_RATE`.
+heavier, also count against `LANTERN_API_EXPORT_RATE`, and figures, each a
+computation over the whole of its period's records, against
+`LANTERN_API_FIGURE_RATE`.
 """
 
 from django.conf import settings
@@ -39,3 +41,10 @@ class ExportRateThrottle(ApiRateThrottle):
 
     def applies(self, request) -> bool:
         return getattr(request.accepted_renderer, "format", "") == "csv"
+
+
+class FigureRateThrottle(ApiRateThrottle):
+    """Figures take seconds each at national scale, so they have a rate of their own."""
+
+    scope = "figure"
+    setting = "LANTERN_API_FIGURE_RATE"
