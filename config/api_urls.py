@@ -2,7 +2,8 @@
 
 The extracts are declared in their layers (`cases.api_extracts`,
 `outcomes.api`, `risk.api`) and mounted here at `extracts/<name>/`. The figure
-endpoints, declared the same way (`outcomes.api`, `risk.api`, each made with `outcomes.api_figures.figure_endpoint`),
+endpoints, declared the same way (`outcomes.api`, `risk.api`,
+`deathreviews.api`, each made with `outcomes.api_figures.figure_endpoint`),
 are listed in `FIGURES` and mounted at `figures/<name>/` (see the README).
 """
 
@@ -23,6 +24,7 @@ from cases.api import (
     extract_view,
 )
 from cases.api_extracts import CASE_EXTRACTS
+from deathreviews.api import DeathReviewFigures
 from outcomes.api import TOP_ASSESSMENTS, NaloxoneCoverageFigures, OutcomeSummaryFigures
 from risk.api import FLAGS, OUTREACH_ATTEMPTS, FlagsAndOutreachFigures
 
@@ -33,6 +35,7 @@ FIGURES: tuple = (
     ("outcome_summary", OutcomeSummaryFigures),
     ("naloxone_coverage", NaloxoneCoverageFigures),
     ("flags_and_outreach", FlagsAndOutreachFigures),
+    ("death_reviews", DeathReviewFigures),
 )
 
 
