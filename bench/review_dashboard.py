@@ -10,7 +10,10 @@ snapshots and toxicology until there are --reviews of them, spread over the
 last year. It signs in as the demo `governance` user and times
 GET /reviews/dashboard/ and GET /reviews/ through Django's test client: a few
 warm-up requests, then --requests timed ones each. Queries are counted on one
-extra request.
+extra request. It times the commissioners' death-review figures the same way
+(GET /api/v1/figures/death-reviews/ over the last 365 days beside the 365
+before, unsplit and split by local authority), which read the same rows and
+snapshots as the dashboard and add suppression.
 
 The baseline is the obvious way to get the engine's track record: for each
 reviewed death, query the live flags and outreach attempts of the person (two
@@ -22,6 +25,7 @@ import argparse
 import datetime
 import io
 import json
+import os
 import statistics
 import time
 
@@ -162,6 +166,9 @@ def baseline_track_record_ms() -> tuple[float, int]:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    # The timed requests are many more than a commissioner's rate allows.
+    os.environ["LANTERN_API_RATE"] = "100000/minute"
+    os.environ["LANTERN_API_FIGURE_RATE"] = "100000/minute"
     configure_django(args.data_dir)
     from django.core.management import call_command
     from django.test import Client
@@ -189,6 +196,19 @@ def main(argv: list[str] | None = None) -> None:
         client, f"/reviews/dashboard/{period}", args.warmup, args.requests
     )
     list_ms, list_queries = time_get(client, "/reviews/?status=", args.warmup, args.requests)
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    year = f"?from={today - datetime.timedelta(days=364)}&to={today}"
+    figures_ms, figures_queries = time_get(
+        client, f"/api/v1/figures/death-reviews/{year}", args.warmup, args.requests
+    )
+    split_ms, _ = time_get(
+        client,
+        f"/api/v1/figures/death-reviews/{year}&segment=local_authority",
+        args.warmup,
+        args.requests,
+    )
     baseline_ms, baseline_reviews = baseline_track_record_ms()
 
     median = statistics.median(dashboard_ms)
@@ -202,6 +222,11 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"Review list (first page of 25): median {statistics.median(list_ms):.0f} ms, "
         f"{list_queries} queries"
+    )
+    print(
+        f"Death-review figures (API, last 365 days beside the 365 before): median "
+        f"{statistics.median(figures_ms):.0f} ms, {figures_queries} queries; split by local "
+        f"authority: median {statistics.median(split_ms):.0f} ms"
     )
     print(
         f"Baseline: the track record from live flags, two queries a review, took "
@@ -218,6 +243,11 @@ def main(argv: list[str] | None = None) -> None:
                 "dashboard_queries": dashboard_queries,
                 "review_list_median_ms": round(statistics.median(list_ms), 1),
                 "review_list_queries": list_queries,
+                "review_figures_median_ms": round(statistics.median(figures_ms), 1),
+                "review_figures_queries": figures_queries,
+                "review_figures_by_local_authority_median_ms": round(
+                    statistics.median(split_ms), 1
+                ),
                 "baseline_track_record_loop_ms": round(baseline_ms, 1),
                 "target_dashboard_median_ms": TARGET_MEDIAN_MS,
             }

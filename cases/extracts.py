@@ -33,7 +33,7 @@ date, integer or UUID quoted by the database driver.
 import datetime
 import hashlib
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 from uuid import UUID
@@ -46,6 +46,9 @@ from cases.models import ApiClient, User
 
 Kind = Literal["string", "integer", "number", "date", "boolean"]
 
+# Where a message about the request as a whole goes, as in DRF.
+NON_FIELD_ERRORS = "non_field_errors"
+INVALID_QUERY = "Some query parameters are not valid: see errors."
 PSEUDONYM_LENGTH = 32  # hex digits: 128 bits, no collision in any service's lifetime
 CSV_CHUNK_BYTES = 256 * 1024
 # A cell starting with one of these is read as a formula by spreadsheet programs.
@@ -53,15 +56,29 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExtractError(Exception):
-    """A request the API cannot answer as asked; `field` names the query parameter at fault.
+    """A request the API cannot answer as asked: the API's one application error type.
 
-    The API's exception handler turns it into a 400 with the message at that field.
+    `errors` maps each query parameter at fault to its message (or
+    "non_field_errors" for the request as a whole); `field` and `message` are
+    the first of them. The API's exception handler turns it into a 400 with the
+    messages at those parameters, for an extract or a figure alike.
     """
 
-    def __init__(self, message: str, *, field: str = "") -> None:
+    def __init__(
+        self, message: str, *, field: str = "", errors: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.errors = dict(errors) if errors else {field or NON_FIELD_ERRORS: message}
+
+    @classmethod
+    def from_errors(cls, errors: Mapping[str, str]) -> "ExtractError":
+        """One error for several parameters' messages (at least one)."""
+        field, message = next(iter(errors.items()))
+        if len(errors) > 1:
+            message = INVALID_QUERY
+        return cls(message, field=field, errors=errors)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """The commissioner API under /api/v1/: every extract, the reference lists, the schema and docs.
 
-The extracts are declared in their layers (`cases.api`, `outcomes.api`,
-`risk.api`) and mounted here at `extracts/<name>/`. Figure endpoints go beside
-them at `figures/<name>/`, each made with `cases.api.figure_view` and listed in
-`FIGURES` (see the README).
+The extracts are declared in their layers (`cases.api_extracts`,
+`outcomes.api`, `risk.api`) and mounted here at `extracts/<name>/`. The figure
+endpoints, declared the same way (`outcomes.api`, `risk.api`,
+`deathreviews.api`, each made with `outcomes.api_figures.figure_endpoint`),
+are listed in `FIGURES` and mounted at `figures/<name>/` (see the README).
 """
 
 from django.urls import path
@@ -23,13 +24,19 @@ from cases.api import (
     extract_view,
 )
 from cases.api_extracts import CASE_EXTRACTS
-from outcomes.api import TOP_ASSESSMENTS
-from risk.api import FLAGS, OUTREACH_ATTEMPTS
+from deathreviews.api import DeathReviewFigures
+from outcomes.api import TOP_ASSESSMENTS, NaloxoneCoverageFigures, OutcomeSummaryFigures
+from risk.api import FLAGS, OUTREACH_ATTEMPTS, FlagsAndOutreachFigures
 
 EXTRACTS = (*CASE_EXTRACTS, TOP_ASSESSMENTS, FLAGS, OUTREACH_ATTEMPTS)
 
 # (name, view class made by cases.api.figure_view), served at figures/<name>/.
-FIGURES: tuple = ()
+FIGURES: tuple = (
+    ("outcome_summary", OutcomeSummaryFigures),
+    ("naloxone_coverage", NaloxoneCoverageFigures),
+    ("flags_and_outreach", FlagsAndOutreachFigures),
+    ("death_reviews", DeathReviewFigures),
+)
 
 
 def extract_url_name(name: str) -> str:

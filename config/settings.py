@@ -230,6 +230,8 @@ else:
 LANTERN_API_TOKEN_MAX_DAYS = env_int("LANTERN_API_TOKEN_MAX_DAYS", 365)
 LANTERN_API_RATE = env_rate("LANTERN_API_RATE", "120/minute")
 LANTERN_API_EXPORT_RATE = env_rate("LANTERN_API_EXPORT_RATE", "30/hour")
+# Each figure reads a period's records across the service: seconds of work at national scale.
+LANTERN_API_FIGURE_RATE = env_rate("LANTERN_API_FIGURE_RATE", "60/hour")
 
 # Reliable-change thresholds for the 6-month review figures: days of use (of 28)
 # by TOP item. An item not set here keeps its default (docs/figures.md).
@@ -248,14 +250,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cases.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"api": LANTERN_API_RATE, "export": LANTERN_API_EXPORT_RATE},
+    "DEFAULT_THROTTLE_RATES": {
+        "api": LANTERN_API_RATE,
+        "export": LANTERN_API_EXPORT_RATE,
+        "figure": LANTERN_API_FIGURE_RATE,
+    },
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lantern commissioner API",
     "DESCRIPTION": (
         "Pseudonymised, allow-listed record-level extracts of a drug and alcohol treatment "
-        "service, as paginated JSON or whole CSV files. Authenticate with a bearer token "
+        "service, as paginated JSON or whole CSV files, and aggregate figures with small "
+        "numbers suppressed. Authenticate with a bearer token "
         "issued by an administrator (`Authorization: Bearer <token>`) or, for staff, with a "
         "signed-in session."
     ),

@@ -23,3 +23,13 @@ def can_work_reviews(user: User) -> bool:
 
 def can_read_bulletin(user: User) -> bool:
     return _active(user) and user.role in BULLETIN_ROLES
+
+
+# The death-review figures of the commissioner API (`deathreviews.api`): aggregates with
+# small numbers suppressed, for clinical governance and for commissioners, who plan and
+# fund the services the reviews learn about. Keyworkers and team leads are refused: the
+# reviews are governance's work, their own team's deaths would be a suppressed handful,
+# and the learning bulletin is how the learning reaches them. Administrators are refused
+# as the API refuses them everything (it holds no role for them), although they may open
+# the governance dashboard in the HTML app.
+REVIEW_FIGURE_API_ROLES = frozenset({Role.GOVERNANCE, Role.COMMISSIONER})

@@ -6,6 +6,11 @@ need); the figures computed from those rows are pure Python. Toxicology,
 actions and themes are one aggregate query each. The whole dashboard is a
 fixed number of queries, however many reviews there are.
 
+The commissioners' figures of reviews (`deathreviews.figures`) count with the
+same definitions: `review_rows`, `is_death`, `treatment_status`,
+`track_record_of`, `implicated_findings` and `OPEN_ACTION` / `overdue_action`
+are the one statement of each.
+
 The engine's track record comes from each review's snapshot, never from the
 live flags: what the panel saw stays what the dashboard counts.
 
@@ -31,7 +36,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import User
@@ -40,6 +45,7 @@ from deathreviews.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
     PlaceOfDeath,
+    Review,
     ReviewKind,
     ReviewTheme,
     ToxicologyFinding,
@@ -84,31 +90,36 @@ class Row:
     emergency_call_made: bool | None
     known: bool
     snapshot: dict | None
+    review_id: int = 0
+    team_id: int | None = None
+    local_authority_id: int | None = None
+    sex: str = ""
+    age: int | None = None
 
 
-def dashboard_rows(user: User, start: datetime.date, end: datetime.date) -> list[Row]:
-    """The reviews `user` may see that happened in the period. One query."""
-    values = (
-        reviews_visible_to(user)
-        .filter(occurred_on__range=(start, end))
-        .values(
-            "kind",
-            "occurred_on",
-            "team__name",
-            "place_of_death",
-            "witnessed",
-            "naloxone_present",
-            "naloxone_used",
-            "emergency_call_made",
-            "service_user_id",
-            "snapshot__as_of",
-            # Only the parts of the snapshot the figures read leave the database.
-            "snapshot__data__flags",
-            "snapshot__data__outreach",
-            "snapshot__data__episodes",
-        )
-        .order_by("occurred_on", "id")
-    )
+def review_rows(reviews: QuerySet[Review]) -> list[Row]:
+    """Each of `reviews` as a `Row`, in the order they happened. One query."""
+    values = reviews.values(
+        "id",
+        "kind",
+        "occurred_on",
+        "team_id",
+        "team__name",
+        "local_authority_id",
+        "sex",
+        "age",
+        "place_of_death",
+        "witnessed",
+        "naloxone_present",
+        "naloxone_used",
+        "emergency_call_made",
+        "service_user_id",
+        "snapshot__as_of",
+        # Only the parts of the snapshot the figures read leave the database.
+        "snapshot__data__flags",
+        "snapshot__data__outreach",
+        "snapshot__data__episodes",
+    ).order_by("occurred_on", "id")
     rows = []
     for v in values:
         snapshot = None
@@ -131,13 +142,28 @@ def dashboard_rows(user: User, start: datetime.date, end: datetime.date) -> list
                 emergency_call_made=v["emergency_call_made"],
                 known=v["service_user_id"] is not None,
                 snapshot=snapshot,
+                review_id=v["id"],
+                team_id=v["team_id"],
+                local_authority_id=v["local_authority_id"],
+                sex=v["sex"],
+                age=v["age"],
             )
         )
     return rows
 
 
+def dashboard_rows(user: User, start: datetime.date, end: datetime.date) -> list[Row]:
+    """The reviews `user` may see that happened in the period. One query."""
+    return review_rows(reviews_visible_to(user).filter(occurred_on__range=(start, end)))
+
+
+def is_death(row: Row) -> bool:
+    """A review of a drug- or alcohol-related death (not a near-fatal overdose)."""
+    return row.kind in DEATH_KINDS
+
+
 def _deaths(rows: list[Row]) -> list[Row]:
-    return [r for r in rows if r.kind in DEATH_KINDS]
+    return [r for r in rows if is_death(r)]
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -213,10 +239,15 @@ def deaths_by_circumstance(rows: list[Row]) -> list[dict]:
     return figures
 
 
+def treatment_status(row: Row) -> str:
+    """Where the person stood with treatment on the date: one of TREATMENT_STATUSES' keys."""
+    return treatment_at(row.snapshot) if row.snapshot else "never_known"
+
+
 def treatment_status_at_death(rows: list[Row]) -> list[dict]:
     """The share of deaths in treatment, left within 6 months, left longer ago, never known."""
     deaths = _deaths(rows)
-    counts = Counter(treatment_at(r.snapshot) if r.snapshot else "never_known" for r in deaths)
+    counts = Counter(treatment_status(r) for r in deaths)
     return [
         {"status": label, "deaths": counts[key], "share": _share(counts[key], len(deaths))}
         for key, label in TREATMENT_STATUSES.items()
@@ -312,20 +343,31 @@ def engine_track_record(rows: list[Row]) -> dict:
 # Aggregates in the database --------------------------------------------------
 
 
+def implicated_findings(reviews: QuerySet[Review]) -> QuerySet[ToxicologyFinding]:
+    """The toxicology findings of `reviews` that were implicated (none entered in error)."""
+    return ToxicologyFinding.objects.filter(
+        review__in=reviews, implicated=True, entered_in_error=False
+    )
+
+
 def substances_implicated(user: User, start: datetime.date, end: datetime.date) -> list[dict]:
     """For each substance: in how many reviews of the period it was implicated. One query."""
     counts = (
-        ToxicologyFinding.objects.filter(
-            review__in=reviews_visible_to(user).filter(occurred_on__range=(start, end)),
-            implicated=True,
-            entered_in_error=False,
-        )
+        implicated_findings(reviews_visible_to(user).filter(occurred_on__range=(start, end)))
         .values("substance")
         .annotate(reviews=Count("review", distinct=True))
         .order_by("-reviews", "substance")
     )
     labels = dict(ToxicologySubstance.choices)
     return [{"substance": labels[c["substance"]], "reviews": c["reviews"]} for c in counts]
+
+
+# An action still to do; overdue when also past its due date on the day.
+OPEN_ACTION = Q(status__in=OPEN_ACTION_STATUSES)
+
+
+def overdue_action(day: datetime.date) -> Q:
+    return OPEN_ACTION & Q(due_on__lt=day)
 
 
 def action_figures(
@@ -337,8 +379,8 @@ def action_figures(
         actions_visible_to(user)
         .filter(review__occurred_on__range=(start, end))
         .aggregate(
-            open=Count("pk", filter=Q(status__in=OPEN_ACTION_STATUSES)),
-            overdue=Count("pk", filter=Q(status__in=OPEN_ACTION_STATUSES, due_on__lt=day)),
+            open=Count("pk", filter=OPEN_ACTION),
+            overdue=Count("pk", filter=overdue_action(day)),
             done=Count("pk", filter=Q(status=ActionStatus.DONE)),
             not_done=Count("pk", filter=Q(status=ActionStatus.NOT_DONE)),
         )

@@ -1,13 +1,18 @@
-"""The TOP assessments extract of the commissioner API (see `cases.api` for the machinery).
+"""The outcome layer's part of the commissioner API (see `cases.api` for the machinery).
 
-One row per TOP interview, its items under their NDTMS codes (lower case).
-Empty means "not disclosed", never 0. TOP values are treatment data, sent for
-every person as the NDTMS extract does; free text (the other substance's name,
-why answers were not given) never leaves.
+- `TOP_ASSESSMENTS`: one row per TOP interview, its items under their NDTMS
+  codes (lower case). Empty means "not disclosed", never 0. TOP values are
+  treatment data, sent for every person as the NDTMS extract does; free text
+  (the other substance's name, why answers were not given) never leaves.
+- `OutcomeSummaryFigures` and `NaloxoneCoverageFigures`: the views of the
+  outcome summary and naloxone coverage figure families
+  (`outcomes.api_figures.figure_endpoint`; definitions in docs/figures.md).
 """
 
 from cases.api_extracts import EPISODE, PERSON
 from cases.extracts import Extract, ExtractField
+from outcomes.api_figures import figure_endpoint
+from outcomes.figures import naloxone_coverage, outcome_summary
 from outcomes.models import Stage
 from outcomes.top_items import TOP_ITEMS
 
@@ -56,4 +61,23 @@ TOP_ASSESSMENTS = Extract(
             for item in TOP_ITEMS
         ),
     ),
+)
+
+OutcomeSummaryFigures = figure_endpoint(
+    family=outcome_summary,
+    name="outcome_summary",
+    title="Outcome summary",
+    description="The DOMES-style outcome summary, by client group (opiate, non-opiate, "
+    "alcohol, all): successful completions, completions not re-presenting within 6 months, "
+    "time in treatment, the 6-month review outcomes, housing and work at exit, and waiting "
+    "times. One row per figure, client group, category and segment value.",
+)
+
+NaloxoneCoverageFigures = figure_endpoint(
+    family=naloxone_coverage,
+    name="naloxone_coverage",
+    title="Naloxone coverage",
+    description="Of the people in treatment with opioid use in the period, the share who have "
+    "ever been supplied a naloxone kit, and the share whose latest kit was in date on the "
+    "period's last day.",
 )

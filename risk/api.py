@@ -5,10 +5,15 @@ Flags are intervals: one row per flag, with its tier, the rules that raised it
 worded reasons are left out: they describe the person's history in words.
 Outreach attempts carry their method and outcome; notes and the free-text
 removal detail never leave.
+
+`FlagsAndOutreachFigures` is the view of the flags-and-outreach figure family
+(`risk.figures.flag_figures`, made with `outcomes.api_figures.figure_endpoint`).
 """
 
 from cases.api_extracts import PERSON
 from cases.extracts import Extract, ExtractField
+from outcomes.api_figures import figure_endpoint
+from risk.figures import flag_figures
 from risk.models import Flag, OutreachMethod, OutreachOutcome, RemovalReason, Tier
 
 
@@ -111,4 +116,14 @@ OUTREACH_ATTEMPTS = Extract(
             _values(RemovalReason),
         ),
     ),
+)
+
+FlagsAndOutreachFigures = figure_endpoint(
+    family=flag_figures,
+    name="flags_and_outreach",
+    title="Flags and outreach",
+    description="People flagged during the period by their highest tier, flags raised by "
+    "tier, the share of flagged people each rule contributed to, and outreach: the share of "
+    "very high and high flags whose person was reached within 2 and 7 days, and the median "
+    "days to the first contact.",
 )

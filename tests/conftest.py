@@ -94,6 +94,12 @@ def adam(db):
 
 
 @pytest.fixture
+def authorities(db):
+    """Every local authority, by ONS code."""
+    return list(LocalAuthority.objects.order_by("code"))
+
+
+@pytest.fixture
 def jo(north, alice):
     """A person on alice's caseload in the North team."""
     return ServiceUserFactory(team=north, keyworker=alice, first_name="Jo", last_name="Bloggs")

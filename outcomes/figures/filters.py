@@ -10,6 +10,9 @@ the same number of whole months just before it, so a quarter is compared with
 the quarter before and a year with the year before. Any other period is
 compared with the period of the same number of days ending the day before it
 starts.
+
+An endpoint asked for no period gives the last whole calendar quarter
+(`last_whole_quarter`), beside the quarter before it.
 """
 
 import calendar
@@ -88,6 +91,13 @@ class Period:
 
     def as_json(self) -> dict:
         return {"start": self.start.isoformat(), "end": self.end.isoformat(), "days": self.days}
+
+
+def last_whole_quarter(today: datetime.date) -> Period:
+    """The last calendar quarter that ended before `today`: the figures' default period."""
+    this_quarter = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    end = this_quarter - datetime.timedelta(days=1)
+    return Period(datetime.date(end.year, end.month - 2, 1), end)
 
 
 def _ids(value: Iterable[int] | None, field: str, errors: dict[str, str]) -> frozenset[int] | None:

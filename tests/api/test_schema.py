@@ -109,3 +109,44 @@ def test_the_commissioner_home_page_points_to_the_api_docs(client_as, cora):
     page = client_as(cora).get(reverse("home")).content.decode()
 
     assert reverse("api_docs") in page
+
+
+def test_every_figure_is_documented_by_the_one_schema_its_results_are_held_to(schema):
+    from config.api_urls import FIGURES
+    from outcomes.figures import RESULT_SCHEMA
+
+    for name, _ in FIGURES:
+        path = reverse(f"api_figure_{name}")
+        content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+        result = resolve(schema, content["application/json"]["schema"])
+        row = result["properties"]["figures"]["items"]
+        assert result["required"] == RESULT_SCHEMA["required"], name
+        assert result["additionalProperties"] is False, name
+        assert row["required"] == RESULT_SCHEMA["properties"]["figures"]["items"]["required"]
+        assert row["properties"]["numerator"] == {
+            "type": "integer",
+            "minimum": 0,
+            "nullable": True,
+        }
+
+
+def test_a_json_schemas_null_becomes_openapi_30s_nullable():
+    from cases.api import openapi_schema
+
+    assert openapi_schema(
+        {
+            "type": "object",
+            "properties": {
+                "count": {"type": ["integer", "null"], "minimum": 0},
+                "group": {"enum": [None, "opiate", "alcohol"]},
+                "unit": {"enum": ["percent", "count"]},
+            },
+        }
+    ) == {
+        "type": "object",
+        "properties": {
+            "count": {"type": "integer", "minimum": 0, "nullable": True},
+            "group": {"enum": [None, "opiate", "alcohol"], "type": "string", "nullable": True},
+            "unit": {"enum": ["percent", "count"], "type": "string"},
+        },
+    }

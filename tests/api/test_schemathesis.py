@@ -55,6 +55,7 @@ def settings_override(settings):
     # Throttling is tested on its own; here it would only answer 429 to the fuzzer.
     settings.LANTERN_API_RATE = "100000/minute"
     settings.LANTERN_API_EXPORT_RATE = "100000/minute"
+    settings.LANTERN_API_FIGURE_RATE = "100000/minute"
 
 
 def served_schema() -> dict:

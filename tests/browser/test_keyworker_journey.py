@@ -49,9 +49,11 @@ def test_a_keyworker_records_a_top_fixes_a_wrong_value_and_sees_the_chart(
     expect(page.get_by_text("TOP assessment recorded.")).to_be_visible()
     chart = page.locator("#top-use-chart")
     expect(chart).to_be_visible()
-    drawn = page.evaluate(
-        "() => Chart.getChart(document.getElementById('top-use-chart')).data.datasets[0].data"
-    )
+    # The canvas shows before Chart.js (a deferred script) has drawn on it: wait for the chart.
+    drawn = page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.getElementById('top-use-chart'))"
+        "?.data.datasets[0].data"
+    ).json_value()
     assert drawn == [12]
     row = page.get_by_role("row", name="OPIUSE: Days used illicit opioids")
     expect(row).to_contain_text("12")

@@ -1,5 +1,7 @@
 """Reviews set up through the services, as the app makes them."""
 
+import datetime
+
 import pytest
 
 from deathreviews import services
@@ -13,7 +15,9 @@ from deathreviews.models import (
     ReviewStatus,
     ToxicologyFinding,
 )
-from tests.factories import days_ago
+from risk import services as risk_services
+from tests.factories import EpisodeFactory, ServiceUserFactory, days_ago
+from tests.risk_ui.conftest import make_flag
 
 
 def notify(user, *, person=None, kind=ReviewKind.DRUG_DEATH, occurred_on=None, **fields) -> Review:
@@ -114,11 +118,61 @@ def signed_off(review: Review, user) -> Review:
     return move(review, user, "sign_off")
 
 
+def review_figures_dataset(gina, alice, north, authorities) -> None:
+    """The death-review figures' dataset, worked out by hand in tests/deathreviews/test_figures.py."""
+    for _ in range(5):
+        person = ServiceUserFactory(
+            team=north,
+            local_authority=authorities[0],
+            sex="M",
+            date_of_birth=D(1985, 1, 1),
+        )
+        EpisodeFactory(
+            service_user=person,
+            referral_date=D(2024, 1, 1),
+            triage_date=D(2024, 1, 1),
+            start_date=D(2024, 1, 1),
+        )
+        make_flag(person, tier="very_high", raised_on=D(2025, 2, 1))
+        risk_services.outreach_attempt_create(
+            service_user=person,
+            recorded_by=alice,
+            attempted_on=D(2025, 2, 5),
+            method="phone",
+            outcome="contacted",
+        )
+        review = notify(gina, person=person, occurred_on=D(2025, 2, 10))
+        add_finding(review, gina, "heroin")
+        add_finding(review, gina, "cannabis", implicated=False)
+        add_action(review, gina, due_on=D(2025, 6, 1))
+    unknown = {"age": 30, "sex": "F", "local_authority": authorities[1]}
+    for i in range(5):
+        review = notify(gina, person_name=f"B {i}", occurred_on=D(2025, 8, 5), **unknown)
+        add_finding(review, gina, "fentanyl")
+        notify(gina, person_name=f"C {i}", kind="near_fatal", occurred_on=D(2025, 5, 2), **unknown)
+        notify(gina, person_name=f"D {i}", occurred_on=D(2024, 3, 15), **unknown)
+
+
+def figure_rows(result: dict, key: str, *, segment=None) -> dict:
+    """{category: ((numerator, denominator, value), previous ...)} of one figure."""
+    found = {}
+    for r in result["figures"]:
+        if r["key"] == key and r["segment_value"] == segment:
+            before = r["previous"]
+            found[r["category"]] = (
+                (r["numerator"], r["denominator"], r["value"]),
+                (before["numerator"], before["denominator"], before["value"]),
+            )
+    return found
+
+
 @pytest.fixture
 def review(gina):
     """A review of the death of someone the service never knew."""
     return notify(gina, person_name="Sam Unknown", age=38, sex="M")
 
+
+D = datetime.date
 
 __all__ = [
     "FINDINGS_FIELDS",
@@ -127,8 +181,10 @@ __all__ = [
     "add_action",
     "add_finding",
     "add_request",
+    "figure_rows",
     "move",
     "notify",
+    "review_figures_dataset",
     "signed_off",
     "to_panel_held",
     "update",

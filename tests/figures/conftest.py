@@ -11,14 +11,17 @@ suppression (`raw_counts`), where one person is enough.
 """
 
 import datetime
-
-import pytest
+import random
 
 from cases.models import LocalAuthority, ServiceUser, Team
 from cases.services import episode_create, intervention_create, naloxone_supply_create
 from outcomes.figures import FigureFilters
 from outcomes.services import top_assessment_create
+from outcomes.suppression import is_small
+from risk.models import Flag
+from risk.services import outreach_attempt_create
 from tests.factories import ServiceUserFactory, discharge_reason, substance
+from tests.risk_ui.conftest import make_flag
 
 D = datetime.date
 Q1 = (D(2026, 1, 1), D(2026, 3, 31))
@@ -143,6 +146,116 @@ def shown(result_row: dict) -> tuple:
     )
 
 
-@pytest.fixture
-def authorities(db):
-    return list(LocalAuthority.objects.order_by("code"))
+# A thin, mixed population -----------------------------------------------------------
+
+LAST_DAY = D(2026, 9, 30)
+RULES = ("prison_release_2w", "male", "injecting", "overdose_90d", "lives_alone")
+
+
+def days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+def mixed_person(rng: random.Random, teams, authorities, worker) -> None:
+    """One person drawn at random: spread thinly over teams, local authorities, sexes,
+    ages and ethnicities, with episodes, TOPs, naloxone, a flag and outreach, so that
+    most cells are small and suppression has a lot to do."""
+    who = person(
+        team=rng.choice(teams),
+        local_authority=rng.choice(authorities[:3]),
+        sex=rng.choice("MMF"),
+        born=D(rng.randint(1960, 2004), rng.randint(1, 12), rng.randint(1, 28)),
+        ethnicity=rng.choice("AAAHNZ"),
+    )
+    started = D(2024, 10, 1) + days(rng.randint(0, 580))
+    discharged, reason = None, ""
+    if rng.random() < 0.5:
+        discharged = min(started + days(rng.randint(20, 300)), LAST_DAY)
+        reason = rng.choice(
+            ["completed_drug_free", "completed_alcohol_free", "dropped_out", "transferred_custody"]
+        )
+    substances = rng.choice(
+        [("heroin",), ("alcohol",), ("cannabis",), ("crack", "alcohol"), ("heroin", "crack")]
+    )
+    record = treated(
+        who, started=started, discharged=discharged, reason=reason, substances=substances
+    )
+    last = discharged or LAST_DAY
+    if "heroin" in substances and rng.random() < 0.6:
+        ost(record, started=started, ended=rng.choice([None, last, last - days(3)]))
+    if rng.random() < 0.8:
+        intervention(record, started=min(started + days(rng.randint(0, 40)), last))
+    top(
+        record,
+        "S",
+        started,
+        opiuse=rng.choice([0, 4, 20]),
+        crause=rng.choice([0, 12]),
+        ivdrguse=rng.choice([0, 8]),
+    )
+    review_on = started + days(rng.randint(170, 195))
+    if review_on <= last:
+        top(
+            record,
+            "R",
+            review_on,
+            opiuse=rng.choice([0, 10, 20, None]),
+            crause=rng.choice([0, 3, 12]),
+            ivdrguse=rng.choice([0, 8]),
+        )
+    if discharged and reason.startswith("completed"):
+        top(
+            record,
+            "E",
+            discharged,
+            acuthpbm=rng.choice([True, False, None]),
+            hrisk=rng.choice([True, False]),
+            pwork=rng.choice([0, 10, 20, None]),
+        )
+    if rng.random() < 0.5:
+        given = started + days(rng.randint(0, 60))
+        supply(who, on=given, expires=given + days(rng.choice([200, 700])))
+    if rng.random() < 0.6:
+        raised = D(2026, 1, 1) + days(rng.randint(0, 170))
+        flag = make_flag(
+            who,
+            tier=rng.choice(["very_high", "high", "raised"]),
+            raised_on=raised,
+            reasons=tuple((code, None) for code in rng.sample(RULES, rng.randint(1, 3))),
+        )
+        if rng.random() < 0.3:
+            Flag.objects.filter(pk=flag.pk).update(
+                ended_on=raised + days(rng.randint(0, 40)), status=Flag.Status.ENDED
+            )
+        if rng.random() < 0.6:
+            outreach_attempt_create(
+                service_user=who,
+                recorded_by=worker,
+                attempted_on=raised + days(rng.randint(0, 9)),
+                method="phone",
+                outcome=rng.choice(["contacted", "agreed_to_attend", "not_contactable"]),
+            )
+
+
+def assert_no_small_count(values: dict, figure: dict) -> None:
+    """No count from 1 to 4 in one row's values (now or before), nor a small complement."""
+    where = (
+        f"{figure['key']} {figure['client_group']} {figure['category']} {figure['segment_value']}"
+    )
+    for field in ("numerator", "denominator"):
+        count = values[field]
+        assert count is None or not is_small(count), f"{field} {count} shown for {where}"
+    numerator, denominator = values["numerator"], values["denominator"]
+    if figure["unit"] == "percent":
+        if numerator is not None and denominator is not None:
+            assert not is_small(denominator - numerator), f"complement shown for {where}"
+        assert values["suppressed"] == (numerator is None or denominator is None), where
+        if values["suppressed"]:
+            assert values["value"] is None, where
+    if figure["unit"] == "count":
+        assert values["value"] == numerator, where
+        assert values["suppressed"] == (numerator is None), where
+    if figure["unit"] in ("years", "days"):
+        assert values["suppressed"] == (denominator is None), where
+        if values["suppressed"]:
+            assert values["value"] is None, where

@@ -1,0 +1,86 @@
+"""Figure views: an aggregate figure from a function of (`Audience`, `ApiFilters`).
+
+`figure_view(...)` makes the view of one figure endpoint, with the extracts'
+query parameters plus `segment`. Every figure gets authentication, access
+(`ApiAccess`, then the figure's own `roles`), the API's rate and the figure
+rate (`LANTERN_API_FIGURE_RATE`), the 400s, the request log (its row count is
+the number of figure rows) and its place in the schema.
+"""
+
+from collections.abc import Callable, Iterable
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from cases.api.auth import ApiAccess, ViewRoleAccess, audience_for
+from cases.api.base import ApiView
+from cases.api.errors import ERROR_RESPONSES
+from cases.api.queries import (
+    SEGMENTS,
+    FigureQuerySerializer,
+    figure_query_serializer,
+    parse_query,
+)
+from cases.api.throttles import ApiRateThrottle, FigureRateThrottle
+
+
+class FigureView(ApiView):
+    """An aggregate figure: `compute(audience=..., filters=...)` returns JSON-ready data."""
+
+    permission_classes = [ApiAccess, ViewRoleAccess]
+    throttle_classes = [ApiRateThrottle, FigureRateThrottle]
+    compute: Callable[..., dict]
+    query_serializer: type[FigureQuerySerializer] = FigureQuerySerializer
+    roles: frozenset[str] | None = None
+
+    def get(self, request, *args, **kwargs):
+        filters = parse_query(request, self.query_serializer)
+        data = type(self).compute(audience=audience_for(request), filters=filters)
+        self.log_rows = len(data.get("figures", ())) if isinstance(data, dict) else None
+        return Response(data)
+
+
+def figure_view(
+    *,
+    name: str,
+    title: str,
+    description: str,
+    compute: Callable[..., dict],
+    serializer: type[serializers.Serializer],
+    roles: Iterable[str] | None = None,
+    segments: tuple[str, ...] = SEGMENTS,
+):
+    """The view class of one figure endpoint (`/api/v1/figures/<name>/`), with its schema.
+
+    `compute` is called with the keyword arguments `audience` (an `Audience`:
+    `team_ids` and `local_authority_ids` limit whom the figure may count, None
+    meaning no limit) and `filters` (an `ApiFilters`), and returns data that
+    `serializer` describes. `roles` narrows who may call it (None: every role
+    the API lets in); `segments` are the splits it offers.
+    """
+    query = figure_query_serializer(segments)
+    schema = extend_schema(
+        operation_id=f"figure_{name}",
+        summary=title,
+        description=description,
+        tags=["figures"],
+        parameters=[query],
+        responses={200: serializer, **ERROR_RESPONSES},
+    )
+
+    def get(self, request, *args, **kwargs):
+        return FigureView.get(self, request, *args, **kwargs)
+
+    get = schema(get)
+    return type(
+        f"{name.title().replace('_', '')}FigureView",
+        (FigureView,),
+        {
+            "compute": staticmethod(compute),
+            "log_name": f"figures:{name}",
+            "get": get,
+            "query_serializer": query,
+            "roles": frozenset(roles) if roles is not None else None,
+        },
+    )
