@@ -27,11 +27,10 @@ import datetime
 import io
 import json
 import os
-import subprocess
 import sys
 import time
 
-from harness import BASE_DIR, configure_django, peak_rss_mb
+from harness import BASE_DIR, configure_django, peak_rss_mb, run_child
 
 TARGET_ROWS_PER_S = 50_000
 TARGET_MEMORY_GROWTH_MB = 50
@@ -216,26 +215,11 @@ def child_baseline() -> dict:
     }
 
 
-def run_child(args: argparse.Namespace, step: str, people: int) -> dict:
-    command = [
-        sys.executable,
-        __file__,
-        "--data-dir",
-        args.data_dir,
-        "--child",
-        step,
-        "--people",
-        str(people),
-        "--seed",
-        str(args.seed),
-    ]
-    if args.skip_seed:
-        command.append("--skip-seed")
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        print(done.stdout, done.stderr)
-        raise SystemExit(f"The {step} step for {people:,} people failed.")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def run_step(args: argparse.Namespace, step: str, people: int) -> dict:
+    arguments = ["--data-dir", args.data_dir, "--child", step, "--people", str(people)]
+    arguments += ["--seed", str(args.seed)] + (["--skip-seed"] if args.skip_seed else [])
+    figures, _ = run_child(__file__, arguments, f"The {step} step for {people:,} people failed.")
+    return figures
 
 
 def data_dir_for(prefix: str, people: int) -> str:
@@ -260,11 +244,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Database: {where}", flush=True)
     results: dict[int, dict] = {}
     for people in sizes:
-        seeded = run_child(args, "seed", people)
+        seeded = run_step(args, "seed", people)
         note = f"seeded in {seeded['seed_s']} s" if seeded["seed_s"] else "reused"
         print(f"{seeded['people']:,} people ({note})", flush=True)
-        extract = run_child(args, "extract", people)
-        baseline = run_child(args, "baseline", people)
+        extract = run_step(args, "extract", people)
+        baseline = run_step(args, "baseline", people)
         rate = extract["rows"] / extract["seconds"]
         base_rate = baseline["rows"] / baseline["seconds"]
         print(

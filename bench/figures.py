@@ -32,11 +32,10 @@ import datetime
 import io
 import json
 import os
-import subprocess
 import sys
 import time
 
-from harness import add_data_dir_option, configure_django, peak_rss_mb
+from harness import add_data_dir_option, configure_django, peak_rss_mb, run_child
 
 TARGET_FAMILY_S = 30.0
 TARGET_PEAK_MB = 4096
@@ -111,27 +110,11 @@ def child(name: str, segment: str) -> int:
 
 
 def timed_family(args: argparse.Namespace, name: str, segment: str) -> dict:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--data-dir",
-            args.data_dir,
-            "--child",
-            name,
-            "--child-segment",
-            segment,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    figures, wall = run_child(
+        __file__,
+        ["--data-dir", args.data_dir, "--child", name, "--child-segment", segment],
+        f"{name} split by {segment} failed.",
     )
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        print(done.stdout, done.stderr)
-        raise SystemExit(f"{name} split by {segment} failed.")
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
     figures["process_s"] = round(wall, 2)
     print(
         f"  {name:<20} {segment:<16} {figures['seconds']:6.1f} s "

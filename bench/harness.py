@@ -7,9 +7,12 @@ never in the demo's, unless DATABASE_URL points elsewhere.
 """
 
 import argparse
+import json
 import os
 import resource
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,3 +49,21 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_child(script: str, arguments: list[str], failure: str) -> tuple[dict, float]:
+    """Run `script` again in a fresh process, so its peak memory is its own.
+
+    The child prints its figures as a JSON object on its last line; returns them
+    and the child's wall time in seconds. Stops the benchmark with `failure`
+    (after the child's output) if the child fails.
+    """
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, script, *arguments], capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        print(done.stdout, done.stderr)
+        raise SystemExit(failure)
+    return json.loads(done.stdout.strip().splitlines()[-1]), wall

@@ -37,11 +37,10 @@ import io
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
-from harness import add_data_dir_option, configure_django, peak_rss_mb
+from harness import add_data_dir_option, configure_django, peak_rss_mb, run_child
 
 TARGET_NIGHTLY_S = 30.0
 TARGET_PEAK_MB = 4096
@@ -87,18 +86,11 @@ def child_recompute(as_of: datetime.date) -> int:
 
 
 def timed_recompute(args: argparse.Namespace, as_of: datetime.date, label: str) -> dict:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, __file__, "--data-dir", args.data_dir, "--child-recompute", str(as_of)],
-        capture_output=True,
-        text=True,
-        check=False,
+    figures, wall = run_child(
+        __file__,
+        ["--data-dir", args.data_dir, "--child-recompute", str(as_of)],
+        f"The {label} recompute failed.",
     )
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        print(done.stdout, done.stderr)
-        raise SystemExit(f"The {label} recompute failed.")
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
     figures["wall_s"] = round(wall, 2)
     timings = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in figures["timings"].items())
     print(
