@@ -21,7 +21,6 @@ from deathreviews.models import (
     SHARED_STATUSES,
     InformationRequest,
     LearningTheme,
-    PartnerAgency,
     Review,
     ReviewAction,
     ReviewStatus,
@@ -108,8 +107,6 @@ class ReviewParts:
     requests: list[InformationRequest]
     toxicology: list[ToxicologyFinding]
     actions: list[ReviewAction]
-    themes: list[LearningTheme]
-    agencies: list[PartnerAgency]
 
 
 def review_parts(review: Review) -> ReviewParts:
@@ -118,8 +115,6 @@ def review_parts(review: Review) -> ReviewParts:
         requests=list(review.requests.select_related("agency")),
         toxicology=list(review.toxicology.filter(entered_in_error=False)),
         actions=list(review.actions.select_related("owner")),
-        themes=list(review.themes.order_by("name")),
-        agencies=list(review.joint_agencies.order_by("name")),
     )
 
 
