@@ -323,7 +323,6 @@ def review_transition(request: HttpRequest, external_id, name: str) -> HttpRespo
     if transition is None:
         raise Http404("No such step")
     status = 200
-    missing = workflow.missing_for(transition, selectors.review_facts(review))
     if request.method == "POST":
         try:
             loaded = int(request.POST.get("loaded_version", ""))
@@ -341,6 +340,7 @@ def review_transition(request: HttpRequest, external_id, name: str) -> HttpRespo
             )
             return redirect("review_detail", external_id=review.external_id)
         except services.ReviewIncomplete as incomplete:
+            # The service checked the review under its row lock: show what it found.
             missing, status = incomplete.missing, 400
         else:
             messages.success(
@@ -348,6 +348,8 @@ def review_transition(request: HttpRequest, external_id, name: str) -> HttpRespo
                 f"Review {moved.reference} is now {moved.get_status_display().lower()}.",
             )
             return redirect("review_detail", external_id=review.external_id)
+    else:
+        missing = workflow.missing_for(transition, selectors.review_facts(review))
     return render(
         request,
         "deathreviews/transition.html",

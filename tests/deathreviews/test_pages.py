@@ -2,6 +2,8 @@
 everyone else gets 404 on every review URL, and every signed-in role reads the bulletin."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deathreviews.models import Review, ReviewStatus
@@ -240,6 +242,18 @@ def test_signing_off_early_lists_what_is_missing_with_links(client_as, gina, rev
     )
     review.refresh_from_db()
     assert review.status == ReviewStatus.NOTIFIED
+
+
+def test_a_refused_step_reads_the_review_parts_once(client_as, gina, review):
+    client = client_as(gina)
+    url = reverse("review_transition", args=[review.external_id, "sign_off"])
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, {"loaded_version": review.version})
+
+    assert response.status_code == 400
+    reads = [q for q in queries if 'FROM "deathreviews_reviewaction"' in q["sql"]]
+    assert len(reads) == 1
 
 
 def test_a_step_from_a_stale_page_is_refused(client_as, gina, adam, review):
