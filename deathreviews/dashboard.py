@@ -53,10 +53,9 @@ from deathreviews.models import (
 )
 from deathreviews.selectors import actions_visible_to, quarter_of, reviews_visible_to
 from deathreviews.snapshot import treatment_at
-from risk.models import REACHED_OUTCOMES, Tier
+from risk.engine import TIER_RANKS, TIERS
+from risk.models import REACHED_OUTCOMES
 
-TIERS = [Tier.VERY_HIGH, Tier.HIGH, Tier.RAISED]
-TIER_RANK = {Tier.VERY_HIGH: 3, Tier.HIGH: 2, Tier.RAISED: 1}
 WINDOWS = (0, 28, 90)
 OUTREACH_DAYS = 28
 TREATMENT_STATUSES = {
@@ -288,7 +287,7 @@ def track_record_of(snapshot: dict) -> TrackRecord:
             for raised, ended, tier in spans
             if raised <= death and (ended is None or ended >= since)
         ]
-        record.tier_in[days] = max(tiers, key=lambda t: TIER_RANK[t]) if tiers else None
+        record.tier_in[days] = max(tiers, key=lambda t: TIER_RANKS[t]) if tiers else None
     if spans:
         record.first_flag_on = min(raised for raised, _, _ in spans)
         record.lead_days = (death - record.first_flag_on).days

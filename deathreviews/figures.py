@@ -59,7 +59,6 @@ from django.utils import timezone
 from cases.ages import age_band
 from deathreviews.dashboard import (
     OPEN_ACTION,
-    TIERS,
     TREATMENT_STATUSES,
     WINDOWS,
     Row,
@@ -75,7 +74,7 @@ from deathreviews.selectors import quarter_of
 from outcomes.figures import FigureFilters, FigureInputError, Period
 from outcomes.figures.segments import UNKNOWN, SegmentValues, authority_codes, segment_values
 from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
-from risk.engine import TIER_LABELS
+from risk.engine import TIER_LABELS, TIERS
 
 FAMILY = "death_reviews"
 REVIEW_SEGMENTS = ("local_authority", "sex", "age_band")
