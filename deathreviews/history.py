@@ -20,6 +20,7 @@ from pghistory.models import Events
 
 from cases.models import User
 from deathreviews.models import Review
+from deathreviews.wording import uk_date, words
 
 # Bookkeeping columns every save changes; the entry's who and when already say it.
 HIDDEN = {"id", "external_id", "version", "updated_at", "updated_by", "created_at", "created_by"}
@@ -59,19 +60,14 @@ def _fields_by_column(model: type[models.Model]) -> dict[str, models.Field]:
 
 
 def _words(value: Any, model_field: models.Field, names: dict) -> str:
-    if value is None or value == "":
-        return "—"
-    if model_field.is_relation:
-        return names.get((model_field.related_model, value), f"#{value}")
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(model_field, models.BooleanField):
-        return "Yes" if value else "No"
-    if isinstance(model_field, models.DateField) and not isinstance(
+    """A value as the event row keeps it (JSON: ids, ISO dates), in words."""
+    if value is not None and model_field.is_relation:
+        value = names.get((model_field.related_model, value), f"#{value}")
+    elif isinstance(model_field, models.DateField) and not isinstance(
         model_field, models.DateTimeField
     ):
-        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
-    return str(value)
+        return uk_date(value)
+    return words(value, model_field)
 
 
 def review_history(review: Review) -> list[HistoryEntry]:

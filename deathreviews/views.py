@@ -9,7 +9,6 @@ and save again.
 
 import datetime
 import uuid
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,6 +38,7 @@ from deathreviews.models import (
     ReviewStatus,
     ToxicologyFinding,
 )
+from deathreviews.wording import words
 
 REVIEW_PAGE_SIZE = 25
 ACTION_PAGE_SIZE = 50
@@ -72,21 +72,6 @@ def _add_errors(form: BaseForm, invalid: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-def _shown(value: Any, model_field: models.Field | None) -> str:
-    """A saved value as the page shows it."""
-    if value is None or value == "":
-        return "empty"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if model_field is not None and model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, list | tuple | set | models.QuerySet):
-        return ", ".join(str(v) for v in value) or "none"
-    return str(value)
-
-
 def _conflict(
     request: HttpRequest, form_class, current: models.Model, submitted: dict, **form_kwargs
 ) -> tuple[BaseForm, dict[str, str]]:
@@ -98,10 +83,10 @@ def _conflict(
         if model_field.many_to_many:
             saved_set, mine_set = set(saved.all()), set(mine)
             if saved_set != mine_set:
-                theirs[name] = _shown(sorted(str(s) for s in saved_set), None)
+                theirs[name] = words(sorted(str(s) for s in saved_set), empty="none")
             continue
         if (saved or None) != (mine or None):
-            theirs[name] = _shown(saved, model_field)
+            theirs[name] = words(saved, model_field, empty="empty")
     # Bound after the comparison: validating the form writes its input onto `current`.
     data = request.POST.copy()
     data["loaded_version"] = str(current.version)

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from deathreviews.models import Review, ReviewStatus
+from deathreviews.models import LearningTheme, Review, ReviewStatus
 from tests.deathreviews.conftest import (
     READY_FIELDS,
     add_action,
@@ -242,6 +242,37 @@ def test_signing_off_early_lists_what_is_missing_with_links(client_as, gina, rev
     )
     review.refresh_from_db()
     assert review.status == ReviewStatus.NOTIFIED
+
+
+def test_a_stale_save_names_the_saved_reviewer_and_themes_as_the_page_does(
+    client_as, gina, adam, review
+):
+    loaded = review.version
+    update(review, adam, reviewer=adam)
+    update(review, adam, themes=list(LearningTheme.objects.order_by("name")[:2]))
+    client = client_as(gina)
+
+    notified = client.post(
+        reverse("review_edit", args=[review.external_id, "notification"]),
+        {
+            "loaded_version": loaded,
+            "kind": review.kind,
+            "occurred_on": review.occurred_on.isoformat(),
+            "notified_on": review.notified_on.isoformat(),
+            "notification_source": review.notification_source,
+            "reviewer": gina.pk,
+        },
+    )
+    found = client.post(
+        reverse("review_edit", args=[review.external_id, "findings"]),
+        {"loaded_version": loaded},
+    )
+
+    assert notified.status_code == 409
+    assert notified.context["theirs"]["reviewer"] == adam.display_name
+    assert found.context["theirs"]["themes"] == ", ".join(
+        sorted(t.name for t in LearningTheme.objects.order_by("name")[:2])
+    )
 
 
 def test_a_refused_step_reads_the_review_parts_once(client_as, gina, review):
