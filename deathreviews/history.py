@@ -16,6 +16,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from pghistory.models import Events
 
 from cases.models import User
@@ -24,14 +25,6 @@ from deathreviews.wording import uk_date, words
 
 # Bookkeeping columns every save changes; the entry's who and when already say it.
 HIDDEN = {"id", "external_id", "version", "updated_at", "updated_by", "created_at", "created_by"}
-PART_NAMES = {
-    "deathreviews.Review": "Review",
-    "deathreviews.InformationRequest": "Request for information",
-    "deathreviews.ToxicologyFinding": "Toxicology finding",
-    "deathreviews.ReviewAction": "Action",
-    "deathreviews.ReviewTheme": "Learning theme",
-    "deathreviews.ReviewAgency": "Joint review agency",
-}
 VERBS = {"insert": "added", "update": "changed", "delete": "removed"}
 
 
@@ -100,7 +93,7 @@ def review_history(review: Review) -> list[HistoryEntry]:
         entry = HistoryEntry(
             when=timezone.localtime(event.pgh_created_at),
             who=names.get((User, user_id), "the system") if user_id else "the system",
-            what=PART_NAMES.get(event.pgh_obj_model, event.pgh_obj_model),
+            what=capfirst(tracked[event.pgh_obj_model]._meta.verbose_name),
             verb=VERBS.get(event.pgh_label, event.pgh_label),
         )
         if event.pgh_label == "update":

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from cases.selectors import service_users_visible_to
@@ -29,29 +30,11 @@ from deathreviews.access import can_read_bulletin, can_work_reviews
 from deathreviews.domains import DOMAINS, PART_EDITABLE_IN
 from deathreviews.forms import PART_FORMS, LinkPersonForm, NotifyForm, domain_form
 from deathreviews.history import review_history
-from deathreviews.models import (
-    InformationRequest,
-    Review,
-    ReviewAction,
-    ReviewKind,
-    ReviewPart,
-    ReviewStatus,
-    ToxicologyFinding,
-)
+from deathreviews.models import PART_MODELS, Review, ReviewKind, ReviewStatus
 from deathreviews.wording import words
 
 REVIEW_PAGE_SIZE = 25
 ACTION_PAGE_SIZE = 50
-PART_MODELS: dict[str, type[ReviewPart]] = {
-    "toxicology": ToxicologyFinding,
-    "request": InformationRequest,
-    "action": ReviewAction,
-}
-PART_TITLES = {
-    "toxicology": "toxicology finding",
-    "request": "request for information",
-    "action": "action",
-}
 
 
 def _require_review_role(request: HttpRequest) -> None:
@@ -422,7 +405,7 @@ def part_edit(request: HttpRequest, external_id, kind: str, part_id=None) -> Htt
         messages.error(
             request,
             f"This review is {review.get_status_display().lower()}: its "
-            f"{PART_TITLES[kind]}s can no longer be changed.",
+            f"{model._meta.verbose_name_plural} can no longer be changed.",
         )
         return redirect("review_detail", external_id=review.external_id)
     form_class = PART_FORMS[kind]
@@ -450,15 +433,14 @@ def part_edit(request: HttpRequest, external_id, kind: str, part_id=None) -> Htt
         except ValidationError as invalid:
             _add_errors(form, invalid)
         else:
-            noun = PART_TITLES[kind]
-            messages.success(request, f"{noun[:1].upper()}{noun[1:]} saved.")
+            messages.success(request, f"{capfirst(model._meta.verbose_name)} saved.")
             return redirect(_at(review, kind))
     verb = "Add" if part is None else "Change"
     return render(
         request,
         "deathreviews/edit.html",
         {
-            "title": f"{verb} a {PART_TITLES[kind]}",
+            "title": f"{verb} a {model._meta.verbose_name}",
             "review": review,
             "form": form,
             "theirs": theirs,

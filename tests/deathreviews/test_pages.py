@@ -2,6 +2,7 @@
 everyone else gets 404 on every review URL, and every signed-in role reads the bulletin."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -393,6 +394,20 @@ def test_an_action_is_added_and_updated_from_the_review(client_as, gina, tess, r
     assert response.context["form"].errors["not_done_reason"] == [
         "Say why the action was not done."
     ]
+
+
+def test_a_signed_off_review_names_the_parts_that_can_no_longer_change(client_as, gina, review):
+    signed_off(review, gina)
+    client = client_as(gina)
+
+    page = client.get(reverse("review_request_create", args=[review.external_id]), follow=True)
+    with pytest.raises(ValidationError) as refused:
+        add_request(review, gina)
+
+    message = "This review is signed off: its requests for information can no longer be changed."
+    assert message in page.content.decode()
+    assert refused.value.messages == [message]
+    assert client.get(reverse("review_action_create", args=[review.external_id])).status_code == 200
 
 
 def test_a_signed_off_review_offers_no_finding_edits(client_as, gina, review):
