@@ -316,9 +316,7 @@ def _action_rules(action: ReviewAction, review: Review) -> None:
         raise ValidationError(
             {
                 "description": "Actions are shown on the learning bulletin and must not "
-                "identify the person. Remove: "
-                + "; ".join(f"“{term}” ({what})" for what, term in found)
-                + "."
+                f"identify the person. Remove: {workflow.identifying_named(found)}."
             }
         )
 

@@ -148,10 +148,15 @@ def identifying_words(text: str, terms: list[tuple[str, str]]) -> list[tuple[str
     return found
 
 
+def identifying_named(found: list[tuple[str, str]]) -> str:
+    """The words `identifying_words` found, as a message lists them: “Smith” (their name); …"""
+    return "; ".join(f"“{term}” ({what})" for what, term in found)
+
+
 def identifying_message(found: list[tuple[str, str]]) -> str:
-    named = "; ".join(f"“{term}” ({what})" for what, term in found)
     return (
-        f"This learning is shared with all staff and must not identify the person. Remove: {named}."
+        "This learning is shared with all staff and must not identify the person. "
+        f"Remove: {identifying_named(found)}."
     )
 
 
@@ -166,9 +171,7 @@ def bulletin_is_anonymous(facts: ReviewFacts) -> list[Missing]:
             missing.append(
                 Missing(
                     "An action is shown on the learning bulletin and must not identify the "
-                    f"person: “{text[:60]}” mentions "
-                    + "; ".join(f"“{term}” ({what})" for what, term in found)
-                    + ".",
+                    f"person: “{text[:60]}” mentions {identifying_named(found)}.",
                     "actions",
                 )
             )
