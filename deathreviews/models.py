@@ -424,16 +424,6 @@ class Review(models.Model):
     def is_death(self) -> bool:
         return self.kind in DEATH_KINDS
 
-    @property
-    def is_known(self) -> bool:
-        return self.service_user_id is not None
-
-    @property
-    def subject_name(self) -> str:
-        if self.service_user_id:
-            return self.service_user.display_name
-        return self.person_name or "Name not recorded"
-
     def clean(self) -> None:
         errors: dict[str, str] = {}
         now = today()

@@ -212,6 +212,7 @@ def _set_many(review: Review, through: type[Model], column: str, chosen: Iterabl
     )
 
 
+# Fields holding many-to-many choices, saved after the row itself, with their through rows.
 MANY_THROUGH = {"themes": (ReviewTheme, "theme"), "joint_agencies": (ReviewAgency, "agency")}
 
 

@@ -119,7 +119,6 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "mine": request.GET.get("mine") == "1",
             "statuses": ReviewStatus.choices,
             "kinds": ReviewKind.choices,
-            "query": request.GET.copy(),
         },
     )
 
