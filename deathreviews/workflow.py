@@ -105,6 +105,10 @@ def toxicology_recorded(facts: ReviewFacts) -> list[Missing]:
 def actions_or_reasons(facts: ReviewFacts) -> list[Missing]:
     review = facts.review
     if review.no_actions:
+        # Review.clean and a database constraint already refuse "no actions" without a
+        # reason, so through the services this never fires. It stays so that this list
+        # states all the step needs (docs/death-reviews.md) and a row written around the
+        # services (a raw update, an import) with a blank reason is still not signed off.
         if _blank(review.no_actions_reason):
             return [
                 Missing(
@@ -214,6 +218,8 @@ TRANSITIONS: dict[str, Transition] = {
             ReviewStatus.GATHERING,
             (
                 needs("reviewer", "notification", "Name the lead reviewer."),
+                # A required field, so the services never let it be blank: kept, like the
+                # blank reason in `actions_or_reasons`, for a row written around them.
                 needs("notification_source", "notification", "Say who notified the service."),
             ),
             "Requests for information can then go to partner agencies.",
