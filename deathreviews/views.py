@@ -24,8 +24,7 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from cases.selectors import service_users_visible_to
-from deathreviews import dashboard as figures
-from deathreviews import selectors, services, workflow
+from deathreviews import dashboard, selectors, services, workflow
 from deathreviews.access import can_read_bulletin, can_work_reviews
 from deathreviews.domains import DOMAINS, PART_EDITABLE_IN
 from deathreviews.forms import PART_FORMS, LinkPersonForm, NotifyForm, domain_form
@@ -204,7 +203,7 @@ def review_detail(request: HttpRequest, external_id) -> HttpResponse:
     parts = selectors.review_parts(review)
     facts = selectors.review_facts(review, parts)
     snapshot = getattr(review, "snapshot", None) if review.service_user_id else None
-    track = figures.track_record_of(snapshot.data) if snapshot else None
+    track = dashboard.track_record_of(snapshot.data) if snapshot else None
     steps = [
         {"transition": t, "missing": workflow.missing_for(t, facts)}
         for t in workflow.transitions_from(review.status)
@@ -344,7 +343,7 @@ def review_snapshot(request: HttpRequest, external_id) -> HttpResponse:
             "review": review,
             "snapshot": snapshot,
             "data": snapshot.data,
-            "track": figures.track_record_of(snapshot.data),
+            "track": dashboard.track_record_of(snapshot.data),
         },
     )
 
@@ -453,7 +452,7 @@ def part_edit(request: HttpRequest, external_id, kind: str, part_id=None) -> Htt
 
 
 def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date, list[str]]:
-    start, end = figures.default_period()
+    start, end = dashboard.default_period()
     problems = []
     for name in ("from", "to"):
         raw = request.GET.get(name, "").strip()
@@ -470,7 +469,7 @@ def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date, list[st
             end = value
     if start > end:
         problems.append("The period must start before it ends: showing the default period.")
-        start, end = figures.default_period()
+        start, end = dashboard.default_period()
     return start, end, problems
 
 
@@ -478,7 +477,7 @@ def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date, list[st
 def review_dashboard(request: HttpRequest) -> HttpResponse:
     _require_review_role(request)
     start, end, problems = _period(request)
-    data = figures.dashboard(request.user, start, end)
+    data = dashboard.dashboard(request.user, start, end)
     charts = {
         "quarters": data["by_quarter"],
         "kinds": dict(ReviewKind.choices),
