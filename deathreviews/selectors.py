@@ -142,7 +142,6 @@ def review_facts(review: Review, parts: ReviewParts | None = None) -> ReviewFact
         review=review,
         outstanding_requests=[r.agency.name for r in parts.requests if r.is_outstanding],
         toxicology_findings=len(parts.toxicology),
-        actions=len(parts.actions),
         unresolved_actions=[a.description for a in parts.actions if a.is_open],
         action_texts=[a.description for a in parts.actions],
         identifying_terms=identifying_terms(review),

@@ -40,11 +40,15 @@ class ReviewFacts:
     review: Review
     outstanding_requests: list[str] = field(default_factory=list)
     toxicology_findings: int = 0
-    actions: int = 0
     unresolved_actions: list[str] = field(default_factory=list)
+    # The description of every action, open or not.
     action_texts: list[str] = field(default_factory=list)
     # (what it is, the words to look for) for the person under review.
     identifying_terms: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def actions(self) -> int:
+        return len(self.action_texts)
 
 
 Check = Callable[[ReviewFacts], list[Missing]]
