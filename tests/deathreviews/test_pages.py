@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from deathreviews.models import LearningTheme, Review, ReviewStatus
+from deathreviews.models import LearningTheme, PartnerAgency, Review, ReviewStatus
 from tests.deathreviews.conftest import (
     READY_FIELDS,
     add_action,
@@ -18,7 +18,7 @@ from tests.deathreviews.conftest import (
     signed_off,
     update,
 )
-from tests.factories import days_ago
+from tests.factories import ServiceUserFactory, days_ago
 from tests.risk_ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
@@ -431,30 +431,43 @@ def test_the_review_list_filters_by_state(client_as, gina, review):
     assert [r.pk for r in listed.object_list] == [other.pk]
 
 
-def make_reviews(count, user):
+def make_reviews(count, user, team):
+    """`count` reviews, every other one of a person Lantern knew, with a lead reviewer,
+    a snapshot holding a flag, an overdue action and a request awaited."""
     for n in range(count):
-        review = notify(user, person_name=f"Person {n}")
+        if n % 2:
+            person = ServiceUserFactory(team=team)
+            make_flag(person, raised_on=days_ago(20))
+            review = notify(user, person=person)
+            update(review, user, reviewer=user)
+        else:
+            review = notify(user, person_name=f"Person {n}")
         add_action(review, user, due_on=days_ago(3))
         add_request(review, user)
 
 
 @pytest.mark.parametrize("count", [2, 20])
 def test_the_review_list_takes_the_same_queries_for_2_or_20_reviews(
-    client_as, gina, django_assert_max_num_queries, count
+    client_as, gina, north, django_assert_max_num_queries, count
 ):
-    make_reviews(count, gina)
+    make_reviews(count, gina, north)
     client = client_as(gina)
 
     with django_assert_max_num_queries(6):
         response = client.get(reverse("review_list"))
-    assert len(response.context["page"].object_list) == count
+    listed = response.context["page"].object_list
+    assert len(listed) == count
+    known = [r.service_user for r in listed if r.service_user_id]
+    assert len(known) == count // 2
+    for person in known:
+        assert person.display_name in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [2, 20])
 def test_the_overdue_actions_take_the_same_queries_for_2_or_20(
-    client_as, gina, django_assert_max_num_queries, count
+    client_as, gina, north, django_assert_max_num_queries, count
 ):
-    make_reviews(count, gina)
+    make_reviews(count, gina, north)
     client = client_as(gina)
 
     with django_assert_max_num_queries(6):
@@ -464,14 +477,40 @@ def test_the_overdue_actions_take_the_same_queries_for_2_or_20(
 
 @pytest.mark.parametrize("count", [2, 20])
 def test_the_dashboard_takes_the_same_queries_for_2_or_20_reviews(
-    client_as, gina, django_assert_max_num_queries, count
+    client_as, gina, north, django_assert_max_num_queries, count
 ):
-    make_reviews(count, gina)
+    make_reviews(count, gina, north)
     client = client_as(gina)
 
     with django_assert_max_num_queries(8):
         response = client.get(reverse("review_dashboard"))
     assert response.context["data"]["totals"]["reviews"] == count
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_a_review_page_takes_the_same_queries_for_few_or_many_parts(
+    client_as, gina, jo, django_assert_max_num_queries, count
+):
+    make_flag(jo, raised_on=days_ago(20))
+    review = notify(gina, person=jo, occurred_on=days_ago(3))
+    update(
+        review,
+        gina,
+        reviewer=gina,
+        themes=list(LearningTheme.objects.order_by("name")[:count]),
+        joint_agencies=list(PartnerAgency.objects.order_by("name")[:count]),
+    )
+    for n in range(count):
+        add_action(review, gina, description=f"Offer naloxone at release, step {n}.")
+        add_finding(review, gina)
+        add_request(review, gina)
+    client = client_as(gina)
+
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("review_detail", args=[review.external_id]))
+    parts = response.context["parts"]
+    assert (len(parts.actions), len(parts.toxicology), len(parts.requests)) == (count,) * 3
+    assert jo.display_name in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [2, 20])
