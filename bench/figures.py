@@ -63,14 +63,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def last_quarter(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    first_month = 3 * ((today.month - 1) // 3) + 1
-    this_quarter = datetime.date(today.year, first_month, 1)
-    end = this_quarter - datetime.timedelta(days=1)
-    start = datetime.date(end.year, end.month - 2, 1)
-    return start, end
-
-
 def family_function(name: str):
     from risk.figures import FIGURE_FAMILIES
 
@@ -81,9 +73,12 @@ def child(name: str, segment: str) -> int:
     from django.utils import timezone
 
     from outcomes.figures import FigureFilters
+    from outcomes.figures.filters import last_whole_quarter
 
-    start, end = last_quarter(timezone.localdate())
-    filters = FigureFilters(start=start, end=end, segment=None if segment == "none" else segment)
+    period = last_whole_quarter(timezone.localdate())
+    filters = FigureFilters(
+        start=period.start, end=period.end, segment=None if segment == "none" else segment
+    )
     started = time.perf_counter()
     result = family_function(name)(filters)
     seconds = time.perf_counter() - started
@@ -304,15 +299,15 @@ def main(argv: list[str] | None = None) -> int:
     from django.utils import timezone
 
     from cases.models import ServiceUser
-    from outcomes.figures import Period
+    from outcomes.figures.filters import last_whole_quarter
     from risk.models import Flag
 
     where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else args.data_dir
     print(f"Database: {where}", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     today = timezone.localdate()
-    start, end = last_quarter(today)
-    previous = Period(start, end).previous
+    period = last_whole_quarter(today)
+    start, end, previous = period.start, period.end, period.previous
 
     seed_s = history = outreach_rows = None
     if not args.skip_seed:

@@ -53,10 +53,10 @@ from deathreviews.models import (
 )
 from deathreviews.selectors import actions_visible_to, quarter_of, reviews_visible_to
 from deathreviews.snapshot import treatment_at
-from risk.models import REACHED_OUTCOMES, Tier
+from outcomes.figures.filters import add_months, quarter_start
+from risk.engine import TIER_RANKS, TIERS
+from risk.models import REACHED_OUTCOMES
 
-TIERS = [Tier.VERY_HIGH, Tier.HIGH, Tier.RAISED]
-TIER_RANK = {Tier.VERY_HIGH: 3, Tier.HIGH: 2, Tier.RAISED: 1}
 WINDOWS = (0, 28, 90)
 OUTREACH_DAYS = 28
 TREATMENT_STATUSES = {
@@ -72,8 +72,8 @@ LEAD_TIME_BANDS = ((0, 7, "0–7 days"), (8, 28, "8–28 days"), (29, 90, "29–
 def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
     """From the start of the quarter a year ago to today: the last four quarters and this one."""
     day = today or timezone.localdate()
-    quarter_start = datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return quarter_start.replace(year=quarter_start.year - 1), day
+    start = quarter_start(day)
+    return start.replace(year=start.year - 1), day
 
 
 @dataclass
@@ -174,12 +174,12 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def quarters_between(start: datetime.date, end: datetime.date) -> list[str]:
+    """The calendar quarters from the one `start` is in to the one `end` is in, e.g. "2026 Q1"."""
     quarters = []
-    day = datetime.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
+    day = quarter_start(start)
     while day <= end:
         quarters.append(quarter_of(day))
-        month = day.month + 3
-        day = datetime.date(day.year + (month > 12), (month - 1) % 12 + 1, 1)
+        day = datetime.date(*add_months(day.year, day.month, 3), 1)
     return quarters
 
 
@@ -288,7 +288,7 @@ def track_record_of(snapshot: dict) -> TrackRecord:
             for raised, ended, tier in spans
             if raised <= death and (ended is None or ended >= since)
         ]
-        record.tier_in[days] = max(tiers, key=lambda t: TIER_RANK[t]) if tiers else None
+        record.tier_in[days] = max(tiers, key=lambda t: TIER_RANKS[t]) if tiers else None
     if spans:
         record.first_flag_on = min(raised for raised, _, _ in spans)
         record.lead_days = (death - record.first_flag_on).days

@@ -28,8 +28,6 @@ class Domain:
     # The states in which the domain may still change: a signed-off review's
     # findings are what was signed off, but an inquest can conclude later.
     editable_in: tuple[str, ...] = BEFORE_SIGN_OFF
-    # Fields holding many-to-many choices, saved after the row itself.
-    many: tuple[str, ...] = ()
 
 
 DOMAINS: dict[str, Domain] = {
@@ -132,13 +130,11 @@ DOMAINS: dict[str, Domain] = {
                 "no_actions",
                 "no_actions_reason",
             ),
-            many=("themes",),
         ),
         Domain(
             "partnership",
             "Joint review with partner agencies",
             ("joint_review", "joint_agencies", "joint_review_notes"),
-            many=("joint_agencies",),
         ),
     )
 }
@@ -153,7 +149,3 @@ PART_EDITABLE_IN = {
     # Actions are worked to closure after sign-off.
     "action": UNTIL_CLOSED,
 }
-
-
-def domain_editable(domain: Domain, status: str) -> bool:
-    return status in domain.editable_in

@@ -59,7 +59,6 @@ from django.utils import timezone
 from cases.ages import age_band
 from deathreviews.dashboard import (
     OPEN_ACTION,
-    TIERS,
     TREATMENT_STATUSES,
     WINDOWS,
     Row,
@@ -73,9 +72,10 @@ from deathreviews.dashboard import (
 from deathreviews.models import ActionStatus, Review, ReviewAction, ReviewKind, ToxicologySubstance
 from deathreviews.selectors import quarter_of
 from outcomes.figures import FigureFilters, FigureInputError, Period
+from outcomes.figures.filters import add_months, quarter_start
 from outcomes.figures.segments import UNKNOWN, SegmentValues, authority_codes, segment_values
 from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
-from risk.engine import TIER_LABELS
+from risk.engine import TIER_LABELS, TIERS
 
 FAMILY = "death_reviews"
 REVIEW_SEGMENTS = ("local_authority", "sex", "age_band")
@@ -98,9 +98,13 @@ KIND_FIGURES = {
 # The period in quarters --------------------------------------------------------
 
 
+def _month_start(day: datetime.date, months: int) -> datetime.date:
+    """The first day of the month `months` months after the month `day` is in."""
+    return datetime.date(*add_months(day.year, day.month, months), 1)
+
+
 def _next_quarter(day: datetime.date) -> datetime.date:
-    month = 3 * ((day.month - 1) // 3) + 4
-    return datetime.date(day.year + (month > 12), (month - 1) % 12 + 1, 1)
+    return _month_start(quarter_start(day), 3)
 
 
 def quarter_parts(period: Period) -> list[Period]:
@@ -114,11 +118,6 @@ def quarter_parts(period: Period) -> list[Period]:
     return parts
 
 
-def _shift_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def aligned_parts(period: Period, parts: Sequence[Period]) -> list[Period]:
     """The previous period cut in the same places as `period` is cut into `parts`.
 
@@ -130,8 +129,8 @@ def aligned_parts(period: Period, parts: Sequence[Period]) -> list[Period]:
     moved = []
     for part in parts:
         if months is not None:
-            start = _shift_months(part.start, -months)
-            after_end = _shift_months(part.end, 1 - months)
+            start = _month_start(part.start, -months)
+            after_end = _month_start(part.end, 1 - months)
             moved.append(Period(start, after_end - datetime.timedelta(days=1)))
         else:
             back = datetime.timedelta(days=period.days)
@@ -141,9 +140,8 @@ def aligned_parts(period: Period, parts: Sequence[Period]) -> list[Period]:
 
 def _part_label(part: Period) -> str:
     """ "2025 Q1", or with its dates when the part is not the whole quarter."""
-    quarter_start = datetime.date(part.start.year, 3 * ((part.start.month - 1) // 3) + 1, 1)
     quarter_end = _next_quarter(part.start) - datetime.timedelta(days=1)
-    if (part.start, part.end) == (quarter_start, quarter_end):
+    if (part.start, part.end) == (quarter_start(part.start), quarter_end):
         return quarter_of(part.start)
     return f"{quarter_of(part.start)} ({part.start:%d/%m/%Y} to {part.end:%d/%m/%Y})"
 

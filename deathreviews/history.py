@@ -16,21 +16,15 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from pghistory.models import Events
 
 from cases.models import User
 from deathreviews.models import Review
+from deathreviews.wording import uk_date, words
 
 # Bookkeeping columns every save changes; the entry's who and when already say it.
 HIDDEN = {"id", "external_id", "version", "updated_at", "updated_by", "created_at", "created_by"}
-PART_NAMES = {
-    "deathreviews.Review": "Review",
-    "deathreviews.InformationRequest": "Request for information",
-    "deathreviews.ToxicologyFinding": "Toxicology finding",
-    "deathreviews.ReviewAction": "Action",
-    "deathreviews.ReviewTheme": "Learning theme",
-    "deathreviews.ReviewAgency": "Joint review agency",
-}
 VERBS = {"insert": "added", "update": "changed", "delete": "removed"}
 
 
@@ -59,19 +53,14 @@ def _fields_by_column(model: type[models.Model]) -> dict[str, models.Field]:
 
 
 def _words(value: Any, model_field: models.Field, names: dict) -> str:
-    if value is None or value == "":
-        return "—"
-    if model_field.is_relation:
-        return names.get((model_field.related_model, value), f"#{value}")
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(model_field, models.BooleanField):
-        return "Yes" if value else "No"
-    if isinstance(model_field, models.DateField) and not isinstance(
+    """A value as the event row keeps it (JSON: ids, ISO dates), in words."""
+    if value is not None and model_field.is_relation:
+        value = names.get((model_field.related_model, value), f"#{value}")
+    elif isinstance(model_field, models.DateField) and not isinstance(
         model_field, models.DateTimeField
     ):
-        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
-    return str(value)
+        return uk_date(value)
+    return words(value, model_field)
 
 
 def review_history(review: Review) -> list[HistoryEntry]:
@@ -104,7 +93,7 @@ def review_history(review: Review) -> list[HistoryEntry]:
         entry = HistoryEntry(
             when=timezone.localtime(event.pgh_created_at),
             who=names.get((User, user_id), "the system") if user_id else "the system",
-            what=PART_NAMES.get(event.pgh_obj_model, event.pgh_obj_model),
+            what=capfirst(tracked[event.pgh_obj_model]._meta.verbose_name),
             verb=VERBS.get(event.pgh_label, event.pgh_label),
         )
         if event.pgh_label == "update":

@@ -14,6 +14,7 @@ Writes go through `deathreviews.services`; reads through
 """
 
 import uuid
+from typing import ClassVar
 
 import pghistory
 import pgtrigger
@@ -423,16 +424,6 @@ class Review(models.Model):
     def is_death(self) -> bool:
         return self.kind in DEATH_KINDS
 
-    @property
-    def is_known(self) -> bool:
-        return self.service_user_id is not None
-
-    @property
-    def subject_name(self) -> str:
-        if self.service_user_id:
-            return self.service_user.display_name
-        return self.person_name or "Name not recorded"
-
     def clean(self) -> None:
         errors: dict[str, str] = {}
         now = today()
@@ -477,6 +468,7 @@ class ReviewTheme(models.Model):
     theme = models.ForeignKey(LearningTheme, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = "learning theme"
         constraints = [
             models.UniqueConstraint(fields=["review", "theme"], name="review_theme_once")
         ]
@@ -493,6 +485,7 @@ class ReviewAgency(models.Model):
     agency = models.ForeignKey(PartnerAgency, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = "joint review agency"
         constraints = [
             models.UniqueConstraint(fields=["review", "agency"], name="review_agency_once")
         ]
@@ -505,7 +498,13 @@ class ReviewAgency(models.Model):
 
 
 class ReviewPart(models.Model):
-    """What every editable part of a review carries: an id for URLs, a version, who and when."""
+    """What every editable part of a review carries: an id for URLs, a version, who and when.
+
+    Each kind of part is named once: `part_kind` in its URLs and edit rules
+    (`deathreviews.domains.PART_EDITABLE_IN`), its Meta verbose name in words.
+    """
+
+    part_kind: ClassVar[str]
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -541,7 +540,11 @@ class InformationRequest(ReviewPart):
     )
     closed_reason = models.CharField("why it was closed", max_length=200, blank=True)
 
+    part_kind = "request"
+
     class Meta:
+        verbose_name = "request for information"
+        verbose_name_plural = "requests for information"
         ordering = ["sent_on", "id"]
         triggers = [NO_DELETE]
         constraints = [
@@ -604,6 +607,8 @@ class ToxicologyFinding(ReviewPart):
         default=False, help_text="Kept in the history, left out of the review and figures."
     )
 
+    part_kind = "toxicology"
+
     class Meta:
         ordering = ["-implicated", "substance", "id"]
         triggers = [NO_DELETE]
@@ -650,7 +655,10 @@ class ReviewAction(ReviewPart):
     completed_on = models.DateField("done or closed on", null=True, blank=True)
     not_done_reason = models.TextField("why it was not done", blank=True)
 
+    part_kind = "action"
+
     class Meta:
+        verbose_name = "action"
         ordering = ["due_on", "id"]
         triggers = [NO_DELETE]
         indexes = [
@@ -686,6 +694,12 @@ class ReviewAction(ReviewPart):
             errors["completed_on"] = "An open action has no completion date."
         if errors:
             raise ValidationError(errors)
+
+
+# The parts of a review, by their `part_kind`.
+PART_MODELS: dict[str, type[ReviewPart]] = {
+    model.part_kind: model for model in (ToxicologyFinding, InformationRequest, ReviewAction)
+}
 
 
 class ActionReminder(models.Model):

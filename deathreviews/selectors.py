@@ -21,7 +21,6 @@ from deathreviews.models import (
     SHARED_STATUSES,
     InformationRequest,
     LearningTheme,
-    PartnerAgency,
     Review,
     ReviewAction,
     ReviewStatus,
@@ -108,8 +107,6 @@ class ReviewParts:
     requests: list[InformationRequest]
     toxicology: list[ToxicologyFinding]
     actions: list[ReviewAction]
-    themes: list[LearningTheme]
-    agencies: list[PartnerAgency]
 
 
 def review_parts(review: Review) -> ReviewParts:
@@ -118,8 +115,6 @@ def review_parts(review: Review) -> ReviewParts:
         requests=list(review.requests.select_related("agency")),
         toxicology=list(review.toxicology.filter(entered_in_error=False)),
         actions=list(review.actions.select_related("owner")),
-        themes=list(review.themes.order_by("name")),
-        agencies=list(review.joint_agencies.order_by("name")),
     )
 
 
@@ -147,7 +142,6 @@ def review_facts(review: Review, parts: ReviewParts | None = None) -> ReviewFact
         review=review,
         outstanding_requests=[r.agency.name for r in parts.requests if r.is_outstanding],
         toxicology_findings=len(parts.toxicology),
-        actions=len(parts.actions),
         unresolved_actions=[a.description for a in parts.actions if a.is_open],
         action_texts=[a.description for a in parts.actions],
         identifying_terms=identifying_terms(review),

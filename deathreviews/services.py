@@ -34,7 +34,6 @@ from deathreviews.models import (
     DEATH_KINDS,
     OPEN_ACTION_STATUSES,
     ActionReminder,
-    InformationRequest,
     Review,
     ReviewAction,
     ReviewAgency,
@@ -42,7 +41,6 @@ from deathreviews.models import (
     ReviewSnapshot,
     ReviewStatus,
     ReviewTheme,
-    ToxicologyFinding,
 )
 
 logger = logging.getLogger(__name__)
@@ -214,6 +212,7 @@ def _set_many(review: Review, through: type[Model], column: str, chosen: Iterabl
     )
 
 
+# Fields holding many-to-many choices, saved after the row itself, with their through rows.
 MANY_THROUGH = {"themes": (ReviewTheme, "theme"), "joint_agencies": (ReviewAgency, "agency")}
 
 
@@ -298,15 +297,9 @@ def review_transition(*, review: Review, user: User, name: str, loaded_version: 
 
 # The review's parts ----------------------------------------------------------
 
-PART_KINDS: dict[type[ReviewPart], str] = {
-    ToxicologyFinding: "toxicology",
-    InformationRequest: "request",
-    ReviewAction: "action",
-}
-
 
 def _check_part_editable(model: type[ReviewPart], review: Review) -> None:
-    if review.status not in PART_EDITABLE_IN[PART_KINDS[model]]:
+    if review.status not in PART_EDITABLE_IN[model.part_kind]:
         raise ValidationError(
             f"This review is {ReviewStatus(review.status).label.lower()}: its "
             f"{model._meta.verbose_name_plural} can no longer be changed."
@@ -324,9 +317,7 @@ def _action_rules(action: ReviewAction, review: Review) -> None:
         raise ValidationError(
             {
                 "description": "Actions are shown on the learning bulletin and must not "
-                "identify the person. Remove: "
-                + "; ".join(f"“{term}” ({what})" for what, term in found)
-                + "."
+                f"identify the person. Remove: {workflow.identifying_named(found)}."
             }
         )
 

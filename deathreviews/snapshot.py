@@ -32,6 +32,7 @@ from cases.models import (
     TreatmentEpisode,
 )
 from deathreviews.models import Housing
+from deathreviews.wording import uk_date
 from outcomes.models import TopAssessment
 from risk.models import Flag, FlagOverride, FlagReason, OutreachAttempt
 
@@ -265,10 +266,6 @@ HOUSING_FROM_NEED = {
 }
 
 
-def _uk(iso: str | None) -> str:
-    return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
-
-
 def _open_on(row: dict, start: str, end: str, day: str) -> bool:
     return row[start] <= day and (row[end] is None or row[end] >= day)
 
@@ -312,12 +309,12 @@ def prefill_from_snapshot(data: dict) -> dict[str, Any]:
         values["substance_history"] = f"Problem substances on record: {substances}{first_use}."
         lines = []
         for e in episodes:
-            line = f"Referred {_uk(e['referral_date'])} ({e['referral_source_label'].lower()})"
+            line = f"Referred {uk_date(e['referral_date'])} ({e['referral_source_label'].lower()})"
             if e["start_date"]:
-                line += f", started {_uk(e['start_date'])}"
+                line += f", started {uk_date(e['start_date'])}"
             if e["discharge_date"]:
                 how = "unplanned" if e["unplanned_exit"] else "planned"
-                line += f", left {_uk(e['discharge_date'])} ({how}: {e['discharge_reason']})"
+                line += f", left {uk_date(e['discharge_date'])} ({how}: {e['discharge_reason']})"
             else:
                 line += ", still open"
             lines.append(line + f"; {e['team']}.")
@@ -341,6 +338,6 @@ def prefill_from_snapshot(data: dict) -> dict[str, Any]:
     events = [e for e in data["events"] if e["occurred_on"] >= since]
     if events:
         values["life_events"] = "\n".join(
-            f"{_uk(e['occurred_on'])}: {e['kind_label']}" for e in events
+            f"{uk_date(e['occurred_on'])}: {e['kind_label']}" for e in events
         )
     return values

@@ -9,7 +9,6 @@ and save again.
 
 import datetime
 import uuid
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,37 +20,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from cases.selectors import service_users_visible_to
-from deathreviews import dashboard as figures
-from deathreviews import selectors, services, workflow
+from deathreviews import dashboard, selectors, services, workflow
 from deathreviews.access import can_read_bulletin, can_work_reviews
 from deathreviews.domains import DOMAINS, PART_EDITABLE_IN
 from deathreviews.forms import PART_FORMS, LinkPersonForm, NotifyForm, domain_form
 from deathreviews.history import review_history
-from deathreviews.models import (
-    InformationRequest,
-    Review,
-    ReviewAction,
-    ReviewKind,
-    ReviewPart,
-    ReviewStatus,
-    ToxicologyFinding,
-)
+from deathreviews.models import PART_MODELS, Review, ReviewKind, ReviewStatus
+from deathreviews.wording import words
 
 REVIEW_PAGE_SIZE = 25
 ACTION_PAGE_SIZE = 50
-PART_MODELS: dict[str, type[ReviewPart]] = {
-    "toxicology": ToxicologyFinding,
-    "request": InformationRequest,
-    "action": ReviewAction,
-}
-PART_TITLES = {
-    "toxicology": "toxicology finding",
-    "request": "request for information",
-    "action": "action",
-}
 
 
 def _require_review_role(request: HttpRequest) -> None:
@@ -72,21 +54,6 @@ def _add_errors(form: BaseForm, invalid: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-def _shown(value: Any, model_field: models.Field | None) -> str:
-    """A saved value as the page shows it."""
-    if value is None or value == "":
-        return "empty"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if model_field is not None and model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, list | tuple | set | models.QuerySet):
-        return ", ".join(str(v) for v in value) or "none"
-    return str(value)
-
-
 def _conflict(
     request: HttpRequest, form_class, current: models.Model, submitted: dict, **form_kwargs
 ) -> tuple[BaseForm, dict[str, str]]:
@@ -98,10 +65,10 @@ def _conflict(
         if model_field.many_to_many:
             saved_set, mine_set = set(saved.all()), set(mine)
             if saved_set != mine_set:
-                theirs[name] = _shown(sorted(str(s) for s in saved_set), None)
+                theirs[name] = words(sorted(str(s) for s in saved_set), empty="none")
             continue
         if (saved or None) != (mine or None):
-            theirs[name] = _shown(saved, model_field)
+            theirs[name] = words(saved, model_field, empty="empty")
     # Bound after the comparison: validating the form writes its input onto `current`.
     data = request.POST.copy()
     data["loaded_version"] = str(current.version)
@@ -151,7 +118,6 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "mine": request.GET.get("mine") == "1",
             "statuses": ReviewStatus.choices,
             "kinds": ReviewKind.choices,
-            "query": request.GET.copy(),
         },
     )
 
@@ -237,7 +203,7 @@ def review_detail(request: HttpRequest, external_id) -> HttpResponse:
     parts = selectors.review_parts(review)
     facts = selectors.review_facts(review, parts)
     snapshot = getattr(review, "snapshot", None) if review.service_user_id else None
-    track = figures.track_record_of(snapshot.data) if snapshot else None
+    track = dashboard.track_record_of(snapshot.data) if snapshot else None
     steps = [
         {"transition": t, "missing": workflow.missing_for(t, facts)}
         for t in workflow.transitions_from(review.status)
@@ -323,7 +289,6 @@ def review_transition(request: HttpRequest, external_id, name: str) -> HttpRespo
     if transition is None:
         raise Http404("No such step")
     status = 200
-    missing = workflow.missing_for(transition, selectors.review_facts(review))
     if request.method == "POST":
         try:
             loaded = int(request.POST.get("loaded_version", ""))
@@ -341,6 +306,7 @@ def review_transition(request: HttpRequest, external_id, name: str) -> HttpRespo
             )
             return redirect("review_detail", external_id=review.external_id)
         except services.ReviewIncomplete as incomplete:
+            # The service checked the review under its row lock: show what it found.
             missing, status = incomplete.missing, 400
         else:
             messages.success(
@@ -348,6 +314,8 @@ def review_transition(request: HttpRequest, external_id, name: str) -> HttpRespo
                 f"Review {moved.reference} is now {moved.get_status_display().lower()}.",
             )
             return redirect("review_detail", external_id=review.external_id)
+    else:
+        missing = workflow.missing_for(transition, selectors.review_facts(review))
     return render(
         request,
         "deathreviews/transition.html",
@@ -375,7 +343,7 @@ def review_snapshot(request: HttpRequest, external_id) -> HttpResponse:
             "review": review,
             "snapshot": snapshot,
             "data": snapshot.data,
-            "track": figures.track_record_of(snapshot.data),
+            "track": dashboard.track_record_of(snapshot.data),
         },
     )
 
@@ -435,7 +403,7 @@ def part_edit(request: HttpRequest, external_id, kind: str, part_id=None) -> Htt
         messages.error(
             request,
             f"This review is {review.get_status_display().lower()}: its "
-            f"{PART_TITLES[kind]}s can no longer be changed.",
+            f"{model._meta.verbose_name_plural} can no longer be changed.",
         )
         return redirect("review_detail", external_id=review.external_id)
     form_class = PART_FORMS[kind]
@@ -463,15 +431,14 @@ def part_edit(request: HttpRequest, external_id, kind: str, part_id=None) -> Htt
         except ValidationError as invalid:
             _add_errors(form, invalid)
         else:
-            noun = PART_TITLES[kind]
-            messages.success(request, f"{noun[:1].upper()}{noun[1:]} saved.")
+            messages.success(request, f"{capfirst(model._meta.verbose_name)} saved.")
             return redirect(_at(review, kind))
     verb = "Add" if part is None else "Change"
     return render(
         request,
         "deathreviews/edit.html",
         {
-            "title": f"{verb} a {PART_TITLES[kind]}",
+            "title": f"{verb} a {model._meta.verbose_name}",
             "review": review,
             "form": form,
             "theirs": theirs,
@@ -485,7 +452,7 @@ def part_edit(request: HttpRequest, external_id, kind: str, part_id=None) -> Htt
 
 
 def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date, list[str]]:
-    start, end = figures.default_period()
+    start, end = dashboard.default_period()
     problems = []
     for name in ("from", "to"):
         raw = request.GET.get(name, "").strip()
@@ -502,7 +469,7 @@ def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date, list[st
             end = value
     if start > end:
         problems.append("The period must start before it ends: showing the default period.")
-        start, end = figures.default_period()
+        start, end = dashboard.default_period()
     return start, end, problems
 
 
@@ -510,7 +477,7 @@ def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date, list[st
 def review_dashboard(request: HttpRequest) -> HttpResponse:
     _require_review_role(request)
     start, end, problems = _period(request)
-    data = figures.dashboard(request.user, start, end)
+    data = dashboard.dashboard(request.user, start, end)
     charts = {
         "quarters": data["by_quarter"],
         "kinds": dict(ReviewKind.choices),

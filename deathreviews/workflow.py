@@ -40,11 +40,15 @@ class ReviewFacts:
     review: Review
     outstanding_requests: list[str] = field(default_factory=list)
     toxicology_findings: int = 0
-    actions: int = 0
     unresolved_actions: list[str] = field(default_factory=list)
+    # The description of every action, open or not.
     action_texts: list[str] = field(default_factory=list)
     # (what it is, the words to look for) for the person under review.
     identifying_terms: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def actions(self) -> int:
+        return len(self.action_texts)
 
 
 Check = Callable[[ReviewFacts], list[Missing]]
@@ -105,6 +109,10 @@ def toxicology_recorded(facts: ReviewFacts) -> list[Missing]:
 def actions_or_reasons(facts: ReviewFacts) -> list[Missing]:
     review = facts.review
     if review.no_actions:
+        # Review.clean and a database constraint already refuse "no actions" without a
+        # reason, so through the services this never fires. It stays so that this list
+        # states all the step needs (docs/death-reviews.md) and a row written around the
+        # services (a raw update, an import) with a blank reason is still not signed off.
         if _blank(review.no_actions_reason):
             return [
                 Missing(
@@ -148,10 +156,15 @@ def identifying_words(text: str, terms: list[tuple[str, str]]) -> list[tuple[str
     return found
 
 
+def identifying_named(found: list[tuple[str, str]]) -> str:
+    """The words `identifying_words` found, as a message lists them: “Smith” (their name); …"""
+    return "; ".join(f"“{term}” ({what})" for what, term in found)
+
+
 def identifying_message(found: list[tuple[str, str]]) -> str:
-    named = "; ".join(f"“{term}” ({what})" for what, term in found)
     return (
-        f"This learning is shared with all staff and must not identify the person. Remove: {named}."
+        "This learning is shared with all staff and must not identify the person. "
+        f"Remove: {identifying_named(found)}."
     )
 
 
@@ -166,9 +179,7 @@ def bulletin_is_anonymous(facts: ReviewFacts) -> list[Missing]:
             missing.append(
                 Missing(
                     "An action is shown on the learning bulletin and must not identify the "
-                    f"person: “{text[:60]}” mentions "
-                    + "; ".join(f"“{term}” ({what})" for what, term in found)
-                    + ".",
+                    f"person: “{text[:60]}” mentions {identifying_named(found)}.",
                     "actions",
                 )
             )
@@ -211,6 +222,8 @@ TRANSITIONS: dict[str, Transition] = {
             ReviewStatus.GATHERING,
             (
                 needs("reviewer", "notification", "Name the lead reviewer."),
+                # A required field, so the services never let it be blank: kept, like the
+                # blank reason in `actions_or_reasons`, for a row written around them.
                 needs("notification_source", "notification", "Say who notified the service."),
             ),
             "Requests for information can then go to partner agencies.",

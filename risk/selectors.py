@@ -53,16 +53,22 @@ def flags_visible_to(user: User) -> QuerySet[Flag]:
     return Flag.objects.filter(service_user__in=service_users_visible_to(user).values("pk"))
 
 
-def open_flags_visible_to(user: User) -> QuerySet[Flag]:
-    return (
-        flags_visible_to(user).filter(ended_on__isnull=True).exclude(status=Flag.Status.OVERRIDDEN)
-    )
-
-
 def _alive_on(day: datetime.date) -> Q:
     """People who had not died by `day`: from the date of death nobody is to be contacted,
     even before the recompute ends their flag."""
     return Q(service_user__date_of_death__isnull=True) | Q(service_user__date_of_death__gt=day)
+
+
+def open_flags_visible_to(user: User, *, on: datetime.date | None = None) -> QuerySet[Flag]:
+    """Open, not overridden flags of the people `user` may see, leaving out anyone who had
+    died by `on` (today): every list of people to contact starts here, so none can miss it."""
+    day = on or timezone.localdate()
+    return (
+        flags_visible_to(user)
+        .filter(ended_on__isnull=True)
+        .exclude(status=Flag.Status.OVERRIDDEN)
+        .filter(_alive_on(day))
+    )
 
 
 # The caseload's risk columns ----------------------------------------------
@@ -267,7 +273,7 @@ def worklist(user: User, *, mine: bool = False, on: datetime.date | None = None)
     """
     day = on or timezone.localdate()
     latest = OutreachAttempt.objects.filter(flag=OuterRef("pk")).order_by("-id")
-    flags = open_flags_visible_to(user).filter(_alive_on(day))
+    flags = open_flags_visible_to(user, on=day)
     if mine:
         flags = flags.filter(service_user__keyworker=user)
     return (
@@ -310,8 +316,7 @@ def uncontacted_flags(user: User, days: int = 2, on: datetime.date | None = None
         attempted_on__gte=OuterRef("raised_on"),
     )
     return (
-        open_flags_visible_to(user)
-        .filter(_alive_on(day))
+        open_flags_visible_to(user, on=day)
         .filter(
             tier__in=UNCONTACTED_TIERS,
             raised_on__lte=day - datetime.timedelta(days=days),

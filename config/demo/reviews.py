@@ -118,8 +118,11 @@ def _deaths(today: datetime.date, count: int) -> list[Death]:
     """People whose records went quiet weeks ago and whom the engine flagged before then."""
     spec = risk_services.active_rule_set().spec()
     found: list[Death] = []
-    for pk, last in _quiet_people(today):
-        person = ServiceUser.objects.get(pk=pk)
+    candidates = _quiet_people(today)
+    people = ServiceUser.objects.in_bulk([pk for pk, _ in candidates])
+    # In the order the candidates came, so the same seed picks the same deaths.
+    for pk, last in candidates:
+        person = people[pk]
         died_on = last + _days(7)
         if _tier(spec, person, died_on - _days(1)) is None:
             continue

@@ -49,9 +49,15 @@ def _month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+def add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    """The (year, month) `months` calendar months after the given one (before, if negative)."""
     index = year * 12 + (month - 1) + months
     return index // 12, index % 12 + 1
+
+
+def quarter_start(day: datetime.date) -> datetime.date:
+    """The first day of the calendar quarter `day` is in."""
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -77,8 +83,8 @@ class Period:
         """The comparison period just before this one (see the module docstring)."""
         months = self.whole_months
         if months is not None:
-            year, month = _add_months(self.start.year, self.start.month, -months)
-            end_year, end_month = _add_months(self.start.year, self.start.month, -1)
+            year, month = add_months(self.start.year, self.start.month, -months)
+            end_year, end_month = add_months(self.start.year, self.start.month, -1)
             return Period(datetime.date(year, month, 1), _month_end(end_year, end_month))
         end = self.start - datetime.timedelta(days=1)
         return Period(end - datetime.timedelta(days=self.days - 1), end)
@@ -95,9 +101,8 @@ class Period:
 
 def last_whole_quarter(today: datetime.date) -> Period:
     """The last calendar quarter that ended before `today`: the figures' default period."""
-    this_quarter = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    end = this_quarter - datetime.timedelta(days=1)
-    return Period(datetime.date(end.year, end.month - 2, 1), end)
+    end = quarter_start(today) - datetime.timedelta(days=1)
+    return Period(quarter_start(end), end)
 
 
 def _ids(value: Iterable[int] | None, field: str, errors: dict[str, str]) -> frozenset[int] | None:

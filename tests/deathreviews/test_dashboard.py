@@ -272,3 +272,11 @@ def test_a_bad_period_falls_back_with_a_message(client_as, gina):
 
 def test_the_default_period_is_this_quarter_and_the_four_before():
     assert dashboard.default_period(d("2026-05-17")) == (d("2025-04-01"), d("2026-05-17"))
+
+
+def test_the_quarters_of_a_period_run_across_the_year_end():
+    assert dashboard.quarters_between(d("2025-11-20"), d("2026-04-01")) == [
+        "2025 Q4",
+        "2026 Q1",
+        "2026 Q2",
+    ]

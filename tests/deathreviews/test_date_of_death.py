@@ -72,6 +72,16 @@ def test_a_person_who_died_leaves_the_worklist_at_once(alice, jo):
     assert list(risk_selectors.worklist(alice)) == []
 
 
+def test_every_list_of_open_flags_leaves_out_the_dead_from_the_day_they_died(alice, jo):
+    make_flag(jo, tier="very_high", raised_on=days_ago(10))
+    case_services.service_user_record_death(service_user=jo, date_of_death=days_ago(2))
+
+    assert list(risk_selectors.open_flags_visible_to(alice)) == []
+    assert list(risk_selectors.uncontacted_flags(alice)) == []
+    earlier = risk_selectors.open_flags_visible_to(alice, on=days_ago(3))
+    assert [flag.service_user for flag in earlier] == [jo]
+
+
 def test_the_recompute_leaves_out_the_dead_and_ends_their_flag_as_died():
     person = neutral_person()
     released(person, 3)

@@ -2,9 +2,12 @@
 everyone else gets 404 on every review URL, and every signed-in role reads the bulletin."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from deathreviews.models import Review, ReviewStatus
+from deathreviews.models import LearningTheme, PartnerAgency, Review, ReviewStatus
 from tests.deathreviews.conftest import (
     READY_FIELDS,
     add_action,
@@ -15,7 +18,7 @@ from tests.deathreviews.conftest import (
     signed_off,
     update,
 )
-from tests.factories import days_ago
+from tests.factories import ServiceUserFactory, days_ago
 from tests.risk_ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
@@ -242,6 +245,49 @@ def test_signing_off_early_lists_what_is_missing_with_links(client_as, gina, rev
     assert review.status == ReviewStatus.NOTIFIED
 
 
+def test_a_stale_save_names_the_saved_reviewer_and_themes_as_the_page_does(
+    client_as, gina, adam, review
+):
+    loaded = review.version
+    update(review, adam, reviewer=adam)
+    update(review, adam, themes=list(LearningTheme.objects.order_by("name")[:2]))
+    client = client_as(gina)
+
+    notified = client.post(
+        reverse("review_edit", args=[review.external_id, "notification"]),
+        {
+            "loaded_version": loaded,
+            "kind": review.kind,
+            "occurred_on": review.occurred_on.isoformat(),
+            "notified_on": review.notified_on.isoformat(),
+            "notification_source": review.notification_source,
+            "reviewer": gina.pk,
+        },
+    )
+    found = client.post(
+        reverse("review_edit", args=[review.external_id, "findings"]),
+        {"loaded_version": loaded},
+    )
+
+    assert notified.status_code == 409
+    assert notified.context["theirs"]["reviewer"] == adam.display_name
+    assert found.context["theirs"]["themes"] == ", ".join(
+        sorted(t.name for t in LearningTheme.objects.order_by("name")[:2])
+    )
+
+
+def test_a_refused_step_reads_the_review_parts_once(client_as, gina, review):
+    client = client_as(gina)
+    url = reverse("review_transition", args=[review.external_id, "sign_off"])
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, {"loaded_version": review.version})
+
+    assert response.status_code == 400
+    reads = [q for q in queries if 'FROM "deathreviews_reviewaction"' in q["sql"]]
+    assert len(reads) == 1
+
+
 def test_a_step_from_a_stale_page_is_refused(client_as, gina, adam, review):
     loaded = review.version
     update(review, adam, reviewer=gina)
@@ -350,6 +396,20 @@ def test_an_action_is_added_and_updated_from_the_review(client_as, gina, tess, r
     ]
 
 
+def test_a_signed_off_review_names_the_parts_that_can_no_longer_change(client_as, gina, review):
+    signed_off(review, gina)
+    client = client_as(gina)
+
+    page = client.get(reverse("review_request_create", args=[review.external_id]), follow=True)
+    with pytest.raises(ValidationError) as refused:
+        add_request(review, gina)
+
+    message = "This review is signed off: its requests for information can no longer be changed."
+    assert message in page.content.decode()
+    assert refused.value.messages == [message]
+    assert client.get(reverse("review_action_create", args=[review.external_id])).status_code == 200
+
+
 def test_a_signed_off_review_offers_no_finding_edits(client_as, gina, review):
     signed_off(review, gina)
 
@@ -371,30 +431,43 @@ def test_the_review_list_filters_by_state(client_as, gina, review):
     assert [r.pk for r in listed.object_list] == [other.pk]
 
 
-def make_reviews(count, user):
+def make_reviews(count, user, team):
+    """`count` reviews, every other one of a person Lantern knew, with a lead reviewer,
+    a snapshot holding a flag, an overdue action and a request awaited."""
     for n in range(count):
-        review = notify(user, person_name=f"Person {n}")
+        if n % 2:
+            person = ServiceUserFactory(team=team)
+            make_flag(person, raised_on=days_ago(20))
+            review = notify(user, person=person)
+            update(review, user, reviewer=user)
+        else:
+            review = notify(user, person_name=f"Person {n}")
         add_action(review, user, due_on=days_ago(3))
         add_request(review, user)
 
 
 @pytest.mark.parametrize("count", [2, 20])
 def test_the_review_list_takes_the_same_queries_for_2_or_20_reviews(
-    client_as, gina, django_assert_max_num_queries, count
+    client_as, gina, north, django_assert_max_num_queries, count
 ):
-    make_reviews(count, gina)
+    make_reviews(count, gina, north)
     client = client_as(gina)
 
     with django_assert_max_num_queries(6):
         response = client.get(reverse("review_list"))
-    assert len(response.context["page"].object_list) == count
+    listed = response.context["page"].object_list
+    assert len(listed) == count
+    known = [r.service_user for r in listed if r.service_user_id]
+    assert len(known) == count // 2
+    for person in known:
+        assert person.display_name in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [2, 20])
 def test_the_overdue_actions_take_the_same_queries_for_2_or_20(
-    client_as, gina, django_assert_max_num_queries, count
+    client_as, gina, north, django_assert_max_num_queries, count
 ):
-    make_reviews(count, gina)
+    make_reviews(count, gina, north)
     client = client_as(gina)
 
     with django_assert_max_num_queries(6):
@@ -404,14 +477,40 @@ def test_the_overdue_actions_take_the_same_queries_for_2_or_20(
 
 @pytest.mark.parametrize("count", [2, 20])
 def test_the_dashboard_takes_the_same_queries_for_2_or_20_reviews(
-    client_as, gina, django_assert_max_num_queries, count
+    client_as, gina, north, django_assert_max_num_queries, count
 ):
-    make_reviews(count, gina)
+    make_reviews(count, gina, north)
     client = client_as(gina)
 
     with django_assert_max_num_queries(8):
         response = client.get(reverse("review_dashboard"))
     assert response.context["data"]["totals"]["reviews"] == count
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_a_review_page_takes_the_same_queries_for_few_or_many_parts(
+    client_as, gina, jo, django_assert_max_num_queries, count
+):
+    make_flag(jo, raised_on=days_ago(20))
+    review = notify(gina, person=jo, occurred_on=days_ago(3))
+    update(
+        review,
+        gina,
+        reviewer=gina,
+        themes=list(LearningTheme.objects.order_by("name")[:count]),
+        joint_agencies=list(PartnerAgency.objects.order_by("name")[:count]),
+    )
+    for n in range(count):
+        add_action(review, gina, description=f"Offer naloxone at release, step {n}.")
+        add_finding(review, gina)
+        add_request(review, gina)
+    client = client_as(gina)
+
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("review_detail", args=[review.external_id]))
+    parts = response.context["parts"]
+    assert (len(parts.actions), len(parts.toxicology), len(parts.requests)) == (count,) * 3
+    assert jo.display_name in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [2, 20])

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from deathreviews import services
-from deathreviews.models import ActionStatus, ReviewStatus
+from deathreviews.models import ActionStatus, Review, ReviewStatus
 from deathreviews.services import ReviewIncomplete
 from tests.deathreviews.conftest import (
     FINDINGS_FIELDS,
@@ -213,3 +213,17 @@ def test_a_closed_review_is_read_only(review, gina):
         update(review, gina, cause_of_death="Changed")
     with pytest.raises(ValidationError, match="can no longer be changed"):
         add_action(review, gina)
+
+
+def test_a_row_written_around_the_services_is_still_checked(review, gina):
+    Review.objects.filter(pk=review.pk).update(reviewer=gina, notification_source="")
+    assert refused(review, gina, "start_gathering") == ["Say who notified the service."]
+
+    Review.objects.filter(pk=review.pk).update(notification_source="coroner")
+    to_panel_held(review, gina)
+    update(review, gina, **FINDINGS_FIELDS, toxicology_status="not_available")
+    update(review, gina, cause_of_death="1a Heroin toxicity")
+    # Blank once stripped: the database constraint lets it through, Review.clean would not.
+    Review.objects.filter(pk=review.pk).update(no_actions=True, no_actions_reason="   ")
+
+    assert refused(review, gina, "sign_off") == ["Give the panel's reasons for needing no actions."]
