@@ -42,7 +42,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from cases.models import ApiClient, User
+from cases.models import ApiClient
 
 Kind = Literal["string", "integer", "number", "date", "boolean"]
 
@@ -162,18 +162,11 @@ def pseudonym_sql(column: str, kind: str, key: bytes) -> str:
 
 @dataclass(frozen=True)
 class Audience:
-    """Who an extract or figure is for.
+    """Who an extract is for: `people_sql` selects the ids of the people they may
+    receive, and their pseudonyms are keyed with `pseudonym_key`."""
 
-    `people_sql` selects the ids of the people they may receive. `team_ids` and
-    `local_authority_ids` say the same for figures: None means no limit.
-    """
-
-    user: User
-    client: ApiClient | None
     people_sql: str
     pseudonym_key: bytes
-    team_ids: frozenset[int] | None = None
-    local_authority_ids: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
