@@ -169,6 +169,11 @@ class Audience:
     pseudonym_key: bytes
 
 
+# The ways a figure can be split, in the order documented: the one list the API's
+# `segment` parameter, the figures' filters and their result schema all use.
+SEGMENTS = ("team", "local_authority", "sex", "age_band", "ethnicity")
+
+
 @dataclass(frozen=True)
 class ApiFilters:
     """The shared query parameters, parsed: the period, teams, local authorities, a segment."""

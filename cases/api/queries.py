@@ -7,7 +7,7 @@ and anything the serializer finds wrong, each as a 400 naming the parameter.
 from rest_framework import serializers
 
 from cases.api.pagination import ExtractPagination
-from cases.extracts import ApiFilters, ExtractError
+from cases.extracts import SEGMENTS, ApiFilters, ExtractError
 from cases.models import LocalAuthority, Team
 
 DATE_MESSAGES = {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2026-04-01."}
@@ -114,11 +114,6 @@ class ExtractQuerySerializer(QuerySerializer):
                 help_text="json (pages, the default) or csv (the whole extract, streamed).",
             ),
         }
-
-
-# The ways a figure can be split; `outcomes.figures.SEGMENTS` is the same list (a test
-# holds them together), named here because this layer cannot import that one.
-SEGMENTS = ("team", "local_authority", "sex", "age_band", "ethnicity")
 
 
 class FigureQuerySerializer(QuerySerializer):

@@ -303,12 +303,6 @@ def test_every_figure_endpoint_is_listed_at_the_api_root(cora_api):
     assert list(figures) == [*THREE_FAMILIES, "death_reviews"]
 
 
-def test_the_api_offers_the_segments_the_figures_have():
-    from cases.api import SEGMENTS as API_SEGMENTS
-
-    assert API_SEGMENTS == SEGMENTS
-
-
 # No small number in a real response -------------------------------------------------
 
 
