@@ -234,14 +234,27 @@ def _csv_sql(f: ExtractField) -> str:
     return f"v.{f.name}"
 
 
-def select_sql(extract: Extract, audience: Audience, filters: ApiFilters) -> str:
-    """Every row of the extract for `audience` and `filters`, with `_key`, ordered by it."""
+def select_sql(
+    extract: Extract,
+    audience: Audience,
+    filters: ApiFilters,
+    *,
+    after: str | None = None,
+    limit: int | None = None,
+) -> str:
+    """The rows of the extract for `audience` and `filters`, with `_key`, ordered by it:
+    every row, or at most `limit` of them after the key `after`."""
     columns = ", ".join(f"{_value_sql(f, audience, filters)} AS {f.name}" for f in extract.fields)
-    where = " AND ".join(_where(extract, audience, filters))
-    return (
+    conditions = _where(extract, audience, filters)
+    if after is not None:
+        conditions.append(f"{extract.key} > {quote(UUID(after))}::uuid")
+    statement = (
         f"SELECT {columns}, {extract.key} AS _key FROM {extract.source} "
-        f"WHERE {where} ORDER BY {extract.key}"
+        f"WHERE {' AND '.join(conditions)} ORDER BY {extract.key}"
     )
+    if limit is not None:
+        statement += f" LIMIT {int(limit)}"
+    return statement
 
 
 def page_rows(
@@ -254,21 +267,15 @@ def page_rows(
 ) -> tuple[list[dict], str | None]:
     """One page of rows after the key `after`, and the key to continue from (None at the end)."""
     names = extract.field_names
-    columns = ", ".join(f"{_value_sql(f, audience, filters)} AS {f.name}" for f in extract.fields)
-    conditions = _where(extract, audience, filters)
-    if after is not None:
-        conditions.append(f"{extract.key} > {quote(UUID(after))}::uuid")
-    statement = (
-        f"SELECT {columns}, {extract.key}::text FROM {extract.source} "
-        f"WHERE {' AND '.join(conditions)} ORDER BY {extract.key} LIMIT {int(size) + 1}"
-    )
+    # One row more than the page tells whether another page follows.
+    statement = select_sql(extract, audience, filters, after=after, limit=size + 1)
     with connection.cursor() as cursor:
         cursor.execute(statement)
         fetched = cursor.fetchall()
     more = len(fetched) > size
     fetched = fetched[:size]
     rows = [dict(zip(names, row[:-1], strict=True)) for row in fetched]
-    return rows, (fetched[-1][-1] if more and fetched else None)
+    return rows, (str(fetched[-1][-1]) if more and fetched else None)
 
 
 def copy_sql(extract: Extract, audience: Audience, filters: ApiFilters) -> str:
