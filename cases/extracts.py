@@ -34,7 +34,7 @@ import datetime
 import hashlib
 import hmac
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
@@ -183,7 +183,6 @@ class ApiFilters:
     team_ids: tuple[int, ...] = ()
     local_authority_ids: tuple[int, ...] = ()
     segment: str | None = None
-    given: dict = field(default_factory=dict, compare=False)
 
     @property
     def age_band_day(self) -> datetime.date:

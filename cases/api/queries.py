@@ -89,7 +89,6 @@ class QuerySerializer(serializers.Serializer):
             team_ids=data["team_ids"],
             local_authority_ids=data["local_authority_ids"],
             segment=data.get("segment"),
-            given={k: v for k, v in self.initial_data.lists()},
         )
 
 
