@@ -250,11 +250,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cases.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        "api": LANTERN_API_RATE,
-        "export": LANTERN_API_EXPORT_RATE,
-        "figure": LANTERN_API_FIGURE_RATE,
-    },
+    # No DEFAULT_THROTTLE_RATES: each throttle reads its LANTERN_API_*_RATE itself
+    # (cases.api.throttles), so a test's override of the setting takes effect.
 }
 
 SPECTACULAR_SETTINGS = {
