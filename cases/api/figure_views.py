@@ -37,7 +37,7 @@ class FigureView(ApiView):
     def get(self, request, *args, **kwargs):
         filters = parse_query(request, self.query_serializer)
         data = type(self).compute(scope=scope_for(request), filters=filters)
-        self.log_rows = len(data.get("figures", ())) if isinstance(data, dict) else None
+        self.log_rows = len(data.get("figures", ()))
         return Response(data)
 
 
