@@ -31,6 +31,8 @@ class FigureView(ApiView):
     permission_classes = [ApiAccess, ViewRoleAccess]
     throttle_classes = [ApiRateThrottle, FigureRateThrottle]
     compute: Callable[..., dict]
+    # The name in its URL (`/api/v1/figures/<name>/`) and in the API root's list.
+    figure_name: str
     query_serializer: type[FigureQuerySerializer] = FigureQuerySerializer
     roles: frozenset[str] | None = None
 
@@ -51,7 +53,8 @@ def figure_view(
     roles: Iterable[str] | None = None,
     segments: tuple[str, ...] = SEGMENTS,
 ):
-    """The view class of one figure endpoint (`/api/v1/figures/<name>/`), with its schema.
+    """The view class of one figure endpoint (`/api/v1/figures/<name>/`), with its schema;
+    its `figure_name` is `name`.
 
     `compute` is called with the keyword arguments `scope` (a
     `cases.selectors.ApiScope`: its `team_ids()` and `local_authority_ids` limit
@@ -79,6 +82,7 @@ def figure_view(
         (FigureView,),
         {
             "compute": staticmethod(compute),
+            "figure_name": name,
             "log_name": f"figures:{name}",
             "get": get,
             "query_serializer": query,

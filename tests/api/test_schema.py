@@ -115,7 +115,8 @@ def test_every_figure_is_documented_by_the_one_schema_its_results_are_held_to(sc
     from config.api_urls import FIGURES
     from outcomes.figures import RESULT_SCHEMA
 
-    for name, _ in FIGURES:
+    for view in FIGURES:
+        name = view.figure_name
         path = reverse(f"api_figure_{name}")
         content = schema["paths"][path]["get"]["responses"]["200"]["content"]
         result = resolve(schema, content["application/json"]["schema"])
