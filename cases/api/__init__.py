@@ -63,6 +63,7 @@ from cases.api.queries import (
     QuerySerializer,
     figure_query_serializer,
     parse_query,
+    validated_query,
 )
 from cases.api.reference import (
     LocalAuthoritiesView,
@@ -113,4 +114,5 @@ __all__ = [
     "request_token",
     "row_serializer",
     "scope_for",
+    "validated_query",
 ]

@@ -183,6 +183,20 @@ def test_a_bad_parameter_on_a_csv_request_is_answered_in_json(cora_api, records)
     assert response["Content-Type"] == "application/json"
 
 
+def test_a_json_page_holds_the_default_page_size_unless_one_is_given(
+    cora_api, records, monkeypatch
+):
+    from cases.api.pagination import ExtractPagination
+
+    monkeypatch.setattr(ExtractPagination, "page_size", 2)
+    default = cora_api.get(extract_url("people")).json()
+    given = cora_api.get(extract_url("people"), {"page_size": 1}).json()
+
+    assert len(default["results"]) == 2
+    assert default["next"] is not None
+    assert len(given["results"]) == 1
+
+
 def test_a_cursor_cannot_be_read_or_forged(cora_api, records):
     page = cora_api.get(extract_url("people"), {"page_size": 1}).json()
     cursor = page["next"].split("cursor=")[1].split("&")[0]
