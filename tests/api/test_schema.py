@@ -67,7 +67,7 @@ def test_no_response_field_of_an_extract_is_an_identifier(schema, extract):
         assert not IDENTIFIER.search(described), (name, described)
 
 
-def test_the_identifier_check_would_catch_one(schema):
+def test_the_identifier_check_would_catch_one():
     assert IDENTIFIER.search("nhs_number")
     assert IDENTIFIER.search("date_of_birth")
     assert IDENTIFIER.search("Client reference")
