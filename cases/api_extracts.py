@@ -1,8 +1,8 @@
 """The extracts of case records: people, episodes, interventions and naloxone supplies.
 
 Each is an allow-list, declared once (see `cases.extracts`); `cases.api` makes
-its view, serializer and schema. `PERSON` and `EPISODE` are shared with the
-extracts of the layers above.
+its view, serializer and schema. `PERSON`, `EPISODE` and `choice_values` are
+shared with the extracts of the layers above.
 """
 
 from cases.ages import AGE_BAND_LABELS, age_band_sql
@@ -35,7 +35,8 @@ PERSON = ExtractField(
 )
 
 
-def _values(choices) -> tuple[str, ...]:
+def choice_values(choices) -> tuple[str, ...]:
+    """A field's allowed values, from its model choices, for the schema's enum."""
     return tuple(str(value) for value in choices.values)
 
 
@@ -60,7 +61,7 @@ PEOPLE = Extract(
             "Whether the person consents to sharing (null: not asked yet).",
             without_consent=True,
         ),
-        ExtractField("sex", "su.sex", "string", "Sex (NDTMS code).", True, _values(Sex)),
+        ExtractField("sex", "su.sex", "string", "Sex (NDTMS code).", True, choice_values(Sex)),
         ExtractField(
             "age_band",
             age_band_sql("su.date_of_birth", "{on}"),
@@ -74,7 +75,7 @@ PEOPLE = Extract(
             "string",
             "Ethnicity (NDTMS code).",
             False,
-            _values(Ethnicity),
+            choice_values(Ethnicity),
         ),
         ExtractField(
             "nationality",
@@ -82,7 +83,7 @@ PEOPLE = Extract(
             "string",
             "Nationality (NDTMS code).",
             False,
-            _values(Nationality),
+            choice_values(Nationality),
         ),
         ExtractField(
             "local_authority",
@@ -136,7 +137,7 @@ EPISODES = Extract(
             "string",
             "Where the referral came from.",
             True,
-            _values(ReferralSource),
+            choice_values(ReferralSource),
         ),
         ExtractField("triage_date", "ep.triage_date", "date", "Date of triage.", True),
         ExtractField("care_plan_start", "ep.start_date", "date", "Care plan start.", True),
@@ -158,7 +159,7 @@ EPISODES = Extract(
             "string",
             "Route of the main substance.",
             True,
-            _values(Route),
+            choice_values(Route),
         ),
         ExtractField(
             "injecting_status",
@@ -166,7 +167,7 @@ EPISODES = Extract(
             "string",
             "Injecting status.",
             True,
-            _values(InjectingStatus),
+            choice_values(InjectingStatus),
         ),
         ExtractField(
             "accommodation_need",
@@ -174,7 +175,7 @@ EPISODES = Extract(
             "string",
             "Accommodation need at referral.",
             True,
-            _values(AccommodationNeed),
+            choice_values(AccommodationNeed),
         ),
         ExtractField(
             "dual_diagnosis",
@@ -197,7 +198,7 @@ EPISODES = Extract(
             "string",
             "Employment status.",
             True,
-            _values(EmploymentStatus),
+            choice_values(EmploymentStatus),
         ),
         ExtractField("discharge_date", "ep.discharge_date", "date", "Date of discharge.", True),
         ExtractField(
@@ -242,10 +243,15 @@ INTERVENTIONS = Extract(
         EPISODE,
         PERSON,
         ExtractField(
-            "type", "iv.kind", "string", "Type of intervention.", True, _values(InterventionType)
+            "type",
+            "iv.kind",
+            "string",
+            "Type of intervention.",
+            True,
+            choice_values(InterventionType),
         ),
         ExtractField(
-            "setting", "iv.setting", "string", "Setting.", True, _values(Intervention.Setting)
+            "setting", "iv.setting", "string", "Setting.", True, choice_values(Intervention.Setting)
         ),
         ExtractField("referral_date", "iv.referral_date", "date", "Date of referral to it.", True),
         ExtractField(
@@ -263,7 +269,7 @@ INTERVENTIONS = Extract(
             "string",
             "How it ended.",
             True,
-            _values(Intervention.ExitStatus),
+            choice_values(Intervention.ExitStatus),
         ),
         ExtractField(
             "intention",
@@ -271,7 +277,7 @@ INTERVENTIONS = Extract(
             "string",
             "Prescribing intention.",
             True,
-            _values(Intervention.Intention),
+            choice_values(Intervention.Intention),
         ),
         ExtractField(
             "medicine",
@@ -279,7 +285,7 @@ INTERVENTIONS = Extract(
             "string",
             "OST medicine.",
             True,
-            _values(OstMedicine),
+            choice_values(OstMedicine),
         ),
         ExtractField(
             "daily_dose_mg", "iv.daily_dose_mg", "number", "Daily dose in milligrams.", True
@@ -312,7 +318,7 @@ NALOXONE_SUPPLIES = Extract(
             "string",
             "Who received the kit.",
             True,
-            _values(NaloxoneSupply.Recipient),
+            choice_values(NaloxoneSupply.Recipient),
         ),
         ExtractField(
             "formulation",
@@ -320,7 +326,7 @@ NALOXONE_SUPPLIES = Extract(
             "string",
             "Injection or nasal spray.",
             True,
-            _values(NaloxoneSupply.Formulation),
+            choice_values(NaloxoneSupply.Formulation),
         ),
         ExtractField(
             "supply_type",
@@ -328,7 +334,7 @@ NALOXONE_SUPPLIES = Extract(
             "string",
             "First or repeat supply.",
             True,
-            _values(NaloxoneSupply.SupplyType),
+            choice_values(NaloxoneSupply.SupplyType),
         ),
         ExtractField(
             "repeat_reason",
@@ -336,7 +342,7 @@ NALOXONE_SUPPLIES = Extract(
             "string",
             "Why a repeat kit was needed.",
             True,
-            _values(NaloxoneSupply.RepeatReason),
+            choice_values(NaloxoneSupply.RepeatReason),
         ),
         ExtractField("expiry_date", "ns.expiry_date", "date", "The kit's expiry date.", True),
         ExtractField(
@@ -348,7 +354,7 @@ NALOXONE_SUPPLIES = Extract(
             "string",
             "Where it was supplied.",
             True,
-            _values(NaloxoneSupply.Setting),
+            choice_values(NaloxoneSupply.Setting),
         ),
     ),
 )

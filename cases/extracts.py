@@ -34,7 +34,7 @@ import datetime
 import hashlib
 import hmac
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
@@ -42,7 +42,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from cases.models import ApiClient, User
+from cases.models import ApiClient
 
 Kind = Literal["string", "integer", "number", "date", "boolean"]
 
@@ -162,18 +162,16 @@ def pseudonym_sql(column: str, kind: str, key: bytes) -> str:
 
 @dataclass(frozen=True)
 class Audience:
-    """Who an extract or figure is for.
+    """Who an extract is for: `people_sql` selects the ids of the people they may
+    receive, and their pseudonyms are keyed with `pseudonym_key`."""
 
-    `people_sql` selects the ids of the people they may receive. `team_ids` and
-    `local_authority_ids` say the same for figures: None means no limit.
-    """
-
-    user: User
-    client: ApiClient | None
     people_sql: str
     pseudonym_key: bytes
-    team_ids: frozenset[int] | None = None
-    local_authority_ids: frozenset[int] | None = None
+
+
+# The ways a figure can be split, in the order documented: the one list the API's
+# `segment` parameter, the figures' filters and their result schema all use.
+SEGMENTS = ("team", "local_authority", "sex", "age_band", "ethnicity")
 
 
 @dataclass(frozen=True)
@@ -185,7 +183,6 @@ class ApiFilters:
     team_ids: tuple[int, ...] = ()
     local_authority_ids: tuple[int, ...] = ()
     segment: str | None = None
-    given: dict = field(default_factory=dict, compare=False)
 
     @property
     def age_band_day(self) -> datetime.date:
@@ -236,14 +233,27 @@ def _csv_sql(f: ExtractField) -> str:
     return f"v.{f.name}"
 
 
-def select_sql(extract: Extract, audience: Audience, filters: ApiFilters) -> str:
-    """Every row of the extract for `audience` and `filters`, with `_key`, ordered by it."""
+def select_sql(
+    extract: Extract,
+    audience: Audience,
+    filters: ApiFilters,
+    *,
+    after: str | None = None,
+    limit: int | None = None,
+) -> str:
+    """The rows of the extract for `audience` and `filters`, with `_key`, ordered by it:
+    every row, or at most `limit` of them after the key `after`."""
     columns = ", ".join(f"{_value_sql(f, audience, filters)} AS {f.name}" for f in extract.fields)
-    where = " AND ".join(_where(extract, audience, filters))
-    return (
+    conditions = _where(extract, audience, filters)
+    if after is not None:
+        conditions.append(f"{extract.key} > {quote(UUID(after))}::uuid")
+    statement = (
         f"SELECT {columns}, {extract.key} AS _key FROM {extract.source} "
-        f"WHERE {where} ORDER BY {extract.key}"
+        f"WHERE {' AND '.join(conditions)} ORDER BY {extract.key}"
     )
+    if limit is not None:
+        statement += f" LIMIT {int(limit)}"
+    return statement
 
 
 def page_rows(
@@ -256,21 +266,15 @@ def page_rows(
 ) -> tuple[list[dict], str | None]:
     """One page of rows after the key `after`, and the key to continue from (None at the end)."""
     names = extract.field_names
-    columns = ", ".join(f"{_value_sql(f, audience, filters)} AS {f.name}" for f in extract.fields)
-    conditions = _where(extract, audience, filters)
-    if after is not None:
-        conditions.append(f"{extract.key} > {quote(UUID(after))}::uuid")
-    statement = (
-        f"SELECT {columns}, {extract.key}::text FROM {extract.source} "
-        f"WHERE {' AND '.join(conditions)} ORDER BY {extract.key} LIMIT {int(size) + 1}"
-    )
+    # One row more than the page tells whether another page follows.
+    statement = select_sql(extract, audience, filters, after=after, limit=size + 1)
     with connection.cursor() as cursor:
         cursor.execute(statement)
         fetched = cursor.fetchall()
     more = len(fetched) > size
     fetched = fetched[:size]
     rows = [dict(zip(names, row[:-1], strict=True)) for row in fetched]
-    return rows, (fetched[-1][-1] if more and fetched else None)
+    return rows, (str(fetched[-1][-1]) if more and fetched else None)
 
 
 def copy_sql(extract: Extract, audience: Audience, filters: ApiFilters) -> str:

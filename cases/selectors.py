@@ -6,6 +6,7 @@ simply does not exist for them (and answers 404).
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
@@ -47,45 +48,87 @@ def active_team_ids(user: User, on: datetime.date | None = None) -> QuerySet:
     )
 
 
+def _visible_team_ids(user: User) -> QuerySet | None:
+    """The need-to-know rule: the `team_id`s whose people `user` may see, or None for every team."""
+    if not (user.is_authenticated and user.is_active) or user.role not in BROWSING_ROLES:
+        return TeamMembership.objects.none().values("team_id")
+    if user.role == Role.GOVERNANCE:
+        return None
+    return active_team_ids(user)
+
+
 def service_users_visible_to(user: User) -> QuerySet[ServiceUser]:
     """Everyone `user` may see: their teams' people, or everyone for governance."""
-    if not (user.is_authenticated and user.is_active) or user.role not in BROWSING_ROLES:
-        return ServiceUser.objects.none()
-    if user.role == Role.GOVERNANCE:
+    team_ids = _visible_team_ids(user)
+    if team_ids is None:
         return ServiceUser.objects.all()
-    return ServiceUser.objects.filter(team_id__in=Subquery(active_team_ids(user)))
+    if team_ids.query.is_empty():
+        return ServiceUser.objects.none()
+    return ServiceUser.objects.filter(team_id__in=Subquery(team_ids))
 
 
 def team_ids_visible_to(user: User) -> frozenset[int] | None:
-    """The teams whose people `user` may see, for figures: None means every team.
-
-    The same rule as `service_users_visible_to`, stated as team ids.
-    """
-    if not (user.is_authenticated and user.is_active) or user.role not in BROWSING_ROLES:
-        return frozenset()
-    if user.role == Role.GOVERNANCE:
+    """The teams whose people `user` may see, as ids: None means every team."""
+    team_ids = _visible_team_ids(user)
+    if team_ids is None:
         return None
-    return frozenset(active_team_ids(user).values_list("team_id", flat=True))
+    return frozenset(team_ids.values_list("team_id", flat=True))
+
+
+@dataclass(frozen=True)
+class ApiScope:
+    """Whom an API caller's rows and figures may come from (made by `api_scope`).
+
+    A member of staff (`staff`) reaches exactly the people they may see. A
+    commissioner reaches the whole service, or the people living in
+    `local_authority_ids` when their client is limited to some. `nobody` is
+    set for everyone else.
+    """
+
+    nobody: bool = False
+    staff: User | None = None
+    local_authority_ids: frozenset[int] | None = None
+
+    def people(self) -> QuerySet[ServiceUser]:
+        """The people themselves, as one query."""
+        if self.nobody:
+            return ServiceUser.objects.none()
+        if self.staff is not None:
+            return service_users_visible_to(self.staff)
+        if self.local_authority_ids is None:
+            return ServiceUser.objects.all()
+        return ServiceUser.objects.filter(local_authority_id__in=sorted(self.local_authority_ids))
+
+    def team_ids(self) -> frozenset[int] | None:
+        """The teams whose people may be counted, as ids: None means every team."""
+        if self.nobody:
+            return frozenset()
+        if self.staff is not None:
+            return team_ids_visible_to(self.staff)
+        return None
+
+
+def api_scope(user: User, client: ApiClient | None) -> ApiScope:
+    """Whom `user` (calling as `client`'s commissioner, or as staff) may reach through the API.
+
+    Staff reach the people they may see (`service_users_visible_to`). A
+    commissioner of an active client reaches everyone, or the people living in
+    the client's local authorities when it is limited to some; without an
+    active client, nobody.
+    """
+    if not can_use_api(user):
+        return ApiScope(nobody=True)
+    if user.role not in WHOLE_SERVICE_API_ROLES:
+        return ApiScope(staff=user)
+    if client is None or not client.is_active:
+        return ApiScope(nobody=True)
+    authorities = frozenset(client.local_authorities.values_list("pk", flat=True))
+    return ApiScope(local_authority_ids=authorities or None)
 
 
 def service_users_for_api(user: User, client: ApiClient | None) -> QuerySet[ServiceUser]:
-    """The people whose pseudonymised records `user` may pull through the API.
-
-    Staff get exactly the people they may see (`service_users_visible_to`).
-    A commissioner of an active client gets everyone, or the people living in
-    the client's local authorities when it is limited to some; without a
-    client, nobody.
-    """
-    if not can_use_api(user):
-        return ServiceUser.objects.none()
-    if user.role not in WHOLE_SERVICE_API_ROLES:
-        return service_users_visible_to(user)
-    if client is None or not client.is_active:
-        return ServiceUser.objects.none()
-    authorities = client.local_authorities.values("pk")
-    if client.local_authorities.exists():
-        return ServiceUser.objects.filter(local_authority_id__in=Subquery(authorities))
-    return ServiceUser.objects.all()
+    """The people whose pseudonymised records `user` may pull through the API (`api_scope`)."""
+    return api_scope(user, client).people()
 
 
 def service_user_get(user: User, external_id) -> ServiceUser:

@@ -4,7 +4,8 @@ The extracts are declared in their layers (`cases.api_extracts`,
 `outcomes.api`, `risk.api`) and mounted here at `extracts/<name>/`. The figure
 endpoints, declared the same way (`outcomes.api`, `risk.api`,
 `deathreviews.api`, each made with `outcomes.api_figures.figure_endpoint`),
-are listed in `FIGURES` and mounted at `figures/<name>/` (see the README).
+are listed in `FIGURES` and mounted at `figures/<name>/`, each by its view's
+`figure_name` (see the README).
 """
 
 from django.urls import path
@@ -19,6 +20,7 @@ from rest_framework.reverse import reverse
 
 from cases.api import (
     ApiView,
+    FigureView,
     LocalAuthoritiesView,
     TeamsView,
     extract_view,
@@ -30,12 +32,12 @@ from risk.api import FLAGS, OUTREACH_ATTEMPTS, FlagsAndOutreachFigures
 
 EXTRACTS = (*CASE_EXTRACTS, TOP_ASSESSMENTS, FLAGS, OUTREACH_ATTEMPTS)
 
-# (name, view class made by cases.api.figure_view), served at figures/<name>/.
-FIGURES: tuple = (
-    ("outcome_summary", OutcomeSummaryFigures),
-    ("naloxone_coverage", NaloxoneCoverageFigures),
-    ("flags_and_outreach", FlagsAndOutreachFigures),
-    ("death_reviews", DeathReviewFigures),
+# The view classes made by cases.api.figure_view, each served at figures/<its figure_name>/.
+FIGURES: tuple[type[FigureView], ...] = (
+    OutcomeSummaryFigures,
+    NaloxoneCoverageFigures,
+    FlagsAndOutreachFigures,
+    DeathReviewFigures,
 )
 
 
@@ -60,7 +62,9 @@ class ApiRootView(ApiView):
         return Response(
             {
                 "extracts": {e.name: link(extract_url_name(e.name)) for e in EXTRACTS},
-                "figures": {name: link(figure_url_name(name)) for name, _ in FIGURES},
+                "figures": {
+                    view.figure_name: link(figure_url_name(view.figure_name)) for view in FIGURES
+                },
                 "teams": link("api_teams"),
                 "local_authorities": link("api_local_authorities"),
                 "schema": link("api_schema"),
@@ -109,7 +113,11 @@ urlpatterns = [
         for e in EXTRACTS
     ),
     *(
-        path(f"figures/{name.replace('_', '-')}/", view.as_view(), name=figure_url_name(name))
-        for name, view in FIGURES
+        path(
+            f"figures/{view.figure_name.replace('_', '-')}/",
+            view.as_view(),
+            name=figure_url_name(view.figure_name),
+        )
+        for view in FIGURES
     ),
 ]

@@ -39,14 +39,34 @@ def env_bool(name: str, default: bool) -> bool:
     raise ConfigurationError(f"{name} must be true or false, not {value!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """A whole number, `default` when unset or blank; refused outside `minimum`..`maximum`."""
     value = os.environ.get(name)
     if value is None or not value.strip():
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
-        raise ConfigurationError(f"{name} must be a whole number, not {value!r}") from None
+        number = None
+    too_small = number is not None and minimum is not None and number < minimum
+    too_large = number is not None and maximum is not None and number > maximum
+    if number is None or too_small or too_large:
+        raise ConfigurationError(
+            f"{name} must be a whole number{_range(minimum, maximum)}, not {value!r}"
+        )
+    return number
+
+
+def _range(minimum: int | None, maximum: int | None) -> str:
+    if minimum is not None and maximum is not None:
+        return f" from {minimum} to {maximum}"
+    if minimum is not None:
+        return f" of at least {minimum}"
+    if maximum is not None:
+        return f" of at most {maximum}"
+    return ""
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:

@@ -233,12 +233,12 @@ LANTERN_API_EXPORT_RATE = env_rate("LANTERN_API_EXPORT_RATE", "30/hour")
 # Each figure reads a period's records across the service: seconds of work at national scale.
 LANTERN_API_FIGURE_RATE = env_rate("LANTERN_API_FIGURE_RATE", "60/hour")
 
-# Reliable-change thresholds for the 6-month review figures: days of use (of 28)
-# by TOP item. An item not set here keeps its default (docs/figures.md).
+# Reliable-change thresholds for the 6-month review figures: the fall in days of
+# use (of 28) by TOP item (docs/figures.md). The default of 9 is a placeholder
+# until confirmed against the current OHID TOP methodology (a third of the range).
 TOP_RELIABLE_CHANGE_DAYS = {
-    item: env_int(f"LANTERN_RELIABLE_CHANGE_{item}", 0)
+    item: env_int(f"LANTERN_RELIABLE_CHANGE_{item}", 9, minimum=1, maximum=28)
     for item in ("OPIUSE", "CRAUSE", "COCAUSE")
-    if env_str(f"LANTERN_RELIABLE_CHANGE_{item}")
 }
 
 REST_FRAMEWORK = {
@@ -250,11 +250,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cases.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        "api": LANTERN_API_RATE,
-        "export": LANTERN_API_EXPORT_RATE,
-        "figure": LANTERN_API_FIGURE_RATE,
-    },
+    # No DEFAULT_THROTTLE_RATES: each throttle reads its LANTERN_API_*_RATE itself
+    # (cases.api.throttles), so a test's override of the setting takes effect.
 }
 
 SPECTACULAR_SETTINGS = {

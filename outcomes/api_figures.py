@@ -1,7 +1,7 @@
 """How a figure family becomes an endpoint of the commissioner API.
 
 `figure_endpoint(family=..., name=..., ...)` makes the view of one family with
-`cases.api.figure_view`: the view turns the caller's `Audience` and the parsed
+`cases.api.figure_view`: the view turns the caller's `ApiScope` and the parsed
 `ApiFilters` into a `FigureFilters` (`figure_filters`), calls the family and
 returns its result as it is, documented by `FigureResultSerializer`, which is
 the families' own `RESULT_SCHEMA` (so the schema is the output, exactly).
@@ -9,7 +9,7 @@ the families' own `RESULT_SCHEMA` (so the schema is the output, exactly).
 From the request to the figures' filters:
 
 - **Scope.** A member of staff counts the people of their own teams
-  (`Audience.team_ids` becomes `person_scope`); a team asked for outside them
+  (`ApiScope.team_ids()` becomes `person_scope`); a team asked for outside them
   is refused. Governance and commissioners count the whole service.
 - **Local authorities.** A commissioner whose client is limited to some local
   authorities counts only the people living in them. `local_authority` narrows
@@ -37,8 +37,9 @@ from collections.abc import Callable, Iterable
 from django.utils import timezone
 
 from cases.api import SEGMENTS, figure_view, json_schema_serializer
-from cases.extracts import NON_FIELD_ERRORS, ApiFilters, Audience, ExtractError
+from cases.extracts import NON_FIELD_ERRORS, ApiFilters, ExtractError
 from cases.models import LocalAuthority, Team
+from cases.selectors import ApiScope
 from outcomes.figures import RESULT_SCHEMA, FigureFilters, FigureInputError
 from outcomes.figures.filters import last_whole_quarter
 
@@ -67,10 +68,10 @@ def as_api_error(error: FigureInputError) -> ExtractError:
     )
 
 
-def _local_authorities(audience: Audience, filters: ApiFilters) -> frozenset[int] | None:
+def _local_authorities(scope: ApiScope, filters: ApiFilters) -> frozenset[int] | None:
     """The local authorities whose residents count: the request's, within the client's."""
     asked = frozenset(filters.local_authority_ids) or None
-    limit = audience.local_authority_ids
+    limit = scope.local_authority_ids
     if limit is None:
         return asked
     if asked is None:
@@ -90,7 +91,7 @@ def _local_authorities(audience: Audience, filters: ApiFilters) -> frozenset[int
 
 
 def figure_filters(
-    *, audience: Audience, filters: ApiFilters, today: datetime.date | None = None
+    *, scope: ApiScope, filters: ApiFilters, today: datetime.date | None = None
 ) -> FigureFilters:
     """The `FigureFilters` of a request (see the module docstring for the rules).
 
@@ -106,8 +107,8 @@ def figure_filters(
             start=start,
             end=end,
             team_ids=filters.team_ids or None,
-            local_authority_ids=_local_authorities(audience, filters),
-            person_scope=audience.team_ids,
+            local_authority_ids=_local_authorities(scope, filters),
+            person_scope=scope.team_ids(),
             segment=filters.segment,
         )
     except FigureInputError as error:
@@ -124,10 +125,10 @@ def figure_filters(
 
 
 def figure_compute(family: Callable[[FigureFilters], dict]) -> Callable[..., dict]:
-    """`family` as the `compute(audience=..., filters=...)` that `figure_view` calls."""
+    """`family` as the `compute(scope=..., filters=...)` that `figure_view` calls."""
 
-    def compute(*, audience: Audience, filters: ApiFilters) -> dict:
-        made = figure_filters(audience=audience, filters=filters)
+    def compute(*, scope: ApiScope, filters: ApiFilters) -> dict:
+        made = figure_filters(scope=scope, filters=filters)
         try:
             return family(made)
         except FigureInputError as error:

@@ -10,16 +10,11 @@ removal detail never leave.
 (`risk.figures.flag_figures`, made with `outcomes.api_figures.figure_endpoint`).
 """
 
-from cases.api_extracts import PERSON
+from cases.api_extracts import PERSON, choice_values
 from cases.extracts import Extract, ExtractField
 from outcomes.api_figures import figure_endpoint
 from risk.figures import flag_figures
 from risk.models import Flag, OutreachMethod, OutreachOutcome, RemovalReason, Tier
-
-
-def _values(choices) -> tuple[str, ...]:
-    return tuple(str(value) for value in choices.values)
-
 
 FLAG = ExtractField(
     "flag",
@@ -44,7 +39,7 @@ FLAGS = Extract(
     fields=(
         FLAG,
         PERSON,
-        ExtractField("tier", "fl.tier", "string", "Risk tier.", True, _values(Tier)),
+        ExtractField("tier", "fl.tier", "string", "Risk tier.", True, choice_values(Tier)),
         ExtractField(
             "rules",
             "array_to_string(fl.rule_codes, ' ')",
@@ -58,7 +53,12 @@ FLAGS = Extract(
         ExtractField("raised_on", "fl.raised_on", "date", "Date raised.", True),
         ExtractField("ended_on", "fl.ended_on", "date", "Date ended (null while open).", True),
         ExtractField(
-            "status", "fl.status", "string", "Where the flag stands.", True, _values(Flag.Status)
+            "status",
+            "fl.status",
+            "string",
+            "Where the flag stands.",
+            True,
+            choice_values(Flag.Status),
         ),
         ExtractField(
             "end_reason",
@@ -66,7 +66,7 @@ FLAGS = Extract(
             "string",
             "Why it ended.",
             True,
-            _values(Flag.EndReason),
+            choice_values(Flag.EndReason),
         ),
     ),
 )
@@ -99,13 +99,20 @@ OUTREACH_ATTEMPTS = Extract(
             without_consent=True,
             pseudonym="flag",
         ),
-        ExtractField("flag_tier", "fl.tier", "string", "That flag's tier.", True, _values(Tier)),
+        ExtractField(
+            "flag_tier", "fl.tier", "string", "That flag's tier.", True, choice_values(Tier)
+        ),
         ExtractField("attempted_on", "oa.attempted_on", "date", "Date of the attempt.", True),
         ExtractField(
-            "method", "oa.method", "string", "How it was made.", True, _values(OutreachMethod)
+            "method", "oa.method", "string", "How it was made.", True, choice_values(OutreachMethod)
         ),
         ExtractField(
-            "outcome", "oa.outcome", "string", "What came of it.", True, _values(OutreachOutcome)
+            "outcome",
+            "oa.outcome",
+            "string",
+            "What came of it.",
+            True,
+            choice_values(OutreachOutcome),
         ),
         ExtractField(
             "removal_reason",
@@ -113,7 +120,7 @@ OUTREACH_ATTEMPTS = Extract(
             "string",
             "Why the person was taken off the list (for outcome removed).",
             True,
-            _values(RemovalReason),
+            choice_values(RemovalReason),
         ),
     ),
 )

@@ -1,9 +1,9 @@
 """Database rows into the engine's frames, in bulk.
 
-Each frame is one SQL statement streamed out with `COPY ... TO STDOUT` into a
-single buffer and parsed once by pandas (the fast path measured in the
-platform notes; never row by row through the ORM). Dates travel as day
-numbers, which are cheaper to parse than text. The statements already cut
+Each frame is one SQL statement read by `outcomes.frames`: streamed out with
+`COPY ... TO STDOUT` into a single buffer and parsed once by pandas (the fast
+path measured in the platform notes; never row by row through the ORM). Dates
+travel as day numbers, which are cheaper to parse than text. The statements already cut
 each frame to what the enabled rules can see: the population (in treatment, or
 discharged in the last 12 months, and alive on the date), each person's latest episode, latest
 naloxone supply and latest TOP, and only as much dated history as the longest
@@ -15,19 +15,13 @@ workers.
 """
 
 import datetime
-import io
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-import psycopg
-from django.db import connection
 
+from outcomes import frames
 from risk import engine
-
-LOAD_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -178,31 +172,27 @@ for _name, _placeholder in BITS_PLACEHOLDER.items():
     FRAME_SQL[_name] = FRAME_SQL[_name].replace(_placeholder, _bits_sql(BOOL_COLUMNS[_name]))
 
 
-def _frame_from_copy(cursor, sql: str, params: dict, name: str) -> pd.DataFrame:
+# Text columns keep pandas' object dtype, which the engine compares with strings.
+TEXT_COLUMNS = ("sex", "kind", "status")
+
+
+def _query(name: str, sql: str, params: dict) -> frames.FrameQuery:
+    """One frame's statement: its columns, with the packed yes/no bits last."""
     bools = [column for column, _ in BOOL_COLUMNS.get(name, ())]
     columns = [c for c in engine.FRAME_COLUMNS[name] if c not in bools]
     if bools:
         columns.append("bits")
-    # COPY takes no bound parameters, so the values are quoted into the text.
-    statement = psycopg.ClientCursor(cursor.connection).mogrify(sql, params)
-    buffer = io.BytesIO()
-    with cursor.copy(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)") as copy:
-        for block in copy:
-            buffer.write(block)
-    buffer.seek(0)
-    if buffer.getbuffer().nbytes == 0:
-        frame = pd.DataFrame({column: pd.Series(dtype="float64") for column in columns})
-    else:
-        frame = pd.read_csv(
-            buffer,
-            header=None,
-            names=columns,
-            na_values=[""],
-            keep_default_na=False,
-            dtype={column: "object" for column in ("sex", "kind", "status")},
-        )
-    for column in DATE_COLUMNS.get(name, ()):
-        frame[column] = _days_to_dates(frame[column])
+    return frames.FrameQuery(
+        sql=sql,
+        names=tuple(columns),
+        params=params,
+        dtypes={column: "object" for column in TEXT_COLUMNS if column in columns},
+        dates=DATE_COLUMNS.get(name, ()),
+    )
+
+
+def _unpack_bits(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    bools = [column for column, _ in BOOL_COLUMNS.get(name, ())]
     if bools:
         bits = frame.pop("bits").to_numpy(dtype="int64")
         for bit, column in enumerate(bools):
@@ -210,22 +200,13 @@ def _frame_from_copy(cursor, sql: str, params: dict, name: str) -> pd.DataFrame:
     return frame
 
 
-def _days_to_dates(days: pd.Series) -> pd.Series:
-    values = days.to_numpy(dtype="float64", na_value=np.nan)
-    missing = np.isnan(values)
-    out = np.where(missing, 0, values).astype("int64").astype("datetime64[D]")
-    out = out.astype("datetime64[s]")
-    out[missing] = np.datetime64("NaT")
-    return pd.Series(out, index=days.index)
-
-
 def load_frames(
     rule_set: engine.RuleSetSpec, as_of: datetime.date, selection: Selection | None = None
 ) -> dict[str, pd.DataFrame]:
     """The engine's input frames for `as_of`, cut to what `rule_set` can see.
 
-    Loading everyone uses two connections side by side, so the database works
-    on one frame while pandas parses another.
+    Loading many people uses two connections side by side (`outcomes.frames`),
+    so the database works on one frame while pandas parses another.
     """
     selection = selection or Selection()
     lookback = engine.lookback_days(rule_set)
@@ -237,29 +218,10 @@ def load_frames(
         "contacts_from": as_of - datetime.timedelta(days=lookback["contacts"]),
         "tops_from": as_of - datetime.timedelta(days=engine.TOP_CURRENT_DAYS),
     }
-    statements = {
-        name: WHO.sub(lambda match: selection.clause(match.group(1)), sql)
+    queries = {
+        name: _query(name, WHO.sub(lambda match: selection.clause(match.group(1)), sql), params)
         for name, sql in FRAME_SQL.items()
     }
-    # Inside a transaction, other connections would not see its rows: load in line.
-    if selection.person_id is not None or connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            return {
-                name: _frame_from_copy(cursor.cursor, sql, params, name)
-                for name, sql in statements.items()
-            }
-    with ThreadPoolExecutor(max_workers=LOAD_THREADS) as pool:
-        futures = {
-            name: pool.submit(_load_in_thread, sql, params, name)
-            for name, sql in statements.items()
-        }
-        return {name: future.result() for name, future in futures.items()}
-
-
-def _load_in_thread(sql: str, params: dict, name: str) -> pd.DataFrame:
-    # Django gives each thread its own connection; close it when done.
-    try:
-        with connection.cursor() as cursor:
-            return _frame_from_copy(cursor.cursor, sql, params, name)
-    finally:
-        connection.close()
+    # One person's few rows are quicker read in line than over two new connections.
+    loaded = frames.read_frames(queries, in_line=selection.person_id is not None)
+    return {name: _unpack_bits(name, frame) for name, frame in loaded.items()}

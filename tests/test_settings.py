@@ -162,3 +162,16 @@ def test_without_redis_the_cache_is_the_process_memory():
     backend = probe_cache_backend(DATABASE_URL="postgresql://x@localhost/x")
 
     assert backend == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.parametrize("value", ["0", "29", "-3", "nine", "9.5"])
+def test_a_reliable_change_threshold_outside_1_to_28_days_stops_the_start(value):
+    result = load_settings(
+        LANTERN_RELIABLE_CHANGE_COCAUSE=value, DATABASE_URL="postgresql://x@localhost/x"
+    )
+
+    assert result.returncode != 0
+    assert (
+        f"LANTERN_RELIABLE_CHANGE_COCAUSE must be a whole number from 1 to 28, not {value!r}"
+        in result.stderr
+    )

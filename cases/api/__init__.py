@@ -24,7 +24,7 @@ Contract:
   `Accept: text/csv`), its serializer and OpenAPI schema generated from the
   extract's allow-list.
 - `figure_view(...)` (`cases.api.figure_views`) makes the view of an aggregate
-  figure from a function of (`Audience`, `ApiFilters`), with the same query
+  figure from a function of (`ApiScope`, `ApiFilters`), with the same query
   parameters plus `segment`, its own rate (`LANTERN_API_FIGURE_RATE`) and,
   where its layer declares them, its own roles. `json_schema_serializer`
   (`cases.api.schema`) documents a response by the JSON Schema its producer
@@ -41,6 +41,7 @@ from cases.api.auth import (
     audience_for,
     request_client,
     request_token,
+    scope_for,
 )
 from cases.api.base import ApiView
 from cases.api.errors import ERROR_RESPONSES, INVALID_QUERY, ErrorSerializer, exception_handler
@@ -62,6 +63,7 @@ from cases.api.queries import (
     QuerySerializer,
     figure_query_serializer,
     parse_query,
+    validated_query,
 )
 from cases.api.reference import (
     LocalAuthoritiesView,
@@ -111,4 +113,6 @@ __all__ = [
     "request_client",
     "request_token",
     "row_serializer",
+    "scope_for",
+    "validated_query",
 ]

@@ -6,9 +6,10 @@
   (the tables in `cases.access`); administrators and anyone else get 403.
   `ViewRoleAccess` narrows that to a view's own `roles`, declared as data by
   the layer that serves it (e.g. the death-review figures).
-- `audience_for(request)`: the people the caller's rows may come from
-  (`cases.selectors.service_users_for_api`), their pseudonym key, and the same
-  limits as team and local authority ids for figures.
+- `audience_for(request)`: for an extract, the people the caller's rows may come
+  from (`cases.selectors.service_users_for_api`) and their pseudonym key.
+- `scope_for(request)`: for a figure, the same rule as team and local authority
+  ids (`cases.selectors.api_scope`).
 """
 
 from django.db import connection
@@ -22,7 +23,7 @@ from cases import services
 from cases.access import WHOLE_SERVICE_API_ROLES, can_use_api
 from cases.extracts import Audience, pseudonym_key
 from cases.models import ApiToken, Role
-from cases.selectors import service_users_for_api, team_ids_visible_to
+from cases.selectors import ApiScope, api_scope, service_users_for_api
 
 
 class ApiTokenAuthentication(BaseAuthentication):
@@ -125,29 +126,18 @@ def request_client(request):
 
 
 def audience_for(request) -> Audience:
-    """Who the rows are for: the people they may receive and their pseudonym key."""
-    user = request.user
+    """Who an extract's rows are for: the people they may receive and their pseudonym key."""
     client = request_client(request)
-    people = service_users_for_api(user, client).order_by().values("id")
+    people = service_users_for_api(request.user, client).order_by().values("id")
     if people.query.is_empty():
         people_sql = "SELECT NULL::bigint WHERE false"
     else:
         sql, params = people.query.sql_with_params()
         people_sql = connection.ops.compose_sql(sql, params)
-    if user.role in WHOLE_SERVICE_API_ROLES:
-        team_ids = None
-        authorities = (
-            set(client.local_authorities.values_list("pk", flat=True)) if client else set()
-        )
-        local_authority_ids = frozenset(authorities) or None
-    else:
-        team_ids = team_ids_visible_to(user)
-        local_authority_ids = None
-    return Audience(
-        user=user,
-        client=client,
-        people_sql=people_sql,
-        pseudonym_key=pseudonym_key(client),
-        team_ids=team_ids,
-        local_authority_ids=local_authority_ids,
-    )
+    return Audience(people_sql=people_sql, pseudonym_key=pseudonym_key(client))
+
+
+def scope_for(request) -> ApiScope:
+    """Whom a figure may count: the same rule as an extract's rows, as team and local
+    authority ids (`cases.selectors.api_scope`)."""
+    return api_scope(request.user, request_client(request))

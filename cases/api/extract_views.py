@@ -20,7 +20,7 @@ from cases.api.auth import audience_for
 from cases.api.base import ApiView
 from cases.api.errors import ERROR_RESPONSES
 from cases.api.pagination import ExtractPagination
-from cases.api.queries import ExtractQuerySerializer, parse_query
+from cases.api.queries import ExtractQuerySerializer, validated_query
 from cases.extracts import Extract, ExtractField, csv_chunks
 
 
@@ -92,7 +92,8 @@ class ExtractView(ApiView):
 
     def get(self, request, *args, **kwargs):
         self.log_name = self.extract.name
-        filters = parse_query(request, ExtractQuerySerializer)
+        query = validated_query(request, ExtractQuerySerializer)
+        filters = query.filters()
         audience = audience_for(request)
         if request.accepted_renderer.format == "csv":
             self.log_streaming = True
@@ -106,7 +107,7 @@ class ExtractView(ApiView):
             )
             return response
         paginator = ExtractPagination()
-        size = int(request.query_params.get("page_size") or paginator.page_size)
+        size = query.validated_data["page_size"]
         rows = paginator.paginate_extract(request, self.extract, audience, filters, size)
         self.log_rows = len(rows)
         results = self.serializer_class(rows, many=True).data

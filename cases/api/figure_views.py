@@ -1,4 +1,4 @@
-"""Figure views: an aggregate figure from a function of (`Audience`, `ApiFilters`).
+"""Figure views: an aggregate figure from a function of (`ApiScope`, `ApiFilters`).
 
 `figure_view(...)` makes the view of one figure endpoint, with the extracts'
 query parameters plus `segment`. Every figure gets authentication, access
@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from cases.api.auth import ApiAccess, ViewRoleAccess, audience_for
+from cases.api.auth import ApiAccess, ViewRoleAccess, scope_for
 from cases.api.base import ApiView
 from cases.api.errors import ERROR_RESPONSES
 from cases.api.queries import (
@@ -26,18 +26,20 @@ from cases.api.throttles import ApiRateThrottle, FigureRateThrottle
 
 
 class FigureView(ApiView):
-    """An aggregate figure: `compute(audience=..., filters=...)` returns JSON-ready data."""
+    """An aggregate figure: `compute(scope=..., filters=...)` returns JSON-ready data."""
 
     permission_classes = [ApiAccess, ViewRoleAccess]
     throttle_classes = [ApiRateThrottle, FigureRateThrottle]
     compute: Callable[..., dict]
+    # The name in its URL (`/api/v1/figures/<name>/`) and in the API root's list.
+    figure_name: str
     query_serializer: type[FigureQuerySerializer] = FigureQuerySerializer
     roles: frozenset[str] | None = None
 
     def get(self, request, *args, **kwargs):
         filters = parse_query(request, self.query_serializer)
-        data = type(self).compute(audience=audience_for(request), filters=filters)
-        self.log_rows = len(data.get("figures", ())) if isinstance(data, dict) else None
+        data = type(self).compute(scope=scope_for(request), filters=filters)
+        self.log_rows = len(data.get("figures", ()))
         return Response(data)
 
 
@@ -51,13 +53,15 @@ def figure_view(
     roles: Iterable[str] | None = None,
     segments: tuple[str, ...] = SEGMENTS,
 ):
-    """The view class of one figure endpoint (`/api/v1/figures/<name>/`), with its schema.
+    """The view class of one figure endpoint (`/api/v1/figures/<name>/`), with its schema;
+    its `figure_name` is `name`.
 
-    `compute` is called with the keyword arguments `audience` (an `Audience`:
-    `team_ids` and `local_authority_ids` limit whom the figure may count, None
-    meaning no limit) and `filters` (an `ApiFilters`), and returns data that
-    `serializer` describes. `roles` narrows who may call it (None: every role
-    the API lets in); `segments` are the splits it offers.
+    `compute` is called with the keyword arguments `scope` (a
+    `cases.selectors.ApiScope`: its `team_ids()` and `local_authority_ids` limit
+    whom the figure may count, None meaning no limit) and `filters` (an
+    `ApiFilters`), and returns data that `serializer` describes. `roles` narrows
+    who may call it (None: every role the API lets in); `segments` are the
+    splits it offers.
     """
     query = figure_query_serializer(segments)
     schema = extend_schema(
@@ -78,6 +82,7 @@ def figure_view(
         (FigureView,),
         {
             "compute": staticmethod(compute),
+            "figure_name": name,
             "log_name": f"figures:{name}",
             "get": get,
             "query_serializer": query,

@@ -41,13 +41,14 @@ class ExtractPagination(CursorPagination):
                 field="cursor",
             ) from None
 
-    def paginate_extract(self, request, extract: Extract, audience: Audience, filters, size):
+    def paginate_extract(
+        self, request, extract: Extract, audience: Audience, filters, size: int
+    ) -> list[dict]:
+        """`size` rows (the validated `page_size`) after the request's cursor."""
         self.base_url = request.build_absolute_uri()
         cursor = request.query_params.get(self.cursor_query_param)
         after = self.decode_position(cursor) if cursor else None
-        rows, self.next_position = page_rows(
-            extract, audience, filters, after=after, size=size or self.page_size
-        )
+        rows, self.next_position = page_rows(extract, audience, filters, after=after, size=size)
         return rows
 
     def get_next_link(self) -> str | None:

@@ -1,14 +1,20 @@
 """The query parameters every extract and figure takes, parsed into `ApiFilters`.
 
 `parse_query(request, serializer_class)` refuses unknown and empty parameters
-and anything the serializer finds wrong, each as a 400 naming the parameter.
+and anything the serializer finds wrong, each as a 400 naming the parameter;
+`validated_query` does the same and returns the serializer, for a view that
+also reads parameters of its own (an extract's `page_size`).
 """
+
+from typing import TypeVar
 
 from rest_framework import serializers
 
 from cases.api.pagination import ExtractPagination
-from cases.extracts import ApiFilters, ExtractError
+from cases.extracts import SEGMENTS, ApiFilters, ExtractError
 from cases.models import LocalAuthority, Team
+
+Q = TypeVar("Q", bound="QuerySerializer")
 
 DATE_MESSAGES = {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2026-04-01."}
 
@@ -89,7 +95,6 @@ class QuerySerializer(serializers.Serializer):
             team_ids=data["team_ids"],
             local_authority_ids=data["local_authority_ids"],
             segment=data.get("segment"),
-            given={k: v for k, v in self.initial_data.lists()},
         )
 
 
@@ -98,7 +103,7 @@ class ExtractQuerySerializer(QuerySerializer):
         return {
             **super().get_fields(),
             "page_size": serializers.IntegerField(
-                required=False,
+                default=ExtractPagination.page_size,
                 min_value=1,
                 max_value=ExtractPagination.max_page_size,
                 help_text=f"Rows per JSON page ({ExtractPagination.page_size} unless given).",
@@ -114,11 +119,6 @@ class ExtractQuerySerializer(QuerySerializer):
                 help_text="json (pages, the default) or csv (the whole extract, streamed).",
             ),
         }
-
-
-# The ways a figure can be split; `outcomes.figures.SEGMENTS` is the same list (a test
-# holds them together), named here because this layer cannot import that one.
-SEGMENTS = ("team", "local_authority", "sex", "age_band", "ethnicity")
 
 
 class FigureQuerySerializer(QuerySerializer):
@@ -172,7 +172,12 @@ def figure_query_serializer(segments: tuple[str, ...]) -> type[FigureQuerySerial
     return type(name, (FigureQuerySerializer,), {"segments": tuple(segments)})
 
 
-def parse_query(request, serializer_class: type[QuerySerializer]) -> ApiFilters:
+def validated_query(request, serializer_class: type[Q]) -> Q:
+    """`serializer_class` holding the request's query parameters, validated.
+
+    Unknown and empty parameters are refused too; every refusal is an
+    `ExtractError` (a 400) naming the parameter.
+    """
     serializer = serializer_class(data=request.query_params)
     unknown = sorted(set(request.query_params) - set(serializer.fields))
     if unknown:
@@ -184,4 +189,9 @@ def parse_query(request, serializer_class: type[QuerySerializer]) -> ApiFilters:
         if any(not value.strip() for value in values):
             raise ExtractError(f"Give a value for {name}, or leave it out.", field=name)
     serializer.is_valid(raise_exception=True)
-    return serializer.filters()
+    return serializer
+
+
+def parse_query(request, serializer_class: type[QuerySerializer]) -> ApiFilters:
+    """The request's shared query parameters, validated and parsed (`validated_query`)."""
+    return validated_query(request, serializer_class).filters()

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-# The dimensions a figure can be split by, in the order documented.
-SEGMENTS = ("team", "local_authority", "sex", "age_band", "ethnicity")
+from cases.extracts import SEGMENTS
+
 # Long enough for a five-year trend; short enough that the comparison period
 # before it is still in living records.
 LONGEST_PERIOD_DAYS = 5 * 366

@@ -15,7 +15,6 @@ An answer left "not disclosed" is never taken as 0: it leaves the pair out.
 
 import pandas as pd
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 from outcomes.figures import loading
 from outcomes.figures.filters import Period
@@ -30,24 +29,11 @@ REVIEW_SUBSTANCES = (
     ("cocaine", "cocause", "Powder cocaine"),
 )
 
-# Reliable change in days of use (of 28) between the start and the 6-month
-# review. The values are placeholders until confirmed against the current OHID
-# TOP methodology (a third of the 28-day range); each item can be changed with
-# TOP_RELIABLE_CHANGE_DAYS, read from LANTERN_RELIABLE_CHANGE_<ITEM>.
-DEFAULT_RELIABLE_CHANGE_DAYS = {"OPIUSE": 9, "CRAUSE": 9, "COCAUSE": 9}
-
 
 def reliable_change_days() -> dict[str, int]:
-    """The thresholds in use: the defaults, with any set in settings over them."""
-    chosen = {**DEFAULT_RELIABLE_CHANGE_DAYS, **getattr(settings, "TOP_RELIABLE_CHANGE_DAYS", {})}
-    for item, days in chosen.items():
-        if item not in DEFAULT_RELIABLE_CHANGE_DAYS:
-            raise ImproperlyConfigured(f"TOP_RELIABLE_CHANGE_DAYS has an unknown TOP item {item}")
-        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 28:
-            raise ImproperlyConfigured(
-                f"The reliable change for {item} must be 1 to 28 days, not {days!r}"
-            )
-    return chosen
+    """The reliable change in days of use (of 28) between the start and the 6-month
+    review, by TOP item: `TOP_RELIABLE_CHANGE_DAYS`, checked when the settings load."""
+    return settings.TOP_RELIABLE_CHANGE_DAYS
 
 
 # How far before the window start and review TOPs are read: a review in the

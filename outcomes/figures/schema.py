@@ -4,6 +4,8 @@ One schema for all families, so one serializer or OpenAPI component can
 describe every figure endpoint; the tests hold every result to it.
 """
 
+from cases.extracts import SEGMENTS
+
 _NUMBER = {"type": ["number", "null"]}
 _COUNT = {"type": ["integer", "null"], "minimum": 0}
 _TEXT = {"type": ["string", "null"]}
@@ -42,7 +44,7 @@ RESULT_SCHEMA: dict = {
                 "rule": {"enum": ["previous_whole_months", "previous_equal_length"]},
             },
         },
-        "segment": {"enum": [None, "team", "local_authority", "sex", "age_band", "ethnicity"]},
+        "segment": {"enum": [None, *SEGMENTS]},
         "figures": {
             "type": "array",
             "items": {

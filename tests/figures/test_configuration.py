@@ -39,3 +39,10 @@ def test_a_mistyped_threshold_stops_the_process_naming_the_variable():
 
     assert done.returncode != 0
     assert "LANTERN_RELIABLE_CHANGE_OPIUSE must be a whole number" in done.stderr
+
+
+def test_a_blank_threshold_keeps_its_default():
+    blank = thresholds_with(LANTERN_RELIABLE_CHANGE_OPIUSE="   ")
+
+    assert blank.returncode == 0, blank.stderr
+    assert blank.stdout.strip() == "[('COCAUSE', 9), ('CRAUSE', 9), ('OPIUSE', 9)]"

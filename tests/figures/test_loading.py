@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import ServiceUser
-from outcomes.figures import loading, naloxone_coverage, outcome_summary
+from outcomes import frames
+from outcomes.figures import naloxone_coverage, outcome_summary
 from outcomes.figures.treatment import load_outcome_frames
 from risk.figures import flag_figures
 from tests.figures.conftest import D, person, quarter_two, several, supply, top, treated
@@ -28,13 +29,13 @@ def someone(team):
 def reads(monkeypatch, family, filters) -> tuple[int, int]:
     """(COPY statements, other queries) that one call of a family makes."""
     statements = []
-    real = loading.copy_frame
+    real = frames.copy_frame
 
     def counting(cursor, statement):
         statements.append(statement)
         return real(cursor, statement)
 
-    monkeypatch.setattr(loading, "copy_frame", counting)
+    monkeypatch.setattr(frames, "copy_frame", counting)
     with CaptureQueriesContext(connection) as queries:
         family(filters)
     return len(statements), len(queries.captured_queries)
