@@ -64,6 +64,19 @@ def page(browser, request):
     context.close()
 
 
+TEST_PASSWORD = "a-long-test-password"
+
+
+def sign_in(page, username: str, password: str = TEST_PASSWORD) -> None:
+    """Sign in through the real form on the page already showing it.
+
+    Every browser test signs in here, so a change to the sign-in steps is made once.
+    """
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 @pytest.fixture
 def screenshot(page):
     ARTIFACTS.mkdir(exist_ok=True)

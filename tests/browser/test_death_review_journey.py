@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from deathreviews.models import Review, ReviewStatus
+from tests.browser.conftest import sign_in
 from tests.factories import EpisodeFactory, days_ago
 from tests.risk_ui.conftest import make_flag
 
@@ -32,9 +33,7 @@ def test_governance_files_a_review_from_notification_to_sign_off(
     page.on("pageerror", lambda error: errors.append(str(error)))
 
     page.goto(f"{live_server.url}/reviews/new/")
-    page.get_by_label("Username").fill("gina")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "gina")
 
     expect(
         page.get_by_role("heading", name="Notify a death or near-fatal overdose")

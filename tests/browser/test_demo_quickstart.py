@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from config.demo import DEMO_PASSWORD
+from tests.browser.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
@@ -70,9 +71,7 @@ def test_the_demo_starts_from_nothing_and_a_keyworker_sees_their_caseload(demo_s
     assert DEMO_PASSWORD in output
 
     page.goto(url)
-    page.get_by_label("Username").fill("keyworker")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "keyworker", DEMO_PASSWORD)
 
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
     expect(page.locator("tbody tr").first).to_be_visible()

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
 from tests.factories import EpisodeFactory, days_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,9 +16,7 @@ def test_a_keyworker_records_a_top_fixes_a_wrong_value_and_sees_the_chart(
 
     page.goto(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Sign in to Lantern")).to_be_visible()
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "alice")
 
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
     screenshot("caseload")

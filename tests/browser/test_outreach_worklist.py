@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from risk.models import OutreachAttempt
+from tests.browser.conftest import sign_in
 from tests.factories import days_ago
 from tests.risk_ui.conftest import make_flag
 
@@ -19,9 +20,7 @@ def test_a_keyworker_snoozes_a_person_without_leaving_the_worklist(
     page.on("pageerror", lambda error: errors.append(str(error)))
 
     page.goto(f"{live_server.url}/outreach/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "alice")
     expect(page.get_by_role("heading", name="Outreach worklist")).to_be_visible()
     page.evaluate("window.stayedOnPage = true")
 
