@@ -1013,3 +1013,18 @@ class ApiRequestLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} {self.status}"
+
+
+class SignedInSession(models.Model):
+    """Which sessions belong to whom, so that deactivating a user can end every one of them.
+
+    Django's session store keeps no index by user; a row is added at each sign-in
+    and removed at sign-out or when the user's sessions are ended.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ the transaction commits, so upper layers (the risk engine) can react without
 import datetime
 import hashlib
 import secrets
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from cases.models import (
     NaloxoneSupply,
     Role,
     ServiceUser,
+    SignedInSession,
     TreatmentEpisode,
     User,
 )
@@ -245,3 +247,32 @@ def api_request_log_finish(
     )
     log.rows, log.complete, log.duration_ms = rows, complete, duration_ms
     return log
+
+
+def signed_in_session_record(*, user: User, session_key: str, at: datetime.datetime) -> None:
+    """Remember that `session_key` is `user`'s, so `user_sessions_end` can find it."""
+    SignedInSession.objects.update_or_create(
+        session_key=session_key, defaults={"user": user, "signed_in_at": at}
+    )
+
+
+def signed_in_session_forget(*, session_key: str) -> None:
+    SignedInSession.objects.filter(session_key=session_key).delete()
+
+
+@transaction.atomic
+def user_sessions_end(*, user: User) -> int:
+    """Sign `user` out everywhere: delete each of their sessions from the session store.
+
+    Returns how many sessions were ended. Called when a user is deactivated.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = list(
+        SignedInSession.objects.select_for_update()
+        .filter(user=user)
+        .values_list("session_key", flat=True)
+    )
+    for key in keys:
+        store().delete(key)
+    SignedInSession.objects.filter(session_key__in=keys).delete()
+    return len(keys)
