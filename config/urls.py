@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cases import views as case_views
-from config import views
+from config import signin_views, views
 from outcomes import views as outcome_views
 
 person = "people/<uuid:external_id>/"
@@ -17,6 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", signin_views.second_factor, name="second_factor"),
     path("caseload/<str:scope>/", views.caseload, name="caseload"),
     path("people/new/", case_views.person_create, name="person_create"),
     path(person, views.person_detail, name="person_detail"),

@@ -7,20 +7,20 @@ streamed CSV again when its stream ends (`stream_finished`).
 import time
 
 from django.utils import timezone
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from cases import services
 from cases.api.auth import ApiAccess, ApiTokenAuthentication, request_token
 from cases.api.throttles import ApiRateThrottle, ExportRateThrottle
+from cases.api_session import VerifiedSessionAuthentication
 from cases.extracts import ExtractError
 
 
 class ApiView(APIView):
     """The base of every API view. Subclasses set `log_name` and may set `self.log_rows`."""
 
-    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
+    authentication_classes = [ApiTokenAuthentication, VerifiedSessionAuthentication]
     permission_classes = [ApiAccess]
     throttle_classes = [ApiRateThrottle, ExportRateThrottle]
     renderer_classes = [JSONRenderer]

@@ -1,10 +1,18 @@
 """A real Chromium (Debian's package) driven by Playwright against Django's live server."""
 
+import base64
 import os
+import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from config.signin import totp_code
+from tests.factories import TEST_PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -64,17 +72,51 @@ def page(browser, request):
     context.close()
 
 
-TEST_PASSWORD = "a-long-test-password"
-
-
 def sign_in(page, username: str, password: str = TEST_PASSWORD) -> None:
-    """Sign in through the real form on the page already showing it.
+    """Sign in through the real forms on the page already showing the first one.
 
+    The password, then the second factor: a user without an authenticator app enrols
+    with the key the page shows; a user with one gives the code their device shows now.
     Every browser test signs in here, so a change to the sign-in steps is made once.
     """
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    second_step = page.get_by_role("heading", name=SECOND_FACTOR_HEADINGS)
+    expect(second_step).to_be_visible()
+    secret = page.locator("#totp-secret")
+    if secret.count():
+        code = _code_from_key(secret.get_attribute("data-secret"))
+    else:
+        code = _unused_code(TOTPDevice.objects.get(user__username=username, confirmed=True))
+    page.get_by_label("Code from your authenticator app").fill(code)
+    page.get_by_role("button", name=re.compile("^(Continue|Confirm and continue)$")).click()
+    expect(second_step).to_have_count(0)
+
+
+SECOND_FACTOR_HEADINGS = re.compile("^(Set up your authenticator app|Enter your code)$")
+
+
+def _code_from_key(base32_key: str) -> str:
+    """What an authenticator app shows now for the key typed into it from the page."""
+    padded = base32_key + "=" * (-len(base32_key) % 8)
+    app = TOTPDevice(key=base64.b32decode(padded).hex())
+    return totp_code(app, at=time.time())
+
+
+def _unused_code(device: TOTPDevice) -> str:
+    """The device's code for the earliest time step Lantern will still accept.
+
+    A code is good once: a second sign-in within the same 30 seconds takes the next
+    step's code, which Lantern accepts one step early; later than that, wait.
+    """
+    while True:
+        now = time.time()
+        current = int((now - device.t0) // device.step) + device.drift
+        wanted = max(current, device.last_t + 1)
+        if wanted <= current + device.tolerance:
+            return totp_code(device, at=now + (wanted - current) * device.step)
+        time.sleep(1)
 
 
 @pytest.fixture
