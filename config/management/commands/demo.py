@@ -21,10 +21,7 @@ class Command(BaseCommand):
         # Flags are as of a date: bring them up to today whenever the demo starts.
         call_command("recompute_flags")
         host, _, port = addrport.rpartition(":")
-        self.stdout.write(
-            self.style.SUCCESS(f"\nLantern demo: http://{host or '127.0.0.1'}:{port}/")
-        )
-        self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
+        self.stdout.write(f"\nPassword for every demo login: {DEMO_PASSWORD}")
         for username, role in DEMO_LOGINS:
             self.stdout.write(f"  {username:<14} {role}")
         self.stdout.write(
@@ -34,4 +31,6 @@ class Command(BaseCommand):
             "No app? In a second terminal, print the current code for a demo login:\n"
             "  .venv/bin/python manage.py demo_code keyworker\n"
         )
+        # Last, so the address is what a person sees just above the server's own lines.
+        self.stdout.write(self.style.SUCCESS(f"Lantern demo: http://{host or '127.0.0.1'}:{port}/"))
         call_command("runserver", addrport, use_reloader=False)
