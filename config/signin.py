@@ -5,10 +5,10 @@
   however busy the session has been.
 - `SecondFactorRequiredMiddleware` sends a signed-in user whose session has not
   passed the second factor (django-otp's `request.user.is_verified()`) to
-  `second_factor` before any page, the Django admin included. The API is left to
-  its own authentication: a bearer token needs no second factor, and the API's
-  session authentication (`cases.api_session.VerifiedSessionAuthentication`)
-  ignores an unverified session.
+  `second_factor` before any page, the Django admin and the API's pages included.
+  A request with an Authorization header is left to the API: a bearer token needs
+  no second factor, and the API's session authentication
+  (`cases.api_session.VerifiedSessionAuthentication`) ignores an unverified session.
 - `totp_device_for_enrolment` and `totp_device_confirm`: the one authenticator
   app (a django-otp `TOTPDevice`) each user enrols on first sign-in.
 
@@ -100,9 +100,11 @@ class SecondFactorRequiredMiddleware:
 
     @staticmethod
     def _exempt(request: HttpRequest) -> bool:
-        path = request.path_info
+        # A call carrying its own credentials (the API's bearer token) is the API's to judge.
+        if "authorization" in request.headers:
+            return True
         open_paths = {reverse("second_factor"), reverse("logout"), reverse("login")}
-        return path in open_paths or _is_api(request)
+        return request.path_info in open_paths
 
 
 def confirmed_totp_device(user) -> TOTPDevice | None:

@@ -61,3 +61,16 @@ def test_no_template_has_an_inline_script_or_style_attribute():
     ]
 
     assert offenders == []
+
+
+def test_only_the_redoc_page_lets_inline_styles_through_and_never_scripts(client_as, cora):
+    cora.api_client = ApiClient.objects.create(name="North Commissioning")
+    cora.save()
+    client = client_as(cora)
+
+    redoc = directives(client.get("/api/v1/docs/redoc/"))
+    swagger = directives(client.get("/api/v1/docs/"))
+
+    assert "'unsafe-inline'" in redoc["style-src"]
+    assert redoc["script-src"] == ["'self'"]
+    assert swagger["style-src"] == ["'self'"]

@@ -246,8 +246,21 @@ def test_the_apis_session_sign_in_needs_the_second_factor(client, cora):
     client.post(SECOND_FACTOR, {"code": current_code(device)})
     allowed = client.get("/api/v1/extracts/people/")
 
-    assert refused.status_code in (401, 403)
+    assert refused.status_code == 302
+    assert refused["Location"].startswith(SECOND_FACTOR)
     assert allowed.status_code == 200
+
+
+def test_the_apis_session_authentication_ignores_an_unverified_session(client, cora):
+    cora.api_client = ApiClient.objects.create(name="North Commissioning")
+    cora.save()
+    confirmed_device(cora)
+    give_password(client, "cora")
+
+    # Another kind of Authorization header: the page rules stand aside, the API decides.
+    response = client.get("/api/v1/extracts/people/", headers={"Authorization": "Basic eDp5"})
+
+    assert response.status_code in (401, 403)
 
 
 def test_the_apis_token_needs_no_second_factor(cora):
