@@ -203,6 +203,9 @@ else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 # The name authenticator apps show beside each code.
 OTP_TOTP_ISSUER = "Lantern"
+# Administrators may remove someone's authenticator app, never read its key:
+# whoever holds the key holds the second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -146,7 +146,8 @@ def second_factor_refusal(device: TOTPDevice) -> str | None:
     locked_until = (data or {}).get("locked_until")
     if locked_until is not None:
         seconds = max(1, round((locked_until - timezone.now()).total_seconds()))
-        return f"Too many wrong codes. Wait {seconds} seconds, then try the newest code."
+        wait = "a second" if seconds == 1 else f"{seconds} seconds"
+        return f"Too many wrong codes. Wait {wait}, then try the newest code."
     return "Too many wrong codes. Wait a minute, then try the newest code."
 
 

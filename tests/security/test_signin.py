@@ -9,6 +9,7 @@ import re
 import time
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.test import Client
@@ -17,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services
 from cases.models import ApiClient
-from config.signin import totp_code
+from config.signin import totp_code, totp_secret
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +173,31 @@ def test_a_wrong_code_is_refused_at_the_field(client, alice):
     assert response.status_code == 200
     assert "That code is not right" in response.text
     assert client.get("/caseload/mine/")["Location"].startswith(SECOND_FACTOR)
+
+
+def test_after_a_wrong_code_the_page_makes_the_user_wait_before_the_next(client, alice):
+    device = confirmed_device(alice)
+    give_password(client, "alice")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        wrong = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+        client.post(SECOND_FACTOR, {"code": wrong})
+
+        too_soon = client.post(SECOND_FACTOR, {"code": current_code(device)})
+        clock.shift(datetime.timedelta(seconds=2))
+        later = client.post(SECOND_FACTOR, {"code": current_code(device)})
+
+    assert "Too many wrong codes. Wait a second" in too_soon.text
+    assert later.status_code == 302
+
+
+def test_an_administrator_cannot_read_anyones_authenticator_key(client_as, adam, alice):
+    device = confirmed_device(alice)
+
+    page = client_as(adam).get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+
+    assert page.status_code == 200
+    assert device.key not in page.text
+    assert totp_secret(device) not in page.text
 
 
 def test_a_code_that_is_not_six_digits_gets_a_clear_message(client, alice):
