@@ -310,3 +310,33 @@ def test_signing_out_forgets_the_second_factor(client_as, alice):
     give_password(client, "alice")
 
     assert client.get("/caseload/mine/")["Location"].startswith(SECOND_FACTOR)
+
+
+@pytest.fixture
+def behind_a_proxy(settings):
+    # What LANTERN_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR sets (config/settings.py).
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    settings.AXES_IPWARE_PROXY_ORDER = "right-most"
+
+
+def test_behind_a_proxy_one_clients_failures_do_not_lock_another(behind_a_proxy, alice):
+    guesser = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    colleague = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    for _ in range(5):
+        give_password(guesser, "alice", "not-her-password")
+
+    assert give_password(guesser, "alice").status_code == 429
+    assert give_password(colleague, "alice").status_code == 302
+
+
+def test_behind_a_proxy_a_forged_forwarded_address_does_not_escape_the_lock(behind_a_proxy, alice):
+    for _ in range(5):
+        give_password(
+            Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7"),
+            "alice",
+            "not-her-password",
+        )
+    # The proxy appends the address it saw; whatever the client wrote comes before it.
+    forger = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.7")
+
+    assert give_password(forger, "alice").status_code == 429
