@@ -23,6 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# An assertion may first wait for the accessibility check of a long page (the admin's rule
+# set page has every rule inline) on a busy machine.
+expect.set_options(timeout=15_000)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE_SOURCE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
