@@ -133,6 +133,15 @@ def sign_in_as(page, live_server, username: str, path: str) -> None:
     sign_in(page, username, DEMO_PASSWORD)
 
 
+def visit_each(page, live_server, paths: list[str]) -> None:
+    """Open each page and look at it, so the accessibility checks see every one."""
+    for path in paths:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None
+        assert response.status == 200, path
+        expect(page.get_by_role("heading", level=1).first).to_be_visible()
+
+
 def sign_out(page) -> None:
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in to Lantern")).to_be_visible()
@@ -175,12 +184,28 @@ def test_the_main_pages_on_demo_data_show_tiers_in_words_and_charts_with_their_n
     expect(page.get_by_role("heading", name="Outreach worklist")).to_be_visible()
     assert_tiers_in_words_with_icons(page)
     picture("worklist")
+    person_path = f"/people/{person.external_id}/"
+    visit_each(
+        page,
+        live_server,
+        [
+            person_path + "edit/",
+            person_path + "episodes/new/",
+            person_path + "interventions/new/",
+            person_path + "contacts/new/",
+            "/outreach/" + person_path.removeprefix("/") + "attempts/new/",
+            "/outreach/" + person_path.removeprefix("/") + "flag/override/",
+            "/people/new/",
+            "/reviews/bulletin/",
+        ],
+    )
     sign_out(page)
 
     # The team lead's list of very high and high flags nobody has reached.
     sign_in_as(page, live_server, "teamlead", "/outreach/not-contacted/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_tiers_in_words_with_icons(page, at_least=0)
+    visit_each(page, live_server, ["/caseload/team/", "/data/ndtms/"])
     sign_out(page)
 
     # Governance: a signed-off review and the dashboard.
