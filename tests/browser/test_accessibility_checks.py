@@ -68,3 +68,22 @@ def test_it_names_a_page_that_was_left_without_being_looked_at(watched):
         in report
     )
     assert "image-alt" not in report
+
+
+def test_it_still_checks_a_page_under_a_strict_content_security_policy(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.route(
+        f"{SITE}/**",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=MISSING_ALT,
+            headers={"Content-Security-Policy": "default-src 'self'; script-src 'self'"},
+        ),
+    )
+    watch = watch_accessibility(page)
+    page.goto(f"{SITE}/bad")
+    expect(page.get_by_role("heading", name="A page with a picture")).to_be_visible()
+    context.close()
+
+    assert "image-alt" in watch.report()
