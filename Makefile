@@ -61,3 +61,9 @@ bench-reviews: $(VENV)/.installed
 .PHONY: bench-figures
 bench-figures: $(VENV)/.installed
 	$(BIN)/python bench/figures.py $(ARGS)
+
+# Rewrite the README's pictures (docs/screenshots/) from the demo data, through the browser test
+# that checks those pages; an ordinary `make test` checks the same pages and writes nothing there.
+.PHONY: screenshots
+screenshots: $(VENV)/.installed
+	LANTERN_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_demo_tour.py -q
