@@ -11,6 +11,8 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 
+from cases.audit import export_finished, record_access
+from cases.models import AccessKind
 from cases.selectors import active_team_ids
 from cases.views import editable_person, record_form_view
 from outcomes.access import WHOLE_SERVICE_EXTRACT_ROLES, can_extract_ndtms, can_import_records
@@ -152,8 +154,19 @@ def ndtms_download(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return redirect("ndtms_extract")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    event = record_access(
+        request,
+        kind=AccessKind.EXPORT,
+        object_ref="NDTMS extract",
+        query={"start": start.isoformat(), "end": end.isoformat()},
+    )
     response = StreamingHttpResponse(
-        ndtms_extract_chunks(start=start, end=end, team_ids=team_ids),
+        ndtms_extract_chunks(
+            start=start,
+            end=end,
+            team_ids=team_ids,
+            finished=lambda rows: export_finished(event, rows),
+        ),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (

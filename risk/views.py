@@ -21,7 +21,8 @@ from cases.access import (
     can_view_outreach,
     can_view_uncontacted,
 )
-from cases.models import ServiceUser
+from cases.audit import page_rows, query_of, record_access
+from cases.models import AccessKind, ServiceUser
 from cases.views import editable_person
 from risk import selectors, services
 from risk.forms import FlagOverrideForm, OutreachAttemptForm
@@ -54,6 +55,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         {"flag": flag, "form": _attempt_form(flag.service_user) if can_record else None}
         for flag in page.object_list
     ]
+    record_access(request, kind=AccessKind.LIST, query=query_of(request), rows=len(entries))
     return render(
         request,
         "risk/worklist.html",
@@ -186,6 +188,7 @@ def uncontacted(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.uncontacted_flags(user, days=UNCONTACTED_DAYS), WORKLIST_PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    record_access(request, kind=AccessKind.LIST, query=query_of(request), rows=page_rows(page))
     return render(
         request,
         "risk/uncontacted.html",
