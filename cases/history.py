@@ -16,11 +16,22 @@ seed's reset use, is not refused.
 import pghistory
 
 
-def tracked(**options):
-    """Decorate a model so every insert, update and delete of its rows is kept."""
+def tracked(*, wording_only: tuple[str, ...] = (), **options):
+    """Decorate a model so every insert, update and delete of its rows is kept.
+
+    `wording_only` names columns whose change alone is not worth an event: an
+    update that changes only those (a flag's summary, whose "3 days ago" moves
+    on every night) leaves no row; one that changes anything else keeps the
+    whole row, those columns included.
+    """
+    update = (
+        pghistory.UpdateEvent(condition=pghistory.AnyChange(exclude=list(wording_only)))
+        if wording_only
+        else pghistory.UpdateEvent()
+    )
     return pghistory.track(
         pghistory.InsertEvent(),
-        pghistory.UpdateEvent(),
+        update,
         pghistory.DeleteEvent(),
         level=pghistory.Statement,
         # `person.history`, not pghistory's `events`, which would clash with a

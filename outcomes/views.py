@@ -134,6 +134,13 @@ def ndtms_page(request: HttpRequest) -> HttpResponse:
         check = ndtms_problems(
             start=form.cleaned_data["start"], end=form.cleaned_data["end"], team_ids=team_ids
         )
+        # The check lists the people whose records need fixing.
+        record_access(
+            request,
+            kind=AccessKind.LIST,
+            query={key: form.cleaned_data[key].isoformat() for key in ("start", "end")},
+            rows=check.problem_count,
+        )
     return render(
         request,
         "outcomes/ndtms.html",

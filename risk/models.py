@@ -221,7 +221,10 @@ class RecomputeRun(models.Model):
         return f"Recompute as of {self.as_of:%d/%m/%Y} ({self.get_status_display().lower()})"
 
 
-@tracked()
+# The nightly publish rewrites every open flag's summary ("released 3 days ago"
+# becomes "4 days ago"): that alone would add a history row per flag per night
+# and tell nobody anything. Any other change, by the publish or by a person, is kept.
+@tracked(wording_only=("summary",))
 class Flag(models.Model):
     class Status(models.TextChoices):
         RAISED = "raised", "Raised"

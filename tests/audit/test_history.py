@@ -157,3 +157,13 @@ def test_rule_sets_rules_tops_and_outreach_are_tracked(jo, alice):
     assert apps.get_model("risk", "OutreachAttemptEvent").objects.count() == (
         OutreachAttempt.objects.count()
     )
+
+
+def test_a_flag_summary_rewording_alone_leaves_no_event_but_anything_else_does(jo, alice):
+    flag = make_flag(jo, tier="high")
+    Flag.objects.filter(pk=flag.pk).update(summary="released from prison 4 days ago")
+    assert history(Flag, flag) == ["insert"]
+    Flag.objects.filter(pk=flag.pk).update(summary="released 5 days ago", score=9)
+    assert history(Flag, flag) == ["insert", "update"]
+    event = apps.get_model("risk", "FlagEvent").objects.filter(pgh_obj=flag).last()
+    assert (event.summary, event.score) == ("released 5 days ago", 9)
