@@ -64,9 +64,11 @@ def _visible_team_ids(user: User) -> QuerySet | None:
 def break_glass_person_ids(user: User, at: datetime.datetime | None = None) -> QuerySet:
     """The `service_user_id`s of `user`'s break-glass grants running at `at` (now)."""
     moment = at or timezone.now()
-    return BreakGlassGrant.objects.filter(
-        user=user, starts_at__lte=moment, expires_at__gt=moment
-    ).values("service_user_id")
+    return (
+        BreakGlassGrant.objects.filter(user=user, starts_at__lte=moment, expires_at__gt=moment)
+        .order_by()
+        .values("service_user_id")
+    )
 
 
 def _any_of(column: str, ids: QuerySet) -> Func:
@@ -264,6 +266,9 @@ def caseload_people(user: User, scope: str) -> QuerySet[ServiceUser]:
     people = service_users_visible_to(user)
     if scope == "mine":
         return people.filter(keyworker=user)
+    if scope == "team":
+        # The team's own people: not those reached for a while through break-glass.
+        people = people.filter(team_id__in=Subquery(active_team_ids(user)))
     return people.select_related("keyworker")
 
 

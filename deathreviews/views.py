@@ -278,6 +278,7 @@ def review_edit(request: HttpRequest, external_id, domain: str) -> HttpResponse:
         else:
             messages.success(request, f"{spec.title} saved.")
             return redirect(_at(review, spec.slug))
+    _record_review_read(request, review)
     return render(
         request,
         "deathreviews/edit.html",
@@ -447,6 +448,7 @@ def part_edit(request: HttpRequest, external_id, kind: str, part_id=None) -> Htt
             messages.success(request, f"{capfirst(model._meta.verbose_name)} saved.")
             return redirect(_at(review, kind))
     verb = "Add" if part is None else "Change"
+    _record_review_read(request, review)
     return render(
         request,
         "deathreviews/edit.html",

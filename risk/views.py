@@ -115,6 +115,7 @@ def attempt_create(request: HttpRequest, external_id) -> HttpResponse:
             },
             status=status,
         )
+    record_access(request, kind=AccessKind.RECORD, subject=person)
     return render(
         request,
         "risk/attempt_form.html",
@@ -172,6 +173,7 @@ def flag_override(request: HttpRequest, external_id) -> HttpResponse:
                 "It stays in the flag history.",
             )
             return redirect("person_detail", external_id=person.external_id)
+    record_access(request, kind=AccessKind.RECORD, subject=person)
     return render(
         request,
         "risk/override_form.html",

@@ -227,3 +227,21 @@ def test_recording_adds_one_query_to_a_caseload_whatever_its_size(
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert sum("cases_accessevent" in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_the_outreach_and_override_forms_show_the_record_and_are_one_read(client_as, alice, jo):
+    make_flag(jo, tier="high")
+    client = client_as(alice)
+    for name in ("outreach_attempt_create", "flag_override"):
+        before = AccessEvent.objects.count()
+        assert client.get(reverse(name, args=[jo.external_id])).status_code == 200
+        event = AccessEvent.objects.order_by("-id").first()
+        assert AccessEvent.objects.count() == before + 1
+        assert (event.kind, event.view, event.service_user) == ("record", name, jo)
+
+
+def test_a_review_edit_page_is_one_read_of_the_review(client_as, gina, jo):
+    review = notify(gina, person=jo)
+    client_as(gina).get(reverse("review_edit", args=[review.external_id, "notification"]))
+    event = only_event()
+    assert (event.kind, event.view, event.service_user) == ("review", "review_edit", jo)

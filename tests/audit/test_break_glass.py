@@ -190,3 +190,14 @@ def test_a_keyworkers_caseload_does_not_list_break_glass_people(client_as, bob, 
     services.break_glass_grant_create(user=bob, service_user=jo, reason=REASON)
     response = client_as(bob).get(reverse("caseload", kwargs={"scope": "mine"}))
     assert jo.client_ref not in response.content.decode()
+
+
+def test_a_team_caseload_lists_only_the_teams_own_people(client_as, south, jo):
+    from cases.models import Role
+    from tests.factories import UserFactory
+
+    lead = UserFactory(username="sam", role=Role.TEAM_LEAD, team=south)
+    services.break_glass_grant_create(user=lead, service_user=jo, reason=REASON)
+    response = client_as(lead).get(reverse("caseload", kwargs={"scope": "team"}))
+    assert jo.client_ref not in response.content.decode()
+    assert client_as(lead).get(record_url(jo)).status_code == 200
