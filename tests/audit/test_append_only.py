@@ -38,7 +38,7 @@ def refused(statement: str, params=()) -> bool:
 def test_history_rows_refuse_update_and_delete_in_raw_sql(jo):
     ServiceUser.objects.filter(pk=jo.pk).update(phone="07700900123")
     flag = make_flag(jo, tier="high")
-    Flag.objects.filter(pk=flag.pk).update(summary="changed by hand")
+    Flag.objects.filter(pk=flag.pk).update(score=9)
     for model, obj in (
         (apps.get_model("cases", "ServiceUserEvent"), jo),
         (apps.get_model("risk", "FlagEvent"), flag),
