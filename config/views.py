@@ -14,7 +14,7 @@ from django_tables2 import RequestConfig
 from cases.access import SCOPE_TITLES, can_audit, can_edit_records, caseload_scopes
 from cases.audit import export_finished, page_rows, query_of, record_access
 from cases.forms import AccessReportSearchForm
-from cases.models import AccessKind
+from cases.models import AccessKind, ServiceUser
 from cases.selectors import (
     caseload_people,
     service_user_by_exact_reference,
@@ -244,10 +244,16 @@ def access_report_search(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _audited_person(request: HttpRequest, external_id) -> ServiceUser:
+    # Like a review, a person's access report does not exist for other roles.
+    if not can_audit(request.user):
+        raise Http404("No such page")
+    return service_user_get(request.user, external_id)
+
+
 @login_required
 def person_access_report(request: HttpRequest, external_id) -> HttpResponse:
-    _require_audit(request)
-    person = service_user_get(request.user, external_id)
+    person = _audited_person(request, external_id)
     # Reading the report reads the person's record: it is recorded (and listed) too.
     record_access(request, kind=AccessKind.REPORT, subject=person)
     page = Paginator(person_access_entries(person), ACCESS_REPORT_PAGE_SIZE).get_page(
@@ -262,8 +268,7 @@ def person_access_report(request: HttpRequest, external_id) -> HttpResponse:
 
 @login_required
 def person_access_report_csv(request: HttpRequest, external_id) -> HttpResponse:
-    _require_audit(request)
-    person = service_user_get(request.user, external_id)
+    person = _audited_person(request, external_id)
     event = record_access(
         request, kind=AccessKind.EXPORT, subject=person, object_ref=f"{person.client_ref} access"
     )
