@@ -11,6 +11,7 @@ import secrets
 from importlib import import_module
 from typing import Any
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -19,10 +20,13 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from cases import validators
+from cases.access import can_audit, can_break_glass
 from cases.models import (
+    BREAK_GLASS_HOURS,
     ApiClient,
     ApiRequestLog,
     ApiToken,
+    BreakGlassGrant,
     Contact,
     Event,
     Intervention,
@@ -276,3 +280,61 @@ def user_sessions_end(*, user: User) -> int:
         store().delete(key)
     SignedInSession.objects.filter(session_key__in=keys).delete()
     return len(keys)
+
+
+# --- Break-glass access -------------------------------------------------------
+
+BREAK_GLASS_REASON_MIN_LENGTH = 20
+
+
+@transaction.atomic
+def break_glass_grant_create(
+    *, user: User, service_user: ServiceUser, reason: str, now: datetime.datetime | None = None
+) -> BreakGlassGrant:
+    """Open `service_user`'s record to `user` for `BREAK_GLASS_HOURS`, for the reason given.
+
+    For keyworkers and team leads reaching someone outside their teams
+    (covering a duty shift). Every read under the grant is audited as
+    break-glass, and governance reviews the grant (`break_glass_grant_review`).
+    """
+    if not can_break_glass(user):
+        raise ValidationError("Your role does not use break-glass access.")
+    reason = (reason or "").strip()
+    if len(reason) < BREAK_GLASS_REASON_MIN_LENGTH:
+        raise ValidationError(
+            {
+                "reason": f"Say why you need this record (at least "
+                f"{BREAK_GLASS_REASON_MIN_LENGTH} characters): governance will review it."
+            }
+        )
+    starts = now or timezone.now()
+    with pghistory.context(user=user.pk):
+        return _save(
+            BreakGlassGrant(
+                user=user,
+                service_user=service_user,
+                reason=reason,
+                starts_at=starts,
+                expires_at=starts + datetime.timedelta(hours=BREAK_GLASS_HOURS),
+            )
+        )
+
+
+@transaction.atomic
+def break_glass_grant_review(
+    *, grant: BreakGlassGrant, reviewer: User, note: str
+) -> BreakGlassGrant:
+    """Mark a break-glass use reviewed by governance, with what they concluded."""
+    if not can_audit(reviewer):
+        raise ValidationError("Only clinical governance reviews break-glass access.")
+    grant = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
+    if grant.reviewed_at is not None:
+        raise ValidationError("This break-glass use has already been reviewed.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"review_note": "Say what the review concluded."})
+    grant.reviewed_at = timezone.now()
+    grant.reviewed_by = reviewer
+    grant.review_note = note
+    with pghistory.context(user=reviewer.pk):
+        return _save(grant)

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Gives each request an id (or keeps a sane incoming X-Request-ID) for the audit.
+    "cases.audit.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,6 +155,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # History of every change (django-pghistory): requests that write carry who made them.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# Every event table refuses UPDATE and DELETE (a database trigger): history is append-only.
+PGHISTORY_APPEND_ONLY = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -23,7 +23,8 @@ from cases.access import (
     can_view_outreach,
     can_view_uncontacted,
 )
-from cases.models import ServiceUser
+from cases.audit import page_rows, query_of, record_access
+from cases.models import AccessKind, ServiceUser
 from cases.views import editable_person
 from risk import selectors, services
 from risk.forms import FlagOverrideForm, OutreachAttemptForm
@@ -90,6 +91,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         }
         for flag in page.object_list
     ]
+    record_access(request, kind=AccessKind.LIST, query=query_of(request), rows=len(entries))
     return render(
         request,
         "risk/worklist.html",
@@ -149,6 +151,7 @@ def attempt_create(request: HttpRequest, external_id) -> HttpResponse:
             },
             status=status,
         )
+    record_access(request, kind=AccessKind.RECORD, subject=person)
     return render(
         request,
         "risk/attempt_form.html",
@@ -206,6 +209,7 @@ def flag_override(request: HttpRequest, external_id) -> HttpResponse:
                 "It stays in the flag history.",
             )
             return redirect("person_detail", external_id=person.external_id)
+    record_access(request, kind=AccessKind.RECORD, subject=person)
     return render(
         request,
         "risk/override_form.html",
@@ -222,6 +226,7 @@ def uncontacted(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.uncontacted_flags(user, days=UNCONTACTED_DAYS), WORKLIST_PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    record_access(request, kind=AccessKind.LIST, query=query_of(request), rows=page_rows(page))
     return render(
         request,
         "risk/uncontacted.html",

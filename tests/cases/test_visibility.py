@@ -36,7 +36,9 @@ def test_every_person_url_is_covered_by_this_test():
     from config.urls import urlpatterns
 
     person_patterns = {p.name for p in urlpatterns if "<uuid:external_id>" in str(p.pattern)}
-    assert person_patterns == {*PERSON_ROUTES, "episode_edit"}
+    # The access report is governance's alone: tests/audit/test_access_report.py covers it.
+    audit_routes = {"person_access_report", "person_access_report_csv"}
+    assert person_patterns == {*PERSON_ROUTES, "episode_edit", *audit_routes}
 
 
 def test_the_keyworker_on_the_team_can_open_every_person_page(client_as, alice, jo_with_episode):
@@ -142,7 +144,10 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
 @pytest.mark.parametrize(
     ("who", "links"),
     [
-        ("alice", ["My caseload", "Outreach worklist", "Learning bulletin"]),
+        (
+            "alice",
+            ["My caseload", "Outreach worklist", "Learning bulletin", "Break-glass access"],
+        ),
         (
             "tess",
             [
@@ -152,6 +157,7 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
                 "Not contacted in 2 days",
                 "NDTMS extract",
                 "Learning bulletin",
+                "Break-glass access",
             ],
         ),
         (
@@ -163,6 +169,8 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
                 "Death reviews",
                 "Review dashboard",
                 "Learning bulletin",
+                "Break-glass review",
+                "Access reports",
             ],
         ),
         ("cora", ["Learning bulletin"]),
