@@ -116,6 +116,11 @@ DATABASES = {
         DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
     )
 }
+# Backups (`manage.py backup`, `manage.py restore_check`, docs/operations.md): where the
+# dumps go, how many are kept, and where pg_dump/pg_restore live if not found by themselves.
+LANTERN_BACKUP_DIR = Path(env_str("LANTERN_BACKUP_DIR") or DATA_DIR / "backups")
+LANTERN_BACKUP_KEEP = env_int("LANTERN_BACKUP_KEEP", 14, minimum=1)
+LANTERN_PG_BIN_DIR = env_str("LANTERN_PG_BIN_DIR")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cases.User"
