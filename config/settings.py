@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a database error anywhere inside becomes a friendly 503, not a traceback.
+    "config.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,7 +82,10 @@ MIDDLEWARE = [
 
 if PRODUCTION:
     # Gunicorn serves static files through WhiteNoise; runserver serves them in development.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -116,6 +121,11 @@ DATABASES = {
         DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
     )
 }
+# A database that is down or unreachable fails a request in seconds (a friendly 503,
+# config.middleware) rather than holding a worker until the operating system gives up.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
+)
 # Backups (`manage.py backup`, `manage.py restore_check`, docs/operations.md): where the
 # dumps go, how many are kept, and where pg_dump/pg_restore live if not found by themselves.
 LANTERN_BACKUP_DIR = Path(env_str("LANTERN_BACKUP_DIR") or DATA_DIR / "backups")
