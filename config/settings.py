@@ -199,12 +199,31 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Losing Redis (docs/operations.md). A task is acknowledged only when it ends, so Redis
+# hands a message whose worker died or lost its connection to another worker once this
+# many seconds have passed since delivery: longer than any run, or a run still going
+# would start a second time (the nightly run is safe anyway, once per date).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3 * 60 * 60, minimum=60)
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that finishes a task while Redis is away keeps trying to store its result
+# (Celery otherwise gives up at once) rather than failing a task whose work is done.
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 10
 # The nightly recompute runs at 03:30 London time, clear of the hour that the
 # clocks skip or repeat (01:00-02:00) when daylight saving starts or ends.
 CELERY_BEAT_SCHEDULE: dict = {
     "flags-recompute-nightly": {
         "task": "risk.tasks.flags_recompute_nightly",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # The same task again: it does nothing when the night's run has published, and makes
+    # up for a night whose 03:30 message never reached a worker (Redis down when beat
+    # fired) or whose run failed.
+    "flags-recompute-nightly-catch-up": {
+        "task": "risk.tasks.flags_recompute_nightly",
+        "schedule": crontab(hour="5,7", minute=30),
     },
     # Each owner's death review actions due within 7 days or overdue, one email a day.
     "review-action-reminders": {
