@@ -1,5 +1,6 @@
 """An import that fails part-way leaves nothing behind: not when the database refuses its very
 last row after every other file was written, and not when its process is killed mid-write.
+An import job that cannot be queued because Redis is away says so instead of waiting for ever.
 
 The refusal is real: a trigger in the test database raises on the last TOP assessment, as a
 constraint would. The kill is real: `manage.py import_records` runs as its own process and is
@@ -8,15 +9,21 @@ sent SIGKILL while it is writing.
 
 import os
 import signal
+import socket
 import subprocess
 
 import psycopg
 import pytest
 from django.db import IntegrityError, connection
+from django.urls import reverse
 
+from config.celery import app as celery_app
+from outcomes.importing.jobs import NOT_QUEUED, _job_directory
 from outcomes.importing.loader import records_import
+from outcomes.models import ImportJob
 from tests.imports.conftest import GOOD_FILES
 from tests.imports.test_import import counts
+from tests.imports.test_pages import upload
 from tests.risk.conftest import MANAGE, ROOT, database_conninfo, database_url
 from tests.risk.test_recompute_killed import wait_for
 
@@ -110,3 +117,45 @@ def test_an_import_killed_while_writing_leaves_nothing_and_the_next_one_complete
     assert counts() == before
     assert records_import(files=files).imported
     assert counts()["Contact"] == before["Contact"] + 1
+
+
+@pytest.fixture
+def redis_away():
+    """Celery sending to a Redis that is not there (a port nobody listens on)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    saved = {key: celery_app.conf[key] for key in AWAY}
+    celery_app.conf.update(
+        task_always_eager=False,
+        broker_url=f"redis://127.0.0.1:{port}/0",
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0},
+    )
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        celery_app.conf.update(saved)
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+
+AWAY = ("task_always_eager", "broker_url", "task_publish_retry_policy")
+
+
+@pytest.mark.django_db
+def test_an_import_that_cannot_be_queued_says_so_instead_of_waiting_for_ever(
+    client_as, adam, north, alice, redis_away, django_capture_on_commit_callbacks
+):
+    client = client_as(adam)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("import_start"), {"service_users": upload("service_users")})
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert job.status == ImportJob.Status.FAILED
+    assert job.error == NOT_QUEUED
+    assert job.finished_at is not None
+    assert not _job_directory(job).exists()
+    assert counts()["ServiceUser"] == 0
