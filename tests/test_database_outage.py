@@ -19,13 +19,13 @@ import pgserver
 import psycopg
 import pytest
 from django.conf import settings
+from django.test import RequestFactory
 from django.urls import reverse
 from pgserver._commands import pg_ctl
 
 from config.backups import postgres_tool, server_major_version
+from config.middleware import database_unavailable_response
 from tests.risk.conftest import ROOT, database_conninfo
-
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 READY_SECONDS = 60
 
@@ -159,6 +159,15 @@ def app(throwaway_database, tmp_path):
         log.close()
 
 
+@pytest.mark.django_db
+def test_the_unavailable_page_needs_no_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = database_unavailable_response(RequestFactory().get("/caseload/mine/"))
+    assert response.status_code == 503
+    assert "Lantern is temporarily unavailable" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_stopped_database_gives_a_friendly_503_and_the_app_recovers_by_itself(
     app, throwaway_database, cookie
 ):
