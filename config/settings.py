@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a database error anywhere inside becomes a friendly 503, not a traceback.
+    "config.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Gives each request an id (or keeps a sane incoming X-Request-ID) for the audit.
     "cases.audit.RequestIdMiddleware",
@@ -96,7 +98,10 @@ MIDDLEWARE = [
 
 if PRODUCTION:
     # Gunicorn serves static files through WhiteNoise; runserver serves them in development.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -132,6 +137,16 @@ DATABASES = {
         DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
     )
 }
+# A database that is down or unreachable fails a request in seconds (a friendly 503,
+# config.middleware) rather than holding a worker until the operating system gives up.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
+)
+# Backups (`manage.py backup`, `manage.py restore_check`, docs/operations.md): where the
+# dumps go, how many are kept, and where pg_dump/pg_restore live if not found by themselves.
+LANTERN_BACKUP_DIR = Path(env_str("LANTERN_BACKUP_DIR") or DATA_DIR / "backups")
+LANTERN_BACKUP_KEEP = env_int("LANTERN_BACKUP_KEEP", 14, minimum=1)
+LANTERN_PG_BIN_DIR = env_str("LANTERN_PG_BIN_DIR")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cases.User"
@@ -251,12 +266,31 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Losing Redis (docs/operations.md). A task is acknowledged only when it ends, so Redis
+# hands a message whose worker died or lost its connection to another worker once this
+# many seconds have passed since delivery: longer than any run, or a run still going
+# would start a second time (the nightly run is safe anyway, once per date).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3 * 60 * 60, minimum=60)
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that finishes a task while Redis is away keeps trying to store its result
+# (Celery otherwise gives up at once) rather than failing a task whose work is done.
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 10
 # The nightly recompute runs at 03:30 London time, clear of the hour that the
 # clocks skip or repeat (01:00-02:00) when daylight saving starts or ends.
 CELERY_BEAT_SCHEDULE: dict = {
     "flags-recompute-nightly": {
         "task": "risk.tasks.flags_recompute_nightly",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # The same task again: it does nothing when the night's run has published, and makes
+    # up for a night whose 03:30 message never reached a worker (Redis down when beat
+    # fired) or whose run failed.
+    "flags-recompute-nightly-catch-up": {
+        "task": "risk.tasks.flags_recompute_nightly",
+        "schedule": crontab(hour="5,7", minute=30),
     },
     # Each owner's death review actions due within 7 days or overdue, one email a day.
     "review-action-reminders": {

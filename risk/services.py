@@ -64,18 +64,32 @@ def flags_recompute(
     as_of: datetime.date | None = None,
     chunks: int = 1,
     run_chunks: ChunkRunner | None = None,
+    once_per_date: bool = False,
 ) -> RecomputeRun | None:
     """Recompute everyone's flags for `as_of` and publish them atomically.
 
     Returns the run, or None when another recompute holds the lock. With
     `chunks` > 1, `run_chunks(run, chunks)` must compute every chunk (on
-    workers) and return their summaries.
+    workers) and return their summaries. With `once_per_date`, a date that
+    already has a published run is not recomputed: that run is returned and
+    nothing is written (the nightly task, whose message a broker may deliver
+    more than once).
     """
     as_of = as_of or timezone.localdate()
     with _session_lock(RECOMPUTE_LOCK) as acquired:
         if not acquired:
             logger.info("A recompute is already running; this one exits without writing.")
             return None
+        if once_per_date:
+            # Checked under the lock: a run publishing now has finished by the time we hold it.
+            done = (
+                RecomputeRun.objects.filter(as_of=as_of, status=RecomputeRun.Status.PUBLISHED)
+                .order_by("-started_at")
+                .first()
+            )
+            if done is not None:
+                logger.info("Flags as of %s were published by run %s already.", as_of, done.pk)
+                return done
         # Holding the lock proves no other run is alive: any still "running" was killed.
         RecomputeRun.objects.filter(status=RecomputeRun.Status.RUNNING).update(
             status=RecomputeRun.Status.ABANDONED, finished_at=timezone.now()

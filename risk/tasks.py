@@ -2,16 +2,25 @@
 
 import datetime
 
+import redis.exceptions
 from celery import group, shared_task
 from celery.result import allow_join_result
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from risk import services
 from risk.models import RecomputeRun
 
 # Database hiccups are worth retrying; anything else is a bug to see.
 TRANSIENT = (OperationalError, InterfaceError)
+# The nightly run also waits on Redis for its chunks: losing Redis is worth a retry too.
+TRANSIENT_NIGHTLY = (
+    *TRANSIENT,
+    BrokerUnavailable,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
 
 
 def _as_date(value: str | None) -> datetime.date | None:
@@ -26,12 +35,20 @@ def run_chunks_on_workers(run: RecomputeRun, chunks: int) -> list[dict]:
         return result.get(disable_sync_subtasks=False, propagate=True)
 
 
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+@shared_task(autoretry_for=TRANSIENT_NIGHTLY, retry_backoff=True, max_retries=5)
 def flags_recompute_nightly(as_of: str | None = None, chunks: int | None = None) -> int | None:
-    """The nightly full recompute; the run's id, or None if one was already running."""
+    """The nightly full recompute, once per date: the published run's id (this delivery's or
+    an earlier one's), or None if a recompute was already running.
+
+    Safe to deliver twice: Redis redelivers an acknowledged-late message whose
+    acknowledgement was lost, and the catch-up beat entries send it again.
+    """
     chunks = chunks or settings.RISK_RECOMPUTE_CHUNKS
     run = services.flags_recompute(
-        as_of=_as_date(as_of), chunks=chunks, run_chunks=run_chunks_on_workers
+        as_of=_as_date(as_of),
+        chunks=chunks,
+        run_chunks=run_chunks_on_workers,
+        once_per_date=True,
     )
     return run.pk if run else None
 

@@ -402,3 +402,9 @@ def test_dockerfile_cmd_runs_gunicorn_with_the_config_wsgi_application():
 def test_dockerignore_keeps_local_state_and_secrets_out_of_the_build_context(pattern):
     lines = {line.strip() for line in DOCKERIGNORE.read_text().splitlines()}
     assert pattern in lines
+
+
+def test_redis_keeps_its_queue_across_a_restart():
+    command = services()["redis"]["command"]
+    assert command[:1] == ["redis-server"]
+    assert command[command.index("--appendonly") + 1] == "yes"

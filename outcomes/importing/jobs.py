@@ -61,8 +61,31 @@ def import_job_create(
         with open(directory / SPECS_BY_KIND[kind].file_name, "wb") as target:
             for block in upload.chunks():
                 target.write(block)
-    import_job_run_task.delay_on_commit(job.pk)
+    transaction.on_commit(lambda: _enqueue(job, import_job_run_task))
     return job
+
+
+NOT_QUEUED = (
+    "The import could not be started because the task queue did not answer. "
+    "Nothing was imported: upload the files again in a few minutes."
+)
+
+
+def _enqueue(job: ImportJob, task) -> None:
+    """Queue the job's run; if the queue (Redis) is away, finish the job as failed with a
+    message the administrator can act on, instead of leaving it waiting for ever."""
+    try:
+        task.delay(job.pk)
+    except Exception:
+        logger.exception("Could not queue import job %s", job.pk)
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+            status=ImportJob.Status.FAILED,
+            error=NOT_QUEUED,
+            progress=100,
+            stage="Finished",
+            finished_at=timezone.now(),
+        )
+        shutil.rmtree(_job_directory(job), ignore_errors=True)
 
 
 class _ProgressWriter:

@@ -77,3 +77,12 @@ def test_the_run_after_a_changeover_night_is_still_at_half_past_three(year):
         # Exactly one run that day: 23 or 25 hours after the one before.
         hours = (following.astimezone(UTC) - last.astimezone(UTC)) / datetime.timedelta(hours=1)
         assert hours in (23, 25)
+
+
+def test_the_nightly_recompute_is_sent_again_at_half_past_five_and_seven_to_catch_up():
+    entry = settings.CELERY_BEAT_SCHEDULE["flags-recompute-nightly-catch-up"]
+    schedule = entry["schedule"]
+    assert entry["task"] == "risk.tasks.flags_recompute_nightly"
+    assert (schedule.hour, schedule.minute) == ({5, 7}, {30})
+    assert "args" not in entry
+    assert "kwargs" not in entry

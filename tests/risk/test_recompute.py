@@ -153,6 +153,32 @@ def test_recomputing_the_same_date_again_changes_nothing(population):
     assert RecomputeRun.objects.filter(status="published").count() == 2
 
 
+def test_a_nightly_run_for_a_date_already_published_returns_that_run_and_writes_nothing(
+    population,
+):
+    first = services.flags_recompute(as_of=today(), once_per_date=True)
+    before = snapshot()
+    again = services.flags_recompute(as_of=today(), once_per_date=True)
+    assert again.pk == first.pk
+    assert snapshot() == before
+    assert RecomputeRun.objects.count() == 1
+    # Another date, or a run asked for by hand, still runs.
+    assert services.flags_recompute(as_of=days_ago(1), once_per_date=True).pk != first.pk
+    assert services.flags_recompute(as_of=today()).pk != first.pk
+
+
+def test_a_nightly_run_after_a_failed_one_for_the_same_date_runs_again(population):
+    failed = RecomputeRun.objects.create(
+        as_of=today(),
+        rule_set=services.active_rule_set(),
+        started_at=timezone.now(),
+        status=RecomputeRun.Status.FAILED,
+    )
+    run = services.flags_recompute(as_of=today(), once_per_date=True)
+    assert run.pk != failed.pk
+    assert run.status == RecomputeRun.Status.PUBLISHED
+
+
 def test_a_flag_ends_when_its_rule_stops_firing():
     person = neutral_person()
     released(person, 20)
