@@ -1,6 +1,7 @@
 """Forms for case records. Every field is validated; model `clean()` messages land at their field."""
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -39,7 +40,26 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class RecordForm(forms.ModelForm):
+class PlainTextForm(forms.BaseForm):
+    """Every text field of the form refuses control characters, with a message that says so.
+
+    The one rule for text typed into Lantern: every form of the app's pages
+    derives from this (a test holds them to it). It replaces Django's own NUL
+    check, whose message means nothing to a keyworker.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators = [
+                    v
+                    for v in field.validators
+                    if not isinstance(v, ProhibitNullCharactersValidator)
+                ] + [validators.validate_no_control_characters]
+
+
+class RecordForm(PlainTextForm, forms.ModelForm):
     """A model form with date pickers, yes / no / not known choices and friendly messages."""
 
     def __init__(self, *args, **kwargs):
