@@ -40,12 +40,14 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class PlainTextForm(forms.BaseForm):
-    """Every text field of the form refuses control characters, with a message that says so.
+class CheckedInputForm(forms.BaseForm):
+    """The rules for everything typed into Lantern, with messages at the field.
 
-    The one rule for text typed into Lantern: every form of the app's pages
-    derives from this (a test holds them to it). It replaces Django's own NUL
-    check, whose message means nothing to a keyworker.
+    Text refuses control characters (this replaces Django's own NUL check, whose
+    message means nothing to a keyworker); a date must be no earlier than 1900 and
+    no more than 10 years ahead, which catches a mistyped year. Every form of the
+    app's pages derives from this (a test holds them to it); a form's own rules
+    narrow these further.
     """
 
     def __init__(self, *args, **kwargs):
@@ -57,9 +59,11 @@ class PlainTextForm(forms.BaseForm):
                     for v in field.validators
                     if not isinstance(v, ProhibitNullCharactersValidator)
                 ] + [validators.validate_no_control_characters]
+            elif isinstance(field, forms.DateField):
+                field.validators = [*field.validators, validators.validate_plausible_date]
 
 
-class RecordForm(PlainTextForm, forms.ModelForm):
+class RecordForm(CheckedInputForm, forms.ModelForm):
     """A model form with date pickers, yes / no / not known choices and friendly messages."""
 
     def __init__(self, *args, **kwargs):

@@ -97,3 +97,24 @@ def strip_control_characters(value: str) -> str:
     """A search term without control characters: nothing stored holds one, so they only
     stop a search from matching (and PostgreSQL refuses a NUL outright)."""
     return "".join(c for c in value if not _is_control(c))
+
+
+# Nothing Lantern records happened before 1900 (dates of birth have their own,
+# narrower rule), and nothing it plans lies further ahead than this.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_YEARS_AHEAD = 10
+
+
+def validate_plausible_date(value: datetime.date) -> None:
+    if value < EARLIEST_DATE:
+        raise ValidationError(
+            f"Check the year: Lantern holds no dates before {EARLIEST_DATE:%d/%m/%Y}.",
+            code="too_early",
+        )
+    today = timezone.localdate()
+    latest = today.replace(year=today.year + LATEST_YEARS_AHEAD, day=min(today.day, 28))
+    if value > latest:
+        raise ValidationError(
+            f"Check the year: this is more than {LATEST_YEARS_AHEAD} years from today.",
+            code="too_late",
+        )

@@ -8,7 +8,7 @@ on since. Model `clean()` messages land at their field, as in `cases.forms`.
 from django import forms
 from django.db.models import Q
 
-from cases.forms import PlainTextForm, RecordForm
+from cases.forms import CheckedInputForm, RecordForm
 from cases.models import ServiceUser, User
 from cases.validators import normalise_nhs_number, validate_nhs_number
 from deathreviews.access import REVIEW_ROLES
@@ -162,7 +162,7 @@ class NotifyForm(RecordForm):
         pass
 
 
-class LinkPersonForm(PlainTextForm, forms.Form):
+class LinkPersonForm(CheckedInputForm, forms.Form):
     person_ref = person_ref_field()
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=VERSION_MISSING)
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from cases.forms import EpisodeForm, EventForm, NaloxoneSupplyForm, ServiceUserForm
+from cases.forms import ContactForm, EpisodeForm, EventForm, NaloxoneSupplyForm, ServiceUserForm
 from cases.models import Event, LocalAuthority, ServiceUser
 from tests.factories import EpisodeFactory, days_ago, discharge_reason, substance
 
@@ -276,3 +276,19 @@ def test_line_breaks_and_tabs_are_kept_in_notes(jo):
     )
 
     assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("0001-01-01", "Check the year: Lantern holds no dates before 01/01/1900."),
+        ("1899-12-31", "Check the year: Lantern holds no dates before 01/01/1900."),
+        ("9999-12-31", "Check the year: this is more than 10 years from today."),
+    ],
+)
+def test_a_mistyped_year_is_refused_at_its_field(jo, day, message):
+    form = ContactForm(
+        {"contact_date": day, "kind": "appointment", "status": "booked"}, service_user=jo
+    )
+
+    assert form.errors["contact_date"] == [message]
