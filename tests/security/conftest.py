@@ -2,7 +2,8 @@
 
 Built on the named cast (tests/conftest.py): jo is on alice's caseload in North
 with an open episode and an open flag; a near-fatal review of jo (filed by
-gina) has a toxicology finding, an information request and an action; cora's
+gina) has a toxicology finding, an information request and an action, and a
+review of the death of someone the service never knew has nothing yet; cora's
 account belongs to an API client; an import job, a recompute run, a flag
 override, an API token, a request log row and a group exist, so that every admin
 model has a row to open.
@@ -34,6 +35,7 @@ class World:
     jo_episode: TreatmentEpisode
     jo_flag: Flag
     review: Review
+    unknown_review: Review
     finding: ToxicologyFinding
     request: InformationRequest
     action: ReviewAction
@@ -71,8 +73,13 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
     finding = add_finding(review, gina)
     information_request = add_request(review, gina)
     action = add_action(review, gina)
+    unknown_review = notify(gina, person_name="Sam Unknown", age=38, sex="M")
 
-    import_job = ImportJob.objects.create(created_by=adam, status=ImportJob.Status.SUCCEEDED)
+    import_job = ImportJob.objects.create(
+        created_by=adam,
+        status=ImportJob.Status.SUCCEEDED,
+        file_names=["service_users: people.csv"],
+    )
     RecomputeRun.objects.create(
         as_of=days_ago(1),
         rule_set=RuleSet.objects.get(status=RuleSet.Status.ACTIVE),
@@ -97,6 +104,7 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         jo_episode=jo_episode,
         jo_flag=jo_flag,
         review=review,
+        unknown_review=unknown_review,
         finding=finding,
         request=information_request,
         action=action,

@@ -46,6 +46,7 @@ SAMPLES = {
     "job": lambda w: {"job_id": w.import_job.external_id},
     "template": lambda w: {"kind": "service_users"},
     "review": lambda w: {"external_id": w.review.external_id},
+    "unknown-review": lambda w: {"external_id": w.unknown_review.external_id},
     "review-domain": lambda w: {"external_id": w.review.external_id, "domain": "notification"},
     "review-step": lambda w: {"external_id": w.review.external_id, "name": "start_gathering"},
     "finding": lambda w: {"external_id": w.review.external_id, "part_id": w.finding.external_id},
