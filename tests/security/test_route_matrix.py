@@ -194,13 +194,11 @@ def test_every_route_gives_every_role_what_the_table_says(world, client_as):
     # Routes without a line, and lines without a route.
     listed = {row.key for row in rows}
     unlisted = []
+    unlisted_admin = []
     for route in found:
         if route.admin_model is not None:
-            if route.admin_model not in admin_models and route.admin_action == "changelist":
-                problems.append(
-                    f"admin model {route.admin_model} has no line in ADMIN_MODELS: add\n"
-                    f"    {route.admin_model:<30} " + "  ".join("?" for _ in ADMIN_COLUMNS)
-                )
+            if route.admin_model not in admin_models:
+                unlisted_admin.append(route)
         elif route.key not in listed:
             unlisted.append(route)
     for row in rows:
@@ -249,16 +247,21 @@ def test_every_route_gives_every_role_what_the_table_says(world, client_as):
         if suggestions[route.key] != "?":
             url = url_for(route, routes.SAMPLES[suggestions[route.key]](world))
             cases.append((route.key, suggestions[route.key], "GET", url, {}))
+    for route in unlisted_admin:
+        url = url_for(route, admin_object_kwargs(route))
+        cases.append((route.key, "first row", "GET", url, {}))
+        if route.admin_action == "change":
+            cases.append((route.key, "first row", "POST", url, {}))
 
     # One role at a time: the cast shares one signed-in client.
     mismatches: list[tuple[str, ...]] = []
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str, str], str] = {}
     for role in routes.ROLES:
         call = Caller(world.users.get(role), client_as)
         for key, sample, method, url, expected in cases:
             got, written = call(method, url)
             if not expected:
-                seen[key, role] = got
+                seen[key, method, role] = got
                 continue
             if written and got == "ok" and expected[role] == "wrote":
                 continue
@@ -269,11 +272,25 @@ def test_every_route_gives_every_role_what_the_table_says(world, client_as):
 
     for route in unlisted:
         sample = suggestions[route.key]
-        cells = [seen.get((route.key, role), "?") for role in routes.ROLES]
+        cells = [seen.get((route.key, "GET", role), "?") for role in routes.ROLES]
         problems.append(
             f"route {route.key} ({route.pattern}) has no line in ROUTES. Add this line, after "
             "checking each role's outcome (what it gets now) is what it should get:\n"
             f"{route.key:<30} {sample:<14} GET     " + "  ".join(f"{c:<6}" for c in cells)
+        )
+    for model in sorted({route.admin_model for route in unlisted_admin}):
+        pages = {r.admin_action: r.key for r in unlisted_admin if r.admin_model == model}
+        cells = [
+            seen.get((pages["change"], "POST", "adam"), "?")
+            if column == "save"
+            else seen.get((pages.get(column, ""), "GET", "adam"), "?")
+            for column in ADMIN_COLUMNS
+        ]
+        problems.append(
+            f"admin model {model} has no line in ADMIN_MODELS. Add this line, after checking "
+            "each page's outcome for adam (what he gets now) is what he should get:\n"
+            f"{model:<31} "
+            + "  ".join(f"{c:<10}" if i == 0 else f"{c:<6}" for i, c in enumerate(cells))
         )
     if mismatches:
         header = ("route", "sample", "method", "role", "expected", "got")
