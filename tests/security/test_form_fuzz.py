@@ -17,7 +17,6 @@ import importlib
 import inspect
 import os
 import pkgutil
-import re
 import unicodedata
 
 import pytest
@@ -28,6 +27,7 @@ from django.db import connection, models, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,6 +36,7 @@ from cases.forms import CheckedInputForm
 from tests.security import routes
 from tests.security.forms import EXCLUDED, FORMS, QUERY_PAGES, FormCase
 from tests.security.hostile import HOSTILE_DATES, HOSTILE_NUMBERS, HOSTILE_TEXT, hostile_value
+from tests.security.writes import tables_written
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +51,6 @@ settings.register_profile(
 )
 settings.register_profile("deep", settings.get_profile("ci"), max_examples=300, derandomize=False)
 FUZZ = settings.get_profile(os.environ.get("LANTERN_FUZZ_PROFILE", "ci"))
-
-WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE)\s+"?(\w+)"?', re.IGNORECASE)
 
 
 def project_form_classes() -> set[str]:
@@ -120,7 +119,7 @@ def baseline(form: forms.BaseForm) -> dict:
         elif isinstance(field, forms.ChoiceField):
             data[name] = next(str(v) for v, _ in field.choices if v not in ("", None))
         elif isinstance(field, forms.DateField):
-            data[name] = datetime.date.today().isoformat()  # noqa: DTZ011
+            data[name] = timezone.localdate().isoformat()
         elif isinstance(field, forms.TimeField):
             data[name] = "12:00"
         elif isinstance(field, forms.BooleanField):
@@ -154,10 +153,9 @@ def _has_control_character(value) -> bool:
     return False
 
 
-def check_written_rows(statements: list[str]) -> None:
+def check_written_rows(tables: set[str]) -> None:
     """Every row of each table a request wrote to passes `full_clean()` and holds no control
     character (the request's own bookkeeping aside)."""
-    tables = {m.group(1) for sql in statements if (m := WRITE.match(sql))}
     for model in apps.get_models():
         if model._meta.db_table not in tables or model._meta.app_label not in PROJECT_PACKAGES:
             continue
@@ -202,8 +200,7 @@ def submit(client: Client, method: str, url: str, payload: dict):
         if response.streaming:
             b"".join(response.streaming_content)
         assert response.status_code < 500, response.content[:2000]
-        statements = [part for q in queries.captured_queries for part in q["sql"].split(";")]
-        check_written_rows(statements)
+        check_written_rows(tables_written(queries.captured_queries))
         transaction.set_rollback(True)
     return response
 

@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.security import routes
+from tests.security.writes import tables_written
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,6 @@ ANONYMOUS_REFUSALS = frozenset({"signin", "401", "405"})
 # Tables a request may write to without it counting as a write: the session and
 # the API's own request log record the request itself.
 BOOKKEEPING_TABLES = frozenset({"django_session", "cases_apirequestlog"})
-WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 
 
@@ -148,10 +148,7 @@ def request_as(client: Client, method: str, url: str) -> tuple[str, set[str]]:
         if response.streaming:
             b"".join(response.streaming_content)
         transaction.set_rollback(True)
-    # pghistory sends its context and the write as one string, joined by ";".
-    statements = [part for q in queries.captured_queries for part in q["sql"].split(";")]
-    written = {m.group(1) for sql in statements if (m := WRITE.match(sql))}
-    return outcome_of(response), written - BOOKKEEPING_TABLES
+    return outcome_of(response), tables_written(queries.captured_queries) - BOOKKEEPING_TABLES
 
 
 class Caller:
