@@ -1,6 +1,7 @@
 """Forms for case records. Every field is validated; model `clean()` messages land at their field."""
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -39,7 +40,30 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class RecordForm(forms.ModelForm):
+class CheckedInputForm(forms.BaseForm):
+    """The rules for everything typed into Lantern, with messages at the field.
+
+    Text refuses control characters (this replaces Django's own NUL check, whose
+    message means nothing to a keyworker); a date must be no earlier than 1900 and
+    no more than 10 years ahead, which catches a mistyped year. Every form of the
+    app's pages derives from this (a test holds them to it); a form's own rules
+    narrow these further.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators = [
+                    v
+                    for v in field.validators
+                    if not isinstance(v, ProhibitNullCharactersValidator)
+                ] + [validators.validate_no_control_characters]
+            elif isinstance(field, forms.DateField):
+                field.validators = [*field.validators, validators.validate_plausible_date]
+
+
+class RecordForm(CheckedInputForm, forms.ModelForm):
     """A model form with date pickers, yes / no / not known choices and friendly messages."""
 
     def __init__(self, *args, **kwargs):

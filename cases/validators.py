@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -71,3 +72,49 @@ def validate_uk_phone(value: str) -> None:
     compact = re.sub(r"[\s()-]", "", value)
     if not _PHONE.match(compact):
         raise ValidationError("Enter a UK phone number, e.g. 07700 900123 or 01634 123456.")
+
+
+# Tab, line feed and carriage return are how typed text breaks lines; every other
+# control character (NUL, escape, backspace...) is invisible, arrives only by pasting
+# from another program, and breaks exports (PostgreSQL refuses NUL outright).
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def _is_control(c: str) -> bool:
+    return unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS
+
+
+def validate_no_control_characters(value: str) -> None:
+    if any(_is_control(c) for c in value):
+        raise ValidationError(
+            "This text holds an invisible control character, usually pasted in from another "
+            "program. Type it again, or paste it as plain text.",
+            code="control_character",
+        )
+
+
+def strip_control_characters(value: str) -> str:
+    """A search term without control characters: nothing stored holds one, so they only
+    stop a search from matching (and PostgreSQL refuses a NUL outright)."""
+    return "".join(c for c in value if not _is_control(c))
+
+
+# Nothing Lantern records happened before 1900 (dates of birth have their own,
+# narrower rule), and nothing it plans lies further ahead than this.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_YEARS_AHEAD = 10
+
+
+def validate_plausible_date(value: datetime.date) -> None:
+    if value < EARLIEST_DATE:
+        raise ValidationError(
+            f"Check the year: Lantern holds no dates before {EARLIEST_DATE:%d/%m/%Y}.",
+            code="too_early",
+        )
+    today = timezone.localdate()
+    latest = today.replace(year=today.year + LATEST_YEARS_AHEAD, day=min(today.day, 28))
+    if value > latest:
+        raise ValidationError(
+            f"Check the year: this is more than {LATEST_YEARS_AHEAD} years from today.",
+            code="too_late",
+        )

@@ -8,7 +8,7 @@ on since. Model `clean()` messages land at their field, as in `cases.forms`.
 from django import forms
 from django.db.models import Q
 
-from cases.forms import RecordForm
+from cases.forms import CheckedInputForm, RecordForm
 from cases.models import ServiceUser, User
 from cases.validators import normalise_nhs_number, validate_nhs_number
 from deathreviews.access import REVIEW_ROLES
@@ -23,6 +23,12 @@ from deathreviews.models import (
 )
 
 TEXTAREA_ROWS = 3
+# The hidden version arrives broken only from a page that was not Lantern's own.
+VERSION_MISSING = dict.fromkeys(
+    ("required", "invalid"),
+    "This form came back without the version of the record it was opened from. Open it "
+    "again from the review and make your change there.",
+)
 
 
 def reviewers() -> "forms.models.QuerySet[User]":
@@ -41,7 +47,9 @@ class VersionedForm(RecordForm):
                 field.widget.attrs["rows"] = TEXTAREA_ROWS
         # Added after RecordForm has styled the model's fields: it is not one of them.
         self.fields["loaded_version"] = forms.IntegerField(
-            widget=forms.HiddenInput, initial=getattr(self.instance, "version", 1)
+            widget=forms.HiddenInput,
+            initial=getattr(self.instance, "version", 1),
+            error_messages=VERSION_MISSING,
         )
 
 
@@ -154,9 +162,9 @@ class NotifyForm(RecordForm):
         pass
 
 
-class LinkPersonForm(forms.Form):
+class LinkPersonForm(CheckedInputForm, forms.Form):
     person_ref = person_ref_field()
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=VERSION_MISSING)
 
     def __init__(self, *args, people, **kwargs):
         self._people = people

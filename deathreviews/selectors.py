@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import User
+from cases.validators import strip_control_characters
 from deathreviews.access import can_work_reviews
 from deathreviews.models import (
     OPEN_ACTION_STATUSES,
@@ -91,7 +92,7 @@ def review_list(
         reviews = reviews.filter(kind=kind)
     if mine:
         reviews = reviews.filter(reviewer=user)
-    q = q.strip()
+    q = strip_control_characters(q).strip()
     if q:
         reviews = reviews.filter(
             Q(reference__iexact=q)

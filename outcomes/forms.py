@@ -6,7 +6,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from cases.forms import RecordForm
+from cases.forms import CheckedInputForm, RecordForm
 from cases.models import ServiceUser
 from outcomes.importing.specs import SPECS
 from outcomes.models import Stage, TopAssessment
@@ -74,7 +74,7 @@ class TopAssessmentForm(RecordForm):
         return list(grouped.items())
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(CheckedInputForm, forms.Form):
     """One file field per kind of import file; any subset may be uploaded together."""
 
     partial = forms.BooleanField(
@@ -118,7 +118,7 @@ def _last_month() -> tuple[datetime.date, datetime.date]:
     return end.replace(day=1), end
 
 
-class NdtmsPeriodForm(forms.Form):
+class NdtmsPeriodForm(CheckedInputForm, forms.Form):
     start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
 

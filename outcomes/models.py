@@ -156,8 +156,9 @@ class ImportJob(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
     stage = models.CharField(max_length=120, blank=True)
-    counts = models.JSONField(default=dict)
-    problems = models.JSONField(default=list)
+    # Empty until the job has run: blank, so a queued job passes validation.
+    counts = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
     problem_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
 

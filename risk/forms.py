@@ -6,14 +6,14 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from cases.forms import DateInput
+from cases.forms import CheckedInputForm, DateInput
 from risk.models import OutreachAttempt, OutreachMethod, OutreachOutcome, RemovalReason
 from risk.services import OVERRIDE_LONGEST_DAYS
 
 INVALID_DATE = "Enter a real date, for example 31/12/2026."
 
 
-class OutreachAttemptForm(forms.ModelForm):
+class OutreachAttemptForm(CheckedInputForm, forms.ModelForm):
     """One attempt: when, how and a fixed outcome; the date to be reminded and the
     reason for removal only when the outcome needs them."""
 
@@ -84,7 +84,7 @@ class OutreachAttemptForm(forms.ModelForm):
         return data
 
 
-class FlagOverrideForm(forms.Form):
+class FlagOverrideForm(CheckedInputForm, forms.Form):
     reason = forms.CharField(
         label="Why this flag does not apply",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from cases.forms import EpisodeForm, EventForm, NaloxoneSupplyForm, ServiceUserForm
+from cases.forms import ContactForm, EpisodeForm, EventForm, NaloxoneSupplyForm, ServiceUserForm
 from cases.models import Event, LocalAuthority, ServiceUser
 from tests.factories import EpisodeFactory, days_ago, discharge_reason, substance
 
@@ -257,3 +257,38 @@ def test_a_naloxone_kit_must_expire_after_it_was_supplied(jo):
         "The kit's expiry date must be after the date it was supplied."
     ]
     assert form.errors["repeat_reason"] == ["Say why a repeat kit was needed."]
+
+
+@pytest.mark.parametrize("pasted", ["Jamie\x00", "Ja\x1bmie", "Jamie\x08", "\x7fJamie"])
+def test_a_pasted_control_character_is_refused_at_its_field(alice, person_data, pasted):
+    errors = person_errors(alice, {**person_data, "first_name": pasted})
+
+    assert errors["first_name"] == [
+        "This text holds an invisible control character, usually pasted in from another "
+        "program. Type it again, or paste it as plain text."
+    ]
+
+
+def test_line_breaks_and_tabs_are_kept_in_notes(jo):
+    form = EventForm(
+        {"kind": "other", "occurred_on": days_ago(1).isoformat(), "notes": "Seen\r\n\tat home"},
+        service_user=jo,
+    )
+
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("0001-01-01", "Check the year: Lantern holds no dates before 01/01/1900."),
+        ("1899-12-31", "Check the year: Lantern holds no dates before 01/01/1900."),
+        ("9999-12-31", "Check the year: this is more than 10 years from today."),
+    ],
+)
+def test_a_mistyped_year_is_refused_at_its_field(jo, day, message):
+    form = ContactForm(
+        {"contact_date": day, "kind": "appointment", "status": "booked"}, service_user=jo
+    )
+
+    assert form.errors["contact_date"] == [message]

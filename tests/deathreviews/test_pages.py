@@ -431,6 +431,15 @@ def test_the_review_list_filters_by_state(client_as, gina, review):
     assert [r.pk for r in listed.object_list] == [other.pk]
 
 
+def test_the_review_list_searches_past_a_pasted_control_character(client_as, gina, review):
+    client = client_as(gina)
+
+    response = client.get(reverse("review_list"), {"q": "Sam\x00 Unknown\x1b", "status": ""})
+
+    assert response.status_code == 200
+    assert [r.pk for r in response.context["page"].object_list] == [review.pk]
+
+
 def make_reviews(count, user, team):
     """`count` reviews, every other one of a person Lantern knew, with a lead reviewer,
     a snapshot holding a flag, an overdue action and a request awaited."""
@@ -526,3 +535,13 @@ def test_the_bulletin_takes_the_same_queries_for_2_or_20_reviews(
     with django_assert_max_num_queries(7):
         response = client.get(reverse("review_bulletin"))
     assert len(response.context["entries"]) == count
+
+
+def test_a_form_without_its_version_says_so_on_the_page(client_as, gina, review):
+    url = reverse("review_edit", args=[review.external_id, "notification"])
+
+    response = client_as(gina).post(url, {"loaded_version": "NaN"})
+
+    assert response.status_code == 400
+    assert "came back without the version of the record" in response.content.decode()
+    assert Review.objects.get(pk=review.pk).version == review.version

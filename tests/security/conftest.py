@@ -1,0 +1,112 @@
+"""A small world with one of everything a URL can name, for the route matrix and the fuzzer.
+
+Built on the named cast (tests/conftest.py): jo is on alice's caseload in North
+with an open episode and an open flag; a near-fatal review of jo (filed by
+gina) has a toxicology finding, an information request and an action, and a
+review of the death of someone the service never knew has nothing yet; cora's
+account belongs to an API client; an import job, a recompute run, a flag
+override, an API token, a request log row and a group exist, so that every admin
+model has a row to open.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from cases import services as cases_services
+from cases.models import ApiClient, TreatmentEpisode, User
+from deathreviews.models import InformationRequest, Review, ReviewAction, ToxicologyFinding
+from outcomes.models import ImportJob
+from risk import services as risk_services
+from risk.models import Flag, RecomputeRun, RuleSet
+from tests.deathreviews.conftest import add_action, add_finding, add_request, notify
+from tests.factories import EpisodeFactory, ServiceUserFactory, days_ago
+from tests.risk_ui.conftest import make_flag
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    jo_episode: TreatmentEpisode
+    jo_flag: Flag
+    review: Review
+    unknown_review: Review
+    finding: ToxicologyFinding
+    request: InformationRequest
+    action: ReviewAction
+    import_job: ImportJob
+
+
+@pytest.fixture
+def unthrottled_api(settings):
+    # Throttling has its own tests; here it would only answer 429 to the hundredth call.
+    settings.LANTERN_API_RATE = "100000/minute"
+    settings.LANTERN_API_EXPORT_RATE = "100000/minute"
+    settings.LANTERN_API_FIGURE_RATE = "100000/minute"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> World:
+    cora.api_client = ApiClient.objects.create(name="North Commissioning")
+    cora.save(update_fields=["api_client"])
+    jo_episode = EpisodeFactory(service_user=jo, referral_date=days_ago(100))
+    jo_flag = make_flag(jo)
+
+    # Someone else in North whose flag was overridden: the admin lists overrides.
+    kim = ServiceUserFactory(team=north, keyworker=alice, first_name="Kim")
+    risk_services.flag_override(
+        flag=make_flag(kim),
+        user=alice,
+        reason="In hospital for the next fortnight.",
+        expires_on=days_ago(-14),
+    )
+
+    review = notify(gina, person=jo, kind="near_fatal")
+    finding = add_finding(review, gina)
+    information_request = add_request(review, gina)
+    action = add_action(review, gina)
+    unknown_review = notify(gina, person_name="Sam Unknown", age=38, sex="M")
+
+    import_job = ImportJob.objects.create(
+        created_by=adam,
+        status=ImportJob.Status.SUCCEEDED,
+        file_names=["service_users: people.csv"],
+    )
+    RecomputeRun.objects.create(
+        as_of=days_ago(1),
+        rule_set=RuleSet.objects.get(status=RuleSet.Status.ACTIVE),
+        started_at=timezone.now() - datetime.timedelta(hours=1),
+        status=RecomputeRun.Status.PUBLISHED,
+    )
+    Group.objects.create(name="Auditors")
+    cases_services.api_token_create(
+        client=cora.api_client,
+        user=cora,
+        name="returns",
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+        created_by=adam,
+    )
+    # One API call leaves one request log row.
+    api = Client()
+    api.force_login(cora)
+    assert api.get("/api/v1/teams/").status_code == 200
+
+    return World(
+        users={"alice": alice, "tess": tess, "bob": bob, "gina": gina, "cora": cora, "adam": adam},
+        jo_episode=jo_episode,
+        jo_flag=jo_flag,
+        review=review,
+        unknown_review=unknown_review,
+        finding=finding,
+        request=information_request,
+        action=action,
+        import_job=import_job,
+    )

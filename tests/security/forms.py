@@ -1,0 +1,332 @@
+"""Every form Lantern's pages take input through, with the page it is posted to: the table
+the fuzzer (tests/security/test_form_fuzz.py) works through.
+
+`FORMS` has one line per form and page: the form class (dotted path), the URL
+name and sample (tests/security/routes.py's SAMPLES, plus `kwargs` for the
+URL), who submits it, how (POST, or GET for a search or period form), an
+unbound instance to read its fields from, and `valid`: values that make the
+rest of the form valid, so that a hostile value in one field reaches the save.
+Every `forms.Form` / `forms.ModelForm` subclass defined in Lantern's modules
+needs a line here or in `EXCLUDED`, with the reason.
+
+`QUERY_PAGES` lists the pages that read query parameters by hand (not through
+a form), with the parameters they read.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.forms import BaseForm
+
+from deathreviews.domains import DOMAINS
+
+
+@dataclass(frozen=True)
+class FormCase:
+    form: str
+    url: str
+    sample: str
+    user: str
+    build: Callable[..., BaseForm]
+    method: str = "POST"
+    kwargs: dict[str, str] = field(default_factory=dict)
+    valid: Callable[..., dict] = lambda w: {}
+
+    @property
+    def id(self) -> str:
+        extra = "-".join(self.kwargs.values())
+        return f"{self.form.rsplit('.', 1)[1]}@{self.url}" + (f"-{extra}" if extra else "")
+
+
+@dataclass(frozen=True)
+class QueryPage:
+    url: str
+    sample: str
+    user: str
+    params: tuple[str, ...]
+
+
+def _jo(w):
+    return w.jo_episode.service_user
+
+
+def _people(w):
+    from cases.selectors import service_users_visible_to
+
+    return service_users_visible_to(w.users["gina"])
+
+
+def _service_user_form(w):
+    from cases.forms import ServiceUserForm
+
+    return ServiceUserForm(user=w.users["alice"])
+
+
+def _person_valid(w):
+    return {
+        "first_name": "Jo",
+        "last_name": "Bloggs",
+        "date_of_birth": "1980-04-01",
+        "sex": "F",
+        "team": str(w.jo_episode.service_user.team_id),
+        "keyworker": str(w.users["alice"].pk),
+    }
+
+
+def _review_versions(w):
+    return {"loaded_version": str(w.review.version)}
+
+
+def _part_version(part):
+    return lambda w: {"loaded_version": str(getattr(w, part).version)}
+
+
+def _domain_case(slug: str) -> FormCase:
+    def build(w):
+        from deathreviews.forms import domain_form
+
+        return domain_form(DOMAINS[slug])(instance=w.review)
+
+    return FormCase(
+        "deathreviews.forms.ReviewDomainForm",
+        "review_edit",
+        "review",
+        "gina",
+        build,
+        kwargs={"domain": slug},
+        valid=_review_versions,
+    )
+
+
+def _first_pk(model: str) -> str:
+    from django.apps import apps
+
+    return str(apps.get_model(model).objects.order_by("pk").values_list("pk", flat=True)[0])
+
+
+def _days_ahead(days: int) -> str:
+    import datetime
+
+    from django.utils import timezone
+
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+def _form(path: str):
+    module, name = path.rsplit(".", 1)
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+FORMS: tuple[FormCase, ...] = (
+    FormCase(
+        "cases.forms.ServiceUserForm",
+        "person_create",
+        "-",
+        "alice",
+        _service_user_form,
+        valid=_person_valid,
+    ),
+    FormCase(
+        "cases.forms.ServiceUserForm",
+        "person_edit",
+        "jo",
+        "alice",
+        _service_user_form,
+        valid=_person_valid,
+    ),
+    FormCase(
+        "cases.forms.EpisodeForm",
+        "episode_edit",
+        "jo-episode",
+        "alice",
+        lambda w: _form("cases.forms.EpisodeForm")(service_user=_jo(w), instance=w.jo_episode),
+        valid=lambda w: {"referral_date": "2026-01-05", "substance_1": "1"},
+    ),
+    FormCase(
+        "cases.forms.EpisodeForm",
+        "episode_create",
+        "jo",
+        "alice",
+        lambda w: _form("cases.forms.EpisodeForm")(service_user=_jo(w)),
+        # jo's episode is open: a second one must be a closed, earlier one.
+        valid=lambda w: {
+            "referral_date": "2024-01-05",
+            "discharge_date": "2024-06-01",
+            "discharge_reason": _first_pk("cases.DischargeReason"),
+        },
+    ),
+    FormCase(
+        "cases.forms.InterventionForm",
+        "intervention_create",
+        "jo",
+        "alice",
+        lambda w: _form("cases.forms.InterventionForm")(service_user=_jo(w)),
+        valid=lambda w: {"episode": str(w.jo_episode.pk), "kind": "psychosocial"},
+    ),
+    FormCase(
+        "cases.forms.EventForm",
+        "event_create",
+        "jo",
+        "alice",
+        lambda w: _form("cases.forms.EventForm")(service_user=_jo(w)),
+    ),
+    FormCase(
+        "cases.forms.ContactForm",
+        "contact_create",
+        "jo",
+        "alice",
+        lambda w: _form("cases.forms.ContactForm")(service_user=_jo(w)),
+    ),
+    FormCase(
+        "cases.forms.NaloxoneSupplyForm",
+        "naloxone_create",
+        "jo",
+        "alice",
+        lambda w: _form("cases.forms.NaloxoneSupplyForm")(service_user=_jo(w)),
+        valid=lambda w: {"expiry_date": _days_ahead(700)},
+    ),
+    FormCase(
+        "outcomes.forms.TopAssessmentForm",
+        "top_create",
+        "jo",
+        "alice",
+        lambda w: _form("outcomes.forms.TopAssessmentForm")(service_user=_jo(w)),
+        valid=lambda w: {"episode": str(w.jo_episode.pk)},
+    ),
+    FormCase(
+        "outcomes.forms.ImportUploadForm",
+        "import_start",
+        "-",
+        "adam",
+        lambda w: _form("outcomes.forms.ImportUploadForm")(),
+        valid=lambda w: {"dry_run": "on", "service_users": ("people.csv", b"client_ref\n")},
+    ),
+    FormCase(
+        "outcomes.forms.NdtmsPeriodForm",
+        "ndtms_extract",
+        "-",
+        "tess",
+        lambda w: _form("outcomes.forms.NdtmsPeriodForm")(),
+        method="GET",
+    ),
+    FormCase(
+        "outcomes.forms.NdtmsPeriodForm",
+        "ndtms_download",
+        "-",
+        "adam",
+        lambda w: _form("outcomes.forms.NdtmsPeriodForm")(),
+        method="GET",
+    ),
+    FormCase(
+        "risk.forms.OutreachAttemptForm",
+        "outreach_attempt_create",
+        "jo",
+        "alice",
+        lambda w: _form("risk.forms.OutreachAttemptForm")(),
+    ),
+    FormCase(
+        "risk.forms.FlagOverrideForm",
+        "flag_override",
+        "jo",
+        "alice",
+        lambda w: _form("risk.forms.FlagOverrideForm")(),
+        valid=lambda w: {"confirm": "on", "expires_on": _days_ahead(7)},
+    ),
+    FormCase(
+        "deathreviews.forms.NotifyForm",
+        "review_notify",
+        "-",
+        "gina",
+        lambda w: _form("deathreviews.forms.NotifyForm")(people=_people(w)),
+        valid=lambda w: {"kind": "near_fatal", "notification_source": "police"},
+    ),
+    *(_domain_case(slug) for slug in DOMAINS),
+    FormCase(
+        "deathreviews.forms.LinkPersonForm",
+        "review_link",
+        "unknown-review",
+        "gina",
+        lambda w: _form("deathreviews.forms.LinkPersonForm")(people=_people(w)),
+        valid=lambda w: {"loaded_version": str(w.unknown_review.version)},
+    ),
+    FormCase(
+        "deathreviews.forms.ToxicologyForm",
+        "review_toxicology_create",
+        "review",
+        "gina",
+        lambda w: _form("deathreviews.forms.ToxicologyForm")(),
+        valid=lambda w: {"loaded_version": "1"},
+    ),
+    FormCase(
+        "deathreviews.forms.ToxicologyForm",
+        "review_toxicology_edit",
+        "finding",
+        "gina",
+        lambda w: _form("deathreviews.forms.ToxicologyForm")(instance=w.finding),
+        valid=_part_version("finding"),
+    ),
+    FormCase(
+        "deathreviews.forms.InformationRequestForm",
+        "review_request_create",
+        "review",
+        "gina",
+        lambda w: _form("deathreviews.forms.InformationRequestForm")(),
+        valid=lambda w: {"loaded_version": "1"},
+    ),
+    FormCase(
+        "deathreviews.forms.InformationRequestForm",
+        "review_request_edit",
+        "request",
+        "gina",
+        lambda w: _form("deathreviews.forms.InformationRequestForm")(instance=w.request),
+        valid=_part_version("request"),
+    ),
+    FormCase(
+        "deathreviews.forms.ActionForm",
+        "review_action_create",
+        "review",
+        "gina",
+        lambda w: _form("deathreviews.forms.ActionForm")(),
+        valid=lambda w: {"loaded_version": "1", "owner": str(w.users["gina"].pk)},
+    ),
+    FormCase(
+        "deathreviews.forms.ActionForm",
+        "review_action_edit",
+        "action",
+        "gina",
+        lambda w: _form("deathreviews.forms.ActionForm")(instance=w.action),
+        valid=_part_version("action"),
+    ),
+    FormCase(
+        "django.contrib.auth.forms.AuthenticationForm",
+        "login",
+        "-",
+        "anon",
+        lambda w: _form("django.contrib.auth.forms.AuthenticationForm")(),
+    ),
+)
+
+# Lantern's form classes that are not posted as they are, and why.
+EXCLUDED = {
+    "cases.forms.CheckedInputForm": "a base class: every form above is one",
+    "cases.forms.RecordForm": "a base class: each record form above is one",
+    "deathreviews.forms.VersionedForm": "a base class of the review forms above",
+    "cases.admin.ApiTokenForm": "an admin form, for administrators only, behind Django's admin",
+}
+
+QUERY_PAGES: tuple[QueryPage, ...] = (
+    QueryPage(
+        "caseload", "team", "tess", ("q", "status", "substance", "naloxone", "tier", "page", "sort")
+    ),
+    QueryPage("caseload", "all", "gina", ("q", "page", "sort")),
+    QueryPage("outreach_worklist", "-", "alice", ("mine", "page")),
+    QueryPage("outreach_uncontacted", "-", "tess", ("page",)),
+    QueryPage("outreach_attempt_create", "jo", "alice", ("return_to",)),
+    QueryPage("review_list", "-", "gina", ("status", "kind", "q", "mine", "page")),
+    QueryPage("review_actions", "-", "gina", ("show", "page")),
+    QueryPage("review_notify", "-", "gina", ("person",)),
+    QueryPage("review_dashboard", "-", "gina", ("from", "to")),
+    QueryPage("review_bulletin", "-", "alice", ("theme",)),
+)

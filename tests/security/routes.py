@@ -1,0 +1,240 @@
+"""Who gets what from every URL Lantern serves: the expected table the route matrix holds
+the app to (tests/security/test_route_matrix.py).
+
+`ROUTES` has one line per URL name (namespaced) and sample: the sample names the
+objects the URL is built for (`SAMPLES`, from the world in
+tests/security/conftest.py), and each role's column is what that role must get.
+Every route is requested with GET and with an empty POST; a `POST` line is
+given only where a POST must get something other than the GET line says. An
+empty POST checks the gate and must write nothing unless its cell says `wrote`.
+
+Roles (columns): anon (not signed in), alice (keyworker, North), tess (team
+lead, North), bob (keyworker, South: the keyworker of another team), gina
+(clinical governance), cora (commissioner), adam (administrator, staff).
+The samples belong to North: jo is on alice's caseload.
+
+Outcomes:
+
+- ok: allowed: a 2xx, or a redirect anywhere but a sign-in page
+- wrote: allowed, and the request wrote (only for a POST that needs no input)
+- signin: sent to sign in (a redirect to /accounts/login/ or the admin's sign-in)
+- 400: allowed through the gate; the empty form is refused and nothing is written
+- 401, 403, 404, 405: refused (404: the object is outside the role's scope)
+
+The Django admin is a family of routes generated per registered model: every
+role but adam is sent to the admin's sign-in on each of them, and adam gets
+what `ADMIN_MODELS` says for each generated page of each model. A new admin
+model needs a line there.
+
+A new route needs a line here: the test's failure message prints the line to
+add, with what each role got, to check against what each role should get.
+"""
+
+ROLES = ("anon", "alice", "tess", "bob", "gina", "cora", "adam")
+
+# URL kwargs for each sample, from the world (tests/security/conftest.py).
+SAMPLES = {
+    "-": lambda w: {},
+    "mine": lambda w: {"scope": "mine"},
+    "team": lambda w: {"scope": "team"},
+    "all": lambda w: {"scope": "all"},
+    "jo": lambda w: {"external_id": w.jo_episode.service_user.external_id},
+    "jo-episode": lambda w: {
+        "external_id": w.jo_episode.service_user.external_id,
+        "episode_id": w.jo_episode.external_id,
+    },
+    "job": lambda w: {"job_id": w.import_job.external_id},
+    "template": lambda w: {"kind": "service_users"},
+    "review": lambda w: {"external_id": w.review.external_id},
+    "unknown-review": lambda w: {"external_id": w.unknown_review.external_id},
+    "review-domain": lambda w: {"external_id": w.review.external_id, "domain": "notification"},
+    "review-step": lambda w: {"external_id": w.review.external_id, "name": "start_gathering"},
+    "finding": lambda w: {"external_id": w.review.external_id, "part_id": w.finding.external_id},
+    "request": lambda w: {"external_id": w.review.external_id, "part_id": w.request.external_id},
+    "action": lambda w: {"external_id": w.review.external_id, "part_id": w.action.external_id},
+    "adam": lambda w: {"id": w.users["adam"].pk},
+    "app": lambda w: {"app_label": "cases"},
+    "nowhere": lambda w: {"url": "nowhere/"},
+    "team-on-site": lambda w: {
+        "content_type_id": _content_type_id("cases", "team"),
+        "object_id": w.users["alice"].memberships.get().team_id,
+    },
+}
+
+
+def _content_type_id(app_label: str, model: str) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get(app_label=app_label, model=model).pk
+
+
+ROUTES = """
+# URL name                      sample         method  anon    alice   tess    bob     gina    cora    adam
+# Signing in and out. Signed in, the sign-in page sends you home; signing out sends
+# everyone to the sign-in page.
+login                           -              GET     ok      ok      ok      ok      ok      ok      ok
+logout                          -              GET     405     405     405     405     405     405     405
+logout                          -              POST    signin  signin  signin  signin  signin  signin  signin
+
+# Caseloads: each role its own lists; a list a role does not have does not exist for it.
+home                            -              GET     signin  ok      ok      ok      ok      ok      ok
+caseload                        mine           GET     signin  ok      ok      ok      404     404     404
+caseload                        team           GET     signin  404     ok      404     404     404     404
+caseload                        all            GET     signin  404     404     404     ok      404     404
+
+# A person's record: their team and governance read it; their team changes it; bob,
+# cora and adam find no such person.
+person_create                   -              GET     signin  ok      ok      ok      403     403     403
+person_create                   -              POST    signin  400     400     400     403     403     403
+person_detail                   jo             GET     signin  ok      ok      404     ok      404     404
+person_edit                     jo             GET     signin  ok      ok      404     403     404     404
+person_edit                     jo             POST    signin  400     400     404     403     404     404
+episode_create                  jo             GET     signin  ok      ok      404     403     404     404
+episode_create                  jo             POST    signin  400     400     404     403     404     404
+episode_edit                    jo-episode     GET     signin  ok      ok      404     403     404     404
+episode_edit                    jo-episode     POST    signin  400     400     404     403     404     404
+intervention_create             jo             GET     signin  ok      ok      404     403     404     404
+intervention_create             jo             POST    signin  400     400     404     403     404     404
+event_create                    jo             GET     signin  ok      ok      404     403     404     404
+event_create                    jo             POST    signin  400     400     404     403     404     404
+contact_create                  jo             GET     signin  ok      ok      404     403     404     404
+contact_create                  jo             POST    signin  400     400     404     403     404     404
+naloxone_create                 jo             GET     signin  ok      ok      404     403     404     404
+naloxone_create                 jo             POST    signin  400     400     404     403     404     404
+top_create                      jo             GET     signin  ok      ok      404     403     404     404
+top_create                      jo             POST    signin  400     400     404     403     404     404
+
+# Outreach: governance reads the worklist; the team records attempts and handles flags.
+outreach_worklist               -              GET     signin  ok      ok      ok      ok      403     403
+outreach_uncontacted            -              GET     signin  403     ok      403     ok      403     403
+outreach_attempt_create         jo             GET     signin  ok      ok      404     403     404     404
+outreach_attempt_create         jo             POST    signin  400     400     404     403     404     404
+flag_acknowledge                jo             GET     signin  405     405     405     405     405     405
+flag_acknowledge                jo             POST    signin  wrote   wrote   404     403     404     404
+flag_override                   jo             GET     signin  ok      ok      404     403     404     404
+flag_override                   jo             POST    signin  400     400     404     403     404     404
+
+# Data pages: imports for administrators; the NDTMS extract for them and team leads.
+import_start                    -              GET     signin  403     403     403     403     403     ok
+import_start                    -              POST    signin  403     403     403     403     403     400
+import_job                      job            GET     signin  403     403     403     403     403     ok
+import_job_status               job            GET     signin  403     403     403     403     403     ok
+import_template                 template       GET     signin  403     403     403     403     403     ok
+ndtms_extract                   -              GET     signin  403     ok      403     403     403     ok
+ndtms_download                  -              GET     signin  403     ok      403     403     403     ok
+
+# The API: 401 without credentials; pseudonymised data for commissioners and for
+# staff who browse people (their own scope); nothing for administrators. Read only.
+api_root                        -              GET     401     ok      ok      ok      ok      ok      403
+api_root                        -              POST    401     405     405     405     405     405     403
+api_schema                      -              GET     401     ok      ok      ok      ok      ok      403
+api_schema                      -              POST    401     405     405     405     405     405     403
+api_docs                        -              GET     401     ok      ok      ok      ok      ok      403
+api_docs                        -              POST    401     405     405     405     405     405     403
+api_redoc                       -              GET     401     ok      ok      ok      ok      ok      403
+api_redoc                       -              POST    401     405     405     405     405     405     403
+api_teams                       -              GET     401     ok      ok      ok      ok      ok      403
+api_teams                       -              POST    401     405     405     405     405     405     403
+api_local_authorities           -              GET     401     ok      ok      ok      ok      ok      403
+api_local_authorities           -              POST    401     405     405     405     405     405     403
+api_extract_people              -              GET     401     ok      ok      ok      ok      ok      403
+api_extract_people              -              POST    401     405     405     405     405     405     403
+api_extract_episodes            -              GET     401     ok      ok      ok      ok      ok      403
+api_extract_episodes            -              POST    401     405     405     405     405     405     403
+api_extract_interventions       -              GET     401     ok      ok      ok      ok      ok      403
+api_extract_interventions       -              POST    401     405     405     405     405     405     403
+api_extract_naloxone_supplies   -              GET     401     ok      ok      ok      ok      ok      403
+api_extract_naloxone_supplies   -              POST    401     405     405     405     405     405     403
+api_extract_top_assessments     -              GET     401     ok      ok      ok      ok      ok      403
+api_extract_top_assessments     -              POST    401     405     405     405     405     405     403
+api_extract_flags               -              GET     401     ok      ok      ok      ok      ok      403
+api_extract_flags               -              POST    401     405     405     405     405     405     403
+api_extract_outreach_attempts   -              GET     401     ok      ok      ok      ok      ok      403
+api_extract_outreach_attempts   -              POST    401     405     405     405     405     405     403
+api_figure_outcome_summary      -              GET     401     ok      ok      ok      ok      ok      403
+api_figure_outcome_summary      -              POST    401     405     405     405     405     405     403
+api_figure_naloxone_coverage    -              GET     401     ok      ok      ok      ok      ok      403
+api_figure_naloxone_coverage    -              POST    401     405     405     405     405     405     403
+api_figure_flags_and_outreach   -              GET     401     ok      ok      ok      ok      ok      403
+api_figure_flags_and_outreach   -              POST    401     405     405     405     405     405     403
+api_figure_death_reviews        -              GET     401     403     403     403     ok      ok      403
+api_figure_death_reviews        -              POST    401     403     403     403     405     405     403
+
+# Death reviews: governance and administrators; for everyone else no review exists.
+# The anonymised learning bulletin is for every member of staff.
+review_list                     -              GET     signin  404     404     404     ok      404     ok
+review_notify                   -              GET     signin  404     404     404     ok      404     ok
+review_notify                   -              POST    signin  404     404     404     400     404     400
+review_actions                  -              GET     signin  404     404     404     ok      404     ok
+review_dashboard                -              GET     signin  404     404     404     ok      404     ok
+review_bulletin                 -              GET     signin  ok      ok      ok      ok      ok      ok
+review_detail                   review         GET     signin  404     404     404     ok      404     ok
+review_edit                     review-domain  GET     signin  404     404     404     ok      404     ok
+review_edit                     review-domain  POST    signin  404     404     404     400     404     400
+review_transition               review-step    GET     signin  404     404     404     ok      404     ok
+review_snapshot                 review         GET     signin  404     404     404     ok      404     ok
+review_history                  review         GET     signin  404     404     404     ok      404     ok
+review_link                     review         GET     signin  405     405     405     405     405     405
+review_link                     review         POST    signin  404     404     404     ok      404     ok
+review_toxicology_create        review         GET     signin  404     404     404     ok      404     ok
+review_toxicology_create        review         POST    signin  404     404     404     400     404     400
+review_toxicology_edit          finding        GET     signin  404     404     404     ok      404     ok
+review_toxicology_edit          finding        POST    signin  404     404     404     400     404     400
+review_request_create           review         GET     signin  404     404     404     ok      404     ok
+review_request_create           review         POST    signin  404     404     404     400     404     400
+review_request_edit             request        GET     signin  404     404     404     ok      404     ok
+review_request_edit             request        POST    signin  404     404     404     400     404     400
+review_action_create            review         GET     signin  404     404     404     ok      404     ok
+review_action_create            review         POST    signin  404     404     404     400     404     400
+review_action_edit              action         GET     signin  404     404     404     ok      404     ok
+review_action_edit              action         POST    signin  404     404     404     400     404     400
+
+# The admin's own pages (its per-model pages are in ADMIN_MODELS). Signing out of the
+# admin sends anyone not signed in to it back to its index.
+admin:index                     -              GET     signin  signin  signin  signin  signin  signin  ok
+admin:login                     -              GET     ok      ok      ok      ok      ok      ok      ok
+admin:logout                    -              GET     ok      ok      ok      ok      ok      ok      405
+admin:logout                    -              POST    ok      ok      ok      ok      ok      ok      signin
+admin:password_change           -              GET     signin  signin  signin  signin  signin  signin  ok
+admin:password_change_done      -              GET     signin  signin  signin  signin  signin  signin  ok
+admin:password_change_done      -              POST    signin  signin  signin  signin  signin  signin  405
+admin:autocomplete              -              GET     signin  signin  signin  signin  signin  signin  403
+admin:autocomplete              -              POST    signin  signin  signin  signin  signin  signin  405
+admin:jsi18n                    -              GET     signin  signin  signin  signin  signin  signin  ok
+admin:jsi18n                    -              POST    signin  signin  signin  signin  signin  signin  405
+admin:view_on_site              team-on-site   GET     signin  signin  signin  signin  signin  signin  404
+admin:auth_user_password_change adam           GET     signin  signin  signin  signin  signin  signin  ok
+admin:app_list                  app            GET     signin  signin  signin  signin  signin  signin  ok
+admin/(?P<url>.*)$              nowhere        GET     signin  signin  signin  signin  signin  signin  404
+"""
+
+# Routes anyone may open without signing in. Every other route must refuse an
+# anonymous request (`signin`, or 401 from the API), or refuse the method (405).
+PUBLIC = frozenset({"login", "logout", "admin:login", "admin:logout"})
+
+
+# What adam gets from each generated admin page of each registered model, by GET and
+# by an empty POST alike, except `save`: an empty POST to the change page. Every
+# other role is sent to the admin's sign-in from every one of them.
+ADMIN_MODELS = """
+# model                         changelist  add     change  save    history delete  object
+auth.group                      ok          ok      ok      ok      ok      ok      ok
+cases.user                      ok          ok      ok      ok      ok      ok      ok
+cases.service                   ok          ok      ok      ok      ok      ok      ok
+cases.team                      ok          ok      ok      ok      ok      ok      ok
+cases.teammembership            ok          ok      ok      ok      ok      ok      ok
+cases.localauthority            ok          ok      ok      ok      ok      ok      ok
+cases.substance                 ok          ok      ok      ok      ok      ok      ok
+cases.dischargereason           ok          ok      ok      ok      ok      ok      ok
+cases.apiclient                 ok          ok      ok      ok      ok      ok      ok
+# Tokens are revoked, never deleted or changed; the request log and the risk engine's
+# records are read only (a change page shows them; saving one is refused).
+cases.apitoken                  ok          ok      ok      403     ok      403     ok
+cases.apirequestlog             ok          403     ok      403     ok      403     ok
+risk.ruleset                    ok          403     ok      403     ok      403     ok
+risk.recomputerun               ok          403     ok      403     ok      403     ok
+risk.flag                       ok          403     ok      403     ok      403     ok
+risk.flagoverride               ok          403     ok      403     ok      403     ok
+deathreviews.learningtheme      ok          ok      ok      ok      ok      403     ok
+deathreviews.partneragency      ok          ok      ok      ok      ok      403     ok
+"""

@@ -1,0 +1,275 @@
+"""Hostile input into every form, through the real view, as the user who would submit it.
+
+For each line of tests/security/forms.py, hypothesis starts from values that
+make the form valid and replaces a few fields with hostile ones
+(tests/security/hostile.py), then submits the form to its page as its user.
+Each submission runs in a savepoint rolled back afterwards. It must never get
+a server error; every row it wrote must pass `full_clean()` and hold no control
+character; and a form sent back must show its errors.
+
+The run is bounded by the `LANTERN_FUZZ_PROFILE` hypothesis profile: `ci` (the
+default: few examples, derandomised, so `make test` stays quick and repeatable)
+or `deep` (many random examples, for a hunt).
+"""
+
+import datetime
+import importlib
+import inspect
+import os
+import pkgutil
+import unicodedata
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, models, reset_queries, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cases.forms import CheckedInputForm
+from tests.security import routes
+from tests.security.forms import EXCLUDED, FORMS, QUERY_PAGES, FormCase
+from tests.security.hostile import HOSTILE_DATES, HOSTILE_NUMBERS, HOSTILE_TEXT, hostile_value
+from tests.security.writes import tables_written
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_PACKAGES = ("cases", "outcomes", "risk", "deathreviews", "config")
+settings.register_profile(
+    "ci",
+    max_examples=15,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+settings.register_profile("deep", settings.get_profile("ci"), max_examples=300, derandomize=False)
+FUZZ = settings.get_profile(os.environ.get("LANTERN_FUZZ_PROFILE", "ci"))
+
+
+def project_form_classes() -> set[str]:
+    """Dotted paths of every form class defined in Lantern's own modules."""
+    for package in PROJECT_PACKAGES:
+        root = importlib.import_module(package)
+        for info in pkgutil.walk_packages(root.__path__, f"{package}."):
+            if ".migrations" not in info.name and not info.name.startswith("config.demo"):
+                importlib.import_module(info.name)
+    found = set()
+    pending = [forms.BaseForm]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.split(".")[0] in PROJECT_PACKAGES and cls.__module__ != "config.urls":
+            found.add(f"{cls.__module__}.{cls.__qualname__}")
+    return found
+
+
+def test_every_form_has_a_line_in_the_fuzz_table():
+    listed = {case.form for case in FORMS} | set(EXCLUDED)
+    missing = sorted(project_form_classes() - listed)
+    assert not missing, (
+        "Add these forms to FORMS (or EXCLUDED, with the reason) in tests/security/forms.py: "
+        + ", ".join(missing)
+    )
+
+
+def test_every_form_of_the_pages_refuses_control_characters():
+    outside = [
+        path
+        for path in sorted(project_form_classes() - set(EXCLUDED))
+        if not issubclass(_class(path), CheckedInputForm)
+    ]
+    assert not outside, f"Derive these from cases.forms.CheckedInputForm: {', '.join(outside)}"
+
+
+def _posted(value) -> str | list[str]:
+    """`value` as a browser would post it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, list | tuple | models.QuerySet):
+        return [_posted(v) for v in value]
+    return str(value)
+
+
+def baseline(form: forms.BaseForm) -> dict:
+    """The form's initial values, and a plain value for each required field without one."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value not in (None, "", []) and not isinstance(field, forms.FileField):
+            data[name] = _posted(value)
+        elif not field.required:
+            continue
+        elif isinstance(field, forms.ModelChoiceField):
+            data[name] = str(field.queryset.values_list("pk", flat=True).first())
+        elif isinstance(field, forms.ChoiceField):
+            data[name] = next(str(v) for v, _ in field.choices if v not in ("", None))
+        elif isinstance(field, forms.DateField):
+            data[name] = timezone.localdate().isoformat()
+        elif isinstance(field, forms.TimeField):
+            data[name] = "12:00"
+        elif isinstance(field, forms.BooleanField):
+            data[name] = "on"
+        elif isinstance(field, forms.IntegerField):
+            data[name] = str(field.min_value or 1)
+        elif isinstance(field, forms.FileField):
+            data[name] = ("people.csv", b"client_ref\n")
+        else:
+            data[name] = "Plain text"
+    return data
+
+
+def _uploads(payload: dict) -> dict:
+    """Files as the client uploads them: a fresh file for each submission."""
+    return {
+        name: SimpleUploadedFile(value[0] or "upload.csv", value[1], "text/csv")
+        if isinstance(value, tuple)
+        else value
+        for name, value in payload.items()
+    }
+
+
+def _has_control_character(value) -> bool:
+    if isinstance(value, str):
+        return any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in value)
+    if isinstance(value, dict):
+        return any(_has_control_character(v) for v in [*value, *value.values()])
+    if isinstance(value, list):
+        return any(_has_control_character(v) for v in value)
+    return False
+
+
+def check_written_rows(tables: set[str]) -> None:
+    """Every row of each table a request wrote to passes `full_clean()` and holds no control
+    character (the request's own bookkeeping aside)."""
+    for model in apps.get_models():
+        if model._meta.db_table not in tables or model._meta.app_label not in PROJECT_PACKAGES:
+            continue
+        if model._meta.db_table == "cases_apirequestlog":
+            continue
+        for row in model._default_manager.all():
+            row.full_clean()
+            for f in model._meta.concrete_fields:
+                value = getattr(row, f.attname)
+                assert not _has_control_character(value), (
+                    f"{model.__name__}.{f.name} was stored with a control character: {value!r}"
+                )
+
+
+def check_errors_shown(response) -> None:
+    """A form sent back holds errors, and the page shows each of them."""
+    form = response.context.get("form") if response.context else None
+    if form is None or not form.is_bound:
+        return
+    assert form.errors, "the form came back without saying what was wrong"
+    html = response.content.decode()
+    for name, messages in form.errors.items():
+        for message in messages:
+            assert escape(message) in html, f"the error for {name} is not shown: {message}"
+
+
+def _client_for(case_user: str, world, client_as) -> Client:
+    return Client() if case_user == "anon" else client_as(world.users[case_user])
+
+
+def _url(case: FormCase, world) -> str:
+    return reverse(case.url, kwargs=routes.SAMPLES[case.sample](world) | case.kwargs)
+
+
+def submit(client: Client, method: str, url: str, payload: dict):
+    """One submission in a savepoint rolled back afterwards: its response and what it ran."""
+    # The query log holds the last 9,000 queries: past that, a capture would see none.
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        if method == "POST":
+            response = client.post(url, _uploads(payload))
+        else:
+            response = client.get(url, payload)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        assert response.status_code < 500, response.content[:2000]
+        check_written_rows(tables_written(queries.captured_queries))
+        transaction.set_rollback(True)
+    return response
+
+
+@pytest.mark.parametrize("case", FORMS, ids=lambda case: case.id)
+def test_hostile_input_never_breaks_a_form_or_stores_a_bad_row(
+    case, world, client_as, settings, tmp_path
+):
+    settings.LANTERN_IMPORT_DIR = tmp_path
+    client = _client_for(case.user, world, client_as)
+    form = case.build(world)
+    start = baseline(form) | case.valid(world)
+    url = _url(case, world)
+    names = sorted(form.fields)
+
+    @FUZZ
+    @given(data=st.data())
+    def submit_hostile(data):
+        payload = dict(start)
+        for name in data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=3)):
+            payload[name] = data.draw(hostile_value(form.fields[name]), label=name)
+        response = submit(client, case.method, url, payload)
+        if case.method == "POST" and response.status_code in (200, 400, 409):
+            check_errors_shown(response)
+
+    submit_hostile()
+
+
+def test_the_fuzz_tables_starting_values_are_accepted(world, client_as, settings, tmp_path):
+    """Without this, a form refusing its starting values would never reach its save."""
+    settings.LANTERN_IMPORT_DIR = tmp_path
+    refused = []
+    for case in FORMS:
+        if case.method != "POST" or case.user == "anon":
+            continue
+        client = _client_for(case.user, world, client_as)
+        form = case.build(world)
+        response = submit(client, "POST", _url(case, world), baseline(form) | case.valid(world))
+        if response.status_code != 302:
+            errors = response.context.get("form").errors if response.context else "?"
+            refused.append(f"{case.id}: {response.status_code} {errors}")
+    assert not refused, "\n".join(refused)
+
+
+QUERY_VALUES = st.one_of(HOSTILE_TEXT, HOSTILE_NUMBERS, HOSTILE_DATES)
+
+
+@pytest.mark.parametrize(
+    "page", QUERY_PAGES, ids=lambda p: f"{p.url}-{p.sample}" if p.sample != "-" else p.url
+)
+def test_hostile_query_parameters_never_break_a_page(page, world, client_as):
+    client = _client_for(page.user, world, client_as)
+    url = reverse(page.url, kwargs=routes.SAMPLES[page.sample](world))
+
+    @FUZZ
+    @given(params=st.fixed_dictionaries({}, optional=dict.fromkeys(page.params, QUERY_VALUES)))
+    def open_page(params):
+        submit(client, "GET", url, params)
+
+    open_page()
+
+
+def _class(path: str) -> type:
+    module, name = path.rsplit(".", 1)
+    return getattr(importlib.import_module(module), name)
+
+
+def test_the_fuzz_table_names_real_form_classes():
+    for case in FORMS:
+        assert inspect.isclass(_class(case.form)), case.form
