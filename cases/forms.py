@@ -326,7 +326,7 @@ class NaloxoneSupplyForm(RecordForm):
         self.instance.service_user = service_user
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(CheckedInputForm, forms.Form):
     """Reach one person outside your teams: their exact reference, and why."""
 
     reference = forms.CharField(
@@ -342,7 +342,7 @@ class BreakGlassForm(forms.Form):
     )
 
 
-class BreakGlassReviewForm(forms.Form):
+class BreakGlassReviewForm(CheckedInputForm, forms.Form):
     review_note = forms.CharField(
         label="Review note",
         max_length=1000,
@@ -351,7 +351,7 @@ class BreakGlassReviewForm(forms.Form):
     )
 
 
-class AccessReportSearchForm(forms.Form):
+class AccessReportSearchForm(CheckedInputForm, forms.Form):
     reference = forms.CharField(
         label="Client reference or NHS number",
         max_length=30,

@@ -13,19 +13,21 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from axes.models import AccessFailureLog
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from cases import services as cases_services
-from cases.models import ApiClient, TreatmentEpisode, User
+from cases.models import ApiClient, BreakGlassGrant, TreatmentEpisode, User
 from deathreviews.models import InformationRequest, Review, ReviewAction, ToxicologyFinding
 from outcomes.models import ImportJob
 from risk import services as risk_services
 from risk.models import Flag, RecomputeRun, RuleSet
+from tests.conftest import sign_in_verified
 from tests.deathreviews.conftest import add_action, add_finding, add_request, notify
-from tests.factories import EpisodeFactory, ServiceUserFactory, days_ago
+from tests.factories import TEST_PASSWORD, EpisodeFactory, ServiceUserFactory, days_ago
 from tests.risk_ui.conftest import make_flag
 
 
@@ -40,6 +42,7 @@ class World:
     request: InformationRequest
     action: ReviewAction
     import_job: ImportJob
+    grant: BreakGlassGrant
 
 
 @pytest.fixture
@@ -96,8 +99,22 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
     )
     # One API call leaves one request log row.
     api = Client()
-    api.force_login(cora)
+    sign_in_verified(api, cora)
     assert api.get("/api/v1/teams/").status_code == 200
+    # One page read leaves one access event; a wrong password and a right one leave
+    # the lockout's attempt, failure and access rows.
+    assert sign_in_verified(Client(), alice).get(f"/people/{jo.external_id}/").status_code == 200
+    Client().post("/accounts/login/", {"username": "tess", "password": TEST_PASSWORD})
+    Client().post("/accounts/login/", {"username": "bob", "password": "not his password"})
+    # The failure log is kept only where AXES_ENABLE_ACCESS_FAILURE_LOG is on; its admin is there.
+    AccessFailureLog.objects.create(
+        username="bob", ip_address="127.0.0.1", path_info="/accounts/login/", locked_out=False
+    )
+    # bob covers a North duty shift for kim (never jo, whom bob must not see): a
+    # break-glass grant governance will review.
+    grant = cases_services.break_glass_grant_create(
+        user=bob, service_user=kim, reason="Covering the North duty shift while alice is away."
+    )
 
     return World(
         users={"alice": alice, "tess": tess, "bob": bob, "gina": gina, "cora": cora, "adam": adam},
@@ -109,4 +126,5 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         request=information_request,
         action=action,
         import_job=import_job,
+        grant=grant,
     )

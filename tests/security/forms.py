@@ -121,6 +121,34 @@ def _form(path: str):
 
 FORMS: tuple[FormCase, ...] = (
     FormCase(
+        "cases.forms.BreakGlassForm",
+        "break_glass_start",
+        "-",
+        "bob",
+        lambda w: _form("cases.forms.BreakGlassForm")(),
+        valid=lambda w: {
+            "reference": _jo(w).client_ref,
+            "reason": "Covering the North duty shift while alice is away.",
+        },
+    ),
+    FormCase(
+        "cases.forms.BreakGlassReviewForm",
+        "break_glass_review",
+        "grant",
+        "gina",
+        lambda w: _form("cases.forms.BreakGlassReviewForm")(),
+        valid=lambda w: {"review_note": "Covering a duty shift: appropriate."},
+    ),
+    FormCase(
+        "cases.forms.AccessReportSearchForm",
+        "access_report_search",
+        "-",
+        "gina",
+        lambda w: _form("cases.forms.AccessReportSearchForm")(),
+        method="GET",
+        valid=lambda w: {"reference": _jo(w).client_ref},
+    ),
+    FormCase(
         "cases.forms.ServiceUserForm",
         "person_create",
         "-",
@@ -314,6 +342,10 @@ EXCLUDED = {
     "cases.forms.RecordForm": "a base class: each record form above is one",
     "deathreviews.forms.VersionedForm": "a base class of the review forms above",
     "cases.admin.ApiTokenForm": "an admin form, for administrators only, behind Django's admin",
+    "config.signin_views.SecondFactorForm": (
+        "posted before the second factor is passed, which the fuzzer's signed-in users have;"
+        " wrong, malformed and reused codes are tested in tests/security/test_signin.py"
+    ),
 }
 
 QUERY_PAGES: tuple[QueryPage, ...] = (

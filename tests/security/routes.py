@@ -53,6 +53,8 @@ SAMPLES = {
     "request": lambda w: {"external_id": w.review.external_id, "part_id": w.request.external_id},
     "action": lambda w: {"external_id": w.review.external_id, "part_id": w.action.external_id},
     "adam": lambda w: {"id": w.users["adam"].pk},
+    "grant": lambda w: {"grant_id": w.grant.external_id},
+    "device": lambda w: {"pk": _first_totp_device_pk()},
     "app": lambda w: {"app_label": "cases"},
     "nowhere": lambda w: {"url": "nowhere/"},
     "team-on-site": lambda w: {
@@ -60,6 +62,12 @@ SAMPLES = {
         "object_id": w.users["alice"].memberships.get().team_id,
     },
 }
+
+
+def _first_totp_device_pk() -> int:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.order_by("pk").values_list("pk", flat=True).first()
 
 
 def _content_type_id(app_label: str, model: str) -> int:
@@ -75,6 +83,20 @@ ROUTES = """
 login                           -              GET     ok      ok      ok      ok      ok      ok      ok
 logout                          -              GET     405     405     405     405     405     405     405
 logout                          -              POST    signin  signin  signin  signin  signin  signin  signin
+
+# The second factor: every signed-in role passes it (a verified session is shown it again).
+second_factor                   -              GET     signin  ok      ok      ok      ok      ok      ok
+
+# The audit: governance answers who saw or changed a person and reviews break-glass use;
+# keyworkers and team leads open a record outside their teams by break-glass.
+person_access_report            jo             GET     signin  404     404     404     ok      404     404
+person_access_report_csv        jo             GET     signin  404     404     404     ok      404     404
+access_report_search            -              GET     signin  403     403     403     ok      403     403
+break_glass_start               -              GET     signin  ok      ok      ok      403     403     403
+break_glass_start               -              POST    signin  400     400     400     403     403     403
+break_glass_review_list         -              GET     signin  403     403     403     ok      403     403
+break_glass_review              grant          GET     signin  405     405     405     405     405     405
+break_glass_review              grant          POST    signin  403     403     403     ok      403     403
 
 # Caseloads: each role its own lists; a list a role does not have does not exist for it.
 home                            -              GET     signin  ok      ok      ok      ok      ok      ok
@@ -204,6 +226,9 @@ admin:jsi18n                    -              GET     signin  signin  signin  s
 admin:jsi18n                    -              POST    signin  signin  signin  signin  signin  signin  405
 admin:view_on_site              team-on-site   GET     signin  signin  signin  signin  signin  signin  404
 admin:auth_user_password_change adam           GET     signin  signin  signin  signin  signin  signin  ok
+# An authenticator's key is never shown, not even to an administrator.
+admin:otp_totp_totpdevice_config device        GET     signin  signin  signin  signin  signin  signin  403
+admin:otp_totp_totpdevice_qrcode device        GET     signin  signin  signin  signin  signin  signin  403
 admin:app_list                  app            GET     signin  signin  signin  signin  signin  signin  ok
 admin/(?P<url>.*)$              nowhere        GET     signin  signin  signin  signin  signin  signin  404
 """
@@ -235,6 +260,15 @@ risk.ruleset                    ok          403     ok      403     ok      403 
 risk.recomputerun               ok          403     ok      403     ok      403     ok
 risk.flag                       ok          403     ok      403     ok      403     ok
 risk.flagoverride               ok          403     ok      403     ok      403     ok
+# The audit's own rows are read only, like the request log.
+cases.accessevent               ok          403     ok      403     ok      403     ok
+cases.breakglassgrant           ok          403     ok      403     ok      403     ok
+# Lockout records: an administrator unlocks someone by deleting their attempts.
+axes.accessattempt              ok          403     ok      ok      ok      ok      ok
+axes.accessfailurelog           ok          403     ok      ok      ok      ok      ok
+axes.accesslog                  ok          403     ok      ok      ok      ok      ok
+# An administrator removes a lost authenticator so its owner enrols again.
+otp_totp.totpdevice             ok          ok      ok      ok      ok      ok      ok
 deathreviews.learningtheme      ok          ok      ok      ok      ok      403     ok
 deathreviews.partneragency      ok          ok      ok      ok      ok      403     ok
 """

@@ -34,7 +34,18 @@ ADMIN_OUTSIDERS = "signin"
 ANONYMOUS_REFUSALS = frozenset({"signin", "401", "405"})
 # Tables a request may write to without it counting as a write: the session and
 # the API's own request log record the request itself.
-BOOKKEEPING_TABLES = frozenset({"django_session", "cases_apirequestlog"})
+# Written by reads and sign-outs themselves: the session and its index by user, the
+# sign-in log, and the audit of each read (whose exactly-once rule has its own tests in
+# tests/audit/).
+BOOKKEEPING_TABLES = frozenset(
+    {
+        "django_session",
+        "cases_signedinsession",
+        "axes_accesslog",
+        "cases_apirequestlog",
+        "cases_accessevent",
+    }
+)
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 
 
