@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from cases.access import BREAK_GLASS_ROLES
 from cases.models import AccessEvent, ServiceUser
 from cases.selectors import active_team_ids
+from cases.validators import mark_control_characters
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
@@ -126,9 +127,9 @@ def page_rows(page) -> int:
 
 
 def _loggable(value):
-    """Text as PostgreSQL keeps it (no NUL in text or JSON), and not unbounded."""
+    """Text as Lantern stores text (no control characters), and not unbounded."""
     if isinstance(value, str):
-        return value[:200].replace("\x00", "\ufffd")
+        return mark_control_characters(value[:200])
     if isinstance(value, list | tuple):
         return [_loggable(v) for v in value[:20]]
     return value

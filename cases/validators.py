@@ -93,6 +93,15 @@ def validate_no_control_characters(value: str) -> None:
         )
 
 
+def mark_control_characters(value: str) -> str:
+    """Text to record as it came, each control character shown as the replacement mark.
+
+    For records of what someone asked (the audit of a search): nothing stored
+    holds a control character, and PostgreSQL refuses a NUL outright.
+    """
+    return "".join("\ufffd" if _is_control(c) else c for c in value)
+
+
 def strip_control_characters(value: str) -> str:
     """A search term without control characters: nothing stored holds one, so they only
     stop a search from matching (and PostgreSQL refuses a NUL outright)."""
