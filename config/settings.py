@@ -332,6 +332,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # drf-spectacular turns Swagger UI's deep links on, which puts a link inside each
+    # operation's expand button: a control nested in a control, which screen readers and
+    # keyboards cannot reach reliably (axe-core's nested-interactive). Off, the path is text.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"TierEnum": ["very_high", "high", "raised"]},
 }
