@@ -31,3 +31,24 @@ def test_a_commissioner_tries_the_teams_list_in_swagger_ui(live_server, page, co
     expect(answer).to_have_text("200")
     expect(operation.locator(".live-responses-table .microlight").first).to_contain_text(north.name)
     page.axe.check()
+
+
+def test_a_commissioner_opens_the_authorize_dialog_to_enter_a_token(live_server, page, cora):
+    cora.api_client = ApiClient.objects.create(name="North Commissioning")
+    cora.save()
+
+    page.goto(f"{live_server.url}/accounts/login/?next=/api/v1/docs/")
+    sign_in(page, "cora")
+
+    page.get_by_role("button", name="Authorize").first.click()
+    dialog = page.locator(".dialog-ux .modal-ux")
+    expect(dialog).to_be_visible()
+    bearer = dialog.locator(".auth-container").filter(has_text="Bearer")
+    bearer.locator("input").fill("a-token")
+    bearer.get_by_role("button", name="Authorize", exact=True).click()
+    expect(bearer.get_by_role("button", name="Logout", exact=True)).to_be_visible()
+    page.axe.check()
+
+    # The icon button in the corner, named for screen readers by static/js/api-docs.js.
+    dialog.locator(".modal-ux-header").get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
