@@ -18,6 +18,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from cases import validators
+from cases.search import Folded
 
 
 def today() -> datetime.date:
@@ -298,7 +299,8 @@ class ServiceUser(models.Model):
                 condition=Q(date_of_death__isnull=False),
                 name="service_user_died",
             ),
-            # Prefix search by name (istartswith compares upper-cased values).
+            # Prefix search by name (istartswith compares upper-cased values): the
+            # death review list's search uses these.
             models.Index(
                 OpClass(Upper("last_name"), name="varchar_pattern_ops"),
                 name="service_user_last_name_prefix",
@@ -307,6 +309,21 @@ class ServiceUser(models.Model):
                 OpClass(Upper("first_name"), name="varchar_pattern_ops"),
                 name="service_user_first_name_prefix",
             ),
+            # The caseload search: by name, ignoring case and accents (`cases.search`).
+            models.Index(
+                OpClass(Folded("last_name"), name="text_pattern_ops"),
+                name="service_user_last_name_fold",
+            ),
+            models.Index(
+                OpClass(Folded("first_name"), name="text_pattern_ops"),
+                name="service_user_first_name_fold",
+            ),
+            models.Index(
+                OpClass(Folded("preferred_name"), name="text_pattern_ops"),
+                name="service_user_preferred_fold",
+            ),
+            # Search by date of birth, typed as dd/mm/yyyy.
+            models.Index(fields=["date_of_birth"], name="service_user_born"),
         ]
 
     def __str__(self) -> str:
