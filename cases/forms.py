@@ -300,3 +300,31 @@ class NaloxoneSupplyForm(RecordForm):
     def __init__(self, *args, service_user: ServiceUser, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.service_user = service_user
+
+
+class ReassignForm(forms.Form):
+    """Choose a person's new keyworker from their team; each choice shows its caseload size."""
+
+    keyworker = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="New keyworker",
+        empty_label="Choose a keyworker",
+        error_messages={"required": "Choose the new keyworker."},
+    )
+    over_cap_confirmed = forms.BooleanField(
+        required=False, label="Yes, reassign them even though it goes over the cap"
+    )
+
+    def __init__(self, *args, sizes, current: User | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = {row.keyworker.pk: row for row in sizes if row.keyworker != current}
+        field = self.fields["keyworker"]
+        field.queryset = User.objects.filter(pk__in=choices)
+        field.label_from_instance = lambda user: _size_label(choices[user.pk])
+
+
+def _size_label(row) -> str:
+    state = f", over the cap by {row.over_by}" if row.over_by else ""
+    if not row.over_by and row.size == row.cap:
+        state = ", at the cap"
+    return f"{row.keyworker.display_name} ({row.size} of {row.cap}{state})"

@@ -116,6 +116,35 @@ class TeamMembership(models.Model):
         return f"{self.user} in {self.team}"
 
 
+class Reassignment(models.Model):
+    """One change of a person's keyworker within their team: kept, never edited.
+
+    Written only by `cases.services.service_user_reassign`.
+    """
+
+    service_user = models.ForeignKey(
+        "ServiceUser", on_delete=models.CASCADE, related_name="reassignments"
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="reassignments")
+    from_keyworker = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_keyworker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reassigned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reassigned_at = models.DateTimeField(default=timezone.now)
+    # True when the team lead confirmed taking the new keyworker over the team's cap.
+    over_cap = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-reassigned_at"]
+        indexes = [models.Index(fields=["team", "-reassigned_at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.service_user_id} to {self.to_keyworker} at {self.reassigned_at:%d/%m/%Y %H:%M}"
+        )
+
+
 class LocalAuthority(models.Model):
     code = models.CharField(max_length=9, unique=True, help_text="ONS code, e.g. E06000035")
     name = models.CharField(max_length=120)

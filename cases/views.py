@@ -11,8 +11,8 @@ from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from cases import forms, services
-from cases.access import can_edit_records
+from cases import forms, selectors, services
+from cases.access import can_edit_records, can_reassign
 from cases.models import ServiceUser, User
 from cases.selectors import service_user_get
 
@@ -163,4 +163,64 @@ def record_create(request: HttpRequest, external_id, kind: str) -> HttpResponse:
         title=spec.title,
         person=person,
         success=spec.success,
+    )
+
+
+# --- Team caseloads and reassignment (team leads) ---------------------------------------
+
+
+@login_required
+def team_caseloads(request: HttpRequest) -> HttpResponse:
+    """Each keyworker's caseload size against the cap, for the teams the user leads."""
+    if not can_reassign(request.user):
+        raise PermissionDenied("Only team leads manage team caseloads.")
+    teams = [
+        {
+            "team": team,
+            "sizes": selectors.caseload_sizes(team),
+            "reassignments": selectors.recent_reassignments(team),
+        }
+        for team in selectors.teams_led_by(request.user)
+    ]
+    return render(request, "cases/team.html", {"title": "Team caseloads", "teams": teams})
+
+
+@login_required
+def person_reassign(request: HttpRequest, external_id) -> HttpResponse:
+    """Move a person to another keyworker of their team: a page of its own, so it is deliberate."""
+    person = service_user_get(request.user, external_id)
+    if not can_reassign(request.user):
+        raise PermissionDenied("Only team leads reassign people.")
+    sizes = selectors.caseload_sizes(person.team)
+    form = forms.ReassignForm(
+        request.POST if request.method == "POST" else None, sizes=sizes, current=person.keyworker
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_user_reassign(
+                service_user=person,
+                keyworker=form.cleaned_data["keyworker"],
+                reassigned_by=request.user,
+                over_cap_confirmed=form.cleaned_data["over_cap_confirmed"],
+            )
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            messages.success(
+                request,
+                f"{person.display_name} is now on {person.keyworker.display_name}'s caseload.",
+            )
+            return redirect("team_caseloads")
+    return render(
+        request,
+        "cases/reassign.html",
+        {
+            "title": f"Reassign {person.display_name}",
+            "person": person,
+            "form": form,
+            "sizes": sizes,
+            "asks_over_cap": "over_cap_confirmed" in form.errors
+            or form.data.get("over_cap_confirmed"),
+        },
+        status=400 if request.method == "POST" else 200,
     )

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from cases.access import SCOPE_TITLES, can_edit_records, caseload_scopes
+from cases.access import SCOPE_TITLES, can_edit_records, can_reassign, caseload_scopes
 from cases.search import exact_reference
 from cases.selectors import (
     caseload_people,
@@ -219,6 +219,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "top_rows": top_table_rows(tops),
             "trajectory": top_trajectory(tops),
             "can_edit": can_edit_records(request.user),
+            "can_reassign": can_reassign(request.user),
             "current_ost": [i for i in history["interventions"] if i.is_ost and not i.end_date],
             "history": history,
             "flag": flag,
