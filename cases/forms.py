@@ -25,11 +25,32 @@ from cases.selectors import active_team_ids
 YES_NO_UNKNOWN = [("", "Not known"), ("true", "Yes"), ("false", "No")]
 
 
+DATE_HINT = "For example, 27/03/2025"
+DATE_INVALID = "Enter a real date as dd/mm/yyyy, for example 27/03/2025."
+
+
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """Lantern's one date input: a text box showing and taking dd/mm/yyyy.
+
+    Not the browser's native date picker, which follows the browser's locale
+    (mm/dd/yyyy under en-US) rather than the service's. The formats it accepts
+    are the project's DATE_INPUT_FORMATS; `static/js/field-checks.js` checks the
+    same shape on blur, and the server remains the authority.
+    """
+
+    input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        attrs = {"inputmode": "numeric", "autocomplete": "off", "data-date": "uk", **(attrs or {})}
+        super().__init__(attrs=attrs, format="%d/%m/%Y")
+
+
+def uk_date_field(field: forms.DateField) -> forms.DateField:
+    """Give a date field the project's input, its hint and a message a keyworker understands."""
+    field.widget = DateInput(attrs=field.widget.attrs if field.widget.attrs else None)
+    field.help_text = f"{field.help_text} {DATE_HINT}." if field.help_text else DATE_HINT
+    field.error_messages["invalid"] = DATE_INVALID
+    return field
 
 
 class TimeInput(forms.TimeInput):
@@ -47,8 +68,7 @@ class RecordForm(forms.ModelForm):
         for name, field in self.fields.items():
             model_field = self._meta.model._meta.get_field(name)
             if isinstance(field, forms.DateField):
-                field.widget = DateInput()
-                field.error_messages["invalid"] = "Enter a real date, e.g. 21/03/2026."
+                uk_date_field(field)
             elif isinstance(field, forms.TimeField):
                 field.widget = TimeInput()
                 field.error_messages["invalid"] = "Enter a time, e.g. 14:30."

@@ -10,6 +10,7 @@ and save again.
 import datetime
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -459,9 +460,9 @@ def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date, list[st
         if not raw:
             continue
         try:
-            value = datetime.date.fromisoformat(raw)
-        except ValueError:
-            problems.append(f"“{raw}” is not a date: use the date picker, e.g. 2026-04-01.")
+            value = forms.DateField().clean(raw)
+        except ValidationError:
+            problems.append(f"“{raw}” is not a date: enter it as dd/mm/yyyy, e.g. 01/04/2026.")
             continue
         if name == "from":
             start = value

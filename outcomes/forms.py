@@ -6,7 +6,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from cases.forms import RecordForm
+from cases.forms import RecordForm, uk_date_field
 from cases.models import ServiceUser
 from outcomes.importing.specs import SPECS
 from outcomes.models import Stage, TopAssessment
@@ -119,8 +119,8 @@ def _last_month() -> tuple[datetime.date, datetime.date]:
 
 
 class NdtmsPeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = uk_date_field(forms.DateField(label="From"))
+    end = uk_date_field(forms.DateField(label="To"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

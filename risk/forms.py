@@ -6,11 +6,11 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from cases.forms import DateInput
+from cases.forms import DATE_INVALID, DateInput, uk_date_field
 from risk.models import OutreachAttempt, OutreachMethod, OutreachOutcome, RemovalReason
 from risk.services import OVERRIDE_LONGEST_DAYS
 
-INVALID_DATE = "Enter a real date, for example 31/12/2026."
+INVALID_DATE = DATE_INVALID
 
 
 class OutreachAttemptForm(forms.ModelForm):
@@ -68,6 +68,8 @@ class OutreachAttemptForm(forms.ModelForm):
         self.fields["removal_reason"].choices = RemovalReason.choices
         self.fields["remind_on"].help_text = "Only with “Remind me on a date”."
         self.fields["removal_reason"].help_text = "Only with “Removed from the list”."
+        uk_date_field(self.fields["attempted_on"])
+        uk_date_field(self.fields["remind_on"])
         self.fields["removal_detail"].help_text = "Only when the reason is “Other”."
 
     def clean(self):
@@ -90,15 +92,13 @@ class FlagOverrideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why this flag does not apply."},
     )
-    expires_on = forms.DateField(
-        label="Override until",
-        widget=DateInput(),
-        help_text=f"At most {OVERRIDE_LONGEST_DAYS} days from today. "
-        "The flag can be raised again after this date.",
-        error_messages={
-            "required": "Choose the date the override ends.",
-            "invalid": INVALID_DATE,
-        },
+    expires_on = uk_date_field(
+        forms.DateField(
+            label="Override until",
+            help_text=f"At most {OVERRIDE_LONGEST_DAYS} days from today. "
+            "The flag can be raised again after this date.",
+            error_messages={"required": "Choose the date the override ends."},
+        )
     )
     confirm = forms.BooleanField(
         label="I confirm this flag does not apply until that date, and that this is recorded "
