@@ -32,6 +32,7 @@ from deathreviews.forms import PART_FORMS, LinkPersonForm, NotifyForm, domain_fo
 from deathreviews.history import review_history
 from deathreviews.models import PART_MODELS, Review, ReviewKind, ReviewStatus
 from deathreviews.wording import words
+from risk.wording import tier_legend
 
 REVIEW_PAGE_SIZE = 25
 ACTION_PAGE_SIZE = 50
@@ -485,6 +486,7 @@ def review_dashboard(request: HttpRequest) -> HttpResponse:
         "substances": data["substances"],
         "track": data["track"]["windows"],
         "treatment": data["treatment"],
+        "tiers": tier_legend(),
     }
     return render(
         request,
