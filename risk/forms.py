@@ -52,6 +52,12 @@ class OutreachAttemptForm(forms.ModelForm):
             "remind_on": {"invalid": INVALID_DATE},
         }
 
+    # Taking someone off the worklist hides a flagged person from everyone working
+    # it, so it needs a deliberate tick as well as a reason (no script required).
+    confirm_removal = forms.BooleanField(
+        required=False, label="Yes, take them off the worklist until their flag changes"
+    )
+
     # Which extra field goes with which outcome: the page shows each only then.
     SHOWN_FOR = {
         "remind_on": OutreachOutcome.REMIND,
@@ -79,6 +85,11 @@ class OutreachAttemptForm(forms.ModelForm):
         outcome = data.get("outcome")
         if outcome != OutreachOutcome.REMIND:
             data["remind_on"] = None
+        confirmed = data.pop("confirm_removal", False)
+        if outcome == OutreachOutcome.REMOVED and not confirmed:
+            self.add_error(
+                "confirm_removal", "Tick the box to confirm taking them off the worklist."
+            )
         if outcome != OutreachOutcome.REMOVED:
             data["removal_reason"] = ""
         if data.get("removal_reason") != RemovalReason.OTHER:
