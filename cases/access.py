@@ -38,7 +38,7 @@ _EVERY_ROLE = frozenset(Role.values)
 NAV_PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Outreach worklist", "outreach_worklist", OUTREACH_ROLES),
     ("Not contacted in 2 days", "outreach_uncontacted", UNCONTACTED_ROLES),
-    ("Team caseloads", "team_caseloads", REASSIGNING_ROLES),
+    ("Caseload sizes", "team_caseloads", REASSIGNING_ROLES),
     ("Import records", "import_start", frozenset({Role.ADMINISTRATOR})),
     ("NDTMS extract", "ndtms_extract", frozenset({Role.ADMINISTRATOR, Role.TEAM_LEAD})),
     ("Death reviews", "review_list", _REVIEW_ROLES),

@@ -60,7 +60,23 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class RecordForm(forms.ModelForm):
+class ClientChecks:
+    """Adds `add_client_checks` to a form the first time a field is rendered.
+
+    Done then, not in `__init__`, so that messages a subclass sets after
+    `super().__init__()` are the ones handed to the script.
+    """
+
+    _client_checks_added = False
+
+    def __getitem__(self, name):
+        if not self._client_checks_added:
+            self._client_checks_added = True
+            add_client_checks(self)
+        return super().__getitem__(name)
+
+
+class RecordForm(ClientChecks, forms.ModelForm):
     """A model form with date pickers, yes / no / not known choices and friendly messages."""
 
     def __init__(self, *args, **kwargs):
@@ -322,7 +338,7 @@ class NaloxoneSupplyForm(RecordForm):
         self.instance.service_user = service_user
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(ClientChecks, forms.Form):
     """Choose a person's new keyworker from their team; each choice shows its caseload size."""
 
     keyworker = forms.ModelChoiceField(
@@ -348,3 +364,28 @@ def _size_label(row) -> str:
     if not row.over_by and row.size == row.cap:
         state = ", at the cap"
     return f"{row.keyworker.display_name} ({row.size} of {row.cap}{state})"
+
+
+def add_client_checks(form: forms.BaseForm) -> forms.BaseForm:
+    """Hand each field's own messages to `static/js/field-checks.js` as data attributes.
+
+    The script then shows, on blur and on submit, exactly what the server would say
+    for a missing value, a date that is not one, or a number out of range. The
+    server still checks everything.
+    """
+    for field in form.fields.values():
+        attrs = field.widget.attrs
+        if field.required and "required" in field.error_messages:
+            attrs["data-required-message"] = str(field.error_messages["required"])
+        if isinstance(field, forms.DateField):
+            attrs["data-invalid-message"] = str(field.error_messages["invalid"])
+        if isinstance(field, forms.IntegerField | forms.DecimalField):
+            attrs["data-invalid-message"] = str(field.error_messages["invalid"])
+            for validator in field.validators:
+                code = getattr(validator, "code", "")
+                if code in ("min_value", "max_value"):
+                    message = field.error_messages.get(code, validator.message)
+                    attrs[f"data-{code.replace('_value', '')}-message"] = str(message) % {
+                        "limit_value": validator.limit_value
+                    }
+    return form

@@ -182,7 +182,7 @@ def team_caseloads(request: HttpRequest) -> HttpResponse:
         }
         for team in selectors.teams_led_by(request.user)
     ]
-    return render(request, "cases/team.html", {"title": "Team caseloads", "teams": teams})
+    return render(request, "cases/team.html", {"title": "Caseload sizes", "teams": teams})
 
 
 @login_required

@@ -6,7 +6,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from cases.forms import RecordForm, uk_date_field
+from cases.forms import ClientChecks, RecordForm, uk_date_field
 from cases.models import ServiceUser
 from outcomes.importing.specs import SPECS
 from outcomes.models import Stage, TopAssessment
@@ -118,7 +118,7 @@ def _last_month() -> tuple[datetime.date, datetime.date]:
     return end.replace(day=1), end
 
 
-class NdtmsPeriodForm(forms.Form):
+class NdtmsPeriodForm(ClientChecks, forms.Form):
     start = uk_date_field(forms.DateField(label="From"))
     end = uk_date_field(forms.DateField(label="To"))
 

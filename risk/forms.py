@@ -6,14 +6,14 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from cases.forms import DATE_INVALID, DateInput, uk_date_field
+from cases.forms import DATE_INVALID, ClientChecks, DateInput, uk_date_field
 from risk.models import OutreachAttempt, OutreachMethod, OutreachOutcome, RemovalReason
 from risk.services import OVERRIDE_LONGEST_DAYS
 
 INVALID_DATE = DATE_INVALID
 
 
-class OutreachAttemptForm(forms.ModelForm):
+class OutreachAttemptForm(ClientChecks, forms.ModelForm):
     """One attempt: when, how and a fixed outcome; the date to be reminded and the
     reason for removal only when the outcome needs them."""
 
@@ -97,7 +97,7 @@ class OutreachAttemptForm(forms.ModelForm):
         return data
 
 
-class FlagOverrideForm(forms.Form):
+class FlagOverrideForm(ClientChecks, forms.Form):
     reason = forms.CharField(
         label="Why this flag does not apply",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -92,7 +92,7 @@ def test_governance_files_a_review_from_notification_to_sign_off(
     expect(page.get_by_text("is now panel held")).to_be_visible()
 
     # Too early: the findings are not written yet.
-    page.get_by_role("button", name="Sign off").click()
+    page.get_by_role("link", name="Sign off").click()
     missing = page.locator("#missing")
     expect(missing.get_by_text("It still needs")).to_be_visible()
     expect(
@@ -115,7 +115,9 @@ def test_governance_files_a_review_from_notification_to_sign_off(
     page.get_by_label("Cause of death").fill("1a Heroin toxicity")
     save(page)
 
-    page.get_by_role("button", name="Sign off").click()
+    page.get_by_role("link", name="Sign off").click()
+    expect(page.get_by_text("This step cannot be taken back")).to_be_visible()
+    page.get_by_role("button", name="Yes, sign off").click()
     expect(page.get_by_text("is now signed off")).to_be_visible()
     expect(page.get_by_text(f"by {gina.display_name}").first).to_be_visible()
     screenshot("review-signed-off")

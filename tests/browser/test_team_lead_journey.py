@@ -29,8 +29,8 @@ def test_a_team_lead_reassigns_a_person_and_sees_the_sizes_change(
 
     page.goto(live_server.url)
     sign_in(page, "tess")
-    page.get_by_role("link", name="Team caseloads").click()
-    expect(page.get_by_role("heading", name="Team caseloads")).to_be_visible()
+    page.get_by_role("link", name="Caseload sizes").click()
+    expect(page.get_by_role("heading", name="Caseload sizes")).to_be_visible()
     expect(size_of(page, "alice")).to_have_text("1")
     expect(size_of(page, "carl")).to_have_text("2")
     expect(page.locator('tr[data-keyworker="carl"]')).to_contain_text("At the cap")
