@@ -11,6 +11,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 
+from cases.downloads import mark_download_started
 from cases.selectors import active_team_ids
 from cases.views import editable_person, record_form_view
 from outcomes.access import WHOLE_SERVICE_EXTRACT_ROLES, can_extract_ndtms, can_import_records
@@ -159,4 +160,4 @@ def ndtms_download(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="ndtms-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
     )
-    return response
+    return mark_download_started(request, response)
