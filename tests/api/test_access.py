@@ -166,10 +166,16 @@ def test_the_person_pages_are_found_from_the_resolver(records):
     assert reverse("person_detail", args=[records["jo"].external_id]) in pages
 
 
-def test_every_person_page_opens_for_the_keyworker(client_as, alice, records):
+def test_every_person_page_opens_for_the_keyworker(client_as, alice, tess, records):
+    # Reassigning a person is for their team lead (cases.access.REASSIGNING_ROLES).
+    team_lead_only = {reverse("person_reassign", args=[records["jo"].external_id])}
     client = client_as(alice)
     for url in person_pages(records["jo"]):
-        assert client.get(url).status_code in (200, 405), url
+        expected = (403,) if url in team_lead_only else (200, 405)
+        assert client.get(url).status_code in expected, url
+    lead = client_as(tess)
+    for url in team_lead_only:
+        assert lead.get(url).status_code == 200, url
 
 
 def test_a_commissioner_gets_404_on_every_html_page_of_a_person(client_as, cora, records):
