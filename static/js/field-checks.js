@@ -99,17 +99,21 @@
       target.matches("input, select, textarea");
   }
 
-  // On leaving a field: only once the user has typed or chosen something, so tabbing
-  // through an empty form does not cover it in messages.
+  // On leaving a field that holds something, show what is wrong with it (tabbing through
+  // an empty form does not cover it in messages). Leaving never removes a message:
+  // the page would shift under a click on "Save" and the click would be lost.
   document.addEventListener("focusout", function (event) {
     var field = event.target;
-    if (checkable(field) && (field.value || field.classList.contains("is-invalid"))) check(field);
+    if (checkable(field) && field.value && problem(field)) check(field);
   });
 
-  document.addEventListener("change", function (event) {
+  // A message goes as soon as the value is put right, while the user types or chooses.
+  function recheck(event) {
     var field = event.target;
     if (checkable(field) && field.classList.contains("is-invalid")) check(field);
-  });
+  }
+  document.addEventListener("input", recheck);
+  document.addEventListener("change", recheck);
 
   // On submit, in the capture phase so that a form another script sends with fetch is
   // stopped too: every field is checked, and the first problem takes focus.
