@@ -61,3 +61,16 @@ bench-reviews: $(VENV)/.installed
 .PHONY: bench-figures
 bench-figures: $(VENV)/.installed
 	$(BIN)/python bench/figures.py $(ARGS)
+
+# Rewrite the README's pictures (docs/screenshots/) from the demo data, through the browser test
+# that checks those pages; an ordinary `make test` checks the same pages and writes nothing there.
+.PHONY: screenshots
+screenshots: $(VENV)/.installed
+	LANTERN_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_demo_tour.py -q
+
+# Twenty signed-in keyworkers and team leads against gunicorn over 1,000,000 people; ends with
+# a JSON line and fails if the 95th percentile reaches 500 ms or any request fails.
+# Pass ARGS=--skip-seed to reuse the last run's data (ARGS="--skip-seed --seconds 120" etc.).
+.PHONY: bench-load
+bench-load: $(VENV)/.installed
+	$(BIN)/python bench/load.py $(ARGS)

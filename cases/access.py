@@ -18,6 +18,10 @@ CASELOAD_SCOPES: dict[str, tuple[str, ...]] = {
     Role.GOVERNANCE: ("all",),
 }
 SCOPE_TITLES = {"mine": "My caseload", "team": "Team caseload", "all": "People"}
+# Who may open a person outside their teams for a while, giving a reason
+# (covering a duty shift), and who reviews those uses and reads access reports.
+BREAK_GLASS_ROLES = frozenset({Role.KEYWORKER, Role.TEAM_LEAD})
+AUDIT_ROLES = frozenset({Role.GOVERNANCE})
 # The outreach worklist: governance reads it; only those who may change records
 # record attempts (EDITING_ROLES).
 OUTREACH_ROLES = BROWSING_ROLES
@@ -44,6 +48,9 @@ NAV_PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Death reviews", "review_list", _REVIEW_ROLES),
     ("Review dashboard", "review_dashboard", _REVIEW_ROLES),
     ("Learning bulletin", "review_bulletin", _EVERY_ROLE),
+    ("Break-glass access", "break_glass_start", BREAK_GLASS_ROLES),
+    ("Break-glass review", "break_glass_review_list", AUDIT_ROLES),
+    ("Access reports", "access_report_search", AUDIT_ROLES),
 )
 
 
@@ -77,6 +84,14 @@ def can_view_uncontacted(user: User) -> bool:
 
 def can_reassign(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in REASSIGNING_ROLES
+
+
+def can_break_glass(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role in BREAK_GLASS_ROLES
+
+
+def can_audit(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role in AUDIT_ROLES
 
 
 def nav_pages(user: User) -> list[tuple[str, str]]:

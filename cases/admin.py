@@ -17,9 +17,11 @@ from django.utils.cache import patch_cache_control
 
 from cases import services
 from cases.models import (
+    AccessEvent,
     ApiClient,
     ApiRequestLog,
     ApiToken,
+    BreakGlassGrant,
     DischargeReason,
     LocalAuthority,
     Service,
@@ -230,3 +232,35 @@ class ApiRequestLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Audit rows are looked at, never added, changed or deleted (the database refuses too)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "username", "role", "kind", "view", "object_ref", "rows", "break_glass"]
+    list_filter = ["kind", "role", "break_glass"]
+    search_fields = ["username", "object_ref", "request_id"]
+    date_hierarchy = "at"
+    # Ids, not choosers: a chooser would list every person and every account.
+    raw_id_fields = ["user", "service_user"]
+
+
+@admin.register(BreakGlassGrant)
+class BreakGlassGrantAdmin(ReadOnlyAdmin):
+    """Granted by keyworkers in the app and reviewed by governance there; read only here."""
+
+    list_display = ["starts_at", "user", "service_user", "expires_at", "reviewed_at"]
+    list_filter = ["reviewed_at"]
+    raw_id_fields = ["user", "service_user", "reviewed_by"]

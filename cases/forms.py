@@ -389,3 +389,36 @@ def add_client_checks(form: forms.BaseForm) -> forms.BaseForm:
                         "limit_value": validator.limit_value
                     }
     return form
+
+
+class BreakGlassForm(forms.Form):
+    """Reach one person outside your teams: their exact reference, and why."""
+
+    reference = forms.CharField(
+        label="Client reference or NHS number",
+        max_length=30,
+        help_text="The exact reference, e.g. LAN-0000123, or the 10-digit NHS number.",
+    )
+    reason = forms.CharField(
+        label="Why you need this record",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example the duty shift you are covering. Governance reviews every use.",
+    )
+
+
+class BreakGlassReviewForm(forms.Form):
+    review_note = forms.CharField(
+        label="Review note",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the review concluded, e.g. “Covering duty shift, appropriate”.",
+    )
+
+
+class AccessReportSearchForm(forms.Form):
+    reference = forms.CharField(
+        label="Client reference or NHS number",
+        max_length=30,
+        help_text="The exact reference of the person whose access report you need.",
+    )

@@ -8,6 +8,7 @@ depend on who is asking go through `cases.selectors`.
 import datetime
 import uuid
 
+import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import OpClass
@@ -18,6 +19,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from cases import validators
+from cases.history import tracked
 from cases.search import Folded
 
 
@@ -95,6 +97,7 @@ class Team(models.Model):
         return self.name
 
 
+@tracked()
 class TeamMembership(models.Model):
     """A member of staff's time-bound place in a team; it ends rather than being deleted."""
 
@@ -251,6 +254,7 @@ class Nationality(models.TextChoices):
     NOT_STATED = "NS", "Not stated"
 
 
+@tracked()
 class ServiceUser(models.Model):
     """A person the service supports, with the NDTMS identity fields and care details.
 
@@ -429,6 +433,7 @@ class EmploymentStatus(models.TextChoices):
     NOT_STATED = "not_stated", "Not stated"
 
 
+@tracked()
 class TreatmentEpisode(models.Model):
     """One period of treatment, from referral to discharge."""
 
@@ -577,6 +582,7 @@ class OstMedicine(models.TextChoices):
     OTHER = "other", "Other opioid substitute"
 
 
+@tracked()
 class Intervention(models.Model):
     """A treatment modality within an episode; OST prescribing carries its medicine."""
 
@@ -720,6 +726,7 @@ class InformationSource(models.TextChoices):
     OTHER = "other", "Other"
 
 
+@tracked()
 class Event(models.Model):
     """A dated, risk-relevant event in a person's life.
 
@@ -805,6 +812,7 @@ class ContactStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+@tracked()
 class Contact(models.Model):
     """A contact or appointment with a person, booked or held."""
 
@@ -847,6 +855,7 @@ class Contact(models.Model):
             )
 
 
+@tracked()
 class NaloxoneSupply(models.Model):
     """One supply of a naloxone kit, with the full supply record."""
 
@@ -927,6 +936,19 @@ class NaloxoneSupply(models.Model):
             errors["repeat_reason"] = "A first supply has no repeat reason."
         if errors:
             raise ValidationError(errors)
+
+
+def audit_link(model, **options) -> models.ForeignKey:
+    """A link from an append-only audit row: never constrained, never cascaded or nulled."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        **options,
+    )
 
 
 # --- The commissioner API: client organisations, their tokens, and the request log --------
@@ -1027,15 +1049,11 @@ class ApiRequestLog(models.Model):
     is removed.
     """
 
-    client = models.ForeignKey(
-        ApiClient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    token = models.ForeignKey(
-        ApiToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    user = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    # The log is append-only, so removing a client, token or account must not
+    # touch it: the links are kept unconstrained (and the names beside them).
+    client = audit_link(ApiClient)
+    token = audit_link(ApiToken)
+    user = audit_link(User)
     username = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField("when (UTC)", default=timezone.now, db_index=True)
     method = models.CharField(max_length=10)
@@ -1052,10 +1070,169 @@ class ApiRequestLog(models.Model):
         default=True, help_text="False while a CSV is streaming, or when its stream was cut off."
     )
 
+    request_id = models.CharField(max_length=64, blank=True)
+    remote_addr = models.GenericIPAddressField("from address", null=True, blank=True)
+
     class Meta:
         ordering = ["-at"]
         verbose_name = "API request"
         indexes = [models.Index(fields=["client", "-at"]), models.Index(fields=["user", "-at"])]
+        triggers = [
+            # Append-only, with one exception: a streamed CSV's row is completed
+            # once, when its stream ends (rows sent, complete, duration), and
+            # nothing else about it may change.
+            pgtrigger.Trigger(
+                name="append_only_but_finish_stream",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func="""
+                IF TG_OP = 'UPDATE' AND NOT OLD.complete AND OLD.duration_ms IS NULL
+                   AND NEW.duration_ms IS NOT NULL
+                   AND to_jsonb(NEW) - ARRAY['rows', 'complete', 'duration_ms']
+                       = to_jsonb(OLD) - ARRAY['rows', 'complete', 'duration_ms']
+                THEN
+                    RETURN NEW;
+                END IF;
+                RAISE EXCEPTION 'cases_apirequestlog is append-only: % refused', TG_OP
+                    USING ERRCODE = 'insufficient_privilege';
+                """,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} {self.status}"
+
+
+class SignedInSession(models.Model):
+    """Which sessions belong to whom, so that deactivating a user can end every one of them.
+
+    Django's session store keeps no index by user; a row is added at each sign-in
+    and removed at sign-out or when the user's sessions are ended.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+# --- Audit of reads, and break-glass access ---------------------------------
+
+
+class AccessKind(models.TextChoices):
+    RECORD = "record", "Person's record"
+    REVIEW = "review", "Death review"
+    LIST = "list", "List of people"
+    EXPORT = "export", "Export"
+    REPORT = "report", "Access report"
+
+
+class AccessEvent(models.Model):
+    """One read of health data: a record, a review, a list of people or an export.
+
+    Written by `cases.audit.record_access` (one per response) and never changed:
+    a database trigger refuses UPDATE and DELETE. API requests have their own
+    store, `ApiRequestLog`. `service_user` is set when the read was about one
+    person, so "who looked at this person" is one indexed query.
+    """
+
+    at = models.DateTimeField("when (UTC)", default=timezone.now)
+    user = audit_link(User)
+    username = models.CharField(max_length=150)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    kind = models.CharField(max_length=10, choices=AccessKind.choices)
+    view = models.CharField(max_length=80, help_text="The page or export, by URL name.")
+    service_user = audit_link(ServiceUser, verbose_name="person")
+    object_ref = models.CharField(
+        "what", max_length=120, blank=True, help_text="The record's reference."
+    )
+    query = models.JSONField(default=dict, blank=True, help_text="Search or filter given.")
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    break_glass = models.BooleanField(
+        default=False, help_text="Read under break-glass access outside the user's teams."
+    )
+    path = models.CharField(max_length=500)
+    remote_addr = models.GenericIPAddressField("from address", null=True, blank=True)
+    request_id = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["service_user", "-at"], name="access_event_person"),
+            models.Index(fields=["user", "-at"], name="access_event_user"),
+            models.Index(fields=["-at"], name="access_event_at"),
+        ]
+        triggers = [
+            # Append-only, with one exception: a streamed export is recorded
+            # when it starts and its row count filled in once, when it ends.
+            pgtrigger.Trigger(
+                name="append_only_but_count_export",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func="""
+                IF TG_OP = 'UPDATE' AND OLD.kind = 'export' AND OLD.rows IS NULL
+                   AND NEW.rows IS NOT NULL
+                   AND to_jsonb(NEW) - 'rows' = to_jsonb(OLD) - 'rows'
+                THEN
+                    RETURN NEW;
+                END IF;
+                RAISE EXCEPTION 'cases_accessevent is append-only: % refused', TG_OP
+                    USING ERRCODE = 'insufficient_privilege';
+                """,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} read {self.view} at {self.at:%Y-%m-%d %H:%M}"
+
+
+BREAK_GLASS_HOURS = 12
+
+
+@tracked()
+class BreakGlassGrant(models.Model):
+    """Time-limited access to one person outside a keyworker's teams, with the reason.
+
+    Made by `cases.services.break_glass_grant_create`; while it runs, the person
+    is visible to its user (`cases.selectors.service_users_visible_to`) and
+    every read is audited as break-glass. Governance reviews each grant.
+    """
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="break_glass_grants")
+    service_user = models.ForeignKey(
+        ServiceUser, on_delete=models.CASCADE, related_name="+", verbose_name="person"
+    )
+    reason = models.TextField()
+    starts_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [
+            models.Index(fields=["user", "expires_at"], name="break_glass_active"),
+            models.Index(
+                fields=["-starts_at"],
+                condition=Q(reviewed_at__isnull=True),
+                name="break_glass_unreviewed",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("starts_at")), name="break_glass_expires_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.service_user_id} from {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def is_active(self, now: datetime.datetime | None = None) -> bool:
+        moment = now or timezone.now()
+        return self.starts_at <= moment < self.expires_at

@@ -8,11 +8,14 @@ simply does not exist for them (and answers 404).
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     BooleanField,
     Count,
     DateField,
     Exists,
+    F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -21,9 +24,10 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
-from cases.access import BROWSING_ROLES, WHOLE_SERVICE_API_ROLES, can_use_api
+from cases.access import BREAK_GLASS_ROLES, BROWSING_ROLES, WHOLE_SERVICE_API_ROLES, can_use_api
 from cases.models import (
     ApiClient,
+    BreakGlassGrant,
     Contact,
     ContactStatus,
     Event,
@@ -60,14 +64,45 @@ def _visible_team_ids(user: User) -> QuerySet | None:
     return active_team_ids(user)
 
 
+def break_glass_person_ids(user: User, at: datetime.datetime | None = None) -> QuerySet:
+    """The `service_user_id`s of `user`'s break-glass grants running at `at` (now)."""
+    moment = at or timezone.now()
+    return (
+        BreakGlassGrant.objects.filter(user=user, starts_at__lte=moment, expires_at__gt=moment)
+        .order_by()
+        .values("service_user_id")
+    )
+
+
+def _any_of(column: str, ids: QuerySet) -> Func:
+    # `column = ANY(ARRAY(SELECT ...))` rather than `IN (SELECT ...)`: each side
+    # of the OR below stays an index scan (each subquery runs once, first),
+    # where an OR of two IN-subqueries would read every person.
+    return Func(
+        F(column),
+        ArraySubquery(ids),
+        template="(%(expressions)s))",
+        arg_joiner=" = ANY(",
+        output_field=BooleanField(),
+    )
+
+
 def service_users_visible_to(user: User) -> QuerySet[ServiceUser]:
-    """Everyone `user` may see: their teams' people, or everyone for governance."""
+    """Everyone `user` may see: their teams' people, or everyone for governance.
+
+    A keyworker or team lead also sees the people of their running break-glass
+    grants (`cases.services.break_glass_grant_create`). One query.
+    """
     team_ids = _visible_team_ids(user)
     if team_ids is None:
         return ServiceUser.objects.all()
     if team_ids.query.is_empty():
         return ServiceUser.objects.none()
-    return ServiceUser.objects.filter(team_id__in=Subquery(team_ids))
+    if user.role not in BREAK_GLASS_ROLES:
+        return ServiceUser.objects.filter(team_id__in=Subquery(team_ids))
+    return ServiceUser.objects.filter(
+        Q(_any_of("team_id", team_ids)) | Q(_any_of("id", break_glass_person_ids(user)))
+    )
 
 
 def team_ids_visible_to(user: User) -> frozenset[int] | None:
@@ -132,6 +167,32 @@ def api_scope(user: User, client: ApiClient | None) -> ApiScope:
 def service_users_for_api(user: User, client: ApiClient | None) -> QuerySet[ServiceUser]:
     """The people whose pseudonymised records `user` may pull through the API (`api_scope`)."""
     return api_scope(user, client).people()
+
+
+def service_user_by_exact_reference(reference: str) -> ServiceUser | None:
+    """The one person whose client reference or NHS number is exactly `reference`.
+
+    For break-glass and governance look-ups: no partial match, no browsing.
+    Deliberately not limited by `service_users_visible_to` (finding someone
+    outside one's teams is the point); callers decide what to show.
+    """
+    text = (reference or "").strip()
+    if not text:
+        return None
+    digits = text.replace(" ", "").replace("-", "")
+    match = Q(client_ref=text) | Q(client_ref=text.upper())
+    if digits.isdigit() and len(digits) == 10:
+        match |= Q(nhs_number=digits)
+    people = list(ServiceUser.objects.filter(match)[:2])
+    return people[0] if len(people) == 1 else None
+
+
+def break_glass_grants_for_review(*, reviewed: bool) -> QuerySet[BreakGlassGrant]:
+    """Break-glass uses for governance: waiting for review (oldest first) or reviewed."""
+    grants = BreakGlassGrant.objects.select_related(
+        "user", "service_user", "service_user__team", "reviewed_by"
+    ).filter(reviewed_at__isnull=not reviewed)
+    return grants.order_by("-reviewed_at") if reviewed else grants.order_by("starts_at")
 
 
 def service_user_get(user: User, external_id) -> ServiceUser:
@@ -208,6 +269,9 @@ def caseload_people(user: User, scope: str) -> QuerySet[ServiceUser]:
     people = service_users_visible_to(user)
     if scope == "mine":
         return people.filter(keyworker=user)
+    if scope == "team":
+        # The team's own people: not those reached for a while through break-glass.
+        people = people.filter(team_id__in=Subquery(active_team_ids(user)))
     return people.select_related("keyworker")
 
 

@@ -8,8 +8,10 @@ the transaction commits, so upper layers (the risk engine) can react without
 import datetime
 import hashlib
 import secrets
+from importlib import import_module
 from typing import Any
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -18,10 +20,13 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from cases import validators
+from cases.access import can_audit, can_break_glass
 from cases.models import (
+    BREAK_GLASS_HOURS,
     ApiClient,
     ApiRequestLog,
     ApiToken,
+    BreakGlassGrant,
     Contact,
     Event,
     Intervention,
@@ -29,6 +34,7 @@ from cases.models import (
     Reassignment,
     Role,
     ServiceUser,
+    SignedInSession,
     TreatmentEpisode,
     User,
 )
@@ -299,3 +305,90 @@ def api_request_log_finish(
     )
     log.rows, log.complete, log.duration_ms = rows, complete, duration_ms
     return log
+
+
+def signed_in_session_record(*, user: User, session_key: str, at: datetime.datetime) -> None:
+    """Remember that `session_key` is `user`'s, so `user_sessions_end` can find it."""
+    SignedInSession.objects.update_or_create(
+        session_key=session_key, defaults={"user": user, "signed_in_at": at}
+    )
+
+
+def signed_in_session_forget(*, session_key: str) -> None:
+    SignedInSession.objects.filter(session_key=session_key).delete()
+
+
+@transaction.atomic
+def user_sessions_end(*, user: User) -> int:
+    """Sign `user` out everywhere: delete each of their sessions from the session store.
+
+    Returns how many sessions were ended. Called when a user is deactivated.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = list(
+        SignedInSession.objects.select_for_update()
+        .filter(user=user)
+        .values_list("session_key", flat=True)
+    )
+    for key in keys:
+        store().delete(key)
+    SignedInSession.objects.filter(session_key__in=keys).delete()
+    return len(keys)
+
+
+# --- Break-glass access -------------------------------------------------------
+
+BREAK_GLASS_REASON_MIN_LENGTH = 20
+
+
+@transaction.atomic
+def break_glass_grant_create(
+    *, user: User, service_user: ServiceUser, reason: str, now: datetime.datetime | None = None
+) -> BreakGlassGrant:
+    """Open `service_user`'s record to `user` for `BREAK_GLASS_HOURS`, for the reason given.
+
+    For keyworkers and team leads reaching someone outside their teams
+    (covering a duty shift). Every read under the grant is audited as
+    break-glass, and governance reviews the grant (`break_glass_grant_review`).
+    """
+    if not can_break_glass(user):
+        raise ValidationError("Your role does not use break-glass access.")
+    reason = (reason or "").strip()
+    if len(reason) < BREAK_GLASS_REASON_MIN_LENGTH:
+        raise ValidationError(
+            {
+                "reason": f"Say why you need this record (at least "
+                f"{BREAK_GLASS_REASON_MIN_LENGTH} characters): governance will review it."
+            }
+        )
+    starts = now or timezone.now()
+    with pghistory.context(user=user.pk):
+        return _save(
+            BreakGlassGrant(
+                user=user,
+                service_user=service_user,
+                reason=reason,
+                starts_at=starts,
+                expires_at=starts + datetime.timedelta(hours=BREAK_GLASS_HOURS),
+            )
+        )
+
+
+@transaction.atomic
+def break_glass_grant_review(
+    *, grant: BreakGlassGrant, reviewer: User, note: str
+) -> BreakGlassGrant:
+    """Mark a break-glass use reviewed by governance, with what they concluded."""
+    if not can_audit(reviewer):
+        raise ValidationError("Only clinical governance reviews break-glass access.")
+    grant = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
+    if grant.reviewed_at is not None:
+        raise ValidationError("This break-glass use has already been reviewed.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"review_note": "Say what the review concluded."})
+    grant.reviewed_at = timezone.now()
+    grant.reviewed_by = reviewer
+    grant.review_note = note
+    with pghistory.context(user=reviewer.pk):
+        return _save(grant)

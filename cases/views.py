@@ -7,14 +7,22 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from cases import forms, selectors, services
-from cases.access import can_edit_records, can_reassign
-from cases.models import ServiceUser, User
-from cases.selectors import service_user_get
+from cases.access import can_audit, can_break_glass, can_edit_records, can_reassign
+from cases.audit import page_rows, query_of, record_access
+from cases.models import BREAK_GLASS_HOURS, AccessKind, BreakGlassGrant, ServiceUser, User
+from cases.selectors import (
+    break_glass_grants_for_review,
+    service_user_by_exact_reference,
+    service_user_get,
+    service_users_visible_to,
+)
 
 
 def editable_person(request: HttpRequest, external_id) -> ServiceUser:
@@ -46,6 +54,9 @@ def record_form_view(
             target = saved if isinstance(saved, ServiceUser) else person
             return redirect("person_detail", external_id=target.external_id)
     status = 400 if request.method == "POST" else 200
+    if person is not None:
+        # The form shows the record's details: reading it is reading the record.
+        record_access(request, kind=AccessKind.RECORD, subject=person)
     return render(
         request, template, {"form": form, "title": title, "person": person}, status=status
     )
@@ -224,3 +235,87 @@ def person_reassign(request: HttpRequest, external_id) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- Break-glass access ---------------------------------------------------------
+
+
+@login_required
+def break_glass_start(request: HttpRequest) -> HttpResponse:
+    """Find one person by exact reference and open their record for a shift, with a reason."""
+    if not can_break_glass(request.user):
+        raise PermissionDenied("Your role does not use break-glass access.")
+    form = forms.BreakGlassForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        person = service_user_by_exact_reference(form.cleaned_data["reference"])
+        if person is None:
+            form.add_error("reference", "No one has exactly that client reference or NHS number.")
+        elif service_users_visible_to(request.user).filter(pk=person.pk).exists():
+            # Already theirs to see: no break-glass needed.
+            return redirect("person_detail", external_id=person.external_id)
+        else:
+            try:
+                services.break_glass_grant_create(
+                    user=request.user, service_user=person, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
+            else:
+                messages.warning(
+                    request,
+                    f"Break-glass access to {person.display_name} for "
+                    f"{BREAK_GLASS_HOURS} hours. Every view is recorded and reviewed.",
+                )
+                return redirect("person_detail", external_id=person.external_id)
+    return render(
+        request,
+        "cases/break_glass_form.html",
+        {"form": form, "title": "Break-glass access", "hours": BREAK_GLASS_HOURS},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def break_glass_review_list(request: HttpRequest) -> HttpResponse:
+    """Governance's list of break-glass uses: waiting for review, or reviewed."""
+    if not can_audit(request.user):
+        raise PermissionDenied("Break-glass review is for clinical governance.")
+    reviewed = request.GET.get("reviewed") == "1"
+    page = Paginator(break_glass_grants_for_review(reviewed=reviewed), 25).get_page(
+        request.GET.get("page")
+    )
+    # The list names the people reached.
+    record_access(request, kind=AccessKind.LIST, query=query_of(request), rows=page_rows(page))
+    return render(
+        request,
+        "cases/break_glass_review.html",
+        {
+            "title": "Break-glass review",
+            "page": page,
+            "reviewed": reviewed,
+            "form": forms.BreakGlassReviewForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def break_glass_review(request: HttpRequest, grant_id) -> HttpResponse:
+    if not can_audit(request.user):
+        raise PermissionDenied("Break-glass review is for clinical governance.")
+    grant = BreakGlassGrant.objects.filter(external_id=grant_id).first()
+    if grant is None:
+        raise Http404("No such break-glass use")
+    form = forms.BreakGlassReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.break_glass_grant_review(
+                grant=grant, reviewer=request.user, note=form.cleaned_data["review_note"]
+            )
+        except ValidationError as invalid:
+            messages.error(request, " ".join(invalid.messages))
+        else:
+            messages.success(request, "Break-glass use marked reviewed.")
+    else:
+        messages.error(request, "Say what the review concluded before marking it reviewed.")
+    return redirect("break_glass_review_list")

@@ -8,7 +8,10 @@ are listed in `FIGURES` and mounted at `figures/<name>/`, each by its view's
 `figure_name` (see the README).
 """
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import path
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -90,6 +93,12 @@ class DocsView(ApiView, SpectacularSwaggerSplitView):
     url_name = "api_schema"
 
 
+# ReDoc draws with styled-components, which writes <style> elements at run time;
+# this page alone lets inline styles through. Scripts stay as strict as everywhere.
+REDOC_STYLE_POLICY = {"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
+
+
+@method_decorator(csp_update(REDOC_STYLE_POLICY), name="dispatch")
 class RedocView(ApiView, SpectacularRedocView):
     log_name = "docs"
     renderer_classes = SpectacularRedocView.renderer_classes

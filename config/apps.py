@@ -7,3 +7,6 @@ class LanternConfig(AppConfig):
     name = "config"
     label = "lantern"
     verbose_name = "Lantern"
+
+    def ready(self) -> None:
+        from config import signin  # noqa: F401  (starts each session's clock at sign-in)

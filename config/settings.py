@@ -6,10 +6,12 @@ ALLOWED_HOSTS and DATABASE_URL and turns on the secure-transport settings.
 Every variable is listed in the README.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 from config.embedded_postgres import embedded_database_url
 from config.env import (
@@ -58,6 +60,10 @@ INSTALLED_APPS = [
     "django_filters",
     "pgtrigger",
     "pghistory",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "cases",
     "outcomes",
     "risk.apps.RiskConfig",
@@ -67,15 +73,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Gives each request an id (or keeps a sane incoming X-Request-ID) for the audit.
+    "cases.audit.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor?
+    "django_otp.middleware.OTPMiddleware",
     # Tags every tracked change made while serving a request with who and where.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits, then the second factor before any page.
+    "config.signin.SessionTimeoutMiddleware",
+    "config.signin.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.NoStoreWhenSignedInMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -122,6 +138,11 @@ AUTH_USER_MODEL = "cases.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes refuses a locked-out sign-in before the password is checked, and counts failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -134,6 +155,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # History of every change (django-pghistory): requests that write carry who made them.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# Every event table refuses UPDATE and DELETE (a database trigger): history is append-only.
+PGHISTORY_APPEND_ONLY = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -160,10 +183,54 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 10 * 60 * 60)
+# Sign-in rules (docs/security.md). A session ends after LANTERN_SESSION_IDLE_MINUTES
+# without a request and LANTERN_SESSION_MAX_HOURS after signing in, whatever its use.
+LANTERN_SESSION_IDLE_MINUTES = env_int("LANTERN_SESSION_IDLE_MINUTES", 30, minimum=1)
+LANTERN_SESSION_MAX_HOURS = env_int("LANTERN_SESSION_MAX_HOURS", 10, minimum=1)
+SESSION_COOKIE_AGE = LANTERN_SESSION_MAX_HOURS * 60 * 60
+# Five wrong passwords for one username from one address lock that pair for
+# LANTERN_LOCKOUT_MINUTES; an administrator can lift it sooner (axes_reset_username).
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LANTERN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's address: set
+# LANTERN_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR so each person's failures are
+# counted apart. The right-most address in that header is the one the proxy
+# itself added, which a client cannot forge. Unset, the socket's address is used.
+LANTERN_CLIENT_IP_HEADER = env_str("LANTERN_CLIENT_IP_HEADER")
+if LANTERN_CLIENT_IP_HEADER:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = (LANTERN_CLIENT_IP_HEADER, "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# The name authenticator apps show beside each code.
+OTP_TOTP_ISSUER = "Lantern"
+# Administrators may remove someone's authenticator app, never read its key:
+# whoever holds the key holds the second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles only from Lantern's own files: no inline script, no CDN.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap's and Swagger UI's icons are data: URIs inside their CSS.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
@@ -248,7 +315,7 @@ REST_FRAMEWORK = {
     # The API's own views choose token and session authentication (cases.api);
     # nothing else in Lantern is a DRF view.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "cases.api_session.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

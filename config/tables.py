@@ -29,9 +29,8 @@ class CaseloadTable(tables.Table):
     treatment = tables.Column(
         accessor="left_on", verbose_name="Treatment", order_by=("-left_on",), empty_values=()
     )
-    last_contact = tables.DateColumn(
-        format="d/m/Y", verbose_name="Last contact", default="None recorded"
-    )
+    # A plain column rather than DateColumn, which renders a template for every cell.
+    last_contact = tables.Column(verbose_name="Last contact", default="None recorded")
     next_top = tables.Column(
         accessor="last_top_date", verbose_name="Next TOP due", orderable=False, empty_values=()
     )
@@ -88,6 +87,9 @@ class CaseloadTable(tables.Table):
             tier_badge_html(record.flag_tier),
             (record.flag_summary or "")[:1].upper() + (record.flag_summary or "")[1:],
         )
+
+    def render_last_contact(self, value):
+        return value.strftime("%d/%m/%Y")
 
     def render_keyworker(self, record: ServiceUser):
         return record.keyworker.display_name

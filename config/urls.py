@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cases import views as case_views
-from config import views
+from config import signin_views, views
 from outcomes import views as outcome_views
 
 person = "people/<uuid:external_id>/"
@@ -17,6 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", signin_views.second_factor, name="second_factor"),
     path("caseload/<str:scope>/", views.caseload, name="caseload"),
     path("people/new/", case_views.person_create, name="person_create"),
     path(person, views.person_detail, name="person_detail"),
@@ -32,6 +33,20 @@ urlpatterns = [
     path(person + "contacts/new/", record, {"kind": "contact"}, name="contact_create"),
     path(person + "naloxone/new/", record, {"kind": "naloxone"}, name="naloxone_create"),
     path(person + "tops/new/", outcome_views.top_create, name="top_create"),
+    path(person + "access/", views.person_access_report, name="person_access_report"),
+    path(person + "access.csv", views.person_access_report_csv, name="person_access_report_csv"),
+    path("audit/access/", views.access_report_search, name="access_report_search"),
+    path("audit/break-glass/", case_views.break_glass_start, name="break_glass_start"),
+    path(
+        "audit/break-glass/review/",
+        case_views.break_glass_review_list,
+        name="break_glass_review_list",
+    ),
+    path(
+        "audit/break-glass/<uuid:grant_id>/review/",
+        case_views.break_glass_review,
+        name="break_glass_review",
+    ),
     path("data/", include("outcomes.urls")),
     path("outreach/", include("risk.urls")),
     path("api/v1/", include("config.api_urls")),

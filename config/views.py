@@ -4,19 +4,27 @@ the person's record. Each reads through the visibility selector."""
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from cases.access import SCOPE_TITLES, can_edit_records, can_reassign, caseload_scopes
+from cases.access import SCOPE_TITLES, can_audit, can_edit_records, can_reassign, caseload_scopes
+from cases.audit import export_finished, page_rows, query_of, record_access
+from cases.forms import AccessReportSearchForm
+from cases.models import AccessKind, ServiceUser
 from cases.search import exact_reference
 from cases.selectors import (
     caseload_people,
+    service_user_by_exact_reference,
     service_user_get,
     service_user_history,
+    service_users_visible_to,
     with_caseload_columns,
 )
+from config.access_report import person_access_csv, person_access_entries
 from config.tables import CaseloadTable
 from deathreviews.access import can_work_reviews
 from deathreviews.selectors import person_reviews
@@ -69,6 +77,12 @@ def caseload(request: HttpRequest, scope: str) -> HttpResponse:
             empty_text=_empty_text(scope, query, filtered=bool(request.GET)),
         )
         RequestConfig(request, paginate={"per_page": CASELOAD_PAGE_SIZE}).configure(table)
+        record_access(
+            request,
+            kind=AccessKind.LIST,
+            query={"scope": scope, **query_of(request)},
+            rows=page_rows(table.page),
+        )
     return render(
         request,
         "caseload.html",
@@ -203,6 +217,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
     latest_supply = history["naloxone_supplies"][0] if history["naloxone_supplies"] else None
     upcoming, timeline = _split_upcoming(_timeline(history, tops), today)
     flag = open_flag_for(person, on=today)
+    record_access(request, kind=AccessKind.RECORD, subject=person)
     return render(
         request,
         "person_detail.html",
@@ -227,5 +242,73 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "flag_history": flag_history(person),
             "can_review": can_work_reviews(request.user),
             "reviews": list(person_reviews(request.user, person)),
+            "can_audit": can_audit(request.user),
         },
     )
+
+
+# --- Governance: who viewed or changed a person's record ---------------------------
+
+ACCESS_REPORT_PAGE_SIZE = 50
+
+
+def _require_audit(request: HttpRequest) -> None:
+    if not can_audit(request.user):
+        raise PermissionDenied("Access reports are for clinical governance.")
+
+
+@login_required
+def access_report_search(request: HttpRequest) -> HttpResponse:
+    """Find a person's access report by exact client reference or NHS number."""
+    _require_audit(request)
+    form = AccessReportSearchForm(request.GET or None)
+    if form.is_valid():
+        person = service_user_by_exact_reference(form.cleaned_data["reference"])
+        if person is not None and service_users_visible_to(request.user).filter(pk=person.pk):
+            return redirect("person_access_report", external_id=person.external_id)
+        form.add_error("reference", "No one has exactly that client reference or NHS number.")
+    return render(
+        request,
+        "access_report_search.html",
+        {"title": "Access reports", "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _audited_person(request: HttpRequest, external_id) -> ServiceUser:
+    # Like a review, a person's access report does not exist for other roles.
+    if not can_audit(request.user):
+        raise Http404("No such page")
+    return service_user_get(request.user, external_id)
+
+
+@login_required
+def person_access_report(request: HttpRequest, external_id) -> HttpResponse:
+    person = _audited_person(request, external_id)
+    # Reading the report reads the person's record: it is recorded (and listed) too.
+    record_access(request, kind=AccessKind.REPORT, subject=person)
+    page = Paginator(person_access_entries(person), ACCESS_REPORT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "access_report.html",
+        {"title": f"Access report: {person.display_name}", "person": person, "page": page},
+    )
+
+
+@login_required
+def person_access_report_csv(request: HttpRequest, external_id) -> HttpResponse:
+    person = _audited_person(request, external_id)
+    event = record_access(
+        request, kind=AccessKind.EXPORT, subject=person, object_ref=f"{person.client_ref} access"
+    )
+    entries = person_access_entries(person)
+    export_finished(event, len(entries))
+    response = HttpResponse(
+        person_access_csv(person, entries), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="access-{person.client_ref}-{timezone.localdate():%Y%m%d}.csv"'
+    )
+    return response

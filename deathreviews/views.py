@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
+from cases.audit import page_rows, query_of, record_access
+from cases.models import AccessKind
 from cases.selectors import service_users_visible_to
 from deathreviews import dashboard, selectors, services, workflow
 from deathreviews.access import can_read_bulletin, can_work_reviews
@@ -36,6 +38,12 @@ from risk.wording import tier_legend
 
 REVIEW_PAGE_SIZE = 25
 ACTION_PAGE_SIZE = 50
+
+
+def _record_review_read(request: HttpRequest, review: Review) -> None:
+    record_access(
+        request, kind=AccessKind.REVIEW, subject=review.service_user, object_ref=review.reference
+    )
 
 
 def _require_review_role(request: HttpRequest) -> None:
@@ -108,6 +116,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
         mine=request.GET.get("mine") == "1",
     )
     page = Paginator(reviews, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The list names the people reviewed.
+    record_access(request, kind=AccessKind.LIST, query=query_of(request), rows=page_rows(page))
     return render(
         request,
         "deathreviews/list.html",
@@ -210,6 +220,7 @@ def review_detail(request: HttpRequest, external_id) -> HttpResponse:
         {"transition": t, "missing": workflow.missing_for(t, facts)}
         for t in workflow.transitions_from(review.status)
     ]
+    _record_review_read(request, review)
     return render(
         request,
         "deathreviews/detail.html",
@@ -269,6 +280,7 @@ def review_edit(request: HttpRequest, external_id, domain: str) -> HttpResponse:
         else:
             messages.success(request, f"{spec.title} saved.")
             return redirect(_at(review, spec.slug))
+    _record_review_read(request, review)
     return render(
         request,
         "deathreviews/edit.html",
@@ -337,6 +349,7 @@ def review_snapshot(request: HttpRequest, external_id) -> HttpResponse:
     snapshot = getattr(review, "snapshot", None) if review.service_user_id else None
     if snapshot is None:
         raise Http404("This review has no snapshot")
+    _record_review_read(request, review)
     return render(
         request,
         "deathreviews/snapshot.html",
@@ -353,6 +366,7 @@ def review_snapshot(request: HttpRequest, external_id) -> HttpResponse:
 @login_required
 def review_history_page(request: HttpRequest, external_id) -> HttpResponse:
     review = selectors.review_get(request.user, external_id)
+    _record_review_read(request, review)
     return render(
         request,
         "deathreviews/history.html",
@@ -436,6 +450,7 @@ def part_edit(request: HttpRequest, external_id, kind: str, part_id=None) -> Htt
             messages.success(request, f"{capfirst(model._meta.verbose_name)} saved.")
             return redirect(_at(review, kind))
     verb = "Add" if part is None else "Change"
+    _record_review_read(request, review)
     return render(
         request,
         "deathreviews/edit.html",

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
+from cases.history import tracked
 from cases.models import ServiceUser, TreatmentEpisode, User, source_ref_field
 from outcomes.top_items import TOP_ITEMS, out_of_range_message
 
@@ -41,6 +42,7 @@ def _range_constraints() -> list[models.CheckConstraint]:
     return constraints
 
 
+@tracked()
 class TopAssessment(models.Model):
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()

@@ -21,7 +21,7 @@ them to some teams' people (a team lead's extract); None means everyone.
 """
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection
@@ -278,14 +278,29 @@ def extract_query(
 
 
 def ndtms_extract_chunks(
-    *, start: datetime.date, end: datetime.date, team_ids: list[int] | None = None
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    team_ids: list[int] | None = None,
+    finished: Callable[[int], None] | None = None,
 ) -> Iterator[bytes]:
-    """The extract as CSV (header first), in blocks straight from PostgreSQL's COPY."""
+    """The extract as CSV (header first), in blocks straight from PostgreSQL's COPY.
+
+    `finished(rows)` is called once when the stream ends or is cut off, with the
+    data rows sent (counted by line: no cell holds a line break).
+    """
     query = extract_query(start=start, end=end, team_ids=team_ids)
     connection.ensure_connection()
     raw = connection.connection
-    with raw.cursor() as cursor:
-        copy_sql = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER)").format(query)
-        with cursor.copy(copy_sql) as copy:
-            for block in copy:
-                yield bytes(block)
+    lines = 0
+    try:
+        with raw.cursor() as cursor:
+            copy_sql = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER)").format(query)
+            with cursor.copy(copy_sql) as copy:
+                for block in copy:
+                    data = bytes(block)
+                    lines += data.count(b"\n")
+                    yield data
+    finally:
+        if finished is not None:
+            finished(max(lines - 1, 0))

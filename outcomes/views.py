@@ -11,7 +11,9 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 
+from cases.audit import export_finished, record_access
 from cases.downloads import mark_download_started
+from cases.models import AccessKind
 from cases.selectors import active_team_ids
 from cases.views import editable_person, record_form_view
 from outcomes.access import WHOLE_SERVICE_EXTRACT_ROLES, can_extract_ndtms, can_import_records
@@ -133,6 +135,13 @@ def ndtms_page(request: HttpRequest) -> HttpResponse:
         check = ndtms_problems(
             start=form.cleaned_data["start"], end=form.cleaned_data["end"], team_ids=team_ids
         )
+        # The check lists the people whose records need fixing.
+        record_access(
+            request,
+            kind=AccessKind.LIST,
+            query={key: form.cleaned_data[key].isoformat() for key in ("start", "end")},
+            rows=check.problem_count,
+        )
     return render(
         request,
         "outcomes/ndtms.html",
@@ -153,8 +162,19 @@ def ndtms_download(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return redirect("ndtms_extract")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    event = record_access(
+        request,
+        kind=AccessKind.EXPORT,
+        object_ref="NDTMS extract",
+        query={"start": start.isoformat(), "end": end.isoformat()},
+    )
     response = StreamingHttpResponse(
-        ndtms_extract_chunks(start=start, end=end, team_ids=team_ids),
+        ndtms_extract_chunks(
+            start=start,
+            end=end,
+            team_ids=team_ids,
+            finished=lambda rows: export_finished(event, rows),
+        ),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (

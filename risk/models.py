@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from cases.history import tracked
 from cases.models import ServiceUser
 from risk import engine
 
@@ -29,6 +30,7 @@ class Tier(models.TextChoices):
 TIER_RANKS = engine.TIER_RANKS
 
 
+@tracked()
 class RuleSet(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -110,6 +112,7 @@ class RuleSet(models.Model):
 CHECK_CHOICES = [(name, name.replace("_", " ")) for name in engine.CHECKS]
 
 
+@tracked()
 class Rule(models.Model):
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="rules")
     code = models.SlugField(max_length=40, help_text="Stable id of the rule across versions.")
@@ -218,6 +221,10 @@ class RecomputeRun(models.Model):
         return f"Recompute as of {self.as_of:%d/%m/%Y} ({self.get_status_display().lower()})"
 
 
+# The nightly publish rewrites every open flag's summary ("released 3 days ago"
+# becomes "4 days ago"): that alone would add a history row per flag per night
+# and tell nobody anything. Any other change, by the publish or by a person, is kept.
+@tracked(wording_only=("summary",))
 class Flag(models.Model):
     class Status(models.TextChoices):
         RAISED = "raised", "Raised"
@@ -307,6 +314,7 @@ class Flag(models.Model):
         return self.ended_on is None
 
 
+@tracked()
 class FlagReason(models.Model):
     """One fired rule behind a flag, as of the flag's last computation."""
 
@@ -332,6 +340,7 @@ class FlagReason(models.Model):
         return self.text
 
 
+@tracked()
 class FlagOverride(models.Model):
     """A flag marked not applicable by its keyworker or team lead, for a while, with a reason."""
 
@@ -395,6 +404,7 @@ class RemovalReason(models.TextChoices):
 REACHED_OUTCOMES = (OutreachOutcome.CONTACTED, OutreachOutcome.AGREED)
 
 
+@tracked()
 class OutreachAttempt(models.Model):
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     service_user = models.ForeignKey(

@@ -12,6 +12,8 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import LocalAuthority, Role
 from tests.factories import ServiceUserFactory, TeamFactory, UserFactory
@@ -105,10 +107,26 @@ def jo(north, alice):
     return ServiceUserFactory(team=north, keyworker=alice, first_name="Jo", last_name="Bloggs")
 
 
+def sign_in_verified(client, user):
+    """Sign `user` in on `client` and pass the second factor the way a sign-in does.
+
+    The password step is Django's login; the second factor is django-otp's
+    `login` with the user's confirmed authenticator app (made here if they have none),
+    which records the device in the session exactly as the code page does.
+    """
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def client_as(client):
     def sign_in(user):
-        client.force_login(user)
-        return client
+        return sign_in_verified(client, user)
 
     return sign_in

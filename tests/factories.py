@@ -24,6 +24,9 @@ from cases.models import (
 )
 from outcomes.models import Stage, TopAssessment
 
+# Every factory-made user's password; the browser tests sign in with it.
+TEST_PASSWORD = "a-long-test-password"
+
 
 def days_ago(n: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=n)
@@ -55,7 +58,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Sam"
     last_name = factory.Sequence(lambda n: f"Worker{n}")
     role = Role.KEYWORKER
-    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
     def team(self, create, team, **kwargs):

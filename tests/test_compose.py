@@ -318,6 +318,40 @@ def test_production_settings_accept_the_compose_environment():
     }
 
 
+def test_the_compose_environment_passes_the_deployment_checklist():
+    """`check --deploy` with web's environment, as the container would run it: no warning."""
+    child_env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("LANTERN_", "DATABASE_", "REDIS_", "SECRET_KEY", "ALLOWED_HOSTS"))
+        and key not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    # A key as long and random as the compose file's comment tells a user to make.
+    user_env = {**USER_ENV, "SECRET_KEY": "k3y-" + "x7Yq" * 15}
+    web = environment(resolved_services(user_env)["web"])
+    child_env.update({key: str(value) for key, value in web.items()})
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=child_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_client_address_header_is_passed_through_for_the_lockout():
+    resolved = environment(
+        resolved_services({**USER_ENV, "LANTERN_CLIENT_IP_HEADER": "HTTP_X_FORWARDED_FOR"})["web"]
+    )
+    assert resolved["LANTERN_CLIENT_IP_HEADER"] == "HTTP_X_FORWARDED_FOR"
+
+
 # --- Dockerfile and .dockerignore ------------------------------------------------------------
 
 

@@ -177,14 +177,13 @@ def test_staff_have_the_roles_the_teams_need(seeded):
 
 
 @pytest.mark.django_db
-def test_the_demo_commissioner_belongs_to_an_api_client(client):
+def test_the_demo_commissioner_belongs_to_an_api_client(client_as):
 
     call_command("seed_demo", people=20, seed=5, stdout=io.StringIO(), stderr=io.StringIO())
 
     commissioner = User.objects.get(username="commissioner")
     assert commissioner.api_client.name == "Demo Commissioning"
-    client.force_login(commissioner)
-    assert client.get("/api/v1/extracts/people/").status_code == 200
+    assert client_as(commissioner).get("/api/v1/extracts/people/").status_code == 200
 
 
 def test_the_demo_files_reviews_in_different_states(seeded):

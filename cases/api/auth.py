@@ -14,6 +14,7 @@
 
 from django.db import connection
 from django.utils import timezone
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
@@ -21,6 +22,7 @@ from rest_framework.permissions import BasePermission
 
 from cases import services
 from cases.access import WHOLE_SERVICE_API_ROLES, can_use_api
+from cases.api_session import VerifiedSessionAuthentication
 from cases.extracts import Audience, pseudonym_key
 from cases.models import ApiToken, Role
 from cases.selectors import ApiScope, api_scope, service_users_for_api
@@ -61,6 +63,12 @@ class ApiTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return f'{self.keyword} realm="api"'
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The schema's cookie scheme for the session that has passed the second factor."""
+
+    target_class = VerifiedSessionAuthentication
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

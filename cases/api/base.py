@@ -1,26 +1,30 @@
 """`ApiView`, the base of every API view: authentication, access, throttles, the request log.
 
 Every request is recorded in `ApiRequestLog` when its response is ready, and a
-streamed CSV again when its stream ends (`stream_finished`).
+streamed CSV again when its stream ends (`stream_finished`). That log is the
+API's access audit: exactly one append-only row per response (who, when, which
+extract or figure and query, rows, status, address, request id); the database
+refuses any change to it except completing a streamed CSV's row once.
 """
 
 import time
 
 from django.utils import timezone
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from cases import services
 from cases.api.auth import ApiAccess, ApiTokenAuthentication, request_token
 from cases.api.throttles import ApiRateThrottle, ExportRateThrottle
+from cases.api_session import VerifiedSessionAuthentication
+from cases.audit import client_address, request_id
 from cases.extracts import ExtractError
 
 
 class ApiView(APIView):
     """The base of every API view. Subclasses set `log_name` and may set `self.log_rows`."""
 
-    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
+    authentication_classes = [ApiTokenAuthentication, VerifiedSessionAuthentication]
     permission_classes = [ApiAccess]
     throttle_classes = [ApiRateThrottle, ExportRateThrottle]
     renderer_classes = [JSONRenderer]
@@ -81,6 +85,8 @@ class ApiView(APIView):
             status=response.status_code,
             duration_ms=None if streaming else self.elapsed_ms(),
             complete=not streaming,
+            request_id=request_id(request),
+            remote_addr=client_address(request),
         )
 
     def stream_finished(self, rows: int, complete: bool) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import ApiClient, Intervention, InterventionType
+from tests.conftest import sign_in_verified
 from tests.factories import (
     EpisodeFactory,
     NaloxoneSupplyFactory,
@@ -56,9 +57,7 @@ def api_as(db):
     def calling_as(who) -> Client:
         if isinstance(who, str):
             return Client(headers={"Authorization": f"Bearer {who}"})
-        client = Client()
-        client.force_login(who)
-        return client
+        return sign_in_verified(Client(), who)
 
     return calling_as
 

@@ -55,7 +55,7 @@ def demo_server(tmp_path):
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 break
         time.sleep(0.2)
-    yield url, "".join(lines)
+    yield url, "".join(lines), env
     # Ctrl-C, as a user would: the embedded PostgreSQL stops with the last process using it.
     process.send_signal(signal.SIGINT)
     try:
@@ -65,14 +65,36 @@ def demo_server(tmp_path):
 
 
 def test_the_demo_starts_from_nothing_and_a_keyworker_sees_their_caseload(demo_server, page):
-    url, output = demo_server
+    url, output, env = demo_server
     for username in ("keyworker", "teamlead", "governance", "commissioner", "admin"):
         assert username in output
     assert DEMO_PASSWORD in output
+    assert "manage.py demo_code keyworker" in output
 
     page.goto(url)
+    # With an authenticator app: the key shown on the page after the password.
     sign_in(page, "keyworker", DEMO_PASSWORD)
 
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
     expect(page.locator("tbody tr").first).to_be_visible()
     assert page.locator("tbody tr").count() == 25
+
+    # Without one: the code the demo's printed instructions tell a person to ask for.
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Username").fill("teamlead")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
+    code = subprocess.run(
+        [sys.executable, "manage.py", "demo_code", "teamlead"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.strip()
+    page.get_by_label("Code from your authenticator app").fill(code)
+    page.get_by_role("button", name="Confirm and continue").click()
+
+    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()

@@ -95,6 +95,21 @@ def test_a_row_shows_how_and_when_someone_left(client_as, alice, north):
     assert "unplanned" in content
 
 
+def test_a_row_shows_the_last_attended_contact_in_uk_format_or_none(client_as, alice, north):
+    seen = ServiceUserFactory(team=north, keyworker=alice, last_name="Seen")
+    EpisodeFactory(service_user=seen)
+    ContactFactory(service_user=seen, contact_date=days_ago(40))
+    contact = ContactFactory(service_user=seen, contact_date=days_ago(9))
+    unseen = ServiceUserFactory(team=north, keyworker=alice, last_name="Unseen")
+    EpisodeFactory(service_user=unseen)
+
+    content = client_as(alice).get(reverse("caseload", args=["mine"])).content.decode()
+
+    assert f"<td >{contact.contact_date:%d/%m/%Y}</td>" in content
+    assert f"{days_ago(40):%d/%m/%Y}" not in content
+    assert "<td >None recorded</td>" in content
+
+
 def test_a_row_shows_naloxone_status_and_an_overdue_top(client_as, alice, north):
     person = ServiceUserFactory(team=north, keyworker=alice)
     episode = EpisodeFactory(service_user=person, referral_date=days_ago(400))

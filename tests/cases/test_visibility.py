@@ -36,8 +36,10 @@ def test_every_person_url_is_covered_by_this_test():
     from config.urls import urlpatterns
 
     person_patterns = {p.name for p in urlpatterns if "<uuid:external_id>" in str(p.pattern)}
-    # Reassignment is for team leads only; its access rules are in test_reassign.py.
-    assert person_patterns == {*PERSON_ROUTES, "episode_edit", "person_reassign"}
+    # The access report is governance's alone: tests/audit/test_access_report.py covers it.
+    # Reassignment is for team leads only: tests/cases/test_reassign.py covers it.
+    audit_routes = {"person_access_report", "person_access_report_csv"}
+    assert person_patterns == {*PERSON_ROUTES, "episode_edit", "person_reassign", *audit_routes}
 
 
 def test_the_keyworker_on_the_team_can_open_every_person_page(client_as, alice, jo_with_episode):
@@ -143,7 +145,10 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
 @pytest.mark.parametrize(
     ("who", "links"),
     [
-        ("alice", ["My caseload", "Outreach worklist", "Learning bulletin"]),
+        (
+            "alice",
+            ["My caseload", "Outreach worklist", "Learning bulletin", "Break-glass access"],
+        ),
         (
             "tess",
             [
@@ -154,6 +159,7 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
                 "Caseload sizes",
                 "NDTMS extract",
                 "Learning bulletin",
+                "Break-glass access",
             ],
         ),
         (
@@ -165,6 +171,8 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
                 "Death reviews",
                 "Review dashboard",
                 "Learning bulletin",
+                "Break-glass review",
+                "Access reports",
             ],
         ),
         ("cora", ["Learning bulletin"]),

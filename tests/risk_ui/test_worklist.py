@@ -2,10 +2,13 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from risk.models import Flag, OutreachAttempt
+from risk.views import BlankAttemptFields, _attempt_form
 from tests.factories import ContactFactory, ServiceUserFactory, days_ago
 from tests.risk_ui.conftest import flagged_people, make_flag
 
@@ -355,3 +358,33 @@ def test_dates_are_shown_in_uk_format(client_as, alice, jo):
     make_flag(jo, raised_on=datetime.date(2026, 1, 5))
 
     assert "Raised 05/01/2026" in client_as(alice).get(WORKLIST).content.decode()
+
+
+def test_each_row_carries_the_same_attempt_form_its_own_form_would_render(alice, jo, north):
+    # The worklist renders the blank form once and gives each row its own ids: the
+    # result must be exactly what rendering that person's own form gives.
+    other = ServiceUserFactory(team=north, keyworker=alice)
+    request = RequestFactory().get(WORKLIST)
+    request.user = alice
+    blank = BlankAttemptFields(request)
+
+    for person in (jo, other):
+        own = render_to_string(
+            "risk/_attempt_fields.html", {"form": _attempt_form(person)}, request=request
+        )
+        assert blank.for_person(person) == own
+        assert f'id="attempt-{person.external_id.hex[:12]}-outcome_0"' in own
+    assert blank.for_person(jo) != blank.for_person(other)
+
+
+def test_the_worklist_page_holds_a_working_form_for_every_row(client_as, alice, north):
+    people = flagged_people(3, north, alice)
+    response = client_as(alice).get(WORKLIST)
+
+    html = response.content.decode()
+    for person in people:
+        prefix = f"attempt-{person.external_id.hex[:12]}-"
+        assert f'action="{attempt_url(person)}"' in html
+        assert f'id="{prefix}attempted_on"' in html
+        assert f'for="{prefix}outcome_0"' in html
+    assert "blankformstandin" not in html

@@ -1,6 +1,6 @@
 """`manage.py demo`: migrate, seed the synthetic population if the database is empty,
-recompute the risk flags as of today, print the URL and the demo logins, and serve
-on localhost."""
+recompute the risk flags as of today, print the URL, the demo logins and how to
+pass the second factor, and serve on localhost."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -21,11 +21,16 @@ class Command(BaseCommand):
         # Flags are as of a date: bring them up to today whenever the demo starts.
         call_command("recompute_flags")
         host, _, port = addrport.rpartition(":")
-        self.stdout.write(
-            self.style.SUCCESS(f"\nLantern demo: http://{host or '127.0.0.1'}:{port}/")
-        )
-        self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
+        self.stdout.write(f"\nPassword for every demo login: {DEMO_PASSWORD}")
         for username, role in DEMO_LOGINS:
             self.stdout.write(f"  {username:<14} {role}")
-        self.stdout.write("")
+        self.stdout.write(
+            "\nAfter the password Lantern asks for a code from an authenticator app. The first\n"
+            "time, it shows a QR code and a key: scan it or type it into any authenticator app\n"
+            "(Microsoft Authenticator, Google Authenticator, FreeOTP...), then enter the code.\n"
+            "No app? In a second terminal, print the current code for a demo login:\n"
+            "  .venv/bin/python manage.py demo_code keyworker\n"
+        )
+        # Last, so the address is what a person sees just above the server's own lines.
+        self.stdout.write(self.style.SUCCESS(f"Lantern demo: http://{host or '127.0.0.1'}:{port}/"))
         call_command("runserver", addrport, use_reloader=False)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_name_search_folded'),
+        ('cases', '0009_name_search_folded'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_api_clients'),
+        ('cases', '0008_audit_and_history'),
     ]
 
     operations = [

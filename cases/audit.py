@@ -1,0 +1,134 @@
+"""The audit of reads: a request id for every request, and one access event per response.
+
+`RequestIdMiddleware` gives every request an id (an incoming `X-Request-ID` is
+kept when it is a sane token, so a proxy's id joins up with its logs) and echoes
+it in the response.
+
+`record_access(request, kind=..., ...)` is the one way a page or export records
+that health data was read: who, when (UTC), what (a person, a reference, or a
+list's query), how many rows, from which address, under which request id. A
+request records at most once; a second call is a programming error and raises,
+so no view can count a read twice. Reads through the API are recorded by the
+API's own request log (`cases.api.base.ApiView`), one row per response.
+
+A read of one person by a keyworker or team lead outside their teams can only
+happen under a break-glass grant; it is recorded with `break_glass` set.
+"""
+
+import re
+import uuid
+from collections.abc import Callable, Mapping
+
+from django.http import HttpRequest, HttpResponse
+
+from cases.access import BREAK_GLASS_ROLES
+from cases.models import AccessEvent, ServiceUser
+from cases.selectors import active_team_ids
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+
+
+class AlreadyRecorded(RuntimeError):
+    """A view tried to record a second access event for one request."""
+
+
+class RequestIdMiddleware:
+    """Give each request `request.request_id` and echo it as `X-Request-ID`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request.request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request.request_id  # type: ignore[attr-defined]
+        return response
+
+
+def request_id(request: HttpRequest) -> str:
+    """The request's id (one is made if the middleware did not run, e.g. in a task)."""
+    if not getattr(request, "request_id", ""):
+        request.request_id = uuid.uuid4().hex  # type: ignore[attr-defined]
+    return request.request_id  # type: ignore[attr-defined]
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """Where the request came from, as the server saw it (a proxy sets REMOTE_ADDR for us)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _outside_teams(user, person: ServiceUser) -> bool:
+    return (
+        user.role in BREAK_GLASS_ROLES
+        and not active_team_ids(user).filter(team_id=person.team_id).exists()
+    )
+
+
+def record_access(
+    request: HttpRequest,
+    *,
+    kind: str,
+    subject: ServiceUser | None = None,
+    object_ref: str = "",
+    query: Mapping[str, object] | None = None,
+    rows: int | None = None,
+    view: str = "",
+) -> AccessEvent:
+    """Record that `request`'s user read health data; call once per response.
+
+    `subject` is the person the read was about (a record, a review of them, an
+    access report); `query` the search or filters of a list or export; `rows`
+    how many people or rows it showed. `view` defaults to the URL name.
+    """
+    if getattr(request, "_access_recorded", False):
+        raise AlreadyRecorded(f"{request.path} has already recorded its access event")
+    user = request.user
+    match = getattr(request, "resolver_match", None)
+    event = AccessEvent.objects.create(
+        user=user,
+        username=user.username,
+        role=user.role,
+        kind=kind,
+        view=(view or (match.view_name if match else ""))[:80],
+        service_user=subject,
+        object_ref=(object_ref or (subject.client_ref if subject else ""))[:120],
+        query={str(k)[:100]: _loggable(v) for k, v in (query or {}).items()},
+        rows=rows,
+        break_glass=subject is not None and _outside_teams(user, subject),
+        path=_loggable(request.path)[:500],
+        remote_addr=client_address(request),
+        request_id=request_id(request),
+    )
+    request._access_recorded = True  # type: ignore[attr-defined]
+    return event
+
+
+def export_finished(event: AccessEvent, rows: int) -> None:
+    """Fill in a streamed export's row count when its stream ends (once; the trigger allows
+    exactly this change to an access event and no other)."""
+    AccessEvent.objects.filter(pk=event.pk, rows__isnull=True).update(rows=rows)
+
+
+def query_of(request: HttpRequest, ignore: tuple[str, ...] = ("page",)) -> dict[str, object]:
+    """The non-empty GET parameters of a list page, as an access event keeps them."""
+    return {
+        key: values if len(values) > 1 else values[0]
+        for key, values in request.GET.lists()
+        if key not in ignore and any(v.strip() for v in values)
+    }
+
+
+def page_rows(page) -> int:
+    """How many rows a paginator page shows, from the count the paginator already made."""
+    return page.end_index() - page.start_index() + 1 if page.paginator.count else 0
+
+
+def _loggable(value):
+    """Text as PostgreSQL keeps it (no NUL in text or JSON), and not unbounded."""
+    if isinstance(value, str):
+        return value[:200].replace("\x00", "\ufffd")
+    if isinstance(value, list | tuple):
+        return [_loggable(v) for v in value[:20]]
+    return value

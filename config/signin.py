@@ -1,0 +1,166 @@
+"""Sign-in rules that apply to every request: session time limits and the second factor.
+
+- `SessionTimeoutMiddleware` signs a user out after `LANTERN_SESSION_IDLE_MINUTES`
+  without a request, and `LANTERN_SESSION_MAX_HOURS` after they signed in,
+  however busy the session has been.
+- `SecondFactorRequiredMiddleware` sends a signed-in user whose session has not
+  passed the second factor (django-otp's `request.user.is_verified()`) to
+  `second_factor` before any page, the Django admin and the API's pages included.
+  A request with an Authorization header is left to the API: a bearer token needs
+  no second factor, and the API's session authentication
+  (`cases.api_session.VerifiedSessionAuthentication`) ignores an unverified session.
+- `totp_device_for_enrolment` and `totp_device_confirm`: the one authenticator
+  app (a django-otp `TOTPDevice`) each user enrols on first sign-in.
+
+The rules are in docs/security.md.
+"""
+
+import base64
+from collections.abc import Callable
+
+import django_otp
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+SIGNED_IN_AT = "lantern_signed_in_at"
+LAST_SEEN_AT = "lantern_last_seen_at"
+# Saving the session on every request would cost a write each time; a minute's
+# slack in the idle limit costs nothing.
+LAST_SEEN_GRANULARITY_S = 60
+
+DEVICE_NAME = "Authenticator app"
+
+
+@receiver(user_logged_in, dispatch_uid="lantern_session_signed_in_at")
+def start_session_clock(sender, request, user, **kwargs):
+    now = timezone.now().timestamp()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN_AT] = now
+
+
+def session_expiry_reason(session, now: float) -> str | None:
+    """Why a signed-in session has run out at `now` (seconds since the epoch), or None."""
+    signed_in = session.get(SIGNED_IN_AT)
+    if signed_in is None:
+        return "Your session has ended. Sign in again."
+    if now - signed_in > settings.LANTERN_SESSION_MAX_HOURS * 3600:
+        hours = settings.LANTERN_SESSION_MAX_HOURS
+        return f"You were signed out {hours} hours after signing in. Sign in again to carry on."
+    if now - session.get(LAST_SEEN_AT, signed_in) > settings.LANTERN_SESSION_IDLE_MINUTES * 60:
+        minutes = settings.LANTERN_SESSION_IDLE_MINUTES
+        return f"You were signed out after {minutes} minutes without activity. Sign in again."
+    return None
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith(reverse("api_root"))
+
+
+class SessionTimeoutMiddleware:
+    """End a session that has been idle too long or has lived too long (see the module)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and hasattr(request, "session"):
+            now = timezone.now().timestamp()
+            reason = session_expiry_reason(request.session, now)
+            if reason is not None:
+                logout(request)
+                if not _is_api(request):
+                    messages.info(request, reason)
+                    return redirect_to_login(request.get_full_path())
+            elif now - request.session.get(LAST_SEEN_AT, 0) >= LAST_SEEN_GRANULARITY_S:
+                request.session[LAST_SEEN_AT] = now
+        return self.get_response(request)
+
+
+class SecondFactorRequiredMiddleware:
+    """Before any page, a signed-in user passes the second factor (see the module)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and not self._exempt(request):
+            return redirect_to_login(request.get_full_path(), reverse("second_factor"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(request: HttpRequest) -> bool:
+        # A call carrying its own credentials (the API's bearer token) is the API's to judge.
+        if "authorization" in request.headers:
+            return True
+        open_paths = {reverse("second_factor"), reverse("logout"), reverse("login")}
+        return request.path_info in open_paths
+
+
+def confirmed_totp_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def pending_totp_device(user) -> TOTPDevice | None:
+    """The device `user` has started to enrol and not yet confirmed with a code."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+
+
+@transaction.atomic
+def totp_device_for_enrolment(*, user) -> TOTPDevice:
+    """The unconfirmed device `user` is enrolling, made on first call and kept until confirmed.
+
+    Keeping it means a reload shows the same key the person may already have scanned.
+    """
+    device = pending_totp_device(user)
+    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+def totp_secret(device: TOTPDevice) -> str:
+    """The device's key as authenticator apps take it when typed in: base32, no padding."""
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+def totp_code(device: TOTPDevice, *, at: float) -> str:
+    """The code `device` shows at `at` (seconds since the epoch), as a six-digit string."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = at
+    return f"{totp.token():0{device.digits}d}"
+
+
+def second_factor_refusal(device: TOTPDevice) -> str | None:
+    """Why `device` will not take a code now (too many wrong ones in a row), or None."""
+    allowed, data = device.verify_is_allowed()
+    if allowed:
+        return None
+    locked_until = (data or {}).get("locked_until")
+    if locked_until is not None:
+        seconds = max(1, round((locked_until - timezone.now()).total_seconds()))
+        wait = "a second" if seconds == 1 else f"{seconds} seconds"
+        return f"Too many wrong codes. Wait {wait}, then try the newest code."
+    return "Too many wrong codes. Wait a minute, then try the newest code."
+
+
+@transaction.atomic
+def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, code: str) -> bool:
+    """Check `code` against `device`; if right, confirm the device and verify the session.
+
+    A code is accepted once: django-otp refuses a code from a time step already used.
+    """
+    if not device.verify_token(code):
+        return False
+    if not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    django_otp.login(request, device)
+    return True

@@ -1,0 +1,76 @@
+"""An administrator activates a new rule set version in the Django admin; a keyworker signs
+out and presses Back and sees no personal data."""
+
+import pytest
+from playwright.sync_api import expect
+
+from risk.models import RuleSet
+from tests.browser.conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def run_admin_action(page, version: int, action: str) -> None:
+    row = page.get_by_role("row").filter(
+        has=page.get_by_role("link", name=str(version), exact=True)
+    )
+    row.get_by_role("checkbox").check()
+    page.get_by_label("Action:").select_option(label=action)
+    page.get_by_role("button", name="Go").click()
+
+
+def test_an_administrator_copies_changes_and_activates_a_rule_set_version(
+    live_server, page, screenshot, adam
+):
+    page.goto(f"{live_server.url}/accounts/login/?next=/admin/risk/ruleset/")
+    sign_in(page, "adam")
+    expect(page.get_by_role("heading", name="Select rule set to change")).to_be_visible()
+
+    run_admin_action(page, 1, "Copy as a new draft")
+    expect(page.get_by_text("Version 2 is a new draft copied from version 1.")).to_be_visible()
+    page.get_by_label("Name:", exact=True).fill("Version 2: earlier high tier")
+    page.get_by_label("Notes:", exact=True).fill(
+        "High from 2.8, after the panel's review of lead times."
+    )
+    page.get_by_label("High from:", exact=True).fill("2.8")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    run_admin_action(page, 2, "Activate (make this draft the rules in use)")
+    expect(page.get_by_role("heading", name="Activate rule set version 2?")).to_be_visible()
+    expect(page.get_by_text("High from 2.80 (now 3.00)")).to_be_visible()
+    screenshot("admin-activate-confirmation")
+    page.get_by_role("button", name="Yes, activate version 2").click()
+
+    expect(
+        page.get_by_text("Version 2 is now active; the previous version is retired.")
+    ).to_be_visible()
+    statuses = {
+        version: page.get_by_role("row")
+        .filter(has=page.get_by_role("link", name=str(version), exact=True))
+        .locator("td.field-status")
+        for version in (1, 2)
+    }
+    expect(statuses[2]).to_have_text("Active")
+    expect(statuses[1]).to_have_text("Retired")
+    active = RuleSet.objects.get(status=RuleSet.Status.ACTIVE)
+    assert (active.version, str(active.high_threshold)) == (2, "2.80")
+
+
+def test_after_signing_out_back_shows_no_personal_data(live_server, page, alice, jo):
+    jo.nhs_number = "9434765919"
+    jo.save()
+    page.goto(f"{live_server.url}/people/{jo.external_id}/")
+    sign_in(page, "alice")
+    expect(page.get_by_role("heading", name="Jo Bloggs", level=1)).to_be_visible()
+    expect(page.get_by_text("943 476 5919").or_(page.get_by_text("9434765919"))).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in to Lantern")).to_be_visible()
+    page.go_back()
+
+    expect(page.get_by_role("heading", name="Sign in to Lantern")).to_be_visible()
+    expect(page.get_by_text("Jo Bloggs")).to_have_count(0)
+    body = page.inner_text("body")
+    assert "Bloggs" not in body
+    assert "9434765919" not in body.replace(" ", "")
