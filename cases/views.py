@@ -193,6 +193,12 @@ def team_caseloads(request: HttpRequest) -> HttpResponse:
         }
         for team in selectors.teams_led_by(request.user)
     ]
+    # The recent reassignments name people: the page is a read of them.
+    record_access(
+        request,
+        kind=AccessKind.LIST,
+        rows=sum(len(entry["reassignments"]) for entry in teams),
+    )
     return render(request, "cases/team.html", {"title": "Caseload sizes", "teams": teams})
 
 
@@ -222,6 +228,7 @@ def person_reassign(request: HttpRequest, external_id) -> HttpResponse:
                 f"{person.display_name} is now on {person.keyworker.display_name}'s caseload.",
             )
             return redirect("team_caseloads")
+    record_access(request, kind=AccessKind.RECORD, subject=person)
     return render(
         request,
         "cases/reassign.html",

@@ -94,6 +94,22 @@
     return !message;
   }
 
+  // The summary the server puts above a form with problems (templates/form_errors.html).
+  function summarise(form, count) {
+    var summary = document.getElementById("form-errors");
+    if (!summary) {
+      summary = document.createElement("div");
+      summary.id = "form-errors";
+      summary.className = "alert alert-danger";
+      summary.setAttribute("role", "alert");
+      form.insertAdjacentElement("beforebegin", summary);
+    }
+    var line = document.createElement("p");
+    line.className = "mb-1 fw-semibold";
+    line.textContent = "Please correct the " + count + " problem" + (count === 1 ? "" : "s") + " below.";
+    summary.replaceChildren(line);
+  }
+
   function checkable(target) {
     return target && target.form && target.form.hasAttribute("data-checked-form") &&
       target.matches("input, select, textarea");
@@ -121,12 +137,17 @@
     var form = event.target;
     if (!form.hasAttribute("data-checked-form")) return;
     var first = null;
+    var count = 0;
     Array.prototype.forEach.call(form.elements, function (field) {
-      if (field.matches("input, select, textarea") && !check(field) && !first) first = field;
+      if (field.matches("input, select, textarea") && !check(field)) {
+        count += 1;
+        if (!first) first = field;
+      }
     });
     if (first) {
       event.preventDefault();
       event.stopPropagation();
+      summarise(form, count);
       first.focus();
     }
   }, true);

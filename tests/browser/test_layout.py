@@ -57,6 +57,7 @@ def overflowing(page, base, paths):
     for path in paths:
         response = page.goto(base + path)
         assert response.status == 200, path
+        page.axe.check()
         if not page.evaluate(FITS):
             wide.append(
                 (path, page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]"))
@@ -82,9 +83,9 @@ def test_the_navigation_stays_on_one_line_at_1280_px(
     live_server, page, alice, tess, gina, adam, username
 ):
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(live_server.url)
-    sign_in(page, username)
     page.goto(f"{live_server.url}/reviews/bulletin/")
+    sign_in(page, username)
+    page.axe.check()
 
     tops = page.locator("#nav .nav-link").evaluate_all(
         "links => links.map(l => Math.round(l.getBoundingClientRect().top))"

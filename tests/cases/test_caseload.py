@@ -105,9 +105,9 @@ def test_a_row_shows_the_last_attended_contact_in_uk_format_or_none(client_as, a
 
     content = client_as(alice).get(reverse("caseload", args=["mine"])).content.decode()
 
-    assert f"<td >{contact.contact_date:%d/%m/%Y}</td>" in content
+    assert f'<td data-label="Last contact">{contact.contact_date:%d/%m/%Y}</td>' in content
     assert f"{days_ago(40):%d/%m/%Y}" not in content
-    assert "<td >None recorded</td>" in content
+    assert '<td data-label="Last contact">None recorded</td>' in content
 
 
 def test_a_row_shows_naloxone_status_and_an_overdue_top(client_as, alice, north):

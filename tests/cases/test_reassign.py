@@ -196,3 +196,14 @@ def test_a_team_lead_sees_the_team_page_in_the_navigation(client_as, tess, alice
         reverse("team_caseloads")
         not in client_as(alice).get(reverse("home"), follow=True).content.decode()
     )
+
+
+def test_opening_the_pages_is_recorded_as_a_read(client_as, tess, jo):
+    from cases.models import AccessEvent, AccessKind
+
+    client = client_as(tess)
+    client.get(reverse("team_caseloads"))
+    client.get(reverse("person_reassign", args=[jo.external_id]))
+
+    events = list(AccessEvent.objects.order_by("pk").values_list("kind", "service_user_id"))
+    assert events == [(AccessKind.LIST, None), (AccessKind.RECORD, jo.pk)]
