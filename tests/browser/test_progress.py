@@ -42,7 +42,8 @@ def test_the_period_check_button_says_it_is_working_once_sent(live_server, page,
     page.get_by_label("From").fill(f"{days_ago(60):%d/%m/%Y}")
     page.get_by_label("To").fill(f"{days_ago(1):%d/%m/%Y}")
     # Hold the response so the busy state can be seen before the next page arrives.
-    page.route("**/data/ndtms/?*", lambda route: None)
+    held = []
+    page.route("**/data/ndtms/?*", lambda route: held.append(route))
     # Sent and read from script in one step: Playwright's own locators wait for the
     # held navigation to finish.
     state = page.get_by_role("button", name="Check the period").evaluate(
@@ -54,3 +55,5 @@ def test_the_period_check_button_says_it_is_working_once_sent(live_server, page,
     )
 
     assert state == [True, "true", "Checking the period…"]
+    held[0].continue_()
+    expect(page.get_by_text("episode", exact=False).first).to_be_visible()
