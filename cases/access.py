@@ -25,6 +25,9 @@ AUDIT_ROLES = frozenset({Role.GOVERNANCE})
 # The outreach worklist: governance reads it; only those who may change records
 # record attempts (EDITING_ROLES).
 OUTREACH_ROLES = BROWSING_ROLES
+# Team leads see each keyworker's caseload size against the team's cap and move
+# people between keyworkers of the teams they belong to.
+REASSIGNING_ROLES = frozenset({Role.TEAM_LEAD})
 # Very-high and high flags nobody has contacted within 2 days: for team leads,
 # and for governance reviewing the same.
 UNCONTACTED_ROLES = frozenset({Role.TEAM_LEAD, Role.GOVERNANCE})
@@ -39,6 +42,7 @@ _EVERY_ROLE = frozenset(Role.values)
 NAV_PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Outreach worklist", "outreach_worklist", OUTREACH_ROLES),
     ("Not contacted in 2 days", "outreach_uncontacted", UNCONTACTED_ROLES),
+    ("Caseload sizes", "team_caseloads", REASSIGNING_ROLES),
     ("Import records", "import_start", frozenset({Role.ADMINISTRATOR})),
     ("NDTMS extract", "ndtms_extract", frozenset({Role.ADMINISTRATOR, Role.TEAM_LEAD})),
     ("Death reviews", "review_list", _REVIEW_ROLES),
@@ -76,6 +80,10 @@ def can_view_outreach(user: User) -> bool:
 
 def can_view_uncontacted(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in UNCONTACTED_ROLES
+
+
+def can_reassign(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role in REASSIGNING_ROLES
 
 
 def can_break_glass(user: User) -> bool:

@@ -195,9 +195,24 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request, queryset):
+        # Revoking cuts a commissioner's systems off at once: a page says whose
+        # tokens stop working before anything changes.
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/cases/apitoken/revoke_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Revoke these API tokens?",
+                    "opts": self.model._meta,
+                    "tokens": list(queryset.select_related("client", "user")),
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         for token in queryset:
             services.api_token_revoke(token=token, revoked_by=request.user)
         messages.success(request, f"Revoked {queryset.count()} token(s); they stop working now.")
+        return None
 
 
 @admin.register(ApiRequestLog)

@@ -10,10 +10,11 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
-    links = [
-        (SCOPE_TITLES[scope], reverse("caseload", args=[scope])) for scope in caseload_scopes(user)
-    ]
+    scopes = caseload_scopes(user)
+    links = [(SCOPE_TITLES[scope], reverse("caseload", args=[scope])) for scope in scopes]
     links += [(label, reverse(name)) for label, name in nav_pages(user)]
     if user.is_staff:
         links.append(("Administration", reverse("admin:index")))
-    return {"nav_links": links}
+    # The header's search box looks through the widest caseload the user has.
+    search_url = reverse("caseload", args=[scopes[-1]]) if scopes else None
+    return {"nav_links": links, "search_url": search_url}

@@ -1,15 +1,20 @@
 """Filters for caseload lists (django-filter). Expects the caseload annotations."""
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import SubstanceCategory
+from cases.search import people_matching
 from cases.selectors import in_caseload_window
 
 
 class CaseloadFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label="Name or reference")
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Name, reference or date of birth",
+        help_text="For example, Jo Bloggs, LAN-0000123 or 27/03/1985",
+    )
     status = django_filters.ChoiceFilter(
         label="Treatment",
         method="filter_nothing",
@@ -30,16 +35,7 @@ class CaseloadFilter(django_filters.FilterSet):
     )
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        terms = value.split()
-        if len(terms) == 1 and terms[0].upper().startswith("LAN-"):
-            return queryset.filter(client_ref=terms[0].upper())
-        for term in terms:
-            queryset = queryset.filter(
-                Q(first_name__istartswith=term)
-                | Q(last_name__istartswith=term)
-                | Q(client_ref=term.upper())
-            )
-        return queryset
+        return people_matching(queryset, value)
 
     def filter_nothing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset  # applied in `qs`, because it applies when empty too

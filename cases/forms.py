@@ -26,11 +26,32 @@ from cases.selectors import active_team_ids
 YES_NO_UNKNOWN = [("", "Not known"), ("true", "Yes"), ("false", "No")]
 
 
+DATE_HINT = "For example, 27/03/2025"
+DATE_INVALID = "Enter a real date as dd/mm/yyyy, for example 27/03/2025."
+
+
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """Lantern's one date input: a text box showing and taking dd/mm/yyyy.
+
+    Not the browser's native date picker, which follows the browser's locale
+    (mm/dd/yyyy under en-US) rather than the service's. The formats it accepts
+    are the project's DATE_INPUT_FORMATS; `static/js/field-checks.js` checks the
+    same shape on blur, and the server remains the authority.
+    """
+
+    input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        attrs = {"inputmode": "numeric", "autocomplete": "off", "data-date": "uk", **(attrs or {})}
+        super().__init__(attrs=attrs, format="%d/%m/%Y")
+
+
+def uk_date_field(field: forms.DateField) -> forms.DateField:
+    """Give a date field the project's input, its hint and a message a keyworker understands."""
+    field.widget = DateInput(attrs=field.widget.attrs if field.widget.attrs else None)
+    field.help_text = f"{field.help_text} {DATE_HINT}." if field.help_text else DATE_HINT
+    field.error_messages["invalid"] = DATE_INVALID
+    return field
 
 
 class TimeInput(forms.TimeInput):
@@ -63,7 +84,23 @@ class CheckedInputForm(forms.BaseForm):
                 field.validators = [*field.validators, validators.validate_plausible_date]
 
 
-class RecordForm(CheckedInputForm, forms.ModelForm):
+class ClientChecks:
+    """Adds `add_client_checks` to a form the first time a field is rendered.
+
+    Done then, not in `__init__`, so that messages a subclass sets after
+    `super().__init__()` are the ones handed to the script.
+    """
+
+    _client_checks_added = False
+
+    def __getitem__(self, name):
+        if not self._client_checks_added:
+            self._client_checks_added = True
+            add_client_checks(self)
+        return super().__getitem__(name)
+
+
+class RecordForm(ClientChecks, CheckedInputForm, forms.ModelForm):
     """A model form with date pickers, yes / no / not known choices and friendly messages."""
 
     def __init__(self, *args, **kwargs):
@@ -71,8 +108,7 @@ class RecordForm(CheckedInputForm, forms.ModelForm):
         for name, field in self.fields.items():
             model_field = self._meta.model._meta.get_field(name)
             if isinstance(field, forms.DateField):
-                field.widget = DateInput()
-                field.error_messages["invalid"] = "Enter a real date, e.g. 21/03/2026."
+                uk_date_field(field)
             elif isinstance(field, forms.TimeField):
                 field.widget = TimeInput()
                 field.error_messages["invalid"] = "Enter a time, e.g. 14:30."
@@ -324,6 +360,59 @@ class NaloxoneSupplyForm(RecordForm):
     def __init__(self, *args, service_user: ServiceUser, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.service_user = service_user
+
+
+class ReassignForm(ClientChecks, CheckedInputForm, forms.Form):
+    """Choose a person's new keyworker from their team; each choice shows its caseload size."""
+
+    keyworker = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="New keyworker",
+        empty_label="Choose a keyworker",
+        error_messages={"required": "Choose the new keyworker."},
+    )
+    over_cap_confirmed = forms.BooleanField(
+        required=False, label="Yes, reassign them even though it goes over the cap"
+    )
+
+    def __init__(self, *args, sizes, current: User | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = {row.keyworker.pk: row for row in sizes if row.keyworker != current}
+        field = self.fields["keyworker"]
+        field.queryset = User.objects.filter(pk__in=choices)
+        field.label_from_instance = lambda user: _size_label(choices[user.pk])
+
+
+def _size_label(row) -> str:
+    state = f", over the cap by {row.over_by}" if row.over_by else ""
+    if not row.over_by and row.size == row.cap:
+        state = ", at the cap"
+    return f"{row.keyworker.display_name} ({row.size} of {row.cap}{state})"
+
+
+def add_client_checks(form: forms.BaseForm) -> forms.BaseForm:
+    """Hand each field's own messages to `static/js/field-checks.js` as data attributes.
+
+    The script then shows, on blur and on submit, exactly what the server would say
+    for a missing value, a date that is not one, or a number out of range. The
+    server still checks everything.
+    """
+    for field in form.fields.values():
+        attrs = field.widget.attrs
+        if field.required and "required" in field.error_messages:
+            attrs["data-required-message"] = str(field.error_messages["required"])
+        if isinstance(field, forms.DateField):
+            attrs["data-invalid-message"] = str(field.error_messages["invalid"])
+        if isinstance(field, forms.IntegerField | forms.DecimalField):
+            attrs["data-invalid-message"] = str(field.error_messages["invalid"])
+            for validator in field.validators:
+                code = getattr(validator, "code", "")
+                if code in ("min_value", "max_value"):
+                    message = field.error_messages.get(code, validator.message)
+                    attrs[f"data-{code.replace('_value', '')}-message"] = str(message) % {
+                        "limit_value": validator.limit_value
+                    }
+    return form
 
 
 class BreakGlassForm(CheckedInputForm, forms.Form):

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cases import validators
 from cases.history import tracked
+from cases.search import Folded
 
 
 def today() -> datetime.date:
@@ -116,6 +117,35 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"
+
+
+class Reassignment(models.Model):
+    """One change of a person's keyworker within their team: kept, never edited.
+
+    Written only by `cases.services.service_user_reassign`.
+    """
+
+    service_user = models.ForeignKey(
+        "ServiceUser", on_delete=models.CASCADE, related_name="reassignments"
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="reassignments")
+    from_keyworker = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_keyworker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reassigned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reassigned_at = models.DateTimeField(default=timezone.now)
+    # True when the team lead confirmed taking the new keyworker over the team's cap.
+    over_cap = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-reassigned_at"]
+        indexes = [models.Index(fields=["team", "-reassigned_at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.service_user_id} to {self.to_keyworker} at {self.reassigned_at:%d/%m/%Y %H:%M}"
+        )
 
 
 class LocalAuthority(models.Model):
@@ -302,7 +332,8 @@ class ServiceUser(models.Model):
                 condition=Q(date_of_death__isnull=False),
                 name="service_user_died",
             ),
-            # Prefix search by name (istartswith compares upper-cased values).
+            # Prefix search by name (istartswith compares upper-cased values): the
+            # death review list's search uses these.
             models.Index(
                 OpClass(Upper("last_name"), name="varchar_pattern_ops"),
                 name="service_user_last_name_prefix",
@@ -311,6 +342,21 @@ class ServiceUser(models.Model):
                 OpClass(Upper("first_name"), name="varchar_pattern_ops"),
                 name="service_user_first_name_prefix",
             ),
+            # The caseload search: by name, ignoring case and accents (`cases.search`).
+            models.Index(
+                OpClass(Folded("last_name"), name="text_pattern_ops"),
+                name="service_user_last_name_fold",
+            ),
+            models.Index(
+                OpClass(Folded("first_name"), name="text_pattern_ops"),
+                name="service_user_first_name_fold",
+            ),
+            models.Index(
+                OpClass(Folded("preferred_name"), name="text_pattern_ops"),
+                name="service_user_preferred_fold",
+            ),
+            # Search by date of birth, typed as dd/mm/yyyy.
+            models.Index(fields=["date_of_birth"], name="service_user_born"),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     BooleanField,
+    Count,
     DateField,
     Exists,
     F,
@@ -32,8 +33,10 @@ from cases.models import (
     Event,
     Intervention,
     NaloxoneSupply,
+    Reassignment,
     Role,
     ServiceUser,
+    Team,
     TeamMembership,
     TreatmentEpisode,
     User,
@@ -303,3 +306,76 @@ def naloxone_status(expiry: datetime.date | None, used_recently: bool, on: datet
     if expiry < on:
         return f"Kit expired {expiry:%d/%m/%Y}"
     return f"Kit held, expires {expiry:%d/%m/%Y}"
+
+
+# --- Team caseloads: sizes against the cap, for team leads ------------------------------
+
+CASELOAD_HOLDING_ROLES = (Role.KEYWORKER, Role.TEAM_LEAD)
+
+
+@dataclass(frozen=True)
+class CaseloadSize:
+    """How many people a keyworker holds in a team, against the team's cap."""
+
+    keyworker: User
+    size: int
+    cap: int
+
+    @property
+    def over_by(self) -> int:
+        return max(self.size - self.cap, 0)
+
+    @property
+    def places_left(self) -> int:
+        return max(self.cap - self.size, 0)
+
+
+def teams_led_by(user: User) -> QuerySet[Team]:
+    """The teams whose caseloads `user` manages: their current teams, if they lead."""
+    if not (user.is_authenticated and user.is_active) or user.role != Role.TEAM_LEAD:
+        return Team.objects.none()
+    return Team.objects.filter(id__in=active_team_ids(user)).order_by("name")
+
+
+def team_keyworkers(team: Team) -> QuerySet[User]:
+    """The current members of `team` who may hold a caseload."""
+    return User.objects.filter(
+        is_active=True,
+        role__in=CASELOAD_HOLDING_ROLES,
+        id__in=TeamMembership.objects.filter(team=team, starts_on__lte=timezone.localdate())
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate()))
+        .values("user_id"),
+    ).order_by("last_name", "first_name")
+
+
+def held_people(team: Team) -> QuerySet[ServiceUser]:
+    """The people a keyworker holds in `team`: the same window as their caseload list."""
+    people = ServiceUser.objects.filter(team=team, keyworker__isnull=False)
+    return in_caseload_window(people.annotate(left_on=_latest_episode("discharge_date")))
+
+
+def caseload_sizes(team: Team) -> list[CaseloadSize]:
+    """Every keyworker of `team` with the number they hold, in two queries for any team size."""
+    counts = dict(
+        held_people(team)
+        .order_by()
+        .values_list("keyworker_id")
+        .annotate(size=Count("id"))
+        .values_list("keyworker_id", "size")
+    )
+    return [
+        CaseloadSize(keyworker=keyworker, size=counts.get(keyworker.pk, 0), cap=team.caseload_cap)
+        for keyworker in team_keyworkers(team)
+    ]
+
+
+def caseload_size(keyworker: User, team: Team) -> int:
+    return held_people(team).filter(keyworker=keyworker).count()
+
+
+def recent_reassignments(team: Team, limit: int = 10) -> list[Reassignment]:
+    return list(
+        Reassignment.objects.filter(team=team).select_related(
+            "service_user", "from_keyworker", "to_keyworker", "reassigned_by"
+        )[:limit]
+    )

@@ -31,12 +31,14 @@ from cases.models import (
     Event,
     Intervention,
     NaloxoneSupply,
+    Reassignment,
     Role,
     ServiceUser,
     SignedInSession,
     TreatmentEpisode,
     User,
 )
+from cases.selectors import caseload_size, team_keyworkers
 
 # Sent after commit with `service_user_id` and `record` (the saved instance).
 record_changed = Signal()
@@ -100,6 +102,58 @@ def service_user_record_death(
     )
     _announce(service_user, service_user.pk)
     return service_user
+
+
+@transaction.atomic
+def service_user_reassign(
+    *,
+    service_user: ServiceUser,
+    keyworker: User,
+    reassigned_by: User,
+    over_cap_confirmed: bool = False,
+) -> Reassignment:
+    """Give a person a new keyworker from their own team, keeping a record of the change.
+
+    Refuses a keyworker who is not a current member of the person's team, and one
+    the person already has. When the move takes the new keyworker over the team's
+    `caseload_cap`, it needs `over_cap_confirmed`. The person's row is locked so two
+    team leads moving the same person cannot both win on a stale keyworker.
+    """
+    person = ServiceUser.objects.select_for_update().select_related("team").get(pk=service_user.pk)
+    team = person.team
+    if person.keyworker_id == keyworker.pk:
+        raise ValidationError(
+            {"keyworker": f"{keyworker.display_name} is already their keyworker."}
+        )
+    if not team_keyworkers(team).filter(pk=keyworker.pk).exists():
+        raise ValidationError(
+            {
+                "keyworker": f"Choose a keyworker in the {team.name} team: {keyworker.display_name} is not in it."
+            }
+        )
+    size_after = caseload_size(keyworker, team) + 1
+    over_cap = size_after > team.caseload_cap
+    if over_cap and not over_cap_confirmed:
+        raise ValidationError(
+            {
+                "over_cap_confirmed": (
+                    f"This takes {keyworker.display_name} to {size_after} people, over the "
+                    f"team's cap of {team.caseload_cap}. Tick the box to confirm, or choose "
+                    "someone else."
+                )
+            }
+        )
+    reassignment = Reassignment.objects.create(
+        service_user=person,
+        team=team,
+        from_keyworker_id=person.keyworker_id,
+        to_keyworker=keyworker,
+        reassigned_by=reassigned_by,
+        over_cap=over_cap,
+    )
+    ServiceUser.objects.filter(pk=person.pk).update(keyworker=keyworker, updated_at=timezone.now())
+    service_user.keyworker = keyworker
+    return reassignment
 
 
 @transaction.atomic

@@ -13,8 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cases import forms, services
-from cases.access import can_audit, can_break_glass, can_edit_records
+from cases import forms, selectors, services
+from cases.access import can_audit, can_break_glass, can_edit_records, can_reassign
 from cases.audit import page_rows, query_of, record_access
 from cases.models import BREAK_GLASS_HOURS, AccessKind, BreakGlassGrant, ServiceUser, User
 from cases.selectors import (
@@ -174,6 +174,73 @@ def record_create(request: HttpRequest, external_id, kind: str) -> HttpResponse:
         title=spec.title,
         person=person,
         success=spec.success,
+    )
+
+
+# --- Team caseloads and reassignment (team leads) ---------------------------------------
+
+
+@login_required
+def team_caseloads(request: HttpRequest) -> HttpResponse:
+    """Each keyworker's caseload size against the cap, for the teams the user leads."""
+    if not can_reassign(request.user):
+        raise PermissionDenied("Only team leads manage team caseloads.")
+    teams = [
+        {
+            "team": team,
+            "sizes": selectors.caseload_sizes(team),
+            "reassignments": selectors.recent_reassignments(team),
+        }
+        for team in selectors.teams_led_by(request.user)
+    ]
+    # The recent reassignments name people: the page is a read of them.
+    record_access(
+        request,
+        kind=AccessKind.LIST,
+        rows=sum(len(entry["reassignments"]) for entry in teams),
+    )
+    return render(request, "cases/team.html", {"title": "Caseload sizes", "teams": teams})
+
+
+@login_required
+def person_reassign(request: HttpRequest, external_id) -> HttpResponse:
+    """Move a person to another keyworker of their team: a page of its own, so it is deliberate."""
+    person = service_user_get(request.user, external_id)
+    if not can_reassign(request.user):
+        raise PermissionDenied("Only team leads reassign people.")
+    sizes = selectors.caseload_sizes(person.team)
+    form = forms.ReassignForm(
+        request.POST if request.method == "POST" else None, sizes=sizes, current=person.keyworker
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_user_reassign(
+                service_user=person,
+                keyworker=form.cleaned_data["keyworker"],
+                reassigned_by=request.user,
+                over_cap_confirmed=form.cleaned_data["over_cap_confirmed"],
+            )
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            messages.success(
+                request,
+                f"{person.display_name} is now on {person.keyworker.display_name}'s caseload.",
+            )
+            return redirect("team_caseloads")
+    record_access(request, kind=AccessKind.RECORD, subject=person)
+    return render(
+        request,
+        "cases/reassign.html",
+        {
+            "title": f"Reassign {person.display_name}",
+            "person": person,
+            "form": form,
+            "sizes": sizes,
+            "asks_over_cap": "over_cap_confirmed" in form.errors
+            or form.data.get("over_cap_confirmed"),
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

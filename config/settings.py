@@ -176,6 +176,8 @@ PGHISTORY_APPEND_ONLY = True
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# dd/mm/yyyy for every date shown or typed (config/formats/en_GB/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

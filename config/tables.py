@@ -62,12 +62,18 @@ class CaseloadTable(tables.Table):
             "naloxone",
         )
         order_by = ("name",)
-        attrs = {"class": "table table-hover align-middle caseload-table"}
+        attrs = {"class": "table table-hover align-middle caseload-table table-stack"}
         empty_text = "Nobody matches these filters."
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = timezone.localdate()
+        # Below 992 px each row stacks into a card, every cell under its column's name
+        # (`.table-stack` in lantern.css), instead of scrolling sideways.
+        for bound in self.columns:
+            td = dict(bound.column.attrs.get("td", {}))
+            td["data-label"] = str(bound.verbose_name)
+            bound.column.attrs = {**bound.column.attrs, "td": td}
 
     def render_name(self, record: ServiceUser):
         url = reverse("person_detail", args=[record.external_id])

@@ -22,6 +22,8 @@ urlpatterns = [
     path("people/new/", case_views.person_create, name="person_create"),
     path(person, views.person_detail, name="person_detail"),
     path(person + "edit/", case_views.person_edit, name="person_edit"),
+    path(person + "reassign/", case_views.person_reassign, name="person_reassign"),
+    path("team/", case_views.team_caseloads, name="team_caseloads"),
     path(person + "episodes/new/", record, {"kind": "episode"}, name="episode_create"),
     path(person + "episodes/<uuid:episode_id>/edit/", case_views.episode_edit, name="episode_edit"),
     path(

@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from cases.access import SCOPE_TITLES, can_audit, can_edit_records, caseload_scopes
+from cases.access import SCOPE_TITLES, can_audit, can_edit_records, can_reassign, caseload_scopes
 from cases.audit import export_finished, page_rows, query_of, record_access
 from cases.forms import AccessReportSearchForm
 from cases.models import AccessKind, ServiceUser
+from cases.search import exact_reference
 from cases.selectors import (
     caseload_people,
     service_user_by_exact_reference,
@@ -54,16 +55,27 @@ def home(request: HttpRequest) -> HttpResponse:
 def caseload(request: HttpRequest, scope: str) -> HttpResponse:
     if scope not in caseload_scopes(request.user):
         raise Http404("No such list")
+    query = request.GET.get("q", "").strip()
+    reference = exact_reference(query)
+    if reference:
+        # A client reference names one person: go straight to their record.
+        match = caseload_people(request.user, scope).filter(client_ref=reference).first()
+        if match is not None:
+            return redirect("person_detail", external_id=match.external_id)
     people = with_flag_columns(
         with_top_columns(with_caseload_columns(caseload_people(request.user, scope)))
     )
     filterset = CaseloadRiskFilter(request.GET or None, queryset=people)
     # Listing everyone in a national database is neither useful nor cheap: the
     # service-wide list starts from a search.
-    needs_search = scope in SEARCH_FIRST_SCOPES and not request.GET.get("q", "").strip()
+    needs_search = scope in SEARCH_FIRST_SCOPES and not query
     table = None
     if not needs_search:
-        table = CaseloadTable(filterset.qs, exclude=("keyworker",) if scope == "mine" else ())
+        table = CaseloadTable(
+            filterset.qs,
+            exclude=("keyworker",) if scope == "mine" else (),
+            empty_text=_empty_text(scope, query, filtered=bool(request.GET)),
+        )
         RequestConfig(request, paginate={"per_page": CASELOAD_PAGE_SIZE}).configure(table)
         record_access(
             request,
@@ -83,6 +95,24 @@ def caseload(request: HttpRequest, scope: str) -> HttpResponse:
             "can_edit": can_edit_records(request.user),
         },
     )
+
+
+def _empty_text(scope: str, query: str, *, filtered: bool) -> str:
+    """What an empty caseload means, and what to do next."""
+    if query:
+        return (
+            f"No one on your caseload matches “{query}”. Check the spelling, or try part of "
+            "a name, the client reference, or a date of birth as dd/mm/yyyy. People who left "
+            "treatment over 12 months ago are not listed."
+        )
+    if filtered:
+        return "Nobody matches these filters. Clear the filters to see everyone on this list."
+    if scope == "mine":
+        return (
+            "No one is on your caseload yet. People appear here when they are assigned to you "
+            "as their keyworker, or when you add a person."
+        )
+    return "No one is in treatment with your team, or has left in the last 12 months."
 
 
 def _timeline(history: dict, tops: list) -> list[dict]:
@@ -204,6 +234,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "top_rows": top_table_rows(tops),
             "trajectory": top_trajectory(tops),
             "can_edit": can_edit_records(request.user),
+            "can_reassign": can_reassign(request.user),
             "current_ost": [i for i in history["interventions"] if i.is_ost and not i.end_date],
             "history": history,
             "flag": flag,

@@ -10,6 +10,7 @@ and save again.
 import datetime
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -33,6 +34,7 @@ from deathreviews.forms import PART_FORMS, LinkPersonForm, NotifyForm, domain_fo
 from deathreviews.history import review_history
 from deathreviews.models import PART_MODELS, Review, ReviewKind, ReviewStatus
 from deathreviews.wording import words
+from risk.wording import tier_legend
 
 REVIEW_PAGE_SIZE = 25
 ACTION_PAGE_SIZE = 50
@@ -474,9 +476,9 @@ def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date, list[st
         if not raw:
             continue
         try:
-            value = datetime.date.fromisoformat(raw)
-        except ValueError:
-            problems.append(f"“{raw}” is not a date: use the date picker, e.g. 2026-04-01.")
+            value = forms.DateField().clean(raw)
+        except ValidationError:
+            problems.append(f"“{raw}” is not a date: enter it as dd/mm/yyyy, e.g. 01/04/2026.")
             continue
         if name == "from":
             start = value
@@ -499,6 +501,7 @@ def review_dashboard(request: HttpRequest) -> HttpResponse:
         "substances": data["substances"],
         "track": data["track"]["windows"],
         "treatment": data["treatment"],
+        "tiers": tier_legend(),
     }
     return render(
         request,

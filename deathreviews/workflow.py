@@ -210,6 +210,9 @@ class Transition:
     checks: tuple[Check, ...] = ()
     explain: str = ""
     forward: bool = True
+    # Steps that cannot be taken back (signing off, closing) are taken from a
+    # confirmation page, never straight from a button on the review.
+    confirm_first: bool = False
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -292,6 +295,7 @@ TRANSITIONS: dict[str, Transition] = {
                 bulletin_is_anonymous,
             ),
             "The learning and actions then appear, anonymised, on the learning bulletin.",
+            confirm_first=True,
         ),
         Transition(
             "close",
@@ -300,6 +304,7 @@ TRANSITIONS: dict[str, Transition] = {
             ReviewStatus.CLOSED,
             (actions_resolved, inquest_known),
             "Every action must be done, or not done with a reason. A closed review is read only.",
+            confirm_first=True,
         ),
     )
 }

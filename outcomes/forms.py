@@ -6,7 +6,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from cases.forms import CheckedInputForm, RecordForm
+from cases.forms import CheckedInputForm, ClientChecks, RecordForm, uk_date_field
 from cases.models import ServiceUser
 from outcomes.importing.specs import SPECS
 from outcomes.models import Stage, TopAssessment
@@ -118,9 +118,9 @@ def _last_month() -> tuple[datetime.date, datetime.date]:
     return end.replace(day=1), end
 
 
-class NdtmsPeriodForm(CheckedInputForm, forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+class NdtmsPeriodForm(ClientChecks, CheckedInputForm, forms.Form):
+    start = uk_date_field(forms.DateField(label="From"))
+    end = uk_date_field(forms.DateField(label="To"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

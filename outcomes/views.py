@@ -12,6 +12,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 
 from cases.audit import export_finished, record_access
+from cases.downloads import mark_download_started
 from cases.models import AccessKind
 from cases.selectors import active_team_ids
 from cases.views import editable_person, record_form_view
@@ -179,4 +180,4 @@ def ndtms_download(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="ndtms-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
     )
-    return response
+    return mark_download_started(request, response)

@@ -6,14 +6,14 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from cases.forms import CheckedInputForm, DateInput
+from cases.forms import DATE_INVALID, CheckedInputForm, ClientChecks, DateInput, uk_date_field
 from risk.models import OutreachAttempt, OutreachMethod, OutreachOutcome, RemovalReason
 from risk.services import OVERRIDE_LONGEST_DAYS
 
-INVALID_DATE = "Enter a real date, for example 31/12/2026."
+INVALID_DATE = DATE_INVALID
 
 
-class OutreachAttemptForm(CheckedInputForm, forms.ModelForm):
+class OutreachAttemptForm(ClientChecks, CheckedInputForm, forms.ModelForm):
     """One attempt: when, how and a fixed outcome; the date to be reminded and the
     reason for removal only when the outcome needs them."""
 
@@ -52,6 +52,12 @@ class OutreachAttemptForm(CheckedInputForm, forms.ModelForm):
             "remind_on": {"invalid": INVALID_DATE},
         }
 
+    # Taking someone off the worklist hides a flagged person from everyone working
+    # it, so it needs a deliberate tick as well as a reason (no script required).
+    confirm_removal = forms.BooleanField(
+        required=False, label="Yes, take them off the worklist until their flag changes"
+    )
+
     # Which extra field goes with which outcome: the page shows each only then.
     SHOWN_FOR = {
         "remind_on": OutreachOutcome.REMIND,
@@ -68,6 +74,8 @@ class OutreachAttemptForm(CheckedInputForm, forms.ModelForm):
         self.fields["removal_reason"].choices = RemovalReason.choices
         self.fields["remind_on"].help_text = "Only with “Remind me on a date”."
         self.fields["removal_reason"].help_text = "Only with “Removed from the list”."
+        uk_date_field(self.fields["attempted_on"])
+        uk_date_field(self.fields["remind_on"])
         self.fields["removal_detail"].help_text = "Only when the reason is “Other”."
 
     def clean(self):
@@ -77,6 +85,11 @@ class OutreachAttemptForm(CheckedInputForm, forms.ModelForm):
         outcome = data.get("outcome")
         if outcome != OutreachOutcome.REMIND:
             data["remind_on"] = None
+        confirmed = data.pop("confirm_removal", False)
+        if outcome == OutreachOutcome.REMOVED and not confirmed:
+            self.add_error(
+                "confirm_removal", "Tick the box to confirm taking them off the worklist."
+            )
         if outcome != OutreachOutcome.REMOVED:
             data["removal_reason"] = ""
         if data.get("removal_reason") != RemovalReason.OTHER:
@@ -84,21 +97,19 @@ class OutreachAttemptForm(CheckedInputForm, forms.ModelForm):
         return data
 
 
-class FlagOverrideForm(CheckedInputForm, forms.Form):
+class FlagOverrideForm(ClientChecks, CheckedInputForm, forms.Form):
     reason = forms.CharField(
         label="Why this flag does not apply",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why this flag does not apply."},
     )
-    expires_on = forms.DateField(
-        label="Override until",
-        widget=DateInput(),
-        help_text=f"At most {OVERRIDE_LONGEST_DAYS} days from today. "
-        "The flag can be raised again after this date.",
-        error_messages={
-            "required": "Choose the date the override ends.",
-            "invalid": INVALID_DATE,
-        },
+    expires_on = uk_date_field(
+        forms.DateField(
+            label="Override until",
+            help_text=f"At most {OVERRIDE_LONGEST_DAYS} days from today. "
+            "The flag can be raised again after this date.",
+            error_messages={"required": "Choose the date the override ends."},
+        )
     )
     confirm = forms.BooleanField(
         label="I confirm this flag does not apply until that date, and that this is recorded "

@@ -50,3 +50,40 @@ def window_text(check: str, window_from: int | None, window_to: int | None) -> s
 
 def tier_label(tier: str) -> str:
     return engine.TIER_LABELS.get(tier, tier)
+
+
+# How each of the engine's tiers looks, declared once: the badge's icon and
+# Bootstrap classes (`risk_tags.tier_badge`) and the colour charts use
+# (`tier_legend`, handed to scripts through `json_script`). The colour only
+# repeats the tier's name and icon, which are always shown with it.
+TIER_LOOKS = {
+    "very_high": {
+        "icon": "bi-exclamation-octagon-fill",
+        "badge": "text-bg-danger",
+        "colour": "#b02a37",
+    },
+    "high": {
+        "icon": "bi-exclamation-triangle-fill",
+        "badge": "text-bg-warning",
+        "colour": "#c77c02",
+    },
+    "raised": {
+        "icon": "bi-exclamation-circle",
+        "badge": "text-bg-light border border-secondary",
+        "colour": "#6c757d",
+    },
+}
+UNKNOWN_TIER_LOOK = {"icon": "bi-flag", "badge": "text-bg-secondary", "colour": "#6c757d"}
+
+
+def tier_legend() -> list[dict[str, str]]:
+    """The engine's tiers, highest first, each with its label, icon and chart colour."""
+    return [
+        {
+            "tier": tier,
+            "label": tier_label(tier),
+            "icon": TIER_LOOKS[tier]["icon"],
+            "colour": TIER_LOOKS[tier]["colour"],
+        }
+        for tier in engine.TIERS
+    ]

@@ -16,23 +16,17 @@ from risk.models import OutreachOutcome
 
 register = template.Library()
 
-TIER_STYLES = {
-    "very_high": ("bi-exclamation-octagon-fill", "text-bg-danger"),
-    "high": ("bi-exclamation-triangle-fill", "text-bg-warning"),
-    "raised": ("bi-exclamation-circle", "text-bg-light border border-secondary"),
-}
-
 
 def tier_badge_html(tier: str | None) -> SafeString:
     if not tier:
         return format_html('<span class="text-body-secondary">{}</span>', "Not flagged")
-    icon, style = TIER_STYLES.get(tier, ("bi-flag", "text-bg-secondary"))
+    look = wording.TIER_LOOKS.get(tier, wording.UNKNOWN_TIER_LOOK)
     return format_html(
         '<span class="badge {} tier-badge" data-tier="{}">'
         '<i class="bi {}" aria-hidden="true"></i> {}</span>',
-        style,
+        look["badge"],
         tier,
-        icon,
+        look["icon"],
         wording.tier_label(tier),
     )
 

@@ -6,8 +6,9 @@
   if (!source || typeof Chart === "undefined") return;
   var data = JSON.parse(source.textContent);
   var palette = ["#1d3557", "#b0420b", "#2f7d32", "#6f42c1", "#0b5cad"];
-  var tierColours = { very_high: "#b02a37", high: "#c77c02", raised: "#6c757d" };
-  var tierLabels = { very_high: "Very high", high: "High", raised: "Raised" };
+  // The risk engine's tiers, their labels and colours come from the server
+  // (risk.wording.tier_legend), so they are declared once.
+  var tiers = data.tiers || [];
   var common = { responsive: true, animation: false, plugins: { legend: { position: "bottom" } } };
 
   function draw(id, config) {
@@ -37,11 +38,11 @@
     type: "bar",
     data: {
       labels: data.track.map(function (w) { return w.label; }),
-      datasets: Object.keys(tierLabels).map(function (tier) {
+      datasets: tiers.map(function (tier) {
         return {
-          label: tierLabels[tier],
-          data: data.track.map(function (w) { return w.tiers[tier]; }),
-          backgroundColor: tierColours[tier]
+          label: tier.label,
+          data: data.track.map(function (w) { return w.tiers[tier.tier]; }),
+          backgroundColor: tier.colour
         };
       })
     },

@@ -169,13 +169,17 @@ def test_the_admin_refuses_a_token_beyond_the_maximum_at_its_field(
     assert not ApiToken.objects.exists()
 
 
-def test_the_admin_revokes_tokens(client_as, adam, cora_token, api_as):
+def test_the_admin_revokes_tokens_after_a_confirmation_page(client_as, adam, cora_token, api_as):
     token, raw = cora_token
+    client = client_as(adam)
+    selected = {"action": "revoke", "_selected_action": [token.pk]}
 
-    client_as(adam).post(
-        reverse("admin:cases_apitoken_changelist"),
-        {"action": "revoke", "_selected_action": [token.pk]},
-    )
+    asked = client.post(reverse("admin:cases_apitoken_changelist"), selected)
+    assert "Yes, revoke" in asked.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+    client.post(reverse("admin:cases_apitoken_changelist"), {**selected, "confirmed": "yes"})
 
     token.refresh_from_db()
     assert token.revoked_by == adam

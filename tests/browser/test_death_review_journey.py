@@ -40,8 +40,8 @@ def test_governance_files_a_review_from_notification_to_sign_off(
     ).to_be_visible()
     page.get_by_label("Type of review").select_option(label="Drug-related death")
     page.get_by_label("Client reference or NHS number").fill(jo.client_ref)
-    page.get_by_label("Date of death or overdose").fill(days_ago(4).isoformat())
-    page.get_by_label("Date notified").fill(days_ago(2).isoformat())
+    page.get_by_label("Date of death or overdose").fill(f"{days_ago(4):%d/%m/%Y}")
+    page.get_by_label("Date notified").fill(f"{days_ago(2):%d/%m/%Y}")
     field(page, "Notified by").select_option(label="Coroner")
     page.get_by_role("button", name="File the review").click()
 
@@ -72,7 +72,7 @@ def test_governance_files_a_review_from_notification_to_sign_off(
     page.get_by_role("link", name="Add an action").click()
     page.get_by_label("Description").fill("Offer naloxone at every contact after a release.")
     field(page, "Owner").select_option(label=f"{alice.display_name} (keyworker)")
-    page.get_by_label("Due on").fill(days_ago(-30).isoformat())
+    page.get_by_label("Due on").fill(f"{days_ago(-30):%d/%m/%Y}")
     save(page)
     expect(page.locator("#actions").get_by_text("Offer naloxone at every contact")).to_be_visible()
 
@@ -85,14 +85,14 @@ def test_governance_files_a_review_from_notification_to_sign_off(
     page.get_by_role("button", name="Ready for panel").click()
     expect(page.get_by_text("is now ready for panel")).to_be_visible()
     page.get_by_role("link", name="Edit panel findings").click()
-    page.get_by_label("Panel date").fill(days_ago(0).isoformat())
+    page.get_by_label("Panel date").fill(f"{days_ago(0):%d/%m/%Y}")
     page.get_by_label("Panel members").fill("Gina (chair), pharmacist, GP, probation")
     save(page)
     page.get_by_role("button", name="Record that the panel met").click()
     expect(page.get_by_text("is now panel held")).to_be_visible()
 
     # Too early: the findings are not written yet.
-    page.get_by_role("button", name="Sign off").click()
+    page.get_by_role("link", name="Sign off").click()
     missing = page.locator("#missing")
     expect(missing.get_by_text("It still needs")).to_be_visible()
     expect(
@@ -115,7 +115,9 @@ def test_governance_files_a_review_from_notification_to_sign_off(
     page.get_by_label("Cause of death").fill("1a Heroin toxicity")
     save(page)
 
-    page.get_by_role("button", name="Sign off").click()
+    page.get_by_role("link", name="Sign off").click()
+    expect(page.get_by_text("This step cannot be taken back")).to_be_visible()
+    page.get_by_role("button", name="Yes, sign off").click()
     expect(page.get_by_text("is now signed off")).to_be_visible()
     expect(page.get_by_text(f"by {gina.display_name}").first).to_be_visible()
     screenshot("review-signed-off")

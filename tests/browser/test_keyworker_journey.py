@@ -28,7 +28,7 @@ def test_a_keyworker_records_a_top_fixes_a_wrong_value_and_sees_the_chart(
 
     expect(page.get_by_role("heading", name="Record a TOP assessment")).to_be_visible()
     page.get_by_label("Stage").select_option("S")
-    page.get_by_label("Date of interview").fill(days_ago(190).isoformat())
+    page.get_by_label("Date of interview").fill(f"{days_ago(190):%d/%m/%Y}")
     page.get_by_label("OPIUSE: Days used illicit opioids").fill("31")
     page.get_by_label("PSYHSTAT: Psychological health (0 poor to 20 good)").fill("7")
     page.get_by_role("button", name="Save TOP").click()

@@ -37,7 +37,7 @@ def test_a_keyworker_snoozes_a_person_without_leaving_the_worklist(
     row = page.locator(f"#entry-{jo.external_id}")
     expect(row.get_by_text("Choose the date to be reminded.")).to_be_visible()
     screenshot("worklist-attempt-error")
-    row.get_by_label("Remind me on", exact=True).fill(days_ago(-3).isoformat())
+    row.get_by_label("Remind me on", exact=True).fill(f"{days_ago(-3):%d/%m/%Y}")
     row.get_by_role("button", name="Save attempt").click()
 
     expect(

@@ -105,9 +105,9 @@ def test_a_row_shows_the_last_attended_contact_in_uk_format_or_none(client_as, a
 
     content = client_as(alice).get(reverse("caseload", args=["mine"])).content.decode()
 
-    assert f"<td >{contact.contact_date:%d/%m/%Y}</td>" in content
+    assert f'<td data-label="Last contact">{contact.contact_date:%d/%m/%Y}</td>' in content
     assert f"{days_ago(40):%d/%m/%Y}" not in content
-    assert "<td >None recorded</td>" in content
+    assert '<td data-label="Last contact">None recorded</td>' in content
 
 
 def test_a_row_shows_naloxone_status_and_an_overdue_top(client_as, alice, north):
@@ -128,7 +128,8 @@ def test_the_search_box_finds_a_person_by_name_or_reference(client_as, alice, jo
     client = client_as(alice)
 
     assert listed(client, q="blo") == {"Bloggs"}
-    assert listed(client, q=jo.client_ref) == {"Bloggs"}
+    by_reference = client.get(reverse("caseload", args=["mine"]), {"q": jo.client_ref})
+    assert by_reference.url == reverse("person_detail", args=[jo.external_id])
 
 
 def test_the_caseload_can_be_sorted_by_age(client_as, alice, north):

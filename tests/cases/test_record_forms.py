@@ -78,7 +78,7 @@ def test_an_implausible_date_of_birth_is_explained(alice, person_data, born, mes
 def test_a_date_that_does_not_exist_is_explained(alice, person_data):
     errors = person_errors(alice, {**person_data, "date_of_birth": "1980-02-30"})
 
-    assert errors["date_of_birth"] == ["Enter a real date, e.g. 21/03/2026."]
+    assert errors["date_of_birth"] == ["Enter a real date as dd/mm/yyyy, for example 27/03/2025."]
 
 
 @pytest.mark.parametrize(

@@ -37,8 +37,9 @@ def test_every_person_url_is_covered_by_this_test():
 
     person_patterns = {p.name for p in urlpatterns if "<uuid:external_id>" in str(p.pattern)}
     # The access report is governance's alone: tests/audit/test_access_report.py covers it.
+    # Reassignment is for team leads only: tests/cases/test_reassign.py covers it.
     audit_routes = {"person_access_report", "person_access_report_csv"}
-    assert person_patterns == {*PERSON_ROUTES, "episode_edit", *audit_routes}
+    assert person_patterns == {*PERSON_ROUTES, "episode_edit", "person_reassign", *audit_routes}
 
 
 def test_the_keyworker_on_the_team_can_open_every_person_page(client_as, alice, jo_with_episode):
@@ -155,6 +156,7 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
                 "Team caseload",
                 "Outreach worklist",
                 "Not contacted in 2 days",
+                "Caseload sizes",
                 "NDTMS extract",
                 "Learning bulletin",
                 "Break-glass access",

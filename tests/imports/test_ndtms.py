@@ -166,3 +166,15 @@ def test_the_command_writes_the_file_and_lists_problems(jo, tmp_path):
     assert "Consent to NDTMS sharing is not recorded" in err.getvalue()
     assert f"/people/{jo.external_id}/" in err.getvalue()
     assert target.read_text().startswith("RECTYPE,CLIENTREF")
+
+
+def test_the_download_tells_the_page_it_has_started(client_as, tess, jo):
+    period = {"start": START.isoformat(), "end": END.isoformat()}
+    client = client_as(tess)
+
+    marked = client.get(reverse("ndtms_download"), {**period, "download_token": "abc123"})
+    unmarked = client.get(reverse("ndtms_download"), {**period, "download_token": "a;b=c"})
+
+    assert marked.cookies["lantern_download"].value == "abc123"
+    assert marked.cookies["lantern_download"]["samesite"] == "Strict"
+    assert "lantern_download" not in unmarked.cookies

@@ -138,6 +138,7 @@ def test_snoozed_and_removed_people_leave_the_list_until_due(client_as, alice, n
             "method": "visit",
             "outcome": "removed",
             "removal_reason": "in_custody",
+            "confirm_removal": "on",
         },
     )
     # A reminder whose date has come puts them back.
@@ -163,6 +164,7 @@ def test_a_new_flag_puts_a_removed_person_back(client_as, alice, jo, jo_flag):
             "method": "phone",
             "outcome": "removed",
             "removal_reason": "in_hospital",
+            "confirm_removal": "on",
         },
     )
     assert listed(client) == []
@@ -227,6 +229,22 @@ def test_a_plain_outcome_needs_nothing_else(client_as, alice, jo, jo_flag, outco
     assert jo_flag.status == Flag.Status.WORKED
 
 
+def test_taking_someone_off_the_worklist_needs_a_tick_to_confirm(client_as, alice, jo, jo_flag):
+    client = client_as(alice)
+    unconfirmed = record(client, jo, outcome="removed", removal_reason="in_custody")
+
+    assert unconfirmed.status_code == 400
+    assert unconfirmed.context["form"].errors["confirm_removal"] == [
+        "Tick the box to confirm taking them off the worklist."
+    ]
+    assert not OutreachAttempt.objects.exists()
+    confirmed = record(
+        client, jo, outcome="removed", removal_reason="in_custody", confirm_removal="on"
+    )
+    assert confirmed.status_code == 302
+    assert OutreachAttempt.objects.get().outcome == "removed"
+
+
 def test_remind_needs_a_date_after_the_attempt(client_as, alice, jo, jo_flag):
     client = client_as(alice)
     missing = record(client, jo, outcome="remind")
@@ -247,7 +265,12 @@ def test_removal_needs_a_reason_and_other_needs_words(client_as, alice, jo, jo_f
     no_reason = record(client, jo, outcome="removed")
     other_blank = record(client, jo, outcome="removed", removal_reason="other")
     other = record(
-        client, jo, outcome="removed", removal_reason="other", removal_detail="Moved to Wales"
+        client,
+        jo,
+        outcome="removed",
+        removal_reason="other",
+        removal_detail="Moved to Wales",
+        confirm_removal="on",
     )
 
     assert no_reason.context["form"].errors["removal_reason"] == [

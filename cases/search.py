@@ -1,0 +1,89 @@
+"""Finding a person on a caseload by what a keyworker types into one search box.
+
+`people_matching(people, text)` narrows a queryset (already limited by the
+visibility selector) to the people `text` describes. Each word must match, in any
+order, as one of:
+
+- a date of birth in UK format, dd/mm/yyyy or d/m/yyyy;
+- a client reference, exactly (any case);
+- the start of a first, last or preferred name, ignoring case and accents.
+
+Accents are folded with PostgreSQL's built-in `translate()` (the embedded database
+has no `unaccent` or `pg_trgm`), so the expression can be indexed: `Folded` is used
+by the name indexes on `ServiceUser` and by the query, which must match them exactly.
+"""
+
+import datetime
+import re
+import unicodedata
+
+from django.db.models import Func, Q, QuerySet, TextField
+from django.db.models.lookups import StartsWith
+
+# Accented Latin letters as they appear in UK names, and their plain capitals.
+# Lower-case accented letters are listed too, because `upper()` leaves them alone
+# under the C locale the embedded database may use.
+_ACCENTED = "ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöøùúûüýÿ"
+_PLAIN = "AAAAAACEEEEIIIINOOOOOOUUUUYAAAAAACEEEEIIIINOOOOOOUUUUYY"
+_FOLD_TABLE = str.maketrans(_ACCENTED, _PLAIN)
+
+UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+class Folded(Func):
+    """A text column in capitals with accents removed: `Zoë` is `ZOE`."""
+
+    template = f"translate(upper(%(expressions)s), '{_ACCENTED}', '{_PLAIN}')"
+    output_field = TextField()
+
+
+def fold(text: str) -> str:
+    """What `Folded` does, in Python, for the words typed into the search box."""
+    plain = text.translate(_FOLD_TABLE)
+    decomposed = unicodedata.normalize("NFKD", plain)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+
+
+def uk_date(word: str) -> datetime.date | None:
+    """The date `word` gives in dd/mm/yyyy (or d/m/yyyy), or None if it is not one."""
+    match = UK_DATE.match(word)
+    if not match:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def looks_like_date(word: str) -> bool:
+    return bool(UK_DATE.match(word))
+
+
+def _word_matches(word: str) -> Q:
+    if looks_like_date(word):
+        born = uk_date(word)
+        # A date that does not exist (31/02/1990) matches nobody rather than every name.
+        return Q(date_of_birth=born) if born else Q(pk__in=[])
+    folded = fold(word)
+    return (
+        Q(client_ref=word.upper())
+        | Q(StartsWith(Folded("last_name"), folded))
+        | Q(StartsWith(Folded("first_name"), folded))
+        | Q(StartsWith(Folded("preferred_name"), folded))
+    )
+
+
+def people_matching(people: QuerySet, text: str) -> QuerySet:
+    """`people` narrowed to those every word of `text` describes (see the module docstring)."""
+    for word in text.split():
+        people = people.filter(_word_matches(word))
+    return people
+
+
+def exact_reference(text: str) -> str | None:
+    """The client reference `text` is, if it is one word that could be one (not a date)."""
+    words = text.split()
+    if len(words) != 1 or looks_like_date(words[0]) or not any(c.isdigit() for c in words[0]):
+        return None
+    return words[0].upper()

@@ -1,0 +1,60 @@
+"""Work that takes a while shows that it is happening: the NDTMS check and download."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tests.factories import EpisodeFactory, days_ago
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+RECORD_BUSY = """link => {
+  window.busyStates = [];
+  new MutationObserver(() => window.busyStates.push(
+    [link.getAttribute("aria-busy"), link.textContent.trim()]
+  )).observe(link, {attributes: true, childList: true, subtree: true});
+}"""
+
+
+def test_the_ndtms_download_shows_it_is_being_prepared_until_it_starts(live_server, page, tess, jo):
+    EpisodeFactory(service_user=jo, referral_date=days_ago(40))
+    page.goto(f"{live_server.url}/data/ndtms/")
+    sign_in(page, "tess")
+    page.get_by_label("From").fill(f"{days_ago(60):%d/%m/%Y}")
+    page.get_by_label("To").fill(f"{days_ago(1):%d/%m/%Y}")
+    page.get_by_role("button", name="Check the period").click()
+
+    link = page.get_by_role("link", name="Download the extract (CSV)")
+    link.evaluate(RECORD_BUSY)
+    with page.expect_download() as started:
+        link.click()
+    assert started.value.suggested_filename.startswith("ndtms-")
+
+    expect(page.locator("#busy-status")).to_have_text("The download has started.")
+    expect(link).not_to_have_attribute("aria-busy", "true")
+    states = page.evaluate("window.busyStates")
+    assert ["true", "Preparing the extract…"] in states
+
+
+def test_the_period_check_button_says_it_is_working_once_sent(live_server, page, tess):
+    page.goto(f"{live_server.url}/data/ndtms/")
+    sign_in(page, "tess")
+    page.get_by_label("From").fill(f"{days_ago(60):%d/%m/%Y}")
+    page.get_by_label("To").fill(f"{days_ago(1):%d/%m/%Y}")
+    # Hold the response so the busy state can be seen before the next page arrives.
+    held = []
+    page.route("**/data/ndtms/?*", lambda route: held.append(route))
+    # Sent and read from script in one step: Playwright's own locators wait for the
+    # held navigation to finish.
+    state = page.get_by_role("button", name="Check the period").evaluate(
+        """async b => {
+          b.form.requestSubmit(b);
+          await new Promise(done => setTimeout(done, 100));
+          return [b.disabled, b.getAttribute("aria-busy"), b.textContent.trim()];
+        }"""
+    )
+
+    assert state == [True, "true", "Checking the period…"]
+    held[0].continue_()
+    # The checked period's page (its download link) is the page left for the axe check.
+    expect(page.get_by_role("link", name="Download the extract (CSV)")).to_be_visible()

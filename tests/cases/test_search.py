@@ -1,0 +1,150 @@
+"""The caseload search: name in any order, reference, UK date of birth; within scope."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.search import fold, uk_date
+from tests.factories import EpisodeFactory, ServiceUserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def person(team, keyworker, **fields):
+    someone = ServiceUserFactory(team=team, keyworker=keyworker, **fields)
+    EpisodeFactory(service_user=someone)
+    return someone
+
+
+def found(client, scope="mine", **params) -> set[str]:
+    response = client.get(reverse("caseload", args=[scope]), params)
+    assert response.status_code == 200
+    return {row.record.last_name for row in response.context["table"].paginated_rows}
+
+
+def test_it_finds_a_name_in_any_order_and_in_part(client_as, alice, north):
+    person(north, alice, first_name="Joanne", last_name="Bloggs")
+    person(north, alice, first_name="Bill", last_name="Jones")
+    client = client_as(alice)
+
+    assert found(client, q="bloggs jo") == {"Bloggs"}
+    assert found(client, q="Jo Blo") == {"Bloggs"}
+    assert found(client, q="jo") == {"Bloggs", "Jones"}
+
+
+def test_it_ignores_case_and_accents(client_as, alice, north):
+    person(north, alice, first_name="Zoë", last_name="Ó'Briain")
+    person(north, alice, first_name="Chloe", last_name="Smith")
+    client = client_as(alice)
+
+    assert found(client, q="zoe o'briain") == {"Ó'Briain"}
+    assert found(client, q="ZOË") == {"Ó'Briain"}
+    assert found(client, q="chloé") == {"Smith"}
+
+
+def test_it_finds_a_preferred_name(client_as, alice, north):
+    person(north, alice, first_name="Robert", preferred_name="Bobby", last_name="Ashe")
+
+    assert found(client_as(alice), q="bobby") == {"Ashe"}
+
+
+@pytest.mark.parametrize("typed", ["07/03/1985", "7/3/1985"])
+def test_it_finds_a_date_of_birth_typed_the_uk_way(client_as, alice, north, typed):
+    person(north, alice, last_name="March", date_of_birth=datetime.date(1985, 3, 7))
+    person(north, alice, last_name="July", date_of_birth=datetime.date(1985, 7, 3))
+
+    assert found(client_as(alice), q=typed) == {"March"}
+
+
+def test_a_date_that_does_not_exist_finds_nobody(client_as, alice, north):
+    person(north, alice, last_name="Anyone")
+
+    response = client_as(alice).get(reverse("caseload", args=["mine"]), {"q": "31/02/1985"})
+
+    assert "No one on your caseload matches “31/02/1985”" in response.content.decode()
+
+
+def test_it_says_what_to_try_when_nobody_matches(client_as, alice, jo):
+    EpisodeFactory(service_user=jo)
+
+    response = client_as(alice).get(reverse("caseload", args=["mine"]), {"q": "nosuchname"})
+
+    content = response.content.decode()
+    assert "No one on your caseload matches “nosuchname”" in content
+    assert "date of birth as dd/mm/yyyy" in content
+
+
+def test_a_client_reference_goes_straight_to_the_record(client_as, alice, jo):
+    response = client_as(alice).get(
+        reverse("caseload", args=["mine"]), {"q": jo.client_ref.lower()}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("person_detail", args=[jo.external_id])
+
+
+def test_it_hides_other_teams_people_from_the_search(client_as, bob, alice, jo, south):
+    EpisodeFactory(service_user=jo)
+    person(south, bob, last_name="Southerner")
+    client = client_as(bob)
+
+    assert found(client, q="bloggs") == set()
+    response = client.get(reverse("caseload", args=["mine"]), {"q": jo.client_ref})
+    assert response.status_code == 200  # no redirect to a record bob may not see
+
+
+def test_a_keyworker_searches_only_their_own_caseload(client_as, alice, tess, north):
+    person(north, tess, last_name="Leadsperson")
+    client = client_as(alice)
+
+    assert found(client, q="leadsperson") == set()
+    assert found(client_as(tess), scope="team", q="leadsperson") == {"Leadsperson"}
+
+
+def test_the_header_search_box_looks_through_the_widest_caseload(client_as, tess, gina):
+    team_page = client_as(tess).get(reverse("caseload", args=["mine"])).content.decode()
+    assert f'action="{reverse("caseload", args=["team"])}"' in team_page
+    everyone = client_as(gina).get(reverse("caseload", args=["all"])).content.decode()
+    assert f'action="{reverse("caseload", args=["all"])}"' in everyone
+
+
+def test_a_commissioner_has_no_search_box_and_no_caseload(client_as, cora):
+    client = client_as(cora)
+
+    assert client.get(reverse("caseload", args=["mine"]), {"q": "jo"}).status_code == 404
+    assert 'role="search"' not in client.get(reverse("home")).content.decode()
+
+
+def search_queries(client, q):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("caseload", args=["mine"]), {"q": q, "per_page": 100})
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_a_search_runs_the_same_queries_for_3_matches_and_for_40(client_as, alice, north):
+    client = client_as(alice)
+    for _ in range(3):
+        person(north, alice, first_name="Kim")
+    few = search_queries(client, "kim")
+    for _ in range(37):
+        person(north, alice, first_name="Kim")
+    many = search_queries(client, "kim")
+
+    assert few == many
+    assert many <= 15
+
+
+def test_folding_matches_the_database_expression():
+    assert fold("Zoë Ó'Briain") == "ZOE O'BRIAIN"
+    assert fold("Øyvind") == "OYVIND"
+
+
+def test_uk_dates_parse_day_first():
+    assert uk_date("1/2/1990") == datetime.date(1990, 2, 1)
+    assert uk_date("31/12/1990") == datetime.date(1990, 12, 31)
+    assert uk_date("12/31/1990") is None
+    assert uk_date("1990-02-01") is None
