@@ -121,6 +121,15 @@ def _form(path: str):
 
 FORMS: tuple[FormCase, ...] = (
     FormCase(
+        "cases.forms.ReassignForm",
+        "person_reassign",
+        "jo",
+        "tess",
+        lambda w: _form("cases.forms.ReassignForm")(
+            sizes=_form("cases.selectors.caseload_sizes")(_jo(w).team), current=_jo(w).keyworker
+        ),
+    ),
+    FormCase(
         "cases.forms.BreakGlassForm",
         "break_glass_start",
         "-",

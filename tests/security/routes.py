@@ -98,6 +98,11 @@ break_glass_review_list         -              GET     signin  403     403     4
 break_glass_review              grant          GET     signin  405     405     405     405     405     405
 break_glass_review              grant          POST    signin  403     403     403     ok      403     403
 
+# Caseload sizes and reassignment: team leads, within their own team.
+team_caseloads                  -              GET     signin  403     ok      403     403     403     403
+person_reassign                 jo             GET     signin  403     ok      404     403     404     404
+person_reassign                 jo             POST    signin  403     400     404     403     404     404
+
 # Caseloads: each role its own lists; a list a role does not have does not exist for it.
 home                            -              GET     signin  ok      ok      ok      ok      ok      ok
 caseload                        mine           GET     signin  ok      ok      ok      404     404     404
