@@ -206,9 +206,14 @@ def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, code: str) 
         device.confirmed = True
         device.save(update_fields=["confirmed"])
     django_otp.login(request, device)
-    # The device has just been read and the user seen: both clocks start again together,
-    # so the idle clock's save and the device's next check fall in the same request.
-    now = timezone.now().timestamp()
-    request.session[DEVICE_CHECKED_AT] = now
-    request.session[LAST_SEEN_AT] = now
+    second_factor_clocks_start(request.session)
     return True
+
+
+def second_factor_clocks_start(session) -> None:
+    """Note in `session`, which has just passed the second factor, that its device has just
+    been read and its user seen: both clocks start together, so the idle clock's save and
+    the device's next check (`VerifiedDeviceMiddleware`) fall in the same request."""
+    now = timezone.now().timestamp()
+    session[DEVICE_CHECKED_AT] = now
+    session[LAST_SEEN_AT] = now
