@@ -54,6 +54,7 @@ USER lantern
 
 EXPOSE 8000
 
-# Set GUNICORN_CMD_ARGS (for example "--workers 4 --timeout 60") to tune the
-# server without changing the command.
+# gunicorn.conf.py (read from /app) runs two sync workers per core; set
+# WEB_CONCURRENCY, or GUNICORN_CMD_ARGS (for example "--workers 4 --timeout 60"),
+# to tune the server without changing the command.
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000"]

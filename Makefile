@@ -68,8 +68,9 @@ bench-figures: $(VENV)/.installed
 screenshots: $(VENV)/.installed
 	LANTERN_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_demo_tour.py -q
 
-# Twenty signed-in keyworkers and team leads against gunicorn over 1,000,000 people; ends with
-# a JSON line and fails if the 95th percentile reaches 500 ms or any request fails.
+# Twenty signed-in keyworkers and team leads against gunicorn over 1,000,000 people, pausing a
+# second between pages (ARGS="--think-ms 0" for a stress run); ends with a JSON line and fails
+# if the 95th percentile reaches 500 ms or any request fails.
 # Pass ARGS=--skip-seed to reuse the last run's data (ARGS="--skip-seed --seconds 120" etc.).
 .PHONY: bench-load
 bench-load: $(VENV)/.installed

@@ -1,7 +1,8 @@
 """Benchmark: keyworkers' pages under load, served by gunicorn from a national database.
 
     .venv/bin/python bench/load.py [--people 1000000] [--users 20] [--seconds 60]
-                                   [--workers 4] [--threads 1] [--skip-seed]
+                                   [--think-ms 1000] [--workers 4] [--threads 1]
+                                   [--skip-seed]
 
 It uses its own embedded PostgreSQL (`.lantern/bench-load`, or --data-dir)
 unless DATABASE_URL is set. Unless --skip-seed reuses the last run's data, it
@@ -16,11 +17,14 @@ LANTERN_ENV=production (DEBUG off, WhiteNoise serving collected static files,
 secure cookies), behind what would be a TLS-terminating proxy: the driver sends
 `X-Forwarded-Proto: https`, as that proxy would.
 
-The driver is a second process (`--drive`, plain `requests` in threads, no
-Django), on loopback. Each of `--users` members of staff signs in through the
-real sign-in form and goes round its pages once untimed (a warm-up), then
-loops with no think time (a closed loop, `--think-ms` adds a pause) until
-`--seconds` have passed:
+The driver is a second process (`--drive`, plain `requests` in threads, with no
+Django set up), on loopback. Each of `--users` members of staff signs in through the
+real sign-in forms, password then the code of their own authenticator app (a
+confirmed django-otp TOTP device, given to them before the run if they have none;
+the driver computes its codes from the device's key), goes round their pages once
+untimed (a warm-up), then loops until `--seconds` have passed, pausing
+`--think-ms` (1 s by default, far quicker than anyone reads a record) after each
+page; `--think-ms 0` is a closed-loop stress run:
 
 - a keyworker (most users): their caseload (alternately by name and by risk),
   a person's record picked from that page, the team's outreach worklist;
@@ -66,10 +70,13 @@ from pathlib import Path
 from harness import BASE_DIR, add_data_dir_option, configure_django
 
 TARGET_P95_MS = 500.0
-PASSWORD = "lantern-demo-2026"  # config.demo.DEMO_PASSWORD; the driver imports no Django
+PASSWORD = "lantern-demo-2026"  # config.demo.DEMO_PASSWORD; the driver sets no Django up
 CASELOAD_WINDOW = (40, 60)
 FLAG_HISTORY_DAYS = 28
 REQUEST_TIMEOUT_S = 30
+# A keyworker reads a page before opening the next; a second is far quicker than anyone
+# reads a record, so the default load is heavier than a real team's.
+DEFAULT_THINK_MS = 1000.0
 PAGES = ("caseload", "record", "worklist", "not_contacted")
 
 
@@ -85,7 +92,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--baseline-seconds", type=float, default=15, help="length of the one-user run (15)"
     )
-    parser.add_argument("--think-ms", type=float, default=0, help="pause between pages (0)")
+    parser.add_argument(
+        "--think-ms",
+        type=float,
+        default=DEFAULT_THINK_MS,
+        help=f"each user's pause between page views ({DEFAULT_THINK_MS:g}; 0 for a stress run)",
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (4)")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads a worker (1)")
     parser.add_argument("--port", type=int, default=0, help="port to serve on (a free one)")
@@ -96,7 +108,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-# The driver: no Django here, only HTTP ---------------------------------------------
+# The driver: no Django set up here, only HTTP------------------------------------------
 
 
 class PageError(Exception):
@@ -125,24 +137,63 @@ def new_session(base: str):
     return session
 
 
-def sign_in(session, base: str, username: str, password: str) -> None:
-    """Sign in through the real form: the page, its CSRF token, the POST, the redirect home.
+def unused_code(device: dict) -> str:
+    """The code the user's authenticator app shows for the earliest time step Lantern takes.
 
-    Every step of signing in lives here, so a change to the steps is made once.
+    `device` holds the device's key and clock (`key`, `step`, `t0`, `digits`, `drift`,
+    `tolerance`) and `last_t`, the last time step it accepted. A code is good once: a
+    second sign-in within the same step takes the next step's code, which Lantern accepts
+    one step early; later than that, wait. The arithmetic is django-otp's own (`oath`,
+    which needs no Django set up).
     """
-    page = session.get(f"{base}/accounts/login/", timeout=REQUEST_TIMEOUT_S)
+    from django_otp.oath import TOTP
+
+    while True:
+        now = time.time()
+        current = int((now - device["t0"]) // device["step"]) + device["drift"]
+        wanted = max(current, device["last_t"] + 1)
+        if wanted <= current + device["tolerance"]:
+            totp = TOTP(
+                bytes.fromhex(device["key"]), device["step"], device["t0"], device["digits"]
+            )
+            totp.time = now + (wanted - current) * device["step"]
+            device["last_t"] = wanted
+            return f"{totp.token():0{device['digits']}d}"
+        time.sleep(1)
+
+
+def _post_form(session, base: str, path: str, fields: dict):
+    """GET the form at `path` for its CSRF token, then POST `fields` to it; no redirects."""
+    page = session.get(f"{base}{path}", timeout=REQUEST_TIMEOUT_S)
     token = _CSRF_FIELD.search(page.text)
     if page.status_code != 200 or token is None:
-        raise PageError(f"sign-in page answered {page.status_code} without a form")
-    answer = session.post(
-        f"{base}/accounts/login/",
-        data={"csrfmiddlewaretoken": token.group(1), "username": username, "password": password},
-        headers={"Referer": f"https://{base[7:]}/accounts/login/"},
+        raise PageError(f"{path} answered {page.status_code} without a form")
+    return session.post(
+        f"{base}{path}",
+        data={"csrfmiddlewaretoken": token.group(1), **fields},
+        headers={"Referer": f"https://{base[7:]}{path}"},
         allow_redirects=False,
         timeout=REQUEST_TIMEOUT_S,
     )
+
+
+def sign_in(session, base: str, user: dict, password: str) -> None:
+    """Sign in through the real forms: the password, then the code from the user's
+    authenticator app (`user["device"]`), each page with its own CSRF token.
+
+    Every step of signing in lives here, so a change to the steps is made once.
+    """
+    username = user["username"]
+    answer = _post_form(
+        session, base, "/accounts/login/", {"username": username, "password": password}
+    )
     if answer.status_code != 302 or "/accounts/login/" in answer.headers.get("Location", ""):
         raise PageError(f"signing in as {username} answered {answer.status_code}")
+    answer = _post_form(
+        session, base, "/accounts/second-factor/", {"code": unused_code(user["device"])}
+    )
+    if answer.status_code != 302 or "/accounts/" in answer.headers.get("Location", ""):
+        raise PageError(f"the second factor for {username} answered {answer.status_code}")
 
 
 class Visitor:
@@ -228,7 +279,7 @@ def drive(plan: dict) -> dict:
 
     def arrive(visitor: Visitor) -> None:
         started = time.perf_counter()
-        sign_in(visitor.session, base, visitor.user["username"], plan["password"])
+        sign_in(visitor.session, base, visitor.user, plan["password"])
         signed_in.append((time.perf_counter() - started) * 1000)
 
     def warm_up(visitor: Visitor) -> None:
@@ -368,6 +419,30 @@ def choose_users(count: int, team_leads: int) -> list[dict]:
     chosen = keyworkers + leads
     if len(keyworkers) < count - team_leads or len(leads) < team_leads:
         raise SystemExit(f"The data holds only {len(chosen)} suitable users of {count}.")
+    return chosen
+
+
+def with_devices(users: list[dict]) -> list[dict]:
+    """`users`, each with its confirmed authenticator app as the driver needs it.
+
+    A user without one is given one (benchmark data only), as enrolment would. Called
+    before each run, so `last_t` (the last time step accepted) is current: a code is
+    accepted once, and each user has a device of their own, so twenty users signing in
+    within the same 30 seconds do not spend one another's codes.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cases.models import User
+    from config import signin
+
+    chosen = []
+    for user in users:
+        holder = User.objects.get(username=user["username"])
+        device = signin.confirmed_totp_device(holder) or TOTPDevice.objects.create(
+            user=holder, name=signin.DEVICE_NAME, confirmed=True
+        )
+        fields = ("key", "step", "t0", "digits", "drift", "tolerance", "last_t")
+        chosen.append(user | {"device": {name: getattr(device, name) for name in fields}})
     return chosen
 
 
@@ -538,11 +613,14 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         baseline = summarise(
-            run_driver(plan | {"users": users[:1], "seconds": args.baseline_seconds})
+            run_driver(plan | {"users": with_devices(users[:1]), "seconds": args.baseline_seconds})
         )
-        print_run(f"Baseline, 1 user for {args.baseline_seconds:g} s", baseline)
-        loaded = summarise(run_driver(plan | {"users": users, "seconds": args.seconds}))
-        print_run(f"{len(users)} users for {args.seconds:g} s", loaded)
+        think = f"think time {args.think_ms:g} ms"
+        print_run(f"Baseline, 1 user for {args.baseline_seconds:g} s, {think}", baseline)
+        loaded = summarise(
+            run_driver(plan | {"users": with_devices(users), "seconds": args.seconds})
+        )
+        print_run(f"{len(users)} users for {args.seconds:g} s, {think}", loaded)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -551,7 +629,8 @@ def main(argv: list[str] | None = None) -> int:
     met = met and loaded["errors"] == 0
     print(
         f"Target: p95 < {TARGET_P95_MS:.0f} ms with 0 errors for {len(users)} users at "
-        f"{people:,} people: {'met' if met else 'MISSED'} (p95 {loaded['p95_ms']} ms, "
+        f"{people:,} people, think time {args.think_ms:g} ms: "
+        f"{'met' if met else 'MISSED'} (p95 {loaded['p95_ms']} ms, "
         f"{loaded['errors']} errors). Baseline p95 with one user: {baseline['p95_ms']} ms."
     )
     figures.update(

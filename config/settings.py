@@ -81,8 +81,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(): has this session passed the second factor?
-    "django_otp.middleware.OTPMiddleware",
+    # request.user.is_verified(): has this session passed the second factor? (django-otp's
+    # middleware, reading the device once a minute rather than on every request.)
+    "config.signin.VerifiedDeviceMiddleware",
     # Tags every tracked change made while serving a request with who and where.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

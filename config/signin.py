@@ -1,5 +1,8 @@
 """Sign-in rules that apply to every request: session time limits and the second factor.
 
+- `VerifiedDeviceMiddleware` (in place of django-otp's `OTPMiddleware`) sets
+  `request.user.is_verified()`, reading the session's authenticator app from the
+  database at most once a minute rather than on every request.
 - `SessionTimeoutMiddleware` signs a user out after `LANTERN_SESSION_IDLE_MINUTES`
   without a request, and `LANTERN_SESSION_MAX_HOURS` after they signed in,
   however busy the session has been.
@@ -16,6 +19,7 @@ The rules are in docs/security.md.
 """
 
 import base64
+import functools
 from collections.abc import Callable
 
 import django_otp
@@ -29,6 +33,9 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -37,6 +44,9 @@ LAST_SEEN_AT = "lantern_last_seen_at"
 # Saving the session on every request would cost a write each time; a minute's
 # slack in the idle limit costs nothing.
 LAST_SEEN_GRANULARITY_S = 60
+# When the session's authenticator app was last read from the database; it is read
+# again once LAST_SEEN_GRANULARITY_S have passed, in the request that saves LAST_SEEN_AT.
+DEVICE_CHECKED_AT = "lantern_otp_device_checked_at"
 
 DEVICE_NAME = "Authenticator app"
 
@@ -84,6 +94,39 @@ class SessionTimeoutMiddleware:
             elif now - request.session.get(LAST_SEEN_AT, 0) >= LAST_SEEN_GRANULARITY_S:
                 request.session[LAST_SEEN_AT] = now
         return self.get_response(request)
+
+
+class VerifiedDeviceMiddleware(OTPMiddleware):
+    """django-otp's middleware, without a database query for the device on every request.
+
+    django-otp reads the session's device on each request to check it still exists,
+    is confirmed and belongs to the user. Here that check is made when the session
+    passes the second factor and then at most once a minute, in the same request
+    as the idle clock's save (`SessionTimeoutMiddleware`), so it adds no session
+    write; in between, `user.otp_device` is the device, read only if used. So removing
+    someone's authenticator app in the admin unverifies their sessions within a
+    minute rather than at once; deactivating them still ends their sessions at once.
+    The session is kept on the server, so a client cannot set the time of the check.
+    """
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        if not (user.is_authenticated and persistent_id):
+            return super()._verify_user_sync(request, user)
+        now = timezone.now().timestamp()
+        checked_at = request.session.get(DEVICE_CHECKED_AT)
+        if checked_at is not None and 0 <= now - checked_at < LAST_SEEN_GRANULARITY_S:
+            lookup = functools.partial(self._device_from_persistent_id, persistent_id)
+            user.otp_device = SimpleLazyObject(lookup)
+            return user
+        device = self._device_from_persistent_id(persistent_id)
+        user.otp_device = self._finalize_device(request, user, device)
+        if user.otp_device is None:
+            request.session.pop(DEVICE_CHECKED_AT, None)
+        else:
+            request.session[DEVICE_CHECKED_AT] = now
+        return user
 
 
 class SecondFactorRequiredMiddleware:
@@ -163,4 +206,14 @@ def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, code: str) 
         device.confirmed = True
         device.save(update_fields=["confirmed"])
     django_otp.login(request, device)
+    second_factor_clocks_start(request.session)
     return True
+
+
+def second_factor_clocks_start(session) -> None:
+    """Note in `session`, which has just passed the second factor, that its device has just
+    been read and its user seen: both clocks start together, so the idle clock's save and
+    the device's next check (`VerifiedDeviceMiddleware`) fall in the same request."""
+    now = timezone.now().timestamp()
+    session[DEVICE_CHECKED_AT] = now
+    session[LAST_SEEN_AT] = now

@@ -16,6 +16,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import LocalAuthority, Role
+from config.signin import second_factor_clocks_start
 from tests.factories import ServiceUserFactory, TeamFactory, UserFactory
 
 
@@ -120,6 +121,7 @@ def sign_in_verified(client, user):
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    second_factor_clocks_start(session)
     session.save()
     return client
 

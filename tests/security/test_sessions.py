@@ -1,18 +1,27 @@
 """Sessions end on their own: 30 idle minutes, 10 hours in all, or the user's deactivation.
 
+A busy session costs no session write and no read of its authenticator app on
+every request: each happens at most once a minute.
+
 Time is frozen and moved on with time-machine; the clock the sessions read is
 the real one, patched.
 """
 
 import datetime
+import time
 
 import pytest
 import time_machine
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import SignedInSession
+from config.signin import totp_code
 from tests.conftest import sign_in_verified
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +144,75 @@ def test_signing_out_removes_the_session_from_the_index(client_as, alice):
     client.post("/accounts/logout/")
 
     assert not SignedInSession.objects.filter(user=alice).exists()
+
+
+def _writes_to_sessions(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if "django_session" in q["sql"]
+        and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
+
+
+def _device_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries if "otp_totp_totpdevice" in q["sql"]]
+
+
+def test_a_busy_session_is_saved_at_most_once_a_minute(clock, client_as, alice):
+    client = client_as(alice)
+
+    with CaptureQueriesContext(connection) as within_the_minute:
+        for _ in range(6):
+            assert client.get(PAGE).status_code == 200
+            clock.shift(datetime.timedelta(seconds=9))
+    clock.shift(datetime.timedelta(seconds=10))
+    with CaptureQueriesContext(connection) as a_minute_on:
+        assert client.get(PAGE).status_code == 200
+
+    assert _writes_to_sessions(within_the_minute) == []
+    assert len(_writes_to_sessions(a_minute_on)) == 1
+
+
+def test_the_authenticator_app_is_read_once_a_minute_not_on_every_request(clock, client_as, alice):
+    client = client_as(alice)
+
+    with CaptureQueriesContext(connection) as within_the_minute:
+        for _ in range(6):
+            assert client.get(PAGE).status_code == 200
+            clock.shift(datetime.timedelta(seconds=9))
+    clock.shift(datetime.timedelta(seconds=10))
+    with CaptureQueriesContext(connection) as a_minute_on:
+        for _ in range(3):
+            assert client.get(PAGE).status_code == 200
+
+    assert _device_reads(within_the_minute) == []
+    assert len(_device_reads(a_minute_on)) == 1
+
+
+def test_signing_in_reads_the_app_so_the_next_minute_of_pages_does_not(clock, client, alice):
+    device = TOTPDevice.objects.create(user=alice, name="Authenticator app", confirmed=True)
+    client.post("/accounts/login/", {"username": alice.username, "password": TEST_PASSWORD})
+    client.post("/accounts/second-factor/", {"code": totp_code(device, at=time.time())})
+
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            clock.shift(datetime.timedelta(seconds=15))
+            assert client.get(PAGE).status_code == 200
+
+    assert _device_reads(queries) == []
+    assert _writes_to_sessions(queries) == []
+
+
+def test_removing_the_authenticator_app_asks_for_the_second_factor_within_a_minute(
+    clock, client_as, alice
+):
+    client = client_as(alice)
+    assert client.get(PAGE).status_code == 200
+
+    TOTPDevice.objects.filter(user=alice).delete()
+    clock.shift(datetime.timedelta(seconds=61))
+    response = client.get(PAGE)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/second-factor/")
