@@ -10,6 +10,8 @@ GUNICORN_CMD_ARGS still override these.
   a second process per core keeps the core busy while the first waits; more only
   queue for the same cores. Threads would not help: the interpreter lock runs one
   thread's Python at a time, and that is most of a page.
+- LANTERN_DB_PARALLEL_WORKERS defaults to 0 here: no PostgreSQL parallel workers for
+  a page's small queries (config/settings.py says why).
 - `timeout`: a worker busy with one request for 60 s is killed and replaced
   (gunicorn's default is 30 s). The longest response, the commissioners' CSV
   extract of 1,000,000 people, takes about 7 s (`make bench-export`).
@@ -23,6 +25,7 @@ def default_workers() -> int:
     return int(os.environ.get("WEB_CONCURRENCY") or 2 * (cores or 1))
 
 
+os.environ.setdefault("LANTERN_DB_PARALLEL_WORKERS", "0")
 workers = default_workers()
 worker_class = "sync"
 timeout = 60

@@ -143,6 +143,13 @@ DATABASES = {
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
 )
+# Pages are many small indexed queries: starting PostgreSQL's parallel workers for one costs
+# more CPU than it saves, and under load that CPU is what every other page waits for. The web
+# process (gunicorn.conf.py) sets 0; batch work (the nightly recompute, imports) keeps the
+# server's own setting. Measured with `make bench-load` (README, Performance).
+if env_str("LANTERN_DB_PARALLEL_WORKERS"):
+    _parallel = env_int("LANTERN_DB_PARALLEL_WORKERS", 0, minimum=0, maximum=64)
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c max_parallel_workers_per_gather={_parallel}"
 # Backups (`manage.py backup`, `manage.py restore_check`, docs/operations.md): where the
 # dumps go, how many are kept, and where pg_dump/pg_restore live if not found by themselves.
 LANTERN_BACKUP_DIR = Path(env_str("LANTERN_BACKUP_DIR") or DATA_DIR / "backups")

@@ -40,3 +40,23 @@ def test_web_concurrency_sets_the_number_of_workers():
 
 def test_the_command_line_still_overrides_the_file():
     assert resolved(GUNICORN_CMD_ARGS="--workers 7")["workers"] == "7"
+
+
+def test_web_pages_run_without_postgresql_parallel_workers(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "LANTERN_DB_PARALLEL_WORKERS"}
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import runpy, os; runpy.run_path('gunicorn.conf.py');"
+            "import django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings');"
+            "django.setup(); from django.db import connection; c = connection.cursor();"
+            "c.execute('SHOW max_parallel_workers_per_gather'); print(c.fetchone()[0])",
+        ],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip().splitlines()[-1] == "0"
