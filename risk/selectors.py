@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Exists,
+    Expression,
     F,
     FilteredRelation,
     OuterRef,
@@ -23,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from cases.access import EDITING_ROLES
 from cases.models import (
     Contact,
     ContactStatus,
@@ -324,5 +326,20 @@ def uncontacted_flags(user: User, days: int = 2, on: datetime.date | None = None
         .filter(~Exists(attended), ~Exists(reached))
         .select_related("service_user", "service_user__keyworker", "service_user__team")
         .annotate(last_contact=_last_contact())
-        .order_by("-tier_rank", "raised_on", "pk")
+        .order_by(_uncontacted_tier_order(user).desc(), "raised_on", "pk")
     )
+
+
+def _uncontacted_tier_order(user: User) -> Expression:
+    """The tier to sort the not-contacted list by, chosen for PostgreSQL's plan.
+
+    A team's list is a few flags among hundreds of thousands. Sorted by the plain
+    column, PostgreSQL walks the open-flag index under the page's LIMIT through every
+    other team's flags (about 320 ms at 1,000,000 people, `make bench-load`); sorted by
+    an expression the index cannot give, it finds the team's flags first (about 9 ms).
+    The whole service's list keeps the index walk, which suits it.
+    """
+    # Keyworkers and team leads see only their teams' people.
+    if user.role in EDITING_ROLES:
+        return Coalesce(F("tier_rank"), Value(0))
+    return F("tier_rank")
