@@ -93,6 +93,8 @@ AXE_WATCH_SCRIPT = """
   window.__lanternDocument = "%(prefix)s-" + Math.random().toString(36).slice(2);
   function changed() {
     window.__lanternChanged = true;
+    // Mid-parse changes wait for DOMContentLoaded, which calls this again.
+    if (document.readyState === "loading") return;
     if (!document.body || document.querySelector("[" + MARKER + "]")) return;
     const marker = document.createElement("div");
     marker.setAttribute(MARKER, "");
@@ -122,6 +124,14 @@ AXE_RUN_SCRIPT = """
 async ([marker, force]) => {
   if (typeof window.__lanternDocument === "undefined" || !window.axe) return null;
   if (!force && !window.__lanternChanged) return null;
+  // A check made while the document is still arriving would measure it without its
+  // style sheets (white on white): wait for the load event, which follows them.
+  if (document.readyState !== "complete") {
+    await new Promise((done) => {
+      window.addEventListener("load", done, { once: true });
+      setTimeout(done, 10000);
+    });
+  }
   window.__lanternChanged = false;
   document.querySelectorAll("[" + marker + "]").forEach((node) => node.remove());
   const results = await window.axe.run(
