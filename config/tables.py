@@ -63,6 +63,7 @@ class CaseloadTable(tables.Table):
         )
         order_by = ("name",)
         attrs = {"class": "table table-hover align-middle caseload-table table-stack"}
+        template_name = "tables/one_pass.html"
         empty_text = "Nobody matches these filters."
 
     def __init__(self, *args, **kwargs):
