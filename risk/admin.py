@@ -5,18 +5,25 @@ A rule set is edited only while it is a draft. Active and retired versions are
 read only and cannot be deleted, because flags and runs name the version that
 produced them. New versions come from "Copy as a new draft"; "Activate" makes a
 draft the active version after a confirmation page. Runs, flags and overrides
-are written by the engine and the app's pages, never here: they are read only.
+are written by the engine and the app's pages, never here: they are read only,
+but "Recompute now" on the runs' list starts a run on the workers and follows it.
 Flags show the person's reference, not their name.
 """
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
+import datetime
+import logging
 
-from risk import services
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET
+
+from risk import services, tasks
 from risk.models import Flag, FlagOverride, FlagReason, RecomputeRun, Rule, RuleSet
 
 
@@ -162,8 +169,12 @@ class RuleSetAdmin(admin.ModelAdmin):
                 return None
             self.message_user(
                 request,
-                f"Version {draft.version} is now active; the previous version is retired. "
-                "Flags follow it from the next recompute.",
+                format_html(
+                    "Version {} is now active; the previous version is retired. Flags follow "
+                    'it from tonight\'s recompute, or <a href="{}">recompute them now</a>.',
+                    draft.version,
+                    reverse("admin:risk_recomputerun_recompute"),
+                ),
                 messages.SUCCESS,
             )
             return None
@@ -205,8 +216,41 @@ class RuleSetAdmin(admin.ModelAdmin):
 # Recompute runs -------------------------------------------------------------
 
 
+logger = logging.getLogger(__name__)
+
+WAITING = "Waiting for a worker to start the recompute"
+RECOMPUTE_NOT_QUEUED = (
+    "The recompute could not be started because the task queue did not answer. "
+    "Nothing has changed; try again in a few minutes. Tonight's run goes ahead as usual."
+)
+
+
+def _since(request: HttpRequest) -> datetime.datetime | None:
+    """The `since` parameter (seconds since the epoch), or None if absent or not a time."""
+    try:
+        seconds = float(request.GET.get("since", ""))
+        return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _run_to_follow(since: datetime.datetime | None) -> RecomputeRun | None:
+    """The run a progress page follows: the newest started at or after `since`; else,
+    if one is still running (it held the lock when the new request came), that one."""
+    runs = RecomputeRun.objects.select_related("rule_set")
+    if since is None:
+        return runs.first()
+    newest = runs.filter(started_at__gte=since).first()
+    return newest or runs.filter(status=RecomputeRun.Status.RUNNING).first()
+
+
 @admin.register(RecomputeRun)
 class RecomputeRunAdmin(ReadOnlyAdmin):
+    """Past runs, read only, and "Recompute now": an administrator who has just activated
+    a rule set need not wait for the night. The run goes to the Celery workers like the
+    nightly one; its progress page follows it step by step."""
+
+    change_list_template = "admin/risk/recomputerun/change_list.html"
     list_display = [
         "as_of",
         "version",
@@ -235,6 +279,105 @@ class RecomputeRunAdmin(ReadOnlyAdmin):
     def by_tier(self, run: RecomputeRun) -> str:
         counts = run.counts_by_tier or {}
         return " / ".join(str(counts.get(t, 0)) for t in ("very_high", "high", "raised"))
+
+    def get_urls(self):
+        own = [
+            path(
+                "recompute/",
+                self.admin_site.admin_view(self.recompute_view),
+                name="risk_recomputerun_recompute",
+            ),
+            path(
+                "progress/",
+                self.admin_site.admin_view(require_GET(self.progress_view)),
+                name="risk_recomputerun_progress",
+            ),
+            path(
+                "progress/status/",
+                self.admin_site.admin_view(require_GET(self.progress_status)),
+                name="risk_recomputerun_progress_status",
+            ),
+        ]
+        return own + super().get_urls()
+
+    @staticmethod
+    def _require_rule_set_rights(request: HttpRequest) -> None:
+        # Starting a run is for those who may change the rules it applies.
+        if not request.user.has_perm("risk.change_ruleset"):
+            raise PermissionDenied
+
+    def recompute_view(self, request: HttpRequest) -> HttpResponse:
+        self._require_rule_set_rights(request)
+        running = RecomputeRun.objects.filter(status=RecomputeRun.Status.RUNNING).first()
+        if request.method == "POST" and request.POST.get("confirmed") == "yes":
+            requested = timezone.now()
+            try:
+                tasks.flags_recompute_requested.delay()
+            except Exception:
+                logger.exception("Could not queue a recompute")
+                self.message_user(request, RECOMPUTE_NOT_QUEUED, messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:risk_recomputerun_changelist"))
+            progress = reverse("admin:risk_recomputerun_progress")
+            return HttpResponseRedirect(f"{progress}?since={requested.timestamp():.6f}")
+        last = (
+            RecomputeRun.objects.filter(status=RecomputeRun.Status.PUBLISHED)
+            .exclude(finished_at=None)
+            .first()
+        )
+        return TemplateResponse(
+            request,
+            "admin/risk/recomputerun/recompute_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Recompute everyone's flags now?",
+                "opts": self.model._meta,
+                "rule_set": RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).first(),
+                "running": running,
+                "last": last,
+                "last_seconds": (
+                    round((last.finished_at - last.started_at).total_seconds()) if last else None
+                ),
+            },
+            # An empty or unconfirmed POST changes nothing and says so.
+            status=400 if request.method == "POST" else 200,
+        )
+
+    def progress_view(self, request: HttpRequest) -> HttpResponse:
+        self._require_rule_set_rights(request)
+        since = _since(request)
+        run = _run_to_follow(since)
+        if since is None and run is not None:
+            since = run.started_at
+        return TemplateResponse(
+            request,
+            "admin/risk/recomputerun/progress.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Recompute progress",
+                "opts": self.model._meta,
+                "run": run,
+                "status_url": (
+                    reverse("admin:risk_recomputerun_progress_status")
+                    + (f"?since={since.timestamp():.6f}" if since else "")
+                ),
+            },
+        )
+
+    def progress_status(self, request: HttpRequest) -> JsonResponse:
+        self._require_rule_set_rights(request)
+        run = _run_to_follow(_since(request))
+        if run is None:
+            return JsonResponse(
+                {"started": False, "finished": False, "percent": 0, "stage": WAITING}
+            )
+        return JsonResponse(
+            {
+                "started": True,
+                "finished": run.is_finished,
+                "percent": run.progress_percent,
+                "stage": run.stage,
+            }
+        )
 
 
 # Flags and overrides, for review -------------------------------------------

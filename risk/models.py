@@ -213,12 +213,51 @@ class RecomputeRun(models.Model):
         default=dict, help_text="Seconds spent loading, evaluating, publishing."
     )
     error = models.TextField(blank=True)
+    steps_done = models.PositiveIntegerField(
+        default=0, help_text="Steps finished so far: three a chunk, then the publish."
+    )
 
     class Meta:
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
         return f"Recompute as of {self.as_of:%d/%m/%Y} ({self.get_status_display().lower()})"
+
+    # Each chunk reads its people's records, checks the rules and stages its flags; then
+    # the run publishes every chunk's flags at once.
+    STEPS_PER_CHUNK = 3
+
+    @property
+    def steps_total(self) -> int:
+        return self.chunks * self.STEPS_PER_CHUNK + 1
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status != self.Status.RUNNING
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.PUBLISHED:
+            return 100
+        # A retried chunk counts its steps again: never show more than the publish left.
+        done = min(self.steps_done, self.steps_total - 1)
+        return done * 100 // self.steps_total
+
+    @property
+    def stage(self) -> str:
+        """What the run is doing now, in words an administrator reads on the progress page."""
+        if self.status != self.Status.RUNNING:
+            return self.get_status_display()
+        computing = self.chunks * self.STEPS_PER_CHUNK
+        if self.steps_done >= computing:
+            return "Publishing the new flags"
+        if self.chunks == 1:
+            return (
+                "Reading everyone's records",
+                "Checking the rules",
+                "Saving the flags to publish",
+            )[self.steps_done]
+        return f"Computing flags: {self.steps_done} of {computing} steps done"
 
 
 # The nightly publish rewrites every open flag's summary ("released 3 days ago"

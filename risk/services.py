@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cases.models import ServiceUser, User
@@ -128,12 +129,15 @@ def flags_compute_chunk(*, run_id: int, chunk: int, chunks: int) -> dict[str, An
     started = time.perf_counter()
     frames = loader.load_frames(spec, run.as_of, selection)
     loaded = time.perf_counter()
+    _step_done(run_id)
     evaluation = engine.evaluate(frames, spec, run.as_of)
     evaluated = time.perf_counter()
+    _step_done(run_id)
     with transaction.atomic(), connection.cursor() as cursor:
         current = publish.current_flags(cursor.cursor, selection.clause("f.service_user_id"))
         publish.stage(cursor.cursor, evaluation, run_id=run_id, chunk=chunk, current=current)
     staged = time.perf_counter()
+    _step_done(run_id)
     return {
         "population": evaluation.population,
         "rows_read": evaluation.rows_read,
@@ -144,6 +148,11 @@ def flags_compute_chunk(*, run_id: int, chunk: int, chunks: int) -> dict[str, An
             "stage_s": round(staged - evaluated, 3),
         },
     }
+
+
+def _step_done(run_id: int) -> None:
+    """Count one step of a run for its progress page (`RecomputeRun.stage`)."""
+    RecomputeRun.objects.filter(pk=run_id).update(steps_done=F("steps_done") + 1)
 
 
 def _publish_run(run: RecomputeRun, summaries: list[dict]) -> None:
@@ -175,6 +184,7 @@ def _publish_run(run: RecomputeRun, summaries: list[dict]) -> None:
         run.timings = timings
         run.status = RecomputeRun.Status.PUBLISHED
         run.finished_at = timezone.now()
+        run.steps_done = run.steps_total
         run.save()
 
 

@@ -72,3 +72,13 @@ def flags_recompute_after_import(self) -> int:
     if run is None:
         raise self.retry(countdown=300)
     return run.pk
+
+
+@shared_task(autoretry_for=TRANSIENT_NIGHTLY, retry_backoff=True, max_retries=3)
+def flags_recompute_requested() -> int | None:
+    """A full recompute an administrator asked for (after activating a rule set): the run's
+    id, or None if a recompute was already running (the progress page follows that one)."""
+    run = services.flags_recompute(
+        chunks=settings.RISK_RECOMPUTE_CHUNKS, run_chunks=run_chunks_on_workers
+    )
+    return run.pk if run else None

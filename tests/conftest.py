@@ -9,6 +9,7 @@
 """
 
 import importlib
+import socket
 
 import pytest
 from django.apps import apps
@@ -16,6 +17,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import LocalAuthority, Role
+from config.celery import app as celery_app
 from config.signin import second_factor_clocks_start
 from tests.factories import ServiceUserFactory, TeamFactory, UserFactory
 
@@ -132,3 +134,29 @@ def client_as(client):
         return sign_in_verified(client, user)
 
     return sign_in
+
+
+# What `redis_away` changes in Celery's configuration, and puts back.
+CELERY_AWAY_SETTINGS = ("task_always_eager", "broker_url", "task_publish_retry_policy")
+
+
+@pytest.fixture
+def redis_away():
+    """Celery sending to a Redis that is not there (a port nobody listens on)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    saved = {key: celery_app.conf[key] for key in CELERY_AWAY_SETTINGS}
+    celery_app.conf.update(
+        task_always_eager=False,
+        broker_url=f"redis://127.0.0.1:{port}/0",
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0},
+    )
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        celery_app.conf.update(saved)
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None

@@ -1,11 +1,13 @@
-"""An administrator activates a new rule set version in the Django admin; a keyworker signs
-out and presses Back and sees no personal data."""
+"""An administrator activates a new rule set version in the Django admin and recomputes the
+flags now, following the run's progress; a keyworker signs out and presses Back and sees no
+personal data."""
 
 import pytest
 from playwright.sync_api import expect
 
-from risk.models import RuleSet
+from risk.models import RecomputeRun, RuleSet
 from tests.browser.conftest import sign_in
+from tests.risk.conftest import neutral_person, released
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,6 +24,7 @@ def run_admin_action(page, version: int, action: str) -> None:
 def test_an_administrator_copies_changes_and_activates_a_rule_set_version(
     live_server, page, screenshot, adam
 ):
+    released(neutral_person(), days=5)
     page.goto(f"{live_server.url}/accounts/login/?next=/admin/risk/ruleset/")
     sign_in(page, "adam")
     expect(page.get_by_role("heading", name="Select rule set to change")).to_be_visible()
@@ -55,6 +58,18 @@ def test_an_administrator_copies_changes_and_activates_a_rule_set_version(
     expect(statuses[1]).to_have_text("Retired")
     active = RuleSet.objects.get(status=RuleSet.Status.ACTIVE)
     assert (active.version, str(active.high_threshold)) == (2, "2.80")
+
+    # Flags follow the new version at once if asked, and the run's progress is shown.
+    page.get_by_role("link", name="recompute them now").click()
+    expect(page.get_by_role("heading", name="Recompute everyone's flags now?")).to_be_visible()
+    expect(page.get_by_text("version 2 (“Version 2: earlier high tier”)")).to_be_visible()
+    page.get_by_role("button", name="Yes, recompute everyone's flags now").click()
+    expect(page.get_by_role("heading", name="Recompute progress")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("Published")
+    expect(page.get_by_role("progressbar")).to_have_attribute("value", "100")
+    expect(page.get_by_text("1 person checked; 1 flagged")).to_be_visible()
+    run = RecomputeRun.objects.get()
+    assert (run.rule_set.version, run.status) == (2, RecomputeRun.Status.PUBLISHED)
 
 
 def test_after_signing_out_back_shows_no_personal_data(live_server, page, alice, jo):

@@ -1,8 +1,11 @@
-"""Work that takes a while shows that it is happening: the NDTMS check and download."""
+"""Work that takes a while shows that it is happening: the NDTMS check and download, and a
+recompute started from the admin."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from risk.models import RecomputeRun, RuleSet
 from tests.browser.conftest import sign_in
 from tests.factories import EpisodeFactory, days_ago
 
@@ -58,3 +61,33 @@ def test_the_period_check_button_says_it_is_working_once_sent(live_server, page,
     held[0].continue_()
     # The checked period's page (its download link) is the page left for the axe check.
     expect(page.get_by_role("link", name="Download the extract (CSV)")).to_be_visible()
+
+
+def test_the_recompute_progress_page_follows_the_run_until_it_is_published(live_server, page, adam):
+    run = RecomputeRun.objects.create(
+        as_of=timezone.localdate(),
+        rule_set=RuleSet.objects.get(status=RuleSet.Status.ACTIVE),
+        started_at=timezone.now(),
+    )
+    page.goto(f"{live_server.url}/accounts/login/?next=/admin/risk/recomputerun/progress/")
+    sign_in(page, "adam")
+    stage = page.get_by_role("status")
+    bar = page.get_by_role("progressbar")
+    expect(stage).to_have_text("Reading everyone's records")
+
+    RecomputeRun.objects.filter(pk=run.pk).update(steps_done=1)
+    expect(stage).to_have_text("Checking the rules")
+    expect(bar).to_have_attribute("value", "25")
+
+    RecomputeRun.objects.filter(pk=run.pk).update(
+        status=RecomputeRun.Status.PUBLISHED,
+        steps_done=4,
+        finished_at=timezone.now(),
+        population=3,
+        flagged=1,
+        counts_by_tier={"very_high": 0, "high": 1, "raised": 0},
+    )
+    # The page reloads itself with the run's results.
+    expect(page.get_by_text("3 people checked; 1 flagged: 0 very high, 1 high")).to_be_visible()
+    expect(stage).to_have_text("Published")
+    expect(bar).to_have_attribute("value", "100")

@@ -9,7 +9,6 @@ sent SIGKILL while it is writing.
 
 import os
 import signal
-import socket
 import subprocess
 
 import psycopg
@@ -17,7 +16,6 @@ import pytest
 from django.db import IntegrityError, connection
 from django.urls import reverse
 
-from config.celery import app as celery_app
 from outcomes.importing.jobs import NOT_QUEUED, _job_directory
 from outcomes.importing.loader import records_import
 from outcomes.models import ImportJob
@@ -117,31 +115,6 @@ def test_an_import_killed_while_writing_leaves_nothing_and_the_next_one_complete
     assert counts() == before
     assert records_import(files=files).imported
     assert counts()["Contact"] == before["Contact"] + 1
-
-
-@pytest.fixture
-def redis_away():
-    """Celery sending to a Redis that is not there (a port nobody listens on)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    saved = {key: celery_app.conf[key] for key in AWAY}
-    celery_app.conf.update(
-        task_always_eager=False,
-        broker_url=f"redis://127.0.0.1:{port}/0",
-        task_publish_retry_policy={"max_retries": 1, "interval_start": 0},
-    )
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        celery_app.conf.update(saved)
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-
-
-AWAY = ("task_always_eager", "broker_url", "task_publish_retry_policy")
 
 
 @pytest.mark.django_db

@@ -370,4 +370,6 @@ QUERY_PAGES: tuple[QueryPage, ...] = (
     QueryPage("review_notify", "-", "gina", ("person",)),
     QueryPage("review_dashboard", "-", "gina", ("from", "to")),
     QueryPage("review_bulletin", "-", "alice", ("theme",)),
+    QueryPage("admin:risk_recomputerun_progress", "-", "adam", ("since",)),
+    QueryPage("admin:risk_recomputerun_progress_status", "-", "adam", ("since",)),
 )

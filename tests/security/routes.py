@@ -235,6 +235,13 @@ admin:auth_user_password_change adam           GET     signin  signin  signin  s
 admin:otp_totp_totpdevice_config device        GET     signin  signin  signin  signin  signin  signin  403
 admin:otp_totp_totpdevice_qrcode device        GET     signin  signin  signin  signin  signin  signin  403
 admin:app_list                  app            GET     signin  signin  signin  signin  signin  signin  ok
+# Recompute now: the confirmation, then the run's progress page and its status for the page.
+admin:risk_recomputerun_recompute -            GET     signin  signin  signin  signin  signin  signin  ok
+admin:risk_recomputerun_recompute -            POST    signin  signin  signin  signin  signin  signin  400
+admin:risk_recomputerun_progress -             GET     signin  signin  signin  signin  signin  signin  ok
+admin:risk_recomputerun_progress -             POST    signin  signin  signin  signin  signin  signin  405
+admin:risk_recomputerun_progress_status -      GET     signin  signin  signin  signin  signin  signin  ok
+admin:risk_recomputerun_progress_status -      POST    signin  signin  signin  signin  signin  signin  405
 admin/(?P<url>.*)$              nowhere        GET     signin  signin  signin  signin  signin  signin  404
 """
 
