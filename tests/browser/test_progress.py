@@ -1,10 +1,11 @@
-"""Work that takes a while shows that it is happening: the NDTMS check and download, and a
-recompute started from the admin."""
+"""Work that takes a while shows that it is happening: the NDTMS check and download, an
+import, and a recompute started from the admin."""
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from outcomes.models import ImportJob
 from risk.models import RecomputeRun, RuleSet
 from tests.browser.conftest import sign_in
 from tests.factories import EpisodeFactory, days_ago
@@ -90,4 +91,34 @@ def test_the_recompute_progress_page_follows_the_run_until_it_is_published(live_
     # The page reloads itself with the run's results.
     expect(page.get_by_text("3 people checked; 1 flagged: 0 very high, 1 high")).to_be_visible()
     expect(stage).to_have_text("Published")
+    expect(bar).to_have_attribute("value", "100")
+
+
+def test_the_import_page_follows_the_job_until_it_finishes(live_server, page, adam):
+    job = ImportJob.objects.create(
+        created_by=adam,
+        file_names=["contacts: contacts.csv"],
+        status=ImportJob.Status.RUNNING,
+        progress=10,
+        stage="Reading contacts.csv",
+    )
+    page.goto(f"{live_server.url}/data/import/{job.external_id}/")
+    sign_in(page, "adam")
+    bar = page.get_by_role("progressbar")
+    expect(page.locator("#import-stage")).to_have_text("Reading contacts.csv")
+
+    ImportJob.objects.filter(pk=job.pk).update(progress=60, stage="Saving contacts.csv")
+    expect(page.locator("#import-stage")).to_have_text("Saving contacts.csv")
+    expect(bar).to_have_attribute("value", "60")
+
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.SUCCEEDED,
+        progress=100,
+        stage="Finished",
+        finished_at=timezone.now(),
+        counts={"contacts": {"rows": 3, "rejected": 0, "created": 3, "updated": 0, "unchanged": 0}},
+    )
+    # The page reloads itself with the counts.
+    expect(page.get_by_role("cell", name="contacts.csv")).to_be_visible()
+    expect(page.locator("#import-status")).to_have_text("Imported")
     expect(bar).to_have_attribute("value", "100")
