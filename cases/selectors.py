@@ -87,18 +87,21 @@ def _any_of(column: str, ids: QuerySet) -> Func:
     )
 
 
-def service_users_visible_to(user: User) -> QuerySet[ServiceUser]:
+def service_users_visible_to(user: User, *, with_break_glass: bool = True) -> QuerySet[ServiceUser]:
     """Everyone `user` may see: their teams' people, or everyone for governance.
 
     A keyworker or team lead also sees the people of their running break-glass
-    grants (`cases.services.break_glass_grant_create`). One query.
+    grants (`cases.services.break_glass_grant_create`), unless `with_break_glass`
+    is False: lists of people to work (caseloads, the worklist, the not-contacted
+    list) pass that, since a grant opens one record for a shift and does not put
+    the person on anyone's lists. One query.
     """
     team_ids = _visible_team_ids(user)
     if team_ids is None:
         return ServiceUser.objects.all()
     if team_ids.query.is_empty():
         return ServiceUser.objects.none()
-    if user.role not in BREAK_GLASS_ROLES:
+    if user.role not in BREAK_GLASS_ROLES or not with_break_glass:
         return ServiceUser.objects.filter(team_id__in=Subquery(team_ids))
     return ServiceUser.objects.filter(
         Q(_any_of("team_id", team_ids)) | Q(_any_of("id", break_glass_person_ids(user)))
@@ -265,13 +268,11 @@ def in_caseload_window(people: QuerySet[ServiceUser], status: str = "") -> Query
 
 
 def caseload_people(user: User, scope: str) -> QuerySet[ServiceUser]:
-    """The people on one of `user`'s caseload lists, before filtering and columns."""
-    people = service_users_visible_to(user)
+    """The people on one of `user`'s caseload lists, before filtering and columns: never
+    those reached for a while through break-glass."""
+    people = service_users_visible_to(user, with_break_glass=False)
     if scope == "mine":
         return people.filter(keyworker=user)
-    if scope == "team":
-        # The team's own people: not those reached for a while through break-glass.
-        people = people.filter(team_id__in=Subquery(active_team_ids(user)))
     return people.select_related("keyworker")
 
 

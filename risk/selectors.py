@@ -50,9 +50,11 @@ from risk.models import (
 UNCONTACTED_TIERS = (Tier.VERY_HIGH, Tier.HIGH)
 
 
-def flags_visible_to(user: User) -> QuerySet[Flag]:
-    """Flags of the people `user` may see (none for roles that see nobody)."""
-    return Flag.objects.filter(service_user__in=service_users_visible_to(user).values("pk"))
+def flags_visible_to(user: User, *, with_break_glass: bool = True) -> QuerySet[Flag]:
+    """Flags of the people `user` may see (none for roles that see nobody); see
+    `service_users_visible_to` for `with_break_glass`."""
+    people = service_users_visible_to(user, with_break_glass=with_break_glass)
+    return Flag.objects.filter(service_user__in=people.values("pk"))
 
 
 def _alive_on(day: datetime.date) -> Q:
@@ -63,10 +65,11 @@ def _alive_on(day: datetime.date) -> Q:
 
 def open_flags_visible_to(user: User, *, on: datetime.date | None = None) -> QuerySet[Flag]:
     """Open, not overridden flags of the people `user` may see, leaving out anyone who had
-    died by `on` (today): every list of people to contact starts here, so none can miss it."""
+    died by `on` (today): every list of people to contact starts here, so none can miss it.
+    People reached through break-glass are not on anyone's list to contact."""
     day = on or timezone.localdate()
     return (
-        flags_visible_to(user)
+        flags_visible_to(user, with_break_glass=False)
         .filter(ended_on__isnull=True)
         .exclude(status=Flag.Status.OVERRIDDEN)
         .filter(_alive_on(day))

@@ -10,7 +10,9 @@ from django.utils import timezone
 from cases import services
 from cases.models import AccessEvent, BreakGlassGrant
 from cases.selectors import service_users_visible_to
+from risk.selectors import flags_visible_to, uncontacted_flags, worklist
 from tests.factories import ServiceUserFactory
+from tests.risk_ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +203,18 @@ def test_a_team_caseload_lists_only_the_teams_own_people(client_as, south, jo):
     response = client_as(lead).get(reverse("caseload", kwargs={"scope": "team"}))
     assert jo.client_ref not in response.content.decode()
     assert client_as(lead).get(record_url(jo)).status_code == 200
+
+
+def test_a_break_glass_person_is_on_none_of_the_keyworkers_lists(client_as, bob, jo):
+    """A grant opens the record for the shift; it does not add the person to lists of
+    people to contact, which would be list reads of someone outside the team."""
+    flag = make_flag(jo, raised_on=timezone.localdate() - datetime.timedelta(days=5))
+    services.break_glass_grant_create(user=bob, service_user=jo, reason=REASON)
+    client = client_as(bob)
+
+    assert client.get(record_url(jo)).status_code == 200
+    assert flag in flags_visible_to(bob)
+    assert list(worklist(bob)) == []
+    assert list(uncontacted_flags(bob)) == []
+    page = client.get(reverse("outreach_worklist")).content.decode()
+    assert jo.last_name not in page
