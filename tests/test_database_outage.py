@@ -167,7 +167,7 @@ def test_the_unavailable_page_needs_no_database(django_assert_num_queries):
     assert "Lantern is temporarily unavailable" in response.content.decode()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_stopped_database_gives_a_friendly_503_and_the_app_recovers_by_itself(
     app, throwaway_database, cookie
 ):

@@ -56,7 +56,7 @@ def test_a_refused_last_row_leaves_none_of_the_other_files_written(good_files):
     assert counts()["TopAssessment"] == before["TopAssessment"] + 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_import_killed_while_writing_leaves_nothing_and_the_next_one_completes(
     write_files, north, alice, tmp_path
 ):

@@ -24,7 +24,7 @@ from risk.models import Flag, RecomputeRun
 from tests.risk.conftest import MANAGE, ROOT
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         shutil.which("redis-server") is None,
         reason="redis-server is not installed (Debian package redis-server)",

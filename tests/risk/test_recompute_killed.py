@@ -21,7 +21,7 @@ from tests.factories import EventFactory
 from tests.risk.conftest import MANAGE, ROOT, database_conninfo, days_ago, neutral_person, released
 from tests.risk.test_recompute import open_flag, snapshot
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 WAIT_SECONDS = 90
 

@@ -33,7 +33,7 @@ from tests.risk.test_celery_workers import free_port, start, stop, wait_until, w
 from tests.risk.test_recompute import open_flag, snapshot
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         shutil.which("redis-server") is None,
         reason="redis-server is not installed (Debian package redis-server)",
