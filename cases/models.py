@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cases import validators
 from cases.history import tracked
-from cases.search import Folded
+from cases.search import Folded, LaterWords
 
 
 def today() -> datetime.date:
@@ -346,6 +346,10 @@ class ServiceUser(models.Model):
             models.Index(
                 OpClass(Folded("last_name"), name="text_pattern_ops"),
                 name="service_user_last_name_fold",
+            ),
+            models.Index(
+                OpClass(LaterWords(Folded("last_name")), name="text_pattern_ops"),
+                name="service_user_last_name_words",
             ),
             models.Index(
                 OpClass(Folded("first_name"), name="text_pattern_ops"),

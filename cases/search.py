@@ -6,7 +6,9 @@ order, as one of:
 
 - a date of birth in UK format, dd/mm/yyyy or d/m/yyyy;
 - a client reference, exactly (any case);
-- the start of a first, last or preferred name, ignoring case and accents.
+- the start of a first, last or preferred name, ignoring case and accents, or the
+  start of a later word of a last name ("briain" finds Ó Briain, "jones" finds
+  Smith-Jones, "neill" finds O'Neill).
 
 Accents are folded with PostgreSQL's built-in `translate()` (the embedded database
 has no `unaccent` or `pg_trgm`), so the expression can be indexed: `Folded` is used
@@ -34,6 +36,14 @@ class Folded(Func):
     """A text column in capitals with accents removed: `Zoë` is `ZOE`."""
 
     template = f"translate(upper(%(expressions)s), '{_ACCENTED}', '{_PLAIN}')"
+    output_field = TextField()
+
+
+class LaterWords(Func):
+    """A name after its first word (after the first space, hyphen or apostrophe), or NULL
+    for a one-word name: `O BRIAIN` gives `BRIAIN`. Indexed on the folded last name."""
+
+    template = "substring(%(expressions)s from '[ ''’-]+(.*)$')"
     output_field = TextField()
 
 
@@ -69,6 +79,7 @@ def _word_matches(word: str) -> Q:
     return (
         Q(client_ref=word.upper())
         | Q(StartsWith(Folded("last_name"), folded))
+        | Q(StartsWith(LaterWords(Folded("last_name")), folded))
         | Q(StartsWith(Folded("first_name"), folded))
         | Q(StartsWith(Folded("preferred_name"), folded))
     )

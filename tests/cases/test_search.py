@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.search import fold, uk_date
+from cases.models import ServiceUser
+from cases.search import fold, people_matching, uk_date
 from tests.factories import EpisodeFactory, ServiceUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,30 @@ def test_it_ignores_case_and_accents(client_as, alice, north):
     assert found(client, q="zoe o'briain") == {"Ó'Briain"}
     assert found(client, q="ZOË") == {"Ó'Briain"}
     assert found(client, q="chloé") == {"Smith"}
+
+
+def test_it_finds_the_later_words_of_a_last_name(client_as, alice, north):
+    for last_name in ("Ó Briain", "Smith-Jones", "O’Neill", "van der Berg", "Smithson"):
+        person(north, alice, first_name="Sam", last_name=last_name)
+    client = client_as(alice)
+
+    assert found(client, q="briain") == {"Ó Briain"}
+    assert found(client, q="jones") == {"Smith-Jones"}
+    assert found(client, q="NEILL sam") == {"O’Neill"}
+    assert found(client, q="der") == {"van der Berg"}
+    assert found(client, q="smith") == {"Smith-Jones", "Smithson"}
+    # Only the start of a word: not any letters inside one.
+    assert found(client, q="mith") == set()
+    assert found(client, q="riain") == set()
+
+
+def test_the_later_words_search_uses_its_index(alice):
+    """At a million people the service-wide search must not read every name."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = people_matching(ServiceUser.objects.all(), "briain").explain()
+
+    assert "service_user_last_name_words" in plan
 
 
 def test_it_finds_a_preferred_name(client_as, alice, north):
