@@ -62,36 +62,41 @@ API_ROLES = frozenset({Role.COMMISSIONER, *BROWSING_ROLES})
 WHOLE_SERVICE_API_ROLES = frozenset({Role.COMMISSIONER})
 
 
+def _active_in(user: User, roles: frozenset) -> bool:
+    """Whether `user` is signed in, still active, and holds one of `roles`."""
+    return user.is_authenticated and user.is_active and user.role in roles
+
+
 def can_use_api(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in API_ROLES
+    return _active_in(user, API_ROLES)
 
 
 def can_browse_people(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in BROWSING_ROLES
+    return _active_in(user, BROWSING_ROLES)
 
 
 def can_edit_records(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in EDITING_ROLES
+    return _active_in(user, EDITING_ROLES)
 
 
 def can_view_outreach(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in OUTREACH_ROLES
+    return _active_in(user, OUTREACH_ROLES)
 
 
 def can_view_uncontacted(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in UNCONTACTED_ROLES
+    return _active_in(user, UNCONTACTED_ROLES)
 
 
 def can_reassign(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in REASSIGNING_ROLES
+    return _active_in(user, REASSIGNING_ROLES)
 
 
 def can_break_glass(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in BREAK_GLASS_ROLES
+    return _active_in(user, BREAK_GLASS_ROLES)
 
 
 def can_audit(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.role in AUDIT_ROLES
+    return _active_in(user, AUDIT_ROLES)
 
 
 def nav_pages(user: User) -> list[tuple[str, str]]:

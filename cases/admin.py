@@ -215,36 +215,28 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return None
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable, never added, changed or deleted through the admin: audit rows (which the
+    database refuses to change too) and what the risk engine writes."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(ApiRequestLog)
-class ApiRequestLogAdmin(admin.ModelAdmin):
+class ApiRequestLogAdmin(ReadOnlyAdmin):
     """The record of API requests, read only."""
 
     list_display = ["at", "username", "client", "method", "path", "format", "rows", "status"]
     list_filter = ["client", "status", "format", "extract"]
     search_fields = ["username", "path"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Audit rows are looked at, never added, changed or deleted (the database refuses too)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccessEvent)

@@ -24,7 +24,12 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
-from cases.access import BREAK_GLASS_ROLES, BROWSING_ROLES, WHOLE_SERVICE_API_ROLES, can_use_api
+from cases.access import (
+    BREAK_GLASS_ROLES,
+    WHOLE_SERVICE_API_ROLES,
+    can_browse_people,
+    can_use_api,
+)
 from cases.models import (
     ApiClient,
     BreakGlassGrant,
@@ -57,7 +62,7 @@ def active_team_ids(user: User, on: datetime.date | None = None) -> QuerySet:
 
 def _visible_team_ids(user: User) -> QuerySet | None:
     """The need-to-know rule: the `team_id`s whose people `user` may see, or None for every team."""
-    if not (user.is_authenticated and user.is_active) or user.role not in BROWSING_ROLES:
+    if not can_browse_people(user):
         return TeamMembership.objects.none().values("team_id")
     if user.role == Role.GOVERNANCE:
         return None
