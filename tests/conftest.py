@@ -9,7 +9,6 @@
 """
 
 import importlib
-import socket
 
 import pytest
 from django.apps import apps
@@ -20,6 +19,7 @@ from cases.models import LocalAuthority, Role
 from config.celery import app as celery_app
 from config.signin import second_factor_clocks_start
 from tests.factories import ServiceUserFactory, TeamFactory, UserFactory
+from tests.processes import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -143,9 +143,7 @@ CELERY_AWAY_SETTINGS = ("task_always_eager", "broker_url", "task_publish_retry_p
 @pytest.fixture
 def redis_away():
     """Celery sending to a Redis that is not there (a port nobody listens on)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     saved = {key: celery_app.conf[key] for key in CELERY_AWAY_SETTINGS}
     celery_app.conf.update(
         task_always_eager=False,

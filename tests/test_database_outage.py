@@ -8,7 +8,6 @@ and starts again.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,15 +24,10 @@ from pgserver._commands import pg_ctl
 
 from config.backups import postgres_tool, server_major_version
 from config.middleware import database_unavailable_response
+from tests.processes import free_port
 from tests.risk.conftest import ROOT, database_conninfo
 
 READY_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(url: str, cookie: str, timeout: float = 30) -> tuple[int, str, dict]:

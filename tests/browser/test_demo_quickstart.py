@@ -13,15 +13,10 @@ from playwright.sync_api import expect
 
 from config.demo import DEMO_PASSWORD
 from tests.browser.conftest import sign_in
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from outcomes.models import ImportJob
 from tests.imports.conftest import GOOD_FILES
 from tests.imports.test_import import counts
 from tests.imports.test_pages import upload
+from tests.processes import wait_until
 from tests.risk.conftest import MANAGE, ROOT, database_conninfo, database_url
-from tests.risk.test_recompute_killed import wait_for
 
 REFUSE_LAST_TOP = """
 CREATE FUNCTION refuse_last_top() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -92,11 +92,11 @@ def test_an_import_killed_while_writing_leaves_nothing_and_the_next_one_complete
                 [info["dbname"]],
             ).fetchone()
 
-        (pid,) = wait_for(writing_and_blocked, "the import to write people and then block")
+        (pid,) = wait_until(writing_and_blocked, "the import to write people and then block")
         process.send_signal(signal.SIGKILL)
         assert process.wait(timeout=30) == -signal.SIGKILL
         blocker.rollback()
-        wait_for(
+        wait_until(
             lambda: (
                 not watcher.execute(
                     "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]

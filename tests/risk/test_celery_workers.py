@@ -5,15 +5,10 @@ Skipped only when `redis-server` is not installed (`.ci/run` installs it).
 """
 
 import io
-import os
 import re
 import shutil
-import signal
 import socket
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -21,7 +16,8 @@ from django.utils import timezone
 
 from risk import services
 from risk.models import Flag, RecomputeRun
-from tests.risk.conftest import MANAGE, ROOT
+from tests.processes import free_port, start, stop, wait_until
+from tests.risk.conftest import MANAGE
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -32,44 +28,7 @@ pytestmark = [
 ]
 
 CHUNKS = 4
-READY_SECONDS = 90
 SUCCEEDED = re.compile(r"Task risk\.tasks\.flags_compute_chunk\[[^\]]+\] succeeded")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Ask politely, then insist: the process and anything it started."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def start(command: list[str], log: Path, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def wait_until(condition, what: str, timeout: float = READY_SECONDS) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ reasons. Once the process is seen waiting on that lock, it is killed.
 import os
 import signal
 import subprocess
-import time
 
 import psycopg
 import pytest
@@ -18,22 +17,11 @@ from django.utils import timezone
 from risk import services
 from risk.models import Flag, RecomputeRun
 from tests.factories import EventFactory
+from tests.processes import wait_until
 from tests.risk.conftest import MANAGE, ROOT, database_conninfo, days_ago, neutral_person, released
 from tests.risk.test_recompute import open_flag, snapshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WAIT_SECONDS = 90
-
-
-def wait_for(condition, what: str, timeout: float = WAIT_SECONDS):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"Timed out waiting for {what}")
 
 
 def test_a_run_killed_while_publishing_leaves_the_previous_flags_and_the_next_run_completes(
@@ -77,7 +65,7 @@ def test_a_run_killed_while_publishing_leaves_the_previous_flags_and_the_next_ru
             ).fetchone()
             return row
 
-        pid, query = wait_for(blocked_backend, "the recompute to block while publishing")
+        pid, query = wait_until(blocked_backend, "the recompute to block while publishing")
         assert query.lstrip().startswith("DELETE FROM risk_flagreason")
         # It is inside the publish transaction and has already written flags.
         held = watcher.execute(
@@ -94,7 +82,7 @@ def test_a_run_killed_while_publishing_leaves_the_previous_flags_and_the_next_ru
 
         # Released, the orphaned backend finds its client gone and rolls back.
         blocker.rollback()
-        wait_for(
+        wait_until(
             lambda: (
                 not watcher.execute(
                     "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]

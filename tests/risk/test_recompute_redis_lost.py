@@ -28,8 +28,9 @@ from django.utils import timezone
 from risk import services
 from risk.models import Flag, RecomputeRun
 from tests.factories import EventFactory
+from tests.processes import free_port, start, stop, wait_until
 from tests.risk.conftest import database_conninfo, days_ago, neutral_person, released
-from tests.risk.test_celery_workers import free_port, start, stop, wait_until, workers
+from tests.risk.test_celery_workers import workers
 from tests.risk.test_recompute import open_flag, snapshot
 
 pytestmark = [
