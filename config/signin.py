@@ -143,8 +143,9 @@ class SecondFactorRequiredMiddleware:
 
     @staticmethod
     def _exempt(request: HttpRequest) -> bool:
-        # A call carrying its own credentials (the API's bearer token) is the API's to judge.
-        if "authorization" in request.headers:
+        # An API call carrying its own credentials (the API's bearer token) is the API's to
+        # judge. Only the API's: on a page or the admin the header proves nothing.
+        if "authorization" in request.headers and _is_api(request):
             return True
         open_paths = {reverse("second_factor"), reverse("logout"), reverse("login")}
         return request.path_info in open_paths

@@ -289,6 +289,20 @@ def test_the_apis_session_authentication_ignores_an_unverified_session(client, c
     assert response.status_code in (401, 403)
 
 
+@pytest.mark.parametrize("path", ["/caseload/mine/", "/admin/", "/outreach/"])
+def test_an_authorization_header_does_not_skip_the_second_factor_outside_the_api(
+    client, adam, alice, path
+):
+    user = adam if path == "/admin/" else alice
+    confirmed_device(user)
+    give_password(client, user.username)
+
+    response = client.get(path, headers={"Authorization": "Bearer anything"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(SECOND_FACTOR)
+
+
 def test_the_apis_token_needs_no_second_factor(cora):
     _, raw = services.api_token_create(
         client=ApiClient.objects.create(name="North Commissioning"),
