@@ -9,8 +9,9 @@ from django.urls import reverse
 from cases import services
 from cases.models import Contact, ServiceUser
 from outcomes.models import TopAssessment
+from risk import services as risk_services
 from risk.models import Flag, FlagOverride, FlagReason, OutreachAttempt, Rule, RuleSet
-from tests.factories import ContactFactory, days_ago
+from tests.factories import ContactFactory, EpisodeFactory, TopFactory, days_ago
 from tests.risk_ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
@@ -148,15 +149,23 @@ def test_the_nightly_publish_leaves_flag_history():
 def test_rule_sets_rules_tops_and_outreach_are_tracked(jo, alice):
     rule_set = RuleSet.objects.get(status=RuleSet.Status.ACTIVE)
     rule = Rule.objects.filter(rule_set=rule_set).first()
+    rule_events = history(Rule, rule)
     Rule.objects.filter(pk=rule.pk).update(weight=rule.weight)  # no change: no event
     RuleSet.objects.filter(pk=rule_set.pk).update(notes="seen")
+    top = TopFactory(episode=EpisodeFactory(service_user=jo))
+    make_flag(jo)
+    attempt = risk_services.outreach_attempt_create(
+        service_user=jo,
+        recorded_by=alice,
+        attempted_on=days_ago(0),
+        method="phone",
+        outcome="not_contactable",
+    )
+
+    assert history(Rule, rule) == rule_events
     assert history(RuleSet, rule_set)[-1] == "update"
-    assert apps.get_model("outcomes", "TopAssessmentEvent").objects.count() == (
-        TopAssessment.objects.count()
-    )
-    assert apps.get_model("risk", "OutreachAttemptEvent").objects.count() == (
-        OutreachAttempt.objects.count()
-    )
+    assert history(TopAssessment, top) == ["insert"]
+    assert history(OutreachAttempt, attempt) == ["insert"]
 
 
 def test_a_flag_summary_rewording_alone_leaves_no_event_but_anything_else_does(jo, alice):
