@@ -28,6 +28,7 @@ from cases.access import (
     BREAK_GLASS_ROLES,
     WHOLE_SERVICE_API_ROLES,
     can_browse_people,
+    can_reassign,
     can_use_api,
 )
 from cases.models import (
@@ -203,10 +204,11 @@ def break_glass_grants_for_review(*, reviewed: bool) -> QuerySet[BreakGlassGrant
     return grants.order_by("-reviewed_at") if reviewed else grants.order_by("starts_at")
 
 
-def service_user_get(user: User, external_id) -> ServiceUser:
-    """The person with this external id, if `user` may see them; 404 otherwise."""
+def service_user_get(user: User, external_id, *, with_break_glass: bool = True) -> ServiceUser:
+    """The person with this external id, if `user` may see them; 404 otherwise (see
+    `service_users_visible_to` for `with_break_glass`)."""
     person = (
-        service_users_visible_to(user)
+        service_users_visible_to(user, with_break_glass=with_break_glass)
         .select_related("team", "team__service", "keyworker", "local_authority")
         .filter(external_id=external_id)
         .first()
@@ -338,9 +340,15 @@ class CaseloadSize:
 
 def teams_led_by(user: User) -> QuerySet[Team]:
     """The teams whose caseloads `user` manages: their current teams, if they lead."""
-    if not (user.is_authenticated and user.is_active) or user.role != Role.TEAM_LEAD:
+    if not can_reassign(user):
         return Team.objects.none()
     return Team.objects.filter(id__in=active_team_ids(user)).order_by("name")
+
+
+def leads_team(user: User, team_id: int) -> bool:
+    """Whether `user` manages the caseloads of the team `team_id` (one query for a team
+    lead, none for anyone else)."""
+    return can_reassign(user) and teams_led_by(user).filter(pk=team_id).exists()
 
 
 def team_keyworkers(team: Team) -> QuerySet[User]:

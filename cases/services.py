@@ -13,7 +13,7 @@ from typing import Any
 
 import pghistory
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Model
 from django.dispatch import Signal
@@ -38,7 +38,7 @@ from cases.models import (
     TreatmentEpisode,
     User,
 )
-from cases.selectors import caseload_size, team_keyworkers
+from cases.selectors import caseload_size, leads_team, team_keyworkers
 
 # Sent after commit with `service_user_id` and `record` (the saved instance).
 record_changed = Signal()
@@ -115,12 +115,15 @@ def service_user_reassign(
     """Give a person a new keyworker from their own team, keeping a record of the change.
 
     Refuses a keyworker who is not a current member of the person's team, and one
-    the person already has. When the move takes the new keyworker over the team's
+    the person already has, and anyone but a current lead of the person's team. When the move takes the new keyworker over the team's
     `caseload_cap`, it needs `over_cap_confirmed`. The person's row is locked so two
     team leads moving the same person cannot both win on a stale keyworker.
     """
     person = ServiceUser.objects.select_for_update().select_related("team").get(pk=service_user.pk)
     team = person.team
+    if not leads_team(reassigned_by, team.pk):
+        # Reaching a person (through break-glass, say) is not leading their team.
+        raise PermissionDenied(f"Only a team lead of the {team.name} team reassigns its people.")
     if person.keyworker_id == keyworker.pk:
         raise ValidationError(
             {"keyworker": f"{keyworker.display_name} is already their keyworker."}

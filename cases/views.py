@@ -19,6 +19,7 @@ from cases.audit import page_rows, query_of, record_access
 from cases.models import BREAK_GLASS_HOURS, AccessKind, BreakGlassGrant, ServiceUser, User
 from cases.selectors import (
     break_glass_grants_for_review,
+    leads_team,
     service_user_by_exact_reference,
     service_user_get,
     service_users_visible_to,
@@ -205,8 +206,9 @@ def team_caseloads(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_reassign(request: HttpRequest, external_id) -> HttpResponse:
     """Move a person to another keyworker of their team: a page of its own, so it is deliberate."""
-    person = service_user_get(request.user, external_id)
-    if not can_reassign(request.user):
+    # Only the teams' own people: a break-glass grant opens a record, not its team's caseloads.
+    person = service_user_get(request.user, external_id, with_break_glass=False)
+    if not leads_team(request.user, person.team_id):
         raise PermissionDenied("Only team leads reassign people.")
     sizes = selectors.caseload_sizes(person.team)
     form = forms.ReassignForm(

@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from cases.access import SCOPE_TITLES, can_audit, can_edit_records, can_reassign, caseload_scopes
+from cases.access import SCOPE_TITLES, can_audit, can_edit_records, caseload_scopes
 from cases.audit import export_finished, page_rows, query_of, record_access
 from cases.forms import AccessReportSearchForm
 from cases.models import AccessKind, ServiceUser
 from cases.search import exact_reference
 from cases.selectors import (
     caseload_people,
+    leads_team,
     service_user_by_exact_reference,
     service_user_get,
     service_user_history,
@@ -234,7 +235,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "top_rows": top_table_rows(tops),
             "trajectory": top_trajectory(tops),
             "can_edit": can_edit_records(request.user),
-            "can_reassign": can_reassign(request.user),
+            "can_reassign": leads_team(request.user, person.team_id),
             "current_ost": [i for i in history["interventions"] if i.is_ost and not i.end_date],
             "history": history,
             "flag": flag,

@@ -1,14 +1,14 @@
 """Team leads: caseload sizes against the cap, and reassigning a person within the team."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Reassignment, Role
 from cases.selectors import caseload_sizes
-from cases.services import service_user_reassign
+from cases.services import break_glass_grant_create, service_user_reassign
 from tests.factories import EpisodeFactory, ServiceUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +158,29 @@ def test_it_hides_other_teams_people_from_a_team_lead(client_as, south, bob, nor
     response = client_as(south_lead).get(reverse("person_reassign", args=[northerner.external_id]))
 
     assert response.status_code == 404
+
+
+def test_a_team_lead_reaching_a_person_by_break_glass_cannot_reassign_them(
+    client_as, south, alice, carl, jo
+):
+    south_lead = UserFactory(username="sally", role=Role.TEAM_LEAD, team=south)
+    break_glass_grant_create(
+        user=south_lead, service_user=jo, reason="Covering the North duty line tonight, Jo rang."
+    )
+    client = client_as(south_lead)
+
+    record = client.get(reverse("person_detail", args=[jo.external_id]))
+    page = client.get(reverse("person_reassign", args=[jo.external_id]))
+    posted = client.post(reverse("person_reassign", args=[jo.external_id]), {"keyworker": carl.pk})
+
+    assert record.status_code == 200
+    assert reverse("person_reassign", args=[jo.external_id]) not in record.content.decode()
+    assert (page.status_code, posted.status_code) == (404, 404)
+    with pytest.raises(PermissionDenied):
+        service_user_reassign(service_user=jo, keyworker=carl, reassigned_by=south_lead)
+    jo.refresh_from_db()
+    assert jo.keyworker == alice
+    assert not Reassignment.objects.exists()
 
 
 @pytest.mark.parametrize("name", ["alice", "gina"])
