@@ -95,10 +95,10 @@ def record_access(
         view=(view or (match.view_name if match else ""))[:80],
         service_user=subject,
         object_ref=(object_ref or (subject.client_ref if subject else ""))[:120],
-        query={str(k)[:100]: _loggable(v) for k, v in (query or {}).items()},
+        query={loggable(str(k), 100): _loggable_value(v) for k, v in (query or {}).items()},
         rows=rows,
         break_glass=subject is not None and _outside_teams(user, subject),
-        path=_loggable(request.path)[:500],
+        path=loggable(request.path, 500),
         remote_addr=client_address(request),
         request_id=request_id(request),
     )
@@ -126,10 +126,15 @@ def page_rows(page) -> int:
     return page.end_index() - page.start_index() + 1 if page.paginator.count else 0
 
 
-def _loggable(value):
-    """Text as Lantern stores text (no control characters), and not unbounded."""
+def loggable(text: str, limit: int) -> str:
+    """What someone sent, as the audit stores it: at most `limit` characters, each control
+    character marked (PostgreSQL refuses a NUL in text and JSON, keys included)."""
+    return mark_control_characters(text[:limit])
+
+
+def _loggable_value(value):
     if isinstance(value, str):
-        return mark_control_characters(value[:200])
+        return loggable(value, 200)
     if isinstance(value, list | tuple):
-        return [_loggable(v) for v in value[:20]]
+        return [_loggable_value(v) for v in value[:20]]
     return value

@@ -17,7 +17,7 @@ from cases import services
 from cases.api.auth import ApiAccess, ApiTokenAuthentication, request_token
 from cases.api.throttles import ApiRateThrottle, ExportRateThrottle
 from cases.api_session import VerifiedSessionAuthentication
-from cases.audit import client_address, request_id
+from cases.audit import client_address, loggable, request_id
 from cases.extracts import ExtractError
 
 
@@ -74,10 +74,10 @@ class ApiView(APIView):
             username=user.username if user else "",
             at=timezone.now(),
             method=request.method[:10],
-            path=_loggable(request.path, 500),
+            path=loggable(request.path, 500),
             extract=self.log_name,
             query={
-                _loggable(k, 100): [_loggable(v, 200) for v in values][:20]
+                loggable(k, 100): [loggable(v, 200) for v in values[:20]]
                 for k, values in request.query_params.lists()
             },
             format="csv" if streaming else getattr(renderer, "format", "") or "",
@@ -93,8 +93,3 @@ class ApiView(APIView):
         services.api_request_log_finish(
             log=self.log, rows=rows, complete=complete, duration_ms=self.elapsed_ms()
         )
-
-
-def _loggable(text: str, limit: int) -> str:
-    """Text as the log can keep it: PostgreSQL refuses NUL in text and JSON."""
-    return text[:limit].replace("\x00", "\ufffd")

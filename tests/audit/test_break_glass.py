@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -150,12 +152,7 @@ def test_a_review_needs_a_note_and_happens_once(client_as, gina, bob, jo):
         services.break_glass_grant_review(grant=grant, reviewer=gina, note="again")
 
 
-def test_the_review_list_is_audited_and_its_queries_do_not_grow(
-    client_as, gina, bob, north, django_assert_max_num_queries
-):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def test_the_review_list_is_audited_and_its_queries_do_not_grow(client_as, gina, bob, north):
     client = client_as(gina)
     counts = []
     for grants in (1, 12):
@@ -171,9 +168,6 @@ def test_the_review_list_is_audited_and_its_queries_do_not_grow(
 
 
 def test_caseload_queries_stay_flat_with_grants(client_as, bob, south, north):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = client_as(bob)
     counts = []
     for grants in (0, 5):
