@@ -15,7 +15,7 @@ import logging
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -223,13 +223,14 @@ def _since(request: HttpRequest) -> datetime.datetime | None:
 
 
 def _run_to_follow(since: datetime.datetime | None) -> RecomputeRun | None:
-    """The run a progress page follows: the newest started at or after `since`; else,
-    if one is still running (it held the lock when the new request came), that one."""
+    """The run a progress page follows: the newest started at or after `since`; else the
+    one that was running at `since` (it held the lock, so the request started nothing),
+    followed to its end."""
     runs = RecomputeRun.objects.select_related("rule_set")
     if since is None:
         return runs.first()
     newest = runs.filter(started_at__gte=since).first()
-    return newest or runs.filter(status=RecomputeRun.Status.RUNNING).first()
+    return newest or runs.filter(Q(finished_at__isnull=True) | Q(finished_at__gte=since)).first()
 
 
 @admin.register(RecomputeRun)

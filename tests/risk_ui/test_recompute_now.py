@@ -94,7 +94,8 @@ def test_recompute_now_publishes_a_run_and_its_progress_page_shows_the_results(c
 def test_the_progress_page_waits_for_the_worker_then_follows_the_new_run(client_as, adam):
     earlier = running_run(status=RecomputeRun.Status.PUBLISHED, steps_done=4)
     RecomputeRun.objects.filter(pk=earlier.pk).update(
-        started_at=timezone.now() - datetime.timedelta(hours=3)
+        started_at=timezone.now() - datetime.timedelta(hours=3),
+        finished_at=timezone.now() - datetime.timedelta(hours=2),
     )
     client = client_as(adam)
     since = f"{timezone.now().timestamp():.6f}"
@@ -111,6 +112,27 @@ def test_the_progress_page_waits_for_the_worker_then_follows_the_new_run(client_
         "finished": False,
         "percent": new.progress_percent,
         "stage": "Checking the rules",
+    }
+
+
+def test_a_run_already_going_is_followed_to_its_end(client_as, adam):
+    already = running_run(steps_done=2)
+    RecomputeRun.objects.filter(pk=already.pk).update(
+        started_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    client = client_as(adam)
+    since = f"{timezone.now().timestamp():.6f}"
+    assert client.get(STATUS, {"since": since}).json()["stage"] == "Saving the flags to publish"
+
+    RecomputeRun.objects.filter(pk=already.pk).update(
+        status=RecomputeRun.Status.PUBLISHED, steps_done=4, finished_at=timezone.now()
+    )
+
+    assert client.get(STATUS, {"since": since}).json() == {
+        "started": True,
+        "finished": True,
+        "percent": 100,
+        "stage": "Published",
     }
 
 
