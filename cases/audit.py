@@ -19,6 +19,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 
+from axes.helpers import get_client_ip_address
 from django.http import HttpRequest, HttpResponse
 
 from cases.access import BREAK_GLASS_ROLES
@@ -56,8 +57,9 @@ def request_id(request: HttpRequest) -> str:
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """Where the request came from, as the server saw it (a proxy sets REMOTE_ADDR for us)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """Where the request came from: the address the sign-in lockout counts, so behind a
+    proxy (`LANTERN_CLIENT_IP_HEADER`) the person's, not the proxy's."""
+    return get_client_ip_address(request) or None
 
 
 def _outside_teams(user, person: ServiceUser) -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 from django.db import connection
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -252,3 +252,17 @@ def test_a_review_edit_page_is_one_read_of_the_review(client_as, gina, jo):
     client_as(gina).get(reverse("review_edit", args=[review.external_id, "notification"]))
     event = only_event()
     assert (event.kind, event.view, event.service_user) == ("review", "review_edit", jo)
+
+
+@override_settings(
+    AXES_IPWARE_META_PRECEDENCE_ORDER=("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+    AXES_IPWARE_PROXY_ORDER="right-most",
+)
+def test_behind_a_proxy_the_event_keeps_the_persons_address(client_as, alice, jo):
+    client_as(alice).get(
+        reverse("person_detail", args=[jo.external_id]),
+        headers={"X-Forwarded-For": "203.0.113.9"},
+        REMOTE_ADDR="10.0.0.2",
+    )
+
+    assert only_event().remote_addr == "203.0.113.9"
