@@ -21,6 +21,7 @@ from django.apps import apps
 from django.utils.text import capfirst
 from pghistory.models import Events
 
+from cases.extracts import FORMULA_STARTS
 from cases.models import AccessEvent, ServiceUser, User
 
 VERBS = {"insert": "added", "update": "changed", "delete": "removed"}
@@ -127,8 +128,9 @@ CSV_COLUMNS = (
 )
 
 
-def person_access_csv(person: ServiceUser, entries: list[AccessEntry]) -> str:
-    """The report as CSV, times in UTC (ISO 8601), for a subject access request."""
+def person_access_csv(entries: list[AccessEntry]) -> str:
+    """The report as CSV, times in UTC (ISO 8601), for a subject access request; no text
+    cell can start a spreadsheet formula (`cases.extracts.FORMULA_STARTS`)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -136,14 +138,10 @@ def person_access_csv(person: ServiceUser, entries: list[AccessEntry]) -> str:
         writer.writerow(
             [
                 e.at.astimezone(datetime.UTC).isoformat(timespec="seconds"),
-                e.who,
-                e.role,
-                e.action,
-                e.what,
-                _safe(e.detail),
+                *(_safe(text or "") for text in (e.who, e.role, e.action, e.what, e.detail)),
                 "yes" if e.break_glass else "no",
-                e.address,
-                e.request_id,
+                _safe(e.address or ""),
+                _safe(e.request_id or ""),
             ]
         )
     return out.getvalue()
@@ -151,4 +149,4 @@ def person_access_csv(person: ServiceUser, entries: list[AccessEntry]) -> str:
 
 def _safe(text: str) -> str:
     # A cell a spreadsheet would run as a formula is kept as text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

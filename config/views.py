@@ -306,9 +306,7 @@ def person_access_report_csv(request: HttpRequest, external_id) -> HttpResponse:
     )
     entries = person_access_entries(person)
     export_finished(event, len(entries))
-    response = HttpResponse(
-        person_access_csv(person, entries), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(person_access_csv(entries), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="access-{person.client_ref}-{timezone.localdate():%Y%m%d}.csv"'
     )

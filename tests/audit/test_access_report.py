@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services
+from cases.extracts import FORMULA_STARTS
 from cases.models import AccessEvent
 from tests.deathreviews.conftest import notify
 from tests.factories import EpisodeFactory, ServiceUserFactory
@@ -128,6 +129,18 @@ def test_the_csv_export_holds_every_entry_and_is_itself_audited(client_as, gina,
     assert all(r["when_utc"].endswith("+00:00") for r in rows)
     export = AccessEvent.objects.get(view="person_access_report_csv")
     assert (export.kind, export.service_user, export.rows) == ("export", jo, len(rows))
+
+
+def test_no_csv_cell_can_start_a_spreadsheet_formula(client_as, gina, alice, jo):
+    alice.username = "=HYPERLINK(1)"
+    alice.save()
+    client_as(alice).get(reverse("person_detail", args=[jo.external_id]), REMOTE_ADDR="::1")
+    response = client_as(gina).get(csv_url(jo))
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    alices = [r for r in rows if r["who"].endswith("HYPERLINK(1)")]
+    assert alices and all(r["who"] == "'=HYPERLINK(1)" for r in alices)
+    assert all(not cell.startswith(FORMULA_STARTS) for row in rows for cell in row.values())
 
 
 @pytest.mark.parametrize("who", ["alice", "tess", "bob", "cora", "adam"])
