@@ -1,18 +1,14 @@
 """Both audit stores refuse UPDATE and DELETE at the database, whoever asks."""
 
-import datetime
-
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
-from django.utils import timezone
 from pghistory.models import Event as PghEvent
 
 from cases.models import AccessEvent, ApiRequestLog, ServiceUser
 from risk.models import Flag
-from tests.factories import ServiceUserFactory
 from tests.risk_ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +22,17 @@ def event_models() -> list:
     ]
 
 
+# What the append-only triggers say: pghistory's protection, and Lantern's own on the
+# two read stores. Any other error (a typo in the statement) is not a refusal.
+REFUSALS = ("pgtrigger: Cannot update or delete rows", "is append-only:")
+
+
 def refused(statement: str, params=()) -> bool:
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, params)
-    except DatabaseError:
-        return True
+    except DatabaseError as error:
+        return any(refusal in str(error) for refusal in REFUSALS)
     return False
 
 
@@ -150,9 +151,8 @@ def test_removing_an_account_leaves_its_audit_rows_untouched(client_as, alice, j
 
 
 def test_a_person_can_still_be_removed_with_their_history_kept(jo):
-    person_id = jo.pk
-    ServiceUserFactory(team=jo.team)
+    person_id, reference = jo.pk, jo.client_ref
     jo.delete()
     history = apps.get_model("cases", "ServiceUserEvent").objects.filter(pgh_obj_id=person_id)
     assert [e.pgh_label for e in history.order_by("pgh_id")] == ["insert", "delete"]
-    assert history.last().pgh_created_at <= timezone.now() + datetime.timedelta(seconds=1)
+    assert history.order_by("pgh_id").last().client_ref == reference
