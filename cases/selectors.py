@@ -47,6 +47,7 @@ from cases.models import (
     TreatmentEpisode,
     User,
 )
+from cases.validators import normalise_nhs_number
 
 RECENTLY_LEFT_DAYS = 365
 NALOXONE_USED_WINDOW_DAYS = 90
@@ -188,7 +189,7 @@ def service_user_by_exact_reference(reference: str) -> ServiceUser | None:
     text = (reference or "").strip()
     if not text:
         return None
-    digits = text.replace(" ", "").replace("-", "")
+    digits = normalise_nhs_number(text)
     match = Q(client_ref=text) | Q(client_ref=text.upper())
     if digits.isdigit() and len(digits) == 10:
         match |= Q(nhs_number=digits)

@@ -121,7 +121,10 @@ def validate_plausible_date(value: datetime.date) -> None:
             code="too_early",
         )
     today = timezone.localdate()
-    latest = today.replace(year=today.year + LATEST_YEARS_AHEAD, day=min(today.day, 28))
+    try:
+        latest = today.replace(year=today.year + LATEST_YEARS_AHEAD)
+    except ValueError:  # 29 February, in a year ten years on that has none
+        latest = today.replace(year=today.year + LATEST_YEARS_AHEAD, day=28)
     if value > latest:
         raise ValidationError(
             f"Check the year: this is more than {LATEST_YEARS_AHEAD} years from today.",

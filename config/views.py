@@ -265,7 +265,10 @@ def access_report_search(request: HttpRequest) -> HttpResponse:
     form = AccessReportSearchForm(request.GET or None)
     if form.is_valid():
         person = service_user_by_exact_reference(form.cleaned_data["reference"])
-        if person is not None and service_users_visible_to(request.user).filter(pk=person.pk):
+        if (
+            person is not None
+            and service_users_visible_to(request.user).filter(pk=person.pk).exists()
+        ):
             return redirect("person_access_report", external_id=person.external_id)
         form.add_error("reference", "No one has exactly that client reference or NHS number.")
     return render(
