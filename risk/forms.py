@@ -6,11 +6,9 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from cases.forms import DATE_INVALID, CheckedInputForm, ClientChecks, DateInput, uk_date_field
+from cases.forms import CheckedInputForm, ClientChecks, uk_date_field
 from risk.models import OutreachAttempt, OutreachMethod, OutreachOutcome, RemovalReason
 from risk.services import OVERRIDE_LONGEST_DAYS
-
-INVALID_DATE = DATE_INVALID
 
 
 class OutreachAttemptForm(ClientChecks, CheckedInputForm, forms.ModelForm):
@@ -38,18 +36,16 @@ class OutreachAttemptForm(ClientChecks, CheckedInputForm, forms.ModelForm):
             "notes": "Notes (optional)",
         }
         widgets = {
-            "attempted_on": DateInput(),
             "method": forms.RadioSelect,
             "outcome": forms.RadioSelect,
-            "remind_on": DateInput(),
             "removal_reason": forms.RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
         error_messages = {
             "method": {"required": "Choose how you tried to reach them."},
             "outcome": {"required": "Choose what happened."},
-            "attempted_on": {"required": "Give the date of the attempt.", "invalid": INVALID_DATE},
-            "remind_on": {"invalid": INVALID_DATE},
+            # The dates' "invalid" message is the project's, from `uk_date_field`.
+            "attempted_on": {"required": "Give the date of the attempt."},
         }
 
     # Taking someone off the worklist hides a flagged person from everyone working
