@@ -302,7 +302,6 @@ def break_glass_review_list(request: HttpRequest) -> HttpResponse:
             "title": "Break-glass review",
             "page": page,
             "reviewed": reviewed,
-            "form": forms.BreakGlassReviewForm(),
         },
     )
 

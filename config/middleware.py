@@ -8,6 +8,7 @@ from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
@@ -76,9 +77,15 @@ class DatabaseUnavailableMiddleware:
         return database_unavailable_response(request)
 
 
+def is_api_request(request: HttpRequest) -> bool:
+    """Whether `request` is for the REST API, which answers in JSON and judges its own
+    credentials."""
+    return request.path_info.startswith(reverse("api_root"))
+
+
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     response: HttpResponse
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         # The API's one error shape (cases.api.errors).
         response = JsonResponse({"detail": DATABASE_UNAVAILABLE}, status=503)
     else:

@@ -39,6 +39,8 @@ from django_otp.middleware import OTPMiddleware
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from config.middleware import is_api_request
+
 SIGNED_IN_AT = "lantern_signed_in_at"
 LAST_SEEN_AT = "lantern_last_seen_at"
 # Saving the session on every request would cost a write each time; a minute's
@@ -72,10 +74,6 @@ def session_expiry_reason(session, now: float) -> str | None:
     return None
 
 
-def _is_api(request: HttpRequest) -> bool:
-    return request.path_info.startswith(reverse("api_root"))
-
-
 class SessionTimeoutMiddleware:
     """End a session that has been idle too long or has lived too long (see the module)."""
 
@@ -88,7 +86,7 @@ class SessionTimeoutMiddleware:
             reason = session_expiry_reason(request.session, now)
             if reason is not None:
                 logout(request)
-                if not _is_api(request):
+                if not is_api_request(request):
                     messages.info(request, reason)
                     return redirect_to_login(request.get_full_path())
             elif now - request.session.get(LAST_SEEN_AT, 0) >= LAST_SEEN_GRANULARITY_S:
@@ -145,7 +143,7 @@ class SecondFactorRequiredMiddleware:
     def _exempt(request: HttpRequest) -> bool:
         # An API call carrying its own credentials (the API's bearer token) is the API's to
         # judge. Only the API's: on a page or the admin the header proves nothing.
-        if "authorization" in request.headers and _is_api(request):
+        if "authorization" in request.headers and is_api_request(request):
             return True
         open_paths = {reverse("second_factor"), reverse("logout"), reverse("login")}
         return request.path_info in open_paths
