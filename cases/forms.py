@@ -379,7 +379,8 @@ class ReassignForm(ClientChecks, CheckedInputForm, forms.Form):
         super().__init__(*args, **kwargs)
         choices = {row.keyworker.pk: row for row in sizes if row.keyworker != current}
         field = self.fields["keyworker"]
-        field.queryset = User.objects.filter(pk__in=choices)
+        # In the order of the sizes (by name), as the team page lists them.
+        field.queryset = User.objects.filter(pk__in=choices).order_by("last_name", "first_name")
         field.label_from_instance = lambda user: _size_label(choices[user.pk])
 
 

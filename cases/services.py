@@ -134,6 +134,9 @@ def service_user_reassign(
                 "keyworker": f"Choose a keyworker in the {team.name} team: {keyworker.display_name} is not in it."
             }
         )
+    # Two team leads moving people to the same keyworker at once must not both pass
+    # the cap check: the keyworker's row is the lock for their caseload's size.
+    User.objects.select_for_update().filter(pk=keyworker.pk).first()
     size_after = caseload_size(keyworker, team) + 1
     over_cap = size_after > team.caseload_cap
     if over_cap and not over_cap_confirmed:
