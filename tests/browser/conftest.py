@@ -238,6 +238,11 @@ def page(browser, request):
         pytest.fail("Accessibility (axe-core, serious and critical):\n" + problems)
 
 
+def field(page, label: str):
+    """The field labelled exactly `label` (a required field's label ends with an asterisk)."""
+    return page.get_by_label(re.compile(r"^\s*" + label + r"\s*\*?\s*$"))
+
+
 def sign_in(page, username: str, password: str = TEST_PASSWORD) -> None:
     """Sign in through the real forms on the page already showing the first one.
 

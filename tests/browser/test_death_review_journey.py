@@ -2,13 +2,11 @@
 with flags, sees what Lantern knew, adds toxicology and an action, tries to sign off early
 and sees what is missing, completes the review and signs it off."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from deathreviews.models import Review, ReviewStatus
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import field, sign_in
 from tests.factories import EpisodeFactory, days_ago
 from tests.risk_ui.conftest import make_flag
 
@@ -17,11 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def save(page):
     page.get_by_role("button", name="Save").click()
-
-
-def field(page, label: str):
-    """The field labelled exactly `label` (a required field's label ends with an asterisk)."""
-    return page.get_by_label(re.compile(r"^\s*" + label + r"\s*\*?\s*$"))
 
 
 def test_governance_files_a_review_from_notification_to_sign_off(

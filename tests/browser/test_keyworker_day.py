@@ -7,23 +7,16 @@ tests run Celery eagerly (`CELERY_TASK_ALWAYS_EAGER`, see config/settings.py), s
 runs in the live server right after the save commits, as the README describes.
 """
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from cases.models import EventKind
 from risk.models import Flag, OutreachAttempt
 from risk.services import flags_recompute_person
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import field, sign_in
 from tests.factories import EpisodeFactory, EventFactory, days_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def field(page, label: str):
-    """The field labelled exactly `label` (a required field's label ends with an asterisk)."""
-    return page.get_by_label(re.compile(r"^\s*" + label + r"\s*\*?\s*$"))
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.cases.conftest import caseload_queries
 from tests.factories import (
     ContactFactory,
     EpisodeFactory,
@@ -23,13 +24,6 @@ def add_people(count, team, keyworker):
         TopFactory(episode=episode)
         ContactFactory(service_user=person)
         NaloxoneSupplyFactory(service_user=person)
-
-
-def caseload_queries(client, **params):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("caseload", args=["mine"]), {"per_page": 100, **params})
-    assert response.status_code == 200
-    return len(captured), response
 
 
 def test_the_caseload_runs_the_same_queries_for_5_people_and_for_60(client_as, alice, north):

@@ -4,26 +4,10 @@ import pytest
 from django.urls import reverse
 
 from cases.forms import ContactForm, EpisodeForm, EventForm, NaloxoneSupplyForm, ServiceUserForm
-from cases.models import Event, LocalAuthority, ServiceUser
+from cases.models import Event, ServiceUser
 from tests.factories import EpisodeFactory, days_ago, discharge_reason, substance
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def person_data(north, alice):
-    return {
-        "first_name": "Jamie",
-        "last_name": "Example",
-        "date_of_birth": days_ago(40 * 365).isoformat(),
-        "sex": "M",
-        "ethnicity": "Z",
-        "nationality": "GBR",
-        "local_authority": LocalAuthority.objects.first().pk,
-        "consent_to_ndtms": "true",
-        "team": north.pk,
-        "keyworker": alice.pk,
-    }
 
 
 def person_errors(alice, data):

@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import ServiceUser
 from cases.search import fold, people_matching, uk_date
+from tests.cases.conftest import caseload_queries
 from tests.factories import EpisodeFactory, ServiceUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,21 +143,14 @@ def test_a_commissioner_has_no_search_box_and_no_caseload(client_as, cora):
     assert 'role="search"' not in client.get(reverse("home")).content.decode()
 
 
-def search_queries(client, q):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("caseload", args=["mine"]), {"q": q, "per_page": 100})
-    assert response.status_code == 200
-    return len(captured)
-
-
 def test_a_search_runs_the_same_queries_for_3_matches_and_for_40(client_as, alice, north):
     client = client_as(alice)
     for _ in range(3):
         person(north, alice, first_name="Kim")
-    few = search_queries(client, "kim")
+    few = caseload_queries(client, q="kim")[0]
     for _ in range(37):
         person(north, alice, first_name="Kim")
-    many = search_queries(client, "kim")
+    many = caseload_queries(client, q="kim")[0]
 
     assert few == many
     assert many <= 15

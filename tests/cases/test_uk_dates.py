@@ -9,27 +9,11 @@ from django.template import Context, Template
 from django.utils import timezone
 
 from cases.forms import DATE_HINT, ServiceUserForm
-from cases.models import LocalAuthority
 from risk.forms import FlagOverrideForm, OutreachAttemptForm
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def person_data(north, alice):
-    return {
-        "first_name": "Jamie",
-        "last_name": "Example",
-        "sex": "M",
-        "ethnicity": "Z",
-        "nationality": "GBR",
-        "local_authority": LocalAuthority.objects.first().pk,
-        "consent_to_ndtms": "true",
-        "team": north.pk,
-        "keyworker": alice.pk,
-    }
 
 
 @pytest.mark.parametrize(
