@@ -7,6 +7,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import redis
+
 WAIT_SECONDS = 90
 ROOT = Path(__file__).resolve().parents[1]  # the project directory
 
@@ -50,3 +52,51 @@ def wait_until(condition, what: str, timeout: float = WAIT_SECONDS):
             return value
         time.sleep(0.1)
     raise AssertionError(f"Timed out waiting for {what}")
+
+
+class RedisServer:
+    """A redis-server on a port of its own, keeping its data in an append-only file as a
+    broker should, so it can be stopped and started again with its queue."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        self.process = start(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--dir",
+                str(self.directory),
+            ],
+            self.directory / "redis.log",
+        )
+        wait_until(self.answers, "redis-server to answer", timeout=30)
+
+    def answers(self) -> bool:
+        assert self.process.poll() is None, (self.directory / "redis.log").read_text()
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases.models import ServiceUser
 from tests.factories import EpisodeFactory, EventFactory, ServiceUserFactory, substance
+from tests.processes import RedisServer, start, stop, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
@@ -71,3 +72,64 @@ def process_env(transactional_db) -> dict[str, str]:
         DATABASE_CONN_MAX_AGE="0",
     )
     return env
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A real redis-server for this test alone (see `tests.processes.RedisServer`)."""
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    return redis_server.url
+
+
+@pytest.fixture
+def workers(redis_url, process_env, tmp_path):
+    """Two Celery workers, one task at a time each, on the test database."""
+    env = {**process_env, "REDIS_URL": redis_url}
+    logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
+    processes = []
+    try:
+        for number, log in enumerate(logs, start=1):
+            processes.append(
+                start(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "config",
+                        "worker",
+                        "-n",
+                        f"risk-worker-{number}@%h",
+                        "--pool",
+                        "solo",
+                        "--concurrency",
+                        "1",
+                        "--without-gossip",
+                        "--without-mingle",
+                        "-l",
+                        "info",
+                    ],
+                    log,
+                    env,
+                )
+            )
+
+        def all_ready() -> bool:
+            for process, log in zip(processes, logs, strict=True):
+                assert process.poll() is None, log.read_text()
+            return all(" ready." in log.read_text() for log in logs)
+
+        wait_until(all_ready, "both Celery workers to be ready")
+        yield env, logs
+    finally:
+        for process in processes:
+            stop(process)

@@ -7,8 +7,6 @@ Skipped only when `redis-server` is not installed (`.ci/run` installs it).
 import io
 import re
 import shutil
-import socket
-import sys
 
 import pytest
 from django.core.management import call_command
@@ -16,7 +14,7 @@ from django.utils import timezone
 
 from risk import services
 from risk.models import Flag, RecomputeRun
-from tests.processes import free_port, start, stop, wait_until
+from tests.processes import start, stop
 from tests.risk.conftest import MANAGE
 
 pytestmark = [
@@ -29,88 +27,6 @@ pytestmark = [
 
 CHUNKS = 4
 SUCCEEDED = re.compile(r"Task risk\.tasks\.flags_compute_chunk\[[^\]]+\] succeeded")
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    port = free_port()
-    log = tmp_path / "redis.log"
-    server = start(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        log,
-    )
-
-    def answers() -> bool:
-        assert server.poll() is None, log.read_text()
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    try:
-        wait_until(answers, "redis-server to answer", timeout=30)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        stop(server)
-
-
-@pytest.fixture
-def workers(redis_url, process_env, tmp_path):
-    """Two Celery workers, one task at a time each, on the test database."""
-    env = {**process_env, "REDIS_URL": redis_url}
-    logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
-    processes = []
-    try:
-        for number, log in enumerate(logs, start=1):
-            processes.append(
-                start(
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "config",
-                        "worker",
-                        "-n",
-                        f"risk-worker-{number}@%h",
-                        "--pool",
-                        "solo",
-                        "--concurrency",
-                        "1",
-                        "--without-gossip",
-                        "--without-mingle",
-                        "-l",
-                        "info",
-                    ],
-                    log,
-                    env,
-                )
-            )
-
-        def all_ready() -> bool:
-            for process, log in zip(processes, logs, strict=True):
-                assert process.poll() is None, log.read_text()
-            return all(" ready." in log.read_text() for log in logs)
-
-        wait_until(all_ready, "both Celery workers to be ready")
-        yield env, logs
-    finally:
-        for process in processes:
-            stop(process)
 
 
 def published() -> set[tuple]:

@@ -14,10 +14,8 @@ Skipped only when `redis-server` is not installed (`.ci/run` installs it).
 """
 
 import shutil
-import socket
 import threading
 import time
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -28,9 +26,8 @@ from django.utils import timezone
 from risk import services
 from risk.models import Flag, RecomputeRun
 from tests.factories import EventFactory
-from tests.processes import free_port, start, stop, wait_until
+from tests.processes import RedisServer, wait_until
 from tests.risk.conftest import database_conninfo, days_ago, neutral_person, released
-from tests.risk.test_celery_workers import workers
 from tests.risk.test_recompute import open_flag, snapshot
 
 pytestmark = [
@@ -41,71 +38,8 @@ pytestmark = [
     ),
 ]
 
-__all__ = ["workers"]  # the two workers, started on this module's Redis
-
 NIGHTLY = "risk.tasks.flags_recompute_nightly"
 WAIT_SECONDS = 120
-
-
-class RedisServer:
-    """A redis-server on a fixed port that can be stopped and started again with its data."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self) -> None:
-        self.process = start(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "always",
-                "--dir",
-                str(self.directory),
-            ],
-            self.directory / "redis.log",
-        )
-        wait_until(self.answers, "redis-server to answer", timeout=30)
-
-    def answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop(self.process)
-
-    def client(self) -> redis.Redis:
-        return redis.Redis.from_url(self.url)
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def redis_url(redis_server):
-    return redis_server.url
 
 
 @pytest.fixture
