@@ -10,7 +10,6 @@ and starts again.
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -24,8 +23,8 @@ from pgserver._commands import pg_ctl
 
 from config.backups import postgres_tool, server_major_version
 from config.middleware import database_unavailable_response
-from tests.processes import free_port
-from tests.risk.conftest import ROOT, database_conninfo
+from tests.processes import free_port, start, stop, wait_until
+from tests.risk.conftest import database_conninfo
 
 READY_SECONDS = 60
 
@@ -110,47 +109,25 @@ def app(throwaway_database, tmp_path):
         # the friendly page must not depend on DEBUG being off.
         DEBUG="true",
     )
-    log = (tmp_path / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--timeout",
-            "60",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    log = tmp_path / "gunicorn.log"
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "60"]
+    process = start(command, log, env)
     base = f"http://127.0.0.1:{port}"
+
+    def serving() -> bool:
+        assert process.poll() is None, log.read_text()
+        try:
+            urllib.request.urlopen(f"{base}/accounts/login/", timeout=5)
+        except OSError:
+            return False
+        return True
+
     try:
-        deadline = time.monotonic() + READY_SECONDS
-        while True:
-            assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
-            try:
-                urllib.request.urlopen(f"{base}/accounts/login/", timeout=5)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+        wait_until(serving, "gunicorn to serve", READY_SECONDS)
         yield base, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        stop(process)
 
 
 @pytest.mark.django_db
