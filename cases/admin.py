@@ -215,7 +215,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return None
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyMixin:
     """Viewable, never added, changed or deleted through the admin: audit rows (which the
     database refuses to change too) and what the risk engine writes."""
 
@@ -227,6 +227,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(ApiRequestLog)

@@ -23,27 +23,18 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 
-from cases.admin import ReadOnlyAdmin
+from cases.admin import ReadOnlyAdmin, ReadOnlyMixin
 from risk import services, tasks
 from risk.models import Flag, FlagOverride, FlagReason, RecomputeRun, Rule, RuleSet
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # Rule set versions --------------------------------------------------------

@@ -1,15 +1,23 @@
 """Helpers for tests that run real processes beside the test (servers, workers, commands)."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import time
 from pathlib import Path
 
+import pytest
 import redis
 
 WAIT_SECONDS = 90
+
+# For tests that start their own redis-server (`.ci/run` installs it).
+needs_redis_server = pytest.mark.skipif(
+    shutil.which("redis-server") is None,
+    reason="redis-server is not installed (Debian package redis-server)",
+)
 ROOT = Path(__file__).resolve().parents[1]  # the project directory
 
 

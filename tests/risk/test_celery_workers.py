@@ -6,7 +6,6 @@ Skipped only when `redis-server` is not installed (`.ci/run` installs it).
 
 import io
 import re
-import shutil
 
 import pytest
 from django.core.management import call_command
@@ -14,15 +13,12 @@ from django.utils import timezone
 
 from risk import services
 from risk.models import Flag, RecomputeRun
-from tests.processes import start, stop
+from tests.processes import needs_redis_server, start, stop
 from tests.risk.conftest import MANAGE
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        shutil.which("redis-server") is None,
-        reason="redis-server is not installed (Debian package redis-server)",
-    ),
+    needs_redis_server,
 ]
 
 CHUNKS = 4

@@ -13,7 +13,6 @@ Redis does with a task whose acknowledgement was lost) writes nothing.
 Skipped only when `redis-server` is not installed (`.ci/run` installs it).
 """
 
-import shutil
 import threading
 import time
 
@@ -26,16 +25,13 @@ from django.utils import timezone
 from risk import services
 from risk.models import Flag, RecomputeRun
 from tests.factories import EventFactory
-from tests.processes import RedisServer, wait_until
+from tests.processes import RedisServer, needs_redis_server, wait_until
 from tests.risk.conftest import database_conninfo, days_ago, neutral_person, released
 from tests.risk.test_recompute import open_flag, snapshot
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        shutil.which("redis-server") is None,
-        reason="redis-server is not installed (Debian package redis-server)",
-    ),
+    needs_redis_server,
 ]
 
 NIGHTLY = "risk.tasks.flags_recompute_nightly"
