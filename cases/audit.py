@@ -11,6 +11,13 @@ request records at most once; a second call is a programming error and raises,
 so no view can count a read twice. Reads through the API are recorded by the
 API's own request log (`cases.api.base.ApiView`), one row per response.
 
+`service_user_for_read(request, external_id, ...)` is the one way a view finds a
+person by the id in its URL: the visibility selector's person (404 outside the
+user's scope), the view's own permission check, and the access event, in one
+call. A view that reaches the person has recorded the read before it can choose
+a response, so no early return (a fragment for a script, a form sent back with
+errors, a saved form's redirect) can skip it.
+
 A read of one person by a keyworker or team lead outside their teams can only
 happen under a break-glass grant; it is recorded with `break_glass` set.
 """
@@ -18,13 +25,14 @@ happen under a break-glass grant; it is recorded with `break_glass` set.
 import re
 import uuid
 from collections.abc import Callable, Mapping
+from uuid import UUID
 
 from axes.helpers import get_client_ip_address
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 from cases.access import BREAK_GLASS_ROLES
-from cases.models import AccessEvent, ServiceUser
-from cases.selectors import active_team_ids
+from cases.models import AccessEvent, AccessKind, ServiceUser
+from cases.selectors import active_team_ids, service_users_visible_to
 from cases.validators import mark_control_characters
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -105,7 +113,42 @@ def record_access(
         request_id=request_id(request),
     )
     request._access_recorded = True  # type: ignore[attr-defined]
+    request._access_event = event  # type: ignore[attr-defined]
     return event
+
+
+def access_event_of(request: HttpRequest) -> AccessEvent:
+    """The access event `request` recorded (for an export to fill in its row count)."""
+    return request._access_event  # type: ignore[attr-defined]
+
+
+def service_user_for_read(
+    request: HttpRequest,
+    external_id: UUID | str,
+    *,
+    kind: str = AccessKind.RECORD,
+    with_break_glass: bool = True,
+    check: Callable[[ServiceUser], None] | None = None,
+) -> ServiceUser:
+    """The person with this external id, if the user may see them, with the read recorded.
+
+    404 outside the user's scope (see `service_users_visible_to` for
+    `with_break_glass`); then `check(person)`, which raises (e.g. PermissionDenied)
+    to refuse: a refused request shows nothing and records nothing. Otherwise the
+    access event is written here, before the view decides what to answer.
+    """
+    person = (
+        service_users_visible_to(request.user, with_break_glass=with_break_glass)
+        .select_related("team", "team__service", "keyworker", "local_authority")
+        .filter(external_id=external_id)
+        .first()
+    )
+    if person is None:
+        raise Http404("No such person")
+    if check is not None:
+        check(person)
+    record_access(request, kind=kind, subject=person)
+    return person
 
 
 def export_finished(event: AccessEvent, rows: int) -> None:

@@ -21,7 +21,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.http import Http404
 from django.utils import timezone
 
 from cases.access import (
@@ -203,20 +202,6 @@ def break_glass_grants_for_review(*, reviewed: bool) -> QuerySet[BreakGlassGrant
         "user", "service_user", "service_user__team", "reviewed_by"
     ).filter(reviewed_at__isnull=not reviewed)
     return grants.order_by("-reviewed_at") if reviewed else grants.order_by("starts_at")
-
-
-def service_user_get(user: User, external_id, *, with_break_glass: bool = True) -> ServiceUser:
-    """The person with this external id, if `user` may see them; 404 otherwise (see
-    `service_users_visible_to` for `with_break_glass`)."""
-    person = (
-        service_users_visible_to(user, with_break_glass=with_break_glass)
-        .select_related("team", "team__service", "keyworker", "local_authority")
-        .filter(external_id=external_id)
-        .first()
-    )
-    if person is None:
-        raise Http404("No such person")
-    return person
 
 
 def _latest_episode(field: str) -> Subquery:

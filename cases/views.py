@@ -1,5 +1,6 @@
-"""HTML forms for case records. Each view finds the person through the visibility
-selector (404 outside the user's scope) and saves through one service."""
+"""HTML forms for case records. Each view finds the person through
+`service_user_for_read` (404 outside the user's scope, and the read recorded) and
+saves through one service."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,23 +16,25 @@ from django.views.decorators.http import require_POST
 
 from cases import forms, selectors, services
 from cases.access import can_audit, can_break_glass, can_edit_records, can_reassign
-from cases.audit import page_rows, query_of, record_access
+from cases.audit import page_rows, query_of, record_access, service_user_for_read
 from cases.models import BREAK_GLASS_HOURS, AccessKind, BreakGlassGrant, ServiceUser, User
 from cases.selectors import (
     break_glass_grants_for_review,
     leads_team,
     service_user_by_exact_reference,
-    service_user_get,
     service_users_visible_to,
 )
 
 
 def editable_person(request: HttpRequest, external_id) -> ServiceUser:
-    """The person, if the user may see them (else 404) and may change records (else 403)."""
-    person = service_user_get(request.user, external_id)
-    if not can_edit_records(request.user):
-        raise PermissionDenied("Your role can read this record but not change it.")
-    return person
+    """The person, if the user may see them (else 404) and may change records (else 403);
+    the page shows the record's details, so reaching it is a read of the record."""
+
+    def may_edit(person: ServiceUser) -> None:
+        if not can_edit_records(request.user):
+            raise PermissionDenied("Your role can read this record but not change it.")
+
+    return service_user_for_read(request, external_id, check=may_edit)
 
 
 def record_form_view(
@@ -55,9 +58,6 @@ def record_form_view(
             target = saved if isinstance(saved, ServiceUser) else person
             return redirect("person_detail", external_id=target.external_id)
     status = 400 if request.method == "POST" else 200
-    if person is not None:
-        # The form shows the record's details: reading it is reading the record.
-        record_access(request, kind=AccessKind.RECORD, subject=person)
     return render(
         request, template, {"form": form, "title": title, "person": person}, status=status
     )
@@ -206,10 +206,13 @@ def team_caseloads(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_reassign(request: HttpRequest, external_id) -> HttpResponse:
     """Move a person to another keyworker of their team: a page of its own, so it is deliberate."""
+
+    def may_reassign(person: ServiceUser) -> None:
+        if not leads_team(request.user, person.team_id):
+            raise PermissionDenied("Only team leads reassign people.")
+
     # Only the teams' own people: a break-glass grant opens a record, not its team's caseloads.
-    person = service_user_get(request.user, external_id, with_break_glass=False)
-    if not leads_team(request.user, person.team_id):
-        raise PermissionDenied("Only team leads reassign people.")
+    person = service_user_for_read(request, external_id, with_break_glass=False, check=may_reassign)
     sizes = selectors.caseload_sizes(person.team)
     form = forms.ReassignForm(
         request.POST if request.method == "POST" else None, sizes=sizes, current=person.keyworker
@@ -230,7 +233,6 @@ def person_reassign(request: HttpRequest, external_id) -> HttpResponse:
                 f"{person.display_name} is now on {person.keyworker.display_name}'s caseload.",
             )
             return redirect("team_caseloads")
-    record_access(request, kind=AccessKind.RECORD, subject=person)
     return render(
         request,
         "cases/reassign.html",

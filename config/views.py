@@ -12,7 +12,14 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from cases.access import SCOPE_TITLES, can_audit, can_edit_records, caseload_scopes
-from cases.audit import export_finished, page_rows, query_of, record_access
+from cases.audit import (
+    access_event_of,
+    export_finished,
+    page_rows,
+    query_of,
+    record_access,
+    service_user_for_read,
+)
 from cases.forms import AccessReportSearchForm
 from cases.models import AccessKind, ServiceUser
 from cases.search import exact_reference
@@ -20,7 +27,6 @@ from cases.selectors import (
     caseload_people,
     leads_team,
     service_user_by_exact_reference,
-    service_user_get,
     service_user_history,
     service_users_visible_to,
     with_caseload_columns,
@@ -210,7 +216,7 @@ def _split_upcoming(entries: list[dict], today: datetime.date) -> tuple[list[dic
 
 @login_required
 def person_detail(request: HttpRequest, external_id) -> HttpResponse:
-    person = service_user_get(request.user, external_id)
+    person = service_user_for_read(request, external_id)
     history = service_user_history(person)
     tops = top_assessments_for(person)
     today = timezone.localdate()
@@ -218,7 +224,6 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
     latest_supply = history["naloxone_supplies"][0] if history["naloxone_supplies"] else None
     upcoming, timeline = _split_upcoming(_timeline(history, tops), today)
     flag = open_flag_for(person, on=today)
-    record_access(request, kind=AccessKind.RECORD, subject=person)
     return render(
         request,
         "person_detail.html",
@@ -279,18 +284,17 @@ def access_report_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _audited_person(request: HttpRequest, external_id) -> ServiceUser:
+def _audited_person(request: HttpRequest, external_id, **read) -> ServiceUser:
     # Like a review, a person's access report does not exist for other roles.
     if not can_audit(request.user):
         raise Http404("No such page")
-    return service_user_get(request.user, external_id)
+    # Reading the report reads the person's record: it is recorded (and listed) too.
+    return service_user_for_read(request, external_id, **read)
 
 
 @login_required
 def person_access_report(request: HttpRequest, external_id) -> HttpResponse:
-    person = _audited_person(request, external_id)
-    # Reading the report reads the person's record: it is recorded (and listed) too.
-    record_access(request, kind=AccessKind.REPORT, subject=person)
+    person = _audited_person(request, external_id, kind=AccessKind.REPORT)
     page = Paginator(person_access_entries(person), ACCESS_REPORT_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -303,12 +307,10 @@ def person_access_report(request: HttpRequest, external_id) -> HttpResponse:
 
 @login_required
 def person_access_report_csv(request: HttpRequest, external_id) -> HttpResponse:
-    person = _audited_person(request, external_id)
-    event = record_access(
-        request, kind=AccessKind.EXPORT, subject=person, object_ref=f"{person.client_ref} access"
-    )
+    # The event names the person; its view, the access report's CSV, says what was sent.
+    person = _audited_person(request, external_id, kind=AccessKind.EXPORT)
     entries = person_access_entries(person)
-    export_finished(event, len(entries))
+    export_finished(access_event_of(request), len(entries))
     response = HttpResponse(person_access_csv(entries), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="access-{person.client_ref}-{timezone.localdate():%Y%m%d}.csv"'

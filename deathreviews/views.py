@@ -1,5 +1,6 @@
 """Death review pages. Thin: each finds its review through `reviews_visible_to` (404 for
-every role without access) and saves through one service.
+every role without access), recording the read as it finds it (`_review_for_read`), and
+saves through one service.
 
 A save refused because someone else saved first (`EditConflict`) re-renders the
 form with the user's own input kept, the version moved on to the one now saved,
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
-from cases.audit import page_rows, query_of, record_access
+from cases.audit import page_rows, query_of, record_access, service_user_for_read
 from cases.models import AccessKind
 from cases.selectors import service_users_visible_to
 from deathreviews import dashboard, selectors, services, workflow
@@ -40,10 +41,14 @@ REVIEW_PAGE_SIZE = 25
 ACTION_PAGE_SIZE = 50
 
 
-def _record_review_read(request: HttpRequest, review: Review) -> None:
+def _review_for_read(request: HttpRequest, external_id) -> Review:
+    """The review, if the user may see it (else 404), with the read recorded: every page
+    of a review shows who it is about, so finding it is reading it."""
+    review = selectors.review_get(request.user, external_id)
     record_access(
         request, kind=AccessKind.REVIEW, subject=review.service_user, object_ref=review.reference
     )
+    return review
 
 
 def _require_review_role(request: HttpRequest) -> None:
@@ -160,11 +165,10 @@ def review_notify(request: HttpRequest) -> HttpResponse:
     people = service_users_visible_to(request.user)
     posted = request.method == "POST"
     initial = {"reviewer": request.user.pk}
-    person_id = request.GET.get("person")
-    if person_id and not posted:
-        person = people.filter(external_id=person_id).first() if _is_uuid(person_id) else None
-        if person is not None:
-            initial["person_ref"] = person.client_ref
+    person_id = request.GET.get("person", "")
+    if not posted and _is_uuid(person_id):
+        # The form starts from their record: a read of it, like the record's own page.
+        initial["person_ref"] = service_user_for_read(request, person_id).client_ref
     form = NotifyForm(request.POST if posted else None, people=people, initial=initial)
     if posted and form.is_valid():
         data = dict(form.cleaned_data)
@@ -211,7 +215,7 @@ def _is_uuid(value: str) -> bool:
 
 @login_required
 def review_detail(request: HttpRequest, external_id) -> HttpResponse:
-    review = selectors.review_get(request.user, external_id)
+    review = _review_for_read(request, external_id)
     parts = selectors.review_parts(review)
     facts = selectors.review_facts(review, parts)
     snapshot = getattr(review, "snapshot", None) if review.service_user_id else None
@@ -220,7 +224,6 @@ def review_detail(request: HttpRequest, external_id) -> HttpResponse:
         {"transition": t, "missing": workflow.missing_for(t, facts)}
         for t in workflow.transitions_from(review.status)
     ]
-    _record_review_read(request, review)
     return render(
         request,
         "deathreviews/detail.html",
@@ -248,7 +251,7 @@ def review_detail(request: HttpRequest, external_id) -> HttpResponse:
 
 @login_required
 def review_edit(request: HttpRequest, external_id, domain: str) -> HttpResponse:
-    review = selectors.review_get(request.user, external_id)
+    review = _review_for_read(request, external_id)
     spec = DOMAINS.get(domain)
     if spec is None:
         raise Http404("No such part of a review")
@@ -280,7 +283,6 @@ def review_edit(request: HttpRequest, external_id, domain: str) -> HttpResponse:
         else:
             messages.success(request, f"{spec.title} saved.")
             return redirect(_at(review, spec.slug))
-    _record_review_read(request, review)
     return render(
         request,
         "deathreviews/edit.html",
@@ -298,7 +300,7 @@ def review_edit(request: HttpRequest, external_id, domain: str) -> HttpResponse:
 @login_required
 def review_transition(request: HttpRequest, external_id, name: str) -> HttpResponse:
     """What a step needs (GET), and taking it (POST) when nothing is missing."""
-    review = selectors.review_get(request.user, external_id)
+    review = _review_for_read(request, external_id)
     transition = workflow.TRANSITIONS.get(name)
     if transition is None:
         raise Http404("No such step")
@@ -345,11 +347,10 @@ def review_transition(request: HttpRequest, external_id, name: str) -> HttpRespo
 
 @login_required
 def review_snapshot(request: HttpRequest, external_id) -> HttpResponse:
-    review = selectors.review_get(request.user, external_id)
+    review = _review_for_read(request, external_id)
     snapshot = getattr(review, "snapshot", None) if review.service_user_id else None
     if snapshot is None:
         raise Http404("This review has no snapshot")
-    _record_review_read(request, review)
     return render(
         request,
         "deathreviews/snapshot.html",
@@ -365,8 +366,7 @@ def review_snapshot(request: HttpRequest, external_id) -> HttpResponse:
 
 @login_required
 def review_history_page(request: HttpRequest, external_id) -> HttpResponse:
-    review = selectors.review_get(request.user, external_id)
-    _record_review_read(request, review)
+    review = _review_for_read(request, external_id)
     return render(
         request,
         "deathreviews/history.html",
@@ -381,7 +381,7 @@ def review_history_page(request: HttpRequest, external_id) -> HttpResponse:
 @login_required
 @require_POST
 def review_link(request: HttpRequest, external_id) -> HttpResponse:
-    review = selectors.review_get(request.user, external_id)
+    review = _review_for_read(request, external_id)
     form = LinkPersonForm(request.POST, people=service_users_visible_to(request.user))
     if form.is_valid():
         try:
@@ -408,7 +408,7 @@ def review_link(request: HttpRequest, external_id) -> HttpResponse:
 @login_required
 def part_edit(request: HttpRequest, external_id, kind: str, part_id=None) -> HttpResponse:
     """Add (no `part_id`) or change one toxicology finding, request or action."""
-    review = selectors.review_get(request.user, external_id)
+    review = _review_for_read(request, external_id)
     model = PART_MODELS[kind]
     part = None
     if part_id is not None:
@@ -450,7 +450,6 @@ def part_edit(request: HttpRequest, external_id, kind: str, part_id=None) -> Htt
             messages.success(request, f"{capfirst(model._meta.verbose_name)} saved.")
             return redirect(_at(review, kind))
     verb = "Add" if part is None else "Change"
-    _record_review_read(request, review)
     return render(
         request,
         "deathreviews/edit.html",

@@ -3,8 +3,10 @@
 Every page finds people through the case layer's visibility rule: a person
 outside the user's scope answers 404; a role that may read but not record
 (clinical governance) gets 403 on the writing views and sees the worklist
-read only. Recording an attempt is an ordinary form POST; the worklist's
-script sends the same POST with fetch and swaps in the row this returns.
+read only. Finding the person records the read (`cases.audit.service_user_for_read`),
+whichever response follows: a page, the worklist's row, or a redirect.
+Recording an attempt is an ordinary form POST; the worklist's script sends the
+same POST with fetch and swaps in the row this returns.
 """
 
 from django.contrib import messages
@@ -151,7 +153,6 @@ def attempt_create(request: HttpRequest, external_id) -> HttpResponse:
             },
             status=status,
         )
-    record_access(request, kind=AccessKind.RECORD, subject=person)
     return render(
         request,
         "risk/attempt_form.html",
@@ -209,7 +210,6 @@ def flag_override(request: HttpRequest, external_id) -> HttpResponse:
                 "It stays in the flag history.",
             )
             return redirect("person_detail", external_id=person.external_id)
-    record_access(request, kind=AccessKind.RECORD, subject=person)
     return render(
         request,
         "risk/override_form.html",
