@@ -7,6 +7,10 @@ tests/security/conftest.py), and each role's column is what that role must get.
 Every route is requested with GET and with an empty POST; a `POST` line is
 given only where a POST must get something other than the GET line says. An
 empty POST checks the gate and must write nothing unless its cell says `wrote`.
+Each is sent again as a page's script sends it (`X-Requested-With: fetch`) and
+must get the same. Every line whose sample names a person is also the read
+audit's list (tests/security/test_read_audit.py): each request a cell lets
+through records exactly one read of that person.
 
 Roles (columns): anon (not signed in), alice (keyworker, North), tess (team
 lead, North), bob (keyworker, South: the keyworker of another team), gina

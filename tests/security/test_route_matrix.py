@@ -3,7 +3,9 @@
 The routes are enumerated from the resolver (the API and the Django admin
 included), so a new route without a line in the table fails, and so does a
 line for a route that no longer exists. Each route is requested by each role
-of the named cast with GET and with an empty POST, each request in a savepoint
+of the named cast with GET and with an empty POST (an invalid form), and each of
+the table's lines again as a page's script sends it (`X-Requested-With: fetch`,
+method `GET+fetch`, `POST+fetch`), which must get the same; each request in a savepoint
 rolled back afterwards so every request sees the same world; a request may
 write only where its cell says `wrote` (the request log and the session are
 bookkeeping, not writes). Every difference is reported at once, as a table.
@@ -47,6 +49,8 @@ BOOKKEEPING_TABLES = frozenset(
     }
 )
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
+# A method ending in this is sent with the header the worklist's script sends.
+FETCH = "+fetch"
 
 
 @dataclass(frozen=True)
@@ -156,8 +160,12 @@ def request_as(client: Client, method: str, url: str) -> tuple[str, set[str]]:
     """(outcome, tables written) of one request, rolled back afterwards."""
     # The query log holds the last 9,000 queries: past that, a capture would see none.
     reset_queries()
+    headers = {"HTTP_X_REQUESTED_WITH": "fetch"} if method.endswith(FETCH) else {}
     with CaptureQueriesContext(connection) as queries, transaction.atomic():
-        response = client.get(url) if method == "GET" else client.post(url, {})
+        if method.removesuffix(FETCH) == "GET":
+            response = client.get(url, **headers)
+        else:
+            response = client.post(url, {}, **headers)
         if response.streaming:
             b"".join(response.streaming_content)
         transaction.set_rollback(True)
@@ -238,6 +246,11 @@ def test_every_route_gives_every_role_what_the_table_says(world, client_as):
         )
         if row.method == "GET" and not has_post:
             cases.append((row.key, row.sample, "POST", url, row.outcomes))
+    # The same lines as a page's script sends them: the same answer, fragment or not.
+    cases.extend(
+        (key, sample, method + FETCH, url, expected)
+        for key, sample, method, url, expected in list(cases)
+    )
 
     # Generated admin pages: adam per ADMIN_MODELS, everyone else to the admin's sign-in.
     for route in found:
