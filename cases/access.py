@@ -11,9 +11,11 @@ from cases.models import Role, User
 BROWSING_ROLES = frozenset({Role.KEYWORKER, Role.TEAM_LEAD, Role.GOVERNANCE})
 # Roles that may add or change records of people in their scope.
 EDITING_ROLES = frozenset({Role.KEYWORKER, Role.TEAM_LEAD})
-# Which caseload lists each role has.
+# Which caseload lists each role has. The last is the widest: it holds everyone the role
+# may open but break-glass people (`cases.selectors.people_searchable_by`), and the
+# header's search box looks through it.
 CASELOAD_SCOPES: dict[str, tuple[str, ...]] = {
-    Role.KEYWORKER: ("mine",),
+    Role.KEYWORKER: ("mine", "team"),
     Role.TEAM_LEAD: ("mine", "team"),
     Role.GOVERNANCE: ("all",),
 }

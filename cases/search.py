@@ -10,6 +10,9 @@ order, as one of:
   start of a later word of a last name ("briain" finds Ó Briain, "jones" finds
   Smith-Jones, "neill" finds O'Neill).
 
+Text that is an NHS number (10 digits, spaces allowed: "943 476 5919") finds the
+person with that NHS number.
+
 Accents are folded with PostgreSQL's built-in `translate()` (the embedded database
 has no `unaccent` or `pg_trgm`), so the expression can be indexed: `Folded` is used
 by the name indexes on `ServiceUser` and by the query, which must match them exactly.
@@ -21,6 +24,8 @@ import unicodedata
 
 from django.db.models import Func, Q, QuerySet, TextField
 from django.db.models.lookups import StartsWith
+
+from cases.validators import normalise_nhs_number
 
 # Accented Latin letters as they appear in UK names, and their plain capitals.
 # Lower-case accented letters are listed too, because `upper()` leaves them alone
@@ -85,8 +90,17 @@ def _word_matches(word: str) -> Q:
     )
 
 
+def nhs_number_in(text: str) -> str | None:
+    """The NHS number `text` is (10 digits once spaces are dropped), or None."""
+    digits = normalise_nhs_number(text)
+    return digits if len(digits) == 10 and digits.isdigit() else None
+
+
 def people_matching(people: QuerySet, text: str) -> QuerySet:
     """`people` narrowed to those every word of `text` describes (see the module docstring)."""
+    nhs_number = nhs_number_in(text)
+    if nhs_number:
+        return people.filter(nhs_number=nhs_number)
     for word in text.split():
         people = people.filter(_word_matches(word))
     return people

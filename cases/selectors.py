@@ -115,6 +115,14 @@ def service_users_visible_to(user: User, *, with_break_glass: bool = True) -> Qu
     )
 
 
+def people_searchable_by(user: User) -> QuerySet[ServiceUser]:
+    """Everyone the search box looks through: every person `user` may open
+    (`service_users_visible_to`), but not those reached through break-glass, which
+    opens one record for a shift and keeps the person off the user's lists. The
+    widest caseload of each role is exactly this (`caseload_people`)."""
+    return service_users_visible_to(user, with_break_glass=False)
+
+
 def team_ids_visible_to(user: User) -> frozenset[int] | None:
     """The teams whose people `user` may see, as ids: None means every team."""
     team_ids = _visible_team_ids(user)
@@ -278,7 +286,7 @@ def in_caseload_window(people: QuerySet[ServiceUser], status: str = "") -> Query
 def caseload_people(user: User, scope: str) -> QuerySet[ServiceUser]:
     """The people on one of `user`'s caseload lists, before filtering and columns: never
     those reached for a while through break-glass."""
-    people = service_users_visible_to(user, with_break_glass=False)
+    people = people_searchable_by(user)
     if scope == "mine":
         return people.filter(keyworker=user)
     return people.select_related("keyworker")

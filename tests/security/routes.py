@@ -106,7 +106,7 @@ person_reassign                 jo             POST    signin  403     400     4
 # Caseloads: each role its own lists; a list a role does not have does not exist for it.
 home                            -              GET     signin  ok      ok      ok      ok      ok      ok
 caseload                        mine           GET     signin  ok      ok      ok      404     404     404
-caseload                        team           GET     signin  404     ok      404     404     404     404
+caseload                        team           GET     signin  ok      ok      ok      404     404     404
 caseload                        all            GET     signin  404     404     404     ok      404     404
 
 # A person's record: their team and governance read it; their team changes it; bob,
