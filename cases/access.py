@@ -45,6 +45,7 @@ NAV_PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Outreach worklist", "outreach_worklist", OUTREACH_ROLES),
     ("Not contacted in 2 days", "outreach_uncontacted", UNCONTACTED_ROLES),
     ("Caseload sizes", "team_caseloads", REASSIGNING_ROLES),
+    ("Transfer requests", "transfer_request_list", REASSIGNING_ROLES),
     ("Import records", "import_start", frozenset({Role.ADMINISTRATOR})),
     ("NDTMS extract", "ndtms_extract", frozenset({Role.ADMINISTRATOR, Role.TEAM_LEAD})),
     ("Death reviews", "review_list", _REVIEW_ROLES),
