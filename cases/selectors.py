@@ -140,10 +140,11 @@ def possible_duplicates(
         person
         for person in candidates.order_by("last_name", "first_name", "pk")
         if (nhs_number and person.nhs_number == nhs_number)
-        or names_alike(
-            first_name, last_name, person.preferred_name or person.first_name, person.last_name
+        or any(
+            names_alike(first_name, last_name, given, person.last_name)
+            for given in (person.first_name, person.preferred_name)
+            if given
         )
-        or names_alike(first_name, last_name, person.first_name, person.last_name)
     ]
 
 
