@@ -11,9 +11,11 @@ from cases.models import Role, User
 BROWSING_ROLES = frozenset({Role.KEYWORKER, Role.TEAM_LEAD, Role.GOVERNANCE})
 # Roles that may add or change records of people in their scope.
 EDITING_ROLES = frozenset({Role.KEYWORKER, Role.TEAM_LEAD})
-# Which caseload lists each role has.
+# Which caseload lists each role has. The last is the widest: it holds everyone the role
+# may open but break-glass people (`cases.selectors.people_searchable_by`), and the
+# header's search box looks through it.
 CASELOAD_SCOPES: dict[str, tuple[str, ...]] = {
-    Role.KEYWORKER: ("mine",),
+    Role.KEYWORKER: ("mine", "team"),
     Role.TEAM_LEAD: ("mine", "team"),
     Role.GOVERNANCE: ("all",),
 }
@@ -43,6 +45,7 @@ NAV_PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Outreach worklist", "outreach_worklist", OUTREACH_ROLES),
     ("Not contacted in 2 days", "outreach_uncontacted", UNCONTACTED_ROLES),
     ("Caseload sizes", "team_caseloads", REASSIGNING_ROLES),
+    ("Transfer requests", "transfer_request_list", REASSIGNING_ROLES),
     ("Import records", "import_start", frozenset({Role.ADMINISTRATOR})),
     ("NDTMS extract", "ndtms_extract", frozenset({Role.ADMINISTRATOR, Role.TEAM_LEAD})),
     ("Death reviews", "review_list", _REVIEW_ROLES),

@@ -107,7 +107,10 @@ def record_access(
         object_ref=(object_ref or (subject.client_ref if subject else ""))[:120],
         query={loggable(str(k), 100): _loggable_value(v) for k, v in (query or {}).items()},
         rows=rows,
-        break_glass=subject is not None and _outside_teams(user, subject),
+        # A check of an NHS number opens nothing: it is not a break-glass read.
+        break_glass=subject is not None
+        and kind != AccessKind.CHECK
+        and _outside_teams(user, subject),
         path=loggable(request.path, 500),
         remote_addr=client_address(request),
         request_id=request_id(request),

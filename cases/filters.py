@@ -12,8 +12,8 @@ from cases.selectors import in_caseload_window
 class CaseloadFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
-        label="Name, reference or date of birth",
-        help_text="For example, Jo Bloggs, LAN-0000123 or 27/03/1985",
+        label="Name, reference, NHS number or date of birth",
+        help_text="For example, Jo Bloggs, LAN-0000123, 943 476 5919 or 27/03/1985",
     )
     status = django_filters.ChoiceFilter(
         label="Treatment",
@@ -50,9 +50,10 @@ class CaseloadFilter(django_filters.FilterSet):
 
     @property
     def qs(self) -> QuerySet:
-        status = (
-            self.form.cleaned_data.get("status", "")
-            if self.is_bound and self.form.is_valid()
-            else ""
-        )
+        cleaned = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        status = cleaned.get("status", "")
+        if cleaned.get("q") and not status:
+            # A search finds anyone the list's people include, however long ago they
+            # left: each of them opens, so each must be found.
+            return super().qs
         return in_caseload_window(super().qs, status)

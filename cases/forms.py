@@ -21,7 +21,7 @@ from cases.models import (
     TreatmentEpisode,
     User,
 )
-from cases.selectors import active_team_ids
+from cases.selectors import active_team_ids, possible_duplicates
 
 YES_NO_UNKNOWN = [("", "Not known"), ("true", "Yes"), ("false", "No")]
 
@@ -189,7 +189,12 @@ class ServiceUserForm(RecordForm):
         if not value:
             return value
         validators.validate_nhs_number(value)
-        if ServiceUser.objects.filter(nhs_number=value).exclude(pk=self.instance.pk).exists():
+        # Adding a person tells nothing of who holds a number (`PersonAddForm`,
+        # `cases.services.service_user_add`); this check is for editing a record.
+        if (
+            self.instance.pk is not None
+            and ServiceUser.objects.filter(nhs_number=value).exclude(pk=self.instance.pk).exists()
+        ):
             raise forms.ValidationError(
                 "A person with this NHS number already exists. Search for them rather than adding them again."
             )
@@ -201,6 +206,72 @@ class ServiceUserForm(RecordForm):
             return value
         validators.validate_postcode(value)
         return validators.normalise_postcode(value)
+
+
+class PersonAddForm(ServiceUserForm):
+    """ "Add a person": the details, and a warning of people already in the user's scope
+    who may be the same person (`cases.selectors.possible_duplicates`).
+
+    With possible matches the form is refused until `different_person` is ticked;
+    one with the same NHS number cannot be added again at all. `possible_matches`
+    holds them for the page to list with links.
+    """
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        # Added here, not declared: `RecordForm` reads each declared field's model field.
+        self.fields["different_person"] = forms.BooleanField(
+            label="This is a different person: add them anyway", required=False
+        )
+        self.user = user
+        self.possible_matches: list[ServiceUser] = []
+
+    def _get_validation_exclusions(self):
+        # The model's unique NHS number would be checked across the whole service here,
+        # telling the user whether someone outside their scope holds the number:
+        # `cases.services.service_user_add` decides that, and says nothing of it.
+        return {*super()._get_validation_exclusions(), "nhs_number"}
+
+    def clean(self):
+        cleaned = super().clean()
+        born = cleaned.get("date_of_birth")
+        if self.errors or born is None:
+            return cleaned
+        nhs_number = cleaned.get("nhs_number", "")
+        self.possible_matches = possible_duplicates(
+            self.user,
+            first_name=cleaned.get("first_name", ""),
+            last_name=cleaned.get("last_name", ""),
+            date_of_birth=born,
+            nhs_number=nhs_number,
+        )
+        same_number = [
+            p for p in self.possible_matches if nhs_number and p.nhs_number == nhs_number
+        ]
+        if same_number:
+            self.add_error(
+                "nhs_number",
+                f"{same_number[0].display_name} ({same_number[0].client_ref}) already has this "
+                "NHS number: open their record rather than adding them again.",
+            )
+        elif self.possible_matches and not cleaned.get("different_person"):
+            self.add_error(
+                "different_person",
+                "Someone with this date of birth and a similar name is already on record (listed "
+                "above). Open their record if it is them; if this is a different person, tick the "
+                "box to add them anyway.",
+            )
+        return cleaned
+
+
+class TransferAnswerForm(CheckedInputForm, forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept: move them"), ("decline", "Decline: they stay")],
+        error_messages={"required": "Choose whether to accept or decline."},
+    )
+    note = forms.CharField(
+        label="Note (optional)", required=False, max_length=1000, widget=forms.TextInput()
+    )
 
 
 class EpisodeForm(RecordForm):

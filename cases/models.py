@@ -137,6 +137,11 @@ class Reassignment(models.Model):
     reassigned_at = models.DateTimeField(default=timezone.now)
     # True when the team lead confirmed taking the new keyworker over the team's cap.
     over_cap = models.BooleanField(default=False)
+    # Set when the person came from another team by an accepted transfer request
+    # (`cases.services.transfer_request_answer`); `team` is then the team they joined.
+    from_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-reassigned_at"]
@@ -1127,6 +1132,9 @@ class SignedInSession(models.Model):
 
 class AccessKind(models.TextChoices):
     RECORD = "record", "Person's record"
+    # "Add a person" looking for an NHS number across the whole service: the user is
+    # told nothing of the answer, but the look-up itself is a use of the record.
+    CHECK = "check", "NHS number check"
     REVIEW = "review", "Death review"
     LIST = "list", "List of people"
     EXPORT = "export", "Export"
@@ -1240,3 +1248,64 @@ class BreakGlassGrant(models.Model):
     def is_active(self, now: datetime.datetime | None = None) -> bool:
         moment = now or timezone.now()
         return self.starts_at <= moment < self.expires_at
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+@tracked()
+class TransferRequest(models.Model):
+    """A request to move a person known to one team to another team, answered by a lead of
+    the team that holds them.
+
+    Made by `cases.services.service_user_add` when someone adds a person whose NHS
+    number is already held outside their scope: the requester is told nothing of the
+    person, and the lead of `from_team` accepts (the person moves to `to_team` and
+    `to_keyworker`, recorded as a `Reassignment`) or declines (nothing moves). Kept,
+    with its answer; `cases.services.transfer_request_answer` writes the answer.
+    """
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service_user = models.ForeignKey(
+        ServiceUser, on_delete=models.CASCADE, related_name="transfer_requests"
+    )
+    from_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="transfers_out")
+    to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="transfers_in")
+    to_keyworker = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    answered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["from_team", "status"], name="transfer_request_team")]
+        constraints = [
+            # Adding the same person twice asks once: one open request per person and team.
+            models.UniqueConstraint(
+                fields=["service_user", "to_team"],
+                condition=Q(status="pending"),
+                name="one_pending_transfer_per_team",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", answered_at__isnull=True)
+                | (~Q(status="pending") & Q(answered_at__isnull=False)),
+                name="transfer_answered_when_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.service_user_id} from {self.from_team_id} to {self.to_team_id} ({self.status})"
+        )

@@ -10,6 +10,12 @@ order, as one of:
   start of a later word of a last name ("briain" finds Ó Briain, "jones" finds
   Smith-Jones, "neill" finds O'Neill).
 
+Text that is an NHS number (10 digits, spaces allowed: "943 476 5919") finds the
+person with that NHS number.
+
+`names_alike` is the same folding applied to two names, for the duplicate warning
+of "Add a person".
+
 Accents are folded with PostgreSQL's built-in `translate()` (the embedded database
 has no `unaccent` or `pg_trgm`), so the expression can be indexed: `Folded` is used
 by the name indexes on `ServiceUser` and by the query, which must match them exactly.
@@ -21,6 +27,8 @@ import unicodedata
 
 from django.db.models import Func, Q, QuerySet, TextField
 from django.db.models.lookups import StartsWith
+
+from cases.validators import normalise_nhs_number
 
 # Accented Latin letters as they appear in UK names, and their plain capitals.
 # Lower-case accented letters are listed too, because `upper()` leaves them alone
@@ -85,8 +93,17 @@ def _word_matches(word: str) -> Q:
     )
 
 
+def nhs_number_in(text: str) -> str | None:
+    """The NHS number `text` is (10 digits once spaces are dropped), or None."""
+    digits = normalise_nhs_number(text)
+    return digits if len(digits) == 10 and digits.isdigit() else None
+
+
 def people_matching(people: QuerySet, text: str) -> QuerySet:
     """`people` narrowed to those every word of `text` describes (see the module docstring)."""
+    nhs_number = nhs_number_in(text)
+    if nhs_number:
+        return people.filter(nhs_number=nhs_number)
     for word in text.split():
         people = people.filter(_word_matches(word))
     return people
@@ -98,3 +115,26 @@ def exact_reference(text: str) -> str | None:
     if len(words) != 1 or looks_like_date(words[0]) or not any(c.isdigit() for c in words[0]):
         return None
     return words[0].upper()
+
+
+_NAME_BREAKS = re.compile(r"[\s'’-]+")
+
+
+def _name_words(name: str) -> set[str]:
+    return {word for word in _NAME_BREAKS.split(fold(name)) if word}
+
+
+def names_alike(first_a: str, last_a: str, first_b: str, last_b: str) -> bool:
+    """Whether two names could be one person's, written differently.
+
+    Ignoring case and accents, the last names share a word (Smith-Jones and Jones,
+    O'Neill and O Neill, or are the same run together), and the first names start
+    with the same letter (J Bloggs and Joanne Bloggs).
+    """
+    run_together_a = _NAME_BREAKS.sub("", fold(last_a))
+    run_together_b = _NAME_BREAKS.sub("", fold(last_b))
+    same_last = bool(_name_words(last_a) & _name_words(last_b)) or (
+        run_together_a == run_together_b != ""
+    )
+    initial_a, initial_b = fold(first_a.strip())[:1], fold(first_b.strip())[:1]
+    return same_last and bool(initial_a) and initial_a == initial_b

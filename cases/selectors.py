@@ -21,6 +21,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.http import Http404
 from django.utils import timezone
 
 from cases.access import (
@@ -43,9 +44,12 @@ from cases.models import (
     ServiceUser,
     Team,
     TeamMembership,
+    TransferRequest,
+    TransferStatus,
     TreatmentEpisode,
     User,
 )
+from cases.search import names_alike
 from cases.validators import normalise_nhs_number
 
 RECENTLY_LEFT_DAYS = 365
@@ -112,6 +116,68 @@ def service_users_visible_to(user: User, *, with_break_glass: bool = True) -> Qu
     return ServiceUser.objects.filter(
         Q(_any_of("team_id", team_ids)) | Q(_any_of("id", break_glass_person_ids(user)))
     )
+
+
+def people_searchable_by(user: User) -> QuerySet[ServiceUser]:
+    """Everyone the search box looks through: every person `user` may open
+    (`service_users_visible_to`), but not those reached through break-glass, which
+    opens one record for a shift and keeps the person off the user's lists. The
+    widest caseload of each role is exactly this (`caseload_people`)."""
+    return service_users_visible_to(user, with_break_glass=False)
+
+
+def possible_duplicates(
+    user: User, *, first_name: str, last_name: str, date_of_birth, nhs_number: str = ""
+) -> list[ServiceUser]:
+    """The people in `user`'s scope (`people_searchable_by`) who may be the person
+    about to be added: the same NHS number, or the same date of birth and a name
+    alike (`cases.search.names_alike`). One query, then names compared in Python."""
+    same = Q(date_of_birth=date_of_birth)
+    if nhs_number:
+        same |= Q(nhs_number=nhs_number)
+    candidates = people_searchable_by(user).filter(same).select_related("keyworker", "team")
+    return [
+        person
+        for person in candidates.order_by("last_name", "first_name", "pk")
+        if (nhs_number and person.nhs_number == nhs_number)
+        or any(
+            names_alike(first_name, last_name, given, person.last_name)
+            for given in (person.first_name, person.preferred_name)
+            if given
+        )
+    ]
+
+
+def service_user_holding_nhs_number(nhs_number: str) -> ServiceUser | None:
+    """The person anywhere in the service with this NHS number. Deliberately not
+    limited by scope: for `cases.services.service_user_add`, which tells the
+    user nothing of the answer."""
+    if not nhs_number:
+        return None
+    return ServiceUser.objects.select_related("team").filter(nhs_number=nhs_number).first()
+
+
+def transfer_requests_for(user: User, *, pending: bool) -> QuerySet[TransferRequest]:
+    """Transfer requests for people of the teams `user` leads: waiting (oldest first),
+    or answered (newest first)."""
+    requests = TransferRequest.objects.filter(from_team__in=teams_led_by(user)).select_related(
+        "service_user", "from_team", "to_team", "to_keyworker", "requested_by", "answered_by"
+    )
+    if pending:
+        return requests.filter(status=TransferStatus.PENDING).order_by("requested_at", "pk")
+    return requests.exclude(status=TransferStatus.PENDING).order_by("-answered_at", "-pk")
+
+
+def transfer_request_get(user: User, external_id) -> TransferRequest:
+    """A transfer request for a person of a team `user` leads; 404 otherwise."""
+    transfer = (
+        TransferRequest.objects.filter(from_team__in=teams_led_by(user), external_id=external_id)
+        .select_related("service_user", "to_team")
+        .first()
+    )
+    if transfer is None:
+        raise Http404("No such transfer request")
+    return transfer
 
 
 def team_ids_visible_to(user: User) -> frozenset[int] | None:
@@ -263,7 +329,7 @@ def in_caseload_window(people: QuerySet[ServiceUser], status: str = "") -> Query
 def caseload_people(user: User, scope: str) -> QuerySet[ServiceUser]:
     """The people on one of `user`'s caseload lists, before filtering and columns: never
     those reached for a while through break-glass."""
-    people = service_users_visible_to(user, with_break_glass=False)
+    people = people_searchable_by(user)
     if scope == "mine":
         return people.filter(keyworker=user)
     return people.select_related("keyworker")
@@ -376,6 +442,6 @@ def caseload_size(keyworker: User, team: Team) -> int:
 def recent_reassignments(team: Team, limit: int = 10) -> list[Reassignment]:
     return list(
         Reassignment.objects.filter(team=team).select_related(
-            "service_user", "from_keyworker", "to_keyworker", "reassigned_by"
+            "service_user", "from_keyworker", "to_keyworker", "reassigned_by", "from_team"
         )[:limit]
     )

@@ -8,6 +8,7 @@ the transaction commits, so upper layers (the risk engine) can react without
 import datetime
 import hashlib
 import secrets
+from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
@@ -35,10 +36,19 @@ from cases.models import (
     Role,
     ServiceUser,
     SignedInSession,
+    Team,
+    TransferRequest,
+    TransferStatus,
     TreatmentEpisode,
     User,
 )
-from cases.selectors import caseload_size, leads_team, team_keyworkers
+from cases.selectors import (
+    caseload_size,
+    leads_team,
+    people_searchable_by,
+    service_user_holding_nhs_number,
+    team_keyworkers,
+)
 
 # Sent after commit with `service_user_id` and `record` (the saved instance).
 record_changed = Signal()
@@ -70,6 +80,132 @@ def service_user_create(**fields: Any) -> ServiceUser:
     if not fields.get("client_ref"):
         fields["client_ref"] = next_client_ref()
     return _save(ServiceUser(**fields))
+
+
+@dataclass(frozen=True)
+class PersonAdded:
+    """What `service_user_add` did: added `person`, or, when the NHS number was held
+    outside the user's scope by `held`, asked that person's team lead to transfer them.
+    The caller must tell the user the same in both cases when an NHS number was given."""
+
+    person: ServiceUser | None
+    held: ServiceUser | None
+
+
+def _lock_nhs_number(nhs_number: str) -> None:
+    # Two people added at once with one new NHS number: the second waits, then
+    # finds the first, rather than failing on the unique constraint.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"nhs:{nhs_number}"])
+
+
+@transaction.atomic
+def service_user_add(*, added_by: User, **fields: Any) -> PersonAdded:
+    """Add a person from "Add a person", unless their NHS number is already held.
+
+    Held by someone `added_by` may see: refused, naming them (the form warns of
+    this first). Held by someone outside their scope: nothing is added, and a
+    transfer request goes to a lead of the team that holds them
+    (`transfer_request_answer`); what the caller tells the user must not say
+    which of these happened.
+    """
+    nhs_number = fields.get("nhs_number") or ""
+    if nhs_number:
+        _lock_nhs_number(nhs_number)
+        held = service_user_holding_nhs_number(nhs_number)
+        if held is not None:
+            if people_searchable_by(added_by).filter(pk=held.pk).exists():
+                raise ValidationError(
+                    {
+                        "nhs_number": f"{held.display_name} ({held.client_ref}) already has this "
+                        "NHS number: open their record rather than adding them again."
+                    }
+                )
+            _transfer_request_create(
+                service_user=held,
+                to_team=fields["team"],
+                to_keyworker=fields.get("keyworker"),
+                requested_by=added_by,
+            )
+            return PersonAdded(person=None, held=held)
+    with pghistory.context(user=added_by.pk):
+        return PersonAdded(person=service_user_create(**fields), held=None)
+
+
+def _transfer_request_create(
+    *, service_user: ServiceUser, to_team: Team, to_keyworker: User | None, requested_by: User
+) -> TransferRequest:
+    """Ask for `service_user` to move to `to_team`; a second ask while one waits is the same."""
+    waiting = TransferRequest.objects.filter(
+        service_user=service_user, to_team=to_team, status=TransferStatus.PENDING
+    ).first()
+    if waiting is not None:
+        return waiting
+    with pghistory.context(user=requested_by.pk):
+        return _save(
+            TransferRequest(
+                service_user=service_user,
+                from_team_id=service_user.team_id,
+                to_team=to_team,
+                to_keyworker=to_keyworker,
+                requested_by=requested_by,
+            )
+        )
+
+
+@transaction.atomic
+def transfer_request_answer(
+    *, transfer: TransferRequest, answered_by: User, accept: bool, note: str = ""
+) -> TransferRequest:
+    """Answer a transfer request as a lead of the team that holds the person.
+
+    Accepted, the person moves to the requesting team and keyworker (or to the
+    requester, if that keyworker has left the team), recorded as a `Reassignment`
+    with `from_team`; declined, nothing moves. Either way the answer is kept.
+    """
+    transfer = TransferRequest.objects.select_for_update().get(pk=transfer.pk)
+    if not leads_team(answered_by, transfer.from_team_id):
+        raise PermissionDenied("Only a lead of the team that holds the person answers this.")
+    if transfer.status != TransferStatus.PENDING:
+        raise ValidationError("This transfer request has already been answered.")
+    person = ServiceUser.objects.select_for_update().get(pk=transfer.service_user_id)
+    with pghistory.context(user=answered_by.pk):
+        if accept:
+            if person.team_id != transfer.from_team_id:
+                raise ValidationError(
+                    "This person has moved team since the request was made: decline it."
+                )
+            to_team = transfer.to_team
+            members = team_keyworkers(to_team)
+            keyworker = next(
+                (
+                    candidate
+                    for candidate in (transfer.to_keyworker, transfer.requested_by)
+                    if candidate is not None and members.filter(pk=candidate.pk).exists()
+                ),
+                None,
+            )
+            if keyworker is None:
+                raise ValidationError(
+                    f"Nobody who asked is still a keyworker in the {to_team.name} team: decline it."
+                )
+            Reassignment.objects.create(
+                service_user=person,
+                team=to_team,
+                from_team_id=transfer.from_team_id,
+                from_keyworker_id=person.keyworker_id,
+                to_keyworker=keyworker,
+                reassigned_by=answered_by,
+            )
+            ServiceUser.objects.filter(pk=person.pk).update(
+                team=to_team, keyworker=keyworker, updated_at=timezone.now()
+            )
+            _announce(person, person.pk)
+        transfer.status = TransferStatus.ACCEPTED if accept else TransferStatus.DECLINED
+        transfer.answered_by = answered_by
+        transfer.answered_at = timezone.now()
+        transfer.answer_note = (note or "").strip()
+        return _save(transfer)
 
 
 @transaction.atomic

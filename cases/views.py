@@ -68,18 +68,50 @@ def _bound(request: HttpRequest, form_class, **kwargs):
     return form_class(data, **kwargs)
 
 
+# What "Add a person" says whenever an NHS number was given that nobody in the user's
+# scope holds: word for word the same whether the person was added or is already known
+# to another team, so the answer tells nothing of people outside their scope.
+PERSON_ADD_WITH_NHS_NUMBER = (
+    "Thank you. If this person is new to the service, they have been added to your team: "
+    "search for their NHS number to open their record. If they are already known to another "
+    "team, a transfer request has been sent to that team's lead, and they will appear on "
+    "your caseload if the lead accepts it."
+)
+
+
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
+    """Add a person, after warning of people in the user's scope who may be them."""
     if not can_edit_records(request.user):
         raise PermissionDenied("Your role cannot add people.")
-    form = _bound(request, forms.ServiceUserForm, user=request.user)
-    return record_form_view(
+    form = _bound(request, forms.PersonAddForm, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        details = {k: v for k, v in form.cleaned_data.items() if k != "different_person"}
+        try:
+            added = services.service_user_add(added_by=request.user, **details)
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            if added.person is not None and not details["nhs_number"]:
+                messages.success(request, "Person added.")
+                return redirect("person_detail", external_id=added.person.external_id)
+            # The number was looked up across the service: that is a use of whoever holds it.
+            record_access(
+                request,
+                kind=AccessKind.CHECK,
+                subject=added.held,
+                query={"nhs_number": details["nhs_number"]},
+            )
+            messages.info(request, PERSON_ADD_WITH_NHS_NUMBER)
+            return redirect("caseload", scope="mine")
+    if form.possible_matches:
+        # The warning names people in the user's scope: a read of them.
+        record_access(request, kind=AccessKind.LIST, rows=len(form.possible_matches))
+    return render(
         request,
-        form=form,
-        save=lambda data: services.service_user_create(**data),
-        title="Add a person",
-        person=None,
-        success="Person added.",
+        "cases/person_add.html",
+        {"form": form, "title": "Add a person", "matches": form.possible_matches},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -246,6 +278,59 @@ def person_reassign(request: HttpRequest, external_id) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def transfer_request_list(request: HttpRequest) -> HttpResponse:
+    """Requests to move people of the teams the user leads to another team: waiting, and
+    the latest answered."""
+    if not can_reassign(request.user):
+        raise PermissionDenied("Only team leads answer transfer requests.")
+    waiting = list(selectors.transfer_requests_for(request.user, pending=True)[:50])
+    answered = list(selectors.transfer_requests_for(request.user, pending=False)[:20])
+    # Both lists name people of the user's teams.
+    record_access(request, kind=AccessKind.LIST, rows=len(waiting) + len(answered))
+    return render(
+        request,
+        "cases/transfer_requests.html",
+        {
+            "title": "Transfer requests",
+            "waiting": waiting,
+            "answered": answered,
+            "form": forms.TransferAnswerForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def transfer_request_answer(request: HttpRequest, transfer_id) -> HttpResponse:
+    if not can_reassign(request.user):
+        raise PermissionDenied("Only team leads answer transfer requests.")
+    transfer = selectors.transfer_request_get(request.user, transfer_id)
+    form = forms.TransferAnswerForm(request.POST)
+    if form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            services.transfer_request_answer(
+                transfer=transfer,
+                answered_by=request.user,
+                accept=accept,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as invalid:
+            messages.error(request, " ".join(invalid.messages))
+        else:
+            person = transfer.service_user.display_name
+            messages.success(
+                request,
+                f"{person} is moving to the {transfer.to_team.name} team."
+                if accept
+                else f"Declined: {person} stays with your team.",
+            )
+    else:
+        messages.error(request, "Choose whether to accept or decline the transfer.")
+    return redirect("transfer_request_list")
 
 
 # --- Break-glass access ---------------------------------------------------------

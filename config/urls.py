@@ -24,6 +24,12 @@ urlpatterns = [
     path(person + "edit/", case_views.person_edit, name="person_edit"),
     path(person + "reassign/", case_views.person_reassign, name="person_reassign"),
     path("team/", case_views.team_caseloads, name="team_caseloads"),
+    path("team/transfers/", case_views.transfer_request_list, name="transfer_request_list"),
+    path(
+        "team/transfers/<uuid:transfer_id>/answer/",
+        case_views.transfer_request_answer,
+        name="transfer_request_answer",
+    ),
     path(person + "episodes/new/", record, {"kind": "episode"}, name="episode_create"),
     path(person + "episodes/<uuid:episode_id>/edit/", case_views.episode_edit, name="episode_edit"),
     path(

@@ -22,7 +22,7 @@ from cases.audit import (
 )
 from cases.forms import AccessReportSearchForm
 from cases.models import AccessKind, ServiceUser
-from cases.search import exact_reference
+from cases.search import exact_reference, nhs_number_in
 from cases.selectors import (
     caseload_people,
     leads_team,
@@ -46,6 +46,12 @@ from risk.selectors import flag_history, flag_mitigations, open_flag_for, with_f
 
 CASELOAD_PAGE_SIZE = 25
 SEARCH_FIRST_SCOPES = frozenset({"all"})
+# Whom a search on each list looked through, for "No one ... matches".
+SEARCH_SCOPE_WORDS = {
+    "mine": "on your caseload",
+    "team": "in your teams",
+    "all": "in the service",
+}
 
 
 @login_required
@@ -63,10 +69,12 @@ def caseload(request: HttpRequest, scope: str) -> HttpResponse:
     if scope not in caseload_scopes(request.user):
         raise Http404("No such list")
     query = request.GET.get("q", "").strip()
+    nhs_number = nhs_number_in(query)
     reference = exact_reference(query)
-    if reference:
-        # A client reference names one person: go straight to their record.
-        match = caseload_people(request.user, scope).filter(client_ref=reference).first()
+    if nhs_number or reference:
+        # A client reference or NHS number names one person: go straight to their record.
+        named = {"nhs_number": nhs_number} if nhs_number else {"client_ref": reference}
+        match = caseload_people(request.user, scope).filter(**named).first()
         if match is not None:
             return redirect("person_detail", external_id=match.external_id)
     people = with_flag_columns(
@@ -107,10 +115,15 @@ def caseload(request: HttpRequest, scope: str) -> HttpResponse:
 def _empty_text(scope: str, query: str, *, filtered: bool) -> str:
     """What an empty caseload means, and what to do next."""
     if query:
+        where = SEARCH_SCOPE_WORDS[scope]
+        wider = (
+            " To look through everyone in your teams, use the search box at the top of the page."
+            if scope == "mine"
+            else ""
+        )
         return (
-            f"No one on your caseload matches “{query}”. Check the spelling, or try part of "
-            "a name, the client reference, or a date of birth as dd/mm/yyyy. People who left "
-            "treatment over 12 months ago are not listed."
+            f"No one {where} matches “{query}”. Check the spelling, or try part of a name, the "
+            f"client reference, the NHS number, or a date of birth as dd/mm/yyyy.{wider}"
         )
     if filtered:
         return "Nobody matches these filters. Clear the filters to see everyone on this list."

@@ -95,11 +95,18 @@ def test_the_same_nhs_number_cannot_be_given_to_two_people(client_as, alice, per
     client = client_as(alice)
     first = client.post(reverse("person_create"), {**person_data, "nhs_number": "9434765919"})
     assert first.status_code == 302
+    added = ServiceUser.objects.get()
 
-    second = client.post(reverse("person_create"), {**person_data, "nhs_number": "9434765919"})
+    second = client.post(
+        reverse("person_create"),
+        {**person_data, "nhs_number": "9434765919", "different_person": "on"},
+    )
 
     assert second.status_code == 400
-    assert "this NHS number already exists" in second.context["form"].errors["nhs_number"][0]
+    assert second.context["form"].errors["nhs_number"] == [
+        f"Jamie Example ({added.client_ref}) already has this NHS number: open their record "
+        "rather than adding them again."
+    ]
     assert ServiceUser.objects.count() == 1
 
 

@@ -8,8 +8,10 @@ from django.urls import reverse
 
 from cases.models import ServiceUser
 from cases.search import fold, people_matching, uk_date
+from cases.selectors import service_users_visible_to
+from cases.services import break_glass_grant_create
 from tests.cases.conftest import caseload_queries
-from tests.factories import EpisodeFactory, ServiceUserFactory
+from tests.factories import EpisodeFactory, ServiceUserFactory, discharge_reason
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +101,16 @@ def test_it_says_what_to_try_when_nobody_matches(client_as, alice, jo):
 
     content = response.content.decode()
     assert "No one on your caseload matches “nosuchname”" in content
-    assert "date of birth as dd/mm/yyyy" in content
+    assert "the NHS number, or a date of birth as dd/mm/yyyy" in content
+    assert "To look through everyone in your teams, use the search box" in content
+
+
+def test_the_team_search_says_whom_it_looked_through(client_as, alice, jo):
+    EpisodeFactory(service_user=jo)
+
+    response = client_as(alice).get(reverse("caseload", args=["team"]), {"q": "nosuchname"})
+
+    assert "No one in your teams matches “nosuchname”" in response.content.decode()
 
 
 def test_a_client_reference_goes_straight_to_the_record(client_as, alice, jo):
@@ -121,12 +132,95 @@ def test_it_hides_other_teams_people_from_the_search(client_as, bob, alice, jo, 
     assert response.status_code == 200  # no redirect to a record bob may not see
 
 
-def test_a_keyworker_searches_only_their_own_caseload(client_as, alice, tess, north):
+def test_my_caseload_searches_only_my_own_people(client_as, alice, tess, north):
     person(north, tess, last_name="Leadsperson")
     client = client_as(alice)
 
     assert found(client, q="leadsperson") == set()
     assert found(client_as(tess), scope="team", q="leadsperson") == {"Leadsperson"}
+
+
+def test_a_keyworker_finds_a_teammates_client_by_name_reference_and_nhs_number(
+    client_as, alice, tess, north
+):
+    theirs = person(north, tess, last_name="Leadsperson", nhs_number="9434765919")
+    client = client_as(alice)
+    search = client.get(reverse("home"), follow=True).context["search_url"]
+    record = reverse("person_detail", args=[theirs.external_id])
+
+    assert search == reverse("caseload", args=["team"])
+    assert {
+        r.record.last_name
+        for r in client.get(search, {"q": "leadsperson"}).context["table"].paginated_rows
+    } == {"Leadsperson"}
+    assert client.get(search, {"q": theirs.client_ref}).url == record
+    assert client.get(search, {"q": "943 476 5919"}).url == record
+    assert client.get(record).status_code == 200
+
+
+def test_a_keyworker_does_not_find_another_teams_client(client_as, bob, south, jo):
+    jo.nhs_number = "9434765919"
+    jo.save(update_fields=["nhs_number"])
+    EpisodeFactory(service_user=jo)
+    client = client_as(bob)
+
+    assert found(client, scope="team", q="bloggs") == set()
+    for typed in (jo.client_ref, "9434765919"):
+        response = client.get(reverse("caseload", args=["team"]), {"q": typed})
+        assert response.status_code == 200
+        assert "No one in your teams matches" in response.content.decode()
+
+
+def test_a_search_finds_someone_who_left_treatment_long_ago(client_as, alice, north):
+    left = ServiceUserFactory(team=north, keyworker=alice, last_name="Longgone")
+    EpisodeFactory(
+        service_user=left,
+        referral_date=datetime.date(2020, 1, 6),
+        discharge_date=datetime.date(2021, 2, 1),
+        discharge_reason=discharge_reason("dropped_out"),
+    )
+    client = client_as(alice)
+
+    assert found(client) == set()  # off the list itself
+    assert found(client, q="longgone") == {"Longgone"}
+    assert found(client, q="longgone", status="in_treatment") == set()
+
+
+def test_break_glass_opens_a_record_but_keeps_it_out_of_search(client_as, bob, jo):
+    EpisodeFactory(service_user=jo)
+    break_glass_grant_create(
+        user=bob, service_user=jo, reason="Covering the North duty shift while alice is away."
+    )
+    client = client_as(bob)
+
+    assert client.get(reverse("person_detail", args=[jo.external_id])).status_code == 200
+    assert found(client, scope="team", q="bloggs") == set()
+    assert client.get(reverse("caseload", args=["team"]), {"q": jo.client_ref}).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["alice", "tess", "bob", "gina"])
+def test_the_search_box_looks_through_exactly_the_people_its_user_may_open(
+    client_as, request, who, alice, tess, bob, north, south
+):
+    """Searching by NHS number for each person in the service opens exactly those whom
+    the visibility selector lets the user open (break-glass aside)."""
+    numbers = iter(["9434765919", "4010232137", "4505577104", "9876543210"])
+    people = [
+        person(north, alice, nhs_number=next(numbers)),
+        person(north, tess, nhs_number=next(numbers)),
+        person(south, bob, nhs_number=next(numbers)),
+        person(south, None, nhs_number=next(numbers)),
+    ]
+    user = request.getfixturevalue(who)
+    client = client_as(user)
+    search = client.get(reverse("home"), follow=True).context["search_url"]
+
+    found_by_search = {
+        p.pk for p in people if client.get(search, {"q": p.nhs_number}).status_code == 302
+    }
+    may_open = set(service_users_visible_to(user).values_list("pk", flat=True))
+
+    assert found_by_search == may_open
 
 
 def test_the_header_search_box_looks_through_the_widest_caseload(client_as, tess, gina):

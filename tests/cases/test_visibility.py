@@ -147,7 +147,13 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
     [
         (
             "alice",
-            ["My caseload", "Outreach worklist", "Learning bulletin", "Break-glass access"],
+            [
+                "My caseload",
+                "Team caseload",
+                "Outreach worklist",
+                "Learning bulletin",
+                "Break-glass access",
+            ],
         ),
         (
             "tess",
@@ -157,6 +163,7 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
                 "Outreach worklist",
                 "Not contacted in 2 days",
                 "Caseload sizes",
+                "Transfer requests",
                 "NDTMS extract",
                 "Learning bulletin",
                 "Break-glass access",

@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from cases import services as cases_services
-from cases.models import ApiClient, BreakGlassGrant, TreatmentEpisode, User
+from cases.models import ApiClient, BreakGlassGrant, TransferRequest, TreatmentEpisode, User
 from deathreviews.models import InformationRequest, Review, ReviewAction, ToxicologyFinding
 from outcomes.models import ImportJob
 from risk import services as risk_services
@@ -43,6 +43,7 @@ class World:
     action: ReviewAction
     import_job: ImportJob
     grant: BreakGlassGrant
+    transfer: TransferRequest
 
 
 @pytest.fixture
@@ -116,6 +117,13 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         user=bob, service_user=kim, reason="Covering the North duty shift while alice is away."
     )
 
+    # bob tries to add kim, who is known to North: a transfer request for tess to answer.
+    kim.nhs_number = "9434765919"
+    kim.save(update_fields=["nhs_number"])
+    cases_services.service_user_add(
+        added_by=bob, team=bob.memberships.get().team, keyworker=bob, nhs_number=kim.nhs_number
+    )
+
     return World(
         users={"alice": alice, "tess": tess, "bob": bob, "gina": gina, "cora": cora, "adam": adam},
         jo_episode=jo_episode,
@@ -127,4 +135,5 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         action=action,
         import_job=import_job,
         grant=grant,
+        transfer=TransferRequest.objects.get(),
     )

@@ -158,12 +158,21 @@ FORMS: tuple[FormCase, ...] = (
         valid=lambda w: {"reference": _jo(w).client_ref},
     ),
     FormCase(
-        "cases.forms.ServiceUserForm",
+        "cases.forms.PersonAddForm",
         "person_create",
         "-",
         "alice",
-        _service_user_form,
-        valid=_person_valid,
+        lambda w: _form("cases.forms.PersonAddForm")(user=w.users["alice"]),
+        # jo has the same name: past the duplicate warning, to reach the save.
+        valid=lambda w: {**_person_valid(w), "different_person": "on"},
+    ),
+    FormCase(
+        "cases.forms.TransferAnswerForm",
+        "transfer_request_answer",
+        "transfer",
+        "tess",
+        lambda w: _form("cases.forms.TransferAnswerForm")(),
+        valid=lambda w: {"decision": "decline"},
     ),
     FormCase(
         "cases.forms.ServiceUserForm",

@@ -58,6 +58,7 @@ SAMPLES = {
     "action": lambda w: {"external_id": w.review.external_id, "part_id": w.action.external_id},
     "adam": lambda w: {"id": w.users["adam"].pk},
     "grant": lambda w: {"grant_id": w.grant.external_id},
+    "transfer": lambda w: {"transfer_id": w.transfer.external_id},
     "device": lambda w: {"pk": _first_totp_device_pk()},
     "app": lambda w: {"app_label": "cases"},
     "nowhere": lambda w: {"url": "nowhere/"},
@@ -106,11 +107,16 @@ break_glass_review              grant          POST    signin  403     403     4
 team_caseloads                  -              GET     signin  403     ok      403     403     403     403
 person_reassign                 jo             GET     signin  403     ok      404     403     404     404
 person_reassign                 jo             POST    signin  403     400     404     403     404     404
+# Transfer requests: a lead of the team holding the person answers them (an empty
+# answer is refused with a message on the list); bob asked, and sees nothing of it.
+transfer_request_list           -              GET     signin  403     ok      403     403     403     403
+transfer_request_answer         transfer       GET     signin  405     405     405     405     405     405
+transfer_request_answer         transfer       POST    signin  403     ok      403     403     403     403
 
 # Caseloads: each role its own lists; a list a role does not have does not exist for it.
 home                            -              GET     signin  ok      ok      ok      ok      ok      ok
 caseload                        mine           GET     signin  ok      ok      ok      404     404     404
-caseload                        team           GET     signin  404     ok      404     404     404     404
+caseload                        team           GET     signin  ok      ok      ok      404     404     404
 caseload                        all            GET     signin  404     404     404     ok      404     404
 
 # A person's record: their team and governance read it; their team changes it; bob,
