@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cases.deidentify import Finding, Known, identifying_details, person_details
 from cases.models import User
 from cases.validators import strip_control_characters
 from deathreviews.access import can_work_reviews
@@ -119,21 +120,20 @@ def review_parts(review: Review) -> ReviewParts:
     )
 
 
-def identifying_terms(review: Review) -> list[tuple[str, str]]:
-    """Words that would identify the person if the bulletin showed them."""
-    terms: list[tuple[str, str]] = [("the review's reference", review.reference)]
-    person = review.service_user
-    if person is not None:
-        names = {person.first_name, person.last_name, person.preferred_name}
-        terms += [("their name", name) for name in sorted(n for n in names if n)]
-        terms.append(("their client reference", person.client_ref))
-        if person.nhs_number:
-            terms.append(("their NHS number", person.nhs_number))
-    for part in review.person_name.split():
-        terms.append(("their name", part))
+def identifying_terms(review: Review) -> list[Known]:
+    """What would identify the person under review if the bulletin showed it."""
+    known: list[Known] = [("the review's reference", review.reference)]
+    if review.service_user is not None:
+        known += person_details(review.service_user)
+    known += [("their name", part) for part in review.person_name.split()]
     if review.nhs_number:
-        terms.append(("their NHS number", review.nhs_number))
-    return terms
+        known.append(("their NHS number", review.nhs_number))
+    return known
+
+
+def bulletin_findings(review: Review, text: str) -> list[Finding]:
+    """What in `text`, written for the bulletin about `review`, would identify anyone."""
+    return identifying_details(text, identifying_terms(review))
 
 
 def review_facts(review: Review, parts: ReviewParts | None = None) -> ReviewFacts:

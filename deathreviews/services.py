@@ -196,9 +196,7 @@ def _check_editable(status: str, fields: Iterable[str]) -> None:
 
 
 def _bulletin_check(review: Review) -> None:
-    found = workflow.identifying_words(
-        review.bulletin_learning, selectors.identifying_terms(review)
-    )
+    found = selectors.bulletin_findings(review, review.bulletin_learning)
     if found:
         raise ValidationError({"bulletin_learning": workflow.identifying_message(found)})
 
@@ -235,7 +233,10 @@ def review_update(
         for name, value in changes.items():
             setattr(current, name, value)
         current.full_clean(exclude=["reference", "created_by", "updated_by", "service_user"])
-        _bulletin_check(current)
+        if "bulletin_learning" in changes:
+            # Only when it changes: text stored before the check grew stays off the bulletin
+            # until approved, and must not stop the rest of the review being completed.
+            _bulletin_check(current)
         columns = {
             current._meta.get_field(name).attname: getattr(current, name) for name in changes
         }
@@ -306,20 +307,21 @@ def _check_part_editable(model: type[ReviewPart], review: Review) -> None:
         )
 
 
-def _action_rules(action: ReviewAction, review: Review) -> None:
-    """Stamp completion, and keep the bulletin free of identifying detail."""
+def _action_rules(action: ReviewAction, review: Review, *, description_before: str = "") -> None:
+    """Stamp completion, and keep the bulletin free of identifying detail.
+
+    The description is checked when it is written or changed, so an action
+    stored before the check grew can still be worked to closure.
+    """
     if action.status in OPEN_ACTION_STATUSES:
         action.completed_on = None
     elif action.completed_on is None:
         action.completed_on = timezone.localdate()
-    found = workflow.identifying_words(action.description, selectors.identifying_terms(review))
+    if action.description == description_before:
+        return
+    found = selectors.bulletin_findings(review, action.description)
     if found:
-        raise ValidationError(
-            {
-                "description": "Actions are shown on the learning bulletin and must not "
-                f"identify the person. Remove: {workflow.identifying_named(found)}."
-            }
-        )
+        raise ValidationError({"description": workflow.identifying_message(found)})
 
 
 @transaction.atomic
@@ -351,10 +353,11 @@ def part_update(
         if current.version != loaded_version:
             raise EditConflict(current)
         _check_part_editable(model, current.review)
+        description_before = getattr(current, "description", "")
         for name, value in changes.items():
             setattr(current, name, value)
         if isinstance(current, ReviewAction):
-            _action_rules(current, current.review)
+            _action_rules(current, current.review, description_before=description_before)
             changes = {**changes, "completed_on": current.completed_on}
         current.full_clean(exclude=["created_by", "updated_by"])
         columns = {

@@ -111,7 +111,7 @@ def test_sign_off_is_refused_while_the_shared_learning_names_the_person(gina, jo
 
     [item] = refused.value.missing
     assert (item.domain, item.field) == ("findings", "bulletin_learning")
-    assert f"“{jo.client_ref}” (their client reference)" in item.message
+    assert f"their client reference ({jo.client_ref})" in item.message
 
 
 @pytest.mark.parametrize(

@@ -325,7 +325,7 @@ def test_the_bulletin_learning_naming_the_person_is_refused_at_its_field(client_
     )
 
     assert response.status_code == 400
-    assert f"“{jo.last_name}” (their name)" in str(
+    assert f"their name ({jo.last_name})" in str(
         response.context["form"].errors["bulletin_learning"]
     )
 
