@@ -207,44 +207,141 @@ class BulletinEntry:
     actions: tuple[tuple[str, str], ...]  # (description, status)
 
 
-def bulletin_entries(*, theme: int | None = None) -> list[BulletinEntry]:
-    """The anonymised learning of every signed-off or closed review, newest quarter first.
+# Every column the bulletin's check reads from the person's record (`cases.deidentify`).
+_PERSON_DETAIL_COLUMNS = tuple(
+    f"service_user__{name}"
+    for name in (
+        "first_name",
+        "last_name",
+        "preferred_name",
+        "client_ref",
+        "nhs_number",
+        "phone",
+        "postcode",
+        "address",
+    )
+)
 
-    Three queries, whatever the number of reviews. Only the fields named here
-    leave the database: no name, reference, date, place or team.
-    """
-    reviews = Review.objects.filter(status__in=SHARED_STATUSES)
-    if theme:
-        reviews = reviews.filter(themes__id=theme)
-    reviews = (
-        reviews.only("id", "kind", "occurred_on", "preventability", "bulletin_learning")
+
+def _shared_reviews(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """Signed-off and closed reviews with what the bulletin and its check read: two queries."""
+    return (
+        reviews.filter(status__in=SHARED_STATUSES)
+        .select_related("service_user")
+        .only(
+            "id",
+            "external_id",
+            "reference",
+            "version",
+            "kind",
+            "occurred_on",
+            "preventability",
+            "bulletin_learning",
+            "bulletin_approved_at",
+            "person_name",
+            "nhs_number",
+            "service_user_id",
+            *_PERSON_DETAIL_COLUMNS,
+        )
         .prefetch_related(
             Prefetch("themes", queryset=LearningTheme.objects.only("id", "name").order_by("name")),
             Prefetch(
                 "actions",
                 queryset=ReviewAction.objects.only(
-                    "id", "review_id", "description", "status"
+                    "id",
+                    "external_id",
+                    "version",
+                    "review_id",
+                    "description",
+                    "status",
+                    "bulletin_approved_at",
                 ).order_by("due_on", "id"),
             ),
         )
         .order_by("-occurred_on", "-id")
     )
-    return [
-        BulletinEntry(
-            kind=review.get_kind_display(),
-            quarter=quarter_of(review.occurred_on),
-            preventability=review.get_preventability_display(),
-            learning=review.bulletin_learning,
-            themes=tuple(t.name for t in review.themes.all()),
-            actions=tuple((a.description, a.get_status_display()) for a in review.actions.all()),
+
+
+def _may_show(review: Review, approved_at, text: str) -> bool:
+    """Approved, and still passing the check: text stored or approved before the check
+    grew, or changed around the services, never reaches the bulletin."""
+    return approved_at is not None and bool(text.strip()) and not bulletin_findings(review, text)
+
+
+def bulletin_entries(*, theme: int | None = None) -> list[BulletinEntry]:
+    """The approved learning of every signed-off or closed review, newest quarter first.
+
+    Three queries, whatever the number of reviews. A review appears once
+    governance approved its learning to share, with the actions they approved;
+    each text is checked again here. Only the fields named in the entry leave
+    this function: no name, reference, date, place or team.
+    """
+    reviews = Review.objects.all()
+    if theme:
+        reviews = reviews.filter(themes__id=theme)
+    entries = []
+    for review in _shared_reviews(reviews):
+        if not _may_show(review, review.bulletin_approved_at, review.bulletin_learning):
+            continue
+        entries.append(
+            BulletinEntry(
+                kind=review.get_kind_display(),
+                quarter=quarter_of(review.occurred_on),
+                preventability=review.get_preventability_display(),
+                learning=review.bulletin_learning,
+                themes=tuple(t.name for t in review.themes.all()),
+                actions=tuple(
+                    (a.description, a.get_status_display())
+                    for a in review.actions.all()
+                    if _may_show(review, a.bulletin_approved_at, a.description)
+                ),
+            )
         )
-        for review in reviews
-    ]
+    return entries
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    """A text waiting for governance before the bulletin may show it."""
+
+    kind: str  # "learning" or "action"
+    review: Review
+    item: Review | ReviewAction
+    text: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def approved_before(self) -> bool:
+        """Approved once, but the check now finds what identifies someone."""
+        return self.item.bulletin_approved_at is not None
+
+
+def bulletin_pending(user: User) -> list[PendingItem]:
+    """The learning to share and action descriptions of signed-off reviews that the
+    bulletin does not show yet: not approved, or approved but failing the check now.
+
+    For the reviews `user` may see; three queries, whatever their number.
+    """
+    pending = []
+    for review in _shared_reviews(reviews_visible_to(user)):
+        texts: list[tuple[str, Review | ReviewAction, str]] = []
+        if review.bulletin_learning.strip():
+            texts.append(("learning", review, review.bulletin_learning))
+        texts += [("action", action, action.description) for action in review.actions.all()]
+        for kind, item, text in texts:
+            if _may_show(review, item.bulletin_approved_at, text):
+                continue
+            pending.append(
+                PendingItem(kind, review, item, text, tuple(bulletin_findings(review, text)))
+            )
+    return pending
 
 
 def bulletin_themes() -> QuerySet[LearningTheme]:
     return (
-        LearningTheme.objects.filter(reviews__status__in=SHARED_STATUSES)
+        LearningTheme.objects.filter(
+            reviews__status__in=SHARED_STATUSES, reviews__bulletin_approved_at__isnull=False
+        )
         .annotate(reviews_count=Count("reviews", distinct=True))
         .order_by("-reviews_count", "name")
     )
