@@ -194,3 +194,17 @@ def test_nothing_is_approved_before_sign_off(gina, jo):
         services.bulletin_item_approve(
             item=review, user=gina, text="Offer naloxone.", loaded_version=review.version
         )
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_approval_queue_takes_the_same_queries_for_2_or_20_reviews(
+    client_as, gina, django_assert_max_num_queries, count
+):
+    for n in range(count):
+        signed_off(notify(gina, person_name=f"Person {n}"), gina)
+    client = client_as(gina)
+
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("bulletin_approvals"))
+    # Each review's learning to share and its action.
+    assert len(response.context["rows"]) == 2 * count
