@@ -4,13 +4,17 @@ Reviews hold special-category detail about people who have died, to which
 confidentiality still applies: only clinical governance and administrators see
 or change them, and every other role gets 404 on every review URL (the review
 does not exist for them). The learning bulletin is anonymised and meant to be
-shared across the partnership, so every signed-in member of staff may read it.
+shared across the partnership, so every signed-in member of staff may read it;
+clinical governance approves each piece of it first.
 """
 
 from cases.models import Role, User
 
 REVIEW_ROLES = frozenset({Role.GOVERNANCE, Role.ADMINISTRATOR})
 BULLETIN_ROLES = frozenset(Role.values)
+# What the bulletin shows is approved first by clinical governance, whose work the
+# confidentiality of the reviews is: not administrators, who configure Lantern.
+BULLETIN_APPROVER_ROLES = frozenset({Role.GOVERNANCE})
 
 
 def _active(user: User) -> bool:
@@ -23,6 +27,10 @@ def can_work_reviews(user: User) -> bool:
 
 def can_read_bulletin(user: User) -> bool:
     return _active(user) and user.role in BULLETIN_ROLES
+
+
+def can_approve_bulletin(user: User) -> bool:
+    return _active(user) and user.role in BULLETIN_APPROVER_ROLES
 
 
 # The death-review figures of the commissioner API (`deathreviews.api`): aggregates with

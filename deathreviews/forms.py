@@ -222,3 +222,16 @@ PART_FORMS = {
     "request": InformationRequestForm,
     "action": ActionForm,
 }
+
+
+class BulletinApprovalForm(CheckedInputForm, forms.Form):
+    """Governance's approval of one text for the bulletin, amended if need be."""
+
+    text = forms.CharField(
+        label="Text the bulletin will show",
+        widget=forms.Textarea(attrs={"rows": TEXTAREA_ROWS}),
+        help_text="Read by all staff and commissioners. Amend it here to take out anything "
+        "that could identify someone; it is checked again when you approve.",
+        error_messages={"required": "Write the words the bulletin should show."},
+    )
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=VERSION_MISSING)

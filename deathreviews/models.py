@@ -215,6 +215,21 @@ class PartnerAgency(models.Model):
 # The review ----------------------------------------------------------------
 
 
+def approved_by_field() -> models.ForeignKey:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="approved for the bulletin by",
+    )
+
+
+def approved_at_field() -> models.DateTimeField:
+    return models.DateTimeField("approved for the bulletin at", null=True, blank=True)
+
+
 def _yes_no() -> models.BooleanField:
     return models.BooleanField(null=True, blank=True)
 
@@ -386,6 +401,10 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
+    # Set by `services.bulletin_item_approve`, cleared when the learning to share changes:
+    # the learning reaches the bulletin only with governance's approval.
+    bulletin_approved_by = approved_by_field()
+    bulletin_approved_at = approved_at_field()
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -654,6 +673,10 @@ class ReviewAction(ReviewPart):
     )
     completed_on = models.DateField("done or closed on", null=True, blank=True)
     not_done_reason = models.TextField("why it was not done", blank=True)
+    # As the review's learning to share: on the bulletin only once governance approved
+    # this description, cleared when the description changes.
+    bulletin_approved_by = approved_by_field()
+    bulletin_approved_at = approved_at_field()
 
     part_kind = "action"
 

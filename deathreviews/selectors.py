@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cases.deidentify import Finding, Known, identifying_details, person_details
 from cases.models import User
 from cases.validators import strip_control_characters
 from deathreviews.access import can_work_reviews
@@ -119,21 +120,20 @@ def review_parts(review: Review) -> ReviewParts:
     )
 
 
-def identifying_terms(review: Review) -> list[tuple[str, str]]:
-    """Words that would identify the person if the bulletin showed them."""
-    terms: list[tuple[str, str]] = [("the review's reference", review.reference)]
-    person = review.service_user
-    if person is not None:
-        names = {person.first_name, person.last_name, person.preferred_name}
-        terms += [("their name", name) for name in sorted(n for n in names if n)]
-        terms.append(("their client reference", person.client_ref))
-        if person.nhs_number:
-            terms.append(("their NHS number", person.nhs_number))
-    for part in review.person_name.split():
-        terms.append(("their name", part))
+def identifying_terms(review: Review) -> list[Known]:
+    """What would identify the person under review if the bulletin showed it."""
+    known: list[Known] = [("the review's reference", review.reference)]
+    if review.service_user is not None:
+        known += person_details(review.service_user)
+    known += [("their name", part) for part in review.person_name.split()]
     if review.nhs_number:
-        terms.append(("their NHS number", review.nhs_number))
-    return terms
+        known.append(("their NHS number", review.nhs_number))
+    return known
+
+
+def bulletin_findings(review: Review, text: str) -> list[Finding]:
+    """What in `text`, written for the bulletin about `review`, would identify anyone."""
+    return identifying_details(text, identifying_terms(review))
 
 
 def review_facts(review: Review, parts: ReviewParts | None = None) -> ReviewFacts:
@@ -207,44 +207,141 @@ class BulletinEntry:
     actions: tuple[tuple[str, str], ...]  # (description, status)
 
 
-def bulletin_entries(*, theme: int | None = None) -> list[BulletinEntry]:
-    """The anonymised learning of every signed-off or closed review, newest quarter first.
+# Every column the bulletin's check reads from the person's record (`cases.deidentify`).
+_PERSON_DETAIL_COLUMNS = tuple(
+    f"service_user__{name}"
+    for name in (
+        "first_name",
+        "last_name",
+        "preferred_name",
+        "client_ref",
+        "nhs_number",
+        "phone",
+        "postcode",
+        "address",
+    )
+)
 
-    Three queries, whatever the number of reviews. Only the fields named here
-    leave the database: no name, reference, date, place or team.
-    """
-    reviews = Review.objects.filter(status__in=SHARED_STATUSES)
-    if theme:
-        reviews = reviews.filter(themes__id=theme)
-    reviews = (
-        reviews.only("id", "kind", "occurred_on", "preventability", "bulletin_learning")
+
+def _shared_reviews(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """Signed-off and closed reviews with what the bulletin and its check read: two queries."""
+    return (
+        reviews.filter(status__in=SHARED_STATUSES)
+        .select_related("service_user")
+        .only(
+            "id",
+            "external_id",
+            "reference",
+            "version",
+            "kind",
+            "occurred_on",
+            "preventability",
+            "bulletin_learning",
+            "bulletin_approved_at",
+            "person_name",
+            "nhs_number",
+            "service_user_id",
+            *_PERSON_DETAIL_COLUMNS,
+        )
         .prefetch_related(
             Prefetch("themes", queryset=LearningTheme.objects.only("id", "name").order_by("name")),
             Prefetch(
                 "actions",
                 queryset=ReviewAction.objects.only(
-                    "id", "review_id", "description", "status"
+                    "id",
+                    "external_id",
+                    "version",
+                    "review_id",
+                    "description",
+                    "status",
+                    "bulletin_approved_at",
                 ).order_by("due_on", "id"),
             ),
         )
         .order_by("-occurred_on", "-id")
     )
-    return [
-        BulletinEntry(
-            kind=review.get_kind_display(),
-            quarter=quarter_of(review.occurred_on),
-            preventability=review.get_preventability_display(),
-            learning=review.bulletin_learning,
-            themes=tuple(t.name for t in review.themes.all()),
-            actions=tuple((a.description, a.get_status_display()) for a in review.actions.all()),
+
+
+def _may_show(review: Review, approved_at, text: str) -> bool:
+    """Approved, and still passing the check: text stored or approved before the check
+    grew, or changed around the services, never reaches the bulletin."""
+    return approved_at is not None and bool(text.strip()) and not bulletin_findings(review, text)
+
+
+def bulletin_entries(*, theme: int | None = None) -> list[BulletinEntry]:
+    """The approved learning of every signed-off or closed review, newest quarter first.
+
+    Three queries, whatever the number of reviews. A review appears once
+    governance approved its learning to share, with the actions they approved;
+    each text is checked again here. Only the fields named in the entry leave
+    this function: no name, reference, date, place or team.
+    """
+    reviews = Review.objects.all()
+    if theme:
+        reviews = reviews.filter(themes__id=theme)
+    entries = []
+    for review in _shared_reviews(reviews):
+        if not _may_show(review, review.bulletin_approved_at, review.bulletin_learning):
+            continue
+        entries.append(
+            BulletinEntry(
+                kind=review.get_kind_display(),
+                quarter=quarter_of(review.occurred_on),
+                preventability=review.get_preventability_display(),
+                learning=review.bulletin_learning,
+                themes=tuple(t.name for t in review.themes.all()),
+                actions=tuple(
+                    (a.description, a.get_status_display())
+                    for a in review.actions.all()
+                    if _may_show(review, a.bulletin_approved_at, a.description)
+                ),
+            )
         )
-        for review in reviews
-    ]
+    return entries
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    """A text waiting for governance before the bulletin may show it."""
+
+    kind: str  # "learning" or "action"
+    review: Review
+    item: Review | ReviewAction
+    text: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def approved_before(self) -> bool:
+        """Approved once, but the check now finds what identifies someone."""
+        return self.item.bulletin_approved_at is not None
+
+
+def bulletin_pending(user: User) -> list[PendingItem]:
+    """The learning to share and action descriptions of signed-off reviews that the
+    bulletin does not show yet: not approved, or approved but failing the check now.
+
+    For the reviews `user` may see; three queries, whatever their number.
+    """
+    pending = []
+    for review in _shared_reviews(reviews_visible_to(user)):
+        texts: list[tuple[str, Review | ReviewAction, str]] = []
+        if review.bulletin_learning.strip():
+            texts.append(("learning", review, review.bulletin_learning))
+        texts += [("action", action, action.description) for action in review.actions.all()]
+        for kind, item, text in texts:
+            if _may_show(review, item.bulletin_approved_at, text):
+                continue
+            pending.append(
+                PendingItem(kind, review, item, text, tuple(bulletin_findings(review, text)))
+            )
+    return pending
 
 
 def bulletin_themes() -> QuerySet[LearningTheme]:
     return (
-        LearningTheme.objects.filter(reviews__status__in=SHARED_STATUSES)
+        LearningTheme.objects.filter(
+            reviews__status__in=SHARED_STATUSES, reviews__bulletin_approved_at__isnull=False
+        )
         .annotate(reviews_count=Count("reviews", distinct=True))
         .order_by("-reviews_count", "name")
     )

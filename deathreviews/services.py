@@ -19,7 +19,7 @@ from typing import Any
 
 import pghistory
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Model
@@ -29,10 +29,12 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import ServiceUser, User
 from deathreviews import selectors, snapshot, workflow
+from deathreviews.access import can_approve_bulletin
 from deathreviews.domains import DOMAINS, FIELD_DOMAINS, PART_EDITABLE_IN
 from deathreviews.models import (
     DEATH_KINDS,
     OPEN_ACTION_STATUSES,
+    SHARED_STATUSES,
     ActionReminder,
     Review,
     ReviewAction,
@@ -196,9 +198,7 @@ def _check_editable(status: str, fields: Iterable[str]) -> None:
 
 
 def _bulletin_check(review: Review) -> None:
-    found = workflow.identifying_words(
-        review.bulletin_learning, selectors.identifying_terms(review)
-    )
+    found = selectors.bulletin_findings(review, review.bulletin_learning)
     if found:
         raise ValidationError({"bulletin_learning": workflow.identifying_message(found)})
 
@@ -232,13 +232,20 @@ def review_update(
         _check_editable(current.status, changes)
         many = {name: changes.pop(name) for name in list(changes) if name in MANY_THROUGH}
         before = (current.kind, current.occurred_on)
+        learning_before = current.bulletin_learning
         for name, value in changes.items():
             setattr(current, name, value)
         current.full_clean(exclude=["reference", "created_by", "updated_by", "service_user"])
-        _bulletin_check(current)
+        if "bulletin_learning" in changes:
+            # Only when it changes: text stored before the check grew stays off the bulletin
+            # until approved, and must not stop the rest of the review being completed.
+            _bulletin_check(current)
         columns = {
             current._meta.get_field(name).attname: getattr(current, name) for name in changes
         }
+        if current.bulletin_learning != learning_before:
+            # Approval was of the words approved: changed words wait for governance again.
+            columns.update(bulletin_approved_by=None, bulletin_approved_at=None)
         updated = Review.objects.filter(pk=current.pk, version=loaded_version).update(
             **columns, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
         )
@@ -306,20 +313,21 @@ def _check_part_editable(model: type[ReviewPart], review: Review) -> None:
         )
 
 
-def _action_rules(action: ReviewAction, review: Review) -> None:
-    """Stamp completion, and keep the bulletin free of identifying detail."""
+def _action_rules(action: ReviewAction, review: Review, *, description_before: str = "") -> None:
+    """Stamp completion, and keep the bulletin free of identifying detail.
+
+    The description is checked when it is written or changed, so an action
+    stored before the check grew can still be worked to closure.
+    """
     if action.status in OPEN_ACTION_STATUSES:
         action.completed_on = None
     elif action.completed_on is None:
         action.completed_on = timezone.localdate()
-    found = workflow.identifying_words(action.description, selectors.identifying_terms(review))
+    if action.description == description_before:
+        return
+    found = selectors.bulletin_findings(review, action.description)
     if found:
-        raise ValidationError(
-            {
-                "description": "Actions are shown on the learning bulletin and must not "
-                f"identify the person. Remove: {workflow.identifying_named(found)}."
-            }
-        )
+        raise ValidationError({"description": workflow.identifying_message(found)})
 
 
 @transaction.atomic
@@ -351,11 +359,17 @@ def part_update(
         if current.version != loaded_version:
             raise EditConflict(current)
         _check_part_editable(model, current.review)
+        description_before = getattr(current, "description", "")
         for name, value in changes.items():
             setattr(current, name, value)
         if isinstance(current, ReviewAction):
-            _action_rules(current, current.review)
+            _action_rules(current, current.review, description_before=description_before)
             changes = {**changes, "completed_on": current.completed_on}
+            if current.description != description_before:
+                # A changed description waits for governance's approval again.
+                current.bulletin_approved_by = None
+                current.bulletin_approved_at = None
+                changes.update(bulletin_approved_by=None, bulletin_approved_at=None)
         current.full_clean(exclude=["created_by", "updated_by"])
         columns = {
             current._meta.get_field(name).attname: getattr(current, name) for name in changes
@@ -365,6 +379,56 @@ def part_update(
         )
         if not updated:
             raise EditConflict(model.objects.get(pk=current.pk))
+        current.refresh_from_db()
+        return current
+
+
+# Approval for the bulletin ------------------------------------------------------
+
+
+def _bulletin_field(item: Review | ReviewAction) -> str:
+    return "bulletin_learning" if isinstance(item, Review) else "description"
+
+
+@transaction.atomic
+def bulletin_item_approve(
+    *, item: Review | ReviewAction, user: User, text: str, loaded_version: int
+) -> Review | ReviewAction:
+    """Approve a review's learning to share, or one action's description, for the bulletin.
+
+    Only clinical governance approves. `text` is what they approve: the words
+    as written, or amended to take out what identifies anyone. The
+    de-identification check runs again on it, and who approved it and when
+    are stamped on the row (and so kept in its history). Raises
+    `PermissionDenied`, `EditConflict`, or `ValidationError` at "text".
+    """
+    if not can_approve_bulletin(user):
+        raise PermissionDenied("Only clinical governance approves what the bulletin shows.")
+    model = type(item)
+    with _attributed(user):
+        current = model.objects.select_for_update().get(pk=item.pk)
+        if current.version != loaded_version:
+            raise EditConflict(current)
+        review = Review.objects.select_related("service_user").get(
+            pk=current.pk if isinstance(current, Review) else current.review_id
+        )
+        if review.status not in SHARED_STATUSES:
+            raise ValidationError("Only the learning of a signed-off review goes on the bulletin.")
+        text = text.strip()
+        if not text:
+            raise ValidationError({"text": "Write the words the bulletin should show."})
+        found = selectors.bulletin_findings(review, text)
+        if found:
+            raise ValidationError({"text": workflow.identifying_message(found)})
+        now = timezone.now()
+        model.objects.filter(pk=current.pk).update(
+            **{_bulletin_field(current): text},
+            bulletin_approved_by=user,
+            bulletin_approved_at=now,
+            version=F("version") + 1,
+            updated_by=user,
+            updated_at=now,
+        )
         current.refresh_from_db()
         return current
 

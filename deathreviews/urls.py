@@ -13,6 +13,12 @@ urlpatterns = [
     path("actions/", views.action_list, name="review_actions"),
     path("dashboard/", views.review_dashboard, name="review_dashboard"),
     path("bulletin/", views.review_bulletin, name="review_bulletin"),
+    path("bulletin/approvals/", views.bulletin_approvals, name="bulletin_approvals"),
+    path(
+        "bulletin/approvals/<slug:kind>/<uuid:item_id>/",
+        views.bulletin_approve,
+        name="bulletin_approve",
+    ),
     path(review, views.review_detail, name="review_detail"),
     path(review + "edit/<slug:domain>/", views.review_edit, name="review_edit"),
     path(review + "steps/<slug:name>/", views.review_transition, name="review_transition"),

@@ -8,13 +8,14 @@ and the values now saved beside each field that differs, so the user can merge
 and save again.
 """
 
+import dataclasses
 import datetime
 import uuid
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.forms import BaseForm
@@ -29,9 +30,15 @@ from cases.audit import page_rows, query_of, record_access, service_user_for_rea
 from cases.models import AccessKind
 from cases.selectors import service_users_visible_to
 from deathreviews import dashboard, selectors, services, workflow
-from deathreviews.access import can_read_bulletin, can_work_reviews
+from deathreviews.access import can_approve_bulletin, can_read_bulletin, can_work_reviews
 from deathreviews.domains import DOMAINS, PART_EDITABLE_IN
-from deathreviews.forms import PART_FORMS, LinkPersonForm, NotifyForm, domain_form
+from deathreviews.forms import (
+    PART_FORMS,
+    BulletinApprovalForm,
+    LinkPersonForm,
+    NotifyForm,
+    domain_form,
+)
 from deathreviews.history import review_history
 from deathreviews.models import PART_MODELS, Review, ReviewKind, ReviewStatus
 from deathreviews.wording import words
@@ -135,6 +142,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "mine": request.GET.get("mine") == "1",
             "statuses": ReviewStatus.choices,
             "kinds": ReviewKind.choices,
+            "can_approve": can_approve_bulletin(request.user),
         },
     )
 
@@ -533,5 +541,91 @@ def review_bulletin(request: HttpRequest) -> HttpResponse:
             "entries": selectors.bulletin_entries(theme=theme),
             "themes": selectors.bulletin_themes(),
             "theme": theme,
+            "can_approve": can_approve_bulletin(request.user),
         },
     )
+
+
+# Governance's approval of what the bulletin shows --------------------------------
+
+
+def _require_bulletin_approver(request: HttpRequest) -> None:
+    _require_review_role(request)
+    if not can_approve_bulletin(request.user):
+        raise PermissionDenied("Only clinical governance approves what the bulletin shows.")
+
+
+def _approval_form(pending: selectors.PendingItem, data=None) -> BulletinApprovalForm:
+    # Each item posts to its own URL, so the names need no prefix; the ids must differ.
+    return BulletinApprovalForm(
+        data,
+        initial={"text": pending.text, "loaded_version": pending.item.version},
+        auto_id=f"id_{pending.kind}-{pending.item.external_id}_%s",
+    )
+
+
+def _approvals_page(
+    request: HttpRequest,
+    pending: list[selectors.PendingItem],
+    refused: tuple[selectors.PendingItem, BulletinApprovalForm] | None = None,
+) -> HttpResponse:
+    """The queue, a form for each item; `refused` is the one just sent back, with its errors."""
+    rows = [(p, refused[1] if refused and refused[0] == p else _approval_form(p)) for p in pending]
+    # The queue shows texts written about people under review, with the reviews' references.
+    record_access(request, kind=AccessKind.LIST, rows=len(pending))
+    return render(
+        request,
+        "deathreviews/bulletin_approvals.html",
+        {
+            "title": "Approve for the bulletin",
+            "rows": rows,
+            "form": refused[1] if refused else None,
+        },
+        status=400 if refused else 200,
+    )
+
+
+@login_required
+def bulletin_approvals(request: HttpRequest) -> HttpResponse:
+    _require_bulletin_approver(request)
+    return _approvals_page(request, selectors.bulletin_pending(request.user))
+
+
+@login_required
+@require_POST
+def bulletin_approve(request: HttpRequest, kind: str, item_id) -> HttpResponse:
+    _require_bulletin_approver(request)
+    pending = selectors.bulletin_pending(request.user)
+    this = next(
+        (p for p in pending if p.kind == kind and p.item.external_id == item_id),
+        None,
+    )
+    if this is None:
+        raise Http404("Nothing waits for approval here")
+    form = _approval_form(this, request.POST)
+    if form.is_valid():
+        try:
+            services.bulletin_item_approve(
+                item=this.item,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                loaded_version=form.cleaned_data["loaded_version"],
+            )
+        except services.EditConflict as conflict:
+            who = conflict.current.updated_by
+            fresh = dataclasses.replace(this, item=conflict.current)
+            data = request.POST.copy()
+            data["loaded_version"] = str(conflict.current.version)
+            form = _approval_form(fresh, data)
+            form.is_valid()
+            form.add_error(
+                None,
+                f"{who.display_name} changed this after you opened the page, so nothing was "
+                "approved. Open the review to read it as it is now, then approve again.",
+            )
+        except ValidationError as invalid:
+            _add_errors(form, invalid)
+        else:
+            messages.success(request, "Approved: it now appears on the learning bulletin.")
+            return redirect("bulletin_approvals")
+    return _approvals_page(request, pending, refused=(this, form))

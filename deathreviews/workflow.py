@@ -11,10 +11,10 @@ together.
 Pure: nothing here touches the database.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from cases.deidentify import Finding, Known, identifying_details, listed
 from deathreviews.models import (
     DEATH_KINDS,
     InquestStatus,
@@ -43,8 +43,8 @@ class ReviewFacts:
     unresolved_actions: list[str] = field(default_factory=list)
     # The description of every action, open or not.
     action_texts: list[str] = field(default_factory=list)
-    # (what it is, the words to look for) for the person under review.
-    identifying_terms: list[tuple[str, str]] = field(default_factory=list)
+    # What the record holds that would identify the person (`cases.deidentify`).
+    identifying_terms: list[Known] = field(default_factory=list)
 
     @property
     def actions(self) -> int:
@@ -144,42 +144,25 @@ def actions_or_reasons(facts: ReviewFacts) -> list[Missing]:
 # Identifying detail in what the bulletin shares --------------------------
 
 
-def identifying_words(text: str, terms: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The (what, word) pairs of `terms` that appear in `text` as whole words, any case."""
-    found = []
-    for what, term in terms:
-        term = term.strip()
-        if len(term) < 2:
-            continue
-        if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, flags=re.IGNORECASE):
-            found.append((what, term))
-    return found
-
-
-def identifying_named(found: list[tuple[str, str]]) -> str:
-    """The words `identifying_words` found, as a message lists them: “Smith” (their name); …"""
-    return "; ".join(f"“{term}” ({what})" for what, term in found)
-
-
-def identifying_message(found: list[tuple[str, str]]) -> str:
+def identifying_message(found: list[Finding]) -> str:
     return (
-        "This learning is shared with all staff and must not identify the person. "
-        f"Remove: {identifying_named(found)}."
+        "This is shown on the learning bulletin to all staff and commissioners, and must "
+        f"not identify anyone. Remove: {listed(found)}."
     )
 
 
 def bulletin_is_anonymous(facts: ReviewFacts) -> list[Missing]:
     missing = []
-    found = identifying_words(facts.review.bulletin_learning, facts.identifying_terms)
+    found = identifying_details(facts.review.bulletin_learning, facts.identifying_terms)
     if found:
         missing.append(Missing(identifying_message(found), "findings", "bulletin_learning"))
     for text in facts.action_texts:
-        found = identifying_words(text, facts.identifying_terms)
+        found = identifying_details(text, facts.identifying_terms)
         if found:
             missing.append(
                 Missing(
-                    "An action is shown on the learning bulletin and must not identify the "
-                    f"person: “{text[:60]}” mentions {identifying_named(found)}.",
+                    "An action is shown on the learning bulletin and must not identify "
+                    f"anyone: “{text[:60]}” mentions {listed(found)}.",
                     "actions",
                 )
             )
@@ -294,7 +277,8 @@ TRANSITIONS: dict[str, Transition] = {
                 for_deaths(needs("cause_of_death", "cause", "Record the cause of death.")),
                 bulletin_is_anonymous,
             ),
-            "The learning and actions then appear, anonymised, on the learning bulletin.",
+            "The learning and actions then go to clinical governance, and appear on the "
+            "learning bulletin once approved.",
             confirm_first=True,
         ),
         Transition(

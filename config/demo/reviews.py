@@ -167,6 +167,16 @@ def _move(review: Review, user: User, *names: str) -> Review:
     return review
 
 
+def _approve_for_bulletin(review: Review, user: User) -> None:
+    """Governance approves the signed-off learning and actions, as they would on the queue."""
+    review.refresh_from_db()
+    for item in (review, *review.actions.all()):
+        text = item.bulletin_learning if item is review else item.description
+        review_services.bulletin_item_approve(
+            item=item, user=user, text=text, loaded_version=item.version
+        )
+
+
 def _add(model, review: Review, user: User, **fields):
     return review_services.part_create(model=model, review=review, user=user, fields=fields)
 
@@ -319,6 +329,7 @@ def _signed_off_with_learning(
         due_on=today - _days(6),
     )
     _move(review, user, "sign_off")
+    _approve_for_bulletin(review, user)
 
 
 def _at_panel(review: Review, user: User, teamlead: User, today: datetime.date) -> None:
@@ -381,6 +392,7 @@ def _closed(review: Review, user: User, teamlead: User, today: datetime.date) ->
         part=action, user=user, loaded_version=action.version, changes={"status": "done"}
     )
     _move(review, user, "sign_off", "close")
+    _approve_for_bulletin(review, user)
 
 
 def _unknown_person(user: User, today: datetime.date) -> Review:
@@ -467,6 +479,7 @@ def _signed_off_unknown(user: User, teamlead: User, today: datetime.date) -> Rev
         status="in_progress",
     )
     _move(review, user, "sign_off")
+    _approve_for_bulletin(review, user)
     return review
 
 

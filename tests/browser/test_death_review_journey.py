@@ -1,6 +1,7 @@
 """A governance user files a death review in a real browser: notifies the death of a person
 with flags, sees what Lantern knew, adds toxicology and an action, tries to sign off early
-and sees what is missing, completes the review and signs it off."""
+and sees what is missing, completes the review, signs it off and approves its learning for
+the bulletin."""
 
 import pytest
 from playwright.sync_api import expect
@@ -116,7 +117,25 @@ def test_governance_files_a_review_from_notification_to_sign_off(
     screenshot("review-signed-off")
     assert Review.objects.get().status == ReviewStatus.SIGNED_OFF
 
+    # Nothing is shared until governance approves it, each text checked again.
     page.get_by_role("link", name="Learning bulletin").click()
+    expect(page.get_by_text("offer naloxone at every contact in the weeks")).to_have_count(0)
+    page.get_by_role("link", name="Approve for the bulletin").click()
+    learning = page.locator(".bulletin-pending").filter(has_text="Learning to share")
+    learning.get_by_label("Text the bulletin will show").fill(
+        "After a prison release, offer naloxone at every contact in the weeks that follow. "
+        "Ring the family on 07700 900123."
+    )
+    learning.get_by_role("button", name="Approve for the bulletin").click()
+    expect(page.get_by_text("a phone number (07700 900123)")).to_be_visible()
+    screenshot("bulletin-approval-refused")
+    learning = page.locator(".bulletin-pending").filter(has_text="Learning to share")
+    learning.get_by_label("Text the bulletin will show").fill(
+        "After a prison release, offer naloxone at every contact in the weeks that follow."
+    )
+    learning.get_by_role("button", name="Approve for the bulletin").click()
+    expect(page.get_by_text("it now appears on the learning bulletin")).to_be_visible()
+    page.get_by_role("link", name="Learning bulletin").first.click()
     expect(page.get_by_text("offer naloxone at every contact in the weeks")).to_be_visible()
     expect(page.get_by_text("Bloggs")).to_have_count(0)
     assert errors == []

@@ -118,6 +118,16 @@ def signed_off(review: Review, user) -> Review:
     return move(review, user, "sign_off")
 
 
+def approve_for_bulletin(review: Review, user) -> Review:
+    """Approve a signed-off review's learning to share and every action, as written."""
+    review.refresh_from_db()
+    for item in (review, *review.actions.all()):
+        text = item.bulletin_learning if item is review else item.description
+        services.bulletin_item_approve(item=item, user=user, text=text, loaded_version=item.version)
+    review.refresh_from_db()
+    return review
+
+
 def review_figures_dataset(gina, alice, north, authorities) -> None:
     """The death-review figures' dataset, worked out by hand in tests/deathreviews/test_figures.py."""
     for _ in range(5):
@@ -181,6 +191,7 @@ __all__ = [
     "add_action",
     "add_finding",
     "add_request",
+    "approve_for_bulletin",
     "figure_rows",
     "move",
     "notify",

@@ -9,6 +9,7 @@ from deathreviews.services import ReviewIncomplete
 from tests.deathreviews.conftest import (
     FINDINGS_FIELDS,
     add_action,
+    approve_for_bulletin,
     move,
     notify,
     signed_off,
@@ -34,7 +35,7 @@ def shared(gina, jo):
         themes=[LearningTheme.objects.get(name="Using alone")],
     )
     signed_off(review, gina)
-    return review
+    return approve_for_bulletin(review, gina)
 
 
 def test_it_shows_the_learning_themes_and_actions_of_signed_off_reviews(client_as, cora, shared):
@@ -89,6 +90,7 @@ def test_reviews_not_yet_signed_off_stay_off_it(client_as, alice, gina):
 def test_it_filters_by_theme(client_as, alice, gina, shared):
     other = notify(gina, person_name="Lee Other")
     signed_off(other, gina)
+    approve_for_bulletin(other, gina)
     theme = LearningTheme.objects.get(name="Using alone")
 
     response = client_as(alice).get(reverse("review_bulletin"), {"theme": theme.pk})
@@ -111,7 +113,7 @@ def test_sign_off_is_refused_while_the_shared_learning_names_the_person(gina, jo
 
     [item] = refused.value.missing
     assert (item.domain, item.field) == ("findings", "bulletin_learning")
-    assert f"“{jo.client_ref}” (their client reference)" in item.message
+    assert f"their client reference ({jo.client_ref})" in item.message
 
 
 @pytest.mark.parametrize(

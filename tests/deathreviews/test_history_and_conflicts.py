@@ -146,4 +146,4 @@ def test_an_action_naming_the_person_is_refused_at_its_description(gina, jo):
         add_action(review, gina, description="Check Jo's GP had the discharge letter.")
 
     assert "description" in refused.value.message_dict
-    assert "“Jo” (their name)" in refused.value.message_dict["description"][0]
+    assert "their name (Jo)" in refused.value.message_dict["description"][0]

@@ -26,7 +26,7 @@ from outcomes.models import ImportJob
 from risk import services as risk_services
 from risk.models import Flag, RecomputeRun, RuleSet
 from tests.conftest import sign_in_verified
-from tests.deathreviews.conftest import add_action, add_finding, add_request, notify
+from tests.deathreviews.conftest import add_action, add_finding, add_request, notify, signed_off
 from tests.factories import TEST_PASSWORD, EpisodeFactory, ServiceUserFactory, days_ago
 from tests.risk_ui.conftest import make_flag
 
@@ -41,6 +41,8 @@ class World:
     finding: ToxicologyFinding
     request: InformationRequest
     action: ReviewAction
+    # Signed off, its learning and action waiting for governance's approval.
+    shared_review: Review
     import_job: ImportJob
     grant: BreakGlassGrant
     transfer: TransferRequest
@@ -78,6 +80,7 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
     information_request = add_request(review, gina)
     action = add_action(review, gina)
     unknown_review = notify(gina, person_name="Sam Unknown", age=38, sex="M")
+    shared_review = signed_off(notify(gina, person_name="Lee Shared"), gina)
 
     import_job = ImportJob.objects.create(
         created_by=adam,
@@ -133,6 +136,7 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         finding=finding,
         request=information_request,
         action=action,
+        shared_review=shared_review,
         import_job=import_job,
         grant=grant,
         transfer=TransferRequest.objects.get(),

@@ -346,6 +346,14 @@ FORMS: tuple[FormCase, ...] = (
         valid=_part_version("action"),
     ),
     FormCase(
+        "deathreviews.forms.BulletinApprovalForm",
+        "bulletin_approve",
+        "pending-learning",
+        "gina",
+        lambda w: _form("deathreviews.forms.BulletinApprovalForm")(),
+        valid=lambda w: {"loaded_version": str(w.shared_review.version)},
+    ),
+    FormCase(
         "django.contrib.auth.forms.AuthenticationForm",
         "login",
         "-",

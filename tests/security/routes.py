@@ -56,6 +56,7 @@ SAMPLES = {
     "finding": lambda w: {"external_id": w.review.external_id, "part_id": w.finding.external_id},
     "request": lambda w: {"external_id": w.review.external_id, "part_id": w.request.external_id},
     "action": lambda w: {"external_id": w.review.external_id, "part_id": w.action.external_id},
+    "pending-learning": lambda w: {"kind": "learning", "item_id": w.shared_review.external_id},
     "adam": lambda w: {"id": w.users["adam"].pk},
     "grant": lambda w: {"grant_id": w.grant.external_id},
     "transfer": lambda w: {"transfer_id": w.transfer.external_id},
@@ -205,6 +206,11 @@ review_notify                   -              POST    signin  404     404     4
 review_actions                  -              GET     signin  404     404     404     ok      404     ok
 review_dashboard                -              GET     signin  404     404     404     ok      404     ok
 review_bulletin                 -              GET     signin  ok      ok      ok      ok      ok      ok
+# Approving what the bulletin shows is clinical governance's alone: other roles that work
+# reviews are refused, roles that do not see reviews find no such page.
+bulletin_approvals              -              GET     signin  404     404     404     ok      404     403
+bulletin_approve                pending-learning GET   signin  405     405     405     405     405     405
+bulletin_approve                pending-learning POST  signin  404     404     404     400     404     403
 review_detail                   review         GET     signin  404     404     404     ok      404     ok
 review_edit                     review-domain  GET     signin  404     404     404     ok      404     ok
 review_edit                     review-domain  POST    signin  404     404     404     400     404     400
