@@ -54,6 +54,10 @@ NOT_READS = {
     "break_glass_review": "POST only: marks a break-glass use reviewed and goes back to the list",
     "import_job": "an import job: its files and counts, no person",
     "import_job_status": "an import job's progress, no person",
+    "bulletin_approve": (
+        "POST only: governance approves bulletin text; a refused one shows the approvals "
+        "queue again, whose read is recorded as a list"
+    ),
     "transfer_request_answer": (
         "POST only: a team lead answers a transfer request and goes back to the list, "
         "whose read is recorded"
