@@ -235,6 +235,10 @@ OTP_TOTP_ISSUER = "Lantern"
 # Administrators may remove someone's authenticator app, never read its key:
 # whoever holds the key holds the second factor.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Wrong codes are throttled by session and by address (config.signin), never on the
+# authenticator app itself: throttling the app would let anyone who knows a password
+# keep its owner out.
+OTP_TOTP_THROTTLE_FACTOR = 0
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

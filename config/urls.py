@@ -42,6 +42,7 @@ urlpatterns = [
         case_views.break_glass_review_list,
         name="break_glass_review_list",
     ),
+    path("audit/sign-in-alerts/", case_views.sign_in_alerts, name="sign_in_alerts"),
     path(
         "audit/break-glass/<uuid:grant_id>/review/",
         case_views.break_glass_review,

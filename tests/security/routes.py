@@ -97,6 +97,7 @@ break_glass_start               -              POST    signin  400     400     4
 break_glass_review_list         -              GET     signin  403     403     403     ok      403     403
 break_glass_review              grant          GET     signin  405     405     405     405     405     405
 break_glass_review              grant          POST    signin  403     403     403     ok      403     403
+sign_in_alerts                  -              GET     signin  403     403     403     ok      403     403
 
 # Caseload sizes and reassignment: team leads, within their own team.
 team_caseloads                  -              GET     signin  403     ok      403     403     403     403
