@@ -9,6 +9,8 @@ server then runs on. `embedded_server_stop` stops it regardless: the demo calls 
 when its web server stops.
 """
 
+import atexit
+import os
 from pathlib import Path
 
 DEFAULT_DATABASE = "lantern"
@@ -45,3 +47,6 @@ def embedded_server_stop(data_dir: Path) -> None:
         return
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+    # Stopped: pgserver's own exit handler would only try again and report a failure.
+    atexit.unregister(server._cleanup)
+    server.global_process_id_list.get_and_remove(os.getpid())
