@@ -270,6 +270,29 @@ def second_factor_guesses(*, request: HttpRequest, user) -> list[SecondFactorAtt
     return list(wrong.order_by("-at", "-id"))
 
 
+WRONG_CODE = (
+    "That code is not right or has already been used. "
+    "Check the clock on your phone and enter the newest code."
+)
+
+
+@transaction.atomic
+def second_factor_attempt(*, request: HttpRequest, device: TOTPDevice, code: str) -> str | None:
+    """Take `code` for `device` on this session, unless it must wait: None when the code is
+    accepted (and the session verified), otherwise what to tell the person at the field.
+
+    The user's row is locked first, so codes sent in parallel are counted one after another
+    and a burst from one session cannot slip past its wait.
+    """
+    list(type(device.user).objects.select_for_update().filter(pk=device.user_id).values("pk"))
+    refusal = second_factor_refusal(request=request, user=device.user)
+    if refusal:
+        return refusal
+    if totp_device_confirm(request=request, device=device, code=code):
+        return None
+    return WRONG_CODE
+
+
 def _second_factor_attempt_record(*, request: HttpRequest, user, accepted: bool) -> None:
     SecondFactorAttempt.objects.create(
         user=user,

@@ -75,22 +75,15 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         device = signin.totp_device_for_enrolment(user=request.user)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        refusal = signin.second_factor_refusal(request=request, user=request.user)
-        if refusal:
-            form.add_error("code", refusal)
-        elif signin.totp_device_confirm(
+        problem = signin.second_factor_attempt(
             request=request, device=device, code=form.cleaned_data["code"]
-        ):
+        )
+        if problem is None:
             guesses = signin.second_factor_guesses(request=request, user=request.user)
             if guesses:
                 messages.warning(request, _guesses_notice(guesses))
             return redirect(_next_url(request))
-        else:
-            form.add_error(
-                "code",
-                "That code is not right or has already been used. "
-                "Check the clock on your phone and enter the newest code.",
-            )
+        form.add_error("code", problem)
     context = {"form": form, "enrolling": enrolling, "next": _next_url(request)}
     if enrolling:
         secret = signin.totp_secret(device)
