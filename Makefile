@@ -11,15 +11,27 @@ PORT ?= 8000
 
 .PHONY: demo test lint bench-caseload install
 
-$(VENV)/.installed: pyproject.toml
+# Two stamps: .runtime-installed for what the app needs to run (the demo), .installed for
+# that and the dev extras (tests, linters, benchmarks). Installing the dev extras also
+# stamps the runtime, so `make demo` after `make test` installs nothing, while `make test`
+# after `make demo` still installs the test toolchain.
+$(VENV)/.runtime-installed: pyproject.toml
+	@echo "Installing what Lantern needs to run into $(VENV) (a minute or two the first time)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --progress-bar off -e .
 	touch $@
+
+$(VENV)/.installed: pyproject.toml
+	@echo "Installing Lantern and its test and lint tools into $(VENV) (a few minutes the first time)..."
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --progress-bar off -e ".[dev]"
+	touch $(VENV)/.runtime-installed $@
 
 install: $(VENV)/.installed
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py demo --addrport $(HOST):$(PORT)
 
 test: $(VENV)/.installed

@@ -94,7 +94,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Seeding {args.people:,} people...", flush=True)
         started = time.perf_counter()
         call_command(
-            "seed_demo", reset=True, people=args.people, seed=args.seed, stdout=io.StringIO()
+            "seed_demo",
+            without_history=True,
+            reset=True,
+            people=args.people,
+            seed=args.seed,
+            stdout=io.StringIO(),
         )
         seed_s = time.perf_counter() - started
         print(f"Seeded in {seed_s:.1f} s", flush=True)

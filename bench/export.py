@@ -64,7 +64,14 @@ def child_seed(people: int, seed: int, skip_seed: bool) -> dict:
     if skip_seed and present == people:
         return {"people": present, "seed_s": None}
     started = time.perf_counter()
-    call_command("seed_demo", reset=True, people=people, seed=seed, stdout=io.StringIO())
+    call_command(
+        "seed_demo",
+        without_history=True,
+        reset=True,
+        people=people,
+        seed=seed,
+        stdout=io.StringIO(),
+    )
     return {
         "people": ServiceUser.objects.count(),
         "seed_s": round(time.perf_counter() - started, 1),

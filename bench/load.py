@@ -375,7 +375,14 @@ def seed(args: argparse.Namespace) -> dict:
     figures = {}
     print(f"Seeding {args.people:,} people...", flush=True)
     began = time.perf_counter()
-    call_command("seed_demo", reset=True, people=args.people, seed=args.seed, stdout=io.StringIO())
+    call_command(
+        "seed_demo",
+        without_history=True,
+        reset=True,
+        people=args.people,
+        seed=args.seed,
+        stdout=io.StringIO(),
+    )
     figures["seed_s"] = round(time.perf_counter() - began, 1)
     print(f"Seeded in {figures['seed_s']:.1f} s", flush=True)
     today = timezone.localdate()

@@ -179,7 +179,12 @@ def main(argv: list[str] | None = None) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
     call_command(
-        "seed_demo", people=args.people, reset=True, stdout=io.StringIO(), stderr=io.StringIO()
+        "seed_demo",
+        without_history=True,
+        people=args.people,
+        reset=True,
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
     )
     seeded_s = time.perf_counter() - started
     started = time.perf_counter()

@@ -363,7 +363,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Seeding {args.people:,} people...", flush=True)
         started = time.perf_counter()
         call_command(
-            "seed_demo", reset=True, people=args.people, seed=args.seed, stdout=io.StringIO()
+            "seed_demo",
+            without_history=True,
+            reset=True,
+            people=args.people,
+            seed=args.seed,
+            stdout=io.StringIO(),
         )
         seed_s = round(time.perf_counter() - started, 1)
         print(f"Seeded in {seed_s:.1f} s", flush=True)

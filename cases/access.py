@@ -54,6 +54,7 @@ NAV_PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Break-glass access", "break_glass_start", BREAK_GLASS_ROLES),
     ("Break-glass review", "break_glass_review_list", AUDIT_ROLES),
     ("Access reports", "access_report_search", AUDIT_ROLES),
+    ("Sign-in alerts", "sign_in_alerts", AUDIT_ROLES),
 )
 
 

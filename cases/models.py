@@ -1309,3 +1309,37 @@ class TransferRequest(models.Model):
         return (
             f"{self.service_user_id} from {self.from_team_id} to {self.to_team_id} ({self.status})"
         )
+
+
+class SecondFactorAttempt(models.Model):
+    """One code given on the second-factor page, right or wrong, and where it came from.
+
+    The second factor is throttled by session and by address from these rows
+    (`config.signin.second_factor_refusal`), not on the authenticator app, so
+    someone who knows only a user's password slows themselves down, not the user.
+    Wrong codes from other sessions are shown to the user at their next sign-in and
+    to governance ("Sign-in alerts"). Never changed: a trigger refuses UPDATE and DELETE.
+    """
+
+    at = models.DateTimeField("when (UTC)", default=timezone.now)
+    user = audit_link(User)
+    username = models.CharField(max_length=150)
+    accepted = models.BooleanField()
+    remote_addr = models.GenericIPAddressField("from address", null=True, blank=True)
+    # A digest of the session key: it tells sessions apart without being one.
+    session_digest = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-at"], name="second_factor_user"),
+            models.Index(fields=["session_digest", "-at"], name="second_factor_session"),
+            models.Index(fields=["-at"], condition=Q(accepted=False), name="second_factor_wrong"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        outcome = "right" if self.accepted else "wrong"
+        return f"{self.username}: {outcome} code at {self.at:%Y-%m-%d %H:%M}"

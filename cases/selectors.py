@@ -16,6 +16,8 @@ from django.db.models import (
     Exists,
     F,
     Func,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -41,6 +43,7 @@ from cases.models import (
     NaloxoneSupply,
     Reassignment,
     Role,
+    SecondFactorAttempt,
     ServiceUser,
     Team,
     TeamMembership,
@@ -268,6 +271,20 @@ def break_glass_grants_for_review(*, reviewed: bool) -> QuerySet[BreakGlassGrant
         "user", "service_user", "service_user__team", "reviewed_by"
     ).filter(reviewed_at__isnull=not reviewed)
     return grants.order_by("-reviewed_at") if reviewed else grants.order_by("starts_at")
+
+
+def second_factor_wrong_codes() -> QuerySet:
+    """Wrong second-factor codes for governance, one row per account, address and session,
+    latest first: how many, first and last, and whether that session then got in."""
+    got_in = SecondFactorAttempt.objects.filter(
+        session_digest=OuterRef("session_digest"), accepted=True
+    )
+    return (
+        SecondFactorAttempt.objects.filter(accepted=False)
+        .values("username", "remote_addr", "session_digest")
+        .annotate(wrong=Count("id"), first_at=Min("at"), last_at=Max("at"), got_in=Exists(got_in))
+        .order_by("-last_at", "username")
+    )
 
 
 def _latest_episode(field: str) -> Subquery:

@@ -21,6 +21,7 @@ from cases.models import BREAK_GLASS_HOURS, AccessKind, BreakGlassGrant, Service
 from cases.selectors import (
     break_glass_grants_for_review,
     leads_team,
+    second_factor_wrong_codes,
     service_user_by_exact_reference,
     service_users_visible_to,
 )
@@ -391,6 +392,16 @@ def break_glass_review_list(request: HttpRequest) -> HttpResponse:
             "reviewed": reviewed,
         },
     )
+
+
+@login_required
+def sign_in_alerts(request: HttpRequest) -> HttpResponse:
+    """Governance's list of wrong second-factor codes: someone with a password guessing
+    its code shows here (staff accounts only, no one's health data)."""
+    if not can_audit(request.user):
+        raise PermissionDenied("Sign-in alerts are for clinical governance.")
+    page = Paginator(second_factor_wrong_codes(), 25).get_page(request.GET.get("page"))
+    return render(request, "cases/sign_in_alerts.html", {"title": "Sign-in alerts", "page": page})
 
 
 @login_required

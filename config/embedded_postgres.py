@@ -3,9 +3,14 @@
 `pgserver` ships the PostgreSQL server binaries in a wheel. The first call
 initialises a data directory (about a second) and starts a server listening on
 a Unix socket inside it; later calls attach to the running server. The server
-stops when the last process that attached to it exits.
+stops when the last process that attached to it exits cleanly; a process killed
+without its exit handlers (SIGTERM, SIGKILL) leaves its handle behind, and the
+server then runs on. `embedded_server_stop` stops it regardless: the demo calls it
+when its web server stops.
 """
 
+import atexit
+import os
 from pathlib import Path
 
 DEFAULT_DATABASE = "lantern"
@@ -31,3 +36,17 @@ def embedded_database_url(data_dir: Path, database: str = DEFAULT_DATABASE) -> s
         if not exists:
             conn.execute(f'CREATE DATABASE "{database}"')
     return server.get_uri(database)
+
+
+def embedded_server_stop(data_dir: Path) -> None:
+    """Stop the embedded server in `data_dir` now, whatever other processes attached to it."""
+    import pgserver
+    from pgserver._commands import pg_ctl
+
+    if not (data_dir / "postmaster.pid").exists():
+        return
+    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+    # Stopped: pgserver's own exit handler would only try again and report a failure.
+    atexit.unregister(server._cleanup)
+    server.global_process_id_list.get_and_remove(os.getpid())

@@ -129,10 +129,13 @@ DATA_DIR = Path(env_str("LANTERN_DATA_DIR") or BASE_DIR / ".lantern").resolve()
 # Uploaded import files wait here for the worker; web and worker must share it.
 LANTERN_IMPORT_DIR = Path(env_str("LANTERN_IMPORT_DIR") or DATA_DIR / "imports")
 DATABASE_URL = env_str("DATABASE_URL")
+# Where the embedded server keeps its data, when it is the database (the demo stops it).
+LANTERN_EMBEDDED_PGDATA: Path | None = None
 if not DATABASE_URL:
     if PRODUCTION:
         raise ConfigurationError("DATABASE_URL must be set in production")
-    DATABASE_URL = embedded_database_url(DATA_DIR / "pgdata")
+    LANTERN_EMBEDDED_PGDATA = DATA_DIR / "pgdata"
+    DATABASE_URL = embedded_database_url(LANTERN_EMBEDDED_PGDATA)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
@@ -235,6 +238,10 @@ OTP_TOTP_ISSUER = "Lantern"
 # Administrators may remove someone's authenticator app, never read its key:
 # whoever holds the key holds the second factor.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Wrong codes are throttled by session and by address (config.signin), never on the
+# authenticator app itself: throttling the app would let anyone who knows a password
+# keep its owner out.
+OTP_TOTP_THROTTLE_FACTOR = 0
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -13,13 +13,19 @@
   no second factor, and the API's session authentication
   (`cases.api_session.VerifiedSessionAuthentication`) ignores an unverified session.
 - `totp_device_for_enrolment` and `totp_device_confirm`: the one authenticator
-  app (a django-otp `TOTPDevice`) each user enrols on first sign-in.
+  app (a django-otp `TOTPDevice`) each user enrols on first sign-in. Every code
+  given is recorded (`cases.SecondFactorAttempt`); `second_factor_refusal` throttles
+  wrong codes by session and by address from those rows, and `second_factor_guesses`
+  finds the wrong codes someone else gave for a user, to tell them at sign-in.
 
 The rules are in docs/security.md.
 """
 
 import base64
+import datetime
 import functools
+import hashlib
+import math
 from collections.abc import Callable
 
 import django_otp
@@ -39,6 +45,8 @@ from django_otp.middleware import OTPMiddleware
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.audit import client_address
+from cases.models import SecondFactorAttempt
 from config.middleware import is_api_request
 
 SIGNED_IN_AT = "lantern_signed_in_at"
@@ -180,17 +188,119 @@ def totp_code(device: TOTPDevice, *, at: float) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-def second_factor_refusal(device: TOTPDevice) -> str | None:
-    """Why `device` will not take a code now (too many wrong ones in a row), or None."""
-    allowed, data = device.verify_is_allowed()
-    if allowed:
+# Wrong codes are counted over this window, per session and per (user, address), back to
+# the last right code there; the n-th wrong code in a row makes that session or address
+# wait 2^(n-1) seconds, up to an hour. The user's other sessions and addresses are
+# untouched, so a password guessed elsewhere cannot keep its owner out.
+SECOND_FACTOR_WINDOW = datetime.timedelta(hours=1)
+SECOND_FACTOR_MAX_WAIT_S = 3600
+# Enough rows for the longest wait: 2^12 seconds passes the hour.
+_WRONG_CODES_COUNTED = 13
+
+
+def session_digest(session) -> str:
+    """A digest of the session's key: tells sessions apart in the record without being one."""
+    if session.session_key is None:
+        session.save()
+    return hashlib.sha256(session.session_key.encode()).hexdigest()
+
+
+def _wait_after(attempts, now: datetime.datetime) -> float:
+    """Seconds still to wait, given one session's or address's attempts, newest first."""
+    wrong = []
+    for attempt in attempts:
+        if attempt.accepted:
+            break
+        wrong.append(attempt.at)
+    if not wrong:
+        return 0.0
+    delay = min(2 ** (len(wrong) - 1), SECOND_FACTOR_MAX_WAIT_S)
+    return (wrong[0] + datetime.timedelta(seconds=delay) - now).total_seconds()
+
+
+def _waiting(seconds: float) -> str:
+    if seconds > 90:
+        minutes = math.ceil(seconds / 60)
+        return f"{minutes} minutes"
+    whole = max(1, round(seconds))
+    return "a second" if whole == 1 else f"{whole} seconds"
+
+
+def second_factor_refusal(*, request: HttpRequest, user) -> str | None:
+    """Why this session will not be allowed a code for `user` now, or None.
+
+    Too many wrong codes in a row from this session, or from this address for this user,
+    make it wait (see SECOND_FACTOR_WINDOW); the user's other sessions are not held up.
+    """
+    now = timezone.now()
+    recent = SecondFactorAttempt.objects.filter(
+        user=user, at__gt=now - SECOND_FACTOR_WINDOW
+    ).order_by("-at", "-id")
+    waits = [
+        _wait_after(
+            recent.filter(session_digest=session_digest(request.session))[:_WRONG_CODES_COUNTED],
+            now,
+        )
+    ]
+    address = client_address(request)
+    if address is not None:
+        waits.append(_wait_after(recent.filter(remote_addr=address)[:_WRONG_CODES_COUNTED], now))
+    wait = max(waits)
+    if wait <= 0:
         return None
-    locked_until = (data or {}).get("locked_until")
-    if locked_until is not None:
-        seconds = max(1, round((locked_until - timezone.now()).total_seconds()))
-        wait = "a second" if seconds == 1 else f"{seconds} seconds"
-        return f"Too many wrong codes. Wait {wait}, then try the newest code."
-    return "Too many wrong codes. Wait a minute, then try the newest code."
+    return f"Too many wrong codes. Wait {_waiting(wait)}, then try the newest code."
+
+
+def second_factor_guesses(*, request: HttpRequest, user) -> list[SecondFactorAttempt]:
+    """The wrong codes given for `user` from other sessions since their last right code
+    before this one: someone who knows their password may be guessing their code."""
+    digest = session_digest(request.session)
+    previous_right = (
+        SecondFactorAttempt.objects.filter(user=user, accepted=True)
+        .exclude(session_digest=digest)
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
+    )
+    wrong = SecondFactorAttempt.objects.filter(user=user, accepted=False).exclude(
+        session_digest=digest
+    )
+    if previous_right is not None:
+        wrong = wrong.filter(at__gt=previous_right)
+    return list(wrong.order_by("-at", "-id"))
+
+
+WRONG_CODE = (
+    "That code is not right or has already been used. "
+    "Check the clock on your phone and enter the newest code."
+)
+
+
+@transaction.atomic
+def second_factor_attempt(*, request: HttpRequest, device: TOTPDevice, code: str) -> str | None:
+    """Take `code` for `device` on this session, unless it must wait: None when the code is
+    accepted (and the session verified), otherwise what to tell the person at the field.
+
+    The user's row is locked first, so codes sent in parallel are counted one after another
+    and a burst from one session cannot slip past its wait.
+    """
+    list(type(device.user).objects.select_for_update().filter(pk=device.user_id).values("pk"))
+    refusal = second_factor_refusal(request=request, user=device.user)
+    if refusal:
+        return refusal
+    if totp_device_confirm(request=request, device=device, code=code):
+        return None
+    return WRONG_CODE
+
+
+def _second_factor_attempt_record(*, request: HttpRequest, user, accepted: bool) -> None:
+    SecondFactorAttempt.objects.create(
+        user=user,
+        username=user.get_username(),
+        accepted=accepted,
+        remote_addr=client_address(request),
+        session_digest=session_digest(request.session),
+    )
 
 
 @transaction.atomic
@@ -198,8 +308,11 @@ def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, code: str) 
     """Check `code` against `device`; if right, confirm the device and verify the session.
 
     A code is accepted once: django-otp refuses a code from a time step already used.
+    Every code given is recorded, right or wrong, with its session and address.
     """
-    if not device.verify_token(code):
+    accepted = device.verify_token(code)
+    _second_factor_attempt_record(request=request, user=device.user, accepted=accepted)
+    if not accepted:
         return False
     if not device.confirmed:
         device.confirmed = True

@@ -9,11 +9,14 @@ import qrcode
 import qrcode.image.svg
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 
 from config import signin
 
@@ -49,6 +52,19 @@ def _qr_svg(device) -> str:
     return mark_safe(image.to_string(encoding="unicode"))
 
 
+def _guesses_notice(guesses) -> str:
+    count = len(guesses)
+    addresses = sorted({g.remote_addr or "an unknown address" for g in guesses})
+    first, last = (localtime(guesses[-1].at), localtime(guesses[0].at))
+    return (
+        f"Since you last signed in, {count} wrong code{pluralize(count)} "
+        f"{'was' if count == 1 else 'were'} entered for your account after your password, "
+        f"from {', '.join(addresses)}, between {first:%d/%m/%Y %H:%M} and {last:%d/%m/%Y %H:%M}. "
+        "If that was not you, someone knows your password: ask an administrator to set "
+        "a new one, and tell clinical governance, who can see these attempts."
+    )
+
+
 @login_required
 def second_factor(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified():
@@ -59,19 +75,15 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         device = signin.totp_device_for_enrolment(user=request.user)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        refusal = signin.second_factor_refusal(device)
-        if refusal:
-            form.add_error("code", refusal)
-        elif signin.totp_device_confirm(
+        problem = signin.second_factor_attempt(
             request=request, device=device, code=form.cleaned_data["code"]
-        ):
+        )
+        if problem is None:
+            guesses = signin.second_factor_guesses(request=request, user=request.user)
+            if guesses:
+                messages.warning(request, _guesses_notice(guesses))
             return redirect(_next_url(request))
-        else:
-            form.add_error(
-                "code",
-                "That code is not right or has already been used. "
-                "Check the clock on your phone and enter the newest code.",
-            )
+        form.add_error("code", problem)
     context = {"form": form, "enrolling": enrolling, "next": _next_url(request)}
     if enrolling:
         secret = signin.totp_secret(device)

@@ -11,6 +11,7 @@ record = case_views.record_create
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -48,6 +49,7 @@ urlpatterns = [
         case_views.break_glass_review_list,
         name="break_glass_review_list",
     ),
+    path("audit/sign-in-alerts/", case_views.sign_in_alerts, name="sign_in_alerts"),
     path(
         "audit/break-glass/<uuid:grant_id>/review/",
         case_views.break_glass_review,

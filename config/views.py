@@ -4,11 +4,14 @@ the person's record. Each reads through the visibility selector."""
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from cases.access import SCOPE_TITLES, can_audit, can_edit_records, caseload_scopes
@@ -52,6 +55,14 @@ SEARCH_SCOPE_WORDS = {
     "team": "in your teams",
     "all": "in the service",
 }
+
+
+@require_safe
+@cache_control(max_age=86400)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The icon browsers ask for at /favicon.ico whatever the page links (static/img/)."""
+    with open(finders.find("img/favicon.ico"), "rb") as icon:
+        return HttpResponse(icon.read(), content_type="image/x-icon")
 
 
 @login_required

@@ -1,13 +1,17 @@
 """`manage.py demo_code`: the current sign-in code for a demo login, on the demo only."""
 
 import io
+import re
+import time
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import ApiClient, Role
 from config.demo.load import DEMO_API_CLIENT
+from config.signin import totp_code
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +70,34 @@ def test_it_refuses_a_login_that_is_not_a_demo_login(demo, alice):
 
     with pytest.raises(CommandError, match="invalid choice"):
         demo_code("alice")
+
+
+def code_run(username: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("demo_code", username, stdout=out, stderr=err)
+    return out.getvalue().strip(), err.getvalue()
+
+
+def test_with_few_seconds_left_it_waits_for_a_fresh_code(demo):
+    device = TOTPDevice.objects.create(user=demo, name="Authenticator app", confirmed=True)
+    # Three seconds before the end of a 30-second time step.
+    step_ends = (int(time.time()) // 30 + 2) * 30
+    with time_machine.travel(step_ends - 3, tick=True):
+        code, said = code_run("keyworker")
+        printed_at = time.time()
+
+    assert "Waiting 3 seconds for a fresh code" in said
+    assert printed_at >= step_ends
+    assert code == totp_code(device, at=step_ends)
+    assert re.search(r"good for (29|30) more seconds", said)
+
+
+def test_with_time_to_spare_it_prints_the_current_code_at_once(demo):
+    device = TOTPDevice.objects.create(user=demo, name="Authenticator app", confirmed=True)
+    step_starts = (int(time.time()) // 30 + 2) * 30
+    with time_machine.travel(step_starts + 5, tick=False):
+        code, said = code_run("keyworker")
+
+    assert "Waiting" not in said
+    assert code == totp_code(device, at=step_starts + 5)
+    assert "good for 25 more seconds" in said

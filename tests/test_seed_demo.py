@@ -21,7 +21,10 @@ from cases.models import (
 )
 from cases.selectors import caseload_people, in_caseload_window, with_caseload_columns
 from config.demo import DEMO_LOGINS, DEMO_PASSWORD
+from config.demo.history import RUNS_DAYS_AGO
 from outcomes.models import Stage, TopAssessment
+from risk.models import Flag, OutreachAttempt, RecomputeRun
+from risk.selectors import uncontacted_flags
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +244,32 @@ def test_without_reviews_loads_the_population_alone(db):
     assert ServiceUser.objects.count() == 150
     assert not Review.objects.exists()
     assert not ServiceUser.objects.filter(date_of_death__isnull=False).exists()
+
+
+def test_the_demo_flags_carry_the_dates_past_nightly_runs_raised_them_on(seeded):
+    today = timezone.localdate()
+    open_flags = Flag.objects.filter(ended_on__isnull=True)
+
+    assert set(RecomputeRun.objects.values_list("as_of", flat=True)) == {
+        days_ago(n) for n in RUNS_DAYS_AGO
+    }
+    assert open_flags.filter(raised_on__lt=today).count() > open_flags.count() // 3
+    assert open_flags.filter(raised_on__lte=days_ago(14)).exists()
+
+
+def test_on_the_first_day_some_flags_are_worked_and_some_not_contacted_in_2_days(seeded):
+    governance = User.objects.get(username="governance")
+
+    waiting = list(uncontacted_flags(governance))
+
+    assert waiting
+    assert all(flag.raised_on <= days_ago(2) for flag in waiting)
+    assert Flag.objects.filter(ended_on__isnull=True, status=Flag.Status.WORKED).exists()
+    assert OutreachAttempt.objects.filter(outcome="contacted").exists()
+    assert OutreachAttempt.objects.filter(outcome="not_contactable").exists()
+
+
+def test_without_history_leaves_the_flags_to_the_first_recompute(db):
+    seed(people=200, seed=5, without_history=True)
+
+    assert not RecomputeRun.objects.exists()

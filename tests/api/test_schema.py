@@ -151,3 +151,18 @@ def test_a_json_schemas_null_becomes_openapi_30s_nullable():
             "unit": {"enum": ["percent", "count"], "type": "string"},
         },
     }
+
+
+def test_the_redoc_page_and_its_script_fetch_nothing_from_another_site(api_as, alice):
+    client = api_as(alice)
+    page = client.get(reverse("api_redoc")).content.decode()
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+
+    assert scripts
+    for src in scripts:
+        response = client.get(src)
+        assert response.status_code == 200, src
+        body = response.content.decode()
+        # A link to Redocly's site is fine; an image or script loaded from one is not.
+        assert not re.search(r"https?://cdn\.", body), src
+        assert not re.search(r"""src\s*:\s*["']https?://""", body), src

@@ -1,8 +1,11 @@
 """API tokens: hashed at rest, shown once, expiring, revocable; issued in the admin or a command."""
 
 import datetime
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -10,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
-from cases.models import ApiClient, ApiToken
+from cases.models import ApiClient, ApiToken, Role
+from config.demo import DEMO_LOGINS
+from config.demo.load import DEMO_API_CLIENT
 from tests.api.conftest import extract_url, issue_token
 from tests.factories import UserFactory
 
@@ -208,3 +213,27 @@ def test_the_command_explains_a_refusal(commissioning):
     UserFactory(username="kim", role="keyworker")
     with pytest.raises(CommandError, match="commissioners only"):
         call_command("api_token", "create", "--client", commissioning.name, "--user", "kim")
+
+
+def test_the_command_says_when_there_are_no_tokens(commissioning, capsys):
+    call_command("api_token", "list")
+    everyone = capsys.readouterr().out
+    call_command("api_token", "list", "--client", commissioning.name)
+    one_client = capsys.readouterr().out
+
+    assert everyone.strip() == "No API tokens. Issue one with `api_token create`."
+    assert f"No API tokens for {commissioning.name!r}." in one_client
+
+
+def test_the_command_names_the_clients_when_it_does_not_know_the_one_given(commissioning, cora):
+    with pytest.raises(CommandError, match=f"The clients are: {commissioning.name!r}"):
+        call_command("api_token", "create", "--client", "Nobody", "--user", "cora")
+
+
+def test_the_readmes_token_command_works_on_the_demo():
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    command = re.search(r"api_token create --client \"([^\"]+)\" --user (\S+)", readme)
+
+    assert command is not None
+    assert command.group(1) == DEMO_API_CLIENT
+    assert (command.group(2), Role.COMMISSIONER) in DEMO_LOGINS

@@ -383,6 +383,7 @@ QUERY_PAGES: tuple[QueryPage, ...] = (
     QueryPage("outreach_uncontacted", "-", "tess", ("page",)),
     QueryPage("outreach_attempt_create", "jo", "alice", ("return_to",)),
     QueryPage("review_list", "-", "gina", ("status", "kind", "q", "mine", "page")),
+    QueryPage("sign_in_alerts", "-", "gina", ("page",)),
     QueryPage("review_actions", "-", "gina", ("show", "page")),
     QueryPage("review_notify", "-", "gina", ("person",)),
     QueryPage("review_dashboard", "-", "gina", ("from", "to")),

@@ -103,6 +103,7 @@ break_glass_start               -              POST    signin  400     400     4
 break_glass_review_list         -              GET     signin  403     403     403     ok      403     403
 break_glass_review              grant          GET     signin  405     405     405     405     405     405
 break_glass_review              grant          POST    signin  403     403     403     ok      403     403
+sign_in_alerts                  -              GET     signin  403     403     403     ok      403     403
 
 # Caseload sizes and reassignment: team leads, within their own team.
 team_caseloads                  -              GET     signin  403     ok      403     403     403     403
@@ -116,6 +117,8 @@ transfer_request_answer         transfer       POST    signin  403     ok      4
 
 # Caseloads: each role its own lists; a list a role does not have does not exist for it.
 home                            -              GET     signin  ok      ok      ok      ok      ok      ok
+favicon                         -              GET     ok      ok      ok      ok      ok      ok      ok
+favicon                         -              POST    405     405     405     405     405     405     405
 caseload                        mine           GET     signin  ok      ok      ok      404     404     404
 caseload                        team           GET     signin  ok      ok      ok      404     404     404
 caseload                        all            GET     signin  404     404     404     ok      404     404
@@ -171,6 +174,8 @@ api_docs                        -              GET     401     ok      ok      o
 api_docs                        -              POST    401     405     405     405     405     405     403
 api_redoc                       -              GET     401     ok      ok      ok      ok      ok      403
 api_redoc                       -              POST    401     405     405     405     405     405     403
+api_redoc_bundle                -              GET     ok      ok      ok      ok      ok      ok      ok
+api_redoc_bundle                -              POST    405     405     405     405     405     405     405
 api_teams                       -              GET     401     ok      ok      ok      ok      ok      403
 api_teams                       -              POST    401     405     405     405     405     405     403
 api_local_authorities           -              GET     401     ok      ok      ok      ok      ok      403
@@ -263,7 +268,11 @@ admin/(?P<url>.*)$              nowhere        GET     signin  signin  signin  s
 
 # Routes anyone may open without signing in. Every other route must refuse an
 # anonymous request (`signin`, or 401 from the API), or refuse the method (405).
-PUBLIC = frozenset({"login", "logout", "admin:login", "admin:logout"})
+# The icon and ReDoc's script hold no data: the sign-in page shows the icon, and the
+# browser asks for /favicon.ico before anyone has signed in.
+PUBLIC = frozenset(
+    {"login", "logout", "admin:login", "admin:logout", "favicon", "api_redoc_bundle"}
+)
 
 
 # What adam gets from each generated admin page of each registered model, by GET and

@@ -12,12 +12,13 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.core.management import call_command
+from django.db import ProgrammingError
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services
-from cases.models import ApiClient
+from cases.models import ApiClient, SecondFactorAttempt
 from config.signin import totp_code, totp_secret
 from tests.factories import TEST_PASSWORD
 
@@ -354,3 +355,126 @@ def test_behind_a_proxy_a_forged_forwarded_address_does_not_escape_the_lock(behi
     forger = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.7")
 
     assert give_password(forger, "alice").status_code == 429
+
+
+# Someone who knows the password guessing the code
+
+
+def wrong_code(device: TOTPDevice) -> str:
+    return f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+
+
+def guess_codes(guesser: Client, device: TOTPDevice, clock, times: int) -> None:
+    """Give `times` wrong codes from `guesser`, each as soon as the page allows it."""
+    for attempt in range(times):
+        # The n-th wrong code in a row asks for 2^(n-1) seconds before the next.
+        clock.shift(datetime.timedelta(seconds=2**attempt))
+        response = guesser.post(SECOND_FACTOR, {"code": wrong_code(device)})
+        assert "That code is not right" in response.text
+
+
+def test_wrong_codes_from_one_session_do_not_keep_the_owner_out(alice):
+    device = confirmed_device(alice)
+    guesser = Client(REMOTE_ADDR="203.0.113.7")
+    give_password(guesser, "alice")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        guess_codes(guesser, device, clock, 8)
+
+        owner = Client(REMOTE_ADDR="198.51.100.4")
+        give_password(owner, "alice")
+        clock.shift(datetime.timedelta(seconds=30))
+        response = owner.post(SECOND_FACTOR, {"code": current_code(device)})
+
+    assert response.status_code == 302
+    assert owner.get("/caseload/mine/").status_code == 200
+
+
+def test_the_guessing_session_and_address_are_made_to_wait(alice):
+    device = confirmed_device(alice)
+    guesser = Client(REMOTE_ADDR="203.0.113.7")
+    give_password(guesser, "alice")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        guess_codes(guesser, device, clock, 8)
+        clock.shift(datetime.timedelta(seconds=60))
+
+        same_session = guesser.post(SECOND_FACTOR, {"code": current_code(device)})
+        fresh_session = Client(REMOTE_ADDR="203.0.113.7")
+        give_password(fresh_session, "alice")
+        same_address = fresh_session.post(SECOND_FACTOR, {"code": current_code(device)})
+
+    # The eighth wrong code in a row asks for 2^7 = 128 seconds; 60 have passed.
+    for response in (same_session, same_address):
+        assert "Too many wrong codes. Wait 68 seconds" in response.text
+    assert guesser.get("/caseload/mine/")["Location"].startswith(SECOND_FACTOR)
+
+
+def test_the_owner_is_told_at_their_next_sign_in_that_their_code_was_guessed(alice):
+    device = confirmed_device(alice)
+    guesser = Client(REMOTE_ADDR="203.0.113.7")
+    give_password(guesser, "alice")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        guess_codes(guesser, device, clock, 3)
+        owner = Client(REMOTE_ADDR="198.51.100.4")
+        give_password(owner, "alice")
+        clock.shift(datetime.timedelta(seconds=30))
+        owner.post(SECOND_FACTOR, {"code": current_code(device)})
+        first_page = owner.get("/caseload/mine/")
+
+        owner.post("/accounts/logout/")
+        give_password(owner, "alice")
+        clock.shift(datetime.timedelta(seconds=30))
+        owner.post(SECOND_FACTOR, {"code": current_code(device)})
+        next_sign_in = owner.get("/caseload/mine/")
+
+    assert "3 wrong codes were entered for your account" in first_page.text
+    assert "from 203.0.113.7" in first_page.text
+    assert "someone knows your password" in first_page.text
+    # Told once: the sign-in after that has nothing new to tell.
+    assert "wrong code" not in next_sign_in.text
+
+
+def test_the_owners_own_typing_mistakes_are_not_reported_to_them(alice):
+    device = confirmed_device(alice)
+    owner = Client(REMOTE_ADDR="198.51.100.4")
+    give_password(owner, "alice")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        guess_codes(owner, device, clock, 1)
+        clock.shift(datetime.timedelta(seconds=30))
+        owner.post(SECOND_FACTOR, {"code": current_code(device)})
+
+        page = owner.get("/caseload/mine/")
+
+    assert "wrong code" not in page.text
+
+
+def test_governance_sees_whose_code_is_being_guessed_and_from_where(client_as, alice, gina):
+    device = confirmed_device(alice)
+    guesser = Client(REMOTE_ADDR="203.0.113.7")
+    give_password(guesser, "alice")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        guess_codes(guesser, device, clock, 4)
+
+    page = client_as(gina).get("/audit/sign-in-alerts/")
+
+    assert page.status_code == 200
+    row = re.search(r"<tr>\s*<td>alice</td>(.*?)</tr>", page.text, re.S)
+    assert row is not None
+    assert "203.0.113.7" in row.group(1)
+    assert ">4<" in row.group(1)
+    assert "No" in row.group(1)
+
+
+def test_only_governance_reads_the_sign_in_alerts(client_as, alice, tess, adam):
+    for user in (alice, tess, adam):
+        client_as(user).post("/accounts/logout/")
+        assert client_as(user).get("/audit/sign-in-alerts/").status_code == 403
+
+
+def test_the_record_of_codes_given_cannot_be_changed(alice):
+    device = confirmed_device(alice)
+    guesser = Client(REMOTE_ADDR="203.0.113.7")
+    give_password(guesser, "alice")
+    guesser.post(SECOND_FACTOR, {"code": wrong_code(device)})
+
+    with pytest.raises(ProgrammingError):
+        SecondFactorAttempt.objects.update(accepted=True)

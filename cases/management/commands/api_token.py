@@ -1,6 +1,6 @@
 """`manage.py api_token`: issue, list and revoke commissioner API tokens from the shell.
 
-    manage.py api_token create --client "North Commissioning" --user cora --days 90 --name returns
+    manage.py api_token create --client "Demo Commissioning" --user commissioner --days 90 --name returns
     manage.py api_token list [--client NAME]
     manage.py api_token revoke lantern_AbCd1234
 
@@ -38,7 +38,15 @@ class Command(BaseCommand):
     def _create(self, *, client: str, user: str, days: int, name: str, **options):
         found = ApiClient.objects.filter(name=client).first()
         if found is None:
-            raise CommandError(f"No API client is called {client!r}: create it in the admin.")
+            names = list(ApiClient.objects.order_by("name").values_list("name", flat=True))
+            known = (
+                f" The clients are: {', '.join(repr(n) for n in names)}."
+                if names
+                else " There is no API client yet."
+            )
+            raise CommandError(
+                f"No API client is called {client!r}: create it in the admin.{known}"
+            )
         commissioner = User.objects.filter(username=user).first()
         if commissioner is None:
             raise CommandError(f"No user is called {user!r}.")
@@ -64,6 +72,10 @@ class Command(BaseCommand):
         )
         if client:
             tokens = tokens.filter(client__name=client)
+        if not tokens.exists():
+            whose = f" for {client!r}" if client else ""
+            self.stdout.write(f"No API tokens{whose}. Issue one with `api_token create`.")
+            return
         for token in tokens:
             state = "revoked" if token.is_revoked else "expired" if token.is_expired() else "active"
             self.stdout.write(

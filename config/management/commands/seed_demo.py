@@ -1,5 +1,7 @@
 """`manage.py seed_demo`: load a reproducible synthetic population for demos and load tests,
-then file a handful of death reviews in different states through the review services.
+then file a handful of death reviews in different states through the review services, and
+give the flags a history: the nightly recompute as of a few past dates, and outreach on some
+of the flags (`config.demo.history`).
 
 Invented people only (see `config.demo`). The same --seed on the same day gives
 the same data. A million people take a few minutes; progress goes to stderr.
@@ -10,7 +12,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from config.demo import DEMO_LOGINS, DEMO_PASSWORD, load, reviews
+from config.demo import DEMO_LOGINS, DEMO_PASSWORD, history, load, reviews
 
 
 class Command(BaseCommand):
@@ -28,6 +30,17 @@ class Command(BaseCommand):
             help="Load the population only: no death reviews (and so no deaths or past flags).",
         )
         parser.add_argument(
+            "--without-history",
+            action="store_true",
+            help="No flag history: leave the flags to the first recompute (benchmarks).",
+        )
+        parser.add_argument(
+            "--without-logins",
+            action="store_false",
+            dest="show_logins",
+            help="Do not print the demo logins (`manage.py demo` prints them itself).",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="Empty the case and TOP tables and remove the demo staff first.",
@@ -41,6 +54,8 @@ class Command(BaseCommand):
         if_empty: bool,
         reset: bool,
         without_reviews: bool = False,
+        without_history: bool = False,
+        show_logins: bool = True,
         **options,
     ):
         if people < 1:
@@ -58,6 +73,10 @@ class Command(BaseCommand):
         if not without_reviews:
             progress.note("Filing the demo death reviews...")
             filed = reviews.seed_reviews(today=timezone.localdate())
+        past = None
+        if not (without_reviews or without_history):
+            progress.note("Replaying the nightly recompute over the last four weeks...")
+            past = history.seed_flag_history(today=timezone.localdate())
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -72,9 +91,16 @@ class Command(BaseCommand):
             "discharged in the last 12 months."
         )
         if filed:
-            states = sorted({r.get_status_display().lower() for r in filed})
-            self.stdout.write(f"Death reviews: {len(filed)} ({', '.join(states)}).")
-        self.stdout.write("\nDemo logins (every one uses the same password):")
-        self.stdout.write(f"  {'username':<14} {'role':<14} password")
-        for username, role in DEMO_LOGINS:
-            self.stdout.write(f"  {username:<14} {role:<14} {DEMO_PASSWORD}")
+            self.stdout.write(reviews.filed_summary())
+        if past is not None:
+            days = ", ".join(str(d) for d in history.RUNS_DAYS_AGO)
+            self.stdout.write(
+                f"Flag history: nightly runs {days} days ago; {past.open_flags} open flags, "
+                f"{past.raised_before_today} raised before today; {past.attempts} outreach "
+                "attempts."
+            )
+        if show_logins:
+            self.stdout.write("\nDemo logins (every one uses the same password):")
+            self.stdout.write(f"  {'username':<14} {'role':<14} password")
+            for username, role in DEMO_LOGINS:
+                self.stdout.write(f"  {username:<14} {role:<14} {DEMO_PASSWORD}")
