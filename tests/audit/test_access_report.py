@@ -51,7 +51,7 @@ def test_the_report_lists_who_viewed_and_who_changed_newest_first(client_as, ali
     assert ("alice", "changed", "Intervention") in lines
     assert ("the system", "changed", "Service user") in lines  # made by the factory
     assert any(what == "Treatment episode" for _, _, what in lines)
-    changed = next(e for e in entries if e.who == "tess")
+    changed = next(e for e in entries if (e.who, e.what) == ("tess", "Service user"))
     assert "phone" in changed.detail
     assert [e.at for e in entries] == sorted((e.at for e in entries), reverse=True)
 
