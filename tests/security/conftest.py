@@ -63,7 +63,8 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
     jo_episode = EpisodeFactory(service_user=jo, referral_date=days_ago(100))
     jo_flag = make_flag(jo)
 
-    # Someone else in North whose flag was overridden: the admin lists overrides.
+    # Someone else in North whose very high flag alice asked to override: the override
+    # waits for a team lead (tess decides it), and the admin lists overrides.
     kim = ServiceUserFactory(team=north, keyworker=alice, first_name="Kim")
     risk_services.flag_override(
         flag=make_flag(kim),

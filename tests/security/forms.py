@@ -272,6 +272,14 @@ FORMS: tuple[FormCase, ...] = (
         valid=lambda w: {"confirm": "on", "expires_on": _days_ahead(7)},
     ),
     FormCase(
+        "risk.forms.OverrideDecisionForm",
+        "flag_override_decide",
+        "kim",
+        "tess",
+        lambda w: _form("risk.forms.OverrideDecisionForm")(),
+        valid=lambda w: {"decision": "decline", "note": "Speak to the ward first."},
+    ),
+    FormCase(
         "deathreviews.forms.NotifyForm",
         "review_notify",
         "-",

@@ -52,6 +52,7 @@ SAMPLES = {
     "finding": lambda w: {"external_id": w.review.external_id, "part_id": w.finding.external_id},
     "request": lambda w: {"external_id": w.review.external_id, "part_id": w.request.external_id},
     "action": lambda w: {"external_id": w.review.external_id, "part_id": w.action.external_id},
+    "kim": lambda w: {"external_id": w.grant.service_user.external_id},
     "adam": lambda w: {"id": w.users["adam"].pk},
     "grant": lambda w: {"grant_id": w.grant.external_id},
     "device": lambda w: {"pk": _first_totp_device_pk()},
@@ -140,6 +141,9 @@ flag_acknowledge                jo             GET     signin  405     405     4
 flag_acknowledge                jo             POST    signin  wrote   wrote   404     403     404     404
 flag_override                   jo             GET     signin  ok      ok      404     403     404     404
 flag_override                   jo             POST    signin  400     400     404     403     404     404
+flag_override_decide            kim            GET     signin  405     405     405     405     405     405
+flag_override_decide            kim            POST    signin  403     400     403     403     403     403
+overrides_to_decide             -              GET     signin  403     ok      403     403     403     403
 
 # Data pages: imports for administrators; the NDTMS extract for them and team leads.
 import_start                    -              GET     signin  403     403     403     403     403     ok
