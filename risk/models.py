@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from cases.history import tracked
-from cases.models import ServiceUser
+from cases.models import DatedFromBirth, ServiceUser
 from risk import engine
 
 
@@ -500,7 +500,9 @@ REACHED_OUTCOMES = (OutreachOutcome.CONTACTED, OutreachOutcome.AGREED)
 
 
 @tracked()
-class OutreachAttempt(models.Model):
+class OutreachAttempt(DatedFromBirth, models.Model):
+    DATES_FROM_BIRTH = ("attempted_on",)
+
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     service_user = models.ForeignKey(
         ServiceUser, on_delete=models.PROTECT, related_name="outreach_attempts"
@@ -538,7 +540,7 @@ class OutreachAttempt(models.Model):
         return f"{self.get_method_display()} on {self.attempted_on:%d/%m/%Y}: {self.get_outcome_display()}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = self.birth_errors()
         if self.outcome == OutreachOutcome.REMIND:
             if not self.remind_on:
                 errors["remind_on"] = "Choose the date to be reminded."

@@ -210,6 +210,14 @@ FORMS: tuple[FormCase, ...] = (
         lambda w: _form("cases.forms.EventForm")(service_user=_jo(w)),
     ),
     FormCase(
+        "cases.forms.EventHappenedForm",
+        "event_happened",
+        "jo-expected",
+        "alice",
+        lambda w: _form("cases.forms.EventHappenedForm")(instance=w.jo_expected),
+        valid=lambda w: {"occurred_on": _days_ahead(0)},
+    ),
+    FormCase(
         "cases.forms.ContactForm",
         "contact_create",
         "jo",

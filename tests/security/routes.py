@@ -43,6 +43,10 @@ SAMPLES = {
         "external_id": w.jo_episode.service_user.external_id,
         "episode_id": w.jo_episode.external_id,
     },
+    "jo-expected": lambda w: {
+        "external_id": w.jo_expected.service_user.external_id,
+        "event_id": w.jo_expected.external_id,
+    },
     "job": lambda w: {"job_id": w.import_job.external_id},
     "template": lambda w: {"kind": "service_users"},
     "review": lambda w: {"external_id": w.review.external_id},
@@ -125,6 +129,8 @@ intervention_create             jo             GET     signin  ok      ok      4
 intervention_create             jo             POST    signin  400     400     404     403     404     404
 event_create                    jo             GET     signin  ok      ok      404     403     404     404
 event_create                    jo             POST    signin  400     400     404     403     404     404
+event_happened                  jo-expected    GET     signin  ok      ok      404     403     404     404
+event_happened                  jo-expected    POST    signin  400     400     404     403     404     404
 contact_create                  jo             GET     signin  ok      ok      404     403     404     404
 contact_create                  jo             POST    signin  400     400     404     403     404     404
 naloxone_create                 jo             GET     signin  ok      ok      404     403     404     404
