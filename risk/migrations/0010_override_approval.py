@@ -8,84 +8,173 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0011_name_search_later_words'),
-        ('risk', '0009_recompute_progress'),
+        ("cases", "0011_name_search_later_words"),
+        ("risk", "0009_recompute_progress"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='flagoverride',
-            name='insert_insert',
+            model_name="flagoverride",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='flagoverride',
-            name='update_update',
+            model_name="flagoverride",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='flagoverride',
-            name='delete_delete',
+            model_name="flagoverride",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='flagoverride',
-            name='approval',
-            field=models.CharField(choices=[('not_needed', 'Not needed below very high'), ('pending', 'Waiting for a team lead'), ('approved', 'Approved by a team lead'), ('lead_own', 'Made by a team lead (self-approved)'), ('declined', 'Declined by a team lead')], default='not_needed', max_length=12),
+            model_name="flagoverride",
+            name="approval",
+            field=models.CharField(
+                choices=[
+                    ("not_needed", "Not needed below very high"),
+                    ("pending", "Waiting for a team lead"),
+                    ("approved", "Approved by a team lead"),
+                    ("lead_own", "Made by a team lead (self-approved)"),
+                    ("declined", "Declined by a team lead"),
+                ],
+                default="not_needed",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='flagoverride',
-            name='decided_at',
+            model_name="flagoverride",
+            name="decided_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='flagoverride',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="flagoverride",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='flagoverride',
-            name='decision_note',
+            model_name="flagoverride",
+            name="decision_note",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='flagoverrideevent',
-            name='approval',
-            field=models.CharField(choices=[('not_needed', 'Not needed below very high'), ('pending', 'Waiting for a team lead'), ('approved', 'Approved by a team lead'), ('lead_own', 'Made by a team lead (self-approved)'), ('declined', 'Declined by a team lead')], default='not_needed', max_length=12),
+            model_name="flagoverrideevent",
+            name="approval",
+            field=models.CharField(
+                choices=[
+                    ("not_needed", "Not needed below very high"),
+                    ("pending", "Waiting for a team lead"),
+                    ("approved", "Approved by a team lead"),
+                    ("lead_own", "Made by a team lead (self-approved)"),
+                    ("declined", "Declined by a team lead"),
+                ],
+                default="not_needed",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='flagoverrideevent',
-            name='decided_at',
+            model_name="flagoverrideevent",
+            name="decided_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='flagoverrideevent',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="flagoverrideevent",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='flagoverrideevent',
-            name='decision_note',
+            model_name="flagoverrideevent",
+            name="decision_note",
             field=models.TextField(blank=True),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='flagoverride',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "risk_flagoverrideevent" ("approval", "created_at", "created_by_id", "decided_at", "decided_by_id", "decision_note", "expires_on", "flag_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "rule_codes", "service_user_id") SELECT new_values."approval", new_values."created_at", new_values."created_by_id", new_values."decided_at", new_values."decided_by_id", new_values."decision_note", new_values."expires_on", new_values."flag_id", new_values."id", _pgh_attached_context.value, NOW(), \'insert\', new_values."id", new_values."reason", new_values."rule_codes", new_values."service_user_id" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='2707eab02f22a623c7346863ac74460a5126310b', level='STATEMENT', operation='INSERT', pgid='pgtrigger_insert_insert_7ac2c', referencing='REFERENCING NEW TABLE AS new_values ', table='risk_flagoverride', when='AFTER')),
+            model_name="flagoverride",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "risk_flagoverrideevent" ("approval", "created_at", "created_by_id", "decided_at", "decided_by_id", "decision_note", "expires_on", "flag_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "rule_codes", "service_user_id") SELECT new_values."approval", new_values."created_at", new_values."created_by_id", new_values."decided_at", new_values."decided_by_id", new_values."decision_note", new_values."expires_on", new_values."flag_id", new_values."id", _pgh_attached_context.value, NOW(), \'insert\', new_values."id", new_values."reason", new_values."rule_codes", new_values."service_user_id" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="2707eab02f22a623c7346863ac74460a5126310b",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_7ac2c",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="risk_flagoverride",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='flagoverride',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "risk_flagoverrideevent" ("approval", "created_at", "created_by_id", "decided_at", "decided_by_id", "decision_note", "expires_on", "flag_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "rule_codes", "service_user_id") SELECT new_values."approval", new_values."created_at", new_values."created_by_id", new_values."decided_at", new_values."decided_by_id", new_values."decision_note", new_values."expires_on", new_values."flag_id", new_values."id", _pgh_attached_context.value, NOW(), \'update\', new_values."id", new_values."reason", new_values."rule_codes", new_values."service_user_id" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='b1cd3bc273976e52787e24f59163ebfceb3cf2d5', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_update_update_cadb4', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='risk_flagoverride', when='AFTER')),
+            model_name="flagoverride",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "risk_flagoverrideevent" ("approval", "created_at", "created_by_id", "decided_at", "decided_by_id", "decision_note", "expires_on", "flag_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "rule_codes", "service_user_id") SELECT new_values."approval", new_values."created_at", new_values."created_by_id", new_values."decided_at", new_values."decided_by_id", new_values."decision_note", new_values."expires_on", new_values."flag_id", new_values."id", _pgh_attached_context.value, NOW(), \'update\', new_values."id", new_values."reason", new_values."rule_codes", new_values."service_user_id" FROM ( SELECT new_values.* FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values.* IS DISTINCT FROM new_values.*) ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="b1cd3bc273976e52787e24f59163ebfceb3cf2d5",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_cadb4",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="risk_flagoverride",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='flagoverride',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "risk_flagoverrideevent" ("approval", "created_at", "created_by_id", "decided_at", "decided_by_id", "decision_note", "expires_on", "flag_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "rule_codes", "service_user_id") SELECT old_values."approval", old_values."created_at", old_values."created_by_id", old_values."decided_at", old_values."decided_by_id", old_values."decision_note", old_values."expires_on", old_values."flag_id", old_values."id", _pgh_attached_context.value, NOW(), \'delete\', old_values."id", old_values."reason", old_values."rule_codes", old_values."service_user_id" FROM ( SELECT old_values.* FROM old_values  ) AS old_values, _pgh_attached_context; RETURN NULL;', hash='214e18846c4c8a046224c06d0c9aabb23e63372a', level='STATEMENT', operation='DELETE', pgid='pgtrigger_delete_delete_ffdcd', referencing='REFERENCING OLD TABLE AS old_values ', table='risk_flagoverride', when='AFTER')),
+            model_name="flagoverride",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "risk_flagoverrideevent" ("approval", "created_at", "created_by_id", "decided_at", "decided_by_id", "decision_note", "expires_on", "flag_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "rule_codes", "service_user_id") SELECT old_values."approval", old_values."created_at", old_values."created_by_id", old_values."decided_at", old_values."decided_by_id", old_values."decision_note", old_values."expires_on", old_values."flag_id", old_values."id", _pgh_attached_context.value, NOW(), \'delete\', old_values."id", old_values."reason", old_values."rule_codes", old_values."service_user_id" FROM ( SELECT old_values.* FROM old_values  ) AS old_values, _pgh_attached_context; RETURN NULL;',
+                    hash="214e18846c4c8a046224c06d0c9aabb23e63372a",
+                    level="STATEMENT",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_ffdcd",
+                    referencing="REFERENCING OLD TABLE AS old_values ",
+                    table="risk_flagoverride",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='flagoverride',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('approval__in', ['approved', 'lead_own', 'declined']), ('decided_at__isnull', False), ('decided_by__isnull', False)), models.Q(('approval__in', ['not_needed', 'pending']), ('decided_at__isnull', True), ('decided_by__isnull', True)), _connector='OR'), name='override_decision_recorded'),
+            model_name="flagoverride",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("approval__in", ["approved", "lead_own", "declined"]),
+                        ("decided_at__isnull", False),
+                        ("decided_by__isnull", False),
+                    ),
+                    models.Q(
+                        ("approval__in", ["not_needed", "pending"]),
+                        ("decided_at__isnull", True),
+                        ("decided_by__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="override_decision_recorded",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='flagoverride',
-            constraint=models.UniqueConstraint(condition=models.Q(('approval', 'pending')), fields=('flag',), name='one_pending_override_per_flag'),
+            model_name="flagoverride",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("approval", "pending")),
+                fields=("flag",),
+                name="one_pending_override_per_flag",
+            ),
         ),
     ]
