@@ -333,6 +333,11 @@ class EventForm(RecordForm):
     def __init__(self, *args, service_user: ServiceUser, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.service_user = service_user
+        # Most events are recorded after they happen: left out, that is what it means.
+        self.fields["status"].required = False
+
+    def clean_status(self) -> str:
+        return self.cleaned_data.get("status") or EventStatus.HAPPENED
 
 
 class EventHappenedForm(RecordForm):
