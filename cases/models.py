@@ -421,6 +421,31 @@ class ServiceUser(models.Model):
                 validators.validate_date_of_death(self.date_of_death, self.date_of_birth)
             except ValidationError as invalid:
                 raise ValidationError({"date_of_death": invalid.messages}) from invalid
+        earliest = self.earliest_record_date()
+        if earliest and self.date_of_birth and earliest < self.date_of_birth:
+            raise ValidationError(
+                {
+                    "date_of_birth": f"The record holds an entry dated {earliest:%d/%m/%Y}, "
+                    "before this date of birth: check the year."
+                }
+            )
+
+    def earliest_record_date(self) -> datetime.date | None:
+        """The earliest date of any record of this person kept with `DatedFromBirth`."""
+        if self.pk is None:
+            return None
+        dates = []
+        for relation in self._meta.related_objects:
+            model = relation.related_model
+            if not (isinstance(model, type) and issubclass(model, DatedFromBirth)):
+                continue
+            if relation.field.name != "service_user":
+                continue
+            found = model._default_manager.filter(service_user=self).aggregate(
+                **{name: models.Min(name) for name in model.DATES_FROM_BIRTH}
+            )
+            dates += [day for day in found.values() if day is not None]
+        return min(dates, default=None)
 
 
 class ReferralSource(models.TextChoices):

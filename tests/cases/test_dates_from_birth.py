@@ -116,3 +116,16 @@ def test_the_event_form_says_so_at_the_date(client_as, alice, jo):
 def test_a_record_on_the_day_of_birth_is_accepted(jo):
     EventFactory.build(service_user=jo, kind="other", occurred_on=jo.date_of_birth).full_clean()
     assert days_ago(0) >= jo.date_of_birth
+
+
+def test_a_date_of_birth_after_a_record_of_the_person_is_refused(jo):
+    event = EventFactory(service_user=jo, kind="other", occurred_on=datetime.date(2005, 1, 1))
+    jo.date_of_birth = event.occurred_on + datetime.timedelta(days=1)
+
+    with pytest.raises(ValidationError) as refused:
+        jo.full_clean()
+
+    assert refused.value.message_dict["date_of_birth"] == [
+        f"The record holds an entry dated {event.occurred_on:%d/%m/%Y}, before this date of "
+        "birth: check the year."
+    ]
