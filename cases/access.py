@@ -33,6 +33,8 @@ REASSIGNING_ROLES = frozenset({Role.TEAM_LEAD})
 # Very-high and high flags nobody has contacted within 2 days: for team leads,
 # and for governance reviewing the same.
 UNCONTACTED_ROLES = frozenset({Role.TEAM_LEAD, Role.GOVERNANCE})
+# A very high flag's override by a keyworker waits for a lead of the person's team.
+OVERRIDE_APPROVING_ROLES = frozenset({Role.TEAM_LEAD})
 
 # Pages beyond the caseload, by URL name, with the roles whose navigation shows
 # them. Names only: the apps serving them sit above `cases`, which never imports
@@ -46,6 +48,7 @@ NAV_PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Not contacted in 2 days", "outreach_uncontacted", UNCONTACTED_ROLES),
     ("Caseload sizes", "team_caseloads", REASSIGNING_ROLES),
     ("Transfer requests", "transfer_request_list", REASSIGNING_ROLES),
+    ("Overrides to approve", "overrides_to_decide", OVERRIDE_APPROVING_ROLES),
     ("Import records", "import_start", frozenset({Role.ADMINISTRATOR})),
     ("NDTMS extract", "ndtms_extract", frozenset({Role.ADMINISTRATOR, Role.TEAM_LEAD})),
     ("Death reviews", "review_list", _REVIEW_ROLES),
@@ -93,6 +96,10 @@ def can_view_uncontacted(user: User) -> bool:
 
 def can_reassign(user: User) -> bool:
     return _active_in(user, REASSIGNING_ROLES)
+
+
+def can_approve_overrides(user: User) -> bool:
+    return _active_in(user, OVERRIDE_APPROVING_ROLES)
 
 
 def can_break_glass(user: User) -> bool:

@@ -10,6 +10,7 @@ from cases.models import (
     Contact,
     DischargeReason,
     Event,
+    EventStatus,
     Intervention,
     NaloxoneSupply,
     OverdoseSubstance,
@@ -379,6 +380,7 @@ class EventForm(RecordForm):
         model = Event
         fields = [
             "kind",
+            "status",
             "occurred_on",
             "occurred_at_time",
             "place",
@@ -391,6 +393,8 @@ class EventForm(RecordForm):
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
+            "status": "A planned prison release or hospital discharge can be entered ahead as "
+            "expected; confirm it on the person's record when it happens.",
             "occurred_at_time": "Overdoses only.",
             "naloxone_doses": "Overdoses only.",
             "taken_to_hospital": "Overdoses only.",
@@ -400,6 +404,28 @@ class EventForm(RecordForm):
     def __init__(self, *args, service_user: ServiceUser, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.service_user = service_user
+        # Most events are recorded after they happen: left out, that is what it means.
+        self.fields["status"].required = False
+
+    def clean_status(self) -> str:
+        return self.cleaned_data.get("status") or EventStatus.HAPPENED
+
+
+class EventHappenedForm(RecordForm):
+    """Confirms an expected release or discharge happened, on its actual date."""
+
+    class Meta:
+        model = Event
+        fields = ["occurred_on"]
+        labels = {"occurred_on": "Date it happened"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        expected = self.instance.occurred_on
+        self.initial["occurred_on"] = min(expected, timezone.localdate())
+        self.fields["occurred_on"].help_text = f"It was expected on {expected:%d/%m/%Y}."
+        # Checked as the event it becomes: happened, so not in the future.
+        self.instance.status = EventStatus.HAPPENED
 
 
 class ContactForm(RecordForm):

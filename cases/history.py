@@ -11,9 +11,18 @@ nightly flag publish, imports) cheap. Who made a change comes from
 The event tables are append-only (`PGHISTORY_APPEND_ONLY`): a trigger refuses
 UPDATE and DELETE on them. TRUNCATE, which only test teardown and the demo
 seed's reset use, is not refused.
+
+Statements composed with psycopg's `sql` module (the import's staging tables, the
+NDTMS extract) are rendered to text before pghistory sees them: its context
+wrapper, active inside a request or a `pghistory.context`, only reads strings.
+`statements_as_text` is installed on every connection as it opens, outside
+every other execute wrapper.
 """
 
+from typing import Any
+
 import pghistory
+from psycopg import sql
 
 
 def tracked(*, wording_only: tuple[str, ...] = (), **options):
@@ -39,3 +48,24 @@ def tracked(*, wording_only: tuple[str, ...] = (), **options):
         obj_field=pghistory.ObjForeignKey(related_name="history"),
         **options,
     )
+
+
+def statements_as_text(execute, statement, params, many: bool, context: dict[str, Any]):
+    """Render a composed statement to the text psycopg would send, for the wrappers inside.
+
+    A statement without parameters gets an empty tuple and its `%` doubled, so that
+    adding parameters later (pghistory's context values) cannot make a literal `%`
+    read as a placeholder.
+    """
+    if isinstance(statement, sql.Composable):
+        statement = statement.as_string(context["cursor"].cursor)
+        if params is None and not many:
+            statement, params = statement.replace("%", "%%"), ()
+    return execute(statement, params, many, context)
+
+
+def install_statements_as_text(sender, connection, **kwargs) -> None:
+    """Put `statements_as_text` outermost on `connection` (once, whatever reconnects).
+    A `connection_created` receiver, connected in `CasesConfig.ready`."""
+    if statements_as_text not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, statements_as_text)

@@ -40,6 +40,34 @@ def source_ref_field() -> models.CharField:
     )
 
 
+class DatedFromBirth:
+    """A record dated in a person's life: none of its `DATES_FROM_BIRTH` may be before the
+    person's birth. Each such model's `clean()` calls `birth_errors`; a test holds every
+    date of every model that belongs to a person to this list or to its stated exceptions.
+    """
+
+    DATES_FROM_BIRTH: tuple[str, ...] = ()
+
+    def person_born(self) -> datetime.date | None:
+        person = self.service_user if self.service_user_id else None  # type: ignore[attr-defined]
+        return person.date_of_birth if person else None
+
+    def birth_errors(self) -> dict[str, str]:
+        born = self.person_born()
+        errors: dict[str, str] = {}
+        if born is None:
+            return errors
+        for name in self.DATES_FROM_BIRTH:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            try:
+                validators.validate_not_before_birth(value, born)
+            except ValidationError as invalid:
+                errors[name] = invalid.messages[0]
+        return errors
+
+
 class Role(models.TextChoices):
     KEYWORKER = "keyworker", "Keyworker"
     TEAM_LEAD = "team_lead", "Team lead"
@@ -398,6 +426,31 @@ class ServiceUser(models.Model):
                 validators.validate_date_of_death(self.date_of_death, self.date_of_birth)
             except ValidationError as invalid:
                 raise ValidationError({"date_of_death": invalid.messages}) from invalid
+        earliest = self.earliest_record_date()
+        if earliest and self.date_of_birth and earliest < self.date_of_birth:
+            raise ValidationError(
+                {
+                    "date_of_birth": f"The record holds an entry dated {earliest:%d/%m/%Y}, "
+                    "before this date of birth: check the year."
+                }
+            )
+
+    def earliest_record_date(self) -> datetime.date | None:
+        """The earliest date of any record of this person kept with `DatedFromBirth`."""
+        if self.pk is None:
+            return None
+        dates = []
+        for relation in self._meta.related_objects:
+            model = relation.related_model
+            if not (isinstance(model, type) and issubclass(model, DatedFromBirth)):
+                continue
+            if relation.field.name != "service_user":
+                continue
+            found = model._default_manager.filter(service_user=self).aggregate(
+                **{name: models.Min(name) for name in model.DATES_FROM_BIRTH}
+            )
+            dates += [day for day in found.values() if day is not None]
+        return min(dates, default=None)
 
 
 class ReferralSource(models.TextChoices):
@@ -443,8 +496,10 @@ class EmploymentStatus(models.TextChoices):
 
 
 @tracked()
-class TreatmentEpisode(models.Model):
+class TreatmentEpisode(DatedFromBirth, models.Model):
     """One period of treatment, from referral to discharge."""
+
+    DATES_FROM_BIRTH = ("referral_date", "triage_date", "start_date", "discharge_date")
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()
@@ -546,7 +601,7 @@ class TreatmentEpisode(models.Model):
         return bool(self.discharge_reason and self.discharge_reason.is_unplanned_exit)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = self.birth_errors()
         now = today()
         for field in ("referral_date", "triage_date", "start_date", "discharge_date"):
             value = getattr(self, field)
@@ -592,7 +647,7 @@ class OstMedicine(models.TextChoices):
 
 
 @tracked()
-class Intervention(models.Model):
+class Intervention(DatedFromBirth, models.Model):
     """A treatment modality within an episode; OST prescribing carries its medicine."""
 
     class Setting(models.TextChoices):
@@ -612,6 +667,8 @@ class Intervention(models.Model):
         STABILISATION = "stabilisation", "Stabilisation"
         WITHDRAWAL = "withdrawal", "Withdrawal"
         MAINTENANCE = "maintenance", "Maintenance"
+
+    DATES_FROM_BIRTH = ("referral_date", "first_offered_date", "start_date", "end_date")
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()
@@ -654,8 +711,11 @@ class Intervention(models.Model):
     def is_ost(self) -> bool:
         return self.kind == InterventionType.PHARMACOLOGICAL and bool(self.medicine)
 
+    def person_born(self) -> datetime.date | None:
+        return self.episode.service_user.date_of_birth if self.episode_id else None
+
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = self.birth_errors()
         now = today()
         if self.start_date and self.start_date > now:
             errors["start_date"] = "The start date is in the future."
@@ -735,18 +795,38 @@ class InformationSource(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class EventStatus(models.TextChoices):
+    HAPPENED = "happened", "Happened"
+    EXPECTED = "expected", "Expected (planned, not yet happened)"
+
+
+# Events that can be known ahead: a planned release or discharge, entered as expected.
+EXPECTABLE_KINDS = (EventKind.PRISON_RELEASE, EventKind.HOSPITAL_DISCHARGE)
+
+
 @tracked()
-class Event(models.Model):
+class Event(DatedFromBirth, models.Model):
     """A dated, risk-relevant event in a person's life.
 
     A non-fatal overdose also carries the minimum overdose record; the other kinds
     leave those fields empty.
     """
 
+    DATES_FROM_BIRTH = ("occurred_on",)
+
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()
     service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=EventKind.choices)
+    # An expected event (a planned release or discharge) is shown as upcoming and fires no
+    # rule until someone confirms it happened, with its actual date.
+    status = models.CharField(
+        "happened or expected",
+        max_length=10,
+        choices=EventStatus.choices,
+        default=EventStatus.HAPPENED,
+        db_default=EventStatus.HAPPENED,  # the import and the demo insert with SQL
+    )
     occurred_on = models.DateField("date")
     notes = models.TextField(blank=True)
     occurred_at_time = models.TimeField("time", null=True, blank=True)
@@ -770,18 +850,45 @@ class Event(models.Model):
     class Meta:
         ordering = ["-occurred_on", "-id"]
         indexes = [models.Index(fields=["service_user", "-occurred_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="happened")
+                | Q(status="expected", kind__in=["prison_release", "hospital_discharge"]),
+                name="event_only_releases_and_discharges_expected",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.occurred_on:%d/%m/%Y}"
+        expected = "expected " if self.is_expected else ""
+        return f"{self.get_kind_display()} {expected}on {self.occurred_on:%d/%m/%Y}"
+
+    @property
+    def is_expected(self) -> bool:
+        return self.status == EventStatus.EXPECTED
 
     @property
     def is_overdose(self) -> bool:
         return self.kind == EventKind.NON_FATAL_OVERDOSE
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.occurred_on and self.occurred_on > today():
-            errors["occurred_on"] = "This date is in the future."
+        errors: dict[str, str] = self.birth_errors()
+        if self.is_expected:
+            if self.kind not in EXPECTABLE_KINDS:
+                errors["status"] = (
+                    "Only a prison release or a hospital discharge can be entered as expected."
+                )
+            elif self.occurred_on and self.occurred_on < today() and self._state.adding:
+                errors.setdefault(
+                    "occurred_on",
+                    "An expected date must be today or later: if it has happened, "
+                    "record it as happened.",
+                )
+        elif self.occurred_on and self.occurred_on > today():
+            errors.setdefault(
+                "occurred_on",
+                "This date is in the future: a planned release or discharge can be entered "
+                "as expected.",
+            )
         if self.is_overdose:
             if self.taken_to_hospital is None:
                 errors["taken_to_hospital"] = "Say whether they were taken to hospital."
@@ -822,8 +929,10 @@ class ContactStatus(models.TextChoices):
 
 
 @tracked()
-class Contact(models.Model):
+class Contact(DatedFromBirth, models.Model):
     """A contact or appointment with a person, booked or held."""
+
+    DATES_FROM_BIRTH = ("contact_date",)
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()
@@ -846,6 +955,8 @@ class Contact(models.Model):
         return f"{self.get_kind_display()} on {self.contact_date:%d/%m/%Y}"
 
     def clean(self) -> None:
+        if errors := self.birth_errors():
+            raise ValidationError(errors)
         if not self.contact_date or not self.status:
             return
         now = today()
@@ -865,7 +976,7 @@ class Contact(models.Model):
 
 
 @tracked()
-class NaloxoneSupply(models.Model):
+class NaloxoneSupply(DatedFromBirth, models.Model):
     """One supply of a naloxone kit, with the full supply record."""
 
     class Recipient(models.TextChoices):
@@ -896,6 +1007,8 @@ class NaloxoneSupply(models.Model):
         PRISON_RELEASE = "prison_release", "On release from prison"
 
     USED_REASONS = (RepeatReason.USED_ON_SELF, RepeatReason.USED_ON_OTHER)
+
+    DATES_FROM_BIRTH = ("supplied_on",)
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()
@@ -934,7 +1047,7 @@ class NaloxoneSupply(models.Model):
         return f"Naloxone ({self.get_formulation_display()}) on {self.supplied_on:%d/%m/%Y}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = self.birth_errors()
         if self.supplied_on and self.supplied_on > today():
             errors["supplied_on"] = "The supply date is in the future."
         if self.supplied_on and self.expiry_date and self.expiry_date <= self.supplied_on:

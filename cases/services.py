@@ -30,6 +30,7 @@ from cases.models import (
     BreakGlassGrant,
     Contact,
     Event,
+    EventStatus,
     Intervention,
     NaloxoneSupply,
     Reassignment,
@@ -326,6 +327,20 @@ def intervention_create(*, episode: TreatmentEpisode, **fields: Any) -> Interven
 def event_create(*, service_user: ServiceUser, recorded_by: User | None, **fields: Any) -> Event:
     event = _save(Event(service_user=service_user, recorded_by=recorded_by, **fields))
     _announce(event, service_user.pk)
+    return event
+
+
+@transaction.atomic
+def event_confirm_happened(*, event: Event, occurred_on: datetime.date) -> Event:
+    """An expected release or discharge has happened, on `occurred_on`: from now it is an
+    event like any other, and the person's flags are recomputed with it."""
+    event = Event.objects.select_for_update().select_related("service_user").get(pk=event.pk)
+    if not event.is_expected:
+        raise ValidationError("This event is already recorded as happened.")
+    event.status = EventStatus.HAPPENED
+    event.occurred_on = occurred_on
+    _save(event)
+    _announce(event, event.service_user_id)
     return event
 
 

@@ -38,6 +38,15 @@ def validate_date_of_death(value: datetime.date, born: datetime.date | None) -> 
         raise ValidationError(f"The date of death is before the date of birth ({born:%d/%m/%Y}).")
 
 
+def validate_not_before_birth(value: datetime.date, born: datetime.date) -> None:
+    """Nothing in a person's record happens before they were born: the one check every dated
+    record of a person uses (`cases.models.DatedFromBirth`)."""
+    if value < born:
+        raise ValidationError(
+            f"This date is before the person's date of birth ({born:%d/%m/%Y}): check the year."
+        )
+
+
 def normalise_nhs_number(value: str) -> str:
     return re.sub(r"[\s-]", "", value)
 

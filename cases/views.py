@@ -17,7 +17,14 @@ from django.views.decorators.http import require_POST
 from cases import forms, selectors, services
 from cases.access import can_audit, can_break_glass, can_edit_records, can_reassign
 from cases.audit import page_rows, query_of, record_access, service_user_for_read
-from cases.models import BREAK_GLASS_HOURS, AccessKind, BreakGlassGrant, ServiceUser, User
+from cases.models import (
+    BREAK_GLASS_HOURS,
+    AccessKind,
+    BreakGlassGrant,
+    EventStatus,
+    ServiceUser,
+    User,
+)
 from cases.selectors import (
     break_glass_grants_for_review,
     leads_team,
@@ -144,6 +151,26 @@ def episode_edit(request: HttpRequest, external_id, episode_id) -> HttpResponse:
         title="Update treatment episode",
         person=person,
         success="Episode saved.",
+    )
+
+
+@login_required
+def event_happened(request: HttpRequest, external_id, event_id) -> HttpResponse:
+    """Confirm an expected release or discharge happened, with its actual date."""
+    person = editable_person(request, external_id)
+    event = person.events.filter(external_id=event_id, status=EventStatus.EXPECTED).first()
+    if event is None:
+        raise Http404("No such expected event")
+    form = _bound(request, forms.EventHappenedForm, instance=event)
+    return record_form_view(
+        request,
+        form=form,
+        save=lambda data: services.event_confirm_happened(
+            event=event, occurred_on=data["occurred_on"]
+        ),
+        title=f"{event.get_kind_display()}: confirm it happened",
+        person=person,
+        success="Recorded as happened.",
     )
 
 

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from cases.models import ServiceUser
 from cases.selectors import naloxone_status
 from outcomes.selectors import next_top_due
-from risk.templatetags.risk_tags import tier_badge_html
+from risk.templatetags.risk_tags import override_pending_html, tier_badge_html
 
 
 class CaseloadTable(tables.Table):
@@ -84,8 +84,9 @@ class CaseloadTable(tables.Table):
         if not record.flag_tier:
             return tier_badge_html(None)
         return format_html(
-            '{}<div class="small text-body-secondary mt-1">{}</div>',
+            '{}{}<div class="small text-body-secondary mt-1">{}</div>',
             tier_badge_html(record.flag_tier),
+            format_html(" {}", override_pending_html()) if record.flag_override_pending else "",
             (record.flag_summary or "")[:1].upper() + (record.flag_summary or "")[1:],
         )
 

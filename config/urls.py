@@ -37,6 +37,11 @@ urlpatterns = [
         person + "interventions/new/", record, {"kind": "intervention"}, name="intervention_create"
     ),
     path(person + "events/new/", record, {"kind": "event"}, name="event_create"),
+    path(
+        person + "events/<uuid:event_id>/happened/",
+        case_views.event_happened,
+        name="event_happened",
+    ),
     path(person + "contacts/new/", record, {"kind": "contact"}, name="contact_create"),
     path(person + "naloxone/new/", record, {"kind": "naloxone"}, name="naloxone_create"),
     path(person + "tops/new/", outcome_views.top_create, name="top_create"),

@@ -197,8 +197,12 @@ def _timeline(history: dict, tops: list) -> list[dict]:
             {
                 "day": ev.occurred_on,
                 "kind": "Event",
-                "title": ev.get_kind_display(),
+                "title": f"{ev.get_kind_display()} expected"
+                if ev.is_expected
+                else ev.get_kind_display(),
                 "detail": detail,
+                # Expected events stay upcoming, even once their date passes, until confirmed.
+                "expected": ev if ev.is_expected else None,
             }
         )
     for c in history["contacts"]:
@@ -233,9 +237,10 @@ def _timeline(history: dict, tops: list) -> list[dict]:
 
 
 def _split_upcoming(entries: list[dict], today: datetime.date) -> tuple[list[dict], list[dict]]:
-    """Booked appointments in the future, soonest first; and the history, newest first."""
-    upcoming = [e for e in entries if e["day"] > today]
-    return upcoming[::-1], [e for e in entries if e["day"] <= today]
+    """Booked appointments and expected events, soonest first (an expected event stays here
+    until someone confirms it happened); and the history, newest first."""
+    upcoming = [e for e in entries if e["day"] > today or e.get("expected")]
+    return upcoming[::-1], [e for e in entries if e not in upcoming]
 
 
 @login_required
@@ -260,6 +265,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "kit_expired": bool(latest_supply and latest_supply.expiry_date < today),
             "upcoming": upcoming,
             "timeline": timeline,
+            "today": today,
             "tops": tops,
             "top_rows": top_table_rows(tops),
             "trajectory": top_trajectory(tops),

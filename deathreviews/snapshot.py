@@ -26,6 +26,7 @@ from cases.models import (
     Contact,
     ContactStatus,
     Event,
+    EventStatus,
     Intervention,
     NaloxoneSupply,
     ServiceUser,
@@ -192,7 +193,9 @@ def snapshot_data(person: ServiceUser, as_of: datetime.date) -> dict[str, Any]:
     ]
     events = [
         _record(e, EVENT_FIELDS)
-        for e in Event.objects.filter(service_user=person, occurred_on__lte=as_of)
+        for e in Event.objects.filter(
+            service_user=person, occurred_on__lte=as_of, status=EventStatus.HAPPENED
+        )
     ]
     contacts = [
         _record(c, CONTACT_FIELDS) | {"staff": c.staff.display_name if c.staff_id else ""}

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from cases.history import tracked
-from cases.models import ServiceUser, TreatmentEpisode, User, source_ref_field
+from cases.models import DatedFromBirth, ServiceUser, TreatmentEpisode, User, source_ref_field
 from outcomes.top_items import TOP_ITEMS, out_of_range_message
 
 
@@ -43,7 +43,9 @@ def _range_constraints() -> list[models.CheckConstraint]:
 
 
 @tracked()
-class TopAssessment(models.Model):
+class TopAssessment(DatedFromBirth, models.Model):
+    DATES_FROM_BIRTH = ("top_date",)
+
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()
     service_user = models.ForeignKey(
@@ -112,7 +114,7 @@ class TopAssessment(models.Model):
         return getattr(self, code.lower())
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = self.birth_errors()
         for item in TOP_ITEMS:
             value = getattr(self, item.field)
             if item.bounds is None or value is None:

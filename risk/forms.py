@@ -123,3 +123,24 @@ class FlagOverrideForm(ClientChecks, CheckedInputForm, forms.Form):
                 f"An override can last at most {OVERRIDE_LONGEST_DAYS} days; review it then."
             )
         return expires_on
+
+
+class OverrideDecisionForm(CheckedInputForm, forms.Form):
+    """A team lead's answer to a very high flag's override waiting for approval."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("decline", "Decline")],
+        error_messages={"required": "Choose to approve or decline the override."},
+    )
+    note = forms.CharField(
+        label="Note to the keyworker",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == "decline" and not (data.get("note") or "").strip():
+            self.add_error("note", "Say why you decline, so the keyworker knows what to do.")
+        return data

@@ -92,6 +92,8 @@ FRAME_SQL: dict[str, str] = {
         SELECT v.id, v.service_user_id, v.kind, v.occurred_on - DATE '1970-01-01'
         FROM cases_event v
         WHERE v.occurred_on BETWEEN %(events_from)s AND %(as_of)s AND {who:v.service_user_id}
+          -- An expected release or discharge fires nothing until confirmed as happened.
+          AND v.status = 'happened'
     """,
     # Only missed appointments after the last attended one can count towards a
     # run of them, so the rest never leave the database.

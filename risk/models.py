@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from cases.history import tracked
-from cases.models import ServiceUser
+from cases.models import DatedFromBirth, ServiceUser
 from risk import engine
 
 
@@ -381,7 +381,23 @@ class FlagReason(models.Model):
 
 @tracked()
 class FlagOverride(models.Model):
-    """A flag marked not applicable by its keyworker or team lead, for a while, with a reason."""
+    """A flag marked not applicable by its keyworker or team lead, for a while, with a reason.
+
+    Overriding a very high flag needs a team lead: a keyworker's override waits
+    (`PENDING`, the flag stays open and shows "override pending") until a lead of
+    the person's team approves or declines it; a lead's own takes effect at once
+    (`LEAD_OWN`). Only an override in force (`IN_FORCE`) ends a flag or holds one back.
+    """
+
+    class Approval(models.TextChoices):
+        NOT_NEEDED = "not_needed", "Not needed below very high"
+        PENDING = "pending", "Waiting for a team lead"
+        APPROVED = "approved", "Approved by a team lead"
+        LEAD_OWN = "lead_own", "Made by a team lead (self-approved)"
+        DECLINED = "declined", "Declined by a team lead"
+
+    IN_FORCE = (Approval.NOT_NEEDED, Approval.APPROVED, Approval.LEAD_OWN)
+    DECIDED = (Approval.APPROVED, Approval.LEAD_OWN, Approval.DECLINED)
 
     flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="overrides")
     service_user = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="+")
@@ -393,13 +409,53 @@ class FlagOverride(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
+    approval = models.CharField(
+        max_length=12, choices=Approval.choices, default=Approval.NOT_NEEDED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["service_user", "expires_on"])]
+        constraints = [
+            # A decision always says who made it and when; an undecided one says neither.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        approval__in=["approved", "lead_own", "declined"],
+                        decided_by__isnull=False,
+                        decided_at__isnull=False,
+                    )
+                    | Q(
+                        approval__in=["not_needed", "pending"],
+                        decided_by__isnull=True,
+                        decided_at__isnull=True,
+                    )
+                ),
+                name="override_decision_recorded",
+            ),
+            models.UniqueConstraint(
+                fields=["flag"],
+                condition=Q(approval="pending"),
+                name="one_pending_override_per_flag",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Override until {self.expires_on:%d/%m/%Y}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.approval in self.IN_FORCE
 
 
 class PersonRecompute(models.Model):
@@ -444,7 +500,9 @@ REACHED_OUTCOMES = (OutreachOutcome.CONTACTED, OutreachOutcome.AGREED)
 
 
 @tracked()
-class OutreachAttempt(models.Model):
+class OutreachAttempt(DatedFromBirth, models.Model):
+    DATES_FROM_BIRTH = ("attempted_on",)
+
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     service_user = models.ForeignKey(
         ServiceUser, on_delete=models.PROTECT, related_name="outreach_attempts"
@@ -482,7 +540,7 @@ class OutreachAttempt(models.Model):
         return f"{self.get_method_display()} on {self.attempted_on:%d/%m/%Y}: {self.get_outcome_display()}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = self.birth_errors()
         if self.outcome == OutreachOutcome.REMIND:
             if not self.remind_on:
                 errors["remind_on"] = "Choose the date to be reminded."

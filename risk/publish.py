@@ -143,11 +143,13 @@ PUBLISH_STEPS = (
     WHERE r.run_id = %(run)s AND p.service_user_id = r.person_id
       AND p.computed_at > %(started)s
     """,
-    # An override in force holds back a flag built only from the rules it covers.
+    # An override in force holds back a flag built only from the rules it covers; one
+    # waiting for a team lead (or declined) holds back nothing.
     """
     DELETE FROM risk_staged_person s USING risk_flagoverride o
     WHERE s.run_id = %(run)s AND o.service_user_id = s.person_id
       AND o.expires_on >= %(as_of)s AND s.rule_codes <@ o.rule_codes
+      AND o.approval IN ('not_needed', 'approved', 'lead_own')
     """,
     # End open flags whose person no longer fires (or has died), or now fires at another tier.
     """

@@ -35,7 +35,7 @@ from cases.models import (
     TreatmentEpisode,
     User,
 )
-from cases.selectors import service_users_visible_to
+from cases.selectors import service_users_visible_to, teams_led_by
 from risk import wording
 from risk.models import (
     REACHED_OUTCOMES,
@@ -91,7 +91,14 @@ def with_flag_columns(people: QuerySet[ServiceUser]) -> QuerySet[ServiceUser]:
         flag_tier=F("open_flag__tier"),
         flag_rank=Coalesce(F("open_flag__tier_rank"), Value(0)),
         flag_summary=F("open_flag__summary"),
+        flag_override_pending=Exists(
+            _pending_overrides().filter(service_user=OuterRef("pk"), flag__ended_on__isnull=True)
+        ),
     )
+
+
+def _pending_overrides() -> QuerySet[FlagOverride]:
+    return FlagOverride.objects.filter(approval=FlagOverride.Approval.PENDING)
 
 
 # One person's flag ----------------------------------------------------------
@@ -112,6 +119,9 @@ def open_flag_for(person: ServiceUser, on: datetime.date | None = None) -> Flag 
     )
     if flag is None:
         return None
+    flag.pending_override = (
+        _pending_overrides().filter(flag=flag).select_related("created_by").first()
+    )
     reasons = list(flag.reasons.all())
     rules = {
         rule.code: rule
@@ -139,7 +149,7 @@ def open_flag_for(person: ServiceUser, on: datetime.date | None = None) -> Flag 
 
 def flag_history(person: ServiceUser) -> list[Flag]:
     """Every flag the person ever had, newest first, with its rule set and overrides."""
-    overrides = FlagOverride.objects.select_related("created_by")
+    overrides = FlagOverride.objects.select_related("created_by", "decided_by")
     return list(
         Flag.objects.filter(service_user=person)
         .select_related("rule_set", "acknowledged_by")
@@ -288,6 +298,7 @@ def worklist(user: User, *, mine: bool = False, on: datetime.date | None = None)
             last_outcome=Subquery(latest.values("outcome")[:1]),
             last_attempt_on=Subquery(latest.values("attempted_on")[:1]),
             last_remind_on=Subquery(latest.values("remind_on")[:1]),
+            override_pending=Exists(_pending_overrides().filter(flag=OuterRef("pk"))),
         )
         .filter(
             Q(last_outcome__isnull=True)
@@ -295,6 +306,20 @@ def worklist(user: User, *, mine: bool = False, on: datetime.date | None = None)
             | Q(last_outcome=OutreachOutcome.REMIND, last_remind_on__lte=day)
         )
         .order_by("-tier_rank", F("last_contact").asc(nulls_first=True), "raised_on", "pk")
+    )
+
+
+def overrides_to_decide(user: User) -> QuerySet[FlagOverride]:
+    """Overrides of very high flags waiting for a team lead, in the teams `user` leads
+    (none for anyone who leads no team), oldest first; only those whose flag is still open."""
+    people = service_users_visible_to(user, with_break_glass=False).filter(
+        team__in=teams_led_by(user)
+    )
+    return (
+        _pending_overrides()
+        .filter(service_user__in=people.values("pk"), flag__ended_on__isnull=True)
+        .select_related("flag", "service_user", "service_user__keyworker", "created_by")
+        .order_by("created_at", "pk")
     )
 
 

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cases.models import ServiceUser, User
+from cases.selectors import leads_team
 from risk import engine, loader, publish
 from risk.models import (
     Flag,
@@ -30,6 +31,7 @@ from risk.models import (
     RecomputeRun,
     Rule,
     RuleSet,
+    Tier,
 )
 
 logger = logging.getLogger(__name__)
@@ -316,13 +318,20 @@ def flag_override(
     """Mark an open flag not applicable until a date; it ends, and stays in history.
 
     Only the rules firing now are covered: a rule that starts firing later
-    raises a new flag despite the override.
+    raises a new flag despite the override. A very high flag's override needs a
+    lead of the person's team: made by such a lead it takes effect at once
+    (self-approved); made by anyone else it waits for one (`flag_override_decide`)
+    and the flag stays open meanwhile.
     """
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     today = timezone.localdate()
     errors = {}
     if not flag.is_open:
         errors["__all__"] = "This flag has already ended."
+    elif flag.overrides.filter(approval=FlagOverride.Approval.PENDING).exists():
+        errors["__all__"] = (
+            "An override of this flag is already waiting for a team lead's approval."
+        )
     if not reason.strip():
         errors["reason"] = "Say why this flag does not apply."
     if expires_on <= today:
@@ -333,6 +342,12 @@ def flag_override(
         )
     if errors:
         raise ValidationError(errors)
+    approval, decided_by, decided_at = FlagOverride.Approval.NOT_NEEDED, None, None
+    if flag.tier == Tier.VERY_HIGH:
+        if leads_team(user, flag.service_user.team_id):
+            approval, decided_by, decided_at = FlagOverride.Approval.LEAD_OWN, user, timezone.now()
+        else:
+            approval = FlagOverride.Approval.PENDING
     override = FlagOverride.objects.create(
         flag=flag,
         service_user_id=flag.service_user_id,
@@ -340,11 +355,48 @@ def flag_override(
         expires_on=expires_on,
         rule_codes=list(flag.reasons.values_list("rule_code", flat=True)) or flag.rule_codes,
         created_by=user,
+        approval=approval,
+        decided_by=decided_by,
+        decided_at=decided_at,
     )
+    if override.in_force:
+        _end_overridden(flag, today)
+    return override
+
+
+def _end_overridden(flag: Flag, today: datetime.date) -> None:
     flag.status = Flag.Status.OVERRIDDEN
     flag.ended_on = max(today, flag.raised_on)
     flag.end_reason = Flag.EndReason.OVERRIDDEN
     flag.save(update_fields=["status", "ended_on", "end_reason"])
+
+
+@transaction.atomic
+def flag_override_decide(
+    *, override: FlagOverride, user: User, approve: bool, note: str = ""
+) -> FlagOverride:
+    """A team lead's answer to an override waiting for approval: approved, it ends the
+    flag as an override in force would have; declined, the flag stays as it is. The
+    decision is kept with who made it and when."""
+    override = FlagOverride.objects.select_for_update().select_related("flag").get(pk=override.pk)
+    flag = Flag.objects.select_for_update().get(pk=override.flag_id)
+    if override.approval != FlagOverride.Approval.PENDING:
+        raise ValidationError("This override has already been decided.")
+    if not leads_team(user, flag.service_user.team_id):
+        raise ValidationError("Only a team lead of the person's team can decide this override.")
+    if override.created_by_id == user.pk:
+        raise ValidationError("Another team lead must decide an override you asked for.")
+    if approve and not flag.is_open:
+        raise ValidationError("This flag has already ended: there is nothing to override.")
+    override.approval = (
+        FlagOverride.Approval.APPROVED if approve else FlagOverride.Approval.DECLINED
+    )
+    override.decided_by = user
+    override.decided_at = timezone.now()
+    override.decision_note = note.strip()
+    override.save(update_fields=["approval", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        _end_overridden(flag, timezone.localdate())
     return override
 
 

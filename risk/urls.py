@@ -12,4 +12,6 @@ urlpatterns = [
     path(person + "attempts/new/", views.attempt_create, name="outreach_attempt_create"),
     path(person + "flag/acknowledge/", views.flag_acknowledge, name="flag_acknowledge"),
     path(person + "flag/override/", views.flag_override, name="flag_override"),
+    path(person + "flag/override/decide/", views.flag_override_decide, name="flag_override_decide"),
+    path("overrides/", views.overrides_to_decide, name="overrides_to_decide"),
 ]

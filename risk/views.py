@@ -1,4 +1,5 @@
-"""The outreach worklist, recording an attempt, and a flag's acknowledge and override.
+"""The outreach worklist, recording an attempt, and a flag's acknowledge and override
+(with a team lead's approval of a very high flag's override).
 
 Every page finds people through the case layer's visibility rule: a person
 outside the user's scope answers 404; a role that may read but not record
@@ -21,16 +22,18 @@ from django.views.decorators.http import require_POST
 
 from cases.access import (
     EDITING_ROLES,
+    can_approve_overrides,
     can_edit_records,
     can_view_outreach,
     can_view_uncontacted,
 )
 from cases.audit import page_rows, query_of, record_access
 from cases.models import AccessKind, ServiceUser
+from cases.selectors import leads_team
 from cases.views import editable_person
 from risk import selectors, services
-from risk.forms import FlagOverrideForm, OutreachAttemptForm
-from risk.models import Flag
+from risk.forms import FlagOverrideForm, OutreachAttemptForm, OverrideDecisionForm
+from risk.models import Flag, FlagOverride, Tier
 
 WORKLIST_PAGE_SIZE = 50
 UNCONTACTED_DAYS = 2
@@ -195,7 +198,7 @@ def flag_override(request: HttpRequest, external_id) -> HttpResponse:
     form = FlagOverrideForm(request.POST if posted else None)
     if posted and form.is_valid():
         try:
-            services.flag_override(
+            override = services.flag_override(
                 flag=flag,
                 user=request.user,
                 reason=form.cleaned_data["reason"],
@@ -204,17 +207,88 @@ def flag_override(request: HttpRequest, external_id) -> HttpResponse:
         except ValidationError as invalid:
             form.add_error(None, invalid)
         else:
-            messages.success(
-                request,
-                f"Flag overridden until {form.cleaned_data['expires_on']:%d/%m/%Y}. "
-                "It stays in the flag history.",
-            )
+            messages.success(request, _override_message(override))
             return redirect("person_detail", external_id=person.external_id)
+    needs_approval = flag.tier == Tier.VERY_HIGH and not leads_team(request.user, person.team_id)
     return render(
         request,
         "risk/override_form.html",
-        {"title": "Override this flag", "person": person, "flag": flag, "form": form},
+        {
+            "title": "Override this flag",
+            "person": person,
+            "flag": flag,
+            "form": form,
+            "needs_approval": needs_approval,
+        },
         status=400 if posted else 200,
+    )
+
+
+def _override_message(override: FlagOverride) -> str:
+    until = f"{override.expires_on:%d/%m/%Y}"
+    if override.approval == FlagOverride.Approval.PENDING:
+        return (
+            f"Override until {until} asked for. A team lead must approve it: "
+            "until then the flag stays open, shown as override pending."
+        )
+    return f"Flag overridden until {until}. It stays in the flag history."
+
+
+@login_required
+def overrides_to_decide(request: HttpRequest) -> HttpResponse:
+    """Team leads: the very high flags' overrides waiting for their approval."""
+    if not can_approve_overrides(request.user):
+        raise PermissionDenied("Overrides are approved by team leads.")
+    page = Paginator(selectors.overrides_to_decide(request.user), WORKLIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    record_access(request, kind=AccessKind.LIST, query=query_of(request), rows=page_rows(page))
+    return render(
+        request,
+        "risk/overrides_to_decide.html",
+        {"title": "Overrides waiting for approval", "page": page, "form": OverrideDecisionForm()},
+    )
+
+
+@login_required
+@require_POST
+def flag_override_decide(request: HttpRequest, external_id) -> HttpResponse:
+    """Approve or decline the override waiting on this person's open flag."""
+    if not can_approve_overrides(request.user):
+        raise PermissionDenied("Overrides are approved by team leads.")
+    person = editable_person(request, external_id)
+    override = selectors.overrides_to_decide(request.user).filter(service_user=person).first()
+    if override is None:
+        raise Http404("No override of this person's flag is waiting for you.")
+    form = OverrideDecisionForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.flag_override_decide(
+                override=override,
+                user=request.user,
+                approve=approve,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            messages.success(
+                request,
+                f"Override for {person.display_name} "
+                + ("approved: the flag has ended." if approve else "declined: the flag stands."),
+            )
+            return redirect("overrides_to_decide")
+    return render(
+        request,
+        "risk/overrides_to_decide.html",
+        {
+            "title": "Overrides waiting for approval",
+            "page": Paginator([override], 1).get_page(1),
+            "form": form,
+            "invalid_for": override,
+        },
+        status=400,
     )
 
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+import pghistory
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connections, transaction
@@ -129,9 +130,12 @@ def import_job_run(*, job_id: int) -> ImportJob:
     }
     progress = _ProgressWriter(job)
     try:
-        result = records_import(
-            files=files, partial=job.partial, dry_run=job.dry_run, progress=progress
-        )
+        # The history of every record the import writes names who uploaded it, whether the
+        # job runs on a worker or (with no Redis) inside the upload's own request.
+        with pghistory.context(user=job.created_by_id, import_job=str(job.external_id)):
+            result = records_import(
+                files=files, partial=job.partial, dry_run=job.dry_run, progress=progress
+            )
     except Exception as error:
         logger.exception("Import job %s failed", job.pk)
         job.status = ImportJob.Status.FAILED

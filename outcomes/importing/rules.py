@@ -137,11 +137,12 @@ def check_service_users(cursor) -> None:
         CREATE TEMP TABLE imp_person_map ON COMMIT DROP AS
         SELECT s.ref,
                COALESCE(t.id, nextval(pg_get_serial_sequence('cases_serviceuser', 'id'))) AS id,
-               t.id IS NULL AS is_new, s.team_id, true AS staged
+               t.id IS NULL AS is_new, s.team_id, s.date_of_birth, true AS staged
         FROM imp_service_users s LEFT JOIN cases_serviceuser t ON t.source_ref = s.ref
         WHERE s.valid
         UNION ALL
-        SELECT t.source_ref, t.id, false, t.team_id, false FROM cases_serviceuser t
+        SELECT t.source_ref, t.id, false, t.team_id, t.date_of_birth, false
+        FROM cases_serviceuser t
         WHERE t.source_ref IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM imp_service_users s WHERE s.valid AND s.ref = t.source_ref)
         """
@@ -153,6 +154,7 @@ def check_episodes(cursor) -> None:
     spec = EPISODES
     check_duplicate_refs(cursor, spec)
     _missing_parent(cursor, spec, SERVICE_USERS)
+    _before_birth(cursor, spec)
     # One open episode per person, judged on what the person will have after the import.
     _check(
         cursor,
@@ -203,6 +205,34 @@ def check_episodes(cursor) -> None:
 def check_person_children(cursor, spec: FileSpec) -> None:
     check_duplicate_refs(cursor, spec)
     _missing_parent(cursor, spec, SERVICE_USERS)
+    _before_birth(cursor, spec)
+
+
+# The date of each file's rows that is checked against the person's birth, as the forms do
+# (`cases.models.DatedFromBirth`); interventions and TOPs follow from their episode's referral.
+DATED_FROM_BIRTH = {
+    "episodes": "referral_date",
+    "events": "occurred_on",
+    "contacts": "contact_date",
+    "naloxone_supplies": "supplied_on",
+}
+
+
+def _before_birth(cursor, spec: FileSpec) -> None:
+    column = DATED_FROM_BIRTH[spec.kind]
+    _check(
+        cursor,
+        spec,
+        """
+        SELECT s.row_no, {column_name} AS col, s.{column}::text AS value,
+               'Date ' || s.{column} || ' is before the date of birth of person '
+               || s.person_ref || ' (' || p.date_of_birth || ').' AS message
+        FROM {stage} s JOIN imp_person_map p ON p.ref = s.person_ref
+        WHERE s.valid AND s.{column} < p.date_of_birth
+        """,
+        column=sql.Identifier(column),
+        column_name=sql.Literal(column),
+    )
 
 
 def check_interventions(cursor, spec: FileSpec) -> None:

@@ -36,6 +36,21 @@ def tier_badge(tier: str | None) -> SafeString:
     return tier_badge_html(tier)
 
 
+def override_pending_html() -> SafeString:
+    """Beside the tier of a very high flag whose override waits for a team lead: the flag
+    still stands until then, and this says why it may look already dealt with."""
+    return format_html(
+        '<span class="badge text-bg-light border override-pending">'
+        '<i class="bi bi-hourglass-split" aria-hidden="true"></i> {}</span>',
+        "Override pending",
+    )
+
+
+@register.simple_tag
+def override_pending_badge() -> SafeString:
+    return override_pending_html()
+
+
 @register.filter
 def days_since(day: datetime.date | None) -> str:
     """ "12 days", "today", or "No contact recorded"."""

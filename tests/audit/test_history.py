@@ -1,10 +1,13 @@
 """Every write to a clinical model leaves history, however it is made."""
 
+from contextlib import nullcontext
+
 import pghistory
 import pytest
 from django.apps import apps
 from django.db import connection
 from django.urls import reverse
+from psycopg import sql
 
 from cases import services
 from cases.models import Contact, ServiceUser
@@ -65,6 +68,31 @@ def test_raw_sql_and_bulk_deletes_leave_history_too(jo, alice):
         cursor.execute("UPDATE cases_contact SET notes = 'by hand' WHERE id = %s", [contact.pk])
     Contact.objects.filter(pk=contact.pk).delete()
     assert history(Contact, contact) == ["insert", "update", "delete"]
+
+
+@pytest.mark.parametrize("in_context", [False, True])
+def test_a_composed_statement_runs_and_is_attributed_in_and_out_of_a_history_context(
+    jo, alice, in_context
+):
+    # A literal % must survive the context's parameters being added to the statement.
+    statement = sql.SQL("UPDATE cases_serviceuser SET address = {} WHERE id = {}").format(
+        sql.Literal("Flat 50%s, 2 Mill Lane"), sql.Literal(jo.pk)
+    )
+    history_context = pghistory.context(user=alice.pk) if in_context else nullcontext()
+    with history_context, connection.cursor() as cursor:
+        cursor.execute(statement)
+    jo.refresh_from_db()
+    assert jo.address == "Flat 50%s, 2 Mill Lane"
+    event = (
+        apps.get_model("cases", "ServiceUserEvent")
+        .objects.filter(pgh_obj=jo, pgh_label="update")
+        .select_related("pgh_context")
+        .get()
+    )
+    if in_context:
+        assert event.pgh_context.metadata["user"] == alice.pk
+    else:
+        assert event.pgh_context is None
 
 
 def test_a_bulk_update_of_many_rows_leaves_one_event_per_row(north, alice):

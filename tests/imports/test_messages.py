@@ -25,6 +25,42 @@ def problems_after(write_files, kind: str, old: str, new: str) -> list[tuple]:
 CASES = [
     # kind, old text, new text, (file, row, column, value, message)
     (
+        "events",
+        "V-2,P-1,prison_release,2025-02-01",
+        "V-2,P-1,prison_release,1979-02-01",
+        (
+            "events.csv",
+            3,
+            "occurred_on",
+            "1979-02-01",
+            "Date 1979-02-01 is before the date of birth of person P-1 (1980-05-01).",
+        ),
+    ),
+    (
+        "contacts",
+        "C-1,P-1,2025-02-03",
+        "C-1,P-1,1980-04-30",
+        (
+            "contacts.csv",
+            2,
+            "contact_date",
+            "1980-04-30",
+            "Date 1980-04-30 is before the date of birth of person P-1 (1980-05-01).",
+        ),
+    ),
+    (
+        "episodes",
+        "E-2,P-2,2024-03-01",
+        "E-2,P-2,1991-11-29",
+        (
+            "episodes.csv",
+            3,
+            "referral_date",
+            "1991-11-29",
+            "Date 1991-11-29 is before the date of birth of person P-2 (1991-11-30).",
+        ),
+    ),
+    (
         "top_assessments",
         "T-1,E-1,S,2025-01-20",
         "T-1,E-1,S,2026-13-01",

@@ -20,14 +20,33 @@ from django.test import Client
 from django.utils import timezone
 
 from cases import services as cases_services
-from cases.models import ApiClient, BreakGlassGrant, TransferRequest, TreatmentEpisode, User
+from cases.models import (
+    ApiClient,
+    BreakGlassGrant,
+    Event,
+    TransferRequest,
+    TreatmentEpisode,
+    User,
+)
 from deathreviews.models import InformationRequest, Review, ReviewAction, ToxicologyFinding
 from outcomes.models import ImportJob
 from risk import services as risk_services
 from risk.models import Flag, RecomputeRun, RuleSet
 from tests.conftest import sign_in_verified
-from tests.deathreviews.conftest import add_action, add_finding, add_request, notify, signed_off
-from tests.factories import TEST_PASSWORD, EpisodeFactory, ServiceUserFactory, days_ago
+from tests.deathreviews.conftest import (
+    add_action,
+    add_finding,
+    add_request,
+    notify,
+    signed_off,
+)
+from tests.factories import (
+    TEST_PASSWORD,
+    EpisodeFactory,
+    EventFactory,
+    ServiceUserFactory,
+    days_ago,
+)
 from tests.risk_ui.conftest import make_flag
 
 
@@ -36,6 +55,7 @@ class World:
     users: dict[str, User]
     jo_episode: TreatmentEpisode
     jo_flag: Flag
+    jo_expected: Event
     review: Review
     unknown_review: Review
     finding: ToxicologyFinding
@@ -65,8 +85,13 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
     cora.save(update_fields=["api_client"])
     jo_episode = EpisodeFactory(service_user=jo, referral_date=days_ago(100))
     jo_flag = make_flag(jo)
+    # A release planned for next week, to be confirmed when it happens.
+    jo_expected = EventFactory(
+        service_user=jo, kind="prison_release", status="expected", occurred_on=days_ago(-7)
+    )
 
-    # Someone else in North whose flag was overridden: the admin lists overrides.
+    # Someone else in North whose very high flag alice asked to override: the override
+    # waits for a team lead (tess decides it), and the admin lists overrides.
     kim = ServiceUserFactory(team=north, keyworker=alice, first_name="Kim")
     risk_services.flag_override(
         flag=make_flag(kim),
@@ -131,6 +156,7 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         users={"alice": alice, "tess": tess, "bob": bob, "gina": gina, "cora": cora, "adam": adam},
         jo_episode=jo_episode,
         jo_flag=jo_flag,
+        jo_expected=jo_expected,
         review=review,
         unknown_review=unknown_review,
         finding=finding,

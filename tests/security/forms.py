@@ -219,6 +219,14 @@ FORMS: tuple[FormCase, ...] = (
         lambda w: _form("cases.forms.EventForm")(service_user=_jo(w)),
     ),
     FormCase(
+        "cases.forms.EventHappenedForm",
+        "event_happened",
+        "jo-expected",
+        "alice",
+        lambda w: _form("cases.forms.EventHappenedForm")(instance=w.jo_expected),
+        valid=lambda w: {"occurred_on": _days_ahead(0)},
+    ),
+    FormCase(
         "cases.forms.ContactForm",
         "contact_create",
         "jo",
@@ -279,6 +287,14 @@ FORMS: tuple[FormCase, ...] = (
         "alice",
         lambda w: _form("risk.forms.FlagOverrideForm")(),
         valid=lambda w: {"confirm": "on", "expires_on": _days_ahead(7)},
+    ),
+    FormCase(
+        "risk.forms.OverrideDecisionForm",
+        "flag_override_decide",
+        "kim",
+        "tess",
+        lambda w: _form("risk.forms.OverrideDecisionForm")(),
+        valid=lambda w: {"decision": "decline", "note": "Speak to the ward first."},
     ),
     FormCase(
         "deathreviews.forms.NotifyForm",

@@ -47,6 +47,10 @@ SAMPLES = {
         "external_id": w.jo_episode.service_user.external_id,
         "episode_id": w.jo_episode.external_id,
     },
+    "jo-expected": lambda w: {
+        "external_id": w.jo_expected.service_user.external_id,
+        "event_id": w.jo_expected.external_id,
+    },
     "job": lambda w: {"job_id": w.import_job.external_id},
     "template": lambda w: {"kind": "service_users"},
     "review": lambda w: {"external_id": w.review.external_id},
@@ -57,6 +61,7 @@ SAMPLES = {
     "request": lambda w: {"external_id": w.review.external_id, "part_id": w.request.external_id},
     "action": lambda w: {"external_id": w.review.external_id, "part_id": w.action.external_id},
     "pending-learning": lambda w: {"kind": "learning", "item_id": w.shared_review.external_id},
+    "kim": lambda w: {"external_id": w.grant.service_user.external_id},
     "adam": lambda w: {"id": w.users["adam"].pk},
     "grant": lambda w: {"grant_id": w.grant.external_id},
     "transfer": lambda w: {"transfer_id": w.transfer.external_id},
@@ -138,6 +143,8 @@ intervention_create             jo             GET     signin  ok      ok      4
 intervention_create             jo             POST    signin  400     400     404     403     404     404
 event_create                    jo             GET     signin  ok      ok      404     403     404     404
 event_create                    jo             POST    signin  400     400     404     403     404     404
+event_happened                  jo-expected    GET     signin  ok      ok      404     403     404     404
+event_happened                  jo-expected    POST    signin  400     400     404     403     404     404
 contact_create                  jo             GET     signin  ok      ok      404     403     404     404
 contact_create                  jo             POST    signin  400     400     404     403     404     404
 naloxone_create                 jo             GET     signin  ok      ok      404     403     404     404
@@ -154,6 +161,9 @@ flag_acknowledge                jo             GET     signin  405     405     4
 flag_acknowledge                jo             POST    signin  wrote   wrote   404     403     404     404
 flag_override                   jo             GET     signin  ok      ok      404     403     404     404
 flag_override                   jo             POST    signin  400     400     404     403     404     404
+flag_override_decide            kim            GET     signin  405     405     405     405     405     405
+flag_override_decide            kim            POST    signin  403     400     403     403     403     403
+overrides_to_decide             -              GET     signin  403     ok      403     403     403     403
 
 # Data pages: imports for administrators; the NDTMS extract for them and team leads.
 import_start                    -              GET     signin  403     403     403     403     403     ok
