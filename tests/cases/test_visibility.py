@@ -39,7 +39,14 @@ def test_every_person_url_is_covered_by_this_test():
     # The access report is governance's alone: tests/audit/test_access_report.py covers it.
     # Reassignment is for team leads only: tests/cases/test_reassign.py covers it.
     audit_routes = {"person_access_report", "person_access_report_csv"}
-    assert person_patterns == {*PERSON_ROUTES, "episode_edit", "person_reassign", *audit_routes}
+    # Confirming an expected event takes the event too: tests/cases/test_expected_events.py.
+    assert person_patterns == {
+        *PERSON_ROUTES,
+        "episode_edit",
+        "person_reassign",
+        "event_happened",
+        *audit_routes,
+    }
 
 
 def test_the_keyworker_on_the_team_can_open_every_person_page(client_as, alice, jo_with_episode):
@@ -164,6 +171,7 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
                 "Not contacted in 2 days",
                 "Caseload sizes",
                 "Transfer requests",
+                "Overrides to approve",
                 "NDTMS extract",
                 "Learning bulletin",
                 "Break-glass access",
@@ -180,6 +188,7 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
                 "Learning bulletin",
                 "Break-glass review",
                 "Access reports",
+                "Sign-in alerts",
             ],
         ),
         ("cora", ["Learning bulletin"]),

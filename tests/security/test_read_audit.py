@@ -36,12 +36,14 @@ VARIANTS = {"page": {}, "fetch": FETCH}
 LET_THROUGH = frozenset({"ok", "400", "wrote"})
 
 # Samples that name a person, and whom: jo, or (None) someone the service never knew.
-PERSON_SAMPLES = frozenset({"jo", "jo-episode"})
+PERSON_SAMPLES = frozenset({"jo", "jo-episode", "jo-expected"})
+# kim: the person of the security world's break-glass grant and its pending override.
+KIM_SAMPLES = frozenset({"kim"})
 REVIEW_SAMPLES = frozenset(
     {"review", "review-domain", "review-step", "finding", "request", "action"}
 )
 UNKNOWN_REVIEW_SAMPLES = frozenset({"unknown-review"})
-READ_SAMPLES = PERSON_SAMPLES | REVIEW_SAMPLES | UNKNOWN_REVIEW_SAMPLES
+READ_SAMPLES = PERSON_SAMPLES | KIM_SAMPLES | REVIEW_SAMPLES | UNKNOWN_REVIEW_SAMPLES
 
 # The kind of read a page of a person is, where it is not a look at their record.
 KINDS = {
@@ -78,6 +80,9 @@ def expected_read(key: str, sample: str, world) -> Expected:
     jo = world.jo_episode.service_user
     if sample in PERSON_SAMPLES:
         return Expected(KINDS.get(key, AccessKind.RECORD), jo, jo.client_ref)
+    if sample in KIM_SAMPLES:
+        kim = world.grant.service_user
+        return Expected(KINDS.get(key, AccessKind.RECORD), kim, kim.client_ref)
     if sample in REVIEW_SAMPLES:
         return Expected(AccessKind.REVIEW, jo, world.review.reference)
     return Expected(AccessKind.REVIEW, None, world.unknown_review.reference)
