@@ -8,6 +8,7 @@ number of queries.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import (
     Exists,
@@ -80,16 +81,17 @@ def open_flags_visible_to(user: User, *, on: datetime.date | None = None) -> Que
 
 
 def with_flag_columns(people: QuerySet[ServiceUser]) -> QuerySet[ServiceUser]:
-    """Annotate each person's open flag (tier, rank, summary) with one LEFT JOIN.
+    """Annotate each person's open flag (tier, rank, score, summary) with one LEFT JOIN.
 
     A person has at most one open flag, so the join never repeats a row.
-    `flag_rank` is 0 for people without a flag, so sorting by it needs no
-    NULL ordering.
+    `flag_rank` and `flag_score` are 0 for people without a flag, so sorting by
+    them needs no NULL ordering.
     """
     return people.annotate(
         open_flag=FilteredRelation("flags", condition=Q(flags__ended_on__isnull=True)),
         flag_tier=F("open_flag__tier"),
         flag_rank=Coalesce(F("open_flag__tier_rank"), Value(0)),
+        flag_score=Coalesce(F("open_flag__score"), Value(Decimal(0))),
         flag_summary=F("open_flag__summary"),
     )
 
