@@ -136,10 +136,15 @@ class CaseloadTable(tables.Table):
         return due.strftime("%d/%m/%Y")
 
     def render_naloxone(self, record: ServiceUser):
-        status = naloxone_status(record.naloxone_expiry, record.naloxone_used_recently, self.today)
-        if record.naloxone_expiry is None or record.naloxone_expiry < self.today:
+        status = naloxone_status(
+            expiry=record.naloxone_expiry,
+            used_recently=record.naloxone_used_recently,
+            uses_opioids=record.uses_opioids,
+            on=self.today,
+        )
+        if status.alert:
             return format_html(
-                '<span class="text-danger"><i class="bi bi-exclamation-triangle" aria-hidden="true"></i> {}</span>',
-                status,
+                '<span class="text-danger fw-semibold"><i class="bi bi-exclamation-triangle" aria-hidden="true"></i> {}</span>',
+                status.words,
             )
-        return status
+        return status.words
