@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from cases.validators import compact_phone
 from risk import wording
 from risk.models import OutreachOutcome
 
@@ -52,3 +53,9 @@ def days_since(day: datetime.date | None) -> str:
 @register.filter
 def outcome_label(value: str | None) -> str:
     return OutreachOutcome(value).label if value in OutreachOutcome.values else ""
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """A `tel:` link's address for a phone number as typed, so a tap on a phone dials it."""
+    return f"tel:{compact_phone(phone)}"
