@@ -137,6 +137,10 @@ class Reassignment(models.Model):
     reassigned_at = models.DateTimeField(default=timezone.now)
     # True when the team lead confirmed taking the new keyworker over the team's cap.
     over_cap = models.BooleanField(default=False)
+    # Why the person moved, and what the new keyworker needs to know. Both are asked for
+    # every move; moves made before they were asked for have them empty.
+    reason = models.CharField("why they are moving", max_length=200, blank=True)
+    handover_note = models.TextField("handover note for the new keyworker", blank=True)
 
     class Meta:
         ordering = ["-reassigned_at"]

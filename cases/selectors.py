@@ -316,12 +316,18 @@ def service_user_history(person: ServiceUser) -> dict:
     events = list(Event.objects.filter(service_user=person))
     contacts = list(Contact.objects.filter(service_user=person).select_related("staff"))
     supplies = list(NaloxoneSupply.objects.filter(service_user=person))
+    moves = list(
+        Reassignment.objects.filter(service_user=person).select_related(
+            "from_keyworker", "to_keyworker", "reassigned_by"
+        )
+    )
     return {
         "episodes": episodes,
         "interventions": interventions,
         "events": events,
         "contacts": contacts,
         "naloxone_supplies": supplies,
+        "reassignments": moves,
     }
 
 

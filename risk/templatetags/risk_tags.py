@@ -12,8 +12,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from cases.validators import compact_phone
-from risk import wording
-from risk.models import OutreachOutcome
+from risk import selectors, wording
+from risk.models import Flag, OutreachOutcome
 
 register = template.Library()
 
@@ -59,3 +59,10 @@ def outcome_label(value: str | None) -> str:
 def tel_href(phone: str) -> str:
     """A `tel:` link's address for a phone number as typed, so a tap on a phone dials it."""
     return f"tel:{compact_phone(phone)}"
+
+
+@register.simple_tag
+def open_flag(person) -> Flag | None:
+    """The person's open flag with its reasons worded for today, for a page of the case
+    layer (reassigning them) that must show it and may not import the risk layer."""
+    return selectors.open_flag_for(person)
