@@ -468,6 +468,21 @@ class ReassignForm(ClientChecks, CheckedInputForm, forms.Form):
         empty_label="Choose a keyworker",
         error_messages={"required": "Choose the new keyworker."},
     )
+    reason = forms.CharField(
+        label="Why they are moving",
+        max_length=200,
+        help_text="For example: Alice is leaving the team, or to balance caseloads.",
+        error_messages={"required": "Say why they are moving."},
+    )
+    # Required: whatever the reason, the new keyworker starts from what the last one knew.
+    handover_note = forms.CharField(
+        label="Handover note",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the new keyworker needs to know first: current risks, plans, who to "
+        "contact. They see it on the person's record.",
+        error_messages={"required": "Write a handover note for the new keyworker."},
+    )
     over_cap_confirmed = forms.BooleanField(
         required=False, label="Yes, reassign them even though it goes over the cap"
     )

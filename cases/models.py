@@ -171,6 +171,11 @@ class Reassignment(models.Model):
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    # Why the person moved, and what the new keyworker needs to know. Both are asked for
+    # every move; moves made before they were asked for have them empty.
+    reason = models.CharField("why they are moving", max_length=200, blank=True)
+    handover_note = models.TextField("handover note for the new keyworker", blank=True)
+
     class Meta:
         ordering = ["-reassigned_at"]
         indexes = [models.Index(fields=["team", "-reassigned_at"])]

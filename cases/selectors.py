@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     Max,
@@ -39,6 +40,7 @@ from cases.models import (
     Contact,
     ContactStatus,
     Event,
+    EventKind,
     Intervention,
     NaloxoneSupply,
     Reassignment,
@@ -316,15 +318,32 @@ def with_caseload_columns(people: QuerySet[ServiceUser]) -> QuerySet[ServiceUser
             output_field=DateField(),
         ),
         naloxone_expiry=Subquery(latest_supply.values("expiry_date")[:1], output_field=DateField()),
-        naloxone_used_recently=Exists(
-            NaloxoneSupply.objects.filter(
-                service_user=OuterRef("pk"),
-                repeat_reason__in=NaloxoneSupply.USED_REASONS,
-                supplied_on__gte=today - datetime.timedelta(days=NALOXONE_USED_WINDOW_DAYS),
-            ),
-            output_field=BooleanField(),
+        naloxone_used_recently=_naloxone_used_since(
+            today - datetime.timedelta(days=NALOXONE_USED_WINDOW_DAYS)
         ),
     )
+
+
+def _naloxone_used_since(day: datetime.date) -> ExpressionWrapper:
+    """Naloxone used on or after `day`: a kit replaced because it was used (on the person or
+    on someone else), or an overdose of the person at which naloxone was given. Either
+    usually means an overdose happened."""
+    kit_used = Exists(
+        NaloxoneSupply.objects.filter(
+            service_user=OuterRef("pk"),
+            repeat_reason__in=NaloxoneSupply.USED_REASONS,
+            supplied_on__gte=day,
+        )
+    )
+    given_at_overdose = Exists(
+        Event.objects.filter(
+            service_user=OuterRef("pk"),
+            kind=EventKind.NON_FATAL_OVERDOSE,
+            naloxone_doses__gt=0,
+            occurred_on__gte=day,
+        )
+    )
+    return ExpressionWrapper(kit_used | given_at_overdose, output_field=BooleanField())
 
 
 def in_caseload_window(people: QuerySet[ServiceUser], status: str = "") -> QuerySet[ServiceUser]:
@@ -365,24 +384,52 @@ def service_user_history(person: ServiceUser) -> dict:
     events = list(Event.objects.filter(service_user=person))
     contacts = list(Contact.objects.filter(service_user=person).select_related("staff"))
     supplies = list(NaloxoneSupply.objects.filter(service_user=person))
+    moves = list(
+        Reassignment.objects.filter(service_user=person).select_related(
+            "from_keyworker", "to_keyworker", "reassigned_by"
+        )
+    )
     return {
         "episodes": episodes,
         "interventions": interventions,
         "events": events,
         "contacts": contacts,
         "naloxone_supplies": supplies,
+        "reassignments": moves,
     }
 
 
-def naloxone_status(expiry: datetime.date | None, used_recently: bool, on: datetime.date) -> str:
-    """A person's naloxone position in words: the derived states in the domain notes."""
+@dataclass(frozen=True)
+class NaloxoneStatus:
+    """A person's naloxone position in words, and whether it calls for action."""
+
+    words: str
+    alert: bool
+
+
+def naloxone_status(
+    *,
+    expiry: datetime.date | None,
+    used_recently: bool,
+    uses_opioids: bool,
+    on: datetime.date,
+) -> NaloxoneStatus:
+    """The derived states in the domain notes: naloxone used in the last 90 days (usually an
+    overdose), no kit on record, kit expired, kit held. A missing or expired kit is an alert
+    only for someone who uses opioids; for anyone else a kit is not needed."""
     if expiry is None:
-        return "No kit on record"
+        kit = "No kit on record"
+    elif expiry < on:
+        kit = f"Kit expired {expiry:%d/%m/%Y}"
+    else:
+        kit = f"Kit held, expires {expiry:%d/%m/%Y}"
     if used_recently:
-        return "Kit used in the last 90 days"
-    if expiry < on:
-        return f"Kit expired {expiry:%d/%m/%Y}"
-    return f"Kit held, expires {expiry:%d/%m/%Y}"
+        return NaloxoneStatus(f"Naloxone used in the last 90 days. {kit}", alert=True)
+    if expiry is not None and expiry >= on:
+        return NaloxoneStatus(kit, alert=False)
+    if not uses_opioids:
+        return NaloxoneStatus("Not needed: no opioid use on record", alert=False)
+    return NaloxoneStatus(kit, alert=True)
 
 
 # --- Team caseloads: sizes against the cap, for team leads ------------------------------

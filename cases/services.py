@@ -197,6 +197,10 @@ def transfer_request_answer(
                 from_keyworker_id=person.keyworker_id,
                 to_keyworker=keyworker,
                 reassigned_by=answered_by,
+                # A transfer is a move like any other: the new keyworker reads why, and
+                # whatever the answering lead wrote, as the handover.
+                reason=f"Transfer from the {transfer.from_team.name} team accepted",
+                handover_note=note,
             )
             ServiceUser.objects.filter(pk=person.pk).update(
                 team=to_team, keyworker=keyworker, updated_at=timezone.now()
@@ -247,15 +251,26 @@ def service_user_reassign(
     service_user: ServiceUser,
     keyworker: User,
     reassigned_by: User,
+    reason: str,
+    handover_note: str,
     over_cap_confirmed: bool = False,
 ) -> Reassignment:
-    """Give a person a new keyworker from their own team, keeping a record of the change.
+    """Give a person a new keyworker from their own team, keeping a record of the change
+    with why they moved and a handover note, which the new keyworker reads on the record.
 
     Refuses a keyworker who is not a current member of the person's team, and one
     the person already has, and anyone but a current lead of the person's team. When the move takes the new keyworker over the team's
     `caseload_cap`, it needs `over_cap_confirmed`. The person's row is locked so two
     team leads moving the same person cannot both win on a stale keyworker.
     """
+    reason, handover_note = reason.strip(), handover_note.strip()
+    missing = {}
+    if not reason:
+        missing["reason"] = "Say why they are moving."
+    if not handover_note:
+        missing["handover_note"] = "Write a handover note for the new keyworker."
+    if missing:
+        raise ValidationError(missing)
     person = ServiceUser.objects.select_for_update().select_related("team").get(pk=service_user.pk)
     team = person.team
     if not leads_team(reassigned_by, team.pk):
@@ -293,6 +308,8 @@ def service_user_reassign(
         to_keyworker=keyworker,
         reassigned_by=reassigned_by,
         over_cap=over_cap,
+        reason=reason,
+        handover_note=handover_note,
     )
     ServiceUser.objects.filter(pk=person.pk).update(keyworker=keyworker, updated_at=timezone.now())
     service_user.keyworker = keyworker

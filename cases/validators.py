@@ -77,8 +77,13 @@ def validate_postcode(value: str) -> None:
         raise ValidationError("Enter a UK postcode, e.g. ME4 4QU.")
 
 
+def compact_phone(value: str) -> str:
+    """A phone number as typed (spaces, brackets, dashes) as its digits and a leading +."""
+    return re.sub(r"[\s()-]", "", value)
+
+
 def validate_uk_phone(value: str) -> None:
-    compact = re.sub(r"[\s()-]", "", value)
+    compact = compact_phone(value)
     if not _PHONE.match(compact):
         raise ValidationError("Enter a UK phone number, e.g. 07700 900123 or 01634 123456.")
 

@@ -283,6 +283,8 @@ def person_reassign(request: HttpRequest, external_id) -> HttpResponse:
                 service_user=person,
                 keyworker=form.cleaned_data["keyworker"],
                 reassigned_by=request.user,
+                reason=form.cleaned_data["reason"],
+                handover_note=form.cleaned_data["handover_note"],
                 over_cap_confirmed=form.cleaned_data["over_cap_confirmed"],
             )
         except ValidationError as invalid:

@@ -15,11 +15,12 @@ class CaseloadTable(tables.Table):
     name = tables.Column(
         accessor="last_name", verbose_name="Name", order_by=("last_name", "first_name")
     )
-    # Sorted by rank, highest tier first on the first click; unflagged people rank 0.
+    # Highest tier first, then the heaviest combined weight within a tier, then by name;
+    # unflagged people rank and score 0. The caseload opens in this order.
     risk = tables.Column(
         accessor="flag_rank",
         verbose_name="Risk",
-        order_by=("-flag_rank", "last_name", "first_name"),
+        order_by=("-flag_rank", "-flag_score", "last_name", "first_name"),
         empty_values=(),
         attrs={"td": {"class": "risk-cell"}},
     )
@@ -61,7 +62,7 @@ class CaseloadTable(tables.Table):
             "next_top",
             "naloxone",
         )
-        order_by = ("name",)
+        order_by = ("risk",)
         attrs = {"class": "table table-hover align-middle caseload-table table-stack"}
         template_name = "tables/one_pass.html"
         empty_text = "Nobody matches these filters."
@@ -136,10 +137,15 @@ class CaseloadTable(tables.Table):
         return due.strftime("%d/%m/%Y")
 
     def render_naloxone(self, record: ServiceUser):
-        status = naloxone_status(record.naloxone_expiry, record.naloxone_used_recently, self.today)
-        if record.naloxone_expiry is None or record.naloxone_expiry < self.today:
+        status = naloxone_status(
+            expiry=record.naloxone_expiry,
+            used_recently=record.naloxone_used_recently,
+            uses_opioids=record.uses_opioids,
+            on=self.today,
+        )
+        if status.alert:
             return format_html(
-                '<span class="text-danger"><i class="bi bi-exclamation-triangle" aria-hidden="true"></i> {}</span>',
-                status,
+                '<span class="text-danger fw-semibold"><i class="bi bi-exclamation-triangle" aria-hidden="true"></i> {}</span>',
+                status.words,
             )
-        return status
+        return status.words

@@ -45,7 +45,13 @@ from outcomes.selectors import (
     with_top_columns,
 )
 from risk.filters import CaseloadRiskFilter
-from risk.selectors import flag_history, flag_mitigations, open_flag_for, with_flag_columns
+from risk.selectors import (
+    flag_history,
+    flag_mitigations,
+    open_flag_for,
+    with_flag_columns,
+    with_opioid_use,
+)
 
 CASELOAD_PAGE_SIZE = 25
 SEARCH_FIRST_SCOPES = frozenset({"all"})
@@ -88,8 +94,10 @@ def caseload(request: HttpRequest, scope: str) -> HttpResponse:
         match = caseload_people(request.user, scope).filter(**named).first()
         if match is not None:
             return redirect("person_detail", external_id=match.external_id)
-    people = with_flag_columns(
-        with_top_columns(with_caseload_columns(caseload_people(request.user, scope)))
+    people = with_opioid_use(
+        with_flag_columns(
+            with_top_columns(with_caseload_columns(caseload_people(request.user, scope)))
+        )
     )
     filterset = CaseloadRiskFilter(request.GET or None, queryset=people)
     # Listing everyone in a national database is neither useful nor cheap: the

@@ -11,7 +11,7 @@ from cases.models import ServiceUser
 from outcomes.importing.specs import SPECS
 from outcomes.models import Stage, TopAssessment
 from outcomes.selectors import start_top_exists
-from outcomes.top_items import TOP_ITEMS
+from outcomes.top_items import TOP_ITEMS, range_messages
 
 NOT_DISCLOSED = [("", "Not disclosed"), ("true", "Yes"), ("false", "No")]
 
@@ -44,8 +44,19 @@ class TopAssessmentForm(RecordForm):
                 field.widget = forms.Select(choices=NOT_DISCLOSED)
             else:
                 low, high = item.bounds
+                below, above = range_messages(item)
+                # The range on the input itself: the browser's spinner keeps to it and
+                # field-checks.js says what is wrong before the form is sent.
                 field.widget = forms.NumberInput(
-                    attrs={"inputmode": "numeric", "placeholder": f"{low}–{high}"}
+                    attrs={
+                        "inputmode": "numeric",
+                        "placeholder": f"{low}–{high}",
+                        "min": low,
+                        "max": high,
+                        "step": 1,
+                        "data-min-message": below,
+                        "data-max-message": above,
+                    }
                 )
                 field.help_text = "Leave empty if not disclosed."
                 field.error_messages["invalid"] = (

@@ -72,13 +72,24 @@ CHART_USE_ITEMS = ("OPIUSE", "CRAUSE", "ALCUSE", "IVDRGUSE")
 CHART_SCORE_ITEMS = ("PSYHSTAT", "PHSTAT", "QUALLIFE")
 
 
-def out_of_range_message(item: TopItem, value: int) -> str:
+def range_hint(item: TopItem) -> str:
+    """What to enter instead of a value out of range: "enter 0 to 28 days in the last 28"."""
     low, high = item.bounds or (0, 0)
     if item.kind == "days":
-        unit = "days in the last 28"
-        if value > high:
-            return f"{item.code} {value} is above {high}: enter 0 to {high} {unit}."
-        return f"{item.code} {value} is below {low}: enter 0 to {high} {unit}."
-    if value > high:
-        return f"{item.code} {value} is above {high}: enter a score from 0 to {high}."
-    return f"{item.code} {value} is below {low}: enter a score from 0 to {high}."
+        return f"enter {low} to {high} days in the last 28"
+    return f"enter a score from {low} to {high}"
+
+
+def out_of_range_message(item: TopItem, value: int) -> str:
+    low, high = item.bounds or (0, 0)
+    side = f"above {high}" if value > high else f"below {low}"
+    return f"{item.code} {value} is {side}: {range_hint(item)}."
+
+
+def range_messages(item: TopItem) -> tuple[str, str]:
+    """The messages for a value below and above the item's range, without the value."""
+    low, high = item.bounds or (0, 0)
+    return (
+        f"{item.code} is below {low}: {range_hint(item)}.",
+        f"{item.code} is above {high}: {range_hint(item)}.",
+    )

@@ -36,6 +36,7 @@ from risk.forms import FlagOverrideForm, OutreachAttemptForm, OverrideDecisionFo
 from risk.models import Flag, FlagOverride, Tier
 
 WORKLIST_PAGE_SIZE = 50
+WHOLE_TEAM = "team"
 UNCONTACTED_DAYS = 2
 
 
@@ -83,7 +84,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if not can_view_outreach(user):
         raise PermissionDenied("Your role has no outreach worklist.")
     can_record = can_edit_records(user)
-    mine = can_record and request.GET.get("mine") == "1"
+    # Those who hold a caseload start on their own people; the whole team is one click away.
+    mine = can_record and request.GET.get("whose") != WHOLE_TEAM
     page = Paginator(selectors.worklist(user, mine=mine), WORKLIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -106,6 +108,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "entries": entries,
             "can_record": can_record,
             "mine": mine,
+            "whole_team": WHOLE_TEAM,
             "can_view_uncontacted": can_view_uncontacted(user),
         },
     )

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from risk import wording
-from risk.models import OutreachOutcome
+from cases.validators import compact_phone
+from risk import selectors, wording
+from risk.models import Flag, OutreachOutcome
 
 register = template.Library()
 
@@ -67,3 +68,16 @@ def days_since(day: datetime.date | None) -> str:
 @register.filter
 def outcome_label(value: str | None) -> str:
     return OutreachOutcome(value).label if value in OutreachOutcome.values else ""
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """A `tel:` link's address for a phone number as typed, so a tap on a phone dials it."""
+    return f"tel:{compact_phone(phone)}"
+
+
+@register.simple_tag
+def open_flag(person) -> Flag | None:
+    """The person's open flag with its reasons worded for today, for a page of the case
+    layer (reassigning them) that must show it and may not import the risk layer."""
+    return selectors.open_flag_for(person)

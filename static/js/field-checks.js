@@ -94,20 +94,56 @@
     return !message;
   }
 
-  // The summary the server puts above a form with problems (templates/form_errors.html).
-  function summarise(form, count) {
-    var summary = document.getElementById("form-errors");
-    if (!summary) {
-      summary = document.createElement("div");
+  // The words a field is known by: its label, or its group's legend (without the
+  // required-field asterisk).
+  function fieldName(field) {
+    var label = field.labels && field.labels.length ? field.labels[0] : null;
+    if (!label || field.type === "radio") {
+      var fieldset = field.closest("fieldset");
+      label = (fieldset && fieldset.querySelector("legend")) || label;
+    }
+    return label ? label.textContent.replace(/\*\s*$/, "").trim() : field.name;
+  }
+
+  // The summary the server puts above a form with problems (templates/form_errors.html):
+  // each problem named by its field and linked to it.
+  // A worklist row's form holds its own summary; a page's form has the one before it.
+  function summaryFor(form) {
+    var summary = form.querySelector("[data-form-errors]");
+    if (summary) return summary;
+    var page = document.getElementById("form-errors");
+    if (page && !page.closest("form")) return page;
+    summary = document.createElement("div");
+    summary.className = "alert alert-danger";
+    summary.setAttribute("role", "alert");
+    summary.setAttribute("data-form-errors", "");
+    if (form.querySelector("[data-summary-here]")) {
+      form.querySelector("[data-summary-here]").replaceWith(summary);
+    } else {
       summary.id = "form-errors";
-      summary.className = "alert alert-danger";
-      summary.setAttribute("role", "alert");
       form.insertAdjacentElement("beforebegin", summary);
     }
+    return summary;
+  }
+
+  function summarise(form, problems) {
+    var summary = summaryFor(form);
     var line = document.createElement("p");
     line.className = "mb-1 fw-semibold";
-    line.textContent = "Please correct the " + count + " problem" + (count === 1 ? "" : "s") + " below.";
-    summary.replaceChildren(line);
+    line.textContent = problems.length === 1
+      ? "Please correct this problem:"
+      : "Please correct these " + problems.length + " problems:";
+    var list = document.createElement("ul");
+    list.className = "mb-0 form-problems";
+    problems.forEach(function (found) {
+      var link = document.createElement("a");
+      link.href = "#" + found.field.id;
+      link.textContent = fieldName(found.field) + ": " + found.message;
+      var item = document.createElement("li");
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    summary.replaceChildren(line, list);
   }
 
   function checkable(target) {
@@ -128,6 +164,16 @@
     var field = event.target;
     if (checkable(field) && field.classList.contains("is-invalid")) check(field);
   }
+  // A link in a summary puts the cursor in the field it names, not only scrolls to it.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-form-errors] a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    field.focus();
+    field.scrollIntoView({ block: "center" });
+  });
+
   document.addEventListener("input", recheck);
   document.addEventListener("change", recheck);
 
@@ -136,19 +182,17 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-checked-form")) return;
-    var first = null;
-    var count = 0;
+    var problems = [];
     Array.prototype.forEach.call(form.elements, function (field) {
       if (field.matches("input, select, textarea") && !check(field)) {
-        count += 1;
-        if (!first) first = field;
+        problems.push({ field: field, message: problem(field) });
       }
     });
-    if (first) {
+    if (problems.length) {
       event.preventDefault();
       event.stopPropagation();
-      summarise(form, count);
-      first.focus();
+      summarise(form, problems);
+      problems[0].field.focus();
     }
   }, true);
 }());

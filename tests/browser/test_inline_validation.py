@@ -35,6 +35,13 @@ def test_a_keyworker_sees_problems_at_the_field_before_sending(live_server, page
     expect(page.locator("#div_id_kind")).to_contain_text("Choose the kind.")
     expect(page.locator("#id_kind")).to_be_focused()
     assert posts == []
+    # The summary names each problem by its field and takes the cursor to it.
+    summary = page.locator("#form-errors")
+    expect(summary).to_contain_text("Please correct these 3 problems:")
+    expect(summary.locator('a[href="#id_kind"]')).to_have_text("Kind: Choose the kind.")
+    expect(summary.locator('a[href="#id_occurred_on"]')).to_have_text(f"Date: {DATE_INVALID}")
+    summary.locator('a[href="#id_naloxone_doses"]').click()
+    expect(doses).to_be_focused()
 
     page.locator("#id_kind").select_option(index=1)
     date.fill("1/2/2026")

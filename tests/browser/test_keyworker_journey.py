@@ -33,10 +33,14 @@ def test_a_keyworker_records_a_top_fixes_a_wrong_value_and_sees_the_chart(
     page.get_by_label("PSYHSTAT: Psychological health (0 poor to 20 good)").fill("7")
     page.get_by_role("button", name="Save TOP").click()
 
+    # The input carries its range: the page says what is wrong before anything is sent.
     field_error = page.locator("#error_1_id_opiuse, .invalid-feedback").filter(
-        has_text="OPIUSE 31 is above 28"
+        has_text="OPIUSE is above 28: enter 0 to 28 days in the last 28."
     )
     expect(field_error.first).to_be_visible()
+    expect(page.locator('#form-errors a[href="#id_opiuse"]')).to_contain_text(
+        "Days used illicit opioids: OPIUSE is above 28"
+    )
     expect(page.get_by_label("PSYHSTAT: Psychological health (0 poor to 20 good)")).to_have_value(
         "7"
     )

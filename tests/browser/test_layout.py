@@ -1,5 +1,6 @@
-"""The main pages fit a 768 px tablet without sideways scrolling, and the navigation
-sits on one line at 1280 px, for every role that browses people."""
+"""The main pages fit a 768 px tablet without sideways scrolling, the header's bar (brand,
+search, who is signed in, sign out) stays on one line there for every role, and the
+navigation sits on one line at 1280 px, for every role that browses people."""
 
 import pytest
 
@@ -94,3 +95,41 @@ def test_the_navigation_stays_on_one_line_at_1280_px(
     assert len(set(tops)) == 1, tops
     bar = page.locator("nav.navbar").evaluate("n => n.getBoundingClientRect().height")
     assert bar < 80
+
+
+# The bar's items overlap vertically when they share one line: the lowest top is above the
+# highest bottom.
+ONE_LINE = """
+bar => {
+  const rects = [...bar.children].map((item) => item.getBoundingClientRect());
+  return {
+    lowestTop: Math.max(...rects.map((r) => r.top)),
+    highestBottom: Math.min(...rects.map((r) => r.bottom)),
+    items: rects.length,
+    height: bar.getBoundingClientRect().height,
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("username", ["alice", "tess", "gina", "cora", "adam"])
+def test_the_header_stays_on_one_line_at_768_px_for_every_role(
+    live_server, page, alice, tess, gina, cora, adam, username
+):
+    # A long name, as real ones can be: the name gives way, never "Sign out".
+    user = {"alice": alice, "tess": tess, "gina": gina, "cora": cora, "adam": adam}[username]
+    user.first_name, user.last_name = "Alexandra", "Montgomery-Okonkwo"
+    user.save(update_fields=["first_name", "last_name"])
+    page.set_viewport_size({"width": 768, "height": 900})
+    page.goto(f"{live_server.url}/reviews/bulletin/")
+    sign_in(page, username)
+    page.axe.check()
+
+    bar = page.locator("header .header-bar")
+    line = bar.evaluate(ONE_LINE)
+    assert line["items"] >= 3
+    assert line["lowestTop"] < line["highestBottom"], line
+    assert line["height"] < 60, line
+    sign_out = page.get_by_role("button", name="Sign out")
+    assert sign_out.evaluate("b => b.scrollWidth <= b.clientWidth")  # its words are whole
+    assert page.evaluate(FITS)

@@ -35,7 +35,11 @@ def test_a_keyworker_snoozes_a_person_without_leaving_the_worklist(
     row.get_by_role("button", name="Save attempt").click()
 
     row = page.locator(f"#entry-{jo.external_id}")
-    expect(row.get_by_text("Choose the date to be reminded.")).to_be_visible()
+    expect(row.get_by_text("Choose the date to be reminded.", exact=True)).to_be_visible()
+    # The row's own summary names the problem and links to the field.
+    expect(row.locator('[data-form-errors] a[href$="-remind_on"]')).to_have_text(
+        "Remind me on: Choose the date to be reminded."
+    )
     screenshot("worklist-attempt-error")
     row.get_by_label("Remind me on", exact=True).fill(f"{days_ago(-3):%d/%m/%Y}")
     row.get_by_role("button", name="Save attempt").click()

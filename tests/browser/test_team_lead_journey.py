@@ -39,12 +39,15 @@ def test_a_team_lead_reassigns_a_person_and_sees_the_sizes_change(
     page.get_by_role("link", name="Team caseload", exact=True).click()
     page.get_by_role("link", name=jo.display_name).click()
     page.get_by_role("link", name=f"Reassign {jo.display_name}").click()
+    expect(page.get_by_text("Not flagged: no open risk flag.")).to_be_visible()
     page.get_by_label("New keyworker").select_option(
         label="Carl Worker" + carl.last_name[6:] + " (2 of 2, at the cap)"
     )
+    page.get_by_label("Why they are moving").fill("Balancing the team's caseloads.")
+    page.get_by_label("Handover note").fill("Prefers texts to calls.")
     page.get_by_role("button", name=f"Reassign {jo.display_name}").click()
 
-    expect(page.get_by_text("over the team's cap of 2")).to_be_visible()
+    expect(page.locator("#form-errors")).to_contain_text("over the team's cap of 2")
     page.get_by_label("Yes, reassign them even though it goes over the cap").check()
     page.get_by_role("button", name=f"Reassign {jo.display_name}").click()
 

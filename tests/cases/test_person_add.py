@@ -123,6 +123,10 @@ def test_a_lead_accepting_moves_the_person_and_records_the_move(
         bob,
         tess,
     )
+    assert (move.reason, move.handover_note) == (
+        "Transfer from the North team accepted",
+        "Moved to Strood.",
+    )
     waiting.refresh_from_db()
     assert (waiting.status, waiting.answered_by, waiting.answer_note) == (
         TransferStatus.ACCEPTED,

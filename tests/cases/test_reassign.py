@@ -10,8 +10,14 @@ from cases.models import Reassignment, Role
 from cases.selectors import caseload_sizes
 from cases.services import break_glass_grant_create, service_user_reassign
 from tests.factories import EpisodeFactory, ServiceUserFactory, UserFactory
+from tests.risk_ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
+
+WHY = {
+    "reason": "Alice is leaving the team.",
+    "handover_note": "Released from prison last week; ring on Mondays, not before 10.",
+}
 
 
 @pytest.fixture
@@ -42,7 +48,7 @@ def test_it_counts_each_keyworkers_people_in_the_team(alice, carl, tess, north, 
 
 
 def test_reassigning_moves_the_person_and_keeps_a_record(alice, carl, tess, north, jo):
-    service_user_reassign(service_user=jo, keyworker=carl, reassigned_by=tess)
+    service_user_reassign(service_user=jo, keyworker=carl, reassigned_by=tess, **WHY)
 
     jo.refresh_from_db()
     assert jo.keyworker == carl
@@ -53,7 +59,7 @@ def test_reassigning_moves_the_person_and_keeps_a_record(alice, carl, tess, nort
 
 def test_it_refuses_a_keyworker_outside_the_persons_team(alice, bob, tess, jo):
     with pytest.raises(ValidationError) as refused:
-        service_user_reassign(service_user=jo, keyworker=bob, reassigned_by=tess)
+        service_user_reassign(service_user=jo, keyworker=bob, reassigned_by=tess, **WHY)
 
     assert "not in it" in str(refused.value)
     jo.refresh_from_db()
@@ -67,13 +73,13 @@ def test_it_asks_for_confirmation_before_going_over_the_cap(alice, carl, tess, n
     hold(carl, north, 1)
 
     with pytest.raises(ValidationError) as refused:
-        service_user_reassign(service_user=jo, keyworker=carl, reassigned_by=tess)
+        service_user_reassign(service_user=jo, keyworker=carl, reassigned_by=tess, **WHY)
     assert "over the team's cap of 1" in str(refused.value)
     jo.refresh_from_db()
     assert jo.keyworker == alice
 
     service_user_reassign(
-        service_user=jo, keyworker=carl, reassigned_by=tess, over_cap_confirmed=True
+        service_user=jo, keyworker=carl, reassigned_by=tess, over_cap_confirmed=True, **WHY
     )
     jo.refresh_from_db()
     assert jo.keyworker == carl
@@ -114,7 +120,7 @@ def test_a_team_lead_reassigns_through_the_page(client_as, tess, alice, carl, jo
     url = reverse("person_reassign", args=[jo.external_id])
     assert "Carl" in client.get(url).content.decode()
 
-    response = client.post(url, {"keyworker": carl.pk})
+    response = client.post(url, {"keyworker": carl.pk, **WHY})
 
     assert response.status_code == 302
     assert response.url == reverse("team_caseloads")
@@ -128,13 +134,13 @@ def test_the_page_asks_for_the_confirm_box_when_over_the_cap(client_as, tess, ca
     client = client_as(tess)
     url = reverse("person_reassign", args=[jo.external_id])
 
-    asked = client.post(url, {"keyworker": carl.pk})
+    asked = client.post(url, {"keyworker": carl.pk, **WHY})
     assert asked.status_code == 400
     assert 'name="over_cap_confirmed"' in asked.content.decode()
     jo.refresh_from_db()
     assert jo.keyworker != carl
 
-    confirmed = client.post(url, {"keyworker": carl.pk, "over_cap_confirmed": "on"})
+    confirmed = client.post(url, {"keyworker": carl.pk, "over_cap_confirmed": "on", **WHY})
     assert confirmed.status_code == 302
     jo.refresh_from_db()
     assert jo.keyworker == carl
@@ -142,7 +148,7 @@ def test_the_page_asks_for_the_confirm_box_when_over_the_cap(client_as, tess, ca
 
 def test_the_page_offers_only_keyworkers_of_the_persons_team(client_as, tess, bob, jo):
     response = client_as(tess).post(
-        reverse("person_reassign", args=[jo.external_id]), {"keyworker": bob.pk}
+        reverse("person_reassign", args=[jo.external_id]), {"keyworker": bob.pk, **WHY}
     )
 
     assert response.status_code == 400
@@ -171,13 +177,15 @@ def test_a_team_lead_reaching_a_person_by_break_glass_cannot_reassign_them(
 
     record = client.get(reverse("person_detail", args=[jo.external_id]))
     page = client.get(reverse("person_reassign", args=[jo.external_id]))
-    posted = client.post(reverse("person_reassign", args=[jo.external_id]), {"keyworker": carl.pk})
+    posted = client.post(
+        reverse("person_reassign", args=[jo.external_id]), {"keyworker": carl.pk, **WHY}
+    )
 
     assert record.status_code == 200
     assert reverse("person_reassign", args=[jo.external_id]) not in record.content.decode()
     assert (page.status_code, posted.status_code) == (404, 404)
     with pytest.raises(PermissionDenied):
-        service_user_reassign(service_user=jo, keyworker=carl, reassigned_by=south_lead)
+        service_user_reassign(service_user=jo, keyworker=carl, reassigned_by=south_lead, **WHY)
     jo.refresh_from_db()
     assert jo.keyworker == alice
     assert not Reassignment.objects.exists()
@@ -229,3 +237,67 @@ def test_opening_the_pages_is_recorded_as_a_read(client_as, tess, jo):
 
     events = list(AccessEvent.objects.order_by("pk").values_list("kind", "service_user_id"))
     assert events == [(AccessKind.LIST, None), (AccessKind.RECORD, jo.pk)]
+
+
+# Why they move, the handover note, and the flag they carry -------------------------
+
+
+def test_the_move_keeps_why_and_the_handover_note(alice, carl, tess, jo):
+    service_user_reassign(service_user=jo, keyworker=carl, reassigned_by=tess, **WHY)
+
+    record = Reassignment.objects.get(service_user=jo)
+    assert (record.reason, record.handover_note) == (WHY["reason"], WHY["handover_note"])
+
+
+@pytest.mark.parametrize("missing", ["reason", "handover_note"])
+def test_a_move_without_a_reason_or_a_handover_note_is_refused_at_the_field(
+    client_as, alice, carl, tess, jo, missing
+):
+    with pytest.raises(ValidationError) as refused:
+        service_user_reassign(
+            service_user=jo, keyworker=carl, reassigned_by=tess, **{**WHY, missing: "  "}
+        )
+    assert missing in refused.value.message_dict
+
+    url = reverse("person_reassign", args=[jo.external_id])
+    response = client_as(tess).post(url, {"keyworker": carl.pk, **WHY, missing: ""})
+    assert response.status_code == 400
+    assert response.context["form"].errors[missing]
+    jo.refresh_from_db()
+    assert jo.keyworker == alice
+    assert not Reassignment.objects.exists()
+
+
+def test_the_page_shows_the_persons_open_flag_with_its_reasons(client_as, tess, jo):
+    make_flag(jo, tier="very_high", summary="released from prison 3 days ago")
+
+    content = client_as(tess).get(reverse("person_reassign", args=[jo.external_id])).content
+    html = content.decode()
+
+    assert "Their open risk flag" in html
+    assert 'data-tier="very_high"' in html
+    assert "Released from prison" in html
+    assert 'name="reason"' in html
+    assert 'name="handover_note"' in html
+
+
+def test_the_page_says_when_there_is_no_open_flag(client_as, tess, jo):
+    html = client_as(tess).get(reverse("person_reassign", args=[jo.external_id])).content.decode()
+
+    assert "no open risk flag" in html
+
+
+def test_the_new_keyworker_reads_the_handover_note_on_the_record(client_as, alice, carl, tess, jo):
+    service_user_reassign(service_user=jo, keyworker=carl, reassigned_by=tess, **WHY)
+    record = reverse("person_detail", args=[jo.external_id])
+
+    for_carl = client_as(carl).get(record).content.decode()
+    assert "Handed over to you on" in for_carl
+    assert "ring on Mondays, not before 10." in for_carl
+    assert "Keyworker changes" in for_carl
+    assert "Alice is leaving the team." in for_carl
+
+    # Others in the team see the move in the record's history, not addressed to them.
+    for_alice = client_as(alice).get(record).content.decode()
+    assert "Handed over to you" not in for_alice
+    assert "ring on Mondays, not before 10." in for_alice

@@ -52,6 +52,19 @@ def test_an_opioid_day_count_above_28_says_so_in_words(episode):
 
 
 @pytest.mark.parametrize("item", NUMERIC_ITEMS, ids=lambda i: i.code)
+def test_each_number_input_carries_its_range_so_the_browser_helps_before_sending(episode, item):
+    low, high = item.bounds
+    html = str(top_form(episode)[item.field])
+
+    assert 'type="number"' in html
+    assert f'min="{low}"' in html
+    assert f'max="{high}"' in html
+    assert 'step="1"' in html
+    assert f'data-max-message="{item.code} is above {high}: ' in html
+    assert f'data-min-message="{item.code} is below {low}: ' in html
+
+
+@pytest.mark.parametrize("item", NUMERIC_ITEMS, ids=lambda i: i.code)
 def test_the_database_refuses_out_of_range_values_even_without_the_form(episode, item):
     top = TopAssessment(
         service_user=episode.service_user, episode=episode, stage="S", top_date=days_ago(290)

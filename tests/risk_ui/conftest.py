@@ -16,6 +16,7 @@ def make_flag(
     raised_on: datetime.date | None = None,
     reasons: tuple[tuple[str, datetime.date | None], ...] = (("prison_release_2w", None),),
     summary: str = "released from prison 3 days ago",
+    score: float = 5,
 ) -> Flag:
     """An open flag under the active rule set, with reasons from its rules."""
     rule_set = RuleSet.objects.get(status=RuleSet.Status.ACTIVE)
@@ -24,7 +25,7 @@ def make_flag(
         service_user=person,
         tier=tier,
         tier_rank=RANKS[tier],
-        score=5,
+        score=score,
         summary=summary,
         rule_codes=[code for code, _ in reasons],
         rule_set=rule_set,

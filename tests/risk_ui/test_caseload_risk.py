@@ -10,11 +10,11 @@ pytestmark = pytest.mark.django_db
 CASELOAD = reverse("caseload", args=["mine"])
 
 
-def person(team, keyworker, name, tier=None):
+def person(team, keyworker, name, tier=None, score=5):
     someone = ServiceUserFactory(team=team, keyworker=keyworker, last_name=name)
     TopFactory(episode=EpisodeFactory(service_user=someone))
     if tier:
-        make_flag(someone, tier=tier, summary=f"{name.lower()} reason")
+        make_flag(someone, tier=tier, summary=f"{name.lower()} reason", score=score)
     return someone
 
 
@@ -47,6 +47,26 @@ def test_the_caseload_sorts_by_tier_highest_first(client_as, alice, north):
     assert names(client, sort="-risk") == ["Bnone", "Araised", "Dhigh", "Cvery"]
 
 
+def test_the_caseload_opens_highest_tier_first_then_heaviest_weight_then_by_name(
+    client_as, alice, north
+):
+    person(north, alice, "Anone")
+    person(north, alice, "Braised", "raised", score=2)
+    person(north, alice, "Chigh", "high", score=3)
+    person(north, alice, "Dhigh", "high", score=4)
+    person(north, alice, "Ehigh", "high", score=3)
+    person(north, alice, "Zvery", "very_high", score=5)
+
+    assert names(client_as(alice)) == ["Zvery", "Dhigh", "Chigh", "Ehigh", "Braised", "Anone"]
+
+
+def test_the_caseload_still_sorts_by_name_when_asked(client_as, alice, north):
+    person(north, alice, "Bflagged", "very_high")
+    person(north, alice, "Anone")
+
+    assert names(client_as(alice), sort="name") == ["Anone", "Bflagged"]
+
+
 def test_the_caseload_filters_by_tier(client_as, alice, north):
     person(north, alice, "Very", "very_high")
     person(north, alice, "High", "high")
@@ -62,10 +82,12 @@ def test_flags_add_no_queries_per_row(client_as, alice, north):
     for i in range(3):
         person(north, alice, f"Few{i}", "high")
     few = caseload_queries(client, sort="risk")[0]
+    few_unsorted = caseload_queries(client)[0]
     for i in range(30):
         person(north, alice, f"Many{i}", ("very_high", "high", "raised", None)[i % 4])
 
     assert caseload_queries(client, sort="risk")[0] == few
+    assert caseload_queries(client)[0] == few_unsorted
 
 
 def test_an_ended_flag_does_not_show_on_the_caseload(client_as, alice, north):

@@ -176,18 +176,48 @@ def test_a_new_flag_puts_a_removed_person_back(client_as, alice, jo, jo_flag):
     assert listed(client) == ["Bloggs"]
 
 
-def test_my_caseload_narrows_to_my_people(client_as, alice, tess, north, jo_flag):
+def test_it_opens_on_my_people_with_the_whole_team_one_click_away(
+    client_as, alice, tess, north, jo_flag
+):
     theirs = ServiceUserFactory(team=north, keyworker=tess, last_name="Theirs")
     make_flag(theirs)
     client = client_as(alice)
 
-    assert sorted(listed(client)) == ["Bloggs", "Theirs"]
-    assert listed(client, mine="1") == ["Bloggs"]
+    page = client.get(WORKLIST).content.decode()
+    assert listed(client) == ["Bloggs"]
+    assert f'href="{WORKLIST}?whose=team">Everyone in my teams</a>' in page
+    assert sorted(listed(client, whose="team")) == ["Bloggs", "Theirs"]
 
 
-def worklist_queries(client):
+def test_governance_who_holds_no_caseload_sees_everyone_it_may_see(client_as, gina, jo_flag):
+    assert listed(client_as(gina)) == ["Bloggs"]
+
+
+def test_my_empty_list_points_to_the_whole_team(client_as, tess, jo_flag):
+    content = client_as(tess).get(WORKLIST).content.decode()
+
+    assert "Nobody to contact right now" in content
+    assert f'href="{WORKLIST}?whose=team">See everyone in your teams</a>' in content
+
+
+def test_each_row_shows_the_phone_number_as_a_link_that_dials_it(client_as, alice, north):
+    with_phone = ServiceUserFactory(
+        team=north, keyworker=alice, last_name="Phoned", phone="07700 900123"
+    )
+    make_flag(with_phone)
+    without = ServiceUserFactory(team=north, keyworker=alice, last_name="Unphoned", phone="")
+    make_flag(without)
+
+    content = client_as(alice).get(WORKLIST).content.decode()
+
+    assert '<a href="tel:07700900123">' in content
+    assert "07700 900123</a>" in content
+    assert "No phone number on record" in content
+
+
+def worklist_queries(client, **params):
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(WORKLIST)
+        response = client.get(WORKLIST, params)
     assert response.status_code == 200
     return len(captured), response
 
@@ -204,6 +234,7 @@ def test_the_worklist_runs_the_same_queries_for_3_people_and_for_40(client_as, a
     assert len(response.context["entries"]) == 40
     assert few == many
     assert many <= 6
+    assert worklist_queries(client, whose="team")[0] == many
 
 
 # Recording an attempt: the outcome decides which extra fields it needs -----------

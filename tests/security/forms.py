@@ -395,7 +395,7 @@ QUERY_PAGES: tuple[QueryPage, ...] = (
         "caseload", "team", "tess", ("q", "status", "substance", "naloxone", "tier", "page", "sort")
     ),
     QueryPage("caseload", "all", "gina", ("q", "page", "sort")),
-    QueryPage("outreach_worklist", "-", "alice", ("mine", "page")),
+    QueryPage("outreach_worklist", "-", "alice", ("whose", "page")),
     QueryPage("outreach_uncontacted", "-", "tess", ("page",)),
     QueryPage("outreach_attempt_create", "jo", "alice", ("return_to",)),
     QueryPage("review_list", "-", "gina", ("status", "kind", "q", "mine", "page")),
