@@ -1,5 +1,7 @@
 """The learning bulletin: anonymised learning from signed-off reviews, for all staff."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -49,6 +51,8 @@ def test_it_shows_the_learning_themes_and_actions_of_signed_off_reviews(client_a
 
 def test_nothing_on_it_identifies_the_person(client_as, alice, jo, shared):
     page = client_as(alice).get(reverse("review_bulletin")).content.decode()
+    # The sign-out form's random token can hold any short name ("Jo") by chance.
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
 
     for identifying in (
         jo.first_name,
