@@ -43,7 +43,9 @@ else:
     DEBUG = env_bool("DEBUG", True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin holds configuration only (config.admin_site); the apps below it that come
+    # from libraries carry plain names for it (config.app_names).
+    "config.app_names.LanternAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,9 +62,9 @@ INSTALLED_APPS = [
     "django_filters",
     "pgtrigger",
     "pghistory",
-    "axes",
+    "config.app_names.SignInLockoutsConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "config.app_names.AuthenticatorAppsConfig",
     "csp",
     "cases",
     "outcomes",

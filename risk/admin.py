@@ -1,13 +1,12 @@
-"""Django admin for the risk layer: rule set versions, recompute runs, and flags
-and overrides to review.
+"""Django admin for the risk layer: rule set versions and recompute runs.
 
 A rule set is edited only while it is a draft. Active and retired versions are
 read only and cannot be deleted, because flags and runs name the version that
 produced them. New versions come from "Copy as a new draft"; "Activate" makes a
-draft the active version after a confirmation page. Runs, flags and overrides
-are written by the engine and the app's pages, never here: they are read only,
-but "Recompute now" on the runs' list starts a run on the workers and follows it.
-Flags show the person's reference, not their name.
+draft the active version after a confirmation page. Runs are written by the
+engine, never here: they are read only, but "Recompute now" on the runs' list
+starts a run on the workers and follows it. Flags and overrides are records of
+people: governance reads them on each person's record, never here.
 """
 
 import datetime
@@ -23,19 +22,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 
-from cases.admin import ReadOnlyAdmin, ReadOnlyMixin
+from cases.admin import ConfigurationAdmin, ReadOnlyAdmin
 from risk import services, tasks
-from risk.models import Flag, FlagOverride, FlagReason, RecomputeRun, Rule, RuleSet
-
-
-class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
+from risk.models import RecomputeRun, Rule, RuleSet
 
 # Rule set versions --------------------------------------------------------
 
@@ -69,7 +58,7 @@ class RuleInline(admin.StackedInline):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
+class RuleSetAdmin(ConfigurationAdmin):
     list_display = [
         "version",
         "name",
@@ -358,62 +347,3 @@ class RecomputeRunAdmin(ReadOnlyAdmin):
                 "stage": run.stage,
             }
         )
-
-
-# Flags and overrides, for review -------------------------------------------
-
-
-class FlagReasonInline(ReadOnlyInline):
-    model = FlagReason
-    fields = ["position", "text", "rule_code", "rule_version", "weight", "fired_from", "expires_on"]
-
-
-class FlagOverrideInline(ReadOnlyInline):
-    model = FlagOverride
-    fields = ["reason", "expires_on", "rule_codes", "created_by", "created_at"]
-
-
-@admin.register(Flag)
-class FlagAdmin(ReadOnlyAdmin):
-    list_display = [
-        "person_ref",
-        "tier",
-        "status",
-        "raised_on",
-        "ended_on",
-        "end_reason",
-        "version",
-    ]
-    list_filter = ["tier", "status", "end_reason", "rule_set__version"]
-    list_select_related = ["service_user", "rule_set"]
-    search_fields = ["service_user__client_ref"]
-    date_hierarchy = "raised_on"
-    exclude = ["service_user", "signature"]
-    readonly_fields = ["person_ref"]
-    inlines = [FlagReasonInline, FlagOverrideInline]
-    show_full_result_count = False
-
-    @admin.display(description="person", ordering="service_user__client_ref")
-    def person_ref(self, flag: Flag) -> str:
-        return flag.service_user.client_ref
-
-    @admin.display(description="rule set", ordering="rule_set__version")
-    def version(self, flag: Flag) -> str:
-        return f"Version {flag.rule_set.version}"
-
-
-@admin.register(FlagOverride)
-class FlagOverrideAdmin(ReadOnlyAdmin):
-    list_display = ["person_ref", "flag_tier", "reason", "expires_on", "created_by", "created_at"]
-    list_select_related = ["service_user", "flag", "created_by"]
-    search_fields = ["service_user__client_ref"]
-    exclude = ["service_user"]
-    readonly_fields = ["person_ref"]
-
-    @admin.display(description="person", ordering="service_user__client_ref")
-    def person_ref(self, override: FlagOverride) -> str:
-        return override.service_user.client_ref
-
-    @admin.display(description="tier overridden")
-    def flag_tier(self, override: FlagOverride) -> str:
-        return override.flag.get_tier_display()
