@@ -20,10 +20,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from cases.admin import ConfigurationAdmin, ReadOnlyAdmin
-from risk import services, tasks
+from risk import preview, services, tasks
+from risk.engine import WINDOW_UNITS
 from risk.models import RecomputeRun, Rule, RuleSet
 
 # Rule set versions --------------------------------------------------------
@@ -33,28 +35,31 @@ def _editable(obj: RuleSet | None) -> bool:
     return obj is None or obj.is_editable
 
 
-class RuleInline(admin.StackedInline):
+class RuleInline(admin.TabularInline):
+    """The rules as one table: a row per rule with its id, title, switch, window and weight.
+
+    A draft's rules come from the version it was copied from; what an administrator
+    changes is which rules are on, their windows, counts and weights. A rule's text
+    (what it looks at, its evidence and wording) comes with its code and version."""
+
     model = Rule
     extra = 0
-    fields = [
-        ("code", "check_name", "enabled"),
-        "title",
-        "looks_at",
-        "evidence",
-        ("window_from", "window_to", "min_count", "weight", "exclusive_group"),
-        "reason",
-        "version",
-    ]
-    readonly_fields = ["version"]
+    can_delete = False
+    fields = ["code", "title", "enabled", "window_from", "window_to", "unit", "min_count", "weight"]
+    readonly_fields = ["code", "title", "unit"]
+
+    @admin.display(description="window unit")
+    def unit(self, rule: Rule) -> str:
+        return WINDOW_UNITS.get(rule.check_name, "days")
 
     def has_add_permission(self, request, obj=None) -> bool:
-        return _editable(obj) and super().has_add_permission(request, obj)
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return _editable(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return _editable(obj) and super().has_delete_permission(request, obj)
+        return False
 
 
 @admin.register(RuleSet)
@@ -150,22 +155,6 @@ class RuleSetAdmin(ConfigurationAdmin):
 
     def _activate_confirmation(self, request: HttpRequest, draft: RuleSet) -> HttpResponse:
         current = RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).first()
-        before = {rule.code: rule for rule in current.rules.all()} if current else {}
-        changes = []
-        for rule in draft.rules.all():
-            old = before.pop(rule.code, None)
-            if old is None:
-                changes.append(f"{rule.code}: new rule")
-                continue
-            differs = [
-                field
-                for field in services.RULE_FIELDS
-                if getattr(rule, field) != getattr(old, field)
-            ]
-            if differs:
-                names = ", ".join(Rule._meta.get_field(f).verbose_name for f in differs)
-                changes.append(f"{rule.code}: {names} changed")
-        changes += [f"{code}: not in the draft" for code in before]
         return TemplateResponse(
             request,
             "admin/risk/ruleset/activate_confirmation.html",
@@ -175,10 +164,56 @@ class RuleSetAdmin(ConfigurationAdmin):
                 "opts": self.model._meta,
                 "draft": draft,
                 "current": current,
-                "changes": changes,
+                "thresholds": _threshold_changes(current, draft),
+                "changes": _rule_changes(current, draft),
+                "tiers": preview.tier_changes(current=current, draft=draft),
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+
+THRESHOLDS = {
+    "raised_threshold": "Raised from",
+    "high_threshold": "High from",
+    "very_high_threshold": "Very high from",
+}
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return "none" if value in (None, "") else Truncator(str(value)).chars(60)
+
+
+def _threshold_changes(current: RuleSet | None, draft: RuleSet) -> list[str]:
+    """Each threshold as "old → new" where it changes, or as it stays."""
+    lines = []
+    for field, label in THRESHOLDS.items():
+        new = getattr(draft, field)
+        old = getattr(current, field) if current else None
+        if current is None or old == new:
+            lines.append(f"{label} {new} (unchanged)" if current else f"{label} {new}")
+        else:
+            lines.append(f"{label}: {old} → {new}")
+    return lines
+
+
+def _rule_changes(current: RuleSet | None, draft: RuleSet) -> list[str]:
+    """Each difference between the rules in use and the draft's, as "old → new"."""
+    before = {rule.code: rule for rule in current.rules.all()} if current else {}
+    changes = []
+    for rule in draft.rules.all():
+        old = before.pop(rule.code, None)
+        if old is None:
+            changes.append(f"{rule.code}: new rule")
+            continue
+        for field in services.RULE_FIELDS:
+            was, now = getattr(old, field), getattr(rule, field)
+            if was != now:
+                name = Rule._meta.get_field(field).verbose_name
+                changes.append(f"{rule.code}: {name} {_shown(was)} → {_shown(now)}")
+    changes += [f"{code}: not in the draft" for code in before]
+    return changes
 
 
 # Recompute runs -------------------------------------------------------------
