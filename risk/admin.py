@@ -12,6 +12,7 @@ people: governance reads them on each person's record, never here.
 import datetime
 import logging
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -35,6 +36,16 @@ def _editable(obj: RuleSet | None) -> bool:
     return obj is None or obj.is_editable
 
 
+class RuleRowForm(forms.ModelForm):
+    """A row of the rules' table: each input is named for its rule, as the table's
+    column heading alone does not label it for a screen reader."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{self.instance.code}: {field.label}"
+
+
 class RuleInline(admin.TabularInline):
     """The rules as one table: a row per rule with its id, title, switch, window and weight.
 
@@ -43,6 +54,7 @@ class RuleInline(admin.TabularInline):
     (what it looks at, its evidence and wording) comes with its code and version."""
 
     model = Rule
+    form = RuleRowForm
     extra = 0
     can_delete = False
     fields = ["code", "title", "enabled", "window_from", "window_to", "unit", "min_count", "weight"]
