@@ -92,6 +92,8 @@ MIDDLEWARE = [
     # Idle and absolute session limits, then the second factor before any page.
     "config.signin.SessionTimeoutMiddleware",
     "config.signin.SecondFactorRequiredMiddleware",
+    # A control character in a page's query is refused with 400 (the API refuses its own).
+    "config.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.NoStoreWhenSignedInMiddleware",
     "csp.middleware.CSPMiddleware",

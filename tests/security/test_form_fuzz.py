@@ -273,6 +273,16 @@ def test_hostile_query_parameters_never_break_a_page(page, world, client_as):
     open_page()
 
 
+@pytest.mark.parametrize(
+    "page", QUERY_PAGES, ids=lambda p: f"{p.url}-{p.sample}" if p.sample != "-" else p.url
+)
+def test_a_nul_in_any_query_parameter_of_a_list_is_refused_with_400(page, world, client_as):
+    client = _client_for(page.user, world, client_as)
+    url = reverse(page.url, kwargs=routes.SAMPLES[page.sample](world))
+    answers = {name: submit(client, "GET", url, {name: "\x00"}).status_code for name in page.params}
+    assert answers == dict.fromkeys(page.params, 400)
+
+
 @pytest.mark.parametrize("page", PERIOD_PAGES, ids=lambda p: p.url)
 def test_a_period_out_of_bounds_is_refused_with_400_on_every_page_that_takes_one(
     page, world, client_as
