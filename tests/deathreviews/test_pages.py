@@ -68,9 +68,7 @@ def test_every_review_url_is_404_for_roles_without_access(client_as, request, kn
 
 
 @pytest.mark.parametrize("who", REVIEW_ROLES)
-def test_governance_opens_every_review_page(
-    client_as, request, known_review, who
-):
+def test_governance_opens_every_review_page(client_as, request, known_review, who):
     client = client_as(request.getfixturevalue(who))
 
     for url in review_urls(known_review):
