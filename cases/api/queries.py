@@ -39,7 +39,8 @@ class QuerySerializer(serializers.Serializer):
                 required=False,
                 error_messages=DATE_MESSAGES,
                 help_text="First day of the period (YYYY-MM-DD): records dated or open on "
-                "or after it.",
+                "or after it. A period runs from 1900-01-01 at the earliest, ends no more "
+                "than a year from today, and is at most 10 years long.",
             ),
             "to": serializers.DateField(
                 required=False,
