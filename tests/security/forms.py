@@ -385,6 +385,10 @@ EXCLUDED = {
     "cases.forms.RecordForm": "a base class: each record form above is one",
     "deathreviews.forms.VersionedForm": "a base class of the review forms above",
     "cases.admin.ApiTokenForm": "an admin form, for administrators only, behind Django's admin",
+    "risk.admin.RuleRowForm": (
+        "a row of the admin's rule set table, for administrators only: switches and numbers,"
+        " tested in tests/risk_ui/test_admin_rule_sets.py"
+    ),
     "config.signin_views.SecondFactorForm": (
         "posted before the second factor is passed, which the fuzzer's signed-in users have;"
         " wrong, malformed and reused codes are tested in tests/security/test_signin.py"
