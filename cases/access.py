@@ -41,7 +41,7 @@ OVERRIDE_APPROVING_ROLES = frozenset({Role.TEAM_LEAD})
 # them; each page checks its own access table (outcomes.access for the data
 # pages, deathreviews.access for reviews), and a test holds these roles to
 # those tables.
-_REVIEW_ROLES = frozenset({Role.GOVERNANCE, Role.ADMINISTRATOR})
+_REVIEW_ROLES = frozenset({Role.GOVERNANCE})
 _EVERY_ROLE = frozenset(Role.values)
 NAV_PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("Outreach worklist", "outreach_worklist", OUTREACH_ROLES),
@@ -121,3 +121,35 @@ def caseload_scopes(user: User) -> tuple[str, ...]:
     if not can_browse_people(user):
         return ()
     return CASELOAD_SCOPES.get(user.role, ())
+
+
+# The Django admin, the administrator's whole place in Lantern, holds configuration and
+# never people: services, teams, staff and their roles, lookups, rule sets and recompute
+# runs, the API's clients, tokens and request log, lockouts and authenticator apps, and
+# the death reviews' reference lists. Records of people (flags, overrides, the audit's
+# access events and break-glass grants, reviews) are read in the app, where the
+# visibility rules apply. The admin site refuses to register any other model
+# (`config.admin_site`), by "app_label.model_name".
+ADMIN_MODELS = frozenset(
+    {
+        "auth.group",
+        "cases.user",
+        "cases.service",
+        "cases.team",
+        "cases.teammembership",
+        "cases.localauthority",
+        "cases.substance",
+        "cases.dischargereason",
+        "cases.apiclient",
+        "cases.apitoken",
+        "cases.apirequestlog",
+        "risk.ruleset",
+        "risk.recomputerun",
+        "axes.accessattempt",
+        "axes.accessfailurelog",
+        "axes.accesslog",
+        "otp_totp.totpdevice",
+        "deathreviews.learningtheme",
+        "deathreviews.partneragency",
+    }
+)

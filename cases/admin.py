@@ -1,8 +1,12 @@
 """Django admin for configuration: services, teams, staff, roles and lookups.
 
-Clinical records are deliberately absent: they are reached only through the
-app's pages, where the visibility rules apply. Administrators also issue and
-revoke API tokens here: a new token is shown once, on the page after saving.
+Records of people are deliberately absent (`cases.access.ADMIN_MODELS`, which the
+admin site enforces): the people themselves, their flags, the audit's access
+events and break-glass grants are reached only through the app's pages, where
+the visibility rules apply. Deleting a row here counts the records it would take
+with it or that keep it, never names them (`CountedNotNamed`). Administrators
+also issue and revoke API tokens here: a new token is shown once, on the page
+after saving.
 """
 
 import datetime
@@ -10,18 +14,19 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import router
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.text import capfirst
 
 from cases import services
 from cases.models import (
-    AccessEvent,
     ApiClient,
     ApiRequestLog,
     ApiToken,
-    BreakGlassGrant,
     DischargeReason,
     LocalAuthority,
     Service,
@@ -32,6 +37,29 @@ from cases.models import (
 )
 
 
+class CountedNotNamed:
+    """A delete page that names only the rows being deleted and counts everything else.
+
+    Django's page lists every related row by name, so deleting a team or a member of
+    staff would list the people on their caseload. Those are counted here instead."""
+
+    def get_deleted_objects(self, objs, request):
+        _named, counts, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(objs)
+        kept: dict[str, int] = {}
+        for row in collector.protected:
+            name = str(row._meta.verbose_name_plural)
+            kept[name] = kept.get(name, 0) + 1
+        named = [f"{capfirst(obj._meta.verbose_name)}: {obj}" for obj in objs]
+        protected = [f"{count} {name}" for name, count in sorted(kept.items())]
+        return named, counts, perms_needed, protected
+
+
+class ConfigurationAdmin(CountedNotNamed, admin.ModelAdmin):
+    pass
+
+
 class MembershipInline(admin.TabularInline):
     model = TeamMembership
     extra = 0
@@ -39,7 +67,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(CountedNotNamed, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]
     fieldsets = (
@@ -54,20 +82,20 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ConfigurationAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ConfigurationAdmin):
     list_display = ["name", "service", "caseload_cap"]
     list_filter = ["service"]
     search_fields = ["name"]
 
 
 @admin.register(TeamMembership)
-class TeamMembershipAdmin(admin.ModelAdmin):
+class TeamMembershipAdmin(ConfigurationAdmin):
     list_display = ["user", "team", "starts_on", "ends_on"]
     list_filter = ["team"]
     autocomplete_fields = ["user", "team"]
@@ -75,19 +103,19 @@ class TeamMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(LocalAuthority)
-class LocalAuthorityAdmin(admin.ModelAdmin):
+class LocalAuthorityAdmin(ConfigurationAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Substance)
-class SubstanceAdmin(admin.ModelAdmin):
+class SubstanceAdmin(ConfigurationAdmin):
     list_display = ["name", "code", "category", "active"]
     list_filter = ["category", "active"]
 
 
 @admin.register(DischargeReason)
-class DischargeReasonAdmin(admin.ModelAdmin):
+class DischargeReasonAdmin(ConfigurationAdmin):
     list_display = [
         "label",
         "code",
@@ -127,7 +155,7 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(ConfigurationAdmin):
     list_display = ["name", "is_active", "own_pseudonyms", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name"]
@@ -135,7 +163,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ConfigurationAdmin):
     """Issue a token (shown once, on the page after saving) and revoke tokens; nothing else."""
 
     form = ApiTokenForm
@@ -216,8 +244,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyMixin:
-    """Viewable, never added, changed or deleted through the admin: audit rows (which the
-    database refuses to change too) and what the risk engine writes."""
+    """Viewable, never added, changed or deleted through the admin: the API's request log
+    and the risk engine's runs."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -229,7 +257,7 @@ class ReadOnlyMixin:
         return False
 
 
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, ConfigurationAdmin):
     pass
 
 
@@ -241,22 +269,3 @@ class ApiRequestLogAdmin(ReadOnlyAdmin):
     list_filter = ["client", "status", "format", "extract"]
     search_fields = ["username", "path"]
     date_hierarchy = "at"
-
-
-@admin.register(AccessEvent)
-class AccessEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "username", "role", "kind", "view", "object_ref", "rows", "break_glass"]
-    list_filter = ["kind", "role", "break_glass"]
-    search_fields = ["username", "object_ref", "request_id"]
-    date_hierarchy = "at"
-    # Ids, not choosers: a chooser would list every person and every account.
-    raw_id_fields = ["user", "service_user"]
-
-
-@admin.register(BreakGlassGrant)
-class BreakGlassGrantAdmin(ReadOnlyAdmin):
-    """Granted by keyworkers in the app and reviewed by governance there; read only here."""
-
-    list_display = ["starts_at", "user", "service_user", "expires_at", "reviewed_at"]
-    list_filter = ["reviewed_at"]
-    raw_id_fields = ["user", "service_user", "reviewed_by"]

@@ -144,3 +144,46 @@ def validate_plausible_date(value: datetime.date) -> None:
             f"Check the year: this is more than {LATEST_YEARS_AHEAD} years from today.",
             code="too_late",
         )
+
+
+# Every period a page or the API is asked for (the review dashboard, the NDTMS extract,
+# the API's `from` and `to`) is held to one rule: from 1900 at the earliest, ending no
+# more than a year from today, and at most 10 years long. A mistyped year then gets a
+# message instead of a page of a thousand empty quarters, or a 500 for the year 10000.
+LONGEST_PERIOD_YEARS = 10
+PERIOD_DAYS_AHEAD = 366
+
+
+def period_problems(start: datetime.date | None, end: datetime.date | None) -> dict[str, str]:
+    """What is wrong with the period from `start` to `end` (either may be open), by
+    "start" and "end"; empty when it can be shown."""
+    problems: dict[str, str] = {}
+    latest = timezone.localdate() + datetime.timedelta(days=PERIOD_DAYS_AHEAD)
+    for name, value in (("start", start), ("end", end)):
+        if value is None:
+            continue
+        if value < EARLIEST_DATE:
+            problems[name] = (
+                f"Check the year: a period starts and ends on {EARLIEST_DATE:%d/%m/%Y} or later."
+            )
+        elif value > latest:
+            problems[name] = (
+                f"Check the year: a period ends by {latest:%d/%m/%Y} (a year from today) "
+                "at the latest."
+            )
+    if problems or start is None or end is None:
+        return problems
+    if end < start:
+        problems["end"] = "The period ends before it starts."
+    elif end >= _years_after(start, LONGEST_PERIOD_YEARS):
+        problems["start"] = (
+            f"The period is longer than {LONGEST_PERIOD_YEARS} years: choose a shorter one."
+        )
+    return problems
+
+
+def _years_after(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        return day.replace(year=day.year + years, day=28)

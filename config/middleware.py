@@ -4,12 +4,15 @@ import logging
 import sys
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+
+from cases.validators import validate_no_control_characters
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +42,46 @@ class NoStoreWhenSignedInMiddleware:
 
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+CONTROL_CHARACTER_IN_QUERY = (
+    "The address holds an invisible control character, so the page cannot be shown. "
+    "Open the page again from the menu."
+)
+
+
+def query_has_control_character(request: HttpRequest) -> bool:
+    """Whether a key or a value of the request's query holds a control character."""
+    for key, values in request.GET.lists():
+        for text in (key, *values):
+            try:
+                validate_no_control_characters(text)
+            except ValidationError:
+                return True
+    return False
+
+
+class RefuseControlCharactersMiddleware:
+    """Answer 400 to a page asked for with a control character in its query.
+
+    No one types one into an address: it arrives from a script or a hostile link,
+    and a NUL reaching PostgreSQL (which refuses it) made the admin's lists answer
+    500. Pages and the admin alike refuse it here, before any view reads it; the
+    API refuses it itself, in its own error shape, and records the request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_api_request(request) and query_has_control_character(request):
+            return HttpResponse(
+                render_to_string(
+                    "400.html", {"message": CONTROL_CHARACTER_IN_QUERY}, request=request
+                ),
+                status=400,
+            )
+        return self.get_response(request)
 
 
 def _remember_database_error(sender, request: HttpRequest | None = None, **kwargs) -> None:

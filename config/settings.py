@@ -43,7 +43,9 @@ else:
     DEBUG = env_bool("DEBUG", True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin holds configuration only (config.admin_site); the apps below it that come
+    # from libraries carry plain names for it (config.app_names).
+    "config.app_names.LanternAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,9 +62,9 @@ INSTALLED_APPS = [
     "django_filters",
     "pgtrigger",
     "pghistory",
-    "axes",
+    "config.app_names.SignInLockoutsConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "config.app_names.AuthenticatorAppsConfig",
     "csp",
     "cases",
     "outcomes",
@@ -90,6 +92,8 @@ MIDDLEWARE = [
     # Idle and absolute session limits, then the second factor before any page.
     "config.signin.SessionTimeoutMiddleware",
     "config.signin.SecondFactorRequiredMiddleware",
+    # A control character in a page's query is refused with 400 (the API refuses its own).
+    "config.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.NoStoreWhenSignedInMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -1,16 +1,17 @@
 """Who may use death reviews, declared as data like `cases.access` and `outcomes.access`.
 
 Reviews hold special-category detail about people who have died, to which
-confidentiality still applies: only clinical governance and administrators see
-or change them, and every other role gets 404 on every review URL (the review
-does not exist for them). The learning bulletin is anonymised and meant to be
-shared across the partnership, so every signed-in member of staff may read it;
-clinical governance approves each piece of it first.
+confidentiality still applies: only clinical governance sees or changes them,
+and every other role, administrators included (they hold configuration, not
+people), gets 404 on every review URL (the review does not exist for them). The
+learning bulletin is anonymised and meant to be shared across the partnership, so
+every signed-in member of staff may read it; clinical governance approves each
+piece of it first.
 """
 
 from cases.models import Role, User
 
-REVIEW_ROLES = frozenset({Role.GOVERNANCE, Role.ADMINISTRATOR})
+REVIEW_ROLES = frozenset({Role.GOVERNANCE})
 BULLETIN_ROLES = frozenset(Role.values)
 # What the bulletin shows is approved first by clinical governance, whose work the
 # confidentiality of the reviews is: not administrators, who configure Lantern.
@@ -38,6 +39,5 @@ def can_approve_bulletin(user: User) -> bool:
 # fund the services the reviews learn about. Keyworkers and team leads are refused: the
 # reviews are governance's work, their own team's deaths would be a suppressed handful,
 # and the learning bulletin is how the learning reaches them. Administrators are refused
-# as the API refuses them everything (it holds no role for them), although they may open
-# the governance dashboard in the HTML app.
+# as the API refuses them everything (it holds no role for them).
 REVIEW_FIGURE_API_ROLES = frozenset({Role.GOVERNANCE, Role.COMMISSIONER})

@@ -1,18 +1,18 @@
 """Django admin for the death reviews' reference lists: learning themes and partner agencies.
 
-Reviews themselves are worked in the app, where only governance and
-administrators reach them and every change is versioned; they are not in the
-admin. Reference rows are retired (unticked "active"), never deleted, so the
+Reviews themselves are worked in the app, where only governance reaches them
+and every change is versioned; they are not in the admin (`cases.access.ADMIN_MODELS`). Reference rows are retired (unticked "active"), never deleted, so the
 reviews that used them keep their meaning.
 """
 
 from django.contrib import admin
 from django.db.models import Count
 
+from cases.admin import ConfigurationAdmin
 from deathreviews.models import LearningTheme, PartnerAgency
 
 
-class RetireNotDelete(admin.ModelAdmin):
+class RetireNotDelete(ConfigurationAdmin):
     list_filter = ["active"]
     search_fields = ["name"]
 

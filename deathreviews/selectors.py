@@ -34,7 +34,7 @@ REMINDER_DAYS_AHEAD = 7
 
 
 def reviews_visible_to(user: User) -> QuerySet[Review]:
-    """Every review for clinical governance and administrators; none for anyone else."""
+    """Every review for clinical governance; none for anyone else."""
     if not can_work_reviews(user):
         return Review.objects.none()
     return Review.objects.all()

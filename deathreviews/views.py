@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 from cases.audit import page_rows, query_of, record_access, service_user_for_read
 from cases.models import AccessKind
 from cases.selectors import service_users_visible_to
+from cases.validators import period_problems
 from deathreviews import dashboard, selectors, services, workflow
 from deathreviews.access import can_approve_bulletin, can_read_bulletin, can_work_reviews
 from deathreviews.domains import DOMAINS, PART_EDITABLE_IN
@@ -491,8 +492,9 @@ def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date, list[st
             start = value
         else:
             end = value
-    if start > end:
-        problems.append("The period must start before it ends: showing the default period.")
+    out_of_bounds = list(period_problems(start, end).values())
+    if out_of_bounds:
+        problems += [*out_of_bounds, "Showing the default period instead."]
         start, end = dashboard.default_period()
     return start, end, problems
 
@@ -522,6 +524,9 @@ def review_dashboard(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "kinds": ReviewKind.choices,
         },
+        # A period that cannot be shown is the request's fault: the page says why and
+        # shows the default period.
+        status=400 if problems else 200,
     )
 
 

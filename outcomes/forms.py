@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases.forms import CheckedInputForm, ClientChecks, RecordForm, uk_date_field
 from cases.models import ServiceUser
+from cases.validators import period_problems
 from outcomes.importing.specs import SPECS
 from outcomes.models import Stage, TopAssessment
 from outcomes.selectors import start_top_exists
@@ -142,6 +143,6 @@ class NdtmsPeriodForm(ClientChecks, CheckedInputForm, forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", "The period must end on or after its start.")
+        for field, problem in period_problems(start, end).items():
+            self.add_error(field, problem)
         return cleaned

@@ -10,6 +10,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from cases.audit import export_finished, record_access
 from cases.downloads import mark_download_started
@@ -152,6 +153,8 @@ def ndtms_page(request: HttpRequest) -> HttpResponse:
             "whole_service": team_ids is None,
             "query": request.GET.urlencode(),
         },
+        # A period asked for that cannot be checked: the form says why, at the field.
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 
@@ -160,7 +163,8 @@ def ndtms_download(request: HttpRequest) -> HttpResponse:
     team_ids = _extract_scope(request)
     form = NdtmsPeriodForm(request.GET)
     if not form.is_valid():
-        return redirect("ndtms_extract")
+        # Back to the page with the same period, where the form says what is wrong.
+        return redirect(f"{reverse('ndtms_extract')}?{request.GET.urlencode()}")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     event = record_access(
         request,

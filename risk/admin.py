@@ -1,18 +1,18 @@
-"""Django admin for the risk layer: rule set versions, recompute runs, and flags
-and overrides to review.
+"""Django admin for the risk layer: rule set versions and recompute runs.
 
 A rule set is edited only while it is a draft. Active and retired versions are
 read only and cannot be deleted, because flags and runs name the version that
 produced them. New versions come from "Copy as a new draft"; "Activate" makes a
-draft the active version after a confirmation page. Runs, flags and overrides
-are written by the engine and the app's pages, never here: they are read only,
-but "Recompute now" on the runs' list starts a run on the workers and follows it.
-Flags show the person's reference, not their name.
+draft the active version after a confirmation page. Runs are written by the
+engine, never here: they are read only, but "Recompute now" on the runs' list
+starts a run on the workers and follows it. Flags and overrides are records of
+people: governance reads them on each person's record, never here.
 """
 
 import datetime
 import logging
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -21,21 +21,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
-from cases.admin import ReadOnlyAdmin, ReadOnlyMixin
-from risk import services, tasks
-from risk.models import Flag, FlagOverride, FlagReason, RecomputeRun, Rule, RuleSet
-
-
-class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
+from cases.admin import ConfigurationAdmin, ReadOnlyAdmin
+from risk import preview, services, tasks
+from risk.engine import WINDOW_UNITS
+from risk.models import RecomputeRun, Rule, RuleSet
 
 # Rule set versions --------------------------------------------------------
 
@@ -44,32 +36,46 @@ def _editable(obj: RuleSet | None) -> bool:
     return obj is None or obj.is_editable
 
 
-class RuleInline(admin.StackedInline):
+class RuleRowForm(forms.ModelForm):
+    """A row of the rules' table: each input is named for its rule, as the table's
+    column heading alone does not label it for a screen reader."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{self.instance.code}: {field.label}"
+
+
+class RuleInline(admin.TabularInline):
+    """The rules as one table: a row per rule with its id, title, switch, window and weight.
+
+    A draft's rules come from the version it was copied from; what an administrator
+    changes is which rules are on, their windows, counts and weights. A rule's text
+    (what it looks at, its evidence and wording) comes with its code and version."""
+
     model = Rule
+    form = RuleRowForm
     extra = 0
-    fields = [
-        ("code", "check_name", "enabled"),
-        "title",
-        "looks_at",
-        "evidence",
-        ("window_from", "window_to", "min_count", "weight", "exclusive_group"),
-        "reason",
-        "version",
-    ]
-    readonly_fields = ["version"]
+    can_delete = False
+    fields = ["code", "title", "enabled", "window_from", "window_to", "unit", "min_count", "weight"]
+    readonly_fields = ["code", "title", "unit"]
+
+    @admin.display(description="window unit")
+    def unit(self, rule: Rule) -> str:
+        return WINDOW_UNITS.get(rule.check_name, "days")
 
     def has_add_permission(self, request, obj=None) -> bool:
-        return _editable(obj) and super().has_add_permission(request, obj)
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return _editable(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return _editable(obj) and super().has_delete_permission(request, obj)
+        return False
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
+class RuleSetAdmin(ConfigurationAdmin):
     list_display = [
         "version",
         "name",
@@ -161,22 +167,6 @@ class RuleSetAdmin(admin.ModelAdmin):
 
     def _activate_confirmation(self, request: HttpRequest, draft: RuleSet) -> HttpResponse:
         current = RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).first()
-        before = {rule.code: rule for rule in current.rules.all()} if current else {}
-        changes = []
-        for rule in draft.rules.all():
-            old = before.pop(rule.code, None)
-            if old is None:
-                changes.append(f"{rule.code}: new rule")
-                continue
-            differs = [
-                field
-                for field in services.RULE_FIELDS
-                if getattr(rule, field) != getattr(old, field)
-            ]
-            if differs:
-                names = ", ".join(Rule._meta.get_field(f).verbose_name for f in differs)
-                changes.append(f"{rule.code}: {names} changed")
-        changes += [f"{code}: not in the draft" for code in before]
         return TemplateResponse(
             request,
             "admin/risk/ruleset/activate_confirmation.html",
@@ -186,10 +176,56 @@ class RuleSetAdmin(admin.ModelAdmin):
                 "opts": self.model._meta,
                 "draft": draft,
                 "current": current,
-                "changes": changes,
+                "thresholds": _threshold_changes(current, draft),
+                "changes": _rule_changes(current, draft),
+                "tiers": preview.tier_changes(current=current, draft=draft),
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+
+THRESHOLDS = {
+    "raised_threshold": "Raised from",
+    "high_threshold": "High from",
+    "very_high_threshold": "Very high from",
+}
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return "none" if value in (None, "") else Truncator(str(value)).chars(60)
+
+
+def _threshold_changes(current: RuleSet | None, draft: RuleSet) -> list[str]:
+    """Each threshold as "old → new" where it changes, or as it stays."""
+    lines = []
+    for field, label in THRESHOLDS.items():
+        new = getattr(draft, field)
+        old = getattr(current, field) if current else None
+        if current is None or old == new:
+            lines.append(f"{label} {new} (unchanged)" if current else f"{label} {new}")
+        else:
+            lines.append(f"{label}: {old} → {new}")
+    return lines
+
+
+def _rule_changes(current: RuleSet | None, draft: RuleSet) -> list[str]:
+    """Each difference between the rules in use and the draft's, as "old → new"."""
+    before = {rule.code: rule for rule in current.rules.all()} if current else {}
+    changes = []
+    for rule in draft.rules.all():
+        old = before.pop(rule.code, None)
+        if old is None:
+            changes.append(f"{rule.code}: new rule")
+            continue
+        for field in services.RULE_FIELDS:
+            was, now = getattr(old, field), getattr(rule, field)
+            if was != now:
+                name = Rule._meta.get_field(field).verbose_name
+                changes.append(f"{rule.code}: {name} {_shown(was)} → {_shown(now)}")
+    changes += [f"{code}: not in the draft" for code in before]
+    return changes
 
 
 # Recompute runs -------------------------------------------------------------
@@ -358,62 +394,3 @@ class RecomputeRunAdmin(ReadOnlyAdmin):
                 "stage": run.stage,
             }
         )
-
-
-# Flags and overrides, for review -------------------------------------------
-
-
-class FlagReasonInline(ReadOnlyInline):
-    model = FlagReason
-    fields = ["position", "text", "rule_code", "rule_version", "weight", "fired_from", "expires_on"]
-
-
-class FlagOverrideInline(ReadOnlyInline):
-    model = FlagOverride
-    fields = ["reason", "expires_on", "rule_codes", "created_by", "created_at"]
-
-
-@admin.register(Flag)
-class FlagAdmin(ReadOnlyAdmin):
-    list_display = [
-        "person_ref",
-        "tier",
-        "status",
-        "raised_on",
-        "ended_on",
-        "end_reason",
-        "version",
-    ]
-    list_filter = ["tier", "status", "end_reason", "rule_set__version"]
-    list_select_related = ["service_user", "rule_set"]
-    search_fields = ["service_user__client_ref"]
-    date_hierarchy = "raised_on"
-    exclude = ["service_user", "signature"]
-    readonly_fields = ["person_ref"]
-    inlines = [FlagReasonInline, FlagOverrideInline]
-    show_full_result_count = False
-
-    @admin.display(description="person", ordering="service_user__client_ref")
-    def person_ref(self, flag: Flag) -> str:
-        return flag.service_user.client_ref
-
-    @admin.display(description="rule set", ordering="rule_set__version")
-    def version(self, flag: Flag) -> str:
-        return f"Version {flag.rule_set.version}"
-
-
-@admin.register(FlagOverride)
-class FlagOverrideAdmin(ReadOnlyAdmin):
-    list_display = ["person_ref", "flag_tier", "reason", "expires_on", "created_by", "created_at"]
-    list_select_related = ["service_user", "flag", "created_by"]
-    search_fields = ["service_user__client_ref"]
-    exclude = ["service_user"]
-    readonly_fields = ["person_ref"]
-
-    @admin.display(description="person", ordering="service_user__client_ref")
-    def person_ref(self, override: FlagOverride) -> str:
-        return override.service_user.client_ref
-
-    @admin.display(description="tier overridden")
-    def flag_tier(self, override: FlagOverride) -> str:
-        return override.flag.get_tier_display()

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from cases.api.pagination import ExtractPagination
 from cases.extracts import SEGMENTS, ApiFilters, ExtractError
 from cases.models import LocalAuthority, Team
+from cases.validators import period_problems
 
 Q = TypeVar("Q", bound="QuerySerializer")
 
@@ -38,7 +39,8 @@ class QuerySerializer(serializers.Serializer):
                 required=False,
                 error_messages=DATE_MESSAGES,
                 help_text="First day of the period (YYYY-MM-DD): records dated or open on "
-                "or after it.",
+                "or after it. A period runs from 1900-01-01 at the earliest, ends no more "
+                "than a year from today, and is at most 10 years long.",
             ),
             "to": serializers.DateField(
                 required=False,
@@ -62,8 +64,12 @@ class QuerySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         start, end = attrs.get("from"), attrs.get("to")
-        if start and end and end < start:
-            raise serializers.ValidationError({"to": ["The period ends before it starts."]})
+        problems = period_problems(start, end)
+        if problems:
+            names = {"start": "from", "end": "to"}
+            raise serializers.ValidationError(
+                {names[field]: [problem] for field, problem in problems.items()}
+            )
         teams = sorted(set(attrs.get("team") or ()))
         if teams:
             known = set(Team.objects.filter(pk__in=teams).values_list("pk", flat=True))

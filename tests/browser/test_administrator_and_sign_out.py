@@ -41,7 +41,7 @@ def test_an_administrator_copies_changes_and_activates_a_rule_set_version(
     expect(page.get_by_text("was changed successfully")).to_be_visible()
     run_admin_action(page, 2, "Activate (make this draft the rules in use)")
     expect(page.get_by_role("heading", name="Activate rule set version 2?")).to_be_visible()
-    expect(page.get_by_text("High from 2.80 (now 3.00)")).to_be_visible()
+    expect(page.get_by_text("High from: 3.00 → 2.80")).to_be_visible()
     screenshot("admin-activate-confirmation")
     page.get_by_role("button", name="Yes, activate version 2").click()
 

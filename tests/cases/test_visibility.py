@@ -197,8 +197,6 @@ def test_other_teams_people_never_appear_in_the_team_lead_list(client_as, tess, 
             [
                 "Import records",
                 "NDTMS extract",
-                "Death reviews",
-                "Review dashboard",
                 "Learning bulletin",
                 "Administration",
             ],

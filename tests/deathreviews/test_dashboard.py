@@ -270,6 +270,28 @@ def test_a_bad_period_falls_back_with_a_message(client_as, gina):
     assert response.context["start"] == dashboard.default_period()[0]
 
 
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ({"to": "9999-12-31"}, "Check the year: a period ends by"),
+        ({"from": "0001-01-01", "to": "9999-12-31"}, "Check the year: a period starts and ends on"),
+        ({"from": "2010-01-01", "to": "2026-03-31"}, "The period is longer than 10 years"),
+        ({"from": "2026-03-31", "to": "2026-01-01"}, "The period ends before it starts."),
+    ],
+)
+def test_a_period_out_of_bounds_is_a_400_that_says_why_and_shows_the_default(
+    client_as, gina, period, message
+):
+    response = client_as(gina).get(reverse("review_dashboard"), period)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert "Showing the default period instead." in page
+    assert (response.context["start"], response.context["end"]) == dashboard.default_period()
+    assert len(response.content) < 200_000
+
+
 def test_the_default_period_is_this_quarter_and_the_four_before():
     assert dashboard.default_period(d("2026-05-17")) == (d("2025-04-01"), d("2026-05-17"))
 

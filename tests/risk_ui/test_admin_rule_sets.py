@@ -1,11 +1,12 @@
 import pytest
+from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from risk.models import Flag, FlagOverride, RecomputeRun, Rule, RuleSet
 from risk.services import flags_recompute
 from tests.factories import days_ago
-from tests.risk_ui.conftest import make_flag
+from tests.risk.conftest import neutral_person, released
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_activating_asks_first_then_retires_the_old_version(client_as, adam):
     assert asked.status_code == 200
     content = asked.content.decode()
     assert "Activate rule set version 2?" in content
-    assert "prison_release_2w: weight changed" in content
+    assert "prison_release_2w: weight 2.00 → 2.50" in content
     assert version(2).status == RuleSet.Status.DRAFT
 
     done = run_action(client, "activate", version(2), confirmed="yes")
@@ -90,29 +91,10 @@ def test_runs_are_listed_read_only_with_counts_by_tier(client_as, adam, jo):
     assert client.post(change, {"status": "failed"}).status_code == 403
 
 
-def test_flags_and_overrides_are_read_only_and_show_no_names(client_as, adam, alice, jo):
-    flag = make_flag(jo)
-    FlagOverride.objects.create(
-        flag=flag,
-        service_user=jo,
-        reason="Not applicable",
-        expires_on=days_ago(-10),
-        rule_codes=["prison_release_2w"],
-        created_by=alice,
-    )
-    client = client_as(adam)
-
-    listing = client.get(reverse("admin:risk_flag_changelist")).content.decode()
-    overrides = client.get(reverse("admin:risk_flagoverride_changelist")).content.decode()
-    change = reverse("admin:risk_flag_change", args=[flag.pk])
-
-    assert jo.client_ref in listing
-    assert "Bloggs" not in listing
-    assert "Not applicable" in overrides
-    assert "Bloggs" not in overrides
-    assert client.get(change).status_code == 200
-    assert client.post(change, {"tier": "raised"}).status_code == 403
-    assert Flag.objects.get().tier == "very_high"
+def test_flags_and_overrides_are_not_in_the_admin():
+    # They are records of people, read on each person's record (cases.access.ADMIN_MODELS).
+    assert Flag not in admin.site._registry
+    assert FlagOverride not in admin.site._registry
 
 
 def test_staff_outside_administration_cannot_reach_rule_sets(client_as, alice, gina):
@@ -120,3 +102,92 @@ def test_staff_outside_administration_cannot_reach_rule_sets(client_as, alice, g
         response = client_as(user).get(RULE_SETS)
         assert response.status_code == 302
         assert "/admin/login/" in response.url
+
+
+def test_the_rule_set_editor_shows_the_rules_as_one_table_of_switches_windows_and_weights(
+    client_as, adam
+):
+    client = client_as(adam)
+    run_action(client, "copy_as_draft", version(1))
+    draft = version(2)
+
+    page = client.get(reverse("admin:risk_ruleset_change", args=[draft.pk]))
+    html = page.content.decode()
+
+    rules = list(draft.rules.all())
+    formset = page.context["inline_admin_formsets"][0]
+    assert formset.opts.template == "admin/edit_inline/tabular.html"
+    editable = [
+        name
+        for name, field in formset.formset.forms[0].fields.items()
+        if field.widget.is_hidden is False
+    ]
+    assert sorted(editable) == ["enabled", "min_count", "weight", "window_from", "window_to"]
+    # One line of the table a rule, and no text box but the version's notes.
+    assert html.count("<textarea") == 1
+    assert html.count('<tr class="form-row') == len(rules)
+    assert html.count("<input") <= 8 * len(rules) + 30
+    for rule in rules:
+        assert rule.code in html
+        assert rule.title in html
+
+
+def test_the_editor_saves_a_changed_weight_and_switch(client_as, adam):
+    client = client_as(adam)
+    run_action(client, "copy_as_draft", version(1))
+    draft = version(2)
+    url = reverse("admin:risk_ruleset_change", args=[draft.pk])
+    formset = client.get(url).context["inline_admin_formsets"][0].formset
+    data = {
+        "name": draft.name,
+        "notes": "",
+        "raised_threshold": draft.raised_threshold,
+        "high_threshold": draft.high_threshold,
+        "very_high_threshold": draft.very_high_threshold,
+    }
+    for name, value in formset.management_form.initial.items():
+        data[f"{formset.prefix}-{name}"] = value
+    for index, form in enumerate(formset.forms):
+        rule = form.instance
+        prefix = f"{formset.prefix}-{index}"
+        data |= {
+            f"{prefix}-id": rule.pk,
+            f"{prefix}-rule_set": draft.pk,
+            f"{prefix}-window_from": rule.window_from if rule.window_from is not None else "",
+            f"{prefix}-window_to": rule.window_to if rule.window_to is not None else "",
+            f"{prefix}-min_count": rule.min_count,
+            f"{prefix}-weight": "2.75" if rule.code == "prison_release_2w" else rule.weight,
+        }
+        if rule.enabled and rule.code != "no_naloxone":
+            data[f"{prefix}-enabled"] = "on"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert str(draft.rules.get(code="prison_release_2w").weight) == "2.75"
+    assert draft.rules.get(code="no_naloxone").enabled is False
+
+
+def test_activating_shows_each_change_as_old_to_new_and_how_many_would_change_tier(client_as, adam):
+    released(neutral_person(), days=5)
+    neutral_person()
+    client = client_as(adam)
+    run_action(client, "copy_as_draft", version(1))
+    draft = version(2)
+    draft.rules.filter(code__startswith="prison_release").update(enabled=False)
+    RuleSet.objects.filter(pk=draft.pk).update(high_threshold="2.80")
+
+    page = run_action(client, "activate", draft).content.decode()
+
+    assert "High from: 3.00 → 2.80" in page
+    assert "prison_release_2w: enabled on → off" in page
+    assert "1 person of 2 would change tier: 0 up (or newly flagged), 1 down" in page
+
+
+def test_the_admin_names_each_section_in_plain_words(client_as, adam):
+    page = client_as(adam).get(reverse("admin:index")).content.decode()
+
+    for name in ("Sign-in lockouts", "Authenticator apps", "Death reviews", "Risk flags"):
+        assert name in page
+    for package_name in ("Axes", "Otp_Totp", "Deathreviews"):
+        assert package_name not in page

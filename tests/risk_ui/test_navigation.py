@@ -50,8 +50,8 @@ def test_the_navigation_offers_the_review_pages_to_the_roles_that_may_use_them()
         ),
         (
             "adam",
-            ["import_start", "ndtms_extract", "review_list", "review_dashboard", "review_bulletin"],
-            ["outreach_worklist"],
+            ["import_start", "ndtms_extract", "review_bulletin"],
+            ["outreach_worklist", "review_list", "review_dashboard"],
         ),
         (
             "cora",

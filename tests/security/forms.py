@@ -10,7 +10,8 @@ Every `forms.Form` / `forms.ModelForm` subclass defined in Lantern's modules
 needs a line here or in `EXCLUDED`, with the reason.
 
 `QUERY_PAGES` lists the pages that read query parameters by hand (not through
-a form), with the parameters they read.
+a form), with the parameters they read. `PERIOD_PAGES` lists every page and API
+route that takes a period, with its two parameters (from, to).
 """
 
 from collections.abc import Callable
@@ -384,6 +385,10 @@ EXCLUDED = {
     "cases.forms.RecordForm": "a base class: each record form above is one",
     "deathreviews.forms.VersionedForm": "a base class of the review forms above",
     "cases.admin.ApiTokenForm": "an admin form, for administrators only, behind Django's admin",
+    "risk.admin.RuleRowForm": (
+        "a row of the admin's rule set table, for administrators only: switches and numbers,"
+        " tested in tests/risk_ui/test_admin_rule_sets.py"
+    ),
     "config.signin_views.SecondFactorForm": (
         "posted before the second factor is passed, which the fuzzer's signed-in users have;"
         " wrong, malformed and reused codes are tested in tests/security/test_signin.py"
@@ -406,4 +411,17 @@ QUERY_PAGES: tuple[QueryPage, ...] = (
     QueryPage("review_bulletin", "-", "alice", ("theme",)),
     QueryPage("admin:risk_recomputerun_progress", "-", "adam", ("since",)),
     QueryPage("admin:risk_recomputerun_progress_status", "-", "adam", ("since",)),
+)
+
+
+# Every page and API route that takes a period, with its parameters for the first and
+# the last day: each refuses a period out of bounds (cases.validators.period_problems).
+PERIOD_PAGES: tuple[QueryPage, ...] = (
+    QueryPage("review_dashboard", "-", "gina", ("from", "to")),
+    QueryPage("ndtms_extract", "-", "tess", ("start", "end")),
+    QueryPage("ndtms_download", "-", "tess", ("start", "end")),
+    QueryPage("api_extract_people", "-", "cora", ("from", "to")),
+    QueryPage("api_extract_flags", "-", "gina", ("from", "to")),
+    QueryPage("api_figure_outcome_summary", "-", "cora", ("from", "to")),
+    QueryPage("api_figure_death_reviews", "-", "gina", ("from", "to")),
 )

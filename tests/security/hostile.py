@@ -136,3 +136,16 @@ def hostile_value(field: forms.Field) -> st.SearchStrategy:
             st.one_of(st.binary(max_size=300), HOSTILE_TEXT.map(str.encode)),
         )
     return HOSTILE_TEXT
+
+
+# Periods asked of a page or the API, as (from, to), "" for an end left out: a mistyped
+# year at either end, the widest range a date field takes, before 1900, and too long.
+HOSTILE_PERIODS = [
+    ("0001-01-01", "9999-12-31"),
+    ("2026-01-01", "9999-12-31"),
+    ("", "9999-12-31"),
+    ("9999-12-31", ""),
+    ("0001-01-01", ""),
+    ("1899-12-31", "2026-01-01"),
+    ("1901-01-01", "2026-01-01"),
+]

@@ -22,6 +22,7 @@ import unicodedata
 import pytest
 from django import forms
 from django.apps import apps
+from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models, reset_queries, transaction
 from django.test import Client
@@ -34,8 +35,15 @@ from hypothesis import strategies as st
 
 from cases.forms import CheckedInputForm
 from tests.security import routes
-from tests.security.forms import EXCLUDED, FORMS, QUERY_PAGES, FormCase
-from tests.security.hostile import HOSTILE_DATES, HOSTILE_NUMBERS, HOSTILE_TEXT, hostile_value
+from tests.security.forms import EXCLUDED, FORMS, PERIOD_PAGES, QUERY_PAGES, FormCase
+from tests.security.hostile import (
+    CONTROL_CHARACTERS,
+    HOSTILE_DATES,
+    HOSTILE_NUMBERS,
+    HOSTILE_PERIODS,
+    HOSTILE_TEXT,
+    hostile_value,
+)
 from tests.security.writes import tables_written
 
 pytestmark = pytest.mark.django_db
@@ -263,6 +271,61 @@ def test_hostile_query_parameters_never_break_a_page(page, world, client_as):
         submit(client, "GET", url, params)
 
     open_page()
+
+
+@pytest.mark.parametrize(
+    "page", QUERY_PAGES, ids=lambda p: f"{p.url}-{p.sample}" if p.sample != "-" else p.url
+)
+def test_a_nul_in_any_query_parameter_of_a_list_is_refused_with_400(page, world, client_as):
+    client = _client_for(page.user, world, client_as)
+    url = reverse(page.url, kwargs=routes.SAMPLES[page.sample](world))
+    answers = {name: submit(client, "GET", url, {name: "\x00"}).status_code for name in page.params}
+    assert answers == dict.fromkeys(page.params, 400)
+
+
+@pytest.mark.parametrize("page", PERIOD_PAGES, ids=lambda p: p.url)
+def test_a_period_out_of_bounds_is_refused_with_400_on_every_page_that_takes_one(
+    page, world, client_as
+):
+    client = _client_for(page.user, world, client_as)
+    url = reverse(page.url)
+    for period in HOSTILE_PERIODS:
+        params = {name: day for name, day in zip(page.params, period, strict=True) if day}
+        # A download refused goes back to its page, which says why.
+        response = client.get(url, params, follow=True)
+        assert response.status_code == 400, (period, response.content[:500])
+
+
+def _list_filter_parameters(model_admin, request) -> list[str]:
+    changelist = model_admin.get_changelist_instance(request)
+    specs = changelist.get_filters(request)[0]
+    return [name for spec in specs for name in spec.expected_parameters()]
+
+
+def test_every_admin_list_answers_bad_filters_with_400(world, client_as, rf):
+    """Every list of the admin, with each of its filters given a control character, a
+    filter it lacks, and huge numbers: a 400 for what it cannot take, never a 500."""
+    adam = world.users["adam"]
+    client = client_as(adam)
+    request = rf.get("/")
+    request.user = adam
+    wrong = []
+    for model, model_admin in admin.site._registry.items():
+        changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        parameters = _list_filter_parameters(model_admin, request)
+        if model_admin.date_hierarchy:
+            parameters.append(f"{model_admin.date_hierarchy}__year")
+        refused = [{name: control} for name in parameters for control in CONTROL_CHARACTERS[:2]]
+        refused += [{f"x{CONTROL_CHARACTERS[0]}": "1"}, {"q": CONTROL_CHARACTERS[0]}]
+        refused += [{"no_such_field": "1"}]
+        survived = [{name: "99999999999999999999"} for name in parameters] + [{"o": "99"}]
+        for params, allowed in [(p, {400}) for p in refused] + [(p, {200, 400}) for p in survived]:
+            with transaction.atomic():
+                response = client.get(changelist, params)
+                transaction.set_rollback(True)
+            if response.status_code not in allowed:
+                wrong.append(f"{changelist} {params!r}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
 
 
 def _class(path: str) -> type:

@@ -1,0 +1,79 @@
+"""The Django admin's site: configuration only, and bad query input answered with 400.
+
+`LanternAdminSite` is `admin.site` (through `config.app_names.LanternAdminConfig`):
+
+- It registers only the models in `cases.access.ADMIN_MODELS`. The admin is the
+  administrator's place, and administrators hold configuration, not people: a
+  model holding people's records fails at start-up rather than appearing there.
+- Every admin list refuses a filter it does not have or a value its field cannot
+  take, and a number too large for a date, with 400 and a plain message. (A
+  control character in any page's query, the admin's included, is refused by
+  `config.middleware.RefuseControlCharactersMiddleware`.)
+"""
+
+from functools import wraps
+
+from django.contrib import admin
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models.base import ModelBase
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+
+from cases.access import ADMIN_MODELS
+
+UNKNOWN_FILTER = (
+    "This list cannot be filtered or sorted that way: a filter in the address is not one "
+    "the list offers, or its value is not one it takes. Open the list again from the menu."
+)
+
+
+class LanternAdminSite(admin.AdminSite):
+    site_header = "Lantern administration"
+    site_title = "Lantern administration"
+    index_title = "Configuration"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        models = (
+            [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else model_or_iterable
+        )
+        for model in models:
+            # A swapped model (auth.user, replaced by cases.user) is never shown.
+            if model._meta.label_lower not in ADMIN_MODELS and not model._meta.swapped:
+                raise ImproperlyConfigured(
+                    f"{model._meta.label_lower} is not in cases.access.ADMIN_MODELS: the admin "
+                    "holds configuration, never records of people."
+                )
+        return super().register(model_or_iterable, admin_class, **options)
+
+    def admin_view(self, view, cacheable=False):
+        @wraps(view)
+        def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            try:
+                response = view(request, *args, **kwargs)
+            except OverflowError:
+                # A number too large for any date (the date hierarchy's year=10**20)
+                # overflows in Django's own list code, which catches only ValueError.
+                return self._bad_query(request, UNKNOWN_FILTER)
+            # A list given a filter it lacks, or a value its field cannot take, sends the
+            # browser to "?e=1", Django's "Database error" page: it is the address at fault.
+            if isinstance(response, HttpResponseRedirect) and response.url == (
+                f"{request.path}?{ERROR_FLAG}=1"
+            ):
+                return self._bad_query(request, UNKNOWN_FILTER)
+            return response
+
+        # The site's own check (signed in as staff) comes first, as for any admin page.
+        return super().admin_view(checked, cacheable)
+
+    def _bad_query(self, request: HttpRequest, message: str) -> HttpResponse:
+        return TemplateResponse(
+            request,
+            "admin/bad_query.html",
+            {
+                **self.each_context(request),
+                "title": "This address cannot be shown",
+                "message": message,
+            },
+            status=400,
+        )
