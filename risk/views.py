@@ -27,7 +27,7 @@ from cases.access import (
     can_view_outreach,
     can_view_uncontacted,
 )
-from cases.audit import page_rows, query_of, record_access
+from cases.audit import page_rows, query_of, record_access, service_user_for_read
 from cases.models import AccessKind, ServiceUser
 from cases.selectors import leads_team
 from cases.views import editable_person
@@ -257,9 +257,14 @@ def overrides_to_decide(request: HttpRequest) -> HttpResponse:
 @require_POST
 def flag_override_decide(request: HttpRequest, external_id) -> HttpResponse:
     """Approve or decline the override waiting on this person's open flag."""
-    if not can_approve_overrides(request.user):
-        raise PermissionDenied("Overrides are approved by team leads.")
-    person = editable_person(request, external_id)
+
+    def may_decide(person: ServiceUser) -> None:
+        # Checked once the person is found, so that a role that sees no one gets 404 here
+        # as on every page of a person, and a refusal records no read.
+        if not can_approve_overrides(request.user):
+            raise PermissionDenied("Overrides are approved by team leads.")
+
+    person = service_user_for_read(request, external_id, check=may_decide)
     override = selectors.overrides_to_decide(request.user).filter(service_user=person).first()
     if override is None:
         raise Http404("No override of this person's flag is waiting for you.")

@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.models import ApiClient, LocalAuthority
 from tests.api.conftest import extract_url, issue_token, json_rows
-from tests.factories import UserFactory
+from tests.factories import EventFactory, UserFactory, days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -124,9 +124,13 @@ def test_a_client_limited_to_local_authorities_receives_only_their_residents(api
 # Values for each URL parameter of a person's pages, by name. A page with a parameter not
 # named here fails the test below until it is added, so a new page cannot be missed.
 def person_url_values(person) -> dict:
+    expected = person.events.filter(status="expected").first() or EventFactory(
+        service_user=person, kind="prison_release", status="expected", occurred_on=days_ago(-7)
+    )
     return {
         "external_id": person.external_id,
         "episode_id": person.episodes.first().external_id,
+        "event_id": expected.external_id,
     }
 
 

@@ -127,7 +127,7 @@ def test_governance_files_a_review_from_notification_to_sign_off(
         "Ring the family on 07700 900123."
     )
     learning.get_by_role("button", name="Approve for the bulletin").click()
-    expect(page.get_by_text("a phone number (07700 900123)")).to_be_visible()
+    expect(page.get_by_text("a phone number (07700 900123)").first).to_be_visible()
     screenshot("bulletin-approval-refused")
     learning = page.locator(".bulletin-pending").filter(has_text="Learning to share")
     learning.get_by_label("Text the bulletin will show").fill(

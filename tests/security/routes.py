@@ -162,7 +162,7 @@ flag_acknowledge                jo             POST    signin  wrote   wrote   4
 flag_override                   jo             GET     signin  ok      ok      404     403     404     404
 flag_override                   jo             POST    signin  400     400     404     403     404     404
 flag_override_decide            kim            GET     signin  405     405     405     405     405     405
-flag_override_decide            kim            POST    signin  403     400     403     403     403     403
+flag_override_decide            kim            POST    signin  403     400     403     403     404     404
 overrides_to_decide             -              GET     signin  403     ok      403     403     403     403
 
 # Data pages: imports for administrators; the NDTMS extract for them and team leads.
