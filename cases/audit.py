@@ -9,7 +9,9 @@ that health data was read: who, when (UTC), what (a person, a reference, or a
 list's query), how many rows, from which address, under which request id. A
 request records at most once; a second call is a programming error and raises,
 so no view can count a read twice. Reads through the API are recorded by the
-API's own request log (`cases.api.base.ApiView`), one row per response.
+API's own request log (`cases.api.base.ApiView`), one row per response. The one
+event beside it is `record_nhs_number_check`: an NHS number looked up across the
+service to add a person or change a record's number, a use of whoever holds it.
 
 `service_user_for_read(request, external_id, ...)` is the one way a view finds a
 person by the id in its URL: the visibility selector's person (404 outside the
@@ -95,9 +97,45 @@ def record_access(
     """
     if getattr(request, "_access_recorded", False):
         raise AlreadyRecorded(f"{request.path} has already recorded its access event")
+    event = _access_event_create(
+        request,
+        kind=kind,
+        subject=subject,
+        object_ref=object_ref,
+        query=query,
+        rows=rows,
+        view=view,
+    )
+    request._access_recorded = True  # type: ignore[attr-defined]
+    request._access_event = event  # type: ignore[attr-defined]
+    return event
+
+
+def record_nhs_number_check(
+    request: HttpRequest, *, nhs_number: str, holder: ServiceUser | None
+) -> AccessEvent:
+    """Record that `request`'s user had `nhs_number` looked up across the whole service
+    (`cases.services.nhs_number_claim`): a use of `holder`, if anyone holds it, though the
+    user is told nothing of the answer. A look-up beside the response's own read, so it
+    is not counted as that read: editing a record has recorded its read already."""
+    return _access_event_create(
+        request, kind=AccessKind.CHECK, subject=holder, query={"nhs_number": nhs_number}
+    )
+
+
+def _access_event_create(
+    request: HttpRequest,
+    *,
+    kind: str,
+    subject: ServiceUser | None = None,
+    object_ref: str = "",
+    query: Mapping[str, object] | None = None,
+    rows: int | None = None,
+    view: str = "",
+) -> AccessEvent:
     user = request.user
     match = getattr(request, "resolver_match", None)
-    event = AccessEvent.objects.create(
+    return AccessEvent.objects.create(
         user=user,
         username=user.username,
         role=user.role,
@@ -115,9 +153,6 @@ def record_access(
         remote_addr=client_address(request),
         request_id=request_id(request),
     )
-    request._access_recorded = True  # type: ignore[attr-defined]
-    request._access_event = event  # type: ignore[attr-defined]
-    return event
 
 
 def access_event_of(request: HttpRequest) -> AccessEvent:

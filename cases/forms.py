@@ -190,15 +190,9 @@ class ServiceUserForm(RecordForm):
         if not value:
             return value
         validators.validate_nhs_number(value)
-        # Adding a person tells nothing of who holds a number (`PersonAddForm`,
-        # `cases.services.service_user_add`); this check is for editing a record.
-        if (
-            self.instance.pk is not None
-            and ServiceUser.objects.filter(nhs_number=value).exclude(pk=self.instance.pk).exists()
-        ):
-            raise forms.ValidationError(
-                "A person with this NHS number already exists. Search for them rather than adding them again."
-            )
+        # Whether someone holds the number is not the form's to say: the save claims it
+        # (`cases.services.nhs_number_claim`), telling nothing of people outside the
+        # user's scope, and the model leaves it out of its constraint checks.
         return value
 
     def clean_postcode(self) -> str:
@@ -226,12 +220,6 @@ class PersonAddForm(ServiceUserForm):
         )
         self.user = user
         self.possible_matches: list[ServiceUser] = []
-
-    def _get_validation_exclusions(self):
-        # The model's unique NHS number would be checked across the whole service here,
-        # telling the user whether someone outside their scope holds the number:
-        # `cases.services.service_user_add` decides that, and says nothing of it.
-        return {*super()._get_validation_exclusions(), "nhs_number"}
 
     def clean(self):
         cleaned = super().clean()

@@ -421,6 +421,14 @@ class ServiceUser(models.Model):
     def has_died(self) -> bool:
         return self.date_of_death is not None
 
+    def validate_constraints(self, exclude=None) -> None:
+        # Every model form and `full_clean` checks constraints, and the unique NHS number
+        # would answer "already exists" about anyone in the service. Whether a number is
+        # free for a record is decided only by `cases.services.nhs_number_claim`, which tells
+        # a user nothing of people outside their scope; the database still refuses a
+        # second holder.
+        super().validate_constraints(exclude={*(exclude or ()), "nhs_number"})
+
     def clean(self) -> None:
         if self.postcode:
             self.postcode = validators.normalise_postcode(self.postcode)
@@ -1250,8 +1258,9 @@ class SignedInSession(models.Model):
 
 class AccessKind(models.TextChoices):
     RECORD = "record", "Person's record"
-    # "Add a person" looking for an NHS number across the whole service: the user is
-    # told nothing of the answer, but the look-up itself is a use of the record.
+    # An NHS number looked up across the whole service, to add a person or give a record
+    # a new number: the user is told nothing of the answer, but the look-up itself is a
+    # use of the record.
     CHECK = "check", "NHS number check"
     REVIEW = "review", "Death review"
     LIST = "list", "List of people"
@@ -1379,11 +1388,12 @@ class TransferRequest(models.Model):
     """A request to move a person known to one team to another team, answered by a lead of
     the team that holds them.
 
-    Made by `cases.services.service_user_add` when someone adds a person whose NHS
-    number is already held outside their scope: the requester is told nothing of the
-    person, and the lead of `from_team` accepts (the person moves to `to_team` and
-    `to_keyworker`, recorded as a `Reassignment`) or declines (nothing moves). Kept,
-    with its answer; `cases.services.transfer_request_answer` writes the answer.
+    Made by `cases.services.nhs_number_claim` when someone adds a person, or gives a
+    record (`duplicate`) an NHS number, already held outside their scope: the requester
+    is told nothing of the person, and the lead of `from_team` accepts (the person moves
+    to `to_team` and `to_keyworker`, recorded as a `Reassignment`, where the two records
+    can be made one) or declines (nothing moves). Kept, with its answer;
+    `cases.services.transfer_request_answer` writes the answer.
     """
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -1405,6 +1415,16 @@ class TransferRequest(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     answer_note = models.TextField(blank=True)
+    # The requesting team's record that was given this person's NHS number: probably the
+    # same person, recorded twice. Empty when the request came from adding a person.
+    duplicate = models.ForeignKey(
+        ServiceUser,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="record given the same NHS number",
+    )
 
     class Meta:
         ordering = ["-requested_at"]

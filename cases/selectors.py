@@ -155,7 +155,7 @@ def possible_duplicates(
 
 def service_user_holding_nhs_number(nhs_number: str) -> ServiceUser | None:
     """The person anywhere in the service with this NHS number. Deliberately not
-    limited by scope: for `cases.services.service_user_add`, which tells the
+    limited by scope: for `cases.services.nhs_number_claim`, which tells the
     user nothing of the answer."""
     if not nhs_number:
         return None

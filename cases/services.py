@@ -83,66 +83,114 @@ def service_user_create(**fields: Any) -> ServiceUser:
     return _save(ServiceUser(**fields))
 
 
-@dataclass(frozen=True)
-class PersonAdded:
-    """What `service_user_add` did: added `person`, or, when the NHS number was held
-    outside the user's scope by `held`, asked that person's team lead to transfer them.
-    The caller must tell the user the same in both cases when an NHS number was given."""
-
-    person: ServiceUser | None
-    held: ServiceUser | None
-
-
 def _lock_nhs_number(nhs_number: str) -> None:
-    # Two people added at once with one new NHS number: the second waits, then
-    # finds the first, rather than failing on the unique constraint.
+    # Two claims of one NHS number at once (two people added, or a person added while a
+    # record is edited): the second waits, then finds the first, rather than failing on
+    # the unique constraint. Held until the transaction ends.
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"nhs:{nhs_number}"])
 
 
+@dataclass(frozen=True)
+class NhsNumberClaim:
+    """What `nhs_number_claim` found: the number is free for the record (`held` is None),
+    or `held` outside the claimant's scope, and a lead of their team has been asked.
+    The caller must tell the user the same in both cases."""
+
+    nhs_number: str
+    held: ServiceUser | None
+
+
+@transaction.atomic
+def nhs_number_claim(
+    *,
+    nhs_number: str,
+    claimed_by: User,
+    team: Team,
+    keyworker: User | None,
+    record: ServiceUser | None = None,
+) -> NhsNumberClaim:
+    """Resolve "this NHS number is wanted for `record`" (None: a person being added to
+    `team`): the one place an NHS number is looked up across the whole service.
+
+    Held by nobody else: free. Held by someone `claimed_by` may see: refused at the
+    field, naming them. Held by someone outside their scope: a transfer request goes to
+    a lead of the holder's team, naming `record` as the probable duplicate, and the claim
+    says so; the caller writes nothing of the number then, and must not tell the user
+    which of these happened. The number stays locked until the caller's transaction ends.
+    """
+    nhs_number = validators.normalise_nhs_number(nhs_number)
+    _lock_nhs_number(nhs_number)
+    held = service_user_holding_nhs_number(nhs_number)
+    if held is None or (record is not None and held.pk == record.pk):
+        return NhsNumberClaim(nhs_number=nhs_number, held=None)
+    if people_searchable_by(claimed_by).filter(pk=held.pk).exists():
+        then = (
+            "open their record rather than adding them again."
+            if record is None
+            else "check the number, or open their record if this is the same person."
+        )
+        said = f"{held.display_name} ({held.client_ref}) already has this NHS number: {then}"
+        raise ValidationError({"nhs_number": said})
+    _transfer_request_create(
+        service_user=held,
+        to_team=team,
+        to_keyworker=keyworker,
+        requested_by=claimed_by,
+        duplicate=record,
+    )
+    return NhsNumberClaim(nhs_number=nhs_number, held=held)
+
+
+@dataclass(frozen=True)
+class PersonAdded:
+    """What `service_user_add` did: added `person`, or, when the NHS number was held
+    outside the user's scope, nothing (`person` is None). `claim` is the NHS number's
+    look-up (None when none was given); the caller tells the user the same whatever
+    it found."""
+
+    person: ServiceUser | None
+    claim: NhsNumberClaim | None
+
+
 @transaction.atomic
 def service_user_add(*, added_by: User, **fields: Any) -> PersonAdded:
-    """Add a person from "Add a person", unless their NHS number is already held.
-
-    Held by someone `added_by` may see: refused, naming them (the form warns of
-    this first). Held by someone outside their scope: nothing is added, and a
-    transfer request goes to a lead of the team that holds them
-    (`transfer_request_answer`); what the caller tells the user must not say
-    which of these happened.
-    """
-    nhs_number = fields.get("nhs_number") or ""
-    if nhs_number:
-        _lock_nhs_number(nhs_number)
-        held = service_user_holding_nhs_number(nhs_number)
-        if held is not None:
-            if people_searchable_by(added_by).filter(pk=held.pk).exists():
-                raise ValidationError(
-                    {
-                        "nhs_number": f"{held.display_name} ({held.client_ref}) already has this "
-                        "NHS number: open their record rather than adding them again."
-                    }
-                )
-            _transfer_request_create(
-                service_user=held,
-                to_team=fields["team"],
-                to_keyworker=fields.get("keyworker"),
-                requested_by=added_by,
-            )
-            return PersonAdded(person=None, held=held)
+    """Add a person from "Add a person", unless their NHS number is already held
+    (`nhs_number_claim`: refused when held by someone `added_by` may see; nothing added,
+    and a transfer request to the holder's team lead, when held outside their scope)."""
+    claim = None
+    if fields.get("nhs_number"):
+        claim = nhs_number_claim(
+            nhs_number=fields["nhs_number"],
+            claimed_by=added_by,
+            team=fields["team"],
+            keyworker=fields.get("keyworker"),
+        )
+        if claim.held is not None:
+            return PersonAdded(person=None, claim=claim)
     with pghistory.context(user=added_by.pk):
-        return PersonAdded(person=service_user_create(**fields), held=None)
+        return PersonAdded(person=service_user_create(**fields), claim=claim)
 
 
 def _transfer_request_create(
-    *, service_user: ServiceUser, to_team: Team, to_keyworker: User | None, requested_by: User
+    *,
+    service_user: ServiceUser,
+    to_team: Team,
+    to_keyworker: User | None,
+    requested_by: User,
+    duplicate: ServiceUser | None = None,
 ) -> TransferRequest:
-    """Ask for `service_user` to move to `to_team`; a second ask while one waits is the same."""
+    """Ask for `service_user` to move to `to_team`; a second ask while one waits is the
+    same (told of `duplicate`, if the first was not)."""
     waiting = TransferRequest.objects.filter(
         service_user=service_user, to_team=to_team, status=TransferStatus.PENDING
     ).first()
-    if waiting is not None:
-        return waiting
     with pghistory.context(user=requested_by.pk):
+        if waiting is not None:
+            if duplicate is not None and waiting.duplicate_id is None:
+                waiting.duplicate = duplicate
+                _save(waiting)
+            return waiting
         return _save(
             TransferRequest(
                 service_user=service_user,
@@ -150,6 +198,7 @@ def _transfer_request_create(
                 to_team=to_team,
                 to_keyworker=to_keyworker,
                 requested_by=requested_by,
+                duplicate=duplicate,
             )
         )
 
@@ -199,7 +248,12 @@ def transfer_request_answer(
                 reassigned_by=answered_by,
                 # A transfer is a move like any other: the new keyworker reads why, and
                 # whatever the answering lead wrote, as the handover.
-                reason=f"Transfer from the {transfer.from_team.name} team accepted",
+                reason=f"Transfer from the {transfer.from_team.name} team accepted"
+                + (
+                    f": the same NHS number as {transfer.duplicate.client_ref}"
+                    if transfer.duplicate is not None
+                    else ""
+                ),
                 handover_note=note,
             )
             ServiceUser.objects.filter(pk=person.pk).update(
@@ -213,13 +267,49 @@ def transfer_request_answer(
         return _save(transfer)
 
 
+@dataclass(frozen=True)
+class PersonUpdated:
+    """What `service_user_update` did: saved `person`'s details; `claim` is the look-up of
+    a new NHS number (None when the number did not change). When the number was held
+    outside the user's scope the record keeps its old one; the caller tells the user the
+    same whatever the claim found."""
+
+    person: ServiceUser
+    claim: NhsNumberClaim | None
+
+
 @transaction.atomic
-def service_user_update(*, service_user: ServiceUser, **fields: Any) -> ServiceUser:
+def service_user_update(
+    *, service_user: ServiceUser, updated_by: User, **fields: Any
+) -> PersonUpdated:
+    """Change a person's details. A new NHS number is claimed through `nhs_number_claim`:
+    refused at the field when someone `updated_by` may see holds it; when someone
+    outside their scope holds it, the other changes are saved, the record keeps its old
+    number and the holder's team lead is asked to resolve the duplicate."""
+    claim = None
+    # As stored: a model form has already put the new number on `service_user`.
+    kept = (
+        ServiceUser.objects.select_for_update()
+        .values_list("nhs_number", flat=True)
+        .get(pk=service_user.pk)
+    )
+    wanted = validators.normalise_nhs_number(fields.get("nhs_number", kept) or "")
+    if wanted and wanted != kept:
+        claim = nhs_number_claim(
+            nhs_number=wanted,
+            claimed_by=updated_by,
+            team=fields.get("team", service_user.team),
+            keyworker=fields.get("keyworker", service_user.keyworker),
+            record=service_user,
+        )
     for name, value in fields.items():
         setattr(service_user, name, value)
-    _save(service_user)
+    if claim is not None and claim.held is not None:
+        service_user.nhs_number = kept
+    with pghistory.context(user=updated_by.pk):
+        _save(service_user)
     _announce(service_user, service_user.pk)
-    return service_user
+    return PersonUpdated(person=service_user, claim=claim)
 
 
 @transaction.atomic

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 
 from cases import forms, selectors, services
 from cases.access import can_audit, can_break_glass, can_edit_records, can_reassign
-from cases.audit import page_rows, query_of, record_access, service_user_for_read
+from cases.audit import (
+    page_rows,
+    query_of,
+    record_access,
+    record_nhs_number_check,
+    service_user_for_read,
+)
 from cases.models import (
     BREAK_GLASS_HOURS,
     AccessKind,
@@ -86,6 +92,22 @@ PERSON_ADD_WITH_NHS_NUMBER = (
     "your caseload if the lead accepts it."
 )
 
+# What editing a person says whenever their NHS number was changed to one nobody in the
+# user's scope holds: the same whether the number was saved or is held by another team.
+PERSON_EDIT_WITH_NEW_NHS_NUMBER = (
+    "Details saved. If another team already holds this NHS number, this record keeps its "
+    "old number and that team's lead has been asked to resolve the duplicate; otherwise "
+    "the new number is saved."
+)
+
+
+def _nhs_number_checked(request: HttpRequest, claim: services.NhsNumberClaim | None) -> bool:
+    """Record an NHS number's look-up across the service, if there was one; whether there was."""
+    if claim is None:
+        return False
+    record_nhs_number_check(request, nhs_number=claim.nhs_number, holder=claim.held)
+    return True
+
 
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
@@ -100,16 +122,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as invalid:
             form.add_error(None, invalid)
         else:
-            if added.person is not None and not details["nhs_number"]:
+            if not _nhs_number_checked(request, added.claim):
                 messages.success(request, "Person added.")
                 return redirect("person_detail", external_id=added.person.external_id)
-            # The number was looked up across the service: that is a use of whoever holds it.
-            record_access(
-                request,
-                kind=AccessKind.CHECK,
-                subject=added.held,
-                query={"nhs_number": details["nhs_number"]},
-            )
             messages.info(request, PERSON_ADD_WITH_NHS_NUMBER)
             return redirect("caseload", scope="mine")
     if form.possible_matches:
@@ -125,15 +140,29 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_edit(request: HttpRequest, external_id) -> HttpResponse:
+    """Change a person's details; a new NHS number is answered as `PERSON_EDIT_WITH_NEW_NHS_NUMBER`
+    whether or not another team holds it."""
     person = editable_person(request, external_id)
+    title = f"Edit {person.display_name}"  # before the form puts what was typed on `person`
     form = _bound(request, forms.ServiceUserForm, user=request.user, instance=person)
-    return record_form_view(
+    if request.method == "POST" and form.is_valid():
+        try:
+            updated = services.service_user_update(
+                service_user=person, updated_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            if _nhs_number_checked(request, updated.claim):
+                messages.info(request, PERSON_EDIT_WITH_NEW_NHS_NUMBER)
+            else:
+                messages.success(request, "Details saved.")
+            return redirect("person_detail", external_id=person.external_id)
+    return render(
         request,
-        form=form,
-        save=lambda data: services.service_user_update(service_user=person, **data),
-        title=f"Edit {person.display_name}",
-        person=person,
-        success="Details saved.",
+        "cases/record_form.html",
+        {"form": form, "title": title, "person": person},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -29,7 +29,7 @@ def csv_url(person) -> str:
 def test_the_report_lists_who_viewed_and_who_changed_newest_first(client_as, alice, tess, gina, jo):
     client_as(alice).get(reverse("person_detail", args=[jo.external_id]))
     with pghistory.context(user=tess.pk):
-        services.service_user_update(service_user=jo, phone="07700900222")
+        services.service_user_update(service_user=jo, updated_by=tess, phone="07700900222")
     episode = EpisodeFactory(service_user=jo)
     with pghistory.context(user=alice.pk):
         services.intervention_create(
@@ -97,11 +97,13 @@ def test_the_report_pages_in_the_same_number_of_queries_for_any_history(
     large = ServiceUserFactory(team=north, keyworker=alice)
     for n in range(60):
         with pghistory.context(user=alice.pk):
-            services.service_user_update(service_user=large, phone=f"077009{n:05d}")
+            services.service_user_update(
+                service_user=large, updated_by=alice, phone=f"077009{n:05d}"
+            )
     for person in (small, large):
         EpisodeFactory(service_user=person)
     with pghistory.context(user=alice.pk):
-        services.service_user_update(service_user=small, phone="07700900001")
+        services.service_user_update(service_user=small, updated_by=alice, phone="07700900001")
     viewer = client_as(alice)
     for _ in range(40):
         viewer.get(reverse("person_detail", args=[large.external_id]))

@@ -114,7 +114,7 @@ def test_an_unchanged_row_leaves_no_update_event(jo):
 
 def test_a_change_through_a_service_names_who_made_it(jo, alice):
     with pghistory.context(user=alice.pk):
-        services.service_user_update(service_user=jo, phone="07700900111")
+        services.service_user_update(service_user=jo, updated_by=alice, phone="07700900111")
     event = (
         apps.get_model("cases", "ServiceUserEvent")
         .objects.filter(pgh_obj=jo, pgh_label="update")
