@@ -2,6 +2,7 @@
 running."""
 
 import io
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -17,10 +18,15 @@ DEV_ONLY = ("pytest", "playwright", "ruff", "mypy", "schemathesis")
 
 
 def make_dry_run(target: str, venv: Path) -> list[str]:
-    """The commands `make <target>` would run with its virtualenv at `venv`."""
+    """The commands `make <target>` would run with its virtualenv at `venv`.
+
+    The suite itself runs under `make test`; the nested make must not inherit that make's
+    level and flags, or it prints "Entering directory" lines among the commands."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
     result = subprocess.run(
-        ["make", "-n", target, f"VENV={venv}"],
+        ["make", "--no-print-directory", "-n", target, f"VENV={venv}"],
         cwd=settings.BASE_DIR,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
