@@ -268,9 +268,9 @@ def snapshot() -> Snapshot:
                 JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_proc p ON p.oid = t.tgfoid
                 WHERE NOT t.tgisinternal AND {SCHEMAS}""",
         ):
-            masked = {name: "<trigger>", function: "<function>"}
-            for real, mask in masked.items():
-                definition, body = definition.replace(real, mask), body.replace(real, mask)
+            # One mask for both: pgtrigger gives a trigger and its function the same name.
+            for real in (name, function):
+                definition, body = definition.replace(real, "<name>"), body.replace(real, "<name>")
             shot.triggers[name] = Trigger(table, definition, body, enabled)
         shot.functions = dict(
             _fetch(
