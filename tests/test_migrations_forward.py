@@ -156,8 +156,8 @@ EMPTY_BY_DESIGN = {
 ROWS_NOT_COMPARED = {"django_migrations"}
 
 # post_migrate (run by `manage.py migrate`, so run here too) gives a model in a new app its own
-# content type and permissions. Rows may be added to these two tables, and are listed; a row
-# changed or removed is a failure: admin history and permission grants point at the old ones.
+# content type and permissions. Rows may be added to these two tables; a row changed or
+# removed is a failure: admin history and permission grants point at the old ones.
 ROWS_MAY_BE_ADDED = {"django_content_type", "auth_permission"}
 
 SCHEMAS = (
@@ -344,6 +344,15 @@ def _trigger_differences(before: dict, after: dict) -> tuple[list[str], list[str
 def differences(before: Snapshot, after: Snapshot) -> tuple[list[str], list[str]]:
     """What changed, as readable lines; and (separately) the allowed trigger renames."""
     lines = _dict_differences("table", before.tables, after.tables)
+    for gone in sorted(before.tables.keys() - after.tables.keys()):
+        twins = [
+            t
+            for t in after.tables.keys() - before.tables.keys()
+            if after.columns[t] == before.columns[gone]
+        ]
+        lines += [
+            f"table {gone} looks renamed to {twin}: the same columns" for twin in sorted(twins)
+        ]
     for table in sorted(before.tables.keys() & after.tables.keys()):
         for label, old, new in (
             ("column", before.columns[table], after.columns[table]),
