@@ -449,7 +449,9 @@ def test_a_database_at_the_old_head_migrates_forward_with_no_table_or_row_change
     # history and append-only triggers) while `pgtrigger install` added a second copy.
     installed = {(t.table, name) for name, t in after.triggers.items()}
     expected = {(model._meta.db_table, trigger.get_pgid(model)) for model, trigger in registered()}
-    assert not expected - installed, (
-        "Triggers the models declare but the migrated database has under no such id "
-        "(table, id): " + ", ".join(map(str, sorted(expected - installed))) + renames
+    missing = sorted(expected - installed)
+    assert not missing, (
+        "Triggers the models declare, missing from the migrated database under pgtrigger's id:"
+        + "".join(f"\n  {table}: {pgid}" for table, pgid in missing)
+        + (f"\nTriggers renamed by the migrations:{renames}" if renamed else "")
     )
