@@ -18,16 +18,14 @@ from django.db.models import F, Q
 
 from cases.history import tracked
 from cases.models import DatedFromBirth, ServiceUser
-from risk import engine
+from risk import engine, wording
 
-
-class Tier(models.TextChoices):
-    VERY_HIGH = "very_high", "Very high"
-    HIGH = "high", "High"
-    RAISED = "raised", "Raised"
-
-
-TIER_RANKS = engine.TIER_RANKS
+# The engine's tiers with their words, highest first (`Tier.VERY_HIGH`, `Tier.choices`...).
+# Built from the two declarations rather than restating them. django-stubs types only
+# the class form of choices, not Django's documented functional form.
+Tier = models.TextChoices(  # type: ignore[call-overload]
+    "Tier", [(tier.upper(), (tier, wording.TIER_LABELS[tier])) for tier in engine.TIERS]
+)
 
 
 @tracked()

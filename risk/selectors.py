@@ -42,7 +42,7 @@ from cases.models import (
 from cases.selectors import service_users_visible_to, teams_led_by
 from outcomes.models import TopAssessment
 from risk import wording
-from risk.engine import TOP_CURRENT_DAYS
+from risk.engine import OUTREACH_TIERS, TOP_CURRENT_DAYS
 from risk.models import (
     REACHED_OUTCOMES,
     Flag,
@@ -50,10 +50,10 @@ from risk.models import (
     OutreachAttempt,
     OutreachOutcome,
     Rule,
-    Tier,
 )
 
-UNCONTACTED_TIERS = (Tier.VERY_HIGH, Tier.HIGH)
+# The tiers whose flags the not-contacted worklist lists: the engine's outreach tiers.
+UNCONTACTED_TIERS = OUTREACH_TIERS
 
 
 def flags_visible_to(user: User, *, with_break_glass: bool = True) -> QuerySet[Flag]:
