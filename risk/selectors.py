@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.db.models import (
     BooleanField,
     Exists,
-    Expression,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -405,7 +404,7 @@ def uncontacted_flags(user: User, days: int = 2, on: datetime.date | None = None
     )
 
 
-def _uncontacted_tier_order(user: User) -> Expression:
+def _uncontacted_tier_order(user: User) -> Coalesce | F:
     """The tier to sort the not-contacted list by, chosen for PostgreSQL's plan.
 
     A team's list is a few flags among hundreds of thousands. Sorted by the plain

@@ -43,6 +43,7 @@ from deathreviews.models.common import (
 from deathreviews.models.parts import (
     PART_MODELS,
     ActionReminder,
+    ConcretePart,
     InformationRequest,
     ReviewAction,
     ReviewPart,
@@ -70,6 +71,7 @@ __all__ = [
     "ActionReminder",
     "ActionStatus",
     "AgencyKind",
+    "ConcretePart",
     "FoundBy",
     "Housing",
     "InformationRequest",

@@ -218,7 +218,10 @@ class ReviewAction(ReviewPart):
 
 
 # The parts of a review, by their `part_kind`.
-PART_MODELS: dict[str, type[ReviewPart]] = {
+# Every kind of part, for code that takes any of them (`ReviewPart` is abstract).
+ConcretePart = ToxicologyFinding | InformationRequest | ReviewAction
+
+PART_MODELS: dict[str, type[ConcretePart]] = {
     model.part_kind: model for model in (ToxicologyFinding, InformationRequest, ReviewAction)
 }
 
