@@ -21,9 +21,6 @@ from deathreviews.access import can_work_reviews
 from deathreviews.models import Review
 from deathreviews.wording import words
 
-REVIEW_PAGE_SIZE = 25
-ACTION_PAGE_SIZE = 50
-
 
 def review_for_read(request: HttpRequest, external_id) -> Review:
     """The review, if the user may see it (else 404), with the read recorded: every page

@@ -15,16 +15,15 @@ from cases.models import AccessKind
 from cases.selectors import service_users_visible_to
 from deathreviews import selectors, services
 from deathreviews.access import can_approve_bulletin
-from deathreviews.forms import (
-    NotifyForm,
-)
+from deathreviews.forms import NotifyForm
 from deathreviews.models import ReviewKind, ReviewStatus
 from deathreviews.views.common import (
-    ACTION_PAGE_SIZE,
-    REVIEW_PAGE_SIZE,
     add_errors,
     require_review_role,
 )
+
+REVIEW_PAGE_SIZE = 25
+ACTION_PAGE_SIZE = 50
 
 
 @login_required

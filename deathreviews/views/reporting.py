@@ -16,9 +16,7 @@ from cases.models import AccessKind
 from cases.validators import period_problems
 from deathreviews import dashboard, selectors, services
 from deathreviews.access import can_approve_bulletin, can_read_bulletin
-from deathreviews.forms import (
-    BulletinApprovalForm,
-)
+from deathreviews.forms import BulletinApprovalForm
 from deathreviews.models import ReviewKind
 from deathreviews.views.common import (
     add_errors,

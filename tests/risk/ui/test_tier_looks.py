@@ -12,7 +12,7 @@ from risk.models import Tier
 from risk.templatetags.risk_tags import tier_badge_html
 from risk.wording import TIER_LOOKS, tier_legend
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize("tier", engine.TIERS)
