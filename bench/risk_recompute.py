@@ -413,9 +413,9 @@ def main(argv: list[str] | None = None) -> int:
         f"median {person_median:.0f} ms, p95 {person_p95:.0f} ms"
     )
 
-    tiers = {
-        tier: nightly["counts_by_tier"].get(tier, 0) for tier in ("very_high", "high", "raised")
-    }
+    from risk.engine import TIERS
+
+    tiers = {tier: nightly["counts_by_tier"].get(tier, 0) for tier in TIERS}
     population = nightly["population"] or 1
     print(
         "Tiers (next night): "

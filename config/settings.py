@@ -399,7 +399,8 @@ SPECTACULAR_SETTINGS = {
     # answers and curl commands are plain light text on dark, and long extracts draw faster.
     "SWAGGER_UI_SETTINGS": {"deepLinking": False, "syntaxHighlight": False},
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"TierEnum": ["very_high", "high", "raised"]},
+    # The tier enum is named from the engine's tiers (values only, as the API gives them).
+    "ENUM_NAME_OVERRIDES": {"TierEnum": "risk.engine.TIERS"},
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (

@@ -75,7 +75,8 @@ from outcomes.figures import FigureFilters, FigureInputError, Period
 from outcomes.figures.filters import add_months, quarter_start
 from outcomes.figures.segments import UNKNOWN, SegmentValues, authority_codes, segment_values
 from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
-from risk.engine import TIER_LABELS, TIERS
+from risk.engine import TIERS
+from risk.wording import TIER_LABELS
 
 FAMILY = "death_reviews"
 REVIEW_SEGMENTS = ("local_authority", "sex", "age_band")

@@ -36,6 +36,7 @@ from deathreviews.models import (
     OPEN_ACTION_STATUSES,
     SHARED_STATUSES,
     ActionReminder,
+    ConcretePart,
     Review,
     ReviewAction,
     ReviewAgency,
@@ -77,11 +78,11 @@ def _next_reference() -> str:
     return f"DR-{number:05d}"
 
 
-def _record_death(review: Review) -> None:
+def _record_death(review: Review, person: ServiceUser) -> None:
     """Keep the person's date of death in step with a review of their death."""
     try:
         case_services.service_user_record_death(
-            service_user=review.service_user, date_of_death=review.occurred_on
+            service_user=person, date_of_death=review.occurred_on
         )
     except ValidationError as invalid:
         raise ValidationError({"occurred_on": invalid.message_dict["date_of_death"]}) from invalid
@@ -99,10 +100,10 @@ def _prefill(review: Review, data: dict) -> list[str]:
     return filled
 
 
-def _store_snapshot(review: Review, user: User, data: dict) -> ReviewSnapshot:
+def _store_snapshot(review: Review, person: ServiceUser, user: User, data: dict) -> ReviewSnapshot:
     return ReviewSnapshot.objects.create(
         review=review,
-        service_user=review.service_user,
+        service_user=person,
         as_of=review.occurred_on,
         taken_at=timezone.now(),
         taken_by=user,
@@ -146,12 +147,12 @@ def review_notify(
         data = None
         if service_user is not None:
             if kind in DEATH_KINDS:
-                _record_death(review)
+                _record_death(review, service_user)
             data = snapshot.snapshot_data(service_user, occurred_on)
             _prefill(review, data)
         review.save()
-        if data is not None:
-            _store_snapshot(review, user, data)
+        if service_user is not None and data is not None:
+            _store_snapshot(review, service_user, user, data)
         return review
 
 
@@ -171,9 +172,9 @@ def review_link_person(
         current.service_user = service_user
         current.team_id = service_user.team_id
         if current.kind in DEATH_KINDS:
-            _record_death(current)
+            _record_death(current, service_user)
         data = snapshot.snapshot_data(service_user, current.occurred_on)
-        _store_snapshot(current, user, data)
+        _store_snapshot(current, service_user, user, data)
         filled = _prefill(current, data)
         Review.objects.filter(pk=current.pk).update(
             service_user=service_user,
@@ -203,13 +204,24 @@ def _bulletin_check(review: Review) -> None:
         raise ValidationError({"bulletin_learning": workflow.identifying_message(found)})
 
 
-def _set_many(review: Review, through: type[Model], column: str, chosen: Iterable[Model]) -> None:
+def _set_many(
+    review: Review,
+    through: type[Model],
+    column: str,
+    chosen: Iterable[Model],
+) -> None:
+    """Make the review's rows in `through` (one per chosen item) exactly the chosen ones."""
+    rows = through._default_manager
     wanted = {item.pk for item in chosen}
-    have = set(through.objects.filter(review=review).values_list(f"{column}_id", flat=True))
-    through.objects.filter(review=review, **{f"{column}_id__in": have - wanted}).delete()
-    through.objects.bulk_create(
-        through(review=review, **{f"{column}_id": pk}) for pk in sorted(wanted - have)
-    )
+    have = set(rows.filter(review=review).values_list(f"{column}_id", flat=True))
+    rows.filter(review=review, **{f"{column}_id__in": have - wanted}).delete()
+    rows.bulk_create(through(review=review, **{f"{column}_id": pk}) for pk in sorted(wanted - have))
+
+
+def _columns(instance: Model, names: Iterable[str]) -> dict[str, Any]:
+    """Each named field's column (`agency_id` for `agency`) and value, for an UPDATE."""
+    fields = {field.name: field for field in instance._meta.concrete_fields}
+    return {fields[name].attname: getattr(instance, name) for name in names}
 
 
 # Fields holding many-to-many choices, saved after the row itself, with their through rows.
@@ -240,9 +252,7 @@ def review_update(
             # Only when it changes: text stored before the check grew stays off the bulletin
             # until approved, and must not stop the rest of the review being completed.
             _bulletin_check(current)
-        columns = {
-            current._meta.get_field(name).attname: getattr(current, name) for name in changes
-        }
+        columns = _columns(current, changes)
         if current.bulletin_learning != learning_before:
             # Approval was of the words approved: changed words wait for governance again.
             columns.update(bulletin_approved_by=None, bulletin_approved_at=None)
@@ -254,14 +264,13 @@ def review_update(
         for name, chosen in many.items():
             through, column = MANY_THROUGH[name]
             _set_many(current, through, column, chosen)
-        if current.service_user_id and (current.kind, current.occurred_on) != before:
+        person = current.service_user  # selected with the review: no query
+        if person is not None and (current.kind, current.occurred_on) != before:
             if current.kind in DEATH_KINDS:
-                _record_death(current)
-            elif current.service_user.date_of_death == before[1]:
+                _record_death(current, person)
+            elif person.date_of_death == before[1]:
                 # No longer a death: withdraw the date this review put on their record.
-                case_services.service_user_record_death(
-                    service_user=current.service_user, date_of_death=None
-                )
+                case_services.service_user_record_death(service_user=person, date_of_death=None)
         current.refresh_from_db()
         return current
 
@@ -332,8 +341,8 @@ def _action_rules(action: ReviewAction, review: Review, *, description_before: s
 
 @transaction.atomic
 def part_create(
-    *, model: type[ReviewPart], review: Review, user: User, fields: dict[str, Any]
-) -> ReviewPart:
+    *, model: type[ConcretePart], review: Review, user: User, fields: dict[str, Any]
+) -> ConcretePart:
     """Add a toxicology finding, an information request or an action to a review."""
     with _attributed(user):
         review = Review.objects.select_related("service_user").get(pk=review.pk)
@@ -350,8 +359,8 @@ def part_create(
 
 @transaction.atomic
 def part_update(
-    *, part: ReviewPart, user: User, loaded_version: int, changes: dict[str, Any]
-) -> ReviewPart:
+    *, part: ConcretePart, user: User, loaded_version: int, changes: dict[str, Any]
+) -> ConcretePart:
     """Change one part of a review, unless someone saved it since `loaded_version`."""
     model = type(part)
     with _attributed(user):
@@ -371,9 +380,7 @@ def part_update(
                 current.bulletin_approved_at = None
                 changes.update(bulletin_approved_by=None, bulletin_approved_at=None)
         current.full_clean(exclude=["created_by", "updated_by"])
-        columns = {
-            current._meta.get_field(name).attname: getattr(current, name) for name in changes
-        }
+        columns = _columns(current, changes)
         updated = model.objects.filter(pk=current.pk, version=loaded_version).update(
             **columns, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
         )

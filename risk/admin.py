@@ -26,8 +26,9 @@ from django.views.decorators.http import require_GET
 
 from cases.admin import ConfigurationAdmin, ReadOnlyAdmin
 from risk import preview, services, tasks
-from risk.engine import WINDOW_UNITS
+from risk.engine import TIERS, WINDOW_UNITS
 from risk.models import RecomputeRun, Rule, RuleSet
+from risk.wording import TIER_LABELS
 
 # Rule set versions --------------------------------------------------------
 
@@ -291,10 +292,10 @@ class RecomputeRunAdmin(ReadOnlyAdmin):
             return "—"
         return f"{(run.finished_at - run.started_at).total_seconds():.1f}"
 
-    @admin.display(description="very high / high / raised")
+    @admin.display(description=" / ".join(TIER_LABELS[t] for t in TIERS).lower())
     def by_tier(self, run: RecomputeRun) -> str:
         counts = run.counts_by_tier or {}
-        return " / ".join(str(counts.get(t, 0)) for t in ("very_high", "high", "raised"))
+        return " / ".join(str(counts.get(t, 0)) for t in TIERS)
 
     def get_urls(self):
         own = [
@@ -372,6 +373,13 @@ class RecomputeRunAdmin(ReadOnlyAdmin):
                 "title": "Recompute progress",
                 "opts": self.model._meta,
                 "run": run,
+                # "12 very high, 30 high, 81 raised": the run's counts, highest tier first.
+                "tier_counts": ", ".join(
+                    f"{(run.counts_by_tier or {}).get(tier, 0)} {TIER_LABELS[tier].lower()}"
+                    for tier in TIERS
+                )
+                if run
+                else "",
                 "status_url": (
                     reverse("admin:risk_recomputerun_progress_status")
                     + (f"?since={since.timestamp():.6f}" if since else "")

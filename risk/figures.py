@@ -41,14 +41,17 @@ from outcomes.figures.filters import FigureFilters, Period
 from outcomes.figures.loading import Column, Statement, day_number
 from outcomes.figures.segments import SegmentValues, assign_segments
 from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
-from risk.engine import TIER_LABELS, TIER_RANKS, TIERS
+from risk.engine import OUTREACH_TIERS, TIER_OF_RANK, TIER_RANKS, TIERS
 from risk.models import REACHED_OUTCOMES, Rule
+from risk.wording import TIER_LABELS
 
-OUTREACH_TIERS = ("very_high", "high")
-BOTH = "very_high_or_high"
-OUTREACH_CATEGORIES = {**{t: TIER_LABELS[t] for t in OUTREACH_TIERS}, BOTH: "Very high or high"}
+# The outreach tiers taken together: "very_high_or_high", "Very high or high".
+BOTH = "_or_".join(OUTREACH_TIERS)
+OUTREACH_CATEGORIES = {
+    **{t: TIER_LABELS[t] for t in OUTREACH_TIERS},
+    BOTH: " or ".join(TIER_LABELS[t] for t in OUTREACH_TIERS).capitalize(),
+}
 CONTACT_WITHIN_DAYS = (2, 7)
-TIER_OF_RANK = {rank: tier for tier, rank in TIER_RANKS.items()}
 
 OPEN_IN_WINDOW = (
     "f.raised_on <= %(window_end)s AND (f.ended_on IS NULL OR f.ended_on >= %(window_start)s)"

@@ -18,16 +18,14 @@ from django.db.models import F, Q
 
 from cases.history import tracked
 from cases.models import DatedFromBirth, ServiceUser
-from risk import engine
+from risk import engine, wording
 
-
-class Tier(models.TextChoices):
-    VERY_HIGH = "very_high", "Very high"
-    HIGH = "high", "High"
-    RAISED = "raised", "Raised"
-
-
-TIER_RANKS = engine.TIER_RANKS
+# The engine's tiers with their words, highest first (`Tier.VERY_HIGH`, `Tier.choices`...).
+# Built from the two declarations rather than restating them. django-stubs types only
+# the class form of choices, not Django's documented functional form.
+Tier = models.TextChoices(  # type: ignore[call-overload]
+    "Tier", [(tier.upper(), (tier, wording.TIER_LABELS[tier])) for tier in engine.TIERS]
+)
 
 
 @tracked()
@@ -280,6 +278,10 @@ class Flag(models.Model):
 
     OPEN_STATUSES = (Status.RAISED, Status.ACKNOWLEDGED, Status.WORKED)
 
+    # Not stored: what `selectors.open_flag_for` attaches for the person page.
+    pending_override: "FlagOverride | None"
+    reason_list: "list[FlagReason]"
+
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Indexes are few on purpose: every nightly publish writes hundreds of
     # thousands of flags. The person's history index serves lookups by person;
@@ -356,6 +358,12 @@ class Flag(models.Model):
 @tracked()
 class FlagReason(models.Model):
     """One fired rule behind a flag, as of the flag's last computation."""
+
+    # Not stored: what `selectors.open_flag_for` attaches, the reason's rule and its
+    # wording and window as of the page's day.
+    rule: "Rule | None"
+    text_now: str
+    window: str
 
     # The (flag, position) index below serves lookups by flag: no second index.
     flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="reasons", db_index=False)

@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.db.models import (
     BooleanField,
     Exists,
-    Expression,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -42,7 +41,7 @@ from cases.models import (
 from cases.selectors import service_users_visible_to, teams_led_by
 from outcomes.models import TopAssessment
 from risk import wording
-from risk.engine import TOP_CURRENT_DAYS
+from risk.engine import OUTREACH_TIERS, TOP_CURRENT_DAYS
 from risk.models import (
     REACHED_OUTCOMES,
     Flag,
@@ -50,10 +49,10 @@ from risk.models import (
     OutreachAttempt,
     OutreachOutcome,
     Rule,
-    Tier,
 )
 
-UNCONTACTED_TIERS = (Tier.VERY_HIGH, Tier.HIGH)
+# The tiers whose flags the not-contacted worklist lists: the engine's outreach tiers.
+UNCONTACTED_TIERS = OUTREACH_TIERS
 
 
 def flags_visible_to(user: User, *, with_break_glass: bool = True) -> QuerySet[Flag]:
@@ -405,7 +404,7 @@ def uncontacted_flags(user: User, days: int = 2, on: datetime.date | None = None
     )
 
 
-def _uncontacted_tier_order(user: User) -> Expression:
+def _uncontacted_tier_order(user: User) -> Coalesce | F:
     """The tier to sort the not-contacted list by, chosen for PostgreSQL's plan.
 
     A team's list is a few flags among hundreds of thousands. Sorted by the plain

@@ -14,7 +14,7 @@ from risk import engine
 
 
 def ago(days: int) -> str:
-    return str(engine._ago(np.array([days]))[0])
+    return str(engine.ago_words(np.array([days]))[0])
 
 
 def reason_text(
@@ -48,8 +48,13 @@ def window_text(check: str, window_from: int | None, window_to: int | None) -> s
     return "while it holds"
 
 
+# The engine's tiers (`engine.TIERS`) in words, declared once: the flag model's
+# choices, badges, legends, figures and filters all read these.
+TIER_LABELS = {"very_high": "Very high", "high": "High", "raised": "Raised"}
+
+
 def tier_label(tier: str) -> str:
-    return engine.TIER_LABELS.get(tier, tier)
+    return TIER_LABELS.get(tier, tier)
 
 
 # How each of the engine's tiers looks, declared once: the badge's icon and

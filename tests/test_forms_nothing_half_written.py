@@ -12,7 +12,7 @@ from django.urls import reverse
 from deathreviews.models import Review, ReviewSnapshot
 from risk.models import Flag, OutreachAttempt
 from tests.factories import days_ago
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

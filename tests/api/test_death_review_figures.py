@@ -16,7 +16,7 @@ from deathreviews.access import REVIEW_FIGURE_API_ROLES
 from tests.api.conftest import issue_token
 from tests.deathreviews.conftest import add_action, add_finding, notify, review_figures_dataset
 from tests.deathreviews.conftest import figure_rows as rows
-from tests.figures.conftest import assert_no_small_count
+from tests.outcomes.figures.conftest import assert_no_small_count
 
 pytestmark = pytest.mark.django_db
 

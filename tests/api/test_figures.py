@@ -25,7 +25,7 @@ from outcomes.figures import SEGMENTS
 from outcomes.figures.filters import last_whole_quarter
 from tests.api.conftest import issue_token
 from tests.factories import TeamFactory
-from tests.figures.conftest import (
+from tests.outcomes.figures.conftest import (
     assert_no_small_count,
     mixed_person,
     person,

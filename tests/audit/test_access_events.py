@@ -11,7 +11,7 @@ from cases.models import AccessEvent, AccessKind, ApiRequestLog
 from tests.api.conftest import extract_url
 from tests.deathreviews.conftest import notify
 from tests.factories import EpisodeFactory, ServiceUserFactory
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from pghistory.models import Event as PghEvent
 
 from cases.models import AccessEvent, ApiRequestLog, ServiceUser
 from risk.models import Flag
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from cases.selectors import service_users_visible_to
 from risk.selectors import flags_visible_to, uncontacted_flags, worklist
 from tests.cases.conftest import caseload_queries
 from tests.factories import ServiceUserFactory
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

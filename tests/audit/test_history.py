@@ -15,7 +15,7 @@ from outcomes.models import TopAssessment
 from risk import services as risk_services
 from risk.models import Flag, FlagOverride, FlagReason, OutreachAttempt, Rule, RuleSet
 from tests.factories import ContactFactory, EpisodeFactory, TopFactory, days_ago
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from deathreviews.models import Review, ReviewStatus
 from tests.browser.conftest import field, sign_in
 from tests.factories import EpisodeFactory, days_ago
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

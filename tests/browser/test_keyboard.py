@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from risk.models import OutreachAttempt
 from tests.browser.conftest import sign_in
 from tests.factories import EpisodeFactory, ServiceUserFactory, TopFactory, days_ago
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

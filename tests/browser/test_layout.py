@@ -13,7 +13,7 @@ from tests.factories import (
     ServiceUserFactory,
     TopFactory,
 )
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from cases.models import Reassignment, Role
 from cases.selectors import caseload_sizes
 from cases.services import break_glass_grant_create, service_user_reassign
 from tests.factories import EpisodeFactory, ServiceUserFactory, UserFactory
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from deathreviews.models import (
 )
 from risk import services as risk_services
 from tests.factories import EpisodeFactory, ServiceUserFactory, days_ago
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 
 def notify(user, *, person=None, kind=ReviewKind.DRUG_DEATH, occurred_on=None, **fields) -> Review:

@@ -28,7 +28,7 @@ from risk import services as risk_services
 from risk.models import Flag
 from tests.deathreviews.conftest import add_action, add_finding, notify, update
 from tests.factories import EpisodeFactory, ServiceUserFactory, days_ago, discharge_reason
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

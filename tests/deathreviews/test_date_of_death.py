@@ -11,7 +11,7 @@ from risk import services as risk_services
 from risk.models import Flag
 from tests.factories import days_ago
 from tests.risk.conftest import neutral_person, released
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

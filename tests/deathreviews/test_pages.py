@@ -20,7 +20,7 @@ from tests.deathreviews.conftest import (
     update,
 )
 from tests.factories import ServiceUserFactory, days_ago
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from tests.factories import (
     days_ago,
     substance,
 )
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from risk.models import Flag
 from tests.risk.conftest import days_ago, neutral_person
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

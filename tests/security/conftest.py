@@ -47,7 +47,7 @@ from tests.factories import (
     ServiceUserFactory,
     days_ago,
 )
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 
 @dataclass

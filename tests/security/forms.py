@@ -387,7 +387,7 @@ EXCLUDED = {
     "cases.admin.ApiTokenForm": "an admin form, for administrators only, behind Django's admin",
     "risk.admin.RuleRowForm": (
         "a row of the admin's rule set table, for administrators only: switches and numbers,"
-        " tested in tests/risk_ui/test_admin_rule_sets.py"
+        " tested in tests/risk/ui/test_admin_rule_sets.py"
     ),
     "config.signin_views.SecondFactorForm": (
         "posted before the second factor is passed, which the fuzzer's signed-in users have;"

@@ -28,7 +28,7 @@ from risk import services as risk_services
 from risk.models import FlagOverride
 from tests.deathreviews.conftest import notify
 from tests.factories import ServiceUserFactory, days_ago
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

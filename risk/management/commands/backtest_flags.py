@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from risk import engine, loader
 from risk.models import RuleSet
+from risk.wording import TIER_LABELS
 
 
 class Command(BaseCommand):
@@ -47,15 +48,21 @@ class Command(BaseCommand):
             writer = csv.writer(out)
             writer.writerow(["as_of", "person_id", "tier", "score", "rules", "summary"])
         self.stdout.write(f"Rule set version {spec.version}")
-        self.stdout.write(f"{'as of':<12}{'people':>10}{'very high':>11}{'high':>9}{'raised':>9}")
+        # One column per tier, highest first, each wide enough for its words.
+        columns = [(tier, TIER_LABELS[tier].lower()) for tier in engine.TIERS]
+        widths = {tier: max(9, len(words) + 2) for tier, words in columns}
+        self.stdout.write(
+            f"{'as of':<12}{'people':>10}"
+            + "".join(f"{words:>{widths[tier]}}" for tier, words in columns)
+        )
         day = start
         try:
             while day <= end:
                 evaluation = engine.evaluate(loader.load_frames(spec, day), spec, day)
                 tiers = evaluation.counts_by_tier
                 self.stdout.write(
-                    f"{day:%d/%m/%Y}  {evaluation.population:>10,}{tiers['very_high']:>11,}"
-                    f"{tiers['high']:>9,}{tiers['raised']:>9,}"
+                    f"{day:%d/%m/%Y}  {evaluation.population:>10,}"
+                    + "".join(f"{tiers[tier]:>{widths[tier]},}" for tier, _ in columns)
                 )
                 if writer is not None:
                     for row in evaluation.people.itertuples(index=False):

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from risk import engine, wording
+from risk.engine.reasons import _reason_text
 
 TODAY = datetime.date(2026, 3, 20)
 
@@ -58,7 +59,7 @@ def test_a_run_words_its_reasons_the_same_way():
     hits = pd.DataFrame(
         {"fired_from": pd.to_datetime(["2026-03-11"]), "count": [0], "detail": [""]}
     )
-    assert list(engine._reason_text(rule, hits, np.datetime64(TODAY, "D"))) == [
+    assert list(_reason_text(rule, hits, np.datetime64(TODAY, "D"))) == [
         "released from prison 9 days ago"
     ]
 

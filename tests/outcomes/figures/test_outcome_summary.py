@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from outcomes.figures import FigureFilters, outcome_summary
 from outcomes.figures.treatment import client_groups, outcome_tables
-from tests.figures.conftest import (
+from tests.outcomes.figures.conftest import (
     D,
     episode,
     intervention,

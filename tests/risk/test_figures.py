@@ -10,8 +10,8 @@ from outcomes.figures import FigureFilters
 from risk.figures import flag_figures, flag_tables, rule_pairs
 from risk.models import Flag
 from risk.services import outreach_attempt_create
-from tests.figures.conftest import D, person, quarter_two, row, several, shown
-from tests.risk_ui.conftest import make_flag
+from tests.outcomes.figures.conftest import D, person, quarter_two, row, several, shown
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,17 @@ import pytest
 
 from outcomes.figures import naloxone_coverage, outcome_summary
 from outcomes.figures.naloxone import naloxone_tables
-from tests.figures.conftest import D, person, quarter_two, row, several, shown, supply, top, treated
+from tests.outcomes.figures.conftest import (
+    D,
+    person,
+    quarter_two,
+    row,
+    several,
+    shown,
+    supply,
+    top,
+    treated,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from risk.models import Flag, OutreachAttempt
 from risk.views import BlankAttemptFields, _attempt_form
 from tests.factories import ContactFactory, ServiceUserFactory, days_ago
-from tests.risk_ui.conftest import flagged_people, make_flag
+from tests.risk.ui.conftest import flagged_people, make_flag
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from risk.models import OutreachAttempt
 from tests.factories import ContactFactory, ServiceUserFactory, days_ago
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

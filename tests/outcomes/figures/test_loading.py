@@ -10,8 +10,8 @@ from outcomes import frames
 from outcomes.figures import naloxone_coverage, outcome_summary
 from outcomes.figures.treatment import load_outcome_frames
 from risk.figures import flag_figures
-from tests.figures.conftest import D, person, quarter_two, several, supply, top, treated
-from tests.risk_ui.conftest import make_flag
+from tests.outcomes.figures.conftest import D, person, quarter_two, several, supply, top, treated
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

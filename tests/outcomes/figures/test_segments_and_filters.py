@@ -4,7 +4,7 @@ import pytest
 
 from cases.selectors import active_team_ids
 from outcomes.figures import FigureFilters, naloxone_coverage, outcome_summary
-from tests.figures.conftest import Q2, D, person, quarter_two, row, several, treated
+from tests.outcomes.figures.conftest import Q2, D, person, quarter_two, row, several, treated
 
 pytestmark = pytest.mark.django_db
 

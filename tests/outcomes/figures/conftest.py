@@ -21,7 +21,7 @@ from outcomes.suppression import is_small
 from risk.models import Flag
 from risk.services import outreach_attempt_create
 from tests.factories import ServiceUserFactory, discharge_reason, substance
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 D = datetime.date
 Q1 = (D(2026, 1, 1), D(2026, 3, 31))

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from tests.cases.conftest import caseload_queries
 from tests.factories import EpisodeFactory, ServiceUserFactory, TopFactory
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ import pytest
 from outcomes.figures import RESULT_SCHEMA, SEGMENTS, naloxone_coverage, outcome_summary
 from risk.figures import flag_figures
 from tests.factories import TeamFactory
-from tests.figures.conftest import assert_no_small_count, mixed_person, quarter_two
+from tests.outcomes.figures.conftest import assert_no_small_count, mixed_person, quarter_two
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,9 @@ import datetime
 
 import pytest
 
+from risk.engine import TIER_RANKS
 from risk.models import Flag, FlagReason, Rule, RuleSet
 from tests.factories import ServiceUserFactory, days_ago
-
-RANKS = {"very_high": 3, "high": 2, "raised": 1}
 
 
 def make_flag(
@@ -24,7 +23,7 @@ def make_flag(
     flag = Flag.objects.create(
         service_user=person,
         tier=tier,
-        tier_rank=RANKS[tier],
+        tier_rank=TIER_RANKS[tier],
         score=score,
         summary=summary,
         rule_codes=[code for code, _ in reasons],

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from risk.models import Flag, FlagOverride, OutreachAttempt
 from tests.factories import ContactFactory, NaloxoneSupplyFactory, days_ago
-from tests.risk_ui.conftest import make_flag
+from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 
