@@ -301,7 +301,7 @@ def run_import(folder: Path, data_dir: Path) -> dict:
     from django.core.management import call_command
 
     from cases.models import Service, Team
-    from outcomes.importing.loader import records_import
+    from exchange.importing.loader import records_import
 
     call_command("migrate", verbosity=0)
     service = Service.objects.create(name="Bench Service", code="BENCH1")

@@ -38,7 +38,7 @@ OVERRIDE_APPROVING_ROLES = frozenset({Role.TEAM_LEAD})
 
 # Pages beyond the caseload, by URL name, with the roles whose navigation shows
 # them. Names only: the apps serving them sit above `cases`, which never imports
-# them; each page checks its own access table (outcomes.access for the data
+# them; each page checks its own access table (exchange.access for the data
 # pages, deathreviews.access for reviews), and a test holds these roles to
 # those tables.
 _REVIEW_ROLES = frozenset({Role.GOVERNANCE})

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "outcomes",
     "risk.apps.RiskConfig",
     "deathreviews",
+    "exchange",
     "config",
 ]
 

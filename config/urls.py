@@ -60,7 +60,7 @@ urlpatterns = [
         case_views.break_glass_review,
         name="break_glass_review",
     ),
-    path("data/", include("outcomes.urls")),
+    path("data/", include("exchange.urls")),
     path("outreach/", include("risk.urls")),
     path("api/v1/", include("config.api_urls")),
     path("reviews/", include("deathreviews.urls")),

@@ -1,4 +1,4 @@
-"""Who may use death reviews, declared as data like `cases.access` and `outcomes.access`.
+"""Who may use death reviews, declared as data like `cases.access` and `exchange.access`.
 
 Reviews hold special-category detail about people who have died, to which
 confidentiality still applies: only clinical governance sees or changes them,

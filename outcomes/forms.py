@@ -1,15 +1,10 @@
-"""The TOP form: every item optional (empty = not disclosed), ranges checked with plain messages;
-and the data pages' forms (the import upload, the NDTMS period)."""
-
-import datetime
+"""The TOP form: every item optional (empty = not disclosed), ranges checked with plain messages."""
 
 from django import forms
 from django.utils import timezone
 
-from cases.forms import CheckedInputForm, ClientChecks, RecordForm, uk_date_field
+from cases.forms import RecordForm
 from cases.models import ServiceUser
-from cases.validators import period_problems
-from outcomes.importing.specs import SPECS
 from outcomes.models import Stage, TopAssessment
 from outcomes.selectors import start_top_exists
 from outcomes.top_items import TOP_ITEMS, range_messages
@@ -84,65 +79,3 @@ class TopAssessmentForm(RecordForm):
             grouped.setdefault(item.section, []).append(self[item.field])
         grouped["Substance use"] += [self["alcohol_units_per_day"], self["other_substance_name"]]
         return list(grouped.items())
-
-
-class ImportUploadForm(CheckedInputForm, forms.Form):
-    """One file field per kind of import file; any subset may be uploaded together."""
-
-    partial = forms.BooleanField(
-        label="Import the valid rows and report the rest",
-        required=False,
-        help_text="Without this, a file set with any problem imports nothing.",
-    )
-    dry_run = forms.BooleanField(
-        label="Check only (dry run)",
-        required=False,
-        help_text="Check and count everything, then import nothing.",
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for spec in SPECS:
-            self.fields[spec.kind] = forms.FileField(
-                label=f"{spec.title} ({spec.file_name})", required=False
-            )
-
-    def file_fields(self):
-        return [self[spec.kind] for spec in SPECS]
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if not any(cleaned.get(spec.kind) for spec in SPECS):
-            raise forms.ValidationError("Choose at least one file to import.")
-        return cleaned
-
-    def uploaded_files(self) -> dict:
-        return {
-            spec.kind: self.cleaned_data[spec.kind]
-            for spec in SPECS
-            if self.cleaned_data.get(spec.kind)
-        }
-
-
-def _last_month() -> tuple[datetime.date, datetime.date]:
-    first_of_this = timezone.localdate().replace(day=1)
-    end = first_of_this - datetime.timedelta(days=1)
-    return end.replace(day=1), end
-
-
-class NdtmsPeriodForm(ClientChecks, CheckedInputForm, forms.Form):
-    start = uk_date_field(forms.DateField(label="From"))
-    end = uk_date_field(forms.DateField(label="To"))
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        start, end = _last_month()
-        self.fields["start"].initial = start
-        self.fields["end"].initial = end
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        for field, problem in period_problems(start, end).items():
-            self.add_error(field, problem)
-        return cleaned

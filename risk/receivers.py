@@ -5,7 +5,7 @@ import logging
 from django.dispatch import receiver
 
 from cases.services import record_changed
-from outcomes.importing.signals import records_imported
+from cases.signals import records_imported
 from risk import tasks
 
 logger = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from outcomes.models import ImportJob
+from exchange.models import ImportJob
 from risk.models import RecomputeRun, RuleSet
 from tests.browser.conftest import sign_in
 from tests.factories import EpisodeFactory, days_ago

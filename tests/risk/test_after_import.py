@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 from cases.models import ServiceUser
-from outcomes.importing.loader import records_import
+from exchange.importing.loader import records_import
 from risk.models import Flag
 from tests.risk.conftest import days_ago
 

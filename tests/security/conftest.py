@@ -29,7 +29,7 @@ from cases.models import (
     User,
 )
 from deathreviews.models import InformationRequest, Review, ReviewAction, ToxicologyFinding
-from outcomes.models import ImportJob
+from exchange.models import ImportJob
 from risk import services as risk_services
 from risk.models import Flag, RecomputeRun, RuleSet
 from tests.conftest import sign_in_verified

@@ -4,7 +4,7 @@ from django.urls import reverse
 from cases.access import NAV_PAGES
 from cases.models import Role
 from deathreviews.access import BULLETIN_ROLES, REVIEW_ROLES
-from outcomes.access import EXTRACT_ROLES, IMPORT_ROLES
+from exchange.access import EXTRACT_ROLES, IMPORT_ROLES
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
-"""The data pages: bulk import and the NDTMS extract (mounted under /data/)."""
+"""The data pages: bulk import and the NDTMS extract (mounted under /data/ by config.urls)."""
 
 from django.urls import path
 
-from outcomes import views
+from exchange import views
 
 urlpatterns = [
     path("import/", views.import_start, name="import_start"),

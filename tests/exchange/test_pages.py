@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from cases.models import ServiceUser
-from outcomes.importing.specs import SERVICE_USERS
-from outcomes.models import ImportJob
-from tests.imports.conftest import GOOD_FILES
+from exchange.importing.specs import SERVICE_USERS
+from exchange.models import ImportJob
+from tests.exchange.conftest import GOOD_FILES
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,7 @@ def test_the_command_refuses_files_it_does_not_know(tmp_path):
 def test_the_format_document_describes_every_column():
     from pathlib import Path
 
-    from outcomes.importing.specs import SPECS
+    from exchange.importing.specs import SPECS
 
     document = (Path(__file__).resolve().parents[2] / "docs" / "import-format.md").read_text()
     for spec in SPECS:

@@ -3,7 +3,7 @@
 `import_job_create` saves the uploaded files under the import directory
 (`LANTERN_IMPORT_DIR`, default `<LANTERN_DATA_DIR>/imports`; with a separate
 Celery worker it must be a directory both processes can read) and enqueues
-`outcomes.tasks.import_job_run_task` once the job row is committed.
+`exchange.tasks.import_job_run_task` once the job row is committed.
 `import_job_run` does the import; it reports progress through a connection of
 its own, because the import's transaction would hide progress from the page
 until the very end.
@@ -22,9 +22,9 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from cases.models import User
-from outcomes.importing.loader import records_import
-from outcomes.importing.specs import SPECS_BY_KIND
-from outcomes.models import ImportJob
+from exchange.importing.loader import records_import
+from exchange.importing.specs import SPECS_BY_KIND
+from exchange.models import ImportJob
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def import_job_create(
     *, created_by: User, files: Mapping[str, UploadedFile], partial: bool, dry_run: bool
 ) -> ImportJob:
     """Keep the uploaded files (kind -> file) and queue their import."""
-    from outcomes.tasks import import_job_run_task  # tasks import this module
+    from exchange.tasks import import_job_run_task  # tasks import this module
 
     unknown = set(files) - set(SPECS_BY_KIND)
     if unknown or not files:

@@ -3,5 +3,5 @@
 `specs` defines the file formats, `validate` checks chunks with pandas,
 `rules` checks what needs other rows or the database in SQL, and `loader`
 streams the files into staging tables and upserts them in one transaction.
-`signals.records_imported` is sent after a committed import.
+`cases.signals.records_imported` is sent after a committed import.
 """

@@ -14,8 +14,9 @@ The contract of `records_import`:
   all unchanged is not written, so importing the same files again changes
   nothing; a column left out of a file is left alone on existing records.
 - It is all one transaction (taken under an advisory lock, so two imports
-  never interleave): never half-imported. After commit `records_imported` is
-  sent with the affected people's ids, or None if there are many.
+  never interleave): never half-imported. After commit
+  `cases.signals.records_imported` is sent with the affected people's ids, or
+  None if there are many.
 """
 
 import datetime
@@ -35,17 +36,17 @@ from django.utils import timezone
 from psycopg import sql
 
 from cases.models import DischargeReason, LocalAuthority, Role, Substance, Team, User
-from outcomes.importing import rules
-from outcomes.importing.problems import ProblemLog
-from outcomes.importing.signals import records_imported
-from outcomes.importing.specs import (
+from cases.signals import records_imported
+from exchange.importing import rules
+from exchange.importing.problems import ProblemLog
+from exchange.importing.specs import (
     INTERVENTIONS,
     SPECS,
     SPECS_BY_KIND,
     FileSpec,
 )
-from outcomes.importing.validate import Lookups, check_chunk
-from outcomes.importing.writing import FileCounts, write_records
+from exchange.importing.validate import Lookups, check_chunk
+from exchange.importing.writing import FileCounts, write_records
 
 logger = logging.getLogger(__name__)
 

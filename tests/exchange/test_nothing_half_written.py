@@ -16,12 +16,12 @@ import pytest
 from django.db import IntegrityError, connection
 from django.urls import reverse
 
-from outcomes.importing.jobs import NOT_QUEUED, _job_directory
-from outcomes.importing.loader import records_import
-from outcomes.models import ImportJob
-from tests.imports.conftest import GOOD_FILES
-from tests.imports.test_import import counts
-from tests.imports.test_pages import upload
+from exchange.importing.jobs import NOT_QUEUED, _job_directory
+from exchange.importing.loader import records_import
+from exchange.models import ImportJob
+from tests.exchange.conftest import GOOD_FILES
+from tests.exchange.test_import import counts
+from tests.exchange.test_pages import upload
 from tests.processes import wait_until
 from tests.risk.conftest import MANAGE, ROOT, database_conninfo, database_url
 

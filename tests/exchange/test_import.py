@@ -12,10 +12,10 @@ from cases.models import (
     ServiceUser,
     TreatmentEpisode,
 )
-from outcomes.importing.loader import records_import
-from outcomes.importing.signals import records_imported
+from cases.signals import records_imported
+from exchange.importing.loader import records_import
 from outcomes.models import TopAssessment
-from tests.imports.conftest import GOOD_FILES
+from tests.exchange.conftest import GOOD_FILES
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +199,7 @@ def test_rows_can_refer_to_records_imported_earlier(write_files, north, alice):
 def test_a_large_import_tells_the_risk_engine_to_recompute_everyone(
     good_files, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("outcomes.importing.writing.AFFECTED_LIST_LIMIT", 3)
+    monkeypatch.setattr("exchange.importing.writing.AFFECTED_LIST_LIMIT", 3)
     received = []
 
     def receiver(**kwargs):

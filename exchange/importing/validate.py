@@ -5,7 +5,7 @@ column's spec and every row against the rules that need only that row (date
 order, overdose details only on overdoses, TOP ranges...), records each
 problem, and returns the frame to COPY into the staging table with a `valid`
 flag. Rules that need other rows or the database (references, one open
-episode, TOP stages) are checked afterwards in SQL by `outcomes.importing.rules`.
+episode, TOP stages) are checked afterwards in SQL by `exchange.importing.rules`.
 
 Everything works on whole columns (pandas/numpy); Python loops run only over
 problems, and only to build the messages that are kept.
@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from cases import validators
-from outcomes.importing.problems import ProblemLog
-from outcomes.importing.specs import OVERDOSE_ONLY, Column, FileSpec
+from exchange.importing.problems import ProblemLog
+from exchange.importing.specs import OVERDOSE_ONLY, Column, FileSpec
 from outcomes.top_items import ITEMS_BY_CODE, out_of_range_message
 
 _NHS_WEIGHTS = np.arange(10, 1, -1)

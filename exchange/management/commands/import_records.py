@@ -14,9 +14,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from outcomes.importing.loader import kind_for_file_name, records_import
-from outcomes.importing.problems import Problem, ProblemLog
-from outcomes.importing.specs import SPECS
+from exchange.importing.loader import kind_for_file_name, records_import
+from exchange.importing.problems import Problem, ProblemLog
+from exchange.importing.specs import SPECS
 
 
 class Command(BaseCommand):

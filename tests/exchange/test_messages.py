@@ -5,9 +5,9 @@ import textwrap
 import pytest
 
 from cases.models import ServiceUser
-from outcomes.importing.loader import records_import
+from exchange.importing.loader import records_import
+from tests.exchange.conftest import GOOD_FILES
 from tests.factories import EpisodeFactory, ServiceUserFactory
-from tests.imports.conftest import GOOD_FILES
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ Everything here runs inside the import's transaction on temporary tables.
 
 from psycopg import sql
 
-from outcomes.importing.specs import (
+from exchange.importing.specs import (
     EPISODES,
     SERVICE_USERS,
     TOP_ASSESSMENTS,

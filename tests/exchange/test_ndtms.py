@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cases.models import DischargeReason, ServiceUser
-from outcomes.ndtms import ndtms_extract_chunks, ndtms_problems
+from exchange.ndtms import ndtms_extract_chunks, ndtms_problems
 from tests.factories import EpisodeFactory, ServiceUserFactory, TopFactory, days_ago
 
 pytestmark = pytest.mark.django_db

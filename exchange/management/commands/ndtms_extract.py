@@ -12,7 +12,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from outcomes.ndtms import ndtms_extract_chunks, ndtms_problems
+from exchange.ndtms import ndtms_extract_chunks, ndtms_problems
 
 
 def _date(value: str) -> datetime.date:

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 from psycopg import sql
 
-from outcomes.importing.rules import stage_table
-from outcomes.importing.specs import EPISODES, SERVICE_USERS, TOP_ASSESSMENTS, FileSpec
+from exchange.importing.rules import stage_table
+from exchange.importing.specs import EPISODES, SERVICE_USERS, TOP_ASSESSMENTS, FileSpec
 
 AFFECTED_LIST_LIMIT = 10_000
 BULK_ROWS = 50_000

@@ -14,8 +14,8 @@ from pghistory.models import Events
 
 from cases.models import ServiceUser
 from config.celery import app as celery_app
-from outcomes.models import ImportJob
-from tests.imports.test_pages import upload
+from exchange.models import ImportJob
+from tests.exchange.test_pages import upload
 from tests.processes import RedisServer, needs_redis_server, start, stop, wait_until
 from tests.risk.conftest import database_url
 
