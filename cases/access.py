@@ -129,7 +129,7 @@ def caseload_scopes(user: User) -> tuple[str, ...]:
 # the death reviews' reference lists. Records of people (flags, overrides, the audit's
 # access events and break-glass grants, reviews) are read in the app, where the
 # visibility rules apply. The admin site refuses to register any other model
-# (`config.admin_site`), by "app_label.model_name".
+# (`web.admin_site`), by "app_label.model_name".
 ADMIN_MODELS = frozenset(
     {
         "auth.group",

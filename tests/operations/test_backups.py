@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cases.models import Event, ServiceUser
-from config.backups import (
+from operations.backups import (
     BackupError,
     backup_create,
     backups_in,
