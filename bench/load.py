@@ -449,7 +449,7 @@ def with_devices(users: list[dict]) -> list[dict]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from cases.models import User
-    from config import signin
+    from web import signin
 
     chosen = []
     for user in users:

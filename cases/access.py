@@ -2,8 +2,12 @@
 
 Scope (which people a user can see at all) is decided by
 `cases.selectors.service_users_visible_to`; these tables decide what a role may
-do with the people inside that scope.
+do with the people inside that scope. Each app declares its pages' navigation links
+(`NavLink`) beside its own rules, with the predicate the page checks.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from cases.models import Role, User
 
@@ -24,42 +28,9 @@ SCOPE_TITLES = {"mine": "My caseload", "team": "Team caseload", "all": "People"}
 # (covering a duty shift), and who reviews those uses and reads access reports.
 BREAK_GLASS_ROLES = frozenset({Role.KEYWORKER, Role.TEAM_LEAD})
 AUDIT_ROLES = frozenset({Role.GOVERNANCE})
-# The outreach worklist: governance reads it; only those who may change records
-# record attempts (EDITING_ROLES).
-OUTREACH_ROLES = BROWSING_ROLES
 # Team leads see each keyworker's caseload size against the team's cap and move
 # people between keyworkers of the teams they belong to.
 REASSIGNING_ROLES = frozenset({Role.TEAM_LEAD})
-# Very-high and high flags nobody has contacted within 2 days: for team leads,
-# and for governance reviewing the same.
-UNCONTACTED_ROLES = frozenset({Role.TEAM_LEAD, Role.GOVERNANCE})
-# A very high flag's override by a keyworker waits for a lead of the person's team.
-OVERRIDE_APPROVING_ROLES = frozenset({Role.TEAM_LEAD})
-
-# Pages beyond the caseload, by URL name, with the roles whose navigation shows
-# them. Names only: the apps serving them sit above `cases`, which never imports
-# them; each page checks its own access table (exchange.access for the data
-# pages, deathreviews.access for reviews), and a test holds these roles to
-# those tables.
-_REVIEW_ROLES = frozenset({Role.GOVERNANCE})
-_EVERY_ROLE = frozenset(Role.values)
-NAV_PAGES: tuple[tuple[str, str, frozenset[str]], ...] = (
-    ("Outreach worklist", "outreach_worklist", OUTREACH_ROLES),
-    ("Not contacted in 2 days", "outreach_uncontacted", UNCONTACTED_ROLES),
-    ("Caseload sizes", "team_caseloads", REASSIGNING_ROLES),
-    ("Transfer requests", "transfer_request_list", REASSIGNING_ROLES),
-    ("Overrides to approve", "overrides_to_decide", OVERRIDE_APPROVING_ROLES),
-    ("Import records", "import_start", frozenset({Role.ADMINISTRATOR})),
-    ("NDTMS extract", "ndtms_extract", frozenset({Role.ADMINISTRATOR, Role.TEAM_LEAD})),
-    ("Death reviews", "review_list", _REVIEW_ROLES),
-    ("Review dashboard", "review_dashboard", _REVIEW_ROLES),
-    ("Learning bulletin", "review_bulletin", _EVERY_ROLE),
-    ("Break-glass access", "break_glass_start", BREAK_GLASS_ROLES),
-    ("Break-glass review", "break_glass_review_list", AUDIT_ROLES),
-    ("Access reports", "access_report_search", AUDIT_ROLES),
-    ("Sign-in alerts", "sign_in_alerts", AUDIT_ROLES),
-)
-
 
 # The commissioner API (cases.api). Commissioners receive pseudonymised extracts of the
 # whole service (or of their client's local authorities); staff who browse people may
@@ -86,20 +57,8 @@ def can_edit_records(user: User) -> bool:
     return _active_in(user, EDITING_ROLES)
 
 
-def can_view_outreach(user: User) -> bool:
-    return _active_in(user, OUTREACH_ROLES)
-
-
-def can_view_uncontacted(user: User) -> bool:
-    return _active_in(user, UNCONTACTED_ROLES)
-
-
 def can_reassign(user: User) -> bool:
     return _active_in(user, REASSIGNING_ROLES)
-
-
-def can_approve_overrides(user: User) -> bool:
-    return _active_in(user, OVERRIDE_APPROVING_ROLES)
 
 
 def can_break_glass(user: User) -> bool:
@@ -110,17 +69,33 @@ def can_audit(user: User) -> bool:
     return _active_in(user, AUDIT_ROLES)
 
 
-def nav_pages(user: User) -> list[tuple[str, str]]:
-    """(label, URL name) of the pages beyond the caseload that `user`'s navigation shows."""
-    if not (user.is_authenticated and user.is_active):
-        return []
-    return [(label, name) for label, name, roles in NAV_PAGES if user.role in roles]
-
-
 def caseload_scopes(user: User) -> tuple[str, ...]:
     if not can_browse_people(user):
         return ()
     return CASELOAD_SCOPES.get(user.role, ())
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A page in the navigation, declared by the app that serves it beside its access rules.
+
+    `may_open` is the very predicate the page's view checks, so a user sees the link
+    exactly when the page lets them in. `web.navigation` assembles every app's links.
+    """
+
+    label: str
+    url_name: str
+    may_open: Callable[[User], bool]
+
+
+# The case pages in the navigation (the caseloads themselves come from CASELOAD_SCOPES).
+NAVIGATION = (
+    NavLink("Caseload sizes", "team_caseloads", can_reassign),
+    NavLink("Transfer requests", "transfer_request_list", can_reassign),
+    NavLink("Break-glass access", "break_glass_start", can_break_glass),
+    NavLink("Break-glass review", "break_glass_review_list", can_audit),
+    NavLink("Sign-in alerts", "sign_in_alerts", can_audit),
+)
 
 
 # The Django admin, the administrator's whole place in Lantern, holds configuration and
@@ -129,7 +104,7 @@ def caseload_scopes(user: User) -> tuple[str, ...]:
 # the death reviews' reference lists. Records of people (flags, overrides, the audit's
 # access events and break-glass grants, reviews) are read in the app, where the
 # visibility rules apply. The admin site refuses to register any other model
-# (`config.admin_site`), by "app_label.model_name".
+# (`web.admin_site`), by "app_label.model_name".
 ADMIN_MODELS = frozenset(
     {
         "auth.group",

@@ -1453,7 +1453,7 @@ class SecondFactorAttempt(models.Model):
     """One code given on the second-factor page, right or wrong, and where it came from.
 
     The second factor is throttled by session and by address from these rows
-    (`config.signin.second_factor_refusal`), not on the authenticator app, so
+    (`web.signin.second_factor_refusal`), not on the authenticator app, so
     someone who knows only a user's password slows themselves down, not the user.
     Wrong codes from other sessions are shown to the user at their next sign-in and
     to governance ("Sign-in alerts"). Never changed: a trigger refuses UPDATE and DELETE.

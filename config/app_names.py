@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.apps import DefaultConfig as TotpAppConfig
 
 class LanternAdminConfig(AdminConfig):
     default = False
-    default_site = "config.admin_site.LanternAdminSite"
+    default_site = "web.admin_site.LanternAdminSite"
 
 
 class SignInLockoutsConfig(AxesAppConfig):

@@ -7,6 +7,3 @@ class LanternConfig(AppConfig):
     name = "config"
     label = "lantern"
     verbose_name = "Lantern"
-
-    def ready(self) -> None:
-        from config import signin  # noqa: F401  (starts each session's clock at sign-in)

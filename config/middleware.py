@@ -9,10 +9,10 @@ from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from cases.validators import validate_no_control_characters
+from web.signin import is_api_request
 
 logger = logging.getLogger(__name__)
 
@@ -118,12 +118,6 @@ class DatabaseUnavailableMiddleware:
             return response
         logger.error("Database unavailable serving %s: %s", request.path, error)
         return database_unavailable_response(request)
-
-
-def is_api_request(request: HttpRequest) -> bool:
-    """Whether `request` is for the REST API, which answers in JSON and judges its own
-    credentials."""
-    return request.path_info.startswith(reverse("api_root"))
 
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:

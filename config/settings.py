@@ -43,7 +43,7 @@ else:
     DEBUG = env_bool("DEBUG", True)
 
 INSTALLED_APPS = [
-    # The admin holds configuration only (config.admin_site); the apps below it that come
+    # The admin holds configuration only (web.admin_site); the apps below it that come
     # from libraries carry plain names for it (config.app_names).
     "config.app_names.LanternAdminConfig",
     "django.contrib.auth",
@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "risk.apps.RiskConfig",
     "deathreviews",
     "exchange",
+    "operations",
+    "web",
     "config",
 ]
 
@@ -86,13 +88,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): has this session passed the second factor? (django-otp's
     # middleware, reading the device once a minute rather than on every request.)
-    "config.signin.VerifiedDeviceMiddleware",
+    "web.signin.VerifiedDeviceMiddleware",
     # Tags every tracked change made while serving a request with who and where.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session limits, then the second factor before any page.
-    "config.signin.SessionTimeoutMiddleware",
-    "config.signin.SecondFactorRequiredMiddleware",
+    "web.signin.SessionTimeoutMiddleware",
+    "web.signin.SecondFactorRequiredMiddleware",
     # A control character in a page's query is refused with 400 (the API refuses its own).
     "config.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cases.context_processors.navigation",
+                "web.navigation.navigation",
             ],
         },
     },
@@ -243,7 +245,7 @@ OTP_TOTP_ISSUER = "Lantern"
 # Administrators may remove someone's authenticator app, never read its key:
 # whoever holds the key holds the second factor.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-# Wrong codes are throttled by session and by address (config.signin), never on the
+# Wrong codes are throttled by session and by address (web.signin), never on the
 # authenticator app itself: throttling the app would let anyone who knows a password
 # keep its owner out.
 OTP_TOTP_THROTTLE_FACTOR = 0

@@ -9,6 +9,7 @@ every signed-in member of staff may read it; clinical governance approves each
 piece of it first.
 """
 
+from cases.access import NavLink
 from cases.models import Role, User
 
 REVIEW_ROLES = frozenset({Role.GOVERNANCE})
@@ -32,6 +33,13 @@ def can_read_bulletin(user: User) -> bool:
 
 def can_approve_bulletin(user: User) -> bool:
     return _active(user) and user.role in BULLETIN_APPROVER_ROLES
+
+
+NAVIGATION = (
+    NavLink("Death reviews", "review_list", can_work_reviews),
+    NavLink("Review dashboard", "review_dashboard", can_work_reviews),
+    NavLink("Learning bulletin", "review_bulletin", can_read_bulletin),
+)
 
 
 # The death-review figures of the commissioner API (`deathreviews.api`): aggregates with

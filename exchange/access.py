@@ -6,6 +6,7 @@ service, and by team leads for their own teams' people (whose records they can
 open and fix from the problem list).
 """
 
+from cases.access import NavLink
 from cases.models import Role, User
 
 IMPORT_ROLES = frozenset({Role.ADMINISTRATOR})
@@ -24,3 +25,9 @@ def can_import_records(user: User) -> bool:
 
 def can_extract_ndtms(user: User) -> bool:
     return _active(user) and user.role in EXTRACT_ROLES
+
+
+NAVIGATION = (
+    NavLink("Import records", "import_start", can_import_records),
+    NavLink("NDTMS extract", "ndtms_extract", can_extract_ndtms),
+)

@@ -20,18 +20,13 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from cases.access import (
-    EDITING_ROLES,
-    can_approve_overrides,
-    can_edit_records,
-    can_view_outreach,
-    can_view_uncontacted,
-)
+from cases.access import EDITING_ROLES, can_edit_records
 from cases.audit import page_rows, query_of, record_access, service_user_for_read
 from cases.models import AccessKind, ServiceUser
 from cases.selectors import leads_team
 from cases.views import editable_person
 from risk import selectors, services
+from risk.access import can_approve_overrides, can_view_outreach, can_view_uncontacted
 from risk.forms import FlagOverrideForm, OutreachAttemptForm, OverrideDecisionForm
 from risk.models import Flag, FlagOverride, Tier
 

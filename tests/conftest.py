@@ -17,9 +17,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import LocalAuthority, Role
 from config.celery import app as celery_app
-from config.signin import second_factor_clocks_start
 from tests.factories import ServiceUserFactory, TeamFactory, UserFactory
 from tests.processes import free_port
+from web.signin import second_factor_clocks_start
 
 
 @pytest.fixture(autouse=True)

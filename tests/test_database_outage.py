@@ -21,8 +21,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from pgserver._commands import pg_ctl
 
-from config.backups import postgres_tool, server_major_version
 from config.middleware import database_unavailable_response
+from operations.backups import postgres_tool, server_major_version
 from tests.processes import free_port, start, stop, wait_until
 from tests.risk.conftest import database_conninfo
 

@@ -11,8 +11,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import ApiClient, Role
 from config.demo.load import DEMO_API_CLIENT
-from config.signin import totp_code
 from tests.factories import UserFactory
+from web.signin import totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -29,8 +29,8 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from config.signin import totp_code
 from tests.factories import TEST_PASSWORD
+from web.signin import totp_code
 
 # An assertion may first wait for the accessibility check of a long page (the admin's rule
 # set page has every rule inline) on a busy machine.

@@ -389,9 +389,9 @@ EXCLUDED = {
         "a row of the admin's rule set table, for administrators only: switches and numbers,"
         " tested in tests/risk/ui/test_admin_rule_sets.py"
     ),
-    "config.signin_views.SecondFactorForm": (
+    "web.signin_views.SecondFactorForm": (
         "posted before the second factor is passed, which the fuzzer's signed-in users have;"
-        " wrong, malformed and reused codes are tested in tests/security/test_signin.py"
+        " wrong, malformed and reused codes are tested in tests/web/test_signin.py"
     ),
 }
 

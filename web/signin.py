@@ -47,7 +47,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.audit import client_address
 from cases.models import SecondFactorAttempt
-from config.middleware import is_api_request
 
 SIGNED_IN_AT = "lantern_signed_in_at"
 LAST_SEEN_AT = "lantern_last_seen_at"
@@ -57,6 +56,13 @@ LAST_SEEN_GRANULARITY_S = 60
 # When the session's authenticator app was last read from the database; it is read
 # again once LAST_SEEN_GRANULARITY_S have passed, in the request that saves LAST_SEEN_AT.
 DEVICE_CHECKED_AT = "lantern_otp_device_checked_at"
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    """Whether `request` is for the REST API, which answers in JSON and judges its own
+    credentials (also read by `config.middleware`)."""
+    return request.path_info.startswith(reverse("api_root"))
+
 
 DEVICE_NAME = "Authenticator app"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from config.backups import BackupError, backup_create
+from operations.backups import BackupError, backup_create
 
 
 class Command(BaseCommand):

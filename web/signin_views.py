@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
-from config import signin
+from web import signin
 
 
 class SecondFactorForm(forms.Form):

@@ -19,8 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services
 from cases.models import ApiClient, SecondFactorAttempt
-from config.signin import totp_code, totp_secret
 from tests.factories import TEST_PASSWORD
+from web.signin import totp_code, totp_secret
 
 pytestmark = pytest.mark.django_db
 

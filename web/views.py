@@ -34,8 +34,6 @@ from cases.selectors import (
     service_users_visible_to,
     with_caseload_columns,
 )
-from config.access_report import person_access_csv, person_access_entries
-from config.tables import CaseloadTable
 from deathreviews.access import can_work_reviews
 from deathreviews.selectors import person_reviews
 from outcomes.selectors import (
@@ -52,6 +50,8 @@ from risk.selectors import (
     with_flag_columns,
     with_opioid_use,
 )
+from web.access_report import person_access_csv, person_access_entries
+from web.tables import CaseloadTable
 
 CASELOAD_PAGE_SIZE = 25
 SEARCH_FIRST_SCOPES = frozenset({"all"})

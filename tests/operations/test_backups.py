@@ -15,10 +15,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cases.models import Event, ServiceUser
-from config.backups import (
+from operations.backups import (
     BackupError,
     backup_create,
     backups_in,
+    lantern_apps,
     lantern_tables,
     manifest_path,
     postgres_tool,
@@ -168,3 +169,10 @@ def test_the_scratch_database_is_dropped_even_when_the_check_breaks(records, tmp
 def test_an_empty_directory_is_an_error_not_a_pass(tmp_path):
     with pytest.raises(BackupError, match="No backup"):
         restore_check(directory=tmp_path)
+
+
+def test_the_backup_covers_every_app_of_lantern_and_no_library():
+    labels = {config.label for config in lantern_apps()}
+
+    assert {"cases", "outcomes", "risk", "deathreviews", "lantern"} <= labels
+    assert not labels & {"auth", "sessions", "axes", "otp_totp", "pghistory"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from config.backups import BackupError, restore_check
+from operations.backups import BackupError, restore_check
 
 
 class Command(BaseCommand):

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
-from django.apps import apps
+from django.apps import AppConfig, apps
 from django.conf import settings
 from django.db import connection
 from psycopg import sql
@@ -157,15 +157,23 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{Path(command[0]).name} failed: {result.stderr.strip()}")
 
 
-LANTERN_APPS = ("cases", "outcomes", "risk", "deathreviews", "lantern")
+def lantern_apps() -> list[AppConfig]:
+    """Lantern's own apps: those whose code is in this repository, not an installed library.
+    Read from INSTALLED_APPS, so an app added (or a model moved to a new app) is covered."""
+    base = Path(settings.BASE_DIR)
+    return [
+        config
+        for config in apps.get_app_configs()
+        if Path(config.path).is_relative_to(base) and "site-packages" not in Path(config.path).parts
+    ]
 
 
 def lantern_tables() -> set[str]:
     """The tables of Lantern's own apps: a backup without any of them is incomplete."""
     return {
         model._meta.db_table
-        for label in LANTERN_APPS
-        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        for config in lantern_apps()
+        for model in config.get_models(include_auto_created=True)
         if model._meta.managed and not model._meta.proxy
     }
 

@@ -19,9 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import SignedInSession
-from config.signin import totp_code
 from tests.conftest import sign_in_verified
 from tests.factories import TEST_PASSWORD
+from web.signin import totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from cases.access import ADMIN_MODELS
+from cases.models import User
 
 UNKNOWN_FILTER = (
     "This list cannot be filtered or sorted that way: a filter in the address is not one "
@@ -28,10 +29,19 @@ UNKNOWN_FILTER = (
 )
 
 
+def can_administer(user: User) -> bool:
+    """Who the admin lets in (Django's own rule: active staff), and whose navigation
+    offers it."""
+    return user.is_active and user.is_staff
+
+
 class LanternAdminSite(admin.AdminSite):
     site_header = "Lantern administration"
     site_title = "Lantern administration"
     index_title = "Configuration"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return can_administer(request.user)
 
     def register(self, model_or_iterable, admin_class=None, **options):
         models = (

@@ -1,0 +1,1 @@
+"""Operations: backups of the database that are proven to restore (`operations.backups`)."""

@@ -1,0 +1,80 @@
+"""The navigation of a signed-in user, assembled from each app's own access declarations.
+
+Each app declares its pages' links (`cases.access.NavLink`: label, URL name, and the
+predicate the page's view checks) beside its access rules: `cases.access`,
+`risk.access`, `deathreviews.access`, `exchange.access`, and web's own below. A link
+is shown exactly when that predicate lets the user in; no role is restated here.
+What this module adds is presentation only: the caseloads first (from the same
+`caseload_scopes` the caseload page checks), then the pages in `MENU_ORDER`.
+"""
+
+from itertools import chain
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from cases import access as cases_access
+from cases.access import SCOPE_TITLES, NavLink, can_audit, caseload_scopes
+from deathreviews import access as deathreviews_access
+from exchange import access as exchange_access
+from risk import access as risk_access
+from web.admin_site import can_administer
+
+# web's own pages (the access report checks `can_audit` in `web.views`; the admin,
+# `can_administer` in `web.admin_site`).
+NAVIGATION = (
+    NavLink("Access reports", "access_report_search", can_audit),
+    NavLink("Administration", "admin:index", can_administer),
+)
+
+# Every app's links, in layer order from the bottom.
+DECLARED: tuple[NavLink, ...] = tuple(
+    chain(
+        cases_access.NAVIGATION,
+        risk_access.NAVIGATION,
+        deathreviews_access.NAVIGATION,
+        exchange_access.NAVIGATION,
+        NAVIGATION,
+    )
+)
+
+# Where each page sits in the menu, by URL name: a reading order for people (the day's
+# lists, then the data, reviews and audit pages), not the layers'. A page not listed
+# here still appears, after these (tests/web/test_navigation.py asks for a place).
+MENU_ORDER = (
+    "outreach_worklist",
+    "outreach_uncontacted",
+    "team_caseloads",
+    "transfer_request_list",
+    "overrides_to_decide",
+    "import_start",
+    "ndtms_extract",
+    "review_list",
+    "review_dashboard",
+    "review_bulletin",
+    "break_glass_start",
+    "break_glass_review_list",
+    "access_report_search",
+    "sign_in_alerts",
+    "admin:index",
+)
+
+
+def _place(link: NavLink) -> int:
+    name = link.url_name
+    return MENU_ORDER.index(name) if name in MENU_ORDER else len(MENU_ORDER)
+
+
+MENU: tuple[NavLink, ...] = tuple(sorted(DECLARED, key=_place))
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": []}
+    scopes = caseload_scopes(user)
+    links = [(SCOPE_TITLES[scope], reverse("caseload", args=[scope])) for scope in scopes]
+    links += [(link.label, reverse(link.url_name)) for link in MENU if link.may_open(user)]
+    # The header's search box looks through the widest caseload the user has.
+    search_url = reverse("caseload", args=[scopes[-1]]) if scopes else None
+    return {"nav_links": links, "search_url": search_url}
