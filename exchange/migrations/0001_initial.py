@@ -1,9 +1,27 @@
-# ImportJob moved here from `outcomes` with its table: state only, the database is untouched.
+# ImportJob moved here from `outcomes` with its table: state only, the database is untouched
+# but for its content type, which moves with it so that admin history and permission grants
+# (which point at the content type by id) still find it.
 
 import django.db.models.deletion
 import uuid
 from django.conf import settings
 from django.db import migrations, models
+
+
+MOVED = ("importjob",)
+
+
+def content_types_move(apps, schema_editor, source="outcomes", target="exchange"):
+    content_types = apps.get_model("contenttypes", "ContentType").objects.using(
+        schema_editor.connection.alias
+    )
+    for model in MOVED:
+        if not content_types.filter(app_label=target, model=model).exists():
+            content_types.filter(app_label=source, model=model).update(app_label=target)
+
+
+def content_types_move_back(apps, schema_editor):
+    content_types_move(apps, schema_editor, source="exchange", target="outcomes")
 
 
 class Migration(migrations.Migration):
@@ -14,6 +32,7 @@ class Migration(migrations.Migration):
         # The table was created (and last altered) by outcomes 0002 and 0004.
         ('outcomes', '0004_import_job_blank_results'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
@@ -46,4 +65,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
+        migrations.RunPython(content_types_move, content_types_move_back),
     ]
