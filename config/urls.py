@@ -62,7 +62,7 @@ urlpatterns = [
     ),
     path("data/", include("outcomes.urls")),
     path("outreach/", include("risk.urls")),
-    path("api/v1/", include("config.api_urls")),
+    path("api/v1/", include("commissioning.urls")),
     path("reviews/", include("deathreviews.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -34,7 +34,7 @@ def can_approve_bulletin(user: User) -> bool:
     return _active(user) and user.role in BULLETIN_APPROVER_ROLES
 
 
-# The death-review figures of the commissioner API (`deathreviews.api`): aggregates with
+# The death-review figures of the commissioner API (`commissioning.figures.deathreviews`): aggregates with
 # small numbers suppressed, for clinical governance and for commissioners, who plan and
 # fund the services the reviews learn about. Keyworkers and team leads are refused: the
 # reviews are governance's work, their own team's deaths would be a suppressed handful,
