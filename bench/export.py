@@ -82,8 +82,9 @@ def bench_token() -> str:
     """A fresh token for the demo commissioner, of a benchmark client."""
     from django.utils import timezone
 
-    from cases import services
-    from cases.models import ApiClient, Role, User
+    from cases.models import Role, User
+    from commissioning import services
+    from commissioning.models import ApiClient
 
     client, _ = ApiClient.objects.get_or_create(name="Benchmark commissioning")
     user = User.objects.filter(username="commissioner", role=Role.COMMISSIONER).first()
@@ -105,7 +106,7 @@ def bench_token() -> str:
 def child_extract() -> dict:
     from django.test import Client
 
-    from cases.models import ApiRequestLog
+    from commissioning.models import ApiRequestLog
 
     client = Client(headers={"Authorization": f"Bearer {bench_token()}"})
     started = time.perf_counter()
@@ -142,8 +143,9 @@ def child_baseline() -> dict:
     from django.http import StreamingHttpResponse
 
     from cases.ages import age_band, age_on
-    from cases.extracts import pseudonym, pseudonym_key
-    from cases.models import ApiClient, ServiceUser, TreatmentEpisode
+    from cases.models import ServiceUser, TreatmentEpisode
+    from commissioning.extracts.base import pseudonym, pseudonym_key
+    from commissioning.models import ApiClient
 
     key = pseudonym_key(ApiClient.objects.get(name="Benchmark commissioning"))
     from django.utils import timezone

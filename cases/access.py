@@ -32,21 +32,10 @@ AUDIT_ROLES = frozenset({Role.GOVERNANCE})
 # people between keyworkers of the teams they belong to.
 REASSIGNING_ROLES = frozenset({Role.TEAM_LEAD})
 
-# The commissioner API (cases.api). Commissioners receive pseudonymised extracts of the
-# whole service (or of their client's local authorities); staff who browse people may
-# pull the same pseudonymised extracts of the people they can see. Administrators hold
-# no person-level data, here as in the HTML app.
-API_ROLES = frozenset({Role.COMMISSIONER, *BROWSING_ROLES})
-WHOLE_SERVICE_API_ROLES = frozenset({Role.COMMISSIONER})
-
 
 def _active_in(user: User, roles: frozenset) -> bool:
     """Whether `user` is signed in, still active, and holds one of `roles`."""
     return user.is_authenticated and user.is_active and user.role in roles
-
-
-def can_use_api(user: User) -> bool:
-    return _active_in(user, API_ROLES)
 
 
 def can_browse_people(user: User) -> bool:
@@ -115,9 +104,9 @@ ADMIN_MODELS = frozenset(
         "cases.localauthority",
         "cases.substance",
         "cases.dischargereason",
-        "cases.apiclient",
-        "cases.apitoken",
-        "cases.apirequestlog",
+        "commissioning.apiclient",
+        "commissioning.apitoken",
+        "commissioning.apirequestlog",
         "risk.ruleset",
         "risk.recomputerun",
         "axes.accessattempt",

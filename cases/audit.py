@@ -9,7 +9,7 @@ that health data was read: who, when (UTC), what (a person, a reference, or a
 list's query), how many rows, from which address, under which request id. A
 request records at most once; a second call is a programming error and raises,
 so no view can count a read twice. Reads through the API are recorded by the
-API's own request log (`cases.api.base.ApiView`), one row per response. The one
+API's own request log (`commissioning.api.base.ApiView`), one row per response. The one
 event beside it is `record_nhs_number_check`: an NHS number looked up across the
 service to add a person or change a record's number, a use of whoever holds it.
 

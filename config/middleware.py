@@ -123,7 +123,7 @@ class DatabaseUnavailableMiddleware:
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     response: HttpResponse
     if is_api_request(request):
-        # The API's one error shape (cases.api.errors).
+        # The API's one error shape (commissioning.api.errors).
         response = JsonResponse({"detail": DATABASE_UNAVAILABLE}, status=503)
     else:
         response = HttpResponse(

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "outcomes",
     "risk.apps.RiskConfig",
     "deathreviews",
+    "commissioning",
     "exchange",
     "operations",
     "web",
@@ -368,16 +369,16 @@ TOP_RELIABLE_CHANGE_DAYS = {
 }
 
 REST_FRAMEWORK = {
-    # The API's own views choose token and session authentication (cases.api);
+    # The API's own views choose token and session authentication (commissioning.api);
     # nothing else in Lantern is a DRF view.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "cases.api_session.VerifiedSessionAuthentication",
+        "commissioning.session_auth.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "cases.api.exception_handler",
+    "EXCEPTION_HANDLER": "commissioning.api.exception_handler",
     # No DEFAULT_THROTTLE_RATES: each throttle reads its LANTERN_API_*_RATE itself
-    # (cases.api.throttles), so a test's override of the setting takes effect.
+    # (commissioning.api.throttles), so a test's override of the setting takes effect.
 }
 
 SPECTACULAR_SETTINGS = {

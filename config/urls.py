@@ -50,7 +50,7 @@ urlpatterns = [
     ),
     path("data/", include("exchange.urls")),
     path("outreach/", include("risk.urls")),
-    path("api/v1/", include("config.api_urls")),
+    path("api/v1/", include("commissioning.urls")),
     path("reviews/", include("deathreviews.urls")),
     path("admin/", admin.site.urls),
 ]

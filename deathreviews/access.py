@@ -42,7 +42,7 @@ NAVIGATION = (
 )
 
 
-# The death-review figures of the commissioner API (`deathreviews.api`): aggregates with
+# The death-review figures of the commissioner API (`commissioning.figures.deathreviews`): aggregates with
 # small numbers suppressed, for clinical governance and for commissioners, who plan and
 # fund the services the reviews learn about. Keyworkers and team leads are refused: the
 # reviews are governance's work, their own team's deaths would be a suppressed handful,

@@ -9,7 +9,8 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.models import ApiClient, Role
+from cases.models import Role
+from commissioning.models import ApiClient
 from config.demo.load import DEMO_API_CLIENT
 from tests.factories import UserFactory
 from web.signin import totp_code

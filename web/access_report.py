@@ -21,8 +21,8 @@ from django.apps import apps
 from django.utils.text import capfirst
 from pghistory.models import Events
 
-from cases.extracts import FORMULA_STARTS
 from cases.models import AccessEvent, ServiceUser, User
+from commissioning.extracts.base import FORMULA_STARTS
 
 VERBS = {"insert": "added", "update": "changed", "delete": "removed"}
 # Bookkeeping columns every save changes; they say nothing to a reader.
@@ -130,7 +130,7 @@ CSV_COLUMNS = (
 
 def person_access_csv(entries: list[AccessEntry]) -> str:
     """The report as CSV, times in UTC (ISO 8601), for a subject access request; no text
-    cell can start a spreadsheet formula (`cases.extracts.FORMULA_STARTS`)."""
+    cell can start a spreadsheet formula (`commissioning.extracts.base.FORMULA_STARTS`)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)

@@ -11,7 +11,7 @@
   `second_factor` before any page, the Django admin and the API's pages included.
   A request with an Authorization header is left to the API: a bearer token needs
   no second factor, and the API's session authentication
-  (`cases.api_session.VerifiedSessionAuthentication`) ignores an unverified session.
+  (`commissioning.session_auth.VerifiedSessionAuthentication`) ignores an unverified session.
 - `totp_device_for_enrolment` and `totp_device_confirm`: the one authenticator
   app (a django-otp `TOTPDevice`) each user enrols on first sign-in. Every code
   given is recorded (`cases.SecondFactorAttempt`); `second_factor_refusal` throttles

@@ -30,7 +30,6 @@ from django.db.models import Model
 from django.utils import timezone
 
 from cases.models import (
-    ApiClient,
     Contact,
     DischargeReason,
     Event,
@@ -46,6 +45,7 @@ from cases.models import (
     TreatmentEpisode,
     User,
 )
+from commissioning.models import ApiClient
 from config.demo import DEMO_LOGINS, DEMO_PASSWORD, fastcsv, generate, names
 from outcomes.models import TopAssessment
 

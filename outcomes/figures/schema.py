@@ -4,7 +4,7 @@ One schema for all families, so one serializer or OpenAPI component can
 describe every figure endpoint; the tests hold every result to it.
 """
 
-from cases.extracts import SEGMENTS
+from outcomes.figures.filters import SEGMENTS
 
 _NUMBER = {"type": ["number", "null"]}
 _COUNT = {"type": ["integer", "null"], "minimum": 0}

@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.audit import AlreadyRecorded, record_access
-from cases.models import AccessEvent, AccessKind, ApiRequestLog
-from tests.api.conftest import extract_url
+from cases.models import AccessEvent, AccessKind
+from commissioning.models import ApiRequestLog
+from tests.commissioning.conftest import extract_url
 from tests.deathreviews.conftest import notify
 from tests.factories import EpisodeFactory, ServiceUserFactory
 from tests.risk.ui.conftest import make_flag

@@ -7,7 +7,8 @@ from django.db.utils import DatabaseError
 from django.urls import reverse
 from pghistory.models import Event as PghEvent
 
-from cases.models import AccessEvent, ApiRequestLog, ServiceUser
+from cases.models import AccessEvent, ServiceUser
+from commissioning.models import ApiRequestLog
 from risk.models import Flag
 from tests.risk.ui.conftest import make_flag
 

@@ -5,7 +5,7 @@ by axe-core (see the conftest) like any other page."""
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import ApiClient
+from commissioning.models import ApiClient
 from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ and the browser reports no refused script or style."""
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import ApiClient
+from commissioning.models import ApiClient
 from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

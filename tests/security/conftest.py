@@ -20,14 +20,9 @@ from django.test import Client
 from django.utils import timezone
 
 from cases import services as cases_services
-from cases.models import (
-    ApiClient,
-    BreakGlassGrant,
-    Event,
-    TransferRequest,
-    TreatmentEpisode,
-    User,
-)
+from cases.models import BreakGlassGrant, Event, TransferRequest, TreatmentEpisode, User
+from commissioning import services as commissioning_services
+from commissioning.models import ApiClient
 from deathreviews.models import InformationRequest, Review, ReviewAction, ToxicologyFinding
 from exchange.models import ImportJob
 from risk import services as risk_services
@@ -119,7 +114,7 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         status=RecomputeRun.Status.PUBLISHED,
     )
     Group.objects.create(name="Auditors")
-    cases_services.api_token_create(
+    commissioning_services.api_token_create(
         client=cora.api_client,
         user=cora,
         name="returns",

@@ -299,12 +299,12 @@ cases.teammembership            ok          ok      ok      ok      ok      ok  
 cases.localauthority            ok          ok      ok      ok      ok      ok      ok
 cases.substance                 ok          ok      ok      ok      ok      ok      ok
 cases.dischargereason           ok          ok      ok      ok      ok      ok      ok
-cases.apiclient                 ok          ok      ok      ok      ok      ok      ok
+commissioning.apiclient         ok          ok      ok      ok      ok      ok      ok
 # Tokens are revoked, never deleted or changed; the request log and the recompute runs
 # are read only (a change page shows them; saving one is refused). Records of people
 # (flags, overrides, access events, break-glass grants) are not in the admin at all.
-cases.apitoken                  ok          ok      ok      403     ok      403     ok
-cases.apirequestlog             ok          403     ok      403     ok      403     ok
+commissioning.apitoken          ok          ok      ok      403     ok      403     ok
+commissioning.apirequestlog     ok          403     ok      403     ok      403     ok
 risk.ruleset                    ok          403     ok      403     ok      403     ok
 risk.recomputerun               ok          403     ok      403     ok      403     ok
 # Lockout records: an administrator unlocks someone by deleting their attempts.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cases.models import ApiClient
+from commissioning.models import ApiClient
 
 pytestmark = pytest.mark.django_db
 

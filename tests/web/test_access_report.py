@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services
-from cases.extracts import FORMULA_STARTS
 from cases.models import AccessEvent
+from commissioning.extracts.base import FORMULA_STARTS
 from tests.deathreviews.conftest import notify
 from tests.factories import EpisodeFactory, ServiceUserFactory
 

@@ -17,8 +17,9 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases import services
-from cases.models import ApiClient, SecondFactorAttempt
+from cases.models import SecondFactorAttempt
+from commissioning import services
+from commissioning.models import ApiClient
 from tests.factories import TEST_PASSWORD
 from web.signin import totp_code, totp_secret
 

@@ -11,7 +11,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.models import ApiClient, User
+from cases.models import User
+from commissioning.models import ApiClient
 from config.demo import DEMO_LOGINS
 from config.demo.load import DEMO_API_CLIENT
 from web import signin

@@ -1,0 +1,127 @@
+"""The core case records: services, teams, staff, service users and their histories.
+
+Models hold data, database constraints and `clean()` checks that need only the
+row itself (and its parent). Writes go through `cases.services`; reads that
+depend on who is asking go through `cases.selectors`.
+
+One module per concern; every name is exported here, so `from cases.models
+import X` is the way to reach any of them:
+
+- `organisation`: staff and roles, services, teams and memberships, reference lists
+- `people`: the people Lantern holds
+- `episodes`: treatment episodes and interventions
+- `events`: events, contacts and naloxone supplies
+- `transfers`: reassignments and transfer requests
+- `audit`: the read audit, break-glass grants, sign-in sessions, second-factor attempts
+- `common`: what they share (`today`, `source_ref_field`, `DatedFromBirth`, `audit_link`)
+"""
+
+from cases.models.audit import (
+    BREAK_GLASS_HOURS,
+    AccessEvent,
+    AccessKind,
+    BreakGlassGrant,
+    SecondFactorAttempt,
+    SignedInSession,
+)
+from cases.models.common import (
+    DatedFromBirth,
+    audit_link,
+    source_ref_field,
+    today,
+)
+from cases.models.episodes import (
+    AccommodationNeed,
+    EmploymentStatus,
+    InjectingStatus,
+    Intervention,
+    InterventionType,
+    OstMedicine,
+    ReferralSource,
+    Route,
+    TreatmentEpisode,
+)
+from cases.models.events import (
+    EXPECTABLE_KINDS,
+    Contact,
+    ContactKind,
+    ContactStatus,
+    Event,
+    EventKind,
+    EventStatus,
+    InformationSource,
+    NaloxoneSupply,
+    OverdoseSubstance,
+    Responder,
+)
+from cases.models.organisation import (
+    DischargeReason,
+    LocalAuthority,
+    Role,
+    Service,
+    Substance,
+    SubstanceCategory,
+    Team,
+    TeamMembership,
+    User,
+)
+from cases.models.people import (
+    Ethnicity,
+    Nationality,
+    ServiceUser,
+    Sex,
+)
+from cases.models.transfers import (
+    Reassignment,
+    TransferRequest,
+    TransferStatus,
+)
+
+__all__ = [
+    "BREAK_GLASS_HOURS",
+    "EXPECTABLE_KINDS",
+    "AccessEvent",
+    "AccessKind",
+    "AccommodationNeed",
+    "BreakGlassGrant",
+    "Contact",
+    "ContactKind",
+    "ContactStatus",
+    "DatedFromBirth",
+    "DischargeReason",
+    "EmploymentStatus",
+    "Ethnicity",
+    "Event",
+    "EventKind",
+    "EventStatus",
+    "InformationSource",
+    "InjectingStatus",
+    "Intervention",
+    "InterventionType",
+    "LocalAuthority",
+    "NaloxoneSupply",
+    "Nationality",
+    "OstMedicine",
+    "OverdoseSubstance",
+    "Reassignment",
+    "ReferralSource",
+    "Responder",
+    "Role",
+    "Route",
+    "SecondFactorAttempt",
+    "Service",
+    "ServiceUser",
+    "Sex",
+    "SignedInSession",
+    "Substance",
+    "SubstanceCategory",
+    "Team",
+    "TeamMembership",
+    "TransferRequest",
+    "TransferStatus",
+    "TreatmentEpisode",
+    "User",
+    "audit_link",
+    "source_ref_field",
+    "today",
+]

@@ -1,0 +1,310 @@
+"""Treatment: episodes, from referral to discharge, and the interventions given in them."""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from cases.history import tracked
+from cases.models.common import DatedFromBirth, source_ref_field, today
+from cases.models.organisation import DischargeReason, Substance, Team
+from cases.models.people import ServiceUser
+
+
+class ReferralSource(models.TextChoices):
+    SELF = "self", "Self-referral"
+    GP = "gp", "GP"
+    HOSPITAL = "hospital", "Hospital / A&E"
+    PRISON = "prison", "Prison"
+    PROBATION = "probation", "Probation"
+    POLICE = "police", "Police / arrest referral"
+    SOCIAL_CARE = "social_care", "Social care"
+    MENTAL_HEALTH = "mental_health", "Mental health service"
+    OTHER = "other", "Other"
+
+
+class Route(models.TextChoices):
+    INJECT = "inject", "Injects"
+    SNIFF = "sniff", "Sniffs"
+    SMOKE = "smoke", "Smokes"
+    ORAL = "oral", "Oral"
+    OTHER = "other", "Other"
+
+
+class InjectingStatus(models.TextChoices):
+    CURRENTLY = "current", "Currently injecting"
+    PREVIOUSLY = "previous", "Previously injected"
+    NEVER = "never", "Never injected"
+    DECLINED = "declined", "Declined to answer"
+
+
+class AccommodationNeed(models.TextChoices):
+    URGENT = "urgent", "Urgent need / no fixed abode"
+    PROBLEM = "problem", "Housing problem"
+    NONE = "none", "No housing problem"
+
+
+class EmploymentStatus(models.TextChoices):
+    EMPLOYED = "employed", "In paid work"
+    UNEMPLOYED = "unemployed", "Unemployed, seeking work"
+    NOT_SEEKING = "not_seeking", "Economically inactive"
+    STUDENT = "student", "Student"
+    RETIRED = "retired", "Retired"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+@tracked()
+class TreatmentEpisode(DatedFromBirth, models.Model):
+    """One period of treatment, from referral to discharge."""
+
+    DATES_FROM_BIRTH = ("referral_date", "triage_date", "start_date", "discharge_date")
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source_ref = source_ref_field()
+    service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="episodes")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    referral_date = models.DateField()
+    referral_source = models.CharField(max_length=20, choices=ReferralSource.choices)
+    triage_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField("care plan start", null=True, blank=True)
+    previously_treated = models.BooleanField(null=True, blank=True)
+    substance_1 = models.ForeignKey(
+        Substance, on_delete=models.PROTECT, related_name="+", verbose_name="main problem substance"
+    )
+    substance_2 = models.ForeignKey(
+        Substance,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="second problem substance",
+    )
+    substance_3 = models.ForeignKey(
+        Substance,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="third problem substance",
+    )
+    age_first_use = models.PositiveSmallIntegerField(
+        "age at first use of main substance", null=True, blank=True
+    )
+    route = models.CharField(
+        "route of main substance", max_length=10, choices=Route.choices, blank=True
+    )
+    injecting_status = models.CharField(max_length=10, choices=InjectingStatus.choices, blank=True)
+    accommodation_need = models.CharField(
+        max_length=10, choices=AccommodationNeed.choices, blank=True
+    )
+    dual_diagnosis = models.BooleanField("co-existing mental health need", null=True, blank=True)
+    parental_status = models.BooleanField("is a parent", null=True, blank=True)
+    children_living_with = models.PositiveSmallIntegerField(
+        "children living with them", null=True, blank=True
+    )
+    pregnant = models.BooleanField(null=True, blank=True)
+    employment_status = models.CharField(
+        max_length=12, choices=EmploymentStatus.choices, blank=True
+    )
+    discharge_date = models.DateField(null=True, blank=True)
+    discharge_reason = models.ForeignKey(
+        DischargeReason, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    discharge_destination = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-referral_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(triage_date__isnull=True) | Q(triage_date__gte=F("referral_date")),
+                name="episode_triage_on_or_after_referral",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(start_date__gte=F("referral_date")),
+                name="episode_start_on_or_after_referral",
+            ),
+            models.CheckConstraint(
+                condition=Q(discharge_date__isnull=True)
+                | Q(discharge_date__gte=F("referral_date")),
+                name="episode_discharge_on_or_after_referral",
+            ),
+            models.CheckConstraint(
+                condition=Q(discharge_date__isnull=True, discharge_reason__isnull=True)
+                | Q(discharge_date__isnull=False, discharge_reason__isnull=False),
+                name="episode_discharge_date_and_reason_together",
+            ),
+            models.UniqueConstraint(
+                fields=["service_user"],
+                condition=Q(discharge_date__isnull=True),
+                name="one_open_episode_per_person",
+            ),
+        ]
+        indexes = [models.Index(fields=["service_user", "-referral_date"])]
+
+    def __str__(self) -> str:
+        return f"Episode from {self.referral_date:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.discharge_date is None
+
+    @property
+    def successful_completion(self) -> bool:
+        return bool(self.discharge_reason and self.discharge_reason.is_successful_completion)
+
+    @property
+    def unplanned_exit(self) -> bool:
+        return bool(self.discharge_reason and self.discharge_reason.is_unplanned_exit)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = self.birth_errors()
+        now = today()
+        for field in ("referral_date", "triage_date", "start_date", "discharge_date"):
+            value = getattr(self, field)
+            if value and value > now:
+                errors[field] = "This date is in the future."
+        if self.referral_date:
+            if self.triage_date and self.triage_date < self.referral_date:
+                errors.setdefault("triage_date", "Triage cannot be before the referral date.")
+            if self.start_date and self.start_date < self.referral_date:
+                errors.setdefault(
+                    "start_date", "The care plan cannot start before the referral date."
+                )
+            if self.discharge_date and self.discharge_date < self.referral_date:
+                errors.setdefault("discharge_date", "Discharge cannot be before the referral date.")
+        if self.discharge_date and self.start_date and self.discharge_date < self.start_date:
+            errors.setdefault("discharge_date", "Discharge cannot be before the care plan start.")
+        if self.discharge_date and not self.discharge_reason_id:
+            errors["discharge_reason"] = "Give the reason for discharge."
+        if self.discharge_reason_id and not self.discharge_date:
+            errors["discharge_date"] = "Give the discharge date for this discharge reason."
+        if self.children_living_with and self.parental_status is False:
+            errors["children_living_with"] = "Children are recorded but the person is not a parent."
+        if self.age_first_use is not None and self.age_first_use > 100:
+            errors["age_first_use"] = "Age at first use must be 100 or under."
+        if errors:
+            raise ValidationError(errors)
+
+
+class InterventionType(models.TextChoices):
+    PHARMACOLOGICAL = "pharmacological", "Prescribing (pharmacological)"
+    PSYCHOSOCIAL = "psychosocial", "Psychosocial"
+    RECOVERY_SUPPORT = "recovery_support", "Recovery support"
+    INPATIENT_DETOX = "inpatient_detox", "Inpatient detoxification"
+    RESIDENTIAL = "residential", "Residential rehabilitation"
+
+
+class OstMedicine(models.TextChoices):
+    METHADONE = "methadone", "Methadone"
+    BUPRENORPHINE = "buprenorphine", "Buprenorphine (sublingual)"
+    BUPRENORPHINE_DEPOT = "buprenorphine_depot", "Buprenorphine (long-acting injection)"
+    DIAMORPHINE = "diamorphine", "Diamorphine"
+    OTHER = "other", "Other opioid substitute"
+
+
+@tracked()
+class Intervention(DatedFromBirth, models.Model):
+    """A treatment modality within an episode; OST prescribing carries its medicine."""
+
+    class Setting(models.TextChoices):
+        COMMUNITY = "community", "Community"
+        INPATIENT = "inpatient", "Inpatient unit"
+        RESIDENTIAL = "residential", "Residential"
+        PRIMARY_CARE = "primary_care", "Primary care"
+        PRISON = "prison", "Prison"
+        RECOVERY = "recovery", "Recovery service"
+
+    class ExitStatus(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        UNPLANNED = "unplanned", "Unplanned"
+        WITHDRAWN = "withdrawn", "Withdrawn by provider"
+
+    class Intention(models.TextChoices):
+        STABILISATION = "stabilisation", "Stabilisation"
+        WITHDRAWAL = "withdrawal", "Withdrawal"
+        MAINTENANCE = "maintenance", "Maintenance"
+
+    DATES_FROM_BIRTH = ("referral_date", "first_offered_date", "start_date", "end_date")
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source_ref = source_ref_field()
+    episode = models.ForeignKey(
+        TreatmentEpisode, on_delete=models.CASCADE, related_name="interventions"
+    )
+    kind = models.CharField("type", max_length=20, choices=InterventionType.choices)
+    setting = models.CharField(max_length=20, choices=Setting.choices, default=Setting.COMMUNITY)
+    referral_date = models.DateField(null=True, blank=True)
+    first_offered_date = models.DateField("first appointment offered", null=True, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    exit_status = models.CharField(max_length=10, choices=ExitStatus.choices, blank=True)
+    intention = models.CharField(
+        "prescribing intention", max_length=15, choices=Intention.choices, blank=True
+    )
+    medicine = models.CharField(
+        "OST medicine", max_length=20, choices=OstMedicine.choices, blank=True
+    )
+    daily_dose_mg = models.DecimalField(
+        "daily dose (mg)", max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    supervised = models.BooleanField("supervised consumption", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="intervention_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["episode", "-start_date"])]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def is_ost(self) -> bool:
+        return self.kind == InterventionType.PHARMACOLOGICAL and bool(self.medicine)
+
+    def person_born(self) -> datetime.date | None:
+        return self.episode.service_user.date_of_birth if self.episode_id else None
+
+    def clean(self) -> None:
+        errors: dict[str, str] = self.birth_errors()
+        now = today()
+        if self.start_date and self.start_date > now:
+            errors["start_date"] = "The start date is in the future."
+        if self.end_date and self.end_date > now:
+            errors["end_date"] = "The end date is in the future."
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date is before the start date."
+        if self.end_date and not self.exit_status:
+            errors["exit_status"] = "Say whether the intervention ended as planned."
+        if self.exit_status and not self.end_date:
+            errors["end_date"] = "Give the end date for this exit status."
+        if self.kind == InterventionType.PHARMACOLOGICAL:
+            if not self.medicine:
+                errors["medicine"] = "Choose the medicine prescribed."
+            if not self.intention:
+                errors["intention"] = "Choose the prescribing intention."
+        elif self.medicine or self.intention or self.daily_dose_mg is not None:
+            errors["kind"] = "Only a prescribing intervention has a medicine, intention or dose."
+        if self.daily_dose_mg is not None and not 0 < self.daily_dose_mg <= 500:
+            errors["daily_dose_mg"] = "The daily dose must be more than 0 and at most 500 mg."
+        episode = self.episode if self.episode_id else None
+        if episode and self.start_date:
+            if self.start_date < episode.referral_date:
+                errors.setdefault(
+                    "start_date", "The intervention cannot start before the episode's referral."
+                )
+            if episode.discharge_date and self.start_date > episode.discharge_date:
+                errors.setdefault(
+                    "start_date", "The intervention cannot start after the episode ended."
+                )
+        if errors:
+            raise ValidationError(errors)
