@@ -11,6 +11,9 @@ a new name, and pgtrigger would otherwise not recognise the installed one
 (`pgtrigger ls` would call it orphaned, and the new one would be missing). The old
 trigger and its function are dropped and the same trigger is installed under
 its new name, in one transaction, so the log is never left writable.
+
+The models' content types move with them, so that admin history and permission grants,
+which point at a content type by id, still find them.
 """
 
 import django.db.models.deletion
@@ -30,6 +33,22 @@ NEW_TRIGGER = pgtrigger.compiler.Trigger(name='append_only_but_finish_stream', s
 
 def drop_function_sql(trigger):
     return f"DROP FUNCTION IF EXISTS {trigger.sql.pgid}();"
+
+
+MOVED = ("apiclient", "apitoken", "apirequestlog")
+
+
+def content_types_move(apps, schema_editor, source="cases", target="commissioning"):
+    content_types = apps.get_model("contenttypes", "ContentType").objects.using(
+        schema_editor.connection.alias
+    )
+    for model in MOVED:
+        if not content_types.filter(app_label=target, model=model).exists():
+            content_types.filter(app_label=source, model=model).update(app_label=target)
+
+
+def content_types_move_back(apps, schema_editor):
+    content_types_move(apps, schema_editor, source="commissioning", target="cases")
 
 
 class Migration(migrations.Migration):
@@ -144,4 +163,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        migrations.RunPython(content_types_move, content_types_move_back),
     ]
