@@ -141,9 +141,10 @@ def child_baseline() -> dict:
     from django.db.models import Exists, OuterRef
     from django.http import StreamingHttpResponse
 
-    from cases.ages import age_band, age_on
+    from cases.ages import age_band
     from cases.extracts import pseudonym, pseudonym_key
     from cases.models import ApiClient, ServiceUser, TreatmentEpisode
+    from core.dates import age_on
 
     key = pseudonym_key(ApiClient.objects.get(name="Benchmark commissioning"))
     from django.utils import timezone

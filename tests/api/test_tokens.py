@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import ApiClient, ApiToken, Role
-from config.demo import DEMO_LOGINS
-from config.demo.load import DEMO_API_CLIENT
+from demo import DEMO_LOGINS
+from demo.load import DEMO_API_CLIENT
 from tests.api.conftest import extract_url, issue_token
 from tests.factories import UserFactory
 

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import ApiClient, Role
-from config.demo.load import DEMO_API_CLIENT
 from config.signin import totp_code
+from demo.load import DEMO_API_CLIENT
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -46,7 +46,7 @@ from cases.models import (
     TreatmentEpisode,
     User,
 )
-from config.demo import DEMO_LOGINS, DEMO_PASSWORD, fastcsv, generate, names
+from demo import DEMO_LOGINS, DEMO_PASSWORD, fastcsv, generate, names
 from outcomes.models import TopAssessment
 
 DEMO_SERVICE_NAME = "Lantern Demo Recovery Service"
@@ -255,7 +255,7 @@ def _check_columns(model: type[Model], columns: list[str]) -> None:
     if missing:
         raise ImproperlyConfigured(
             f"seed_demo does not fill {model._meta.label}.{', '.join(missing)}: "
-            "add them to config/demo/generate.py"
+            "add them to demo/generate.py"
         )
 
 
