@@ -142,10 +142,11 @@ def child_baseline() -> dict:
     from django.db.models import Exists, OuterRef
     from django.http import StreamingHttpResponse
 
-    from cases.ages import age_band, age_on
+    from cases.ages import age_band
     from cases.models import ServiceUser, TreatmentEpisode
     from commissioning.extracts.base import pseudonym, pseudonym_key
     from commissioning.models import ApiClient
+    from core.dates import age_on
 
     key = pseudonym_key(ApiClient.objects.get(name="Benchmark commissioning"))
     from django.utils import timezone

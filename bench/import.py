@@ -283,7 +283,7 @@ def _fresh_database(data_dir: Path) -> None:
     sys.path.insert(0, str(BASE_DIR))
     import psycopg
 
-    from config.embedded_postgres import DEFAULT_DATABASE, embedded_database_url
+    from core.embedded_postgres import DEFAULT_DATABASE, embedded_database_url
 
     url = embedded_database_url(data_dir / "pgdata", database="postgres")
     with psycopg.connect(url, autocommit=True) as conn:

@@ -71,7 +71,7 @@ from pathlib import Path
 from harness import BASE_DIR, add_data_dir_option, configure_django
 
 TARGET_P95_MS = 500.0
-PASSWORD = "lantern-demo-2026"  # config.demo.DEMO_PASSWORD; the driver sets no Django up
+PASSWORD = "lantern-demo-2026"  # demo.DEMO_PASSWORD; the driver sets no Django up
 CASELOAD_WINDOW = (40, 60)
 FLAG_HISTORY_DAYS = 28
 REQUEST_TIMEOUT_S = 30

@@ -7,8 +7,6 @@ age, for a pandas column of ages, and as a SQL expression, so a figure computed
 in pandas and an extract streamed by PostgreSQL always agree.
 """
 
-import datetime
-
 import pandas as pd
 
 # (label, lowest age, highest age or None for no upper limit), youngest first.
@@ -22,11 +20,6 @@ AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("65+", 65, None),
 )
 AGE_BAND_LABELS = tuple(label for label, _, _ in AGE_BANDS)
-
-
-def age_on(born: datetime.date, day: datetime.date) -> int:
-    """Completed years of age on `day`."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def age_band(age: int | None) -> str | None:

@@ -7,6 +7,8 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.dates import years_after
+
 OLDEST_AGE = 110
 YOUNGEST_AGE = 10
 
@@ -135,10 +137,7 @@ def validate_plausible_date(value: datetime.date) -> None:
             code="too_early",
         )
     today = timezone.localdate()
-    try:
-        latest = today.replace(year=today.year + LATEST_YEARS_AHEAD)
-    except ValueError:  # 29 February, in a year ten years on that has none
-        latest = today.replace(year=today.year + LATEST_YEARS_AHEAD, day=28)
+    latest = years_after(today, LATEST_YEARS_AHEAD)
     if value > latest:
         raise ValidationError(
             f"Check the year: this is more than {LATEST_YEARS_AHEAD} years from today.",
@@ -175,15 +174,8 @@ def period_problems(start: datetime.date | None, end: datetime.date | None) -> d
         return problems
     if end < start:
         problems["end"] = "The period ends before it starts."
-    elif end >= _years_after(start, LONGEST_PERIOD_YEARS):
+    elif end >= years_after(start, LONGEST_PERIOD_YEARS):
         problems["start"] = (
             f"The period is longer than {LONGEST_PERIOD_YEARS} years: choose a shorter one."
         )
     return problems
-
-
-def _years_after(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February, in a year that has none
-        return day.replace(year=day.year + years, day=28)

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class LanternConfig(AppConfig):
-    """The top layer as an app, so its management commands (demo, seed_demo) are found."""
+    """The top layer as an app, so its management commands are found."""
 
     name = "config"
     label = "lantern"

@@ -13,7 +13,6 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
-from config.embedded_postgres import embedded_database_url
 from config.env import (
     ConfigurationError,
     env_bool,
@@ -23,6 +22,7 @@ from config.env import (
     env_required,
     env_str,
 )
+from core.embedded_postgres import embedded_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "exchange",
     "operations",
     "web",
+    "demo",
     "config",
 ]
 

@@ -36,9 +36,10 @@ import numpy as np
 import pandas as pd
 from django.utils import timezone
 
+from core.frames import day_number
 from outcomes.figures import loading, naloxone_coverage, outcome_summary
 from outcomes.figures.filters import FigureFilters, Period
-from outcomes.figures.loading import Column, Statement, day_number
+from outcomes.figures.loading import Column, Statement
 from outcomes.figures.segments import SegmentValues, assign_segments
 from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
 from risk.engine import OUTREACH_TIERS, TIER_OF_RANK, TIER_RANKS, TIERS

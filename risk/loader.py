@@ -1,6 +1,6 @@
 """Database rows into the engine's frames, in bulk.
 
-Each frame is one SQL statement read by `outcomes.frames`: streamed out with
+Each frame is one SQL statement read by `core.frames`: streamed out with
 `COPY ... TO STDOUT` into a single buffer and parsed once by pandas (the fast
 path measured in the platform notes; never row by row through the ORM). Dates
 travel as day numbers, which are cheaper to parse than text. The statements already cut
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from outcomes import frames
+from core import frames
 from risk import engine
 
 
@@ -207,7 +207,7 @@ def load_frames(
 ) -> dict[str, pd.DataFrame]:
     """The engine's input frames for `as_of`, cut to what `rule_set` can see.
 
-    Loading many people uses two connections side by side (`outcomes.frames`),
+    Loading many people uses two connections side by side (`core.frames`),
     so the database works on one frame while pandas parses another.
     """
     selection = selection or Selection()

@@ -13,10 +13,11 @@ the checks already know which rows are new, and speculative insertion costs
 more. When an import adds many rows to a table (at least `BULK_ROWS`, and at
 least as many as the table holds), the table's secondary indexes, unique and
 foreign-key constraints are dropped for the INSERT and put back straight after,
-inside the same transaction: rebuilding an index is many times cheaper than
-maintaining it row by row, and putting the constraints back re-checks every
-row. Meanwhile the table is locked, so a first migration of a whole service is
-best run out of hours; day-to-day imports stay below the threshold.
+inside the same transaction (`core.bulk.bulk_loading`): rebuilding an index is
+many times cheaper than maintaining it row by row, and putting the constraints
+back re-checks every row. Meanwhile the table is locked, so a first migration of
+a whole service is best run out of hours; day-to-day imports stay below the
+threshold.
 
 The ids of the people affected are collected in `imp_affected` until there are
 more than `AFFECTED_LIST_LIMIT` changed rows; past that the signal says None
@@ -24,10 +25,12 @@ more than `AFFECTED_LIST_LIMIT` changed rows; past that the signal says None
 """
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from psycopg import sql
 
+from core.bulk import bulk_loading
 from exchange.importing.rules import stage_table
 from exchange.importing.specs import EPISODES, SERVICE_USERS, TOP_ASSESSMENTS, FileSpec
 
@@ -256,43 +259,6 @@ def _insert(cursor, spec: FileSpec, present: set[str], *, track: bool) -> int:
     return _execute_counted(cursor, spec, statement, track)
 
 
-def _drop_secondary(cursor, table: str) -> list[str]:
-    """Drop indexes, unique and foreign-key constraints except the primary key and anything
-    another table's foreign key depends on; return the statements that put them back."""
-    restore: list[str] = []
-    quoted = sql.Identifier(table).as_string(cursor)
-    cursor.execute(
-        """
-        SELECT c.conname, pg_get_constraintdef(c.oid), c.contype FROM pg_constraint c
-        WHERE c.conrelid = %s::regclass AND c.contype IN ('f', 'u')
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint f
-                          WHERE f.contype = 'f' AND c.contype = 'u' AND f.conindid = c.conindid)
-        ORDER BY c.contype DESC, c.conname
-        """,
-        [table],
-    )
-    constraints = cursor.fetchall()
-    for name, definition, _kind in constraints:
-        constraint = sql.Identifier(name).as_string(cursor)
-        cursor.execute(f"ALTER TABLE {quoted} DROP CONSTRAINT {constraint}")
-        restore.append(f"ALTER TABLE {quoted} ADD CONSTRAINT {constraint} {definition}")
-    cursor.execute(
-        """
-        SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x
-        JOIN pg_class i ON i.oid = x.indexrelid
-        WHERE x.indrelid = %s::regclass AND NOT x.indisprimary
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
-        ORDER BY i.relname
-        """,
-        [table],
-    )
-    for name, definition in cursor.fetchall():
-        cursor.execute(f"DROP INDEX {sql.Identifier(name).as_string(cursor)}")
-        # Indexes first when putting back, so the foreign-key checks can use them.
-        restore.insert(0, definition)
-    return restore
-
-
 def _table_rows(cursor, table: str) -> int:
     cursor.execute(
         "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass", [table]
@@ -318,12 +284,8 @@ def write_records(
         updated = _update(cursor, spec, columns, track=track)
         new = _count_new(cursor, spec)
         bulk = new >= BULK_ROWS and new >= _table_rows(cursor, spec.table)
-        restore = _drop_secondary(cursor, spec.table) if bulk else []
-        created = _insert(cursor, spec, columns, track=track and new <= AFFECTED_LIST_LIMIT)
-        for statement in restore:
-            cursor.execute(statement)
-        if bulk:
-            cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(spec.table)))
+        with bulk_loading(cursor, [spec.table]) if bulk else nullcontext():
+            created = _insert(cursor, spec, columns, track=track and new <= AFFECTED_LIST_LIMIT)
         counts[spec.kind].created = created
         counts[spec.kind].updated = updated
         changed += created + updated

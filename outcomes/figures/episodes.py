@@ -17,9 +17,10 @@ the period's last, which covers both periods.
 import numpy as np
 import pandas as pd
 
+from core.frames import day_number
 from outcomes.figures import loading
 from outcomes.figures.filters import FigureFilters, Period
-from outcomes.figures.loading import Column, day_number
+from outcomes.figures.loading import Column
 
 CLIENT_GROUPS = ("opiate", "non_opiate", "alcohol")
 

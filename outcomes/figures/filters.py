@@ -15,12 +15,13 @@ An endpoint asked for no period gives the last whole calendar quarter
 (`last_whole_quarter`), beside the quarter before it.
 """
 
-import calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
+
+from core.dates import add_months, month_end, quarter_start
 
 # The ways a figure can be split, in the order documented: the one list the API's
 # `segment` parameter, the figures' filters and their result schema all use.
@@ -47,21 +48,6 @@ def _uk(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def add_months(year: int, month: int, months: int) -> tuple[int, int]:
-    """The (year, month) `months` calendar months after the given one (before, if negative)."""
-    index = year * 12 + (month - 1) + months
-    return index // 12, index % 12 + 1
-
-
-def quarter_start(day: datetime.date) -> datetime.date:
-    """The first day of the calendar quarter `day` is in."""
-    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
 @dataclass(frozen=True)
 class Period:
     """A run of days, both ends included."""
@@ -76,7 +62,7 @@ class Period:
     @property
     def whole_months(self) -> int | None:
         """How many calendar months it spans, if it is exactly whole months."""
-        if self.start.day != 1 or self.end != _month_end(self.end.year, self.end.month):
+        if self.start.day != 1 or self.end != month_end(self.end.year, self.end.month):
             return None
         return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
 
@@ -87,7 +73,7 @@ class Period:
         if months is not None:
             year, month = add_months(self.start.year, self.start.month, -months)
             end_year, end_month = add_months(self.start.year, self.start.month, -1)
-            return Period(datetime.date(year, month, 1), _month_end(end_year, end_month))
+            return Period(datetime.date(year, month, 1), month_end(end_year, end_month))
         end = self.start - datetime.timedelta(days=1)
         return Period(end - datetime.timedelta(days=self.days - 1), end)
 

@@ -2,7 +2,7 @@
 
 Each statement reads only the columns a figure family needs, already cut in
 SQL to the filters (teams, local authorities, the caller's scope) and to the
-dates the two periods can see. `outcomes.frames` streams it out with `COPY ...
+dates the two periods can see. `core.frames` streams it out with `COPY ...
 TO STDOUT` and parses it once with pandas; nothing is read a person at a time.
 Dates travel as day numbers and yes/no answers as 0/1, which parse far faster
 than text.
@@ -17,7 +17,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from outcomes import frames
+from core import frames
+from core.frames import day_number
 from outcomes.figures.filters import FigureFilters
 
 # Each statement joins and sorts up to a few million rows: enough memory keeps
@@ -53,11 +54,6 @@ class Statement:
             dtypes={c.name: PARSE_DTYPES[c.kind] for c in self.columns},
             dates=tuple(c.name for c in self.columns if c.kind == "date"),
         )
-
-
-def day_number(expression: str) -> str:
-    """SQL for a date column as days since 1970-01-01 (NULL stays NULL)."""
-    return f"({expression} - DATE '1970-01-01')"
 
 
 @dataclass(frozen=True)

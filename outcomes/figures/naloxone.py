@@ -19,6 +19,7 @@ TOP can never be worked out as the difference.
 import pandas as pd
 from django.utils import timezone
 
+from core.frames import day_number
 from outcomes.figures import loading
 from outcomes.figures.episodes import (
     EPISODE_COLUMNS,
@@ -28,7 +29,7 @@ from outcomes.figures.episodes import (
     window_params,
 )
 from outcomes.figures.filters import FigureFilters, Period
-from outcomes.figures.loading import Column, Statement, day_number
+from outcomes.figures.loading import Column, Statement
 from outcomes.figures.segments import SegmentValues, assign_segments
 from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
 

@@ -21,6 +21,7 @@ import pandas as pd
 
 from cases.ages import AGE_BAND_LABELS, age_bands
 from cases.models import Ethnicity, LocalAuthority, Sex, Team
+from core.dates import ages_on
 from outcomes.figures.filters import FigureFilters
 from outcomes.figures.loading import lookup
 
@@ -67,14 +68,6 @@ def segment_values(filters: FigureFilters) -> SegmentValues:
 
 def authority_codes() -> dict[int, str]:
     return dict(LocalAuthority.objects.values_list("id", "code"))
-
-
-def ages_on(born: pd.Series, day: datetime.date) -> pd.Series:
-    """Completed years of age on `day` of each date of birth (`cases.ages.age_on`, in bulk)."""
-    before_birthday = (born.dt.month > day.month) | (
-        (born.dt.month == day.month) & (born.dt.day > day.day)
-    )
-    return day.year - born.dt.year - before_birthday.astype("int64")
 
 
 def person_segments(

@@ -33,6 +33,7 @@ import datetime
 import pandas as pd
 from django.utils import timezone
 
+from core.frames import day_number
 from outcomes.figures import loading, reviews
 from outcomes.figures.episodes import (
     CLIENT_GROUPS,
@@ -45,7 +46,7 @@ from outcomes.figures.episodes import (
     window_params,
 )
 from outcomes.figures.filters import FigureFilters, Period
-from outcomes.figures.loading import Column, Statement, day_number
+from outcomes.figures.loading import Column, Statement
 from outcomes.figures.segments import SegmentValues, assign_segments
 from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from config.demo import DEMO_PASSWORD
+from demo import DEMO_PASSWORD
 from tests.browser.conftest import sign_in
 from tests.processes import free_port
 

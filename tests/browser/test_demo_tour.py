@@ -13,8 +13,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from config.demo import DEMO_PASSWORD
 from deathreviews.models import Review, ReviewStatus
+from demo import DEMO_PASSWORD
 from outcomes.models import TopAssessment
 from risk.models import Flag
 from tests.browser.conftest import sign_in

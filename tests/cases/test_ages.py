@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 from django.db import connection
 
-from cases.ages import AGE_BAND_LABELS, age_band, age_band_sql, age_bands, age_on
+from cases.ages import AGE_BAND_LABELS, age_band, age_band_sql, age_bands
+from core.dates import age_on
 
 DAY = datetime.date(2026, 6, 15)
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from cases.models import Role
 from commissioning import services
 from commissioning.models import ApiClient, ApiToken
-from config.demo import DEMO_LOGINS
-from config.demo.load import DEMO_API_CLIENT
+from demo import DEMO_LOGINS
+from demo.load import DEMO_API_CLIENT
 from tests.commissioning.conftest import extract_url, issue_token
 from tests.factories import UserFactory
 

@@ -66,7 +66,7 @@ def project_form_classes() -> set[str]:
     for package in PROJECT_PACKAGES:
         root = importlib.import_module(package)
         for info in pkgutil.walk_packages(root.__path__, f"{package}."):
-            if ".migrations" not in info.name and not info.name.startswith("config.demo"):
+            if ".migrations" not in info.name:
                 importlib.import_module(info.name)
     found = set()
     pending = [forms.BaseForm]

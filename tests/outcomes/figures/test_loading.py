@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import ServiceUser
-from outcomes import frames
+from core import frames
 from outcomes.figures import naloxone_coverage, outcome_summary
 from outcomes.figures.treatment import load_outcome_frames
 from risk.figures import flag_figures

@@ -16,12 +16,12 @@ supply, repeat reasons only on repeats, overdose details only on overdoses.
 
 import numpy as np
 
-from config.demo import fastcsv as fc
-from config.demo.activity import contact_rows, event_rows, naloxone_rows
-from config.demo.episodes import draw_episodes, episode_rows, intervention_rows
-from config.demo.people import NextIds, References, Rows, chunk_people, people_rows
-from config.demo.plan import CHUNK_PEOPLE, Population, plan_population
-from config.demo.tops import top_rows
+from demo import fastcsv as fc
+from demo.activity import contact_rows, event_rows, naloxone_rows
+from demo.episodes import draw_episodes, episode_rows, intervention_rows
+from demo.people import NextIds, References, Rows, chunk_people, people_rows
+from demo.plan import CHUNK_PEOPLE, Population, plan_population
+from demo.tops import top_rows
 
 __all__ = [
     "CHUNK_PEOPLE",

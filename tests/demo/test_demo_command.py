@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from config.demo import DEMO_LOGINS, DEMO_PASSWORD
-from config.embedded_postgres import embedded_database_url, embedded_server_stop
+from core.embedded_postgres import embedded_database_url, embedded_server_stop
+from demo import DEMO_LOGINS, DEMO_PASSWORD
 
 DEV_ONLY = ("pytest", "playwright", "ruff", "mypy", "schemathesis")
 

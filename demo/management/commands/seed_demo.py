@@ -1,9 +1,9 @@
 """`manage.py seed_demo`: load a reproducible synthetic population for demos and load tests,
 then file a handful of death reviews in different states through the review services, and
 give the flags a history: the nightly recompute as of a few past dates, and outreach on some
-of the flags (`config.demo.history`).
+of the flags (`demo.history`).
 
-Invented people only (see `config.demo`). The same --seed on the same day gives
+Invented people only (see `demo`). The same --seed on the same day gives
 the same data. A million people take a few minutes; progress goes to stderr.
 """
 
@@ -12,7 +12,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from config.demo import DEMO_LOGINS, DEMO_PASSWORD, history, load, reviews
+from demo import DEMO_LOGINS, DEMO_PASSWORD, history, load, reviews
 
 
 class Command(BaseCommand):

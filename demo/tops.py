@@ -6,9 +6,9 @@ they improve with time in treatment.
 
 import numpy as np
 
-from config.demo import fastcsv as fc
-from config.demo import names
-from config.demo.codes import (
+from demo import fastcsv as fc
+from demo import names
+from demo.codes import (
     ALCOHOL,
     COMPLETED,
     CURRENTLY_INJECTING,
@@ -25,9 +25,9 @@ from config.demo.codes import (
     YEAR,
     S,
 )
-from config.demo.draws import between
-from config.demo.episodes import Episodes
-from config.demo.people import NextIds, People, Rows
+from demo.draws import between
+from demo.episodes import Episodes
+from demo.people import NextIds, People, Rows
 
 
 def top_rows(p: People, e: Episodes, refs, ids: NextIds, calendar, rng) -> Rows:

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from config.demo import fastcsv as fc
-from config.demo import names
-from config.demo.codes import (
+from demo import fastcsv as fc
+from demo import names
+from demo.codes import (
     ALCOHOL,
     ETHNICITIES,
     ETHNICITY_WEIGHTS,
@@ -26,7 +26,7 @@ from config.demo.codes import (
     URGENT_HOUSING,
     S,
 )
-from config.demo.draws import between, pick, tristate
+from demo.draws import between, pick, tristate
 
 
 @dataclass

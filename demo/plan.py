@@ -14,7 +14,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from config.demo.codes import (
+from demo.codes import (
     ALCOHOL,
     CURRENTLY_INJECTING,
     FEMALE,
@@ -29,7 +29,7 @@ from config.demo.codes import (
     POLY_NONE,
     URGENT_HOUSING,
 )
-from config.demo.draws import between, pick, tristate, valid_nhs_numbers
+from demo.draws import between, pick, tristate, valid_nhs_numbers
 
 CHUNK_PEOPLE = 100_000
 CASELOAD_TARGET = 55  # people in treatment or left within a year, per keyworker

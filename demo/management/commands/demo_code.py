@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import User
 from commissioning.models import ApiClient
-from config.demo import DEMO_LOGINS
-from config.demo.load import DEMO_API_CLIENT
+from demo import DEMO_LOGINS
+from demo.load import DEMO_API_CLIENT
 from web import signin
 
 # A code with fewer seconds left than this is not printed; the next one is.

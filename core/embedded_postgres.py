@@ -41,7 +41,9 @@ def embedded_database_url(data_dir: Path, database: str = DEFAULT_DATABASE) -> s
 def embedded_server_stop(data_dir: Path) -> None:
     """Stop the embedded server in `data_dir` now, whatever other processes attached to it."""
     import pgserver
-    from pgserver._commands import pg_ctl
+
+    # pgserver makes one function per PostgreSQL binary at import, which mypy cannot see.
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
     if not (data_dir / "postmaster.pid").exists():
         return

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import Role
 from commissioning.models import ApiClient
-from config.demo.load import DEMO_API_CLIENT
+from demo.load import DEMO_API_CLIENT
 from tests.factories import UserFactory
 from web.signin import totp_code
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from config.demo import fastcsv as fc
-from config.demo.codes import (
+from demo import fastcsv as fc
+from demo.codes import (
     ACCOMMODATION,
     ALCOHOL,
     COMPLETED,
@@ -48,9 +48,9 @@ from config.demo.codes import (
     R,
     S,
 )
-from config.demo.draws import between, pick, tristate
-from config.demo.people import NextIds, People, Rows
-from config.demo.plan import OST_SCENARIOS, PRISON, Scenario
+from demo.draws import between, pick, tristate
+from demo.people import NextIds, People, Rows
+from demo.plan import OST_SCENARIOS, PRISON, Scenario
 
 
 @dataclass

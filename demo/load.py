@@ -2,15 +2,14 @@
 
 `seed_demo` runs in one transaction, so a failure leaves the database as it
 was. For speed at a million people it assigns primary keys itself (from the
-tables' current maxima, under an exclusive lock), drops each bulk table's
-secondary indexes, unique and foreign-key constraints while it loads and
-rebuilds them at the end (which re-checks every row), then moves the id
-sequences and `cases_client_ref_seq` past what it wrote. Check constraints stay
-in place throughout, so the database still vets every row as it arrives.
+tables' current maxima, under an exclusive lock), loads the bulk tables with
+their secondary indexes, unique and foreign-key constraints dropped and
+rebuilds them at the end (`core.bulk.bulk_loading`, which re-checks every row),
+then moves the id sequences and `cases_client_ref_seq` past what it wrote.
+Check constraints stay in place throughout, so the database still vets every
+row as it arrives.
 
-Tables and columns come from the models' `_meta`. The TOP model is looked up
-through the app registry rather than imported: `cases` sits below `outcomes`
-in the layer contract, and demo data is the one place it needs to write both.
+Tables and columns come from the models' `_meta`.
 """
 
 import datetime
@@ -46,7 +45,8 @@ from cases.models import (
     User,
 )
 from commissioning.models import ApiClient
-from config.demo import DEMO_LOGINS, DEMO_PASSWORD, fastcsv, generate, names
+from core.bulk import bulk_loading
+from demo import DEMO_LOGINS, DEMO_PASSWORD, fastcsv, generate, names
 from outcomes.models import TopAssessment
 
 DEMO_SERVICE_NAME = "Lantern Demo Recovery Service"
@@ -149,16 +149,11 @@ def seed_demo(*, people: int, seed: int, reset: bool, progress: Progress) -> See
             client_ref_start=_reserve_client_refs(cursor, people, reset),
         )
         ids = generate.NextIds(**{key: _max_id(cursor, model) + 1 for key, model in models.items()})
-        # Check the staff rows' deferred foreign keys now: a table with pending
-        # trigger events cannot have its constraints altered.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        saved = _drop_secondary_indexes(cursor, models.values())
-        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        rows = _load(cursor.connection, population, refs, ids, models, today, progress)
-        _restore(cursor, saved, progress)
+        tables = [model._meta.db_table for model in models.values()]
+        with bulk_loading(cursor, tables, progress=_bulk_progress(progress)):
+            rows = _load(cursor.connection, population, refs, ids, models, today, progress)
         for statement in connection.ops.sequence_reset_sql(no_style(), list(models.values())):
             cursor.execute(statement)
-    _analyse(models.values(), progress)
     demo_caseload = int(((population.holder == 0) & (population.status != 2)).sum())
     return SeedResult(
         people=people,
@@ -255,7 +250,7 @@ def _check_columns(model: type[Model], columns: list[str]) -> None:
     if missing:
         raise ImproperlyConfigured(
             f"seed_demo does not fill {model._meta.label}.{', '.join(missing)}: "
-            "add them to config/demo/generate.py"
+            "add them to demo/generate.py"
         )
 
 
@@ -402,57 +397,9 @@ def _team_names(count: int) -> list[str]:
     ]
 
 
-def _drop_secondary_indexes(cursor, models: Iterable[type[Model]]) -> list[tuple[str, str, str]]:
-    """Drop indexes, unique and foreign-key constraints (not the primary key or checks).
+def _bulk_progress(progress: Progress):
+    def report(stage: str, done: int, total: int, table: str) -> None:
+        detail = f"{done}/{total} {table}" if stage == "indexes" else table
+        progress.bar(stage, done, total, detail)
 
-    Returns how to put each back: (kind, table, definition). Anything another
-    table's foreign key depends on is left alone.
-    """
-    saved: list[tuple[str, str, str]] = []
-    for model in models:
-        table = model._meta.db_table
-        cursor.execute(
-            """
-            SELECT c.conname, pg_get_constraintdef(c.oid), c.contype FROM pg_constraint c
-            WHERE c.conrelid = %s::regclass AND c.contype IN ('f', 'u')
-              AND NOT EXISTS (
-                SELECT 1 FROM pg_constraint f
-                WHERE f.contype = 'f' AND c.contype = 'u' AND f.conindid = c.conindid)
-            ORDER BY c.contype, c.conname
-            """,
-            [table],
-        )
-        for name, definition, kind in cursor.fetchall():
-            cursor.execute(f"ALTER TABLE {_quote(table)} DROP CONSTRAINT {_quote(name)}")
-            statement = f"ALTER TABLE {_quote(table)} ADD CONSTRAINT {_quote(name)} {definition}"
-            saved.append(("foreign key" if kind == "f" else "unique", table, statement))
-        cursor.execute(
-            """
-            SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x
-            JOIN pg_class i ON i.oid = x.indexrelid
-            WHERE x.indrelid = %s::regclass AND NOT x.indisprimary
-              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
-            ORDER BY i.relname
-            """,
-            [table],
-        )
-        for name, definition in cursor.fetchall():
-            cursor.execute(f"DROP INDEX {_quote(name)}")
-            saved.append(("index", table, definition))
-    return saved
-
-
-def _restore(cursor, saved: list[tuple[str, str, str]], progress: Progress) -> None:
-    # Indexes and unique constraints first, so the foreign-key checks can use them.
-    ordered = sorted(saved, key=lambda item: item[0] == "foreign key")
-    for done, (_, table, statement) in enumerate(ordered, start=1):
-        cursor.execute(statement)
-        progress.bar("indexes", done, len(ordered), f"{done}/{len(ordered)} {table}")
-
-
-def _analyse(models: Iterable[type[Model]], progress: Progress) -> None:
-    models = list(models)
-    with connection.cursor() as cursor:
-        for done, model in enumerate(models, start=1):
-            cursor.execute(f"ANALYZE {_quote(model._meta.db_table)}")
-            progress.bar("analyse", done, len(models), model._meta.db_table)
+    return report

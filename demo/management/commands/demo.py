@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
 
-from config.demo import DEMO_LOGINS, DEMO_PASSWORD
-from config.embedded_postgres import embedded_server_stop
+from core.embedded_postgres import embedded_server_stop
+from demo import DEMO_LOGINS, DEMO_PASSWORD
 
 
 def _exit_on_sigterm(signum, frame):

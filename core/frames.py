@@ -5,7 +5,8 @@ Contract:
 - A `FrameQuery` is one SELECT with its parameters, the names of its columns,
   the dtypes pandas is to give some of them (the others are inferred) and the
   columns that travel as day numbers (days since 1970-01-01: far cheaper to
-  parse than text), which come back as `datetime64[s]` (NaT for null).
+  parse than text; `day_number` writes one), which come back as
+  `datetime64[s]` (NaT for null).
 - `copy_frame(cursor, query)` streams the statement out with
   `COPY ... TO STDOUT` into one buffer and parses it once with
   `pandas.read_csv`, the fast path measured in the platform notes; nothing is
@@ -43,6 +44,11 @@ class FrameQuery:
     dtypes: Mapping[str, str] = field(default_factory=dict)
     # Columns selected as day numbers, turned into dates.
     dates: tuple[str, ...] = ()
+
+
+def day_number(expression: str) -> str:
+    """SQL for a date column as days since 1970-01-01 (NULL stays NULL): a `dates` column."""
+    return f"({expression} - DATE '1970-01-01')"
 
 
 def days_to_dates(days: pd.Series) -> pd.Series:

@@ -8,9 +8,9 @@ repeats with a reason.
 
 import numpy as np
 
-from config.demo import fastcsv as fc
-from config.demo import names
-from config.demo.codes import (
+from demo import fastcsv as fc
+from demo import names
+from demo.codes import (
     ATTENDED,
     BOOKED,
     CANCELLED,
@@ -42,10 +42,10 @@ from config.demo.codes import (
     USED_SELF,
     YEAR,
 )
-from config.demo.draws import between, expand, pick
-from config.demo.episodes import Episodes
-from config.demo.people import NextIds, People, Rows
-from config.demo.plan import HOSPITAL, OVERDOSES, PRISON, Scenario
+from demo.draws import between, expand, pick
+from demo.episodes import Episodes
+from demo.people import NextIds, People, Rows
+from demo.plan import HOSPITAL, OVERDOSES, PRISON, Scenario
 
 
 def event_rows(p: People, refs, ids: NextIds, calendar, rng) -> Rows:

@@ -20,8 +20,8 @@ from cases.models import (
     User,
 )
 from cases.selectors import caseload_people, in_caseload_window, with_caseload_columns
-from config.demo import DEMO_LOGINS, DEMO_PASSWORD
-from config.demo.history import RUNS_DAYS_AGO
+from demo import DEMO_LOGINS, DEMO_PASSWORD
+from demo.history import RUNS_DAYS_AGO
 from outcomes.models import Stage, TopAssessment
 from risk.models import Flag, OutreachAttempt, RecomputeRun
 from risk.selectors import uncontacted_flags

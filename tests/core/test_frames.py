@@ -1,0 +1,94 @@
+"""The SQL-to-pandas reader: one COPY per query, typed columns, dates from day numbers."""
+
+import datetime
+
+import pandas as pd
+import pytest
+from django.db import connection
+
+from core import frames
+from core.frames import FrameQuery, copy_frame, day_number, days_to_dates, read_frames
+
+pytestmark = pytest.mark.django_db
+
+ROWS = f"""
+    SELECT n, 'row ' || n, {day_number("d")}
+    FROM (VALUES (1, DATE '2026-06-15'), (2, NULL::date), (3, DATE '1969-12-31')) v(n, d)
+    WHERE n <= %(last)s
+"""
+
+
+def rows(last: int = 3) -> FrameQuery:
+    return FrameQuery(
+        sql=ROWS,
+        names=("n", "label", "on"),
+        params={"last": last},
+        dtypes={"n": "int64", "label": "string"},
+        dates=("on",),
+    )
+
+
+def test_a_query_comes_back_typed_with_its_dates_as_dates():
+    with connection.cursor() as cursor:
+        frame = copy_frame(cursor.cursor, rows())
+
+    assert list(frame.columns) == ["n", "label", "on"]
+    assert frame["n"].dtype == "int64"
+    assert frame["label"].dtype == "string"
+    assert frame["on"].dtype == "datetime64[s]"
+    assert list(frame["n"]) == [1, 2, 3]
+    assert list(frame["label"]) == ["row 1", "row 2", "row 3"]
+    assert frame["on"][0] == pd.Timestamp(2026, 6, 15)
+    assert pd.isna(frame["on"][1])
+    assert frame["on"][2] == pd.Timestamp(1969, 12, 31)
+
+
+def test_a_query_with_no_rows_gives_an_empty_frame_of_the_same_columns():
+    with connection.cursor() as cursor:
+        frame = copy_frame(cursor.cursor, rows(last=0))
+
+    assert frame.empty
+    assert list(frame.columns) == ["n", "label", "on"]
+    assert frame["n"].dtype == "int64"
+    assert frame["on"].dtype == "datetime64[s]"
+
+
+def test_day_numbers_count_from_1970_and_missing_ones_are_not_a_time():
+    days = pd.Series([0.0, None, 20619.0, -1.0])
+
+    dates = days_to_dates(days)
+
+    assert list(dates[[0, 2, 3]]) == [
+        pd.Timestamp(1970, 1, 1),
+        pd.Timestamp(datetime.date(1970, 1, 1) + datetime.timedelta(days=20619)),
+        pd.Timestamp(1969, 12, 31),
+    ]
+    assert pd.isna(dates[1])
+
+
+def test_every_query_is_read_by_name_in_one_copy_each(monkeypatch):
+    copies = []
+    real = frames.copy_frame
+
+    def counting(cursor, query):
+        copies.append(query)
+        return real(cursor, query)
+
+    monkeypatch.setattr(frames, "copy_frame", counting)
+
+    read = read_frames({"all": rows(), "first": rows(last=1)})
+
+    assert len(copies) == 2
+    assert list(read["all"]["n"]) == [1, 2, 3]
+    assert list(read["first"]["n"]) == [1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_queries_run_side_by_side_and_agree_with_in_line():
+    queries = {"all": rows(), "two": rows(last=2), "none": rows(last=0)}
+
+    side_by_side = read_frames(queries, work_mem="8MB")
+    in_line = read_frames(queries, in_line=True)
+
+    for name in queries:
+        pd.testing.assert_frame_equal(side_by_side[name], in_line[name])
