@@ -8,6 +8,7 @@ band, a reporting period, who may see what) belongs to the app that owns it.
 - `frames`: set-based SQL into pandas frames through COPY (figures, risk engine).
 - `dates`: calendar arithmetic (ages, months, quarters, years).
 - `bulk`: drop a table's indexes and constraints, bulk load, rebuild them.
+- `moves`: the content-type step of a migration that moves a model to another app.
 - `embedded_postgres`: the PostgreSQL server from the pgserver wheel, when no
   DATABASE_URL is set (settings start it; the demo stops it).
 """

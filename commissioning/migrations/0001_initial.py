@@ -24,6 +24,8 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
+from core.moves import content_types_move
+
 # As installed by cases 0008, for the model's old label "cases.ApiRequestLog".
 OLD_TRIGGER = pgtrigger.compiler.Trigger(name='append_only_but_finish_stream', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n                IF TG_OP = 'UPDATE' AND NOT OLD.complete AND OLD.duration_ms IS NULL\n                   AND NEW.duration_ms IS NOT NULL\n                   AND to_jsonb(NEW) - ARRAY['rows', 'complete', 'duration_ms']\n                       = to_jsonb(OLD) - ARRAY['rows', 'complete', 'duration_ms']\n                THEN\n                    RETURN NEW;\n                END IF;\n                RAISE EXCEPTION 'cases_apirequestlog is append-only: % refused', TG_OP\n                    USING ERRCODE = 'insufficient_privilege';\n                ", hash='3b3e501b7a6144eae0005c88ded9223f9fa8d0c8', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_but_finish_stream_667e5', table='cases_apirequestlog', when='BEFORE'))
 
@@ -33,22 +35,6 @@ NEW_TRIGGER = pgtrigger.compiler.Trigger(name='append_only_but_finish_stream', s
 
 def drop_function_sql(trigger):
     return f"DROP FUNCTION IF EXISTS {trigger.sql.pgid}();"
-
-
-MOVED = ("apiclient", "apitoken", "apirequestlog")
-
-
-def content_types_move(apps, schema_editor, source="cases", target="commissioning"):
-    content_types = apps.get_model("contenttypes", "ContentType").objects.using(
-        schema_editor.connection.alias
-    )
-    for model in MOVED:
-        if not content_types.filter(app_label=target, model=model).exists():
-            content_types.filter(app_label=source, model=model).update(app_label=target)
-
-
-def content_types_move_back(apps, schema_editor):
-    content_types_move(apps, schema_editor, source="commissioning", target="cases")
 
 
 class Migration(migrations.Migration):
@@ -163,5 +149,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(content_types_move, content_types_move_back),
+        content_types_move(source="cases", target="commissioning", models=("apiclient", "apitoken", "apirequestlog")),
     ]

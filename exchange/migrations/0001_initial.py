@@ -7,21 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
-
-MOVED = ("importjob",)
-
-
-def content_types_move(apps, schema_editor, source="outcomes", target="exchange"):
-    content_types = apps.get_model("contenttypes", "ContentType").objects.using(
-        schema_editor.connection.alias
-    )
-    for model in MOVED:
-        if not content_types.filter(app_label=target, model=model).exists():
-            content_types.filter(app_label=source, model=model).update(app_label=target)
-
-
-def content_types_move_back(apps, schema_editor):
-    content_types_move(apps, schema_editor, source="exchange", target="outcomes")
+from core.moves import content_types_move
 
 
 class Migration(migrations.Migration):
@@ -65,5 +51,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(content_types_move, content_types_move_back),
+        content_types_move(source="outcomes", target="exchange", models=("importjob",)),
     ]
