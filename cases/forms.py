@@ -27,6 +27,9 @@ from cases.selectors import active_team_ids, possible_duplicates
 YES_NO_UNKNOWN = [("", "Not known"), ("true", "Yes"), ("false", "No")]
 
 
+# The hint beside each of `Event.OVERDOSE_FIELDS`.
+OVERDOSES_ONLY = "Overdoses only."
+
 DATE_HINT = "For example, 27/03/2025"
 DATE_INVALID = "Enter a real date as dd/mm/yyyy, for example 27/03/2025."
 
@@ -140,24 +143,7 @@ class ServiceUserForm(RecordForm):
 
     class Meta:
         model = ServiceUser
-        fields = [
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "nationality",
-            "local_authority",
-            "consent_to_ndtms",
-            "nhs_number",
-            "phone",
-            "address",
-            "postcode",
-            "lives_alone",
-            "team",
-            "keyworker",
-        ]
+        fields = list(ServiceUser.RECORDED_FIELDS)
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user: User, **kwargs):
@@ -266,28 +252,7 @@ class TransferAnswerForm(CheckedInputForm, forms.Form):
 class EpisodeForm(RecordForm):
     class Meta:
         model = TreatmentEpisode
-        fields = [
-            "referral_date",
-            "referral_source",
-            "triage_date",
-            "start_date",
-            "previously_treated",
-            "substance_1",
-            "substance_2",
-            "substance_3",
-            "age_first_use",
-            "route",
-            "injecting_status",
-            "accommodation_need",
-            "dual_diagnosis",
-            "parental_status",
-            "children_living_with",
-            "pregnant",
-            "employment_status",
-            "discharge_date",
-            "discharge_reason",
-            "discharge_destination",
-        ]
+        fields = list(TreatmentEpisode.RECORDED_FIELDS)
 
     def __init__(self, *args, service_user: ServiceUser, **kwargs):
         super().__init__(*args, **kwargs)
@@ -327,20 +292,7 @@ class EpisodeForm(RecordForm):
 class InterventionForm(RecordForm):
     class Meta:
         model = Intervention
-        fields = [
-            "episode",
-            "kind",
-            "setting",
-            "referral_date",
-            "first_offered_date",
-            "start_date",
-            "end_date",
-            "exit_status",
-            "intention",
-            "medicine",
-            "daily_dose_mg",
-            "supervised",
-        ]
+        fields = list(Intervention.RECORDED_FIELDS)
         help_texts = {"medicine": "For prescribing (OST) only."}
 
     def __init__(self, *args, service_user: ServiceUser, **kwargs):
@@ -351,46 +303,28 @@ class InterventionForm(RecordForm):
 
 class EventForm(RecordForm):
     substances_suspected = forms.MultipleChoiceField(
-        choices=OverdoseSubstance.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Overdoses only.",
+        choices=OverdoseSubstance.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     responders = forms.MultipleChoiceField(
         label="Who responded",
         choices=Responder.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Overdoses only.",
     )
 
     class Meta:
         model = Event
-        fields = [
-            "kind",
-            "status",
-            "occurred_on",
-            "occurred_at_time",
-            "place",
-            "substances_suspected",
-            "naloxone_doses",
-            "responders",
-            "taken_to_hospital",
-            "information_source",
-            "notes",
-        ]
+        fields = list(Event.RECORDED_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "status": "A planned prison release or hospital discharge can be entered ahead as "
             "expected; confirm it on the person's record when it happens.",
-            "occurred_at_time": "Overdoses only.",
-            "naloxone_doses": "Overdoses only.",
-            "taken_to_hospital": "Overdoses only.",
-            "information_source": "Overdoses only.",
         }
 
     def __init__(self, *args, service_user: ServiceUser, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in Event.OVERDOSE_FIELDS:
+            self.fields[name].help_text = OVERDOSES_ONLY
         self.instance.service_user = service_user
         # Most events are recorded after they happen: left out, that is what it means.
         self.fields["status"].required = False
@@ -419,7 +353,7 @@ class EventHappenedForm(RecordForm):
 class ContactForm(RecordForm):
     class Meta:
         model = Contact
-        fields = ["contact_date", "contact_time", "kind", "status", "notes"]
+        fields = list(Contact.RECORDED_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, service_user: ServiceUser, **kwargs):
@@ -430,17 +364,7 @@ class ContactForm(RecordForm):
 class NaloxoneSupplyForm(RecordForm):
     class Meta:
         model = NaloxoneSupply
-        fields = [
-            "supplied_on",
-            "recipient",
-            "formulation",
-            "supply_type",
-            "repeat_reason",
-            "batch_number",
-            "expiry_date",
-            "training_given",
-            "setting",
-        ]
+        fields = list(NaloxoneSupply.RECORDED_FIELDS)
 
     def __init__(self, *args, service_user: ServiceUser, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,13 @@ import X` is the way to reach any of them:
 - `transfers`: reassignments and transfer requests
 - `audit`: the read audit, break-glass grants, sign-in sessions, second-factor attempts
 - `common`: what they share (`today`, `source_ref_field`, `DatedFromBirth`, `audit_link`)
+
+Each record kind a worker keeps (person, episode, intervention, event, contact,
+naloxone supply) declares `RECORDED_FIELDS`: what a worker records, in the form's
+order. Its form and the death-review snapshot derive from it; the bulk import,
+the commissioner extract and the demo generator are held to it by
+`tests/cases/test_record_fields.py`, which names any field one of them misses.
+`Event.OVERDOSE_FIELDS` are the fields only an overdose has.
 """
 
 from cases.models.audit import (

@@ -61,6 +61,30 @@ class TreatmentEpisode(DatedFromBirth, models.Model):
 
     DATES_FROM_BIRTH = ("referral_date", "triage_date", "start_date", "discharge_date")
 
+    # What a worker records, in the form's order (see `cases.models`).
+    RECORDED_FIELDS: tuple[str, ...] = (
+        "referral_date",
+        "referral_source",
+        "triage_date",
+        "start_date",
+        "previously_treated",
+        "substance_1",
+        "substance_2",
+        "substance_3",
+        "age_first_use",
+        "route",
+        "injecting_status",
+        "accommodation_need",
+        "dual_diagnosis",
+        "parental_status",
+        "children_living_with",
+        "pregnant",
+        "employment_status",
+        "discharge_date",
+        "discharge_reason",
+        "discharge_destination",
+    )
+
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()
     service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="episodes")
@@ -229,6 +253,22 @@ class Intervention(DatedFromBirth, models.Model):
         MAINTENANCE = "maintenance", "Maintenance"
 
     DATES_FROM_BIRTH = ("referral_date", "first_offered_date", "start_date", "end_date")
+
+    # What a worker records, in the form's order (see `cases.models`).
+    RECORDED_FIELDS: tuple[str, ...] = (
+        "episode",
+        "kind",
+        "setting",
+        "referral_date",
+        "first_offered_date",
+        "start_date",
+        "end_date",
+        "exit_status",
+        "intention",
+        "medicine",
+        "daily_dose_mg",
+        "supervised",
+    )
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()

@@ -78,6 +78,31 @@ class Event(DatedFromBirth, models.Model):
 
     DATES_FROM_BIRTH = ("occurred_on",)
 
+    # What a worker records, in the form's order (see `cases.models`).
+    RECORDED_FIELDS: tuple[str, ...] = (
+        "kind",
+        "status",
+        "occurred_on",
+        "occurred_at_time",
+        "place",
+        "substances_suspected",
+        "naloxone_doses",
+        "responders",
+        "taken_to_hospital",
+        "information_source",
+        "notes",
+    )
+    # The minimum overdose record: only a non-fatal overdose has these, which `clean()`,
+    # the form's hints and the import's checks all read from here.
+    OVERDOSE_FIELDS: tuple[str, ...] = (
+        "occurred_at_time",
+        "substances_suspected",
+        "naloxone_doses",
+        "responders",
+        "taken_to_hospital",
+        "information_source",
+    )
+
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()
     service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="events")
@@ -161,16 +186,8 @@ class Event(DatedFromBirth, models.Model):
             if self.naloxone_doses is not None and self.naloxone_doses > 20:
                 errors["naloxone_doses"] = "Naloxone doses must be 20 or fewer."
         else:
-            overdose_only = {
-                "occurred_at_time": self.occurred_at_time,
-                "substances_suspected": self.substances_suspected,
-                "naloxone_doses": self.naloxone_doses,
-                "responders": self.responders,
-                "taken_to_hospital": self.taken_to_hospital,
-                "information_source": self.information_source,
-            }
-            for field, value in overdose_only.items():
-                if value not in (None, "", []):
+            for field in self.OVERDOSE_FIELDS:
+                if getattr(self, field) not in (None, "", []):
                     errors[field] = "Only an overdose record has this detail."
         if errors:
             raise ValidationError(errors)
@@ -197,6 +214,9 @@ class Contact(DatedFromBirth, models.Model):
     """A contact or appointment with a person, booked or held."""
 
     DATES_FROM_BIRTH = ("contact_date",)
+
+    # What a worker records, in the form's order (see `cases.models`).
+    RECORDED_FIELDS: tuple[str, ...] = ("contact_date", "contact_time", "kind", "status", "notes")
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()
@@ -273,6 +293,19 @@ class NaloxoneSupply(DatedFromBirth, models.Model):
     USED_REASONS = (RepeatReason.USED_ON_SELF, RepeatReason.USED_ON_OTHER)
 
     DATES_FROM_BIRTH = ("supplied_on",)
+
+    # What a worker records, in the form's order (see `cases.models`).
+    RECORDED_FIELDS: tuple[str, ...] = (
+        "supplied_on",
+        "recipient",
+        "formulation",
+        "supply_type",
+        "repeat_reason",
+        "batch_number",
+        "expiry_date",
+        "training_given",
+        "setting",
+    )
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()

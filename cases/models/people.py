@@ -62,6 +62,26 @@ class ServiceUser(models.Model):
     The integer key never leaves the database: URLs carry `external_id`.
     """
 
+    # What a worker records, in the form's order (see `cases.models`).
+    RECORDED_FIELDS: tuple[str, ...] = (
+        "first_name",
+        "last_name",
+        "preferred_name",
+        "date_of_birth",
+        "sex",
+        "ethnicity",
+        "nationality",
+        "local_authority",
+        "consent_to_ndtms",
+        "nhs_number",
+        "phone",
+        "address",
+        "postcode",
+        "lives_alone",
+        "team",
+        "keyworker",
+    )
+
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()
     client_ref = models.CharField(

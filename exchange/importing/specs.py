@@ -31,6 +31,7 @@ from cases.models import (
     Route,
     Sex,
 )
+from cases.models import Event as EventModel
 from cases.models import Intervention as InterventionModel
 from outcomes.models import Stage
 from outcomes.top_items import TOP_ITEMS
@@ -351,14 +352,9 @@ INTERVENTIONS = FileSpec(
     ),
 )
 
-OVERDOSE_ONLY = (
-    "occurred_at_time",
-    "substances_suspected",
-    "naloxone_doses",
-    "responders",
-    "taken_to_hospital",
-    "information_source",
-)
+# The columns only a non_fatal_overdose row may fill: the model's own list, so the import
+# refuses exactly what `Event.clean()` refuses.
+OVERDOSE_ONLY = EventModel.OVERDOSE_FIELDS
 
 EVENTS = FileSpec(
     kind="events",
