@@ -6,7 +6,9 @@ simply does not exist for them (and answers 404).
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
@@ -58,7 +60,17 @@ RECENTLY_LEFT_DAYS = 365
 NALOXONE_USED_WINDOW_DAYS = 90
 
 
-def active_team_ids(user: User, on: datetime.date | None = None) -> QuerySet:
+class TeamIdRow(TypedDict):
+    team_id: int
+
+
+class PersonIdRow(TypedDict):
+    service_user_id: int
+
+
+def active_team_ids(
+    user: User, on: datetime.date | None = None
+) -> QuerySet[TeamMembership, TeamIdRow]:
     day = on or timezone.localdate()
     return (
         TeamMembership.objects.filter(user=user, starts_on__lte=day)
@@ -67,7 +79,7 @@ def active_team_ids(user: User, on: datetime.date | None = None) -> QuerySet:
     )
 
 
-def _visible_team_ids(user: User) -> QuerySet | None:
+def _visible_team_ids(user: User) -> QuerySet[TeamMembership, TeamIdRow] | None:
     """The need-to-know rule: the `team_id`s whose people `user` may see, or None for every team."""
     if not can_browse_people(user):
         return TeamMembership.objects.none().values("team_id")
@@ -76,7 +88,9 @@ def _visible_team_ids(user: User) -> QuerySet | None:
     return active_team_ids(user)
 
 
-def break_glass_person_ids(user: User, at: datetime.datetime | None = None) -> QuerySet:
+def break_glass_person_ids(
+    user: User, at: datetime.datetime | None = None
+) -> QuerySet[BreakGlassGrant, PersonIdRow]:
     """The `service_user_id`s of `user`'s break-glass grants running at `at` (now)."""
     moment = at or timezone.now()
     return (
@@ -86,7 +100,7 @@ def break_glass_person_ids(user: User, at: datetime.datetime | None = None) -> Q
     )
 
 
-def _any_of(column: str, ids: QuerySet) -> Func:
+def _any_of(column: str, ids: QuerySet[Any, TeamIdRow] | QuerySet[Any, PersonIdRow]) -> Func:
     # `column = ANY(ARRAY(SELECT ...))` rather than `IN (SELECT ...)`: each side
     # of the OR below stays an index scan (each subquery runs once, first),
     # where an OR of two IN-subqueries would read every person.
@@ -129,7 +143,12 @@ def people_searchable_by(user: User) -> QuerySet[ServiceUser]:
 
 
 def possible_duplicates(
-    user: User, *, first_name: str, last_name: str, date_of_birth, nhs_number: str = ""
+    user: User,
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date,
+    nhs_number: str = "",
 ) -> list[ServiceUser]:
     """The people in `user`'s scope (`people_searchable_by`) who may be the person
     about to be added: the same NHS number, or the same date of birth and a name
@@ -170,7 +189,7 @@ def transfer_requests_for(user: User, *, pending: bool) -> QuerySet[TransferRequ
     return requests.exclude(status=TransferStatus.PENDING).order_by("-answered_at", "-pk")
 
 
-def transfer_request_get(user: User, external_id) -> TransferRequest:
+def transfer_request_get(user: User, external_id: uuid.UUID) -> TransferRequest:
     """A transfer request for a person of a team `user` leads; 404 otherwise."""
     transfer = (
         TransferRequest.objects.filter(from_team__in=teams_led_by(user), external_id=external_id)
@@ -216,7 +235,19 @@ def break_glass_grants_for_review(*, reviewed: bool) -> QuerySet[BreakGlassGrant
     return grants.order_by("-reviewed_at") if reviewed else grants.order_by("starts_at")
 
 
-def second_factor_wrong_codes() -> QuerySet:
+class WrongCodesRow(TypedDict):
+    """One row of `second_factor_wrong_codes`."""
+
+    username: str
+    remote_addr: str | None
+    session_digest: str
+    wrong: int
+    first_at: datetime.datetime
+    last_at: datetime.datetime
+    got_in: bool
+
+
+def second_factor_wrong_codes() -> QuerySet[SecondFactorAttempt, WrongCodesRow]:
     """Wrong second-factor codes for governance, one row per account, address and session,
     latest first: how many, first and last, and whether that session then got in."""
     got_in = SecondFactorAttempt.objects.filter(
@@ -312,7 +343,18 @@ def caseload_people(user: User, scope: str) -> QuerySet[ServiceUser]:
     return people.select_related("keyworker")
 
 
-def service_user_history(person: ServiceUser) -> dict:
+class ServiceUserHistory(TypedDict):
+    """Everything on a person's record, by kind (made by `service_user_history`)."""
+
+    episodes: list[TreatmentEpisode]
+    interventions: list[Intervention]
+    events: list[Event]
+    contacts: list[Contact]
+    naloxone_supplies: list[NaloxoneSupply]
+    reassignments: list[Reassignment]
+
+
+def service_user_history(person: ServiceUser) -> ServiceUserHistory:
     """Everything on a person's record, each kind in one query."""
     episodes = list(
         person.episodes.select_related(

@@ -8,7 +8,7 @@ the transaction commits, so upper layers (the risk engine) can react without
 import datetime
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any
+from typing import Any, TypeVar
 
 import pghistory
 from django.conf import settings
@@ -57,7 +57,10 @@ def _announce(record: Model, service_user_id: int) -> None:
     )
 
 
-def _save(instance: Model) -> Model:
+_M = TypeVar("_M", bound=Model)
+
+
+def _save(instance: _M) -> _M:
     instance.full_clean()
     instance.save()
     return instance

@@ -8,6 +8,7 @@ returns anonymised entries only, never a review.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -15,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.deidentify import Finding, Known, identifying_details, person_details
-from cases.models import User
+from cases.models import ServiceUser, User
 from cases.validators import strip_control_characters
 from deathreviews.access import can_work_reviews
 from deathreviews.models import (
@@ -40,7 +41,7 @@ def reviews_visible_to(user: User) -> QuerySet[Review]:
     return Review.objects.all()
 
 
-def review_get(user: User, external_id) -> Review:
+def review_get(user: User, external_id: uuid.UUID) -> Review:
     """The review with this external id, if `user` may see it; 404 otherwise."""
     review = (
         reviews_visible_to(user)
@@ -156,7 +157,9 @@ def actions_visible_to(user: User) -> QuerySet[ReviewAction]:
     return ReviewAction.objects.filter(review__in=reviews_visible_to(user).values("pk"))
 
 
-def action_list(user: User, *, show: str = "overdue", on: datetime.date | None = None):
+def action_list(
+    user: User, *, show: str = "overdue", on: datetime.date | None = None
+) -> QuerySet[ReviewAction]:
     """Actions of the reviews `user` may see: "overdue" (the default), "open" or "all"."""
     day = on or timezone.localdate()
     actions = actions_visible_to(user).select_related("review", "owner")
@@ -183,7 +186,7 @@ def actions_due_for_reminder(on: datetime.date) -> QuerySet[ReviewAction]:
     )
 
 
-def person_reviews(user: User, person) -> QuerySet[Review]:
+def person_reviews(user: User, person: ServiceUser) -> QuerySet[Review]:
     """The reviews of one person that `user` may see (none for roles without access)."""
     return reviews_visible_to(user).filter(service_user=person).order_by("-occurred_on")
 
@@ -262,7 +265,7 @@ def _shared_reviews(reviews: QuerySet[Review]) -> QuerySet[Review]:
     )
 
 
-def _may_show(review: Review, approved_at, text: str) -> bool:
+def _may_show(review: Review, approved_at: datetime.datetime | None, text: str) -> bool:
     """Approved, and still passing the check: text stored or approved before the check
     grew, or changed around the services, never reaches the bulletin."""
     return approved_at is not None and bool(text.strip()) and not bulletin_findings(review, text)

@@ -70,7 +70,7 @@ def start_top_exists(episode_id: int) -> bool:
     return TopAssessment.objects.filter(episode_id=episode_id, stage=Stage.START).exists()
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if value is None:
         return "n/d"
     if isinstance(value, bool):

@@ -6,6 +6,7 @@ referral, not after its discharge, never in the future); a post-exit TOP comes
 after discharge; one exit TOP per episode.
 """
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,9 +18,16 @@ from cases.services import record_changed
 from outcomes.models import Stage, TopAssessment
 
 
-def _stage_errors(episode: TreatmentEpisode, stage: str, top_date, exclude_id=None) -> dict:
+def _stage_errors(
+    episode: TreatmentEpisode,
+    stage: str,
+    top_date: datetime.date,
+    exclude_id: int | None = None,
+) -> dict[str, str]:
     errors: dict[str, str] = {}
-    others = TopAssessment.objects.filter(episode=episode).exclude(pk=exclude_id)
+    others = TopAssessment.objects.filter(episode=episode)
+    if exclude_id is not None:
+        others = others.exclude(pk=exclude_id)
     if top_date > timezone.localdate():
         errors["top_date"] = "The interview date is in the future."
     elif top_date < episode.referral_date:
@@ -65,7 +73,7 @@ def top_assessment_create(
     service_user: ServiceUser,
     episode: TreatmentEpisode,
     stage: str,
-    top_date,
+    top_date: datetime.date,
     recorded_by: User | None,
     **items: Any,
 ) -> TopAssessment:

@@ -27,6 +27,7 @@ from cases.forms import AccessReportSearchForm
 from cases.models import AccessKind, ServiceUser
 from cases.search import exact_reference, nhs_number_in
 from cases.selectors import (
+    ServiceUserHistory,
     caseload_people,
     leads_team,
     service_user_by_exact_reference,
@@ -154,7 +155,7 @@ def _empty_text(scope: str, query: str, *, filtered: bool) -> str:
     return "No one is in treatment with your team, or has left in the last 12 months."
 
 
-def _timeline(history: dict, tops: list) -> list[dict]:
+def _timeline(history: ServiceUserHistory, tops: list) -> list[dict]:
     """One list, newest first, of everything that happened to the person."""
     entries: list[dict] = []
     for e in history["episodes"]:
