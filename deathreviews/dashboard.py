@@ -40,6 +40,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import User
+from core.dates import add_months, quarter_start
 from deathreviews.models import (
     DEATH_KINDS,
     OPEN_ACTION_STATUSES,
@@ -53,7 +54,6 @@ from deathreviews.models import (
 )
 from deathreviews.selectors import actions_visible_to, quarter_of, reviews_visible_to
 from deathreviews.snapshot import treatment_at
-from outcomes.figures.filters import add_months, quarter_start
 from risk.engine import TIER_RANKS, TIERS
 from risk.models import REACHED_OUTCOMES
 

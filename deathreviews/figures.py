@@ -57,6 +57,7 @@ from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.utils import timezone
 
 from cases.ages import age_band
+from core.dates import add_months, quarter_start
 from deathreviews.dashboard import (
     OPEN_ACTION,
     TREATMENT_STATUSES,
@@ -72,7 +73,6 @@ from deathreviews.dashboard import (
 from deathreviews.models import ActionStatus, Review, ReviewAction, ReviewKind, ToxicologySubstance
 from deathreviews.selectors import quarter_of
 from outcomes.figures import FigureFilters, FigureInputError, Period
-from outcomes.figures.filters import add_months, quarter_start
 from outcomes.figures.segments import UNKNOWN, SegmentValues, authority_codes, segment_values
 from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
 from risk.engine import TIERS

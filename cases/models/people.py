@@ -14,6 +14,7 @@ from cases.history import tracked
 from cases.models.common import DatedFromBirth, source_ref_field
 from cases.models.organisation import LocalAuthority, Role, Team, User
 from cases.search import Folded, LaterWords
+from core import dates
 
 
 class Sex(models.TextChoices):
@@ -197,8 +198,7 @@ class ServiceUser(models.Model):
         return f"{self.first_name[:1]}{self.last_name[:1]}".upper()
 
     def age_on(self, day: datetime.date) -> int:
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return dates.age_on(self.date_of_birth, day)
 
     @property
     def has_died(self) -> bool:
