@@ -6,7 +6,8 @@
   helpers, URLs, Celery, WSGI, the embedded PostgreSQL), so what grew there belongs in an app.
 - `tests/` holds a folder that is not an app (a root package of the import-linter layers
   contract in pyproject.toml), one of the suites that span every app, or a helper package
-  (a folder with no test modules): move its tests to the folder of the app they test.
+  (a folder with no test modules), or a test module at its top: move its tests to the
+  folder of the app they test.
 
 Each check is a function of a folder, so the tests at the end run it on a scratch tree too
 and prove it would fail.
@@ -99,6 +100,14 @@ def test_config_holds_under_1000_lines_of_python():
 
 def test_every_folder_of_tests_is_an_app_a_shared_suite_or_a_helper():
     assert not stray_test_folders(ROOT), "\n".join(stray_test_folders(ROOT))
+
+
+def test_no_test_module_sits_at_the_top_of_tests():
+    loose = sorted(path.name for path in (ROOT / "tests").glob("test_*.py"))
+    assert not loose, (
+        f"{loose} sit at the top of tests/: move each to tests/<app>/ for the app whose code "
+        "it tests (tests/conftest.py, factories.py and processes.py are the only shared files)."
+    )
 
 
 def test_every_app_has_its_folder_of_tests():
