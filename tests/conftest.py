@@ -12,6 +12,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -158,3 +159,23 @@ def redis_away():
         celery_app.conf.update(saved)
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def refuse():
+    """refuse("INSERT", "table"): make the database refuse that write from now on."""
+
+    def install(operation: str, table: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                CREATE OR REPLACE FUNCTION refuse_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = 'check_violation'; END $$
+                """
+            )
+            cursor.execute(
+                f"CREATE TRIGGER refuse_write BEFORE {operation} ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_write()"
+            )
+
+    return install

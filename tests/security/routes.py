@@ -68,6 +68,7 @@ SAMPLES = {
     "device": lambda w: {"pk": _first_totp_device_pk()},
     "app": lambda w: {"app_label": "cases"},
     "nowhere": lambda w: {"url": "nowhere/"},
+    "moved": lambda w: {"app_label": "cases", "model_name": "apitoken", "rest": ""},
     "team-on-site": lambda w: {
         "content_type_id": _content_type_id("cases", "team"),
         "object_id": w.users["alice"].memberships.get().team_id,
@@ -267,6 +268,8 @@ admin:auth_user_password_change adam           GET     signin  signin  signin  s
 admin:otp_totp_totpdevice_config device        GET     signin  signin  signin  signin  signin  signin  403
 admin:otp_totp_totpdevice_qrcode device        GET     signin  signin  signin  signin  signin  signin  403
 admin:app_list                  app            GET     signin  signin  signin  signin  signin  signin  ok
+# A moved model's old address: the same page under its new app, for administrators only.
+admin:moved_model               moved          GET     signin  signin  signin  signin  signin  signin  ok
 # Recompute now: the confirmation, then the run's progress page and its status for the page.
 admin:risk_recomputerun_recompute -            GET     signin  signin  signin  signin  signin  signin  ok
 admin:risk_recomputerun_recompute -            POST    signin  signin  signin  signin  signin  signin  400

@@ -38,7 +38,7 @@ ANONYMOUS_REFUSALS = frozenset({"signin", "401", "405"})
 # the API's own request log record the request itself.
 # Written by reads and sign-outs themselves: the session and its index by user, the
 # sign-in log, and the audit of each read (whose exactly-once rule has its own tests in
-# tests/audit/).
+# tests/cases/audit/).
 BOOKKEEPING_TABLES = frozenset(
     {
         "django_session",

@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 
-from tests.test_settings import PRODUCTION, ROOT
+from tests.config.test_settings import PRODUCTION, ROOT
 
 REPORT = """
 import json, django

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def resolved(**env) -> dict[str, str]:
@@ -53,7 +53,7 @@ def test_web_pages_run_without_postgresql_parallel_workers(tmp_path):
             "django.setup(); from django.db import connection; c = connection.cursor();"
             "c.execute('SHOW max_parallel_workers_per_gather'); print(c.fetchone()[0])",
         ],
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,

@@ -13,7 +13,7 @@ from tests.factories import EpisodeFactory, days_ago
 
 pytestmark = pytest.mark.django_db
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 class EveryKindOfField(forms.Form):
