@@ -38,7 +38,7 @@ from cases.models import (
     TreatmentEpisode,
     User,
 )
-from cases.selectors import service_users_visible_to, teams_led_by
+from cases.selectors import leads_team, service_users_visible_to, teams_led_by
 from outcomes.models import TopAssessment
 from risk import wording
 from risk.engine import OUTREACH_TIERS, TOP_CURRENT_DAYS
@@ -49,10 +49,21 @@ from risk.models import (
     OutreachAttempt,
     OutreachOutcome,
     Rule,
+    Tier,
 )
 
 # The tiers whose flags the not-contacted worklist lists: the engine's outreach tiers.
 UNCONTACTED_TIERS = OUTREACH_TIERS
+
+
+def override_needs_approval(*, user: User, tier: str, team_id: int) -> bool:
+    """Whether `user`'s override of a flag of `tier` on a person of team `team_id` waits for a
+    team lead: a very high flag's does, unless a lead of that team makes it.
+
+    The one statement of the rule: the override service decides by it, and the override
+    page tells the user by it before they ask.
+    """
+    return tier == Tier.VERY_HIGH and not leads_team(user, team_id)
 
 
 def flags_visible_to(user: User, *, with_break_glass: bool = True) -> QuerySet[Flag]:

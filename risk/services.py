@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from cases.models import ServiceUser, User
 from cases.selectors import leads_team
-from risk import engine, loader, publish
+from risk import engine, loader, publish, selectors
 from risk.models import (
     Flag,
     FlagOverride,
@@ -344,10 +344,12 @@ def flag_override(
         raise ValidationError(errors)
     approval, decided_by, decided_at = FlagOverride.Approval.NOT_NEEDED, None, None
     if flag.tier == Tier.VERY_HIGH:
-        if leads_team(user, flag.service_user.team_id):
-            approval, decided_by, decided_at = FlagOverride.Approval.LEAD_OWN, user, timezone.now()
-        else:
+        if selectors.override_needs_approval(
+            user=user, tier=flag.tier, team_id=flag.service_user.team_id
+        ):
             approval = FlagOverride.Approval.PENDING
+        else:
+            approval, decided_by, decided_at = FlagOverride.Approval.LEAD_OWN, user, timezone.now()
     override = FlagOverride.objects.create(
         flag=flag,
         service_user_id=flag.service_user_id,

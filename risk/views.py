@@ -23,12 +23,11 @@ from django.views.decorators.http import require_POST
 from cases.access import EDITING_ROLES, can_edit_records
 from cases.audit import page_rows, query_of, record_access, service_user_for_read
 from cases.models import AccessKind, ServiceUser
-from cases.selectors import leads_team
 from cases.views import editable_person
 from risk import selectors, services
 from risk.access import can_approve_overrides, can_view_outreach, can_view_uncontacted
 from risk.forms import FlagOverrideForm, OutreachAttemptForm, OverrideDecisionForm
-from risk.models import Flag, FlagOverride, Tier
+from risk.models import Flag, FlagOverride
 
 WORKLIST_PAGE_SIZE = 50
 WHOLE_TEAM = "team"
@@ -207,7 +206,9 @@ def flag_override(request: HttpRequest, external_id) -> HttpResponse:
         else:
             messages.success(request, _override_message(override))
             return redirect("person_detail", external_id=person.external_id)
-    needs_approval = flag.tier == Tier.VERY_HIGH and not leads_team(request.user, person.team_id)
+    needs_approval = selectors.override_needs_approval(
+        user=request.user, tier=flag.tier, team_id=person.team_id
+    )
     return render(
         request,
         "risk/override_form.html",

@@ -139,3 +139,17 @@ def test_a_waiting_override_holds_back_nothing_in_the_recompute(north, alice):
     services.flags_recompute(as_of=days_ago(0))
 
     assert Flag.objects.filter(service_user=person, ended_on__isnull=True).exists()
+
+
+@pytest.mark.parametrize("who", ["alice", "tess"])
+def test_the_page_warns_of_approval_exactly_when_the_override_will_wait(
+    client_as, request, who, jo, jo_flag
+):
+    client = client_as(request.getfixturevalue(who))
+    warned = (
+        b"needs a team lead" in client.get(reverse("flag_override", args=[jo.external_id])).content
+    )
+
+    ask_override(client, jo)
+
+    assert warned == (FlagOverride.objects.get().approval == FlagOverride.Approval.PENDING)
