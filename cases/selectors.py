@@ -51,6 +51,7 @@ from cases.models import (
     TransferRequest,
     TransferStatus,
     TreatmentEpisode,
+    UnidentifiedPerson,
     User,
 )
 from cases.search import names_alike
@@ -199,6 +200,15 @@ def transfer_request_get(user: User, external_id: uuid.UUID) -> TransferRequest:
     if transfer is None:
         raise Http404("No such transfer request")
     return transfer
+
+
+def unidentified_people_visible_to(user: User) -> QuerySet[UnidentifiedPerson]:
+    """The people not yet known whose overdoses `user` may see: those held by their teams
+    (every one for governance), under the same need-to-know rule as the people they may be."""
+    team_ids = _visible_team_ids(user)
+    if team_ids is None:
+        return UnidentifiedPerson.objects.all()
+    return UnidentifiedPerson.objects.filter(team_id__in=Subquery(team_ids))
 
 
 def team_ids_visible_to(user: User) -> frozenset[int] | None:
@@ -459,6 +469,17 @@ def team_keyworkers(team: Team) -> QuerySet[User]:
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate()))
         .values("user_id"),
     ).order_by("last_name", "first_name")
+
+
+def team_leads(team: Team) -> QuerySet[User]:
+    """The current team leads of `team`, in name order."""
+    return User.objects.filter(
+        is_active=True,
+        role=Role.TEAM_LEAD,
+        id__in=TeamMembership.objects.filter(team=team, starts_on__lte=timezone.localdate())
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate()))
+        .values("user_id"),
+    ).order_by("last_name", "first_name", "id")
 
 
 def held_people(team: Team) -> QuerySet[ServiceUser]:

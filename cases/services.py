@@ -25,8 +25,11 @@ from cases.models import (
     BreakGlassGrant,
     Contact,
     Event,
+    EventKind,
     EventStatus,
+    InformationSource,
     Intervention,
+    NaloxoneGiver,
     NaloxoneSupply,
     Reassignment,
     ServiceUser,
@@ -44,6 +47,7 @@ from cases.selectors import (
     service_user_holding_nhs_number,
     team_keyworkers,
 )
+from cases.signals import overdose_recorded
 
 # Sent after commit with `service_user_id` and `record` (the saved instance).
 record_changed = Signal()
@@ -431,6 +435,8 @@ def intervention_create(*, episode: TreatmentEpisode, **fields: Any) -> Interven
 def event_create(*, service_user: ServiceUser, recorded_by: User | None, **fields: Any) -> Event:
     event = _save(Event(service_user=service_user, recorded_by=recorded_by, **fields))
     _announce(event, service_user.pk)
+    if event.is_overdose and not event.is_expected:
+        overdose_recorded.send(sender=Event, event=event)
     return event
 
 
@@ -438,12 +444,17 @@ def event_create(*, service_user: ServiceUser, recorded_by: User | None, **field
 def event_confirm_happened(*, event: Event, occurred_on: datetime.date) -> Event:
     """An expected release or discharge has happened, on `occurred_on`: from now it is an
     event like any other, and the person's flags are recomputed with it."""
-    event = Event.objects.select_for_update().select_related("service_user").get(pk=event.pk)
+    event = (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("service_user")
+        .get(pk=event.pk)
+    )
     if not event.is_expected:
         raise ValidationError("This event is already recorded as happened.")
     event.status = EventStatus.HAPPENED
     event.occurred_on = occurred_on
     _save(event)
+    assert event.service_user_id is not None  # only a person's release or discharge is expected
     _announce(event, event.service_user_id)
     return event
 
@@ -459,9 +470,31 @@ def contact_create(*, service_user: ServiceUser, staff: User | None, **fields: A
 def naloxone_supply_create(
     *, service_user: ServiceUser, supplied_by: User | None, **fields: Any
 ) -> NaloxoneSupply:
+    """A client's kit. A repeat because the last kit was used on them also records their
+    overdose (on the date it was used, or of this supply), so the risk engine sees it and
+    its follow-up opens; what nobody said (hospital, who gave it) is recorded as not known."""
     supply = _save(NaloxoneSupply(service_user=service_user, supplied_by=supplied_by, **fields))
+    if supply.reports_overdose:
+        event_create(
+            service_user=service_user,
+            recorded_by=supplied_by,
+            kind=EventKind.NON_FATAL_OVERDOSE,
+            occurred_on=supply.kit_used_on or supply.supplied_on,
+            information_source=InformationSource.NALOXONE_KIT,
+            naloxone_given_by=NaloxoneGiver.NOT_KNOWN,
+            source_supply=supply,
+        )
     _announce(supply, service_user.pk)
     return supply
+
+
+@transaction.atomic
+def naloxone_supply_to_non_client(
+    *, team: Team, supplied_by: User, **fields: Any
+) -> NaloxoneSupply:
+    """A kit given to someone who is not a client (family, a friend, hostel staff, a peer):
+    recorded by the supplying team, with no case record and nothing about who they are."""
+    return _save(NaloxoneSupply(team=team, supplied_by=supplied_by, **fields))
 
 
 def signed_in_session_record(*, user: User, session_key: str, at: datetime.datetime) -> None:

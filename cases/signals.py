@@ -11,3 +11,10 @@ such as the risk engine's listens to `cases` and never imports the import code.
 from django.dispatch import Signal
 
 records_imported = Signal()
+
+# Sent inside the transaction that records an overdose as having happened, with `event`
+# (a `cases.Event` of kind non-fatal overdose, of a known person or of someone not yet
+# known). Unlike the other signals it is not deferred to the commit: the overdose pathway
+# (`overdoses`) opens the overdose's follow-up in the same transaction, so an overdose is
+# never saved without one, and a follow-up that cannot be opened undoes the recording.
+overdose_recorded = Signal()

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "csp",
     "cases",
     "outcomes",
+    "overdoses",
     "risk.apps.RiskConfig",
     "deathreviews",
     "commissioning",
@@ -323,9 +324,30 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "deathreviews.tasks.review_action_reminders_send",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Overdose follow-ups gone overdue reach a team lead within a quarter of an hour; the
+    # same run opens a follow-up for any recent overdose that came in by import.
+    "overdose-follow-ups": {
+        "task": "overdoses.tasks.follow_ups_sweep",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 # Split the nightly recompute across this many Celery tasks (1: one process).
 RISK_RECOMPUTE_CHUNKS = env_int("RISK_RECOMPUTE_CHUNKS", 1)
+
+# The overdose pathway (docs/overdose-pathway.md). A follow-up opened on a working day
+# before the cut-off hour is due that day at the due hour; otherwise the next working day.
+# Working days are Monday to Friday less the bank holidays of OVERDOSE_BANK_HOLIDAYS
+# (a UK nation: ENG, WLS, SCT or NIR).
+OVERDOSE_FOLLOW_UP_SAME_DAY_BEFORE = env_int(
+    "OVERDOSE_FOLLOW_UP_SAME_DAY_BEFORE", 12, minimum=0, maximum=24
+)
+OVERDOSE_FOLLOW_UP_DUE_HOUR = env_int("OVERDOSE_FOLLOW_UP_DUE_HOUR", 17, minimum=1, maximum=23)
+OVERDOSE_BANK_HOLIDAYS = env_str("OVERDOSE_BANK_HOLIDAYS") or "ENG"
+# Unanswered attempts before a follow-up may close as "not contactable".
+OVERDOSE_FOLLOW_UP_ATTEMPTS = env_int("OVERDOSE_FOLLOW_UP_ATTEMPTS", 3, minimum=1, maximum=10)
+# An overdose recorded this many days or more after it happened is history: it opens no
+# follow-up (the person has been seen since, or the record is being filled in).
+OVERDOSE_FOLLOW_UP_WITHIN_DAYS = env_int("OVERDOSE_FOLLOW_UP_WITHIN_DAYS", 28, minimum=1)
 
 # Pseudonyms in commissioner extracts are keyed hashes (HMAC-SHA256) of each
 # record's external id. Whoever holds this key can link pseudonyms back to

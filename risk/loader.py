@@ -37,7 +37,9 @@ class Selection:
             return f"{column} = {int(self.person_id)}"
         if self.chunks > 1:
             return f"mod({column}, {int(self.chunks)}) = {int(self.chunk)}"
-        return "TRUE"
+        # Records of nobody yet (an overdose of someone not yet known, a naloxone kit given
+        # to someone who is not a client) are nobody's risk.
+        return f"{column} IS NOT NULL"
 
 
 # One statement per frame. `{who}` narrows to everyone, one person or one

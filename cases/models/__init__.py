@@ -11,6 +11,7 @@ import X` is the way to reach any of them:
 - `people`: the people Lantern holds
 - `episodes`: treatment episodes and interventions
 - `events`: events, contacts and naloxone supplies
+- `unidentified`: people heard of through an overdose before the service knows who they are
 - `transfers`: reassignments and transfer requests
 - `audit`: the read audit, break-glass grants, sign-in sessions, second-factor attempts
 - `common`: what they share (`today`, `source_ref_field`, `DatedFromBirth`, `audit_link`)
@@ -56,7 +57,9 @@ from cases.models.events import (
     Event,
     EventKind,
     EventStatus,
+    FollowUpBasis,
     InformationSource,
+    NaloxoneGiver,
     NaloxoneSupply,
     OverdoseSubstance,
     Responder,
@@ -83,8 +86,10 @@ from cases.models.transfers import (
     TransferRequest,
     TransferStatus,
 )
+from cases.models.unidentified import APPROXIMATE_AGES, UnidentifiedPerson
 
 __all__ = [
+    "APPROXIMATE_AGES",
     "BREAK_GLASS_HOURS",
     "EXPECTABLE_KINDS",
     "AccessEvent",
@@ -101,11 +106,13 @@ __all__ = [
     "Event",
     "EventKind",
     "EventStatus",
+    "FollowUpBasis",
     "InformationSource",
     "InjectingStatus",
     "Intervention",
     "InterventionType",
     "LocalAuthority",
+    "NaloxoneGiver",
     "NaloxoneSupply",
     "Nationality",
     "OstMedicine",
@@ -127,6 +134,7 @@ __all__ = [
     "TransferRequest",
     "TransferStatus",
     "TreatmentEpisode",
+    "UnidentifiedPerson",
     "User",
     "audit_link",
     "source_ref_field",

@@ -12,6 +12,7 @@ from cases.history import tracked
 from cases.models.common import DatedFromBirth, source_ref_field, today
 from cases.models.organisation import User
 from cases.models.people import ServiceUser
+from cases.models.unidentified import UnidentifiedPerson
 
 
 class EventKind(models.TextChoices):
@@ -54,9 +55,33 @@ class InformationSource(models.TextChoices):
     AMBULANCE = "ambulance", "Ambulance service"
     EMERGENCY_DEPT = "emergency_dept", "A&E"
     POLICE = "police", "Police"
-    PEER = "peer", "Peer or friend"
-    PERSON = "person", "The person themselves"
+    PEER = "peer", "Peer, friend or family"
+    PERSON = "person", "The person themselves (self-report)"
+    # Recorded by the service when a repeat naloxone supply says the last kit was used on
+    # the person (`NaloxoneSupply.source_of_overdose`).
+    NALOXONE_KIT = "naloxone_kit", "Naloxone kit reported used"
     OTHER = "other", "Other"
+
+
+class NaloxoneGiver(models.TextChoices):
+    NOT_GIVEN = "not_given", "Not given"
+    AMBULANCE = "ambulance", "Ambulance crew"
+    PEER = "peer", "Peer, friend or family"
+    STAFF = "staff", "Staff"
+    POLICE = "police", "Police"
+    NOT_KNOWN = "not_known", "Given, by someone not known"
+    UNKNOWN = "unknown", "Not known whether given"
+
+
+class FollowUpBasis(models.TextChoices):
+    """What allows the service to follow the overdose up (UK GDPR and the duty of care)."""
+
+    CONSENT = "consent", "Consent given"
+    DIRECT_CARE = "direct_care", "Direct care of an existing client"
+    VITAL_INTERESTS = "vital_interests", "Vital interests: life at risk"
+    SAFEGUARDING = "safeguarding", "Safeguarding duty"
+    NOT_YET_SOUGHT = "not_yet_sought", "Not yet sought: ask at first contact"
+    DECLINED = "declined", "Declined: follow up only under a safeguarding duty"
 
 
 class EventStatus(models.TextChoices):
@@ -86,10 +111,12 @@ class Event(DatedFromBirth, models.Model):
         "occurred_at_time",
         "place",
         "substances_suspected",
+        "naloxone_given_by",
         "naloxone_doses",
         "responders",
         "taken_to_hospital",
         "information_source",
+        "followup_basis",
         "notes",
     )
     # The minimum overdose record: only a non-fatal overdose has these, which `clean()`,
@@ -97,15 +124,29 @@ class Event(DatedFromBirth, models.Model):
     OVERDOSE_FIELDS: tuple[str, ...] = (
         "occurred_at_time",
         "substances_suspected",
+        "naloxone_given_by",
         "naloxone_doses",
         "responders",
         "taken_to_hospital",
         "information_source",
+        "followup_basis",
     )
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()
-    service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="events")
+    # Empty only for an overdose of someone not yet known to the service, who is then
+    # `unidentified_person` until linked to a record (`cases.services.unidentified_person_link`).
+    service_user = models.ForeignKey(
+        ServiceUser, on_delete=models.CASCADE, related_name="events", null=True, blank=True
+    )
+    unidentified_person = models.ForeignKey(
+        UnidentifiedPerson,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="overdoses",
+        help_text="Who the overdose happened to, while they were not yet known to the service.",
+    )
     kind = models.CharField(max_length=30, choices=EventKind.choices)
     # An expected event (a planned release or discharge) is shown as upcoming and fires no
     # rule until someone confirms it happened, with its actual date.
@@ -123,13 +164,32 @@ class Event(DatedFromBirth, models.Model):
     substances_suspected = ArrayField(
         models.CharField(max_length=20, choices=OverdoseSubstance.choices), default=list, blank=True
     )
+    naloxone_given_by = models.CharField(
+        "naloxone given", max_length=12, choices=NaloxoneGiver.choices, blank=True
+    )
     naloxone_doses = models.PositiveSmallIntegerField("naloxone doses given", null=True, blank=True)
     responders = ArrayField(
         models.CharField(max_length=20, choices=Responder.choices), default=list, blank=True
     )
+    # Empty means not known: a notifier often cannot know.
     taken_to_hospital = models.BooleanField(null=True, blank=True)
     information_source = models.CharField(
-        max_length=20, choices=InformationSource.choices, blank=True
+        "told by", max_length=20, choices=InformationSource.choices, blank=True
+    )
+    followup_basis = models.CharField(
+        "consent or legal basis for follow-up",
+        max_length=20,
+        choices=FollowUpBasis.choices,
+        blank=True,
+    )
+    # The repeat naloxone supply whose "previous kit used on them" reported this overdose.
+    source_supply = models.OneToOneField(
+        "NaloxoneSupply",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_overdose",
+        editable=False,
     )
     recorded_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -144,7 +204,12 @@ class Event(DatedFromBirth, models.Model):
                 condition=Q(status="happened")
                 | Q(status="expected", kind__in=["prison_release", "hospital_discharge"]),
                 name="event_only_releases_and_discharges_expected",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(service_user__isnull=False)
+                | Q(unidentified_person__isnull=False, kind="non_fatal_overdose"),
+                name="event_of_a_person_or_an_unidentified_overdose",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,12 +244,17 @@ class Event(DatedFromBirth, models.Model):
                 "as expected.",
             )
         if self.is_overdose:
-            if self.taken_to_hospital is None:
-                errors["taken_to_hospital"] = "Say whether they were taken to hospital."
             if not self.information_source:
                 errors["information_source"] = "Say who told the service about the overdose."
             if self.naloxone_doses is not None and self.naloxone_doses > 20:
                 errors["naloxone_doses"] = "Naloxone doses must be 20 or fewer."
+            if self.naloxone_doses and self.naloxone_given_by in (
+                NaloxoneGiver.NOT_GIVEN,
+                NaloxoneGiver.UNKNOWN,
+            ):
+                errors["naloxone_doses"] = (
+                    "Doses are recorded only when naloxone was given: say who gave it."
+                )
         else:
             for field in self.OVERDOSE_FIELDS:
                 if getattr(self, field) not in (None, "", []):
@@ -261,11 +331,18 @@ class Contact(DatedFromBirth, models.Model):
 
 @tracked()
 class NaloxoneSupply(DatedFromBirth, models.Model):
-    """One supply of a naloxone kit, with the full supply record."""
+    """One supply of a naloxone kit, with the full supply record.
+
+    Most kits go to a client (`service_user`); kits given to people who are not clients
+    (family, friends, hostel staff, peers) are recorded without a case record, held by
+    the supplying `team`, and carry nothing that identifies the recipient.
+    """
 
     class Recipient(models.TextChoices):
         PERSON = "person", "The person at risk"
         FAMILY_FRIEND = "family_friend", "Family member or friend"
+        PEER = "peer", "Peer"
+        HOSTEL_STAFF = "hostel_staff", "Hostel or housing staff"
         WORKER = "worker", "A worker"
 
     class Formulation(models.TextChoices):
@@ -277,8 +354,8 @@ class NaloxoneSupply(DatedFromBirth, models.Model):
         REPEAT = "repeat", "Repeat supply"
 
     class RepeatReason(models.TextChoices):
-        USED_ON_SELF = "used_self", "Used on themselves"
-        USED_ON_OTHER = "used_other", "Used on someone else"
+        USED_ON_SELF = "used_self", "Previous kit used on them"
+        USED_ON_OTHER = "used_other", "Previous kit used on someone else"
         LOST = "lost", "Lost"
         EXPIRED = "expired", "Expired"
         CONFISCATED = "confiscated", "Confiscated"
@@ -289,10 +366,11 @@ class NaloxoneSupply(DatedFromBirth, models.Model):
         OUTREACH = "outreach", "Outreach"
         PHARMACY = "pharmacy", "Pharmacy"
         PRISON_RELEASE = "prison_release", "On release from prison"
+        HOSPITAL = "hospital", "Hospital"
 
     USED_REASONS = (RepeatReason.USED_ON_SELF, RepeatReason.USED_ON_OTHER)
 
-    DATES_FROM_BIRTH = ("supplied_on",)
+    DATES_FROM_BIRTH = ("supplied_on", "kit_used_on")
 
     # What a worker records, in the form's order (see `cases.models`).
     RECORDED_FIELDS: tuple[str, ...] = (
@@ -301,6 +379,7 @@ class NaloxoneSupply(DatedFromBirth, models.Model):
         "formulation",
         "supply_type",
         "repeat_reason",
+        "kit_used_on",
         "batch_number",
         "expiry_date",
         "training_given",
@@ -310,13 +389,27 @@ class NaloxoneSupply(DatedFromBirth, models.Model):
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source_ref = source_ref_field()
     service_user = models.ForeignKey(
-        ServiceUser, on_delete=models.CASCADE, related_name="naloxone_supplies"
+        ServiceUser,
+        on_delete=models.CASCADE,
+        related_name="naloxone_supplies",
+        null=True,
+        blank=True,
+    )
+    # Only for a kit given to someone who is not a client: the team that supplied it.
+    team = models.ForeignKey(
+        "Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     supplied_on = models.DateField("date supplied")
     recipient = models.CharField(max_length=20, choices=Recipient.choices, default=Recipient.PERSON)
     formulation = models.CharField(max_length=10, choices=Formulation.choices)
     supply_type = models.CharField("first or repeat", max_length=10, choices=SupplyType.choices)
     repeat_reason = models.CharField(max_length=15, choices=RepeatReason.choices, blank=True)
+    kit_used_on = models.DateField(
+        "date the previous kit was used",
+        null=True,
+        blank=True,
+        help_text="If the previous kit was used on them, when: their overdose is recorded.",
+    )
     batch_number = models.CharField(max_length=40)
     expiry_date = models.DateField("kit expiry date")
     training_given = models.BooleanField(default=False)
@@ -337,11 +430,37 @@ class NaloxoneSupply(DatedFromBirth, models.Model):
                 condition=Q(supply_type="repeat") | Q(repeat_reason=""),
                 name="naloxone_repeat_reason_only_on_repeat",
             ),
+            models.CheckConstraint(
+                condition=Q(service_user__isnull=False, team__isnull=True)
+                | (Q(service_user__isnull=True, team__isnull=False) & ~Q(recipient="person")),
+                name="naloxone_to_a_client_or_by_a_team",
+            ),
+            models.CheckConstraint(
+                condition=Q(kit_used_on__isnull=True)
+                | Q(repeat_reason__in=["used_self", "used_other"]),
+                name="naloxone_kit_used_date_only_when_used",
+            ),
         ]
-        indexes = [models.Index(fields=["service_user", "-supplied_on"])]
+        indexes = [
+            models.Index(fields=["service_user", "-supplied_on"]),
+            models.Index(
+                fields=["team", "-supplied_on"],
+                condition=Q(team__isnull=False),
+                name="naloxone_nonclient_by_team",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Naloxone ({self.get_formulation_display()}) on {self.supplied_on:%d/%m/%Y}"
+
+    @property
+    def reports_overdose(self) -> bool:
+        """Whether this supply tells the service its client overdosed: the previous kit
+        was used on them."""
+        return (
+            self.service_user_id is not None
+            and self.repeat_reason == self.RepeatReason.USED_ON_SELF
+        )
 
     def clean(self) -> None:
         errors: dict[str, str] = self.birth_errors()
@@ -353,5 +472,16 @@ class NaloxoneSupply(DatedFromBirth, models.Model):
             errors["repeat_reason"] = "Say why a repeat kit was needed."
         if self.supply_type == self.SupplyType.FIRST and self.repeat_reason:
             errors["repeat_reason"] = "A first supply has no repeat reason."
+        if self.kit_used_on:
+            if self.repeat_reason not in self.USED_REASONS:
+                errors.setdefault(
+                    "kit_used_on", "A date of use goes only with a previous kit that was used."
+                )
+            elif self.supplied_on and self.kit_used_on > self.supplied_on:
+                errors.setdefault(
+                    "kit_used_on", "The previous kit was used before this supply: check the date."
+                )
+        if self.service_user_id is None and self.recipient == self.Recipient.PERSON:
+            errors["recipient"] = "Say who received the kit: it is not a client's own supply."
         if errors:
             raise ValidationError(errors)

@@ -57,6 +57,15 @@ class Team(models.Model):
     caseload_cap = models.PositiveSmallIntegerField(
         default=60, help_text="The most people one keyworker in this team should hold."
     )
+    duty_worker = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who follows up an overdose of someone without a keyworker in this team "
+        "(a team lead when empty).",
+    )
 
     class Meta:
         ordering = ["service__name", "name"]
