@@ -92,7 +92,8 @@ def test_linking_moves_the_overdoses_to_the_record_once(north, tess, jo):
     event.refresh_from_db()
     someone.refresh_from_db()
     assert event.service_user == jo
-    assert someone.linked_to == jo and someone.linked_by == tess
+    assert someone.linked_to == jo
+    assert someone.linked_by == tess
     with pytest.raises(ValidationError, match="already been linked"):
         unknown_people.unidentified_person_link(someone=someone, service_user=jo, linked_by=tess)
 
@@ -145,7 +146,8 @@ def test_a_kit_for_someone_who_is_not_a_client_is_held_by_the_team(north, alice)
         expiry_date=days_ago(-700),
         setting=NaloxoneSupply.Setting.HOSPITAL,
     )
-    assert supply.service_user is None and supply.team == north
+    assert supply.service_user is None
+    assert supply.team == north
     with pytest.raises(ValidationError) as refused:
         services.naloxone_supply_to_non_client(
             team=north,

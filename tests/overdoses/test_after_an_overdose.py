@@ -51,4 +51,5 @@ def test_an_overdose_alone_raises_the_flag_to_its_minimum_and_opens_a_follow_up(
     assert flag.tier_rank >= TIER_RANKS[rule.min_tier]
     assert "overdose_90d" in flag.rule_codes
     follow_up = FollowUp.objects.get(overdose=overdose)
-    assert follow_up.owner == alice and follow_up.is_open
+    assert follow_up.owner == alice
+    assert follow_up.is_open
