@@ -41,11 +41,12 @@ from cases.models import (
 from cases.selectors import leads_team, service_users_visible_to, teams_led_by
 from outcomes.models import TopAssessment
 from risk import wording
-from risk.engine import OUTREACH_TIERS, TOP_CURRENT_DAYS
+from risk.engine import OUTREACH_TIERS, TIER_OF_RANK, TIER_RANKS, TIERS, TOP_CURRENT_DAYS
 from risk.models import (
     REACHED_OUTCOMES,
     Flag,
     FlagOverride,
+    FlagReason,
     OutreachAttempt,
     OutreachOutcome,
     Rule,
@@ -166,7 +167,8 @@ def open_flag_for(person: ServiceUser, on: datetime.date | None = None) -> Flag 
 
     Three queries: the flag, its reasons, and their rules in the flag's rule set.
     Each reason gets `rule` (None if the rule set lacks it), `text_now` and
-    `window`.
+    `window`; the flag gets `minimum_reasons` and `tier_by_weight` (see
+    `_held_by_minimum`).
     """
     day = on or timezone.localdate()
     flag = (
@@ -201,7 +203,29 @@ def open_flag_for(person: ServiceUser, on: datetime.date | None = None) -> Flag 
         )
         reason.window = wording.window_text(rule.check_name, rule.window_from, rule.window_to)
     flag.reason_list = reasons
+    flag.minimum_reasons, flag.tier_by_weight = _held_by_minimum(flag, reasons)
     return flag
+
+
+def _held_by_minimum(flag: Flag, reasons: list[FlagReason]) -> tuple[list[FlagReason], str]:
+    """The reasons whose rule's minimum tier holds the flag at its tier, and the tier its
+    weights alone reach ("" for none); no reasons when the weights alone reach its tier."""
+    by_weight = next(
+        (
+            TIER_RANKS[tier]
+            for tier in TIERS
+            if flag.score >= getattr(flag.rule_set, f"{tier}_threshold")
+        ),
+        0,
+    )
+    if by_weight >= flag.tier_rank:
+        return [], ""
+    holding = [
+        reason
+        for reason in reasons
+        if reason.rule is not None and TIER_RANKS.get(reason.rule.min_tier) == flag.tier_rank
+    ]
+    return holding, wording.tier_label(TIER_OF_RANK[by_weight]) if by_weight else ""
 
 
 def flag_history(person: ServiceUser) -> list[Flag]:
