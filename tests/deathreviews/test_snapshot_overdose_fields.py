@@ -25,7 +25,7 @@ def test_an_overdose_and_a_used_kit_are_snapshotted_with_what_was_not_known(jo):
         service_user=jo,
         supplied_on=days_ago(10),
         supply_type=NaloxoneSupply.SupplyType.REPEAT,
-        repeat_reason=NaloxoneSupply.RepeatReason.USED_OTHER,
+        repeat_reason=NaloxoneSupply.RepeatReason.USED_ON_OTHER,
         kit_used_on=days_ago(12),
     )
 
