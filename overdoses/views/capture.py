@@ -90,7 +90,8 @@ def overdose_record(request: HttpRequest) -> HttpResponse:
         chosen = None if data.get("not_known") else person_among(people, data.get("person", ""))
     else:
         chosen = person_among(people, request.GET.get("person", ""))
-        query = "" if chosen else request.GET.get("q", "").strip()
+        # Not `q`: the header's own search box shows `q` on every page.
+        query = "" if chosen else request.GET.get("find", "").strip()
     if chosen is not None:
         # The page names them, and the overdose is recorded on their record: a read of it.
         record_access(request, kind=AccessKind.RECORD, subject=chosen)

@@ -241,16 +241,16 @@ def test_the_search_lists_only_people_the_user_may_see_and_records_the_list(
     client_as, alice, north, south, jo
 ):
     ServiceUserFactory(team=south, first_name="Jo", last_name="Bloggsworth")
-    response = client_as(alice).get(URL, {"q": "bloggs"})
+    response = client_as(alice).get(URL, {"find": "bloggs"})
 
     choices = response.context["form"].fields["person"].widget.choices
     assert [value for value, _ in choices] == [str(jo.external_id)]
     event = AccessEvent.objects.get()
-    assert (event.kind, event.rows, event.query) == (AccessKind.LIST, 1, {"q": "bloggs"})
+    assert (event.kind, event.rows, event.query) == (AccessKind.LIST, 1, {"find": "bloggs"})
 
 
 def test_a_search_finding_nobody_says_so(client_as, alice, jo):
-    response = client_as(alice).get(URL, {"q": "nobody-like-this"})
+    response = client_as(alice).get(URL, {"find": "nobody-like-this"})
 
     assert "No one you can see matches" in response.content.decode()
 
@@ -269,7 +269,7 @@ def test_the_page_is_quick_to_fill_today_and_consent_not_yet_sought_are_the_defa
 
 def test_the_search_box_has_the_focus_on_a_plain_page(client_as, alice):
     page = client_as(alice).get(URL).content.decode()
-    assert 'id="overdose-find" name="q" value="" autocomplete="off" autofocus' in page
+    assert 'id="overdose-find" name="find" value="" autocomplete="off" autofocus' in page
 
 
 def test_a_user_with_two_teams_chooses_one(client_as, alice, north, south):

@@ -441,7 +441,7 @@ QUERY_PAGES: tuple[QueryPage, ...] = (
     QueryPage("sign_in_alerts", "-", "gina", ("page",)),
     QueryPage("review_actions", "-", "gina", ("show", "page")),
     QueryPage("review_notify", "-", "gina", ("person",)),
-    QueryPage("overdose_record", "-", "alice", ("person", "q")),
+    QueryPage("overdose_record", "-", "alice", ("person", "find")),
     QueryPage("unidentified_list", "-", "tess", ("page",)),
     QueryPage("naloxone_renewals", "-", "alice", ("page",)),
     QueryPage("review_dashboard", "-", "gina", ("from", "to")),
