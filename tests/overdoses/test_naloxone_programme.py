@@ -8,6 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import AccessEvent, AccessKind, Intervention, NaloxoneSupply
+from outcomes.selectors import OPIOID_USE_TOP_DAYS
+from risk.engine import TOP_CURRENT_DAYS
 from tests.factories import (
     EpisodeFactory,
     NaloxoneSupplyFactory,
@@ -90,12 +92,31 @@ def test_the_page_lists_the_teams_recent_kits_only(client_as, alice, bob, north,
     assert not AccessEvent.objects.exists()
 
 
+def test_the_list_of_kits_takes_the_same_queries_for_any_number(client_as, alice, north):
+    client = client_as(alice)
+    NaloxoneSupplyFactory(service_user=None, team=north, recipient="peer")
+    with CaptureQueriesContext(connection) as few:
+        client.get(NON_CLIENT)
+    for _ in range(5):
+        NaloxoneSupplyFactory(service_user=None, team=north, recipient="worker")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(NON_CLIENT)
+
+    assert len(response.context["supplies"]) == 6
+    assert len(few) == len(many)
+
+
 @pytest.mark.parametrize("who", ["gina", "cora", "adam"])
 def test_roles_that_do_not_supply_are_refused(client_as, request, who, north):
     client = client_as(request.getfixturevalue(who))
     assert client.get(NON_CLIENT).status_code == 403
     assert client.post(NON_CLIENT, kit(team=str(north.pk))).status_code == 403
     assert not NaloxoneSupply.objects.exists()
+
+
+def test_opioid_use_reads_tops_over_the_risk_engines_window():
+    """The renewals decide opioid use as the caseload and the risk engine do."""
+    assert OPIOID_USE_TOP_DAYS == TOP_CURRENT_DAYS
 
 
 def opioid_user(team, keyworker, expires_in: int, **names):

@@ -14,9 +14,7 @@ from cases.models import (
     UnidentifiedPerson,
 )
 from cases.unknown_people import unidentified_overdose_record
-from outcomes.selectors import OPIOID_USE_TOP_DAYS
 from overdoses.models import FollowUp
-from risk.engine import TOP_CURRENT_DAYS
 from tests.factories import ServiceUserFactory, UserFactory, days_ago
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +36,6 @@ def duty(north):
     north.duty_worker = worker
     north.save(update_fields=["duty_worker"])
     return worker
-
-
-def test_opioid_use_reads_tops_over_the_risk_engines_window():
-    assert OPIOID_USE_TOP_DAYS == TOP_CURRENT_DAYS
 
 
 def test_the_list_shows_the_teams_people_unlinked_first_and_records_the_list(
