@@ -6,9 +6,10 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import Event, EventKind, UnidentifiedPerson
+from cases.models import Event, EventKind, NaloxoneSupply, UnidentifiedPerson
 from overdoses.models import FollowUp
 from tests.browser.conftest import sign_in
+from tests.factories import EpisodeFactory, NaloxoneSupplyFactory, days_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,3 +67,28 @@ def test_someone_not_yet_known_is_recorded_and_listed_for_the_team(live_server, 
     assert FollowUp.objects.get(overdose__unidentified_person=someone).owner == tess
     page.goto(f"{live_server.url}/overdoses/not-yet-known/")
     expect(page.get_by_role("link", name="Dave, red jacket, Station Road")).to_be_visible()
+
+
+def test_a_kit_to_hostel_staff_and_the_kits_to_renew(live_server, page, alice, north, jo):
+    EpisodeFactory(service_user=jo)
+    NaloxoneSupplyFactory(service_user=jo, supplied_on=days_ago(700), expiry_date=days_ago(5))
+
+    page.goto(f"{live_server.url}/overdoses/naloxone/non-clients/")
+    sign_in(page, "alice")
+    expect(
+        page.get_by_role("heading", name="Naloxone to people who are not clients")
+    ).to_be_visible()
+    page.get_by_label("Recipient").select_option("hostel_staff")
+    page.get_by_label("Formulation").select_option("nasal")
+    page.get_by_label("First or repeat").select_option("first")
+    page.get_by_label("Batch number").fill("NX-2231")
+    page.get_by_label("Kit expiry date").fill(days_ago(-700).strftime("%d/%m/%Y"))
+    page.get_by_label("Supplied in").select_option("outreach")
+    page.get_by_role("button", name="Save the supply").click()
+    expect(page.locator("body")).to_contain_text("Naloxone supply recorded")
+    expect(page.locator(".non-client-supplies")).to_contain_text("Hostel or housing staff")
+    assert NaloxoneSupply.objects.get(team=north).recipient == "hostel_staff"
+
+    page.get_by_role("link", name="Naloxone kits to renew").click()
+    expect(page.get_by_role("link", name="Jo Bloggs")).to_be_visible()
+    expect(page.locator(".renewals-table")).to_contain_text("Expired")
