@@ -30,4 +30,8 @@ def can_oversee_follow_ups(user: User) -> bool:
     return _active_in(user, OVERSEEING_ROLES)
 
 
-NAVIGATION: tuple[NavLink, ...] = ()
+NAVIGATION: tuple[NavLink, ...] = (
+    NavLink("People not yet known", "unidentified_list", can_read_follow_ups),
+    NavLink("Naloxone to non-clients", "naloxone_non_client", can_record_overdose),
+    NavLink("Naloxone kits to renew", "naloxone_renewals", can_read_follow_ups),
+)

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
-    BooleanField,
     Exists,
-    ExpressionWrapper,
     F,
     FilteredRelation,
     OuterRef,
@@ -34,14 +32,12 @@ from cases.models import (
     InterventionType,
     NaloxoneSupply,
     ServiceUser,
-    SubstanceCategory,
     TreatmentEpisode,
     User,
 )
 from cases.selectors import leads_team, service_users_visible_to, teams_led_by
-from outcomes.models import TopAssessment
 from risk import wording
-from risk.engine import OUTREACH_TIERS, TIER_OF_RANK, TIER_RANKS, TIERS, TOP_CURRENT_DAYS
+from risk.engine import OUTREACH_TIERS, TIER_OF_RANK, TIER_RANKS, TIERS
 from risk.models import (
     REACHED_OUTCOMES,
     Flag,
@@ -117,46 +113,6 @@ def with_flag_columns(people: QuerySet[ServiceUser]) -> QuerySet[ServiceUser]:
 
 def _pending_overrides() -> QuerySet[FlagOverride]:
     return FlagOverride.objects.filter(approval=FlagOverride.Approval.PENDING)
-
-
-def with_opioid_use(people: QuerySet[ServiceUser]) -> QuerySet[ServiceUser]:
-    """Annotate `uses_opioids`, as the naloxone rule decides it (`Context.opioid_users`
-    in the engine): an opioid among the latest episode's problem substances, opioid use on
-    a TOP of the last six months, or OST running. Three subqueries, any page size."""
-    today = timezone.localdate()
-    latest_episode = TreatmentEpisode.objects.filter(service_user=OuterRef(OuterRef("pk")))
-    opioid = SubstanceCategory.OPIOID
-    opioid_episode = Exists(
-        TreatmentEpisode.objects.filter(
-            pk=Subquery(latest_episode.order_by("-referral_date", "-id").values("pk")[:1])
-        ).filter(
-            Q(substance_1__category=opioid)
-            | Q(substance_2__category=opioid)
-            | Q(substance_3__category=opioid)
-        )
-    )
-    latest_top = TopAssessment.objects.filter(
-        service_user=OuterRef(OuterRef("pk")),
-        top_date__lte=today,
-        top_date__gte=today - datetime.timedelta(days=TOP_CURRENT_DAYS),
-    ).order_by("-top_date", "-id")
-    opioid_top = Exists(
-        TopAssessment.objects.filter(pk=Subquery(latest_top.values("pk")[:1]), opiuse__gte=1)
-    )
-    ost_running = Exists(
-        Intervention.objects.filter(
-            episode__service_user=OuterRef("pk"),
-            kind=InterventionType.PHARMACOLOGICAL,
-            start_date__lte=today,
-        )
-        .exclude(medicine="")
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
-    )
-    return people.annotate(
-        uses_opioids=ExpressionWrapper(
-            opioid_episode | opioid_top | ost_running, output_field=BooleanField()
-        )
-    )
 
 
 # One person's flag ----------------------------------------------------------

@@ -41,6 +41,7 @@ from outcomes.selectors import (
     top_assessments_for,
     top_table_rows,
     top_trajectory,
+    with_opioid_use,
     with_top_columns,
 )
 from risk.filters import CaseloadRiskFilter
@@ -49,7 +50,6 @@ from risk.selectors import (
     flag_mitigations,
     open_flag_for,
     with_flag_columns,
-    with_opioid_use,
 )
 from web.access_report import person_access_csv, person_access_entries
 from web.tables import CaseloadTable
