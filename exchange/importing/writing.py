@@ -57,6 +57,8 @@ class FileCounts:
     rejected: int = 0
     created: int = 0
     updated: int = 0
+    # Naloxone supplies only: the overdoses that repeat kits used on the client recorded.
+    overdoses_recorded: int = 0
 
     @property
     def unchanged(self) -> int:
@@ -303,7 +305,9 @@ def write_records(
         counts[spec.kind].updated = updated
         changed += created + updated
         if spec is NALOXONE:
-            changed += record_kit_overdoses(cursor)
+            recorded = record_kit_overdoses(cursor)
+            counts[spec.kind].overdoses_recorded = recorded
+            changed += recorded
     if changed > AFFECTED_LIST_LIMIT:
         return None
     cursor.execute("SELECT DISTINCT service_user_id FROM imp_affected ORDER BY 1")

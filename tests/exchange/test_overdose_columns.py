@@ -3,8 +3,10 @@ follow-up, a used kit recorded as the client's overdose, and the follow-up an im
 overdose gets from the sweep."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from cases.models import Event, InformationSource, NaloxoneSupply
@@ -165,6 +167,7 @@ def test_a_kit_used_on_the_client_records_their_overdose_once(import_files):
     result = import_files(**files)
 
     assert result.imported, problems(result)
+    assert result.counts["naloxone_supplies"].overdoses_recorded == 1
     supply = NaloxoneSupply.objects.get(source_ref="N-2")
     assert supply.kit_used_on == datetime.date(2025, 2, 26)
     (overdose,) = Event.objects.all()
@@ -176,7 +179,8 @@ def test_a_kit_used_on_the_client_records_their_overdose_once(import_files):
     assert overdose.taken_to_hospital is None
     overdose.full_clean()
 
-    import_files(**files)
+    again = import_files(**files)
+    assert again.counts["naloxone_supplies"].overdoses_recorded == 0
     assert Event.objects.count() == 1
 
 
@@ -216,3 +220,21 @@ def test_an_old_imported_overdose_opens_no_follow_up(
 
     assert Event.objects.filter(source_ref="V-1").exists()
     assert not FollowUp.objects.exists()
+
+
+def test_the_command_says_how_many_overdoses_used_kits_recorded(write_files, north, alice):
+    paths = write_files(
+        {
+            "service_users": PERSON,
+            "naloxone_supplies": supplies(
+                "N-1,P-1,2025-01-20,nasal,first,,,B1,2027-01-20,service",
+                "N-2,P-1,2025-03-01,nasal,repeat,used_self,,B2,2027-03-01,outreach",
+            ),
+        }
+    )
+    out = io.StringIO()
+
+    call_command("import_records", str(paths["service_users"].parent), stdout=out)
+
+    assert "Overdoses recorded from repeat kits used on the client: 1 " in out.getvalue()
+    assert Event.objects.get().occurred_on == datetime.date(2025, 3, 1)  # the supply date
