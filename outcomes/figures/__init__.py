@@ -34,7 +34,7 @@ Schema)::
         {
           "key": "successful_completions",    # the figure
           "label": "Successful completions, as a share of everyone in treatment",
-          "unit": "percent",                  # percent | count | years | days
+          "unit": "percent",                  # percent | count | years | days | hours
           "client_group": "opiate",           # opiate | non_opiate | alcohol | all | null
           "category": null,                   # e.g. a band, tier or rule, else null
           "category_label": null,
@@ -56,7 +56,7 @@ Rows come in a fixed order: by figure, then client group (opiate, non-opiate,
 alcohol, all), then segment (everyone first, then each value in order). The
 same filters always give the same rows, whatever the data: segments list every
 value there is (a value with nobody shows zeros). `numerator` is null on
-statistic rows (years, days) and `denominator` on count rows; otherwise null
+statistic rows (years, days, hours) and `denominator` on count rows; otherwise null
 means withheld, and `suppressed` is then true. A `value` of null with
 `suppressed` false means nobody was in the denominator. Percent changes are in
 percentage points.

@@ -307,9 +307,10 @@ def test_every_figure_endpoint_is_listed_at_the_api_root(cora_api):
         "outcome_summary": "http://testserver/api/v1/figures/outcome-summary/",
         "naloxone_coverage": "http://testserver/api/v1/figures/naloxone-coverage/",
         "flags_and_outreach": "http://testserver/api/v1/figures/flags-and-outreach/",
+        "overdose_pathway": "http://testserver/api/v1/figures/overdose-pathway/",
         "death_reviews": "http://testserver/api/v1/figures/death-reviews/",
     }
-    assert list(figures) == [*THREE_FAMILIES, "death_reviews"]
+    assert list(figures) == [*THREE_FAMILIES, "overdose_pathway", "death_reviews"]
 
 
 # No small number in a real response -------------------------------------------------

@@ -255,7 +255,7 @@ def assert_no_small_count(values: dict, figure: dict) -> None:
     if figure["unit"] == "count":
         assert values["value"] == numerator, where
         assert values["suppressed"] == (numerator is None), where
-    if figure["unit"] in ("years", "days"):
+    if figure["unit"] in ("years", "days", "hours"):
         assert values["suppressed"] == (denominator is None), where
         if values["suppressed"]:
             assert values["value"] is None, where
