@@ -63,7 +63,12 @@ from core.frames import day_number
 from outcomes.figures import loading
 from outcomes.figures.filters import FigureFilters, Period
 from outcomes.figures.loading import Column, Statement
-from outcomes.figures.segments import SegmentValues, assign_segments
+from outcomes.figures.segments import (
+    NOBODY,
+    SegmentValues,
+    assign_segments,
+    place_rows_without_a_person,
+)
 from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
 from overdoses.models import MAT_OFFERED_OUTCOMES, MAT_STARTED_OUTCOMES
 
@@ -79,8 +84,6 @@ FOLLOW_UP_STATES = {
 }
 MAT_WITHIN_DAYS = 7
 RETURN_WITHIN_DAYS = 28
-# A person not yet known has no person id; 0 stands for none in the frames.
-NOBODY = 0
 
 OVERDOSE = f"e.kind = '{EventKind.NON_FATAL_OVERDOSE}' AND e.status = '{EventStatus.HAPPENED}'"
 FIRST_REACHED = """
@@ -344,20 +347,6 @@ def follow_up_measures(follow_ups: pd.DataFrame, period: Period, now: float) -> 
     )
 
 
-def _segments_of_unknown_people(
-    filters: FigureFilters, values: SegmentValues | None, frames: Sequence[pd.DataFrame]
-) -> SegmentValues | None:
-    """Someone not yet known is in the team holding them; in no other segment."""
-    if values is None:
-        return None
-    for frame in frames:
-        if filters.segment == "team":
-            unknown = frame["person_id"] == NOBODY
-            frame.loc[unknown, "segment"] = frame.loc[unknown, "unknown_team"].astype("str")
-        values = values.including(frame["segment"].unique())
-    return values
-
-
 # Counting ------------------------------------------------------------------------------
 
 
@@ -534,11 +523,11 @@ def overdose_tables(
         )
         for p in (period, previous)
     }
-    values = assign_segments(
+    assign_segments(
         filters, frames.get("people"), {p.end: list(measures[p]) for p in measures}
     )
-    values = _segments_of_unknown_people(
-        filters, values, [frame for pair in measures.values() for frame in pair]
+    values = place_rows_without_a_person(
+        filters, [frame for pair in measures.values() for frame in pair], "unknown_team"
     )
     current, before = (pathway_table(*measures[p], len(parts), values) for p in measures)
     return current, before, values, parts
