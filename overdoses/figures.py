@@ -523,9 +523,7 @@ def overdose_tables(
         )
         for p in (period, previous)
     }
-    assign_segments(
-        filters, frames.get("people"), {p.end: list(measures[p]) for p in measures}
-    )
+    assign_segments(filters, frames.get("people"), {p.end: list(measures[p]) for p in measures})
     values = place_rows_without_a_person(
         filters, [frame for pair in measures.values() for frame in pair], "unknown_team"
     )

@@ -5,13 +5,15 @@ its result as it is):
 
 - `outcome_summary(filters)`: the DOMES-style outcome summary
   (`outcomes.figures.treatment`);
-- `naloxone_coverage(filters)`: naloxone coverage of people with opioid use
-  (`outcomes.figures.naloxone`);
+- `naloxone_coverage(filters)`: naloxone coverage of people with opioid use,
+  and the naloxone programme's kits (`outcomes.figures.naloxone`);
 - `risk.figures.flag_figures(filters)`: flags by tier and rule, and outreach
-  performance (in the risk layer, which these figures read).
+  performance (in the risk layer, which these figures read);
+- `overdoses.figures.overdose_figures(filters)`: the near-fatal overdose
+  pathway (in the overdoses layer).
 
 `risk.figures.FIGURE_FAMILIES` maps each family's name ("outcome_summary",
-"naloxone_coverage", "flags_and_outreach") to its function, for an endpoint
+"naloxone_coverage", "flags_and_outreach", "overdose_pathway") to its function, for an endpoint
 that serves them by name. A caller's visibility goes in
 `FigureFilters.person_scope`: the teams a member of staff may see, or None for
 the whole service.

@@ -356,9 +356,7 @@ def naloxone_tables(
     periods = (filters.period, filters.previous_period)
     measures = {p: naloxone_measures(frames, p) for p in periods}
     kits = {p: kit_measures(frames["kits"], p) for p in periods}
-    assign_segments(
-        filters, frames.get("people"), {p.end: [measures[p], kits[p]] for p in periods}
-    )
+    assign_segments(filters, frames.get("people"), {p.end: [measures[p], kits[p]] for p in periods})
     values = place_rows_without_a_person(
         filters, [frame for p in periods for frame in (measures[p], kits[p])], "supply_team"
     )
