@@ -101,12 +101,7 @@ WHO = """
 def _scope(filters: FigureFilters) -> tuple[str, dict]:
     """The filters as a condition on an overdose `e` (with `p` and `u` joined)."""
     people = loading.person_filter(filters)
-    if filters.local_authority_ids is not None:
-        unknown = "FALSE"
-    elif filters.teams is not None:
-        unknown = "u.team_id = ANY(%(filter_teams)s::bigint[])"
-    else:
-        unknown = "TRUE"
+    unknown = loading.without_a_person(filters, "u.team_id")
     where = (
         f"((e.service_user_id IS NOT NULL AND {people.where}) "
         f"OR (e.service_user_id IS NULL AND {unknown}))"

@@ -217,12 +217,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
 def _kits_statement(filters: FigureFilters, params: dict) -> Statement:
     """Every kit supplied in the two periods that the filters keep (see the module docstring)."""
     people = loading.person_filter(filters)
-    if filters.local_authority_ids is not None:
-        non_client = "FALSE"
-    elif filters.teams is not None:
-        non_client = "x.team_id = ANY(%(filter_teams)s::bigint[])"
-    else:
-        non_client = "TRUE"
+    non_client = loading.without_a_person(filters, "x.team_id")
     return Statement(
         f"""
         SELECT x.id, COALESCE(x.service_user_id, {NOBODY}), COALESCE(x.team_id, {NOBODY}),
