@@ -199,7 +199,9 @@ def _timeline(history: ServiceUserHistory, tops: list) -> list[dict]:
     for ev in history["events"]:
         detail = ev.notes
         if ev.is_overdose:
-            hospital = "taken to hospital" if ev.taken_to_hospital else "not taken to hospital"
+            hospital = {True: "taken to hospital", False: "not taken to hospital"}.get(
+                ev.taken_to_hospital, "not known whether taken to hospital"
+            )
             doses = f"; naloxone doses {ev.naloxone_doses}" if ev.naloxone_doses is not None else ""
             detail = f"{hospital}{doses}; reported by {ev.get_information_source_display().lower()}"
         entries.append(

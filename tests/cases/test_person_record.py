@@ -199,3 +199,15 @@ def test_the_summary_shows_current_ost_and_says_when_there_is_none(client_as, al
 
     assert f"Buprenorphine (sublingual) since {days_ago(10):%d/%m/%Y}" in content
     assert f"Methadone since {stopped.start_date:%d/%m/%Y}" not in content
+
+
+def test_an_overdose_nobody_knew_the_hospital_trip_of_says_so(client_as, alice, jo):
+    EventFactory(
+        service_user=jo,
+        kind="non_fatal_overdose",
+        occurred_on=days_ago(40),
+        taken_to_hospital=None,
+        information_source="peer",
+    )
+    content = client_as(alice).get(reverse("person_detail", args=[jo.external_id])).content
+    assert "not known whether taken to hospital" in content.decode()
