@@ -50,6 +50,7 @@ urlpatterns = [
     ),
     path("data/", include("exchange.urls")),
     path("outreach/", include("risk.urls")),
+    path("overdoses/", include("overdoses.urls")),
     path("api/v1/", include("commissioning.urls")),
     path("reviews/", include("deathreviews.urls")),
     path("admin/", admin.site.urls),

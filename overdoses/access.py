@@ -30,4 +30,6 @@ def can_oversee_follow_ups(user: User) -> bool:
     return _active_in(user, OVERSEEING_ROLES)
 
 
-NAVIGATION: tuple[NavLink, ...] = ()
+NAVIGATION: tuple[NavLink, ...] = (
+    NavLink("Overdue overdose follow-ups", "follow_ups_overdue", can_oversee_follow_ups),
+)

@@ -2,8 +2,9 @@
 
 Each app declares its pages' links (`cases.access.NavLink`: label, URL name, and the
 predicate the page's view checks) beside its access rules: `cases.access`,
-`risk.access`, `deathreviews.access`, `exchange.access`, and web's own below. A link
-is shown exactly when that predicate lets the user in; no role is restated here.
+`overdoses.access`, `risk.access`, `deathreviews.access`, `exchange.access`, and web's
+own below. A link is shown exactly when that predicate lets the user in; no role is
+restated here.
 What this module adds is presentation only: the caseloads first (from the same
 `caseload_scopes` the caseload page checks), then the pages in `MENU_ORDER`.
 """
@@ -17,6 +18,7 @@ from cases import access as cases_access
 from cases.access import SCOPE_TITLES, NavLink, can_audit, caseload_scopes
 from deathreviews import access as deathreviews_access
 from exchange import access as exchange_access
+from overdoses import access as overdoses_access
 from risk import access as risk_access
 from web.admin_site import can_administer
 
@@ -31,6 +33,7 @@ NAVIGATION = (
 DECLARED: tuple[NavLink, ...] = tuple(
     chain(
         cases_access.NAVIGATION,
+        overdoses_access.NAVIGATION,
         risk_access.NAVIGATION,
         deathreviews_access.NAVIGATION,
         exchange_access.NAVIGATION,
@@ -44,6 +47,7 @@ DECLARED: tuple[NavLink, ...] = tuple(
 MENU_ORDER = (
     "outreach_worklist",
     "outreach_uncontacted",
+    "follow_ups_overdue",
     "team_caseloads",
     "transfer_request_list",
     "overrides_to_decide",
