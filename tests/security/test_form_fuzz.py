@@ -48,7 +48,7 @@ from tests.security.writes import tables_written
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_PACKAGES = ("cases", "outcomes", "risk", "deathreviews", "config")
+PROJECT_PACKAGES = ("cases", "outcomes", "overdoses", "risk", "deathreviews", "config")
 settings.register_profile(
     "ci",
     max_examples=15,
