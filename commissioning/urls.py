@@ -3,7 +3,7 @@
 The extracts are declared one module per layer (`commissioning.extracts.cases`,
 `.outcomes`, `.risk`) and mounted here at `extracts/<name>/`. The figure
 endpoints, declared the same way (`commissioning.figures.outcomes`, `.risk`,
-`.deathreviews`, each made with `commissioning.figures.endpoint.figure_endpoint`),
+`.overdoses`, `.deathreviews`, each made with `commissioning.figures.endpoint.figure_endpoint`),
 are listed in `FIGURES` and mounted at `figures/<name>/`, each by its view's
 `figure_name` (see the README). Mounted at /api/v1/ by `config.urls`.
 """
@@ -40,6 +40,7 @@ from commissioning.extracts.outcomes import TOP_ASSESSMENTS
 from commissioning.extracts.risk import FLAGS, OUTREACH_ATTEMPTS
 from commissioning.figures.deathreviews import DeathReviewFigures
 from commissioning.figures.outcomes import NaloxoneCoverageFigures, OutcomeSummaryFigures
+from commissioning.figures.overdoses import OverdosePathwayFigures
 from commissioning.figures.risk import FlagsAndOutreachFigures
 
 EXTRACTS = (*CASE_EXTRACTS, TOP_ASSESSMENTS, FLAGS, OUTREACH_ATTEMPTS)
@@ -49,6 +50,7 @@ FIGURES: tuple[type[FigureView], ...] = (
     OutcomeSummaryFigures,
     NaloxoneCoverageFigures,
     FlagsAndOutreachFigures,
+    OverdosePathwayFigures,
     DeathReviewFigures,
 )
 

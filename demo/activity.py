@@ -1,10 +1,14 @@
 """Events, contacts and naloxone supplies.
 
-Overdoses carry the minimum overdose record and other events leave those
-fields empty; booked contacts are today or later and attended or missed ones
-today or earlier; a person's first kit is a first supply and later ones are
-repeats with a reason.
+Overdoses carry the minimum overdose record, "not known" where a notifier could not say,
+and other events leave those fields empty; booked contacts are today or later and attended
+or missed ones today or earlier; a person's first kit is a first supply and later ones are
+repeats with a reason. A repeat because the last kit was used on the client comes with the
+overdose it reported (`source_supply`), as the naloxone page records it; kits to people
+who are not clients are held by the supplying team.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,15 +24,30 @@ from demo.codes import (
     DNA,
     EV,
     EVENT_KINDS,
+    EXPIRED,
     FEMALE,
+    FOLLOWUP_BASES,
     FORMULATIONS,
+    FROM_NALOXONE_KIT,
+    GIVEN_BY_AMBULANCE,
+    GIVEN_BY_NOT_KNOWN,
+    GIVEN_BY_PEER,
+    GIVEN_BY_POLICE,
+    GIVEN_BY_STAFF,
+    IN_HOSPITAL,
+    IN_PHARMACY,
+    IN_SERVICE,
     IN_TREATMENT,
     INFORMATION_SOURCES,
     LEFT_EARLIER,
     LEFT_RECENTLY,
     LOST,
+    NALOXONE_GIVERS,
     NON_OPIATE,
+    NOT_GIVEN,
+    NOT_KNOWN_WHETHER_GIVEN,
     OD_SUBSTANCES,
+    ON_PRISON_RELEASE,
     OPIATE,
     OTHER_REASON,
     POLY_ALCOHOL,
@@ -38,7 +57,13 @@ from demo.codes import (
     REPEAT_REASONS,
     RESPONDERS,
     SUPPLY_SETTINGS,
+    TO_FAMILY_FRIEND,
+    TO_HOSTEL_STAFF,
+    TO_PEER,
+    TO_PERSON,
+    TO_WORKER,
     URGENT_HOUSING,
+    USED_OTHER,
     USED_SELF,
     YEAR,
 )
@@ -48,20 +73,22 @@ from demo.people import NextIds, People, Rows
 from demo.plan import HOSPITAL, OVERDOSES, PRISON, Scenario
 
 
-def event_rows(p: People, refs, ids: NextIds, calendar, rng) -> Rows:
+def event_rows(p: People, refs, ids: NextIds, calendar, rng, kits: "Kits") -> Rows:
     n = p.n
     sc, day = p.scenario, p.day
-    person_parts, kind_parts, day_parts, note_parts = [], [], [], []
+    person_parts, kind_parts, day_parts, note_parts, supply_parts = [], [], [], [], []
 
-    def add(mask, kind, days, noted=0.0):
+    def add(mask, kind, days, noted=0.0, supply=None):
         person_parts.append(np.flatnonzero(mask))
         kind_parts.append(np.asarray(kind if not np.isscalar(kind) else np.full(n, kind))[mask])
         day_parts.append(np.asarray(days)[mask])
         note_parts.append((rng.random(n) < noted)[mask])
+        supply_parts.append((np.full(n, -1) if supply is None else supply)[mask])
 
     add(np.isin(sc, PRISON), EV["prison_release"], day, 0.5)
     add(np.isin(sc, HOSPITAL), EV["hospital_discharge"], day, 0.5)
-    add(np.isin(sc, OVERDOSES), EV["non_fatal_overdose"], day, 0.3)
+    # Some recent overdoses reached the service through a repeat kit: the one used on them.
+    add(np.isin(sc, OVERDOSES), EV["non_fatal_overdose"], day, 0.3, kits.reported_by)
     add(
         sc == Scenario.DETOX,
         np.where(p.residential, EV["residential_completed"], EV["detox_completed"]),
@@ -89,15 +116,27 @@ def event_rows(p: People, refs, ids: NextIds, calendar, rng) -> Rows:
     kind_parts.append(kind)
     day_parts.append(past)
     note_parts.append(np.zeros(len(owner), dtype=bool))
+    supply_parts.append(np.full(len(owner), -1))
+
+    # The overdoses older repeat kits reported: the previous kit was used on them.
+    reports = np.flatnonzero(kits.reports)
+    person_parts.append(kits.person[reports])
+    kind_parts.append(np.full(len(reports), EV["non_fatal_overdose"]))
+    day_parts.append(kits.used_days[reports])
+    note_parts.append(np.zeros(len(reports), dtype=bool))
+    supply_parts.append(kits.ids[reports])
 
     person = np.concatenate(person_parts)
     kind = np.concatenate(kind_parts)
     days = np.concatenate(day_parts)
     noted = np.concatenate(note_parts)
+    supply = np.concatenate(supply_parts)
     order = np.lexsort((-days, person))
-    person, kind, days, noted = person[order], kind[order], days[order], noted[order]
+    person, kind, days = person[order], kind[order], days[order]
+    noted, supply = noted[order], supply[order]
     count = len(person)
     overdose = kind == EV["non_fatal_overdose"]
+    from_kit = supply >= 0
 
     rows = Rows("event", count=count)
     rows.add("id", fc.integers(ids.event + np.arange(count)))
@@ -141,7 +180,31 @@ def event_rows(p: People, refs, ids: NextIds, calendar, rng) -> Rows:
     flags[~overdose] = False
     rows.add("substances_suspected", _array_literals(OD_SUBSTANCES, flags))
     doses = np.where(rng.random(count) < 0.65, rng.integers(1, 5, count), 0)
-    rows.add("naloxone_doses", fc.integers(doses, null=~overdose | (rng.random(count) < 0.15)))
+    doses = np.where(from_kit, rng.integers(1, 3, count), doses)
+    doses_unknown = rng.random(count) < np.where(from_kit, 0.5, 0.15)
+    # Who gave naloxone: nobody when no dose was given; when the doses are not known,
+    # given by someone not known or not known whether given at all.
+    giver = np.where(
+        doses > 0,
+        np.array(
+            [GIVEN_BY_AMBULANCE, GIVEN_BY_PEER, GIVEN_BY_STAFF, GIVEN_BY_POLICE, GIVEN_BY_NOT_KNOWN]
+        )[pick(rng, count, (0.45, 0.30, 0.10, 0.05, 0.10))],
+        NOT_GIVEN,
+    )
+    giver = np.where(
+        doses_unknown,
+        np.where(rng.random(count) < 0.5, GIVEN_BY_NOT_KNOWN, NOT_KNOWN_WHETHER_GIVEN),
+        giver,
+    )
+    # A used kit was given by whoever found them, often a friend; the supply says no more.
+    giver = np.where(
+        from_kit, np.where(rng.random(count) < 0.6, GIVEN_BY_PEER, GIVEN_BY_NOT_KNOWN), giver
+    )
+    rows.add(
+        "naloxone_given_by",
+        fc.choices([*NALOXONE_GIVERS, ""], np.where(overdose, giver, len(NALOXONE_GIVERS))),
+    )
+    rows.add("naloxone_doses", fc.integers(doses, null=~overdose | doses_unknown))
     responded = np.stack(
         [
             rng.random(count) < 0.7,
@@ -153,15 +216,30 @@ def event_rows(p: People, refs, ids: NextIds, calendar, rng) -> Rows:
         ],
         axis=1,
     )
+    responded[from_kit] = False
+    responded[from_kit, 1] = True  # a peer used the kit
     responded[~responded.any(axis=1), 5] = True
     responded[~overdose] = False
     rows.add("responders", _array_literals(RESPONDERS, responded))
     hospital = np.where(rng.random(count) < np.where(responded[:, 0], 0.7, 0.2), 1, 0)
+    # A notifier often cannot say whether they went to hospital, and a used kit never does.
+    hospital_unknown = rng.random(count) < np.where(from_kit, 0.8, 0.12)
+    hospital = np.where(hospital_unknown, -1, hospital)
     rows.add("taken_to_hospital", fc.booleans(np.where(overdose, hospital, -1)))
     source = pick(rng, count, (0.25, 0.30, 0.05, 0.10, 0.25, 0.05))
+    source = np.where(from_kit, FROM_NALOXONE_KIT, source)
     rows.add(
-        "information_source", fc.choices([*INFORMATION_SOURCES, ""], np.where(overdose, source, 6))
+        "information_source",
+        fc.choices(
+            [*INFORMATION_SOURCES, ""], np.where(overdose, source, len(INFORMATION_SOURCES))
+        ),
     )
+    basis = pick(rng, count, (0.30, 0.42, 0.08, 0.05, 0.12, 0.03))
+    rows.add(
+        "followup_basis",
+        fc.choices([*FOLLOWUP_BASES, ""], np.where(overdose, basis, len(FOLLOWUP_BASES))),
+    )
+    rows.add("source_supply", fc.integers(np.maximum(supply, 0), null=~from_kit))
     staff = p.staff[person]
     rows.add("recorded_by", fc.integers(np.maximum(staff, 0), null=staff < 0))
     rows.add("created_at", fc.constant(refs.created_at, count))
@@ -251,15 +329,49 @@ def contact_rows(p: People, e: Episodes, refs, ids: NextIds, calendar, rng) -> R
 # Naloxone
 
 
-def naloxone_rows(p: People, e: Episodes, refs, ids: NextIds, calendar, rng) -> Rows:
+@dataclass
+class Kits:
+    """A chunk's naloxone kits, drawn before the events because some kits report an
+    overdose: a client's repeat supply whose previous kit was used on them (`used_self`)
+    comes with the overdose it reported, its `source_supply`, as the naloxone page records it.
+
+    Client kits come first, in person order, then kits given to people who are not clients
+    (`client` false), held by the supplying team."""
+
+    person: np.ndarray  # index into the chunk's people; for a non-client, whose team supplied it
+    days: np.ndarray
+    reason: np.ndarray  # into REPEAT_REASONS
+    setting: np.ndarray  # into SUPPLY_SETTINGS
+    first: np.ndarray
+    client: np.ndarray
+    used_days: np.ndarray  # the previous kit used, days ago; -1 not recorded
+    ids: np.ndarray
+    # The kit given after a drawn overdose situation that reports that overdose.
+    situation: np.ndarray
+    # By person: the id of the kit that reported their situation's overdose, or -1.
+    reported_by: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return len(self.person)
+
+    @property
+    def reports(self) -> np.ndarray:
+        """Kits that report an overdose of their client other than a drawn situation's."""
+        return self.client & (self.reason == USED_SELF) & ~self.first & ~self.situation
+
+
+def draw_kits(p: People, e: Episodes, ids: NextIds, rng) -> Kits:
     n = p.n
     sc, day = p.scenario, p.day
     chance = np.select([p.group == OPIATE, p.group == NON_OPIATE], [0.75, 0.06], 0.02)
-    chance = np.where(np.isin(sc, (Scenario.OVERDOSE_90, Scenario.OVERDOSE_365)), 0.9, chance)
+    chance = np.where(np.isin(sc, OVERDOSES) & (sc != Scenario.OVERDOSE_90_NO_KIT), 0.9, chance)
     chance[sc == Scenario.OVERDOSE_90_NO_KIT] = 0.0
     has = rng.random(n) < chance
     count = np.where(has, 1 + pick(rng, n, (0.55, 0.27, 0.18)), 0)
-    used_after_overdose = (sc == Scenario.OVERDOSE_90) & has & (rng.random(n) < 0.6)
+    used_after_overdose = (
+        np.isin(sc, (Scenario.OVERDOSE_28, Scenario.OVERDOSE_90)) & has & (rng.random(n) < 0.6)
+    )
     prison_kit = np.isin(sc, PRISON) & (rng.random(n) < 0.6)
 
     earliest = np.maximum(e.last_discharge, 0)
@@ -270,17 +382,27 @@ def naloxone_rows(p: People, e: Episodes, refs, ids: NextIds, calendar, rng) -> 
     owner, _ = expand(count)
     days = between(rng, earliest[owner], latest_possible[owner])
     reason = pick(rng, len(owner), (0.12, 0.13, 0.25, 0.30, 0.10, 0.10))
-    setting = pick(rng, len(owner), (0.60, 0.15, 0.15, 0.10))
+    # A kit used on them in the last year would be a recent overdose, which only the drawn
+    # situations give: those older repeats were renewed because they expired.
+    reason[(reason == USED_SELF) & (days <= YEAR + 30)] = EXPIRED
+    setting = pick(rng, len(owner), (0.57, 0.15, 0.15, 0.08, 0.05))
 
     after = np.flatnonzero(used_after_overdose)
     after_day = (day - between(rng, 0, np.minimum(14, day)))[after]
+    # Two in five of the kits given after an overdose replace the one used on them, and
+    # report that overdose; the rest replace a kit lost or expired meanwhile.
+    after_reason = np.where(
+        rng.random(len(after)) < 0.4,
+        USED_SELF,
+        np.array([LOST, EXPIRED, OTHER_REASON])[pick(rng, len(after), (0.4, 0.4, 0.2))],
+    )
     released = np.flatnonzero(prison_kit)
     person = np.concatenate([owner, after, released])
     days = np.concatenate([days, after_day, day[released]])
     reason = np.concatenate(
         [
             reason,
-            np.full(len(after), USED_SELF),
+            after_reason,
             np.array([CONFISCATED, LOST, OTHER_REASON])[
                 pick(rng, len(released), (0.5, 0.25, 0.25))
             ],
@@ -289,38 +411,105 @@ def naloxone_rows(p: People, e: Episodes, refs, ids: NextIds, calendar, rng) -> 
     setting = np.concatenate(
         [
             setting,
-            np.zeros(len(after), dtype=np.int64),
-            np.full(len(released), 3),
+            np.full(len(after), IN_SERVICE),
+            np.full(len(released), ON_PRISON_RELEASE),
+        ]
+    )
+    situation = np.concatenate(
+        [
+            np.zeros(len(owner), dtype=bool),
+            after_reason == USED_SELF,
+            np.zeros(len(released), dtype=bool),
         ]
     )
     order = np.lexsort((-days, person))
-    person, days, reason, setting = person[order], days[order], reason[order], setting[order]
+    person, days, reason = person[order], days[order], reason[order]
+    setting, situation = setting[order], situation[order]
     total = len(person)
     first = np.r_[True, person[1:] != person[:-1]] if total else np.zeros(0, dtype=bool)
 
+    # Kits given to people who are not clients (family, friends, peers, hostel staff), by
+    # the team of a client they know, at every kind of outlet.
+    others = rng.binomial(n, 0.05) if n else 0
+    anchor = rng.integers(0, max(n, 1), others)
+    other_days = between(rng, 0, 3 * YEAR, others)
+    other_first = rng.random(others) < 0.8
+    other_reason = np.array([USED_OTHER, EXPIRED, LOST])[pick(rng, others, (0.6, 0.25, 0.15))]
+    other_setting = pick(rng, others, (0.28, 0.25, 0.25, 0.04, 0.18))
+
+    client = np.r_[np.ones(total, dtype=bool), np.zeros(others, dtype=bool)]
+    person = np.concatenate([person, anchor])
+    days = np.concatenate([days, other_days])
+    reason = np.concatenate([reason, other_reason])
+    setting = np.concatenate([setting, other_setting])
+    first = np.concatenate([first, other_first])
+    situation = np.concatenate([situation, np.zeros(others, dtype=bool)])
+    all_kits = total + others
+
+    # When the previous kit was used: always for one used on the client (their overdose),
+    # often for one used on someone else; before this supply, after their 16th birthday.
+    used = ~first & np.isin(reason, (USED_SELF, USED_OTHER))
+    told = used & ((reason == USED_SELF) | (rng.random(all_kits) < 0.5))
+    adult_days = np.maximum(p.age_days[person] - 16 * 366, days)
+    used_days = np.where(told, np.minimum(days + between(rng, 0, 21, all_kits), adult_days), -1)
+    # The reported situation overdose happened on the situation's own day.
+    used_days = np.where(situation, day[person], used_days)
+
+    kit_ids = ids.naloxone + np.arange(all_kits)
+    ids.naloxone += all_kits
+    reported_by = np.full(n, -1, dtype=np.int64)
+    reported_by[person[situation]] = kit_ids[situation]
+    return Kits(
+        person=person,
+        days=days,
+        reason=reason,
+        setting=setting,
+        first=first,
+        client=client,
+        used_days=used_days,
+        ids=kit_ids,
+        reported_by=reported_by,
+        situation=situation,
+    )
+
+
+def naloxone_rows(p: People, kits: Kits, refs, calendar, rng) -> Rows:
+    total = kits.count
+    person, days, first, client = kits.person, kits.days, kits.first, kits.client
     rows = Rows("naloxone", count=total)
-    rows.add("id", fc.integers(ids.naloxone + np.arange(total)))
-    ids.naloxone += total
+    rows.add("id", fc.integers(kits.ids))
     rows.add("external_id", fc.uuids(rng, total))
-    rows.add("service_user", fc.integers(p.ids[person]))
+    rows.add("service_user", fc.integers(np.where(client, p.ids[person], 0), null=~client))
+    rows.add("team", fc.integers(np.where(client, 0, p.team_id[person]), null=client))
     rows.add("supplied_on", calendar.dates(days))
-    rows.add("recipient", fc.choices(RECIPIENTS, pick(rng, total, (0.86, 0.11, 0.03))))
+    recipient = np.where(
+        client,
+        np.array([TO_PERSON, TO_FAMILY_FRIEND, TO_WORKER])[pick(rng, total, (0.86, 0.11, 0.03))],
+        np.array([TO_FAMILY_FRIEND, TO_PEER, TO_HOSTEL_STAFF, TO_WORKER])[
+            pick(rng, total, (0.45, 0.30, 0.20, 0.05))
+        ],
+    )
+    rows.add("recipient", fc.choices(RECIPIENTS, recipient))
     newer = days < 4 * YEAR
     formulation = np.where(rng.random(total) < np.where(newer, 0.6, 0.2), 1, 0)
     rows.add("formulation", fc.choices(FORMULATIONS, formulation))
     rows.add("supply_type", fc.choices(("first", "repeat"), np.where(first, 0, 1)))
     rows.add(
         "repeat_reason",
-        fc.choices([*REPEAT_REASONS, ""], np.where(first, len(REPEAT_REASONS), reason)),
+        fc.choices([*REPEAT_REASONS, ""], np.where(first, len(REPEAT_REASONS), kits.reason)),
     )
+    used = kits.used_days >= 0
+    rows.add("kit_used_on", calendar.dates(np.maximum(kits.used_days, 0), null=~used))
     rows.add(
         "batch_number",
         fc.concat(fc.constant("LOT-", total), fc.integers(rng.integers(10000, 99999, total))),
     )
     rows.add("expiry_date", calendar.dates(days - between(rng, 540, 1095, total)))
     rows.add("training_given", fc.booleans((rng.random(total) < 0.88).astype(np.int64)))
-    rows.add("setting", fc.choices(SUPPLY_SETTINGS, setting))
-    staff = np.where(setting == 2, -1, p.staff[person])
+    rows.add("setting", fc.choices(SUPPLY_SETTINGS, kits.setting))
+    # A pharmacy or a hospital supplies its own kits: no member of the service's staff.
+    elsewhere = np.isin(kits.setting, (IN_PHARMACY, IN_HOSPITAL))
+    staff = np.where(elsewhere, -1, p.staff[person])
     rows.add("supplied_by", fc.integers(np.maximum(staff, 0), null=staff < 0))
     rows.add("created_at", fc.constant(refs.created_at, total))
     return rows

@@ -154,17 +154,39 @@ OD_SUBSTANCES = (
     "unknown",
 )
 RESPONDERS = ("ambulance", "peer", "family", "staff", "police", "none")
-INFORMATION_SOURCES = ("ambulance", "emergency_dept", "police", "peer", "person", "other")
+INFORMATION_SOURCES = (
+    "ambulance",
+    "emergency_dept",
+    "police",
+    "peer",
+    "person",
+    "other",
+    "naloxone_kit",
+)
+FROM_NALOXONE_KIT = 6
+NALOXONE_GIVERS = ("not_given", "ambulance", "peer", "staff", "police", "not_known", "unknown")
+NOT_GIVEN, GIVEN_BY_AMBULANCE, GIVEN_BY_PEER, GIVEN_BY_STAFF, GIVEN_BY_POLICE = range(5)
+GIVEN_BY_NOT_KNOWN, NOT_KNOWN_WHETHER_GIVEN = 5, 6
+FOLLOWUP_BASES = (
+    "consent",
+    "direct_care",
+    "vital_interests",
+    "safeguarding",
+    "not_yet_sought",
+    "declined",
+)
 
 CONTACT_KINDS = ("appointment", "phone", "home_visit", "outreach", "video", "other")
 CONTACT_STATUSES = ("booked", "attended", "dna", "cancelled")
 BOOKED, ATTENDED, DNA, CANCELLED = range(4)
 
-RECIPIENTS = ("person", "family_friend", "worker")
+RECIPIENTS = ("person", "family_friend", "peer", "hostel_staff", "worker")
+TO_PERSON, TO_FAMILY_FRIEND, TO_PEER, TO_HOSTEL_STAFF, TO_WORKER = range(5)
 FORMULATIONS = ("im", "nasal")
 REPEAT_REASONS = ("used_self", "used_other", "lost", "expired", "confiscated", "other")
 USED_SELF, USED_OTHER, LOST, EXPIRED, CONFISCATED, OTHER_REASON = range(6)
-SUPPLY_SETTINGS = ("service", "outreach", "pharmacy", "prison_release")
+SUPPLY_SETTINGS = ("service", "outreach", "pharmacy", "prison_release", "hospital")
+IN_SERVICE, ON_OUTREACH, IN_PHARMACY, ON_PRISON_RELEASE, IN_HOSPITAL = range(5)
 
 STAGES = ("S", "R", "E", "P")
 START, REVIEW, EXIT, POST_EXIT = range(4)

@@ -11,13 +11,14 @@ date), and every rule the models check is built in: no future dates (except
 booked contacts), intervention and TOP dates inside their episode, discharge
 date and reason together, one open episode per person, one start and at most
 one exit TOP per episode, reviews after the start, naloxone expiry after
-supply, repeat reasons only on repeats, overdose details only on overdoses.
+supply, repeat reasons only on repeats, the date a kit was used only when it was, before
+the next supply, overdose details only on overdoses.
 """
 
 import numpy as np
 
 from demo import fastcsv as fc
-from demo.activity import contact_rows, event_rows, naloxone_rows
+from demo.activity import contact_rows, draw_kits, event_rows, naloxone_rows
 from demo.episodes import draw_episodes, episode_rows, intervention_rows
 from demo.people import NextIds, References, Rows, chunk_people, people_rows
 from demo.plan import CHUNK_PEOPLE, Population, plan_population
@@ -44,13 +45,17 @@ def generate_chunk(
     people = chunk_people(population, refs, ids, rng, low, high)
     person_rows = people_rows(population, refs, people, calendar, rng, low)
     episodes = draw_episodes(people, rng)
+    episode_block = episode_rows(people, episodes, refs, ids, calendar, rng)
+    intervention_block = intervention_rows(people, episodes, refs, ids, calendar, rng)
+    # Kits before events: a kit used on its client reports their overdose.
+    kits = draw_kits(people, episodes, ids, rng)
     rows = [
         person_rows,
-        episode_rows(people, episodes, refs, ids, calendar, rng),
-        intervention_rows(people, episodes, refs, ids, calendar, rng),
-        event_rows(people, refs, ids, calendar, rng),
+        episode_block,
+        intervention_block,
+        event_rows(people, refs, ids, calendar, rng, kits),
         contact_rows(people, episodes, refs, ids, calendar, rng),
-        naloxone_rows(people, episodes, refs, ids, calendar, rng),
+        naloxone_rows(people, kits, refs, calendar, rng),
         top_rows(people, episodes, refs, ids, calendar, rng),
     ]
     ids.person += people.n

@@ -117,6 +117,10 @@ def bulk_models() -> dict[str, type[Model]]:
     return dict(TABLES)
 
 
+def demo_teams() -> list[Team]:
+    return list(Team.objects.filter(service__name=DEMO_SERVICE_NAME).order_by("id"))
+
+
 def has_people() -> bool:
     return ServiceUser.objects.exists()
 

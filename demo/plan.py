@@ -57,6 +57,8 @@ class Scenario(IntEnum):
     OVERDOSE_365 = 12
     BEREAVEMENT = 13
     CHILD_REMOVED = 14
+    # A near-fatal overdose in the last four weeks: its follow-up is still on the worklists.
+    OVERDOSE_28 = 15
 
 
 # Share of people in treatment or recently discharged, and the window in days ago.
@@ -75,10 +77,16 @@ SCENARIOS = {
     Scenario.OVERDOSE_365: (0.016, 91, 365),
     Scenario.BEREAVEMENT: (0.012, 0, 90),
     Scenario.CHILD_REMOVED: (0.004, 0, 180),
+    Scenario.OVERDOSE_28: (0.008, 0, 27),
 }
 PRISON = (Scenario.PRISON_14, Scenario.PRISON_28, Scenario.PRISON_84)
 OST_SCENARIOS = (Scenario.OST_STOPPED, Scenario.UNPLANNED_EXIT, Scenario.OST_STARTED)
-OVERDOSES = (Scenario.OVERDOSE_90, Scenario.OVERDOSE_90_NO_KIT, Scenario.OVERDOSE_365)
+OVERDOSES = (
+    Scenario.OVERDOSE_28,
+    Scenario.OVERDOSE_90,
+    Scenario.OVERDOSE_90_NO_KIT,
+    Scenario.OVERDOSE_365,
+)
 HOSPITAL = (Scenario.HOSPITAL, Scenario.HOSPITAL_INJECTING)
 
 # The demo keyworker's caseload: every situation once, then current-state risks.
@@ -97,6 +105,7 @@ DEMO_SCENARIOS = (
     Scenario.OVERDOSE_365,
     Scenario.BEREAVEMENT,
     Scenario.CHILD_REMOVED,
+    Scenario.OVERDOSE_28,
 )
 DEMO_TRAITS = (
     "benzodiazepines",

@@ -2,13 +2,32 @@
 
 import datetime
 
-from django.db.models import DateField, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils import timezone
 
-from cases.models import ServiceUser
+from cases.models import (
+    Intervention,
+    InterventionType,
+    ServiceUser,
+    SubstanceCategory,
+    TreatmentEpisode,
+)
 from outcomes.models import Stage, TopAssessment
 from outcomes.top_items import CHART_SCORE_ITEMS, CHART_USE_ITEMS, ITEMS_BY_CODE, TOP_ITEMS
 
 REVIEW_INTERVAL_DAYS = 182  # a review TOP about every 6 months
+# How recent a TOP must be to tell of opioid use now: the risk engine's `TOP_CURRENT_DAYS`
+# (the engine imports no Django, so it cannot read it from here; a test holds them equal).
+OPIOID_USE_TOP_DAYS = 182
 
 
 def with_top_columns(people: QuerySet[ServiceUser]) -> QuerySet[ServiceUser]:
@@ -19,6 +38,49 @@ def with_top_columns(people: QuerySet[ServiceUser]) -> QuerySet[ServiceUser]:
             .order_by("-top_date", "-id")
             .values("top_date")[:1],
             output_field=DateField(),
+        )
+    )
+
+
+def with_opioid_use(people: QuerySet[ServiceUser]) -> QuerySet[ServiceUser]:
+    """Annotate `uses_opioids`, as the naloxone rule decides it (`Context.opioid_users`
+    in the risk engine): an opioid among the latest episode's problem substances, opioid
+    use on a TOP of the last six months, or OST running. Three subqueries, any page size.
+
+    Here, below the risk engine, so that the caseload and the naloxone pages of the
+    overdose pathway decide it the same way."""
+    today = timezone.localdate()
+    latest_episode = TreatmentEpisode.objects.filter(service_user=OuterRef(OuterRef("pk")))
+    opioid = SubstanceCategory.OPIOID
+    opioid_episode = Exists(
+        TreatmentEpisode.objects.filter(
+            pk=Subquery(latest_episode.order_by("-referral_date", "-id").values("pk")[:1])
+        ).filter(
+            Q(substance_1__category=opioid)
+            | Q(substance_2__category=opioid)
+            | Q(substance_3__category=opioid)
+        )
+    )
+    latest_top = TopAssessment.objects.filter(
+        service_user=OuterRef(OuterRef("pk")),
+        top_date__lte=today,
+        top_date__gte=today - datetime.timedelta(days=OPIOID_USE_TOP_DAYS),
+    ).order_by("-top_date", "-id")
+    opioid_top = Exists(
+        TopAssessment.objects.filter(pk=Subquery(latest_top.values("pk")[:1]), opiuse__gte=1)
+    )
+    ost_running = Exists(
+        Intervention.objects.filter(
+            episode__service_user=OuterRef("pk"),
+            kind=InterventionType.PHARMACOLOGICAL,
+            start_date__lte=today,
+        )
+        .exclude(medicine="")
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
+    )
+    return people.annotate(
+        uses_opioids=ExpressionWrapper(
+            opioid_episode | opioid_top | ost_running, output_field=BooleanField()
         )
     )
 

@@ -5,14 +5,22 @@ service_users_visible_to`), or, for someone not yet known, the team holding them
 (`cases.selectors.unidentified_people_visible_to`): the same need-to-know rule.
 """
 
+import datetime
 import uuid
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import ServiceUser, UnidentifiedPerson, User
-from cases.selectors import service_users_visible_to, unidentified_people_visible_to
+from cases.models import Event, NaloxoneSupply, ServiceUser, UnidentifiedPerson, User
+from cases.selectors import (
+    active_team_ids,
+    in_caseload_window,
+    service_users_visible_to,
+    unidentified_people_visible_to,
+    with_caseload_columns,
+)
+from outcomes.selectors import with_opioid_use
 from overdoses.models import FollowUp
 
 
@@ -91,3 +99,61 @@ def unidentified_person_for(user: User, external_id: uuid.UUID | str) -> Unident
     if someone is None:
         raise Http404("No such person")
     return someone
+
+
+# The quick capture and the naloxone programme's pages ----------------------------------
+
+# How many days ahead a kit's expiry puts the person on the list of kits to renew.
+NALOXONE_RENEW_WITHIN_DAYS = 30
+
+
+def unidentified_people_to_work(user: User) -> QuerySet[UnidentifiedPerson]:
+    """The people not yet known that `user` may see, those not yet linked to a record
+    first, newest first within each, with their overdoses (two queries, any page)."""
+    return (
+        unidentified_people_visible_to(user)
+        .select_related("team", "linked_to")
+        .prefetch_related(
+            Prefetch("overdoses", queryset=Event.objects.order_by("-occurred_on", "-id"))
+        )
+        .order_by(F("linked_at").asc(nulls_first=True), "-created_at", "-id")
+    )
+
+
+def overdoses_of(someone: UnidentifiedPerson) -> QuerySet[Event]:
+    """The overdoses recorded of `someone` while they were not yet known, latest first."""
+    return Event.objects.filter(unidentified_person=someone).order_by("-occurred_on", "-id")
+
+
+def naloxone_to_non_clients_of_teams(user: User, limit: int = 20) -> QuerySet[NaloxoneSupply]:
+    """The latest kits `user`'s teams gave to people who are not clients."""
+    return (
+        NaloxoneSupply.objects.filter(
+            service_user__isnull=True, team_id__in=Subquery(active_team_ids(user))
+        )
+        .select_related("team", "supplied_by")
+        .order_by("-supplied_on", "-id")[:limit]
+    )
+
+
+def naloxone_kits_to_renew(user: User, on: datetime.date | None = None) -> QuerySet[ServiceUser]:
+    """The people on `user`'s lists (never those reached through break-glass) who use
+    opioids (`outcomes.selectors.with_opioid_use`, as the caseload and the risk engine
+    decide it), are alive, in treatment or recently left, and whose latest kit has expired
+    or expires within `NALOXONE_RENEW_WITHIN_DAYS`: soonest expiry first. One query."""
+    day = on or timezone.localdate()
+    people = with_opioid_use(
+        with_caseload_columns(service_users_visible_to(user, with_break_glass=False))
+    )
+    return (
+        in_caseload_window(people)
+        .filter(
+            # Annotations (`with_opioid_use`, `with_caseload_columns`), which the type
+            # checker cannot see through a function's return: hence Q and F.
+            Q(uses_opioids=True),
+            Q(naloxone_expiry__lte=day + datetime.timedelta(days=NALOXONE_RENEW_WITHIN_DAYS)),
+            date_of_death__isnull=True,
+        )
+        .select_related("team", "keyworker")
+        .order_by(F("naloxone_expiry").asc(), "last_name", "id")
+    )

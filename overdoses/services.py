@@ -8,6 +8,7 @@ reached or enough attempts failed.
 
 import datetime
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from cases.models import Event, EventKind, EventStatus, ServiceUser, Team, UnidentifiedPerson, User
 from cases.selectors import team_keyworkers, team_leads
+from cases.services import PersonAdded, service_user_add
 from cases.unknown_people import unidentified_person_link
 from overdoses.models import (
     CONTACTED_OUTCOMES,
@@ -256,3 +258,18 @@ def follow_ups_link_person(
             follow_up.owner = service_user.keyworker
         follow_up.save(update_fields=["team", "owner"])
     return moved
+
+
+@transaction.atomic
+def unidentified_person_add_record(
+    *, someone: UnidentifiedPerson, added_by: User, **fields: Any
+) -> PersonAdded:
+    """`someone` becomes a new record (`cases.services.service_user_add`, with its NHS number
+    claim) and is linked to it, with their overdoses and open follow-ups; nothing is linked
+    when the claim finds the NHS number held elsewhere (`PersonAdded.person` is None)."""
+    if someone.is_linked:
+        raise ValidationError("This person has already been linked to a record.")
+    added = service_user_add(added_by=added_by, **fields)
+    if added.person is not None:
+        follow_ups_link_person(someone=someone, service_user=added.person, linked_by=added_by)
+    return added

@@ -48,17 +48,29 @@ class RuleRowForm(forms.ModelForm):
 
 
 class RuleInline(admin.TabularInline):
-    """The rules as one table: a row per rule with its id, title, switch, window and weight.
+    """The rules as one table: a row per rule with its id, title, switch, window, weight
+    and the tier it never lets a flag fall below.
 
     A draft's rules come from the version it was copied from; what an administrator
-    changes is which rules are on, their windows, counts and weights. A rule's text
-    (what it looks at, its evidence and wording) comes with its code and version."""
+    changes is which rules are on, their windows, counts, weights and minimum tiers. A
+    rule's text (what it looks at, its evidence and wording) comes with its code and
+    version."""
 
     model = Rule
     form = RuleRowForm
     extra = 0
     can_delete = False
-    fields = ["code", "title", "enabled", "window_from", "window_to", "unit", "min_count", "weight"]
+    fields = [
+        "code",
+        "title",
+        "enabled",
+        "window_from",
+        "window_to",
+        "unit",
+        "min_count",
+        "weight",
+        "min_tier",
+    ]
     readonly_fields = ["code", "title", "unit"]
 
     @admin.display(description="window unit")
@@ -223,8 +235,13 @@ def _rule_changes(current: RuleSet | None, draft: RuleSet) -> list[str]:
         for field in services.RULE_FIELDS:
             was, now = getattr(old, field), getattr(rule, field)
             if was != now:
-                name = Rule._meta.get_field(field).verbose_name
-                changes.append(f"{rule.code}: {name} {_shown(was)} → {_shown(now)}")
+                model_field = Rule._meta.get_field(field)
+                # A choice in its words: "never below none → High", not "→ high".
+                words = dict(model_field.flatchoices)
+                changes.append(
+                    f"{rule.code}: {model_field.verbose_name} "
+                    f"{_shown(words.get(was, was))} → {_shown(words.get(now, now))}"
+                )
     changes += [f"{code}: not in the draft" for code in before]
     return changes
 

@@ -29,7 +29,13 @@ Definitions (also in docs/figures.md):
   all so far. They are provisional until 2 (or 7) days after the period ends;
   a later first contact still moves the median. Attended appointments are not
   outreach and do not count here (the team lead's not-contacted list counts
-  both).
+  both). These are the share of very high and high flags reached within 2 and
+  7 days that the overdose pathway's figures call for.
+- **Outreach attempts by method and outcome**: every outreach attempt made in
+  the period (`attempted_on`), of anyone the filters keep, flagged or not, by
+  method (phone, visit, letter, partner agency) and, within each method, by
+  outcome. A count of attempts, not of people: one person tried three times
+  counts three times.
 """
 
 import numpy as np
@@ -42,8 +48,9 @@ from outcomes.figures.filters import FigureFilters, Period
 from outcomes.figures.loading import Column, Statement
 from outcomes.figures.segments import SegmentValues, assign_segments
 from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
+from overdoses.figures import overdose_figures
 from risk.engine import OUTREACH_TIERS, TIER_OF_RANK, TIER_RANKS, TIERS
-from risk.models import REACHED_OUTCOMES, Rule
+from risk.models import REACHED_OUTCOMES, OutreachMethod, OutreachOutcome, Rule
 from risk.wording import TIER_LABELS
 
 # The outreach tiers taken together: "very_high_or_high", "Very high or high".
@@ -53,6 +60,8 @@ OUTREACH_CATEGORIES = {
     BOTH: " or ".join(TIER_LABELS[t] for t in OUTREACH_TIERS).capitalize(),
 }
 CONTACT_WITHIN_DAYS = (2, 7)
+METHODS = {str(k): str(v) for k, v in OutreachMethod.choices}
+OUTCOMES = {str(k): str(v) for k, v in OutreachOutcome.choices}
 
 OPEN_IN_WINDOW = (
     "f.raised_on <= %(window_end)s AND (f.ended_on IS NULL OR f.ended_on >= %(window_start)s)"
@@ -104,9 +113,28 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
             (Column("person_id", "int"), Column("attempted_on", "date")),
             params,
         ),
+        "attempts": Statement(
+            f"""
+            SELECT a.service_user_id, {day_number("a.attempted_on")}, a.method, a.outcome
+            FROM risk_outreachattempt a {people.join("a.service_user_id")}
+            WHERE {people.where}
+              AND a.attempted_on BETWEEN %(window_start)s AND %(window_end)s
+            """,
+            (
+                Column("person_id", "int"),
+                Column("attempted_on", "date"),
+                Column("method", "text"),
+                Column("outcome", "text"),
+            ),
+            params,
+        ),
     }
     if filters.segment is not None:
-        statements["people"] = loading.people_statement(filters, flagged, params)
+        tried = (
+            "SELECT a.service_user_id FROM risk_outreachattempt a "
+            "WHERE a.attempted_on BETWEEN %(window_start)s AND %(window_end)s"
+        )
+        statements["people"] = loading.people_statement(filters, f"{flagged} UNION {tried}", params)
     return statements
 
 
@@ -196,6 +224,20 @@ def raised_measures(flags: pd.DataFrame, reached: pd.DataFrame, period: Period) 
     return measures
 
 
+def attempt_measures(attempts: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """One row per outreach attempt made in the period, by method and outcome."""
+    rows = attempts[
+        attempts["attempted_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
+    ]
+    method, outcome = rows["method"].to_numpy(), rows["outcome"].to_numpy()
+    measures = pd.DataFrame({"person_id": rows["person_id"].to_numpy(), "attempts": True})
+    for m in METHODS:
+        measures[f"method:{m}"] = method == m
+        for o in OUTCOMES:
+            measures[f"attempt:{m}:{o}"] = (method == m) & (outcome == o)
+    return measures
+
+
 def _outreach_measures(category: str) -> list[str]:
     return [
         f"contacted_ever_{category}",
@@ -204,7 +246,11 @@ def _outreach_measures(category: str) -> list[str]:
 
 
 def flag_table(
-    people: pd.DataFrame, raised: pd.DataFrame, codes: list[str], segments: SegmentValues | None
+    people: pd.DataFrame,
+    raised: pd.DataFrame,
+    attempts: pd.DataFrame,
+    codes: list[str],
+    segments: SegmentValues | None,
 ) -> CountTable:
     table = CountTable(segments=segments.codes if segments else ())
     rules = [f"rule:{code}" for code in codes]
@@ -240,6 +286,14 @@ def flag_table(
     for category in OUTREACH_CATEGORIES:
         reached = raised[raised[f"contacted_ever_{category}"]]
         table.add_statistic(f"days_to_contact_{category}", reached, "days", "median")
+    methods = [f"method:{m}" for m in METHODS]
+    table.add_counts(
+        attempts,
+        ["attempts", *methods, *(f"attempt:{m}:{o}" for m in METHODS for o in OUTCOMES)],
+    )
+    table.add_partition("attempts", methods)
+    for m in METHODS:
+        table.add_partition(f"method:{m}", [f"attempt:{m}:{o}" for o in OUTCOMES])
     return table
 
 
@@ -308,6 +362,29 @@ def _figures(titles: dict[str, str]) -> list[Figure]:
         )
         for category, label in OUTREACH_CATEGORIES.items()
     ]
+    figures += [
+        Figure(
+            "outreach_attempts",
+            "Outreach attempts made in the period, by method",
+            "count",
+            numerator=f"method:{method}" if method else "attempts",
+            category=method,
+            category_label=label,
+        )
+        for method, label in ((None, None), *METHODS.items())
+    ]
+    figures += [
+        Figure(
+            "outreach_attempt_outcomes",
+            "Outreach attempts made in the period, by method and outcome",
+            "count",
+            numerator=f"attempt:{method}:{outcome}",
+            category=f"{method}:{outcome}",
+            category_label=f"{method_label}: {outcome_label.lower()}",
+        )
+        for method, method_label in METHODS.items()
+        for outcome, outcome_label in OUTCOMES.items()
+    ]
     return figures
 
 
@@ -326,6 +403,7 @@ def flag_tables(
         p: (
             people_measures(frames["flags"], pairs, p, codes),
             raised_measures(frames["flags"], frames["reached"], p),
+            attempt_measures(frames["attempts"], p),
         )
         for p in periods
     }
@@ -360,4 +438,5 @@ FIGURE_FAMILIES = {
     "outcome_summary": outcome_summary,
     "naloxone_coverage": naloxone_coverage,
     "flags_and_outreach": flag_figures,
+    "overdose_pathway": overdose_figures,
 }

@@ -13,7 +13,9 @@ high holds about 3.5% of people and very high plus high about 11.5%; a recent
 release from prison or a stopped OST prescription flags on its own.
 
 This is version 1 as installed by migration; change rules by creating a new
-version (in the admin), never by editing this file.
+version (in the admin), never by editing this file. Version 2 is version 1 with
+the overdose pathway's minimum tiers (`PATHWAY_MINIMUM_TIERS`), installed by
+migration 0012.
 """
 
 THRESHOLDS = {"raised": 2.0, "high": 3.0, "very_high": 4.2}
@@ -313,3 +315,18 @@ RULES: list[dict] = [
         "evidence": "Evidence 17: missed appointments are a proxy for disengagement.",
     },
 ]
+
+# Version 2: the overdose pathway's minimum tiers. Each of these windows carries a
+# death risk many times the usual rate (a non-fatal overdose, evidence 4/4b; weeks 1-2
+# after release from prison, evidence 1; weeks 1-4 after OST stops, evidence 2b-2d),
+# yet weighs less than or about one tier's threshold, so a person with little else on
+# record could go unflagged or sit at Raised: the overdose the pathway starts from
+# (1.4) flagged nobody. MAT standard 3 asks that such people are identified,
+# prioritised and contacted (a same-or-next-working-day response to an overdose):
+# while the window holds, the flag is never below High, which the outreach worklist
+# and its figures count.
+PATHWAY_MINIMUM_TIERS = {
+    "overdose_90d": "high",
+    "prison_release_2w": "high",
+    "ost_stopped_4w": "high",
+}

@@ -145,6 +145,19 @@ class Rule(models.Model):
         help_text="Rules that measure the same exposure share a group: only the heaviest "
         "that fires for a person counts.",
     )
+    min_tier = models.CharField(
+        "never below",
+        max_length=10,
+        choices=Tier.choices,
+        blank=True,
+        default="",
+        help_text="While this rule's window holds, the person's flag is at least this tier, "
+        "however little else fires.",
+        error_messages={
+            "invalid_choice": "%(value)r is not a tier: choose one from the list, or leave "
+            "it empty for no minimum."
+        },
+    )
 
     class Meta:
         ordering = ["rule_set", "-weight", "code"]
@@ -186,6 +199,7 @@ class Rule(models.Model):
             min_count=self.min_count,
             enabled=self.enabled,
             group=self.exclusive_group,
+            min_tier=self.min_tier,
         )
 
 
@@ -281,6 +295,8 @@ class Flag(models.Model):
     # Not stored: what `selectors.open_flag_for` attaches for the person page.
     pending_override: "FlagOverride | None"
     reason_list: "list[FlagReason]"
+    minimum_reasons: "list[FlagReason]"  # the rules whose minimum tier holds it up
+    tier_by_weight: str  # in words, the tier its weights alone reach, when lower
 
     external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Indexes are few on purpose: every nightly publish writes hundreds of

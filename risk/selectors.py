@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
-    BooleanField,
     Exists,
-    ExpressionWrapper,
     F,
     FilteredRelation,
     OuterRef,
@@ -34,18 +32,17 @@ from cases.models import (
     InterventionType,
     NaloxoneSupply,
     ServiceUser,
-    SubstanceCategory,
     TreatmentEpisode,
     User,
 )
 from cases.selectors import leads_team, service_users_visible_to, teams_led_by
-from outcomes.models import TopAssessment
 from risk import wording
-from risk.engine import OUTREACH_TIERS, TOP_CURRENT_DAYS
+from risk.engine import OUTREACH_TIERS, TIER_OF_RANK, TIER_RANKS, TIERS
 from risk.models import (
     REACHED_OUTCOMES,
     Flag,
     FlagOverride,
+    FlagReason,
     OutreachAttempt,
     OutreachOutcome,
     Rule,
@@ -118,46 +115,6 @@ def _pending_overrides() -> QuerySet[FlagOverride]:
     return FlagOverride.objects.filter(approval=FlagOverride.Approval.PENDING)
 
 
-def with_opioid_use(people: QuerySet[ServiceUser]) -> QuerySet[ServiceUser]:
-    """Annotate `uses_opioids`, as the naloxone rule decides it (`Context.opioid_users`
-    in the engine): an opioid among the latest episode's problem substances, opioid use on
-    a TOP of the last six months, or OST running. Three subqueries, any page size."""
-    today = timezone.localdate()
-    latest_episode = TreatmentEpisode.objects.filter(service_user=OuterRef(OuterRef("pk")))
-    opioid = SubstanceCategory.OPIOID
-    opioid_episode = Exists(
-        TreatmentEpisode.objects.filter(
-            pk=Subquery(latest_episode.order_by("-referral_date", "-id").values("pk")[:1])
-        ).filter(
-            Q(substance_1__category=opioid)
-            | Q(substance_2__category=opioid)
-            | Q(substance_3__category=opioid)
-        )
-    )
-    latest_top = TopAssessment.objects.filter(
-        service_user=OuterRef(OuterRef("pk")),
-        top_date__lte=today,
-        top_date__gte=today - datetime.timedelta(days=TOP_CURRENT_DAYS),
-    ).order_by("-top_date", "-id")
-    opioid_top = Exists(
-        TopAssessment.objects.filter(pk=Subquery(latest_top.values("pk")[:1]), opiuse__gte=1)
-    )
-    ost_running = Exists(
-        Intervention.objects.filter(
-            episode__service_user=OuterRef("pk"),
-            kind=InterventionType.PHARMACOLOGICAL,
-            start_date__lte=today,
-        )
-        .exclude(medicine="")
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
-    )
-    return people.annotate(
-        uses_opioids=ExpressionWrapper(
-            opioid_episode | opioid_top | ost_running, output_field=BooleanField()
-        )
-    )
-
-
 # One person's flag ----------------------------------------------------------
 
 
@@ -166,7 +123,8 @@ def open_flag_for(person: ServiceUser, on: datetime.date | None = None) -> Flag 
 
     Three queries: the flag, its reasons, and their rules in the flag's rule set.
     Each reason gets `rule` (None if the rule set lacks it), `text_now` and
-    `window`.
+    `window`; the flag gets `minimum_reasons` and `tier_by_weight` (see
+    `_held_by_minimum`).
     """
     day = on or timezone.localdate()
     flag = (
@@ -201,7 +159,29 @@ def open_flag_for(person: ServiceUser, on: datetime.date | None = None) -> Flag 
         )
         reason.window = wording.window_text(rule.check_name, rule.window_from, rule.window_to)
     flag.reason_list = reasons
+    flag.minimum_reasons, flag.tier_by_weight = _held_by_minimum(flag, reasons)
     return flag
+
+
+def _held_by_minimum(flag: Flag, reasons: list[FlagReason]) -> tuple[list[FlagReason], str]:
+    """The reasons whose rule's minimum tier holds the flag at its tier, and the tier its
+    weights alone reach ("" for none); no reasons when the weights alone reach its tier."""
+    by_weight = next(
+        (
+            TIER_RANKS[tier]
+            for tier in TIERS
+            if flag.score >= getattr(flag.rule_set, f"{tier}_threshold")
+        ),
+        0,
+    )
+    if by_weight >= flag.tier_rank:
+        return [], ""
+    holding = [
+        reason
+        for reason in reasons
+        if reason.rule is not None and TIER_RANKS.get(reason.rule.min_tier) == flag.tier_rank
+    ]
+    return holding, wording.tier_label(TIER_OF_RANK[by_weight]) if by_weight else ""
 
 
 def flag_history(person: ServiceUser) -> list[Flag]:

@@ -234,6 +234,7 @@ RULE_FIELDS = (
     "reason",
     "enabled",
     "exclusive_group",
+    "min_tier",
 )
 
 

@@ -34,8 +34,9 @@ def reference_data_in_committed_tests(request):
     """Put back what migrations install before a test that commits its data.
 
     A transactional test ends by emptying every table, reference data and the
-    first rule set included; the next one would find no local authorities,
-    substances, learning themes or active rule set.
+    rule sets included; the next one would find no local authorities,
+    substances, learning themes or active rule set. Version 1 goes back, then
+    version 2 on top of it, as the migrations install them.
     """
     marker = request.node.get_closest_marker("django_db")
     committed = (marker is not None and marker.kwargs.get("transaction")) or (
@@ -51,6 +52,7 @@ def reference_data_in_committed_tests(request):
     if not apps.get_model("risk", "RuleSet").objects.exists():
         importlib.import_module("risk.migrations.0002_first_rule_set").install(apps, None)
         importlib.import_module("risk.migrations.0006_rule_groups").group_version_1(apps, None)
+        importlib.import_module("risk.migrations.0012_pathway_minimum_tiers").install(apps, None)
 
 
 @pytest.fixture

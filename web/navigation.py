@@ -48,6 +48,9 @@ MENU_ORDER = (
     "outreach_worklist",
     "outreach_uncontacted",
     "follow_ups_overdue",
+    "unidentified_list",
+    "naloxone_renewals",
+    "naloxone_non_client",
     "team_caseloads",
     "transfer_request_list",
     "overrides_to_decide",
@@ -76,9 +79,15 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
+    # The header's "Record an overdose", on every page, for whoever records one.
+    records_overdoses = overdoses_access.can_record_overdose(user)
     scopes = caseload_scopes(user)
     links = [(SCOPE_TITLES[scope], reverse("caseload", args=[scope])) for scope in scopes]
     links += [(link.label, reverse(link.url_name)) for link in MENU if link.may_open(user)]
     # The header's search box looks through the widest caseload the user has.
     search_url = reverse("caseload", args=[scopes[-1]]) if scopes else None
-    return {"nav_links": links, "search_url": search_url}
+    return {
+        "nav_links": links,
+        "search_url": search_url,
+        "can_record_overdose": records_overdoses,
+    }

@@ -42,6 +42,7 @@ from outcomes.selectors import (
     top_assessments_for,
     top_table_rows,
     top_trajectory,
+    with_opioid_use,
     with_top_columns,
 )
 from overdoses.access import can_record_overdose
@@ -52,7 +53,6 @@ from risk.selectors import (
     flag_mitigations,
     open_flag_for,
     with_flag_columns,
-    with_opioid_use,
 )
 from web.access_report import person_access_csv, person_access_entries
 from web.tables import CaseloadTable

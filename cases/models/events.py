@@ -198,7 +198,15 @@ class Event(DatedFromBirth, models.Model):
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["service_user", "-occurred_on"])]
+        indexes = [
+            models.Index(fields=["service_user", "-occurred_on"]),
+            # The follow-up sweep and the overdose figures read recent overdoses alone.
+            models.Index(
+                fields=["occurred_on"],
+                condition=Q(kind="non_fatal_overdose"),
+                name="event_overdose_by_date",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="happened")

@@ -23,6 +23,11 @@ NaloxoneCoverageFigures = figure_endpoint(
     name="naloxone_coverage",
     title="Naloxone coverage",
     description="Of the people in treatment with opioid use in the period, the share who have "
-    "ever been supplied a naloxone kit, and the share whose latest kit was in date on the "
-    "period's last day.",
+    "ever been supplied a naloxone kit, the share whose latest kit was in date on the "
+    "period's last day, and the first supplies in the period per 100 of them; and the "
+    "naloxone programme's kits supplied in the period, to clients and to people who are not "
+    "clients, by outlet, by recipient, first or repeat, and the repeats because the last kit "
+    "was used (on the person, or on someone else). A kit to someone who is not a client "
+    "counts under the team that supplied it, and is left out when a local authority is "
+    "asked for (nobody knows where its holder lives).",
 )

@@ -14,5 +14,6 @@ FlagsAndOutreachFigures = figure_endpoint(
     description="People flagged during the period by their highest tier, flags raised by "
     "tier, the share of flagged people each rule contributed to, and outreach: the share of "
     "very high and high flags whose person was reached within 2 and 7 days, and the median "
-    "days to the first contact.",
+    "days to the first contact; and outreach attempts made in the period by method and, "
+    "within each method, by outcome.",
 )

@@ -211,15 +211,19 @@ def check_person_children(cursor, spec: FileSpec) -> None:
 # The date of each file's rows that is checked against the person's birth, as the forms do
 # (`cases.models.DatedFromBirth`); interventions and TOPs follow from their episode's referral.
 DATED_FROM_BIRTH = {
-    "episodes": "referral_date",
-    "events": "occurred_on",
-    "contacts": "contact_date",
-    "naloxone_supplies": "supplied_on",
+    "episodes": ("referral_date",),
+    "events": ("occurred_on",),
+    "contacts": ("contact_date",),
+    "naloxone_supplies": ("supplied_on", "kit_used_on"),
 }
 
 
 def _before_birth(cursor, spec: FileSpec) -> None:
-    column = DATED_FROM_BIRTH[spec.kind]
+    for column in DATED_FROM_BIRTH[spec.kind]:
+        _date_before_birth(cursor, spec, column)
+
+
+def _date_before_birth(cursor, spec: FileSpec, column: str) -> None:
     _check(
         cursor,
         spec,

@@ -19,9 +19,11 @@ from cases.models import (
     EmploymentStatus,
     Ethnicity,
     EventKind,
+    FollowUpBasis,
     InformationSource,
     InjectingStatus,
     InterventionType,
+    NaloxoneGiver,
     NaloxoneSupply,
     Nationality,
     OstMedicine,
@@ -385,7 +387,20 @@ EVENTS = FileSpec(
             empty="'{}'",
             help="Separated by semicolons; overdoses only.",
         ),
-        _int("naloxone_doses", "Naloxone doses", 0, 20, help="Overdoses only."),
+        _choice(
+            "naloxone_given_by",
+            "Naloxone given by",
+            NaloxoneGiver.values,
+            help="Who gave naloxone: not_given, or not_known when it was given by someone "
+            "nobody can name, unknown when nobody knows whether it was; overdoses only.",
+        ),
+        _int(
+            "naloxone_doses",
+            "Naloxone doses",
+            0,
+            20,
+            help="Overdoses only; only when naloxone was given.",
+        ),
         Column(
             "responders",
             "list",
@@ -395,12 +410,23 @@ EVENTS = FileSpec(
             empty="'{}'",
             help="Separated by semicolons; overdoses only.",
         ),
-        _bool("taken_to_hospital", "Taken to hospital", help="Required for an overdose."),
+        _bool(
+            "taken_to_hospital",
+            "Taken to hospital",
+            help="Y or N; empty (or not known) when the notifier could not say; overdoses only.",
+        ),
         _choice(
             "information_source",
             "Information source",
             InformationSource.values,
-            help="Required for an overdose.",
+            help="Who told the service; required for an overdose.",
+        ),
+        _choice(
+            "followup_basis",
+            "Basis for follow-up",
+            FollowUpBasis.values,
+            help="Consent or the legal basis for following the overdose up; empty when not "
+            "yet recorded; overdoses only.",
         ),
     ),
 )
@@ -459,7 +485,13 @@ NALOXONE = FileSpec(
             "repeat_reason",
             "Repeat reason",
             NaloxoneSupply.RepeatReason.values,
-            help="Required for a repeat supply; empty for a first supply.",
+            help="Required for a repeat supply; empty for a first supply. used_self (the "
+            "previous kit was used on them) also records their overdose: see below.",
+        ),
+        _date(
+            "kit_used_on",
+            "Date the previous kit was used",
+            help="Only with repeat reason used_self or used_other; on or before the supply date.",
         ),
         _text("batch_number", "Batch number", 40, required=True),
         _date(

@@ -24,6 +24,8 @@ from exchange.importing.specs import OVERDOSE_ONLY, Column, FileSpec
 from outcomes.top_items import ITEMS_BY_CODE, out_of_range_message
 
 _NHS_WEIGHTS = np.arange(10, 1, -1)
+# What a yes/no column that may be left empty also reads as not known (stored as empty).
+NOT_KNOWN_WORDS = ("NOT KNOWN", "UNKNOWN", "NK")
 
 
 @dataclass
@@ -214,14 +216,19 @@ class ChunkCheck:
         self.out[column.name] = parsed
 
     def _cells_bool(self, column: Column, values: pd.Series, given: np.ndarray) -> None:
-        upper = values.str.upper()
+        upper = values.str.upper().str.strip()
         yes = upper.isin(("Y", "YES", "TRUE", "1")).to_numpy()
         no = upper.isin(("N", "NO", "FALSE", "0")).to_numpy()
+        # Where an empty cell means not known, the words mean it too; where empty means N
+        # (training given), "not known" is not an answer the record can hold.
+        may_be_unknown = column.empty == "NULL"
+        unknown = upper.isin(NOT_KNOWN_WORDS).to_numpy() & may_be_unknown
         shown = values.to_numpy()
+        answers = "Y, N or not known" if may_be_unknown else "Y or N"
         self.report(
-            given & ~yes & ~no,
+            given & ~yes & ~no & ~unknown,
             column.name,
-            lambda i: f"{column.label} {shown[i]} is not Y or N.",
+            lambda i: f"{column.label} {shown[i]} is not {answers}.",
         )
         flags = pd.Series(pd.NA, index=values.index, dtype="boolean")
         flags[yes] = True
@@ -444,10 +451,17 @@ def _event_rows(check: ChunkCheck) -> None:
             name,
             lambda _i, label=label: f"{label} is only recorded for a non_fatal_overdose.",
         )
+    # Taken to hospital may be empty: a notifier often cannot know, and empty means not known.
+    doses = check.number("naloxone_doses").fillna(0).to_numpy() > 0
+    not_given = np.isin(check.text("naloxone_given_by"), ["not_given", "unknown"])
+    giver = check.text("naloxone_given_by")
     check.report(
-        overdose & ~check.present("taken_to_hospital"),
-        "taken_to_hospital",
-        lambda _i: "Taken to hospital is required for an overdose (Y or N).",
+        overdose & doses & not_given,
+        "naloxone_doses",
+        lambda i: (
+            f"Naloxone doses are recorded only when naloxone was given, and naloxone_given_by "
+            f"says {giver[i]}: say who gave it, or leave the doses empty."
+        ),
     )
     check.report(
         overdose & ~check.present("information_source"),
@@ -493,6 +507,23 @@ def _naloxone_rows(check: ChunkCheck) -> None:
         lambda _i: "Repeat reason is required for a repeat supply.",
     )
     check.report(first & reason, "repeat_reason", lambda _i: "A first supply has no repeat reason.")
+    used = np.isin(check.text("repeat_reason"), ["used_self", "used_other"])
+    check.report(
+        check.present("kit_used_on") & ~used,
+        "kit_used_on",
+        lambda _i: (
+            "Date the previous kit was used goes only with repeat reason used_self or used_other."
+        ),
+    )
+    shown_used = check.text("kit_used_on")
+    check.report(
+        (check.date("kit_used_on") > supplied).to_numpy(),
+        "kit_used_on",
+        lambda i: (
+            f"Date the previous kit was used {shown_used[i]} is after the supply date: "
+            "the kit was used before this one was supplied."
+        ),
+    )
 
 
 def _top_rows(check: ChunkCheck) -> None:

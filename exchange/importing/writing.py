@@ -19,6 +19,13 @@ back re-checks every row. Meanwhile the table is locked, so a first migration of
 a whole service is best run out of hours; day-to-day imports stay below the
 threshold.
 
+A client's repeat supply whose previous kit was used on them (`used_self`) also tells the
+service they overdosed: as `cases.services.naloxone_supply_create` does for a page entry, the
+import records that overdose (on the date the kit was used, else the supply date; information
+source `naloxone_kit`, who gave the naloxone not known, its `source_supply` the supply), once
+per supply, and not where the person already has an overdose on that date (one the events
+file carried, most often the same one). `records_imported` then brings its follow-up.
+
 The ids of the people affected are collected in `imp_affected` until there are
 more than `AFFECTED_LIST_LIMIT` changed rows; past that the signal says None
 ("many").
@@ -32,7 +39,13 @@ from psycopg import sql
 
 from core.bulk import bulk_loading
 from exchange.importing.rules import stage_table
-from exchange.importing.specs import EPISODES, SERVICE_USERS, TOP_ASSESSMENTS, FileSpec
+from exchange.importing.specs import (
+    EPISODES,
+    NALOXONE,
+    SERVICE_USERS,
+    TOP_ASSESSMENTS,
+    FileSpec,
+)
 
 AFFECTED_LIST_LIMIT = 10_000
 BULK_ROWS = 50_000
@@ -44,6 +57,8 @@ class FileCounts:
     rejected: int = 0
     created: int = 0
     updated: int = 0
+    # Naloxone supplies only: the overdoses that repeat kits used on the client recorded.
+    overdoses_recorded: int = 0
 
     @property
     def unchanged(self) -> int:
@@ -289,7 +304,38 @@ def write_records(
         counts[spec.kind].created = created
         counts[spec.kind].updated = updated
         changed += created + updated
+        if spec is NALOXONE:
+            recorded = record_kit_overdoses(cursor)
+            counts[spec.kind].overdoses_recorded = recorded
+            changed += recorded
     if changed > AFFECTED_LIST_LIMIT:
         return None
     cursor.execute("SELECT DISTINCT service_user_id FROM imp_affected ORDER BY 1")
     return [row[0] for row in cursor.fetchall()]
+
+
+def record_kit_overdoses(cursor) -> int:
+    """Record the overdose each imported `used_self` supply reports (see the module doc):
+    how many were recorded. Their people are among the affected already, as the supplies'."""
+    cursor.execute(
+        """
+        INSERT INTO cases_event (
+            external_id, service_user_id, kind, status, occurred_on, notes, place,
+            substances_suspected, naloxone_given_by, responders, information_source,
+            followup_basis, source_supply_id, recorded_by_id, created_at
+        )
+        SELECT gen_random_uuid(), ns.service_user_id, 'non_fatal_overdose', 'happened',
+               COALESCE(ns.kit_used_on, ns.supplied_on), '', '', '{}', 'not_known', '{}',
+               'naloxone_kit', '', ns.id, ns.supplied_by_id, now()
+        FROM imp_naloxone_supplies s
+        JOIN cases_naloxonesupply ns ON ns.source_ref = s.ref
+        WHERE s.valid AND ns.repeat_reason = 'used_self' AND ns.service_user_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM cases_event e WHERE e.source_supply_id = ns.id)
+          AND NOT EXISTS (
+              SELECT 1 FROM cases_event e
+              WHERE e.service_user_id = ns.service_user_id AND e.kind = 'non_fatal_overdose'
+                AND e.occurred_on = COALESCE(ns.kit_used_on, ns.supplied_on)
+          )
+        """
+    )
+    return max(cursor.rowcount, 0)

@@ -5,13 +5,15 @@ its result as it is):
 
 - `outcome_summary(filters)`: the DOMES-style outcome summary
   (`outcomes.figures.treatment`);
-- `naloxone_coverage(filters)`: naloxone coverage of people with opioid use
-  (`outcomes.figures.naloxone`);
+- `naloxone_coverage(filters)`: naloxone coverage of people with opioid use,
+  and the naloxone programme's kits (`outcomes.figures.naloxone`);
 - `risk.figures.flag_figures(filters)`: flags by tier and rule, and outreach
-  performance (in the risk layer, which these figures read).
+  performance (in the risk layer, which these figures read);
+- `overdoses.figures.overdose_figures(filters)`: the near-fatal overdose
+  pathway (in the overdoses layer).
 
 `risk.figures.FIGURE_FAMILIES` maps each family's name ("outcome_summary",
-"naloxone_coverage", "flags_and_outreach") to its function, for an endpoint
+"naloxone_coverage", "flags_and_outreach", "overdose_pathway") to its function, for an endpoint
 that serves them by name. A caller's visibility goes in
 `FigureFilters.person_scope`: the teams a member of staff may see, or None for
 the whole service.
@@ -34,7 +36,7 @@ Schema)::
         {
           "key": "successful_completions",    # the figure
           "label": "Successful completions, as a share of everyone in treatment",
-          "unit": "percent",                  # percent | count | years | days
+          "unit": "percent",                  # percent | count | years | days | hours
           "client_group": "opiate",           # opiate | non_opiate | alcohol | all | null
           "category": null,                   # e.g. a band, tier or rule, else null
           "category_label": null,
@@ -56,7 +58,7 @@ Rows come in a fixed order: by figure, then client group (opiate, non-opiate,
 alcohol, all), then segment (everyone first, then each value in order). The
 same filters always give the same rows, whatever the data: segments list every
 value there is (a value with nobody shows zeros). `numerator` is null on
-statistic rows (years, days) and `denominator` on count rows; otherwise null
+statistic rows (years, days, hours) and `denominator` on count rows; otherwise null
 means withheld, and `suppressed` is then true. A `value` of null with
 `suppressed` false means nobody was in the denominator. Percent changes are in
 percentage points.

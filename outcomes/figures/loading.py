@@ -89,6 +89,21 @@ def person_filter(filters: FigureFilters) -> PersonFilter:
     return PersonFilter(where=" AND ".join(clauses) or "TRUE", params=params)
 
 
+def without_a_person(filters: FigureFilters, team_column: str) -> str:
+    """The filters as a SQL condition on a row with no person (an overdose of someone not
+    yet known, a kit to someone who is not a client), held by the team in `team_column`.
+
+    Such a row has no local authority: it is kept only when none is asked for. Its team
+    stands for the person's team in the team filter and the caller's scope; the
+    parameter is the one `person_filter` gives.
+    """
+    if filters.local_authority_ids is not None:
+        return "FALSE"
+    if filters.teams is not None:
+        return f"{team_column} = ANY(%(filter_teams)s::bigint[])"
+    return "TRUE"
+
+
 def lookup(keys: pd.Series | pd.Index, mapping: pd.Series) -> pd.Series:
     """`mapping`'s value for each key (missing where it has none), indexed like `keys`.
 

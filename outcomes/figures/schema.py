@@ -66,7 +66,7 @@ RESULT_SCHEMA: dict = {
                 "properties": {
                     "key": {"type": "string"},
                     "label": {"type": "string"},
-                    "unit": {"enum": ["percent", "count", "years", "days"]},
+                    "unit": {"enum": ["percent", "count", "years", "days", "hours"]},
                     "client_group": {"enum": [None, "opiate", "non_opiate", "alcohol", "all"]},
                     "category": _TEXT,
                     "category_label": _TEXT,

@@ -26,6 +26,10 @@ from outcomes.figures.filters import FigureFilters
 from outcomes.figures.loading import lookup
 
 UNKNOWN = "unknown"
+UNKNOWN_LABEL = "Not known"
+# The person id of a row that has no person (an overdose of someone not yet known, a
+# naloxone kit to someone who is not a client).
+NOBODY = 0
 
 
 @dataclass(frozen=True)
@@ -109,4 +113,29 @@ def assign_segments(
         for frame in frames:
             frame["segment"] = lookup(frame["person_id"], series).fillna(UNKNOWN).astype("str")
             values = values.including(frame["segment"].unique())
+    return values
+
+
+def place_rows_without_a_person(
+    filters: FigureFilters, frames: list[pd.DataFrame], team_column: str
+) -> SegmentValues | None:
+    """Give rows with no person (`person_id` of `NOBODY`) their segment, and return the
+    values to split by; call it after `assign_segments`, with every frame given to it.
+
+    Such a row is in the segment of its team (`team_column`, where a frame has it) when
+    split by team, and in "unknown" for every other split: that value is then always
+    listed, with or without such rows, so the shape does not depend on the data.
+    """
+    if filters.segment is None:
+        return None
+    values = segment_values(filters)
+    for frame in frames:
+        if filters.segment == "team" and team_column in frame:
+            alone = frame["person_id"] == NOBODY
+            frame.loc[alone, "segment"] = frame.loc[alone, team_column].astype("str")
+        values = values.including(frame["segment"].unique())
+    if filters.segment != "team" and UNKNOWN not in values.codes:
+        values = SegmentValues(
+            codes=(*values.codes, UNKNOWN), labels={**values.labels, UNKNOWN: UNKNOWN_LABEL}
+        )
     return values

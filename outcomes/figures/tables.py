@@ -28,7 +28,7 @@ from outcomes.suppression import Relation, SuppressedCounts, suppress
 
 ALL = "all"
 Key = tuple[str, str, str]  # (measure, client group, segment)
-Unit = Literal["percent", "count", "years", "days"]
+Unit = Literal["percent", "count", "years", "days", "hours"]
 
 
 class CountTable:
@@ -216,7 +216,7 @@ class Figure:
 
     - percent: `numerator` / `denominator` x 100;
     - count: `numerator` itself (no denominator);
-    - years / days: `statistic` (a mean or median) over the `denominator` units.
+    - years / days / hours: `statistic` (a mean or median) over the `denominator` units.
 
     `follow_up_months` / `follow_up_days`: how long after the period ends the
     figure can still change (e.g. re-presentations within 6 months); until

@@ -16,7 +16,7 @@ from risk.engine.checks import CHECKS, _hits
 from risk.engine.context import FRAME_COLUMNS, Context
 from risk.engine.reasons import _reason_text
 from risk.engine.rules import RuleSetSpec, RuleSpec
-from risk.engine.tiers import TIER_RANKS, TIERS
+from risk.engine.tiers import TIER_OF_RANK, TIER_RANKS, TIERS
 
 
 @dataclass
@@ -90,7 +90,7 @@ def evaluate(
     ]
     fired["reason"] = pd.Series(np.full(len(fired), "", dtype=object), dtype=object)
     fired["row"] = np.arange(len(fired))
-    people, reasons = _tiers(fired, rule_set)
+    people, reasons = _tiers(fired, rule_set, rules)
     reasons["reason"] = pd.Series(_worded(reasons, rules, ctx.day), dtype=object)
     # The flagged people's fired rules carry the same wording as their reasons.
     worded = fired["reason"].to_numpy(dtype=object, copy=True)
@@ -131,22 +131,29 @@ def _one_per_group(fired: pd.DataFrame, rules: list[RuleSpec]) -> pd.DataFrame:
     return fired.drop(index=fired.index[outweighed.to_numpy()]).reset_index(drop=True)
 
 
-def _tiers(fired: pd.DataFrame, rule_set: RuleSetSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _tiers(
+    fired: pd.DataFrame, rule_set: RuleSetSpec, rules: list[RuleSpec]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sum the weights per person and keep those at or above the lowest tier.
 
+    A person's tier is the higher of the tier their score reaches and the highest
+    minimum tier among the rules that fired for them; the score stays the sum.
     Returns the flagged people with score and tier, and their fired rules
     ordered largest first and numbered from 0 within each person.
     """
     scores = fired.groupby("person_id", sort=True)["weight"].sum().round(3)
-    tier = rule_set.tier_for(scores.to_numpy())
-    keep = tier != ""
-    flagged_ids = scores.index.to_numpy()[keep]
+    person_ids = scores.index.to_numpy()
+    score = scores.to_numpy()
+    rank = rule_set.rank_for(score)
+    _raise_to_minimums(rank, person_ids, fired, rules)
+    keep = rank > 0
+    flagged_ids = person_ids[keep]
     people = pd.DataFrame(
         {
             "person_id": flagged_ids.astype("int64"),
-            "score": scores.to_numpy()[keep],
-            "tier": tier[keep].astype(object),
-            "tier_rank": pd.Series(tier[keep]).map(TIER_RANKS).to_numpy(dtype="int64"),
+            "score": score[keep],
+            "tier": TIER_BY_RANK[rank[keep]],
+            "tier_rank": rank[keep],
         }
     )
     chosen = fired[fired["person_id"].isin(flagged_ids)]
@@ -157,6 +164,30 @@ def _tiers(fired: pd.DataFrame, rule_set: RuleSetSpec) -> tuple[pd.DataFrame, pd
     starts = _starts(person)
     ordered["position"] = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
     return people, ordered
+
+
+# A tier by its rank: index 0 is no tier, then each tier from the lowest up.
+TIER_BY_RANK = np.array(["", *(TIER_OF_RANK[r] for r in sorted(TIER_OF_RANK))], dtype=object)
+
+
+def _raise_to_minimums(
+    rank: np.ndarray, person_ids: np.ndarray, fired: pd.DataFrame, rules: list[RuleSpec]
+) -> None:
+    """Lift each person's tier `rank` (in place) to the minimum tier of any rule that fired.
+
+    `person_ids` are sorted and unique, aligned with `rank`. Only the few rows of
+    rules with a minimum are grouped, so a rule set without one costs nothing.
+    """
+    minimums = np.array([TIER_RANKS.get(rule.min_tier, 0) for rule in rules] or [0])
+    if not minimums.any():
+        return
+    floor = minimums[fired["rule_rank"].to_numpy()]
+    lifting = floor > 0
+    if not lifting.any():
+        return
+    highest = pd.Series(floor[lifting]).groupby(fired["person_id"].to_numpy()[lifting]).max()
+    at = np.searchsorted(person_ids, highest.index.to_numpy())
+    rank[at] = np.maximum(rank[at], highest.to_numpy())
 
 
 def _starts(person: np.ndarray) -> np.ndarray:

@@ -2,8 +2,9 @@
 
 Everything else about tiers derives from this: the flag model's choices, the ranks
 stored on flags, the tiers the outreach worklist and figures count, the rule set's
-thresholds (`RuleSetSpec.tier_for`). Words for people (labels, icons, colours) are
-not the engine's business: they live in `risk.wording`. Pure: no Django.
+thresholds (`RuleSetSpec.rank_for`), the rules' minimum tiers (`RuleSpec.min_tier`).
+Words for people (labels, icons, colours) are not the engine's business: they live
+in `risk.wording`. Pure: no Django.
 """
 
 # Highest first; a rule set has one threshold per tier, named as the tier is.

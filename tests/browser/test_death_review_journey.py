@@ -49,7 +49,7 @@ def test_governance_files_a_review_from_notification_to_sign_off(
     expect(
         page.get_by_role("heading", name="Risk flags and outreach in the 90 days before")
     ).to_be_visible()
-    expect(page.get_by_text("prison_release_2w v1")).to_be_visible()
+    expect(page.get_by_text("prison_release_2w v2")).to_be_visible()
     page.go_back()
 
     page.get_by_role("link", name="Add a substance found").click()

@@ -61,7 +61,7 @@ def test_a_keyworker_works_the_worklist_then_sees_an_overdose_raise_a_flag_and_n
     reasons = flag_section.locator(".flag-reasons")
     expect(reasons).to_contain_text("Released from prison 5 days ago")
     expect(reasons).to_contain_text("No naloxone kit on record")
-    expect(reasons).to_contain_text("rule prison_release_2w v1")
+    expect(reasons).to_contain_text("rule prison_release_2w v2")
     mitigations = flag_section.locator(".mitigations")
     expect(mitigations).to_contain_text("Naloxone")
     screenshot("keyworker-flagged-person")

@@ -90,7 +90,12 @@ NOT_EXTRACTED: dict[type[Model], dict[str, str]] = {
         "lives_alone": "not in the people extract's allow-list",
     },
     TreatmentEpisode: {"discharge_destination": "free text never leaves"},
-    NaloxoneSupply: {"batch_number": "the kit's stock detail, not the person's care"},
+    NaloxoneSupply: {
+        "batch_number": "the kit's stock detail, not the person's care",
+        # Events never leave in an extract (overdoses leave only as suppressed figures), and
+        # the date a kit was used on the client is the date of their overdose.
+        "kit_used_on": "the date of an overdose: commissioners receive no event dates",
+    },
 }
 
 # --- The demo population: fields it leaves empty ------------------------------------------

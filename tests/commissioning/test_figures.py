@@ -40,7 +40,7 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 Q2 = {"from": "2026-04-01", "to": "2026-06-30"}
 NALOXONE = reverse("api_figure_naloxone_coverage")
-THREE_FAMILIES = ("outcome_summary", "naloxone_coverage", "flags_and_outreach")
+FAMILIES = ("outcome_summary", "naloxone_coverage", "flags_and_outreach", "overdose_pathway")
 
 
 def url(name: str) -> str:
@@ -263,7 +263,7 @@ def test_a_team_split_of_chosen_teams_is_served(cora_api, north, south, opioid_u
     assert coverage(result, segment=str(south.pk))[0] == (0, 5, 0.0)
 
 
-@pytest.mark.parametrize("name", THREE_FAMILIES)
+@pytest.mark.parametrize("name", FAMILIES)
 def test_every_family_is_served_and_recorded(cora_api, commissioning, opioid_users, name):
     response = cora_api.get(url(name), {**Q2, "segment": "sex"})
 
@@ -276,13 +276,13 @@ def test_every_family_is_served_and_recorded(cora_api, commissioning, opioid_use
     assert log.query == {"from": ["2026-04-01"], "to": ["2026-06-30"], "segment": ["sex"]}
 
 
-@pytest.mark.parametrize("name", THREE_FAMILIES)
+@pytest.mark.parametrize("name", FAMILIES)
 def test_every_family_is_refused_to_an_administrator_and_anonymous(api_as, adam, client, name):
     assert api_as(adam).get(url(name)).status_code == 403
     assert client.get(url(name)).status_code == 401
 
 
-@pytest.mark.parametrize("name", THREE_FAMILIES)
+@pytest.mark.parametrize("name", FAMILIES)
 def test_every_family_is_open_to_keyworkers_team_leads_and_governance(
     api_as, alice, tess, gina, name
 ):
@@ -307,9 +307,10 @@ def test_every_figure_endpoint_is_listed_at_the_api_root(cora_api):
         "outcome_summary": "http://testserver/api/v1/figures/outcome-summary/",
         "naloxone_coverage": "http://testserver/api/v1/figures/naloxone-coverage/",
         "flags_and_outreach": "http://testserver/api/v1/figures/flags-and-outreach/",
+        "overdose_pathway": "http://testserver/api/v1/figures/overdose-pathway/",
         "death_reviews": "http://testserver/api/v1/figures/death-reviews/",
     }
-    assert list(figures) == [*THREE_FAMILIES, "death_reviews"]
+    assert list(figures) == [*FAMILIES, "death_reviews"]
 
 
 # No small number in a real response -------------------------------------------------
@@ -326,7 +327,7 @@ def mixed_population(tess, north, south, authorities):
 
 def test_no_count_from_one_to_four_leaves_in_any_response(cora_api, mixed_population):
     checked = withheld = 0
-    for name in THREE_FAMILIES:
+    for name in FAMILIES:
         for segment in (None, *SEGMENTS):
             params = {**Q2, **({"segment": segment} if segment else {})}
             response = cora_api.get(url(name), params)

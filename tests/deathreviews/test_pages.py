@@ -350,7 +350,7 @@ def test_the_snapshot_page_shows_the_frozen_flags(client_as, gina, known_review)
     )
 
     assert "Risk flags and outreach in the 90 days before" in page
-    assert "prison_release_2w v1" in page
+    assert "prison_release_2w v2" in page  # the rule as the active version 2 has it
 
 
 def test_a_review_of_someone_unknown_can_be_linked_to_their_record(client_as, gina, jo, review):

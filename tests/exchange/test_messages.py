@@ -135,7 +135,7 @@ CASES = [
             2,
             "consent_to_ndtms",
             "maybe",
-            "Consent to NDTMS maybe is not Y or N.",
+            "Consent to NDTMS maybe is not Y, N or not known.",
         ),
     ),
     (
@@ -303,13 +303,26 @@ CASES = [
     (
         "events",
         "ambulance,Y,ambulance",
-        "ambulance,,ambulance",
+        "ambulance,perhaps,ambulance",
         (
             "events.csv",
             2,
             "taken_to_hospital",
-            "",
-            "Taken to hospital is required for an overdose (Y or N).",
+            "perhaps",
+            "Taken to hospital perhaps is not Y, N or not known.",
+        ),
+    ),
+    (
+        "events",
+        "ambulance,Y,ambulance",
+        "ambulance,Y,friend",
+        (
+            "events.csv",
+            2,
+            "information_source",
+            "friend",
+            "Information source friend is not one of: ambulance, emergency_dept, police, peer, "
+            "person, naloxone_kit, other.",
         ),
     ),
     (

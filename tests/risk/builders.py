@@ -7,11 +7,12 @@ test adds exactly the facts it is about and sees exactly the rules they fire.
 
 import datetime
 import itertools
+from dataclasses import replace
 
 import pandas as pd
 
 from risk.engine import FRAME_COLUMNS, RuleSetSpec, RuleSpec, empty_frames
-from risk.first_rule_set import RULES, THRESHOLDS
+from risk.first_rule_set import PATHWAY_MINIMUM_TIERS, RULES, THRESHOLDS
 
 AS_OF = datetime.date(2026, 3, 15)
 
@@ -49,6 +50,17 @@ def first_rule_set() -> RuleSetSpec:
         for r in RULES
     )
     return RuleSetSpec(1, rules, **THRESHOLDS)
+
+
+def pathway_rule_set() -> RuleSetSpec:
+    """Version 2 as the migration installs it: version 1 with the pathway's minimum tiers."""
+    rules = tuple(
+        replace(rule, version=2, min_tier=PATHWAY_MINIMUM_TIERS[rule.code])
+        if rule.code in PATHWAY_MINIMUM_TIERS
+        else rule
+        for rule in first_rule_set().rules
+    )
+    return RuleSetSpec(2, rules, **THRESHOLDS)
 
 
 def years_before(day: datetime.date, years: int) -> datetime.date:

@@ -225,3 +225,104 @@ def test_flag_and_outreach_figures_split_by_team(north, south, tess):
     assert shown(figure("contacted_within_2_days", "very_high_or_high", north))[0] == (0, 5, 0.0)
     assert figure("people_flagged_by_rule", "male", north)["segment_label"] == "North"
     assert shown(figure("people_flagged_by_rule", "male", north))[0] == (5, 5, 100.0)
+
+
+def test_outreach_attempts_by_method_and_outcome(tess):
+    """Five people tried by phone and reached on 01/05/2026, and visited without being
+    found on 02/05/2026; five written to on 01/06/2026, who declined; five in the first
+    quarter reached through a partner agency, who agreed to attend. So the second
+    quarter has 15 attempts (5 by phone, 5 visits, 5 letters, none through a partner)
+    and the first 5, all through a partner."""
+
+    def tried_twice():
+        who = person()
+        outreach_attempt_create(
+            service_user=who,
+            recorded_by=tess,
+            attempted_on=D(2026, 5, 1),
+            method="phone",
+            outcome="contacted",
+        )
+        outreach_attempt_create(
+            service_user=who,
+            recorded_by=tess,
+            attempted_on=D(2026, 5, 2),
+            method="visit",
+            outcome="not_contactable",
+        )
+
+    def written_to():
+        outreach_attempt_create(
+            service_user=person(),
+            recorded_by=tess,
+            attempted_on=D(2026, 6, 1),
+            method="letter",
+            outcome="declined",
+        )
+
+    def through_a_partner():
+        outreach_attempt_create(
+            service_user=person(),
+            recorded_by=tess,
+            attempted_on=D(2026, 2, 1),
+            method="partner",
+            outcome="agreed_to_attend",
+        )
+
+    for make in (tried_twice, written_to, through_a_partner):
+        several(5, make)
+
+    result = flag_figures(quarter_two())
+
+    assert counts(result, "outreach_attempts", (None, "phone", "visit", "letter", "partner")) == {
+        None: (15, 5),
+        "phone": (5, 0),
+        "visit": (5, 0),
+        "letter": (5, 0),
+        "partner": (0, 5),
+    }
+    assert counts(
+        result,
+        "outreach_attempt_outcomes",
+        (
+            "phone:contacted",
+            "phone:declined",
+            "visit:not_contactable",
+            "letter:declined",
+            "partner:agreed_to_attend",
+        ),
+    ) == {
+        "phone:contacted": (5, 0),
+        "phone:declined": (0, 0),
+        "visit:not_contactable": (5, 0),
+        "letter:declined": (5, 0),
+        "partner:agreed_to_attend": (0, 5),
+    }
+    label = row(result, "outreach_attempt_outcomes", category="visit:not_contactable")
+    assert label["category_label"] == "Visit: not contactable"
+
+
+def test_few_outreach_attempts_are_withheld_with_a_neighbour(tess):
+    """Three phone attempts and six visits: the phone count is small, so the next
+    smallest method that is not 0 (the visits) is withheld too, or the total would give
+    the phone count back."""
+    for method, times in (("phone", 3), ("visit", 6)):
+        several(
+            times,
+            lambda method=method: outreach_attempt_create(
+                service_user=person(),
+                recorded_by=tess,
+                attempted_on=D(2026, 5, 1),
+                method=method,
+                outcome="contacted",
+            ),
+        )
+
+    result = flag_figures(quarter_two())
+
+    assert counts(result, "outreach_attempts", (None, "phone", "visit", "letter")) == {
+        None: (9, 0),
+        "phone": (None, 0),
+        "visit": (None, 0),
+        "letter": (0, 0),
+    }

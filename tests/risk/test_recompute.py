@@ -77,9 +77,10 @@ def snapshot() -> list[tuple]:
 
 @pytest.fixture
 def population():
-    """One raised, one very high, one unflagged."""
-    raised = neutral_person()
-    released(raised, 5)
+    """One high (released from prison 5 days ago: 2.0, held at High by the rule's minimum),
+    one very high, one unflagged."""
+    recent = neutral_person()
+    released(recent, 5)
     very_high = neutral_person()
     released(very_high, 3)
     EventFactory(service_user=very_high, kind="hospital_discharge", occurred_on=days_ago(4))
@@ -91,34 +92,35 @@ def population():
         information_source="ambulance",
     )
     calm = neutral_person()
-    return raised, very_high, calm
+    return recent, very_high, calm
 
 
 def test_a_full_recompute_publishes_flags_and_records_its_run(population):
-    raised, very_high, calm = population
+    recent, very_high, calm = population
     run = services.flags_recompute(as_of=today())
 
     assert run.status == RecomputeRun.Status.PUBLISHED
     assert run.as_of == today()
-    assert run.rule_set.version == 1
+    assert run.rule_set.version == 2
     assert run.finished_at >= run.started_at
     assert run.population == 3
     assert run.flagged == 2
-    assert run.counts_by_tier == {"very_high": 1, "high": 0, "raised": 1}
+    assert run.counts_by_tier == {"very_high": 1, "high": 1, "raised": 0}
     assert run.counts_by_rule["prison_release_2w"] == 2
     assert run.counts_by_rule["overdose_90d"] == 1
     assert run.counts_by_rule["hospital_discharge_4w"] == 1
     assert {"load_s", "engine_s", "stage_s", "publish_s"} <= set(run.timings)
 
-    flag = open_flag(raised)
-    assert (flag.tier, flag.score, flag.status) == ("raised", Decimal("2.00"), "raised")
+    flag = open_flag(recent)
+    assert (flag.tier, flag.score, flag.status) == ("high", Decimal("2.00"), "raised")
     assert flag.summary == "released from prison 5 days ago"
     assert flag.rule_codes == ["prison_release_2w"]
     assert (flag.raised_on, flag.raised_run, flag.rule_set) == (today(), run, run.rule_set)
     (reason,) = flag.reasons.all()
+    # Version 2 of the rule: version 1's, with its minimum tier.
     assert (reason.rule_code, reason.rule_version, reason.trigger_kind) == (
         "prison_release_2w",
-        1,
+        2,
         "event",
     )
     assert reason.fired_from == days_ago(5)
@@ -138,7 +140,7 @@ def test_the_command_reports_the_tier_distribution(population):
     out = io.StringIO()
     call_command("recompute_flags", "--as-of", today().isoformat(), stdout=out)
     text = out.getvalue()
-    assert f"Published flags as of {today():%d/%m/%Y} under rule set version 1" in text
+    assert f"Published flags as of {today():%d/%m/%Y} under rule set version 2" in text
     assert "3 people in scope, 2 flagged" in text
     assert "very_high          1   33.3%" in text
 
@@ -182,7 +184,7 @@ def test_a_nightly_run_after_a_failed_one_for_the_same_date_runs_again(populatio
 def test_a_flag_ends_when_its_rule_stops_firing():
     person = neutral_person()
     released(person, 20)
-    services.flags_recompute(as_of=days_ago(10))  # released 10 days before: raised
+    services.flags_recompute(as_of=days_ago(10))  # released 10 days before: high
     flag = open_flag(person)
     assert flag.summary == "released from prison 10 days ago"
 
@@ -315,20 +317,21 @@ def test_saving_an_overdose_recomputes_that_person(django_capture_on_commit_call
 
     flag = open_flag(person)
     assert flag is not None
-    assert flag.tier == "raised"
+    # 1.4 + 0.7 weighs Raised; a recent overdose is never below High.
+    assert (flag.tier, flag.score) == ("high", Decimal("2.10"))
     assert flag.summary == "overdose 2 days ago; in treatment for opioids but not on OST"
     assert flag.raised_run is None
     assert PersonRecompute.objects.filter(service_user=person).exists()
 
 
 def test_a_persons_recompute_leaves_everyone_else_alone(population):
-    raised = population[0]
+    recent = population[0]
     services.flags_recompute(as_of=today())
-    before = [row for row in snapshot() if row[2] != raised.pk]
-    EventFactory(service_user=raised, kind="hospital_discharge", occurred_on=days_ago(1))
-    flag = services.flags_recompute_person(person_id=raised.pk)
+    before = [row for row in snapshot() if row[2] != recent.pk]
+    EventFactory(service_user=recent, kind="hospital_discharge", occurred_on=days_ago(1))
+    flag = services.flags_recompute_person(person_id=recent.pk)
     assert flag.tier == "high"
-    assert [row for row in snapshot() if row[2] != raised.pk] == before
+    assert [row for row in snapshot() if row[2] != recent.pk] == before
 
 
 def test_a_nightly_run_started_before_a_persons_recompute_does_not_overwrite_it():
@@ -398,7 +401,7 @@ def test_a_failed_run_is_recorded_and_publishes_nothing(population):
 def test_activating_a_copy_bumps_only_the_changed_rules_and_retires_the_old_set(adam):
     first = services.active_rule_set()
     draft = services.rule_set_copy(source=first, user=adam)
-    assert (draft.version, draft.status) == (2, "draft")
+    assert (draft.version, draft.status) == (3, "draft")
     assert draft.rules.count() == first.rules.count()
     draft.rules.filter(code="prison_release_2w").update(weight=Decimal("2.50"))
     draft.rules.filter(code="male").update(enabled=False)
@@ -408,9 +411,10 @@ def test_activating_a_copy_bumps_only_the_changed_rules_and_retires_the_old_set(
     draft.refresh_from_db()
     assert (first.status, draft.status) == ("retired", "active")
     versions = dict(draft.rules.values_list("code", "version"))
-    assert versions["prison_release_2w"] == 2
-    assert versions["male"] == 2
-    assert {code for code, version in versions.items() if version == 2} == {
+    before = dict(first.rules.values_list("code", "version"))
+    assert versions["prison_release_2w"] == before["prison_release_2w"] + 1
+    assert versions["male"] == before["male"] + 1
+    assert {code for code, version in versions.items() if version != before[code]} == {
         "prison_release_2w",
         "male",
     }
@@ -419,7 +423,7 @@ def test_activating_a_copy_bumps_only_the_changed_rules_and_retires_the_old_set(
     third = services.rule_set_copy(source=draft, user=adam)
     services.rule_set_activate(rule_set=third, user=adam)
     assert dict(third.rules.values_list("code", "version")) == versions
-    assert RuleSet.objects.get(version=2).status == "retired"
+    assert RuleSet.objects.get(version=draft.version).status == "retired"
 
     with pytest.raises(ValidationError):
         services.rule_set_activate(rule_set=first, user=adam)
@@ -429,14 +433,14 @@ def test_flags_and_runs_record_the_rule_set_version_they_came_from(adam):
     person = neutral_person()
     released(person, 5)
     draft = services.rule_set_copy(source=services.active_rule_set(), user=adam)
-    draft.rules.filter(code="prison_release_2w").update(weight=Decimal("3.10"))
+    draft.rules.filter(code="prison_release_2w").update(weight=Decimal("4.30"))
     services.rule_set_activate(rule_set=draft, user=adam)
 
     run = services.flags_recompute(as_of=today())
     flag = open_flag(person)
     assert run.rule_set == draft
-    assert (flag.rule_set, flag.tier) == (draft, "high")
-    assert flag.reasons.get().rule_version == 2
+    assert (flag.rule_set, flag.tier) == (draft, "very_high")
+    assert flag.reasons.get().rule_version == 3
 
 
 # The backtest ------------------------------------------------------------
@@ -458,15 +462,15 @@ def test_backtest_prints_counts_per_date_and_writes_no_flags(population, tmp_pat
         stdout=out,
     )
     lines = out.getvalue().splitlines()
-    assert lines[0] == "Rule set version 1"
+    assert lines[0] == "Rule set version 2"
     rows = {line.split()[0]: line.split()[1:] for line in lines[2:5]}
     # The events are all within the last week: only today's date sees them.
     assert rows[f"{days_ago(14):%d/%m/%Y}"] == ["3", "0", "0", "0"]
     assert rows[f"{days_ago(7):%d/%m/%Y}"] == ["3", "0", "0", "0"]
-    assert rows[f"{today():%d/%m/%Y}"] == ["3", "1", "0", "1"]
+    assert rows[f"{today():%d/%m/%Y}"] == ["3", "1", "1", "0"]
     with flags_csv.open() as handle:
         written = list(csv.DictReader(handle))
     assert {row["as_of"] for row in written} == {today().isoformat()}
-    assert sorted(row["tier"] for row in written) == ["raised", "very_high"]
+    assert sorted(row["tier"] for row in written) == ["high", "very_high"]
     assert not Flag.objects.exists()
     assert not RecomputeRun.objects.exists()

@@ -41,12 +41,12 @@ WAIT_SECONDS = 120
 @pytest.fixture
 def people():
     """Flagged on an earlier date; on today's date each of them changes."""
-    stops = neutral_person()  # released 20 days ago: raised then, nothing now
+    stops = neutral_person()  # released 20 days ago: high then (10 days), nothing now
     released(stops, 20)
     steps_down = neutral_person()  # high then, raised now
     released(steps_down, 20)
     EventFactory(service_user=steps_down, kind="hospital_discharge", occurred_on=days_ago(12))
-    new = neutral_person()  # released 3 days ago: nothing then, raised now
+    new = neutral_person()  # released 3 days ago: nothing then, high now
     released(new, 3)
     services.flags_recompute(as_of=days_ago(10))
     return stops, steps_down, new
@@ -108,7 +108,7 @@ def assert_published_once(people) -> RecomputeRun:
         (f.tier, f.end_reason) for f in Flag.objects.filter(service_user=steps_down).order_by("id")
     ] == [("high", "tier_changed"), ("raised", "")]
     assert open_flag(new).summary == "released from prison 3 days ago"
-    assert run.counts_by_tier == {"very_high": 0, "high": 0, "raised": 2}
+    assert run.counts_by_tier == {"very_high": 0, "high": 1, "raised": 1}
     return run
 
 

@@ -4,7 +4,8 @@ Built on the named cast (tests/conftest.py): jo is on alice's caseload in North
 with an open episode, an open flag and an overdose yesterday whose follow-up is
 alice's; a near-fatal review of jo (filed by
 gina) has a toxicology finding, an information request and an action, and a
-review of the death of someone the service never knew has nothing yet; cora's
+review of the death of someone the service never knew has nothing yet; someone not yet
+known to North had an overdose (alice recorded it); cora's
 account belongs to an API client; an import job, a recompute run, a flag
 override, an API token, a request log row and a group exist, so that every admin
 model has a row to open.
@@ -21,7 +22,15 @@ from django.test import Client
 from django.utils import timezone
 
 from cases import services as cases_services
-from cases.models import BreakGlassGrant, Event, TransferRequest, TreatmentEpisode, User
+from cases.models import (
+    BreakGlassGrant,
+    Event,
+    TransferRequest,
+    TreatmentEpisode,
+    UnidentifiedPerson,
+    User,
+)
+from cases.unknown_people import unidentified_overdose_record
 from commissioning import services as commissioning_services
 from commissioning.models import ApiClient
 from deathreviews.models import InformationRequest, Review, ReviewAction, ToxicologyFinding
@@ -64,6 +73,8 @@ class World:
     import_job: ImportJob
     grant: BreakGlassGrant
     transfer: TransferRequest
+    # Someone not yet known, held by North after an overdose alice recorded.
+    someone: UnidentifiedPerson
 
 
 @pytest.fixture
@@ -161,6 +172,13 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         added_by=bob, team=bob.memberships.get().team, keyworker=bob, nhs_number=kim.nhs_number
     )
 
+    someone = unidentified_overdose_record(
+        team=north,
+        recorded_by=alice,
+        person={"description": "Dave, red jacket", "approximate_age": 40, "sex": "M"},
+        overdose={"occurred_on": days_ago(1), "information_source": "ambulance"},
+    ).unidentified_person
+
     return World(
         users={"alice": alice, "tess": tess, "bob": bob, "gina": gina, "cora": cora, "adam": adam},
         jo_episode=jo_episode,
@@ -176,4 +194,5 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         import_job=import_job,
         grant=grant,
         transfer=TransferRequest.objects.get(),
+        someone=someone,
     )

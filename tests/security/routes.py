@@ -63,6 +63,7 @@ SAMPLES = {
     "action": lambda w: {"external_id": w.review.external_id, "part_id": w.action.external_id},
     "pending-learning": lambda w: {"kind": "learning", "item_id": w.shared_review.external_id},
     "kim": lambda w: {"external_id": w.grant.service_user.external_id},
+    "someone": lambda w: {"external_id": w.someone.external_id},
     "adam": lambda w: {"id": w.users["adam"].pk},
     "grant": lambda w: {"grant_id": w.grant.external_id},
     "transfer": lambda w: {"transfer_id": w.transfer.external_id},
@@ -176,6 +177,20 @@ follow_up_close                 jo-follow-up   GET     signin  405     405     4
 follow_up_close                 jo-follow-up   POST    signin  400     400     404     403     404     404
 follow_ups_overdue              -              GET     signin  403     ok      403     ok      403     403
 
+# The overdose pathway's capture: keyworkers and team leads record an overdose from the
+# header and a kit given to someone who is not a client; the people not yet known are
+# their teams' (governance reads them, and links none); kits to renew, for those who see people.
+overdose_record                 -              GET     signin  ok      ok      ok      403     403     403
+overdose_record                 -              POST    signin  400     400     400     403     403     403
+unidentified_list               -              GET     signin  ok      ok      ok      ok      403     403
+unidentified_detail             someone        GET     signin  ok      ok      404     ok      404     404
+unidentified_detail             someone        POST    signin  400     400     404     403     404     404
+unidentified_add_record         someone        GET     signin  ok      ok      404     403     404     404
+unidentified_add_record         someone        POST    signin  400     400     404     403     404     404
+naloxone_non_client             -              GET     signin  ok      ok      ok      403     403     403
+naloxone_non_client             -              POST    signin  400     400     400     403     403     403
+naloxone_renewals               -              GET     signin  ok      ok      ok      ok      403     403
+
 # Data pages: imports for administrators; the NDTMS extract for them and team leads.
 import_start                    -              GET     signin  403     403     403     403     403     ok
 import_start                    -              POST    signin  403     403     403     403     403     400
@@ -221,6 +236,8 @@ api_figure_naloxone_coverage    -              GET     401     ok      ok      o
 api_figure_naloxone_coverage    -              POST    401     405     405     405     405     405     403
 api_figure_flags_and_outreach   -              GET     401     ok      ok      ok      ok      ok      403
 api_figure_flags_and_outreach   -              POST    401     405     405     405     405     405     403
+api_figure_overdose_pathway     -              GET     401     ok      ok      ok      ok      ok      403
+api_figure_overdose_pathway     -              POST    401     405     405     405     405     405     403
 api_figure_death_reviews        -              GET     401     403     403     403     ok      ok      403
 api_figure_death_reviews        -              POST    401     403     403     403     405     405     403
 

@@ -1,7 +1,8 @@
 """Every view that shows a person records exactly one read of them, in every variant.
 
 Driven by the route table (tests/security/routes.py): every line whose sample
-names a person (jo, or a review of jo, or of someone the service never knew) is
+names a person (jo, or a review of jo, or of someone the service never knew, or
+someone not yet known to it) is
 requested by every role with GET and with an empty POST (an invalid form), each
 as a full page and as the worklist's script sends it (`X-Requested-With:
 fetch`); each of those routes' forms is also sent valid (tests/security/forms.py),
@@ -44,7 +45,11 @@ REVIEW_SAMPLES = frozenset(
     {"review", "review-domain", "review-step", "finding", "request", "action"}
 )
 UNKNOWN_REVIEW_SAMPLES = frozenset({"unknown-review"})
-READ_SAMPLES = PERSON_SAMPLES | KIM_SAMPLES | REVIEW_SAMPLES | UNKNOWN_REVIEW_SAMPLES
+# Someone not yet known to the service: a read of them names no record, only them.
+UNIDENTIFIED_SAMPLES = frozenset({"someone"})
+READ_SAMPLES = (
+    PERSON_SAMPLES | KIM_SAMPLES | REVIEW_SAMPLES | UNKNOWN_REVIEW_SAMPLES | UNIDENTIFIED_SAMPLES
+)
 
 # The kind of read a page of a person is, where it is not a look at their record.
 KINDS = {
@@ -86,6 +91,8 @@ def expected_read(key: str, sample: str, world) -> Expected:
         return Expected(KINDS.get(key, AccessKind.RECORD), kim, kim.client_ref)
     if sample in REVIEW_SAMPLES:
         return Expected(AccessKind.REVIEW, jo, world.review.reference)
+    if sample in UNIDENTIFIED_SAMPLES:
+        return Expected(AccessKind.RECORD, None, str(world.someone.external_id))
     return Expected(AccessKind.REVIEW, None, world.unknown_review.reference)
 
 

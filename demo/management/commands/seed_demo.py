@@ -12,7 +12,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo import DEMO_LOGINS, DEMO_PASSWORD, history, load, reviews
+from demo import DEMO_LOGINS, DEMO_PASSWORD, history, load, pathway, reviews
 
 
 class Command(BaseCommand):
@@ -73,6 +73,12 @@ class Command(BaseCommand):
         if not without_reviews:
             progress.note("Filing the demo death reviews...")
             filed = reviews.seed_reviews(today=timezone.localdate())
+        # After the reviews (a person they record as dead has no follow-up), before the flag
+        # history (the overdoses of people since linked count in it).
+        journeys = None
+        if not without_reviews:
+            progress.note("Opening the overdose follow-ups...")
+            journeys = pathway.seed_pathway(teams=load.demo_teams(), seed=seed, now=timezone.now())
         past = None
         if not (without_reviews or without_history):
             progress.note("Replaying the nightly recompute over the last four weeks...")
@@ -92,6 +98,8 @@ class Command(BaseCommand):
         )
         if filed:
             self.stdout.write(reviews.filed_summary())
+        if journeys is not None:
+            self.stdout.write(journeys.summary())
         if past is not None:
             days = ", ".join(str(d) for d in history.RUNS_DAYS_AGO)
             self.stdout.write(

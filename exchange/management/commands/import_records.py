@@ -92,6 +92,12 @@ class Command(BaseCommand):
                 f"{kind + '.csv':<24}{counts.rows:>12,}{counts.rejected:>12,}{counts.created:>12,}"
                 f"{counts.updated:>12,}{counts.unchanged:>12,}"
             )
+        kits = result.counts.get("naloxone_supplies")
+        if kits is not None and kits.overdoses_recorded:
+            self.stdout.write(
+                "Overdoses recorded from repeat kits used on the client: "
+                f"{kits.overdoses_recorded:,} (a recent one gets its follow-up)."
+            )
         rate = result.rows / result.seconds if result.seconds else 0
         summary = f"{result.rows:,} rows in {result.seconds:.1f} s ({rate:,.0f} rows/s)"
         if result.dry_run:

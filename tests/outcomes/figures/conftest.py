@@ -13,11 +13,23 @@ suppression (`raw_counts`), where one person is enough.
 import datetime
 import random
 
+import time_machine
+from django.utils import timezone
+
 from cases.models import LocalAuthority, ServiceUser, Team
-from cases.services import episode_create, intervention_create, naloxone_supply_create
+from cases.services import (
+    episode_create,
+    event_create,
+    intervention_create,
+    naloxone_supply_create,
+    naloxone_supply_to_non_client,
+)
+from cases.unknown_people import unidentified_overdose_record
 from outcomes.figures import FigureFilters
 from outcomes.services import top_assessment_create
 from outcomes.suppression import is_small
+from overdoses.models import FollowUp
+from overdoses.services import follow_up_attempt_record, follow_up_close
 from risk.models import Flag
 from risk.services import outreach_attempt_create
 from tests.factories import ServiceUserFactory, discharge_reason, substance
@@ -158,7 +170,8 @@ def days(n: int) -> datetime.timedelta:
 
 def mixed_person(rng: random.Random, teams, authorities, worker) -> None:
     """One person drawn at random: spread thinly over teams, local authorities, sexes,
-    ages and ethnicities, with episodes, TOPs, naloxone, a flag and outreach, so that
+    ages and ethnicities, with episodes, TOPs, naloxone, a flag and outreach, overdoses
+    and their follow-ups, and kits to people who are not clients, so that
     most cells are small and suppression has a lot to do."""
     who = person(
         team=rng.choice(teams),
@@ -232,9 +245,74 @@ def mixed_person(rng: random.Random, teams, authorities, worker) -> None:
                 service_user=who,
                 recorded_by=worker,
                 attempted_on=raised + days(rng.randint(0, 9)),
-                method="phone",
+                method=rng.choice(["phone", "phone", "visit", "letter"]),
                 outcome=rng.choice(["contacted", "agreed_to_attend", "not_contactable"]),
             )
+    if rng.random() < 0.5:
+        mixed_overdose(rng, who, worker)
+    if rng.random() < 0.2:
+        mixed_non_client_kit(rng, who.team, worker)
+
+
+def mixed_overdose(rng: random.Random, who: ServiceUser | None, worker, team=None) -> None:
+    """An overdose in the first half of 2026, recorded when it happened (so its follow-up
+    opens then), of `who` or of someone not yet known to the worker's team; reached a day or
+    two later, or never."""
+    when = timezone.make_aware(
+        datetime.datetime.combine(D(2026, 1, 5) + days(rng.randint(0, 170)), datetime.time(9))
+    )
+    source = rng.choice(["ambulance", "emergency_dept", "police", "peer", "person"])
+    with time_machine.travel(when, tick=False):
+        if who is not None and rng.random() < 0.8:
+            event = event_create(
+                service_user=who,
+                recorded_by=worker,
+                kind="non_fatal_overdose",
+                occurred_on=when.date(),
+                information_source=source,
+            )
+        else:
+            event = unidentified_overdose_record(
+                team=who.team if who is not None else team,
+                recorded_by=worker,
+                person={"description": "Someone the ambulance crew met"},
+                overdose={"occurred_on": when.date(), "information_source": source},
+            )
+    follow_up = FollowUp.objects.filter(overdose=event).first()
+    if follow_up is None or rng.random() < 0.3:
+        return
+    contact = when + datetime.timedelta(hours=rng.choice([2, 20, 50, 200]))
+    with time_machine.travel(contact + datetime.timedelta(minutes=1), tick=False):
+        follow_up_attempt_record(
+            follow_up=follow_up,
+            recorded_by=worker,
+            attempted_at=contact,
+            method="phone",
+            reached=True,
+        )
+        follow_up_close(
+            follow_up=follow_up,
+            closed_by=worker,
+            outcome=rng.choice(["mat_offered", "mat_started", "mat_declined"]),
+            children_in_household="no",
+        )
+
+
+def mixed_non_client_kit(rng: random.Random, team: Team, worker) -> None:
+    on = D(2026, 1, 5) + days(rng.randint(0, 170))
+    supply_type = rng.choice(["first", "repeat"])
+    naloxone_supply_to_non_client(
+        team=team,
+        supplied_by=worker,
+        supplied_on=on,
+        expiry_date=on + days(700),
+        formulation="nasal",
+        supply_type=supply_type,
+        repeat_reason=rng.choice(["used_other", "lost"]) if supply_type == "repeat" else "",
+        batch_number="B9",
+        setting=rng.choice(["outreach", "pharmacy", "hospital"]),
+        recipient=rng.choice(["family_friend", "peer", "hostel_staff"]),
+    )
 
 
 def assert_no_small_count(values: dict, figure: dict) -> None:
@@ -255,7 +333,7 @@ def assert_no_small_count(values: dict, figure: dict) -> None:
     if figure["unit"] == "count":
         assert values["value"] == numerator, where
         assert values["suppressed"] == (numerator is None), where
-    if figure["unit"] in ("years", "days"):
+    if figure["unit"] in ("years", "days", "hours"):
         assert values["suppressed"] == (denominator is None), where
         if values["suppressed"]:
             assert values["value"] is None, where

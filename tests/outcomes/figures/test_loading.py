@@ -9,13 +9,14 @@ from cases.models import ServiceUser
 from core import frames
 from outcomes.figures import naloxone_coverage, outcome_summary
 from outcomes.figures.treatment import load_outcome_frames
+from overdoses.figures import overdose_figures
 from risk.figures import flag_figures
 from tests.outcomes.figures.conftest import D, person, quarter_two, several, supply, top, treated
 from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
 
-FAMILIES = (outcome_summary, naloxone_coverage, flag_figures)
+FAMILIES = (outcome_summary, naloxone_coverage, flag_figures, overdose_figures)
 
 
 def someone(team):
@@ -51,7 +52,7 @@ def test_each_family_reads_the_same_number_of_statements_for_few_people_or_many(
 
     assert many == few
     # One statement per table read, plus the people's segment values.
-    assert [copies for copies, _ in many] == [4, 4, 3]
+    assert [copies for copies, _ in many] == [4, 5, 4, 4]
 
 
 def test_only_the_people_the_filters_allow_are_read(north, south):

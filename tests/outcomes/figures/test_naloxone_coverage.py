@@ -59,9 +59,15 @@ def test_coverage_of_people_with_opioid_use_by_kit_supplied_and_kit_in_date():
     assert shown(in_date) == ((10, 20, 50.0), (10, 25, 40.0))
     assert in_date["change"] == 10.0
     assert result["family"] == "naloxone_coverage"
-    assert [r["key"] for r in result["figures"]] == [
+    assert list(dict.fromkeys(r["key"] for r in result["figures"])) == [
         "naloxone_kit_supplied",
         "naloxone_kit_in_date",
+        "naloxone_first_supply_reach",
+        "naloxone_kits",
+        "naloxone_kits_by_outlet",
+        "naloxone_kits_by_recipient",
+        "naloxone_kits_by_supply_type",
+        "naloxone_repeat_kits_used",
     ]
 
 

@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 
 from outcomes.figures import RESULT_SCHEMA, SEGMENTS, naloxone_coverage, outcome_summary
+from overdoses.figures import overdose_figures
 from risk.figures import flag_figures
 from tests.factories import TeamFactory
 from tests.outcomes.figures.conftest import assert_no_small_count, mixed_person, quarter_two
@@ -24,6 +25,7 @@ FAMILIES = {
     "outcome_summary": outcome_summary,
     "naloxone_coverage": naloxone_coverage,
     "flags_and_outreach": flag_figures,
+    "overdose_pathway": overdose_figures,
 }
 
 

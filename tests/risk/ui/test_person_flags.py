@@ -35,7 +35,48 @@ def test_the_record_shows_the_flag_with_reasons_worded_for_today(client_as, alic
     assert "window 0 to 14 days" in content
     assert f"counts until {days_ago(-5):%d/%m/%Y}" in content
     assert "Merrall" in content  # the evidence
-    assert "rule set version 1" in content
+    assert "rule set version 2" in content
+
+
+def test_the_record_says_which_rule_holds_a_flag_above_what_its_weights_reach(client_as, alice, jo):
+    make_flag(
+        jo,
+        tier="high",
+        score=1.4,
+        reasons=(("overdose_90d", days_ago(3)),),
+        summary="overdose 3 days ago",
+    )
+
+    content = person_page(client_as(alice), jo)
+
+    assert (
+        f"At least High while: overdose 3 days ago (until {days_ago(-87):%d/%m/%Y}). "
+        "The weights alone (1.40) would give no flag."
+    ) in content
+    assert "never below High" in content
+
+
+def test_the_record_names_the_lower_tier_the_weights_alone_reach(client_as, alice, jo):
+    make_flag(
+        jo,
+        tier="high",
+        score=2.3,
+        reasons=(("prison_release_2w", days_ago(2)), ("male", None)),
+    )
+
+    content = person_page(client_as(alice), jo)
+
+    assert "At least High while: released from prison 2 days ago (until" in content
+    assert "The weights alone (2.30) would give Raised." in content
+
+
+def test_the_record_says_nothing_of_a_minimum_the_weights_reach_anyway(client_as, alice, jo):
+    make_flag(jo, tier="very_high", score=5, reasons=(("prison_release_2w", days_ago(2)),))
+
+    content = person_page(client_as(alice), jo)
+
+    assert "At least" not in content
+    assert "never below High" in content  # the rule still says what it holds
 
 
 def test_the_record_shows_mitigations_on_record_since_the_flag(client_as, alice, jo):
@@ -157,7 +198,7 @@ def test_the_history_lists_every_flag_with_its_rule_set(client_as, gina, jo):
     assert "Flag history (2 flags" in content
     assert "Rules stopped firing" in content
     assert f"{days_ago(100):%d/%m/%Y}" in content
-    assert "Version 1" in content
+    assert "Version 2" in content
 
 
 def test_recording_from_the_record_marks_the_flag_worked(client_as, alice, jo, jo_flag):

@@ -68,7 +68,7 @@ def test_recompute_now_asks_first_and_an_unconfirmed_post_starts_nothing(client_
     refused = client.post(RECOMPUTE, {})
 
     assert asked.status_code == 200
-    assert "version 1" in asked.content.decode()
+    assert "version 2" in asked.content.decode()
     assert refused.status_code == 400
     assert not RecomputeRun.objects.exists()
 
@@ -189,9 +189,9 @@ def test_activating_a_rule_set_offers_to_recompute_now(client_as, adam):
     client = client_as(adam)
     client.post(
         reverse("admin:risk_ruleset_changelist"),
-        {"action": "copy_as_draft", "_selected_action": [RuleSet.objects.get(version=1).pk]},
+        {"action": "copy_as_draft", "_selected_action": [RuleSet.objects.get(version=2).pk]},
     )
-    draft = RuleSet.objects.get(version=2)
+    draft = RuleSet.objects.get(version=3)
     response = client.post(
         reverse("admin:risk_ruleset_changelist"),
         {"action": "activate", "_selected_action": [draft.pk], "confirmed": "yes"},
