@@ -31,6 +31,7 @@ def can_oversee_follow_ups(user: User) -> bool:
 
 
 NAVIGATION: tuple[NavLink, ...] = (
+    NavLink("Overdue overdose follow-ups", "follow_ups_overdue", can_oversee_follow_ups),
     NavLink("People not yet known", "unidentified_list", can_read_follow_ups),
     NavLink("Naloxone to non-clients", "naloxone_non_client", can_record_overdose),
     NavLink("Naloxone kits to renew", "naloxone_renewals", can_read_follow_ups),

@@ -35,7 +35,7 @@ def follow_ups_visible_to(user: User) -> QuerySet[FollowUp]:
 
 def _for_lists(follow_ups: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
     return follow_ups.select_related(
-        "overdose__service_user", "overdose__unidentified_person", "owner", "team"
+        "overdose__service_user", "overdose__unidentified_person", "owner", "team", "escalated_to"
     ).annotate(attempts_made=Count("attempts"))
 
 
@@ -82,7 +82,7 @@ def open_follow_up_of(person: ServiceUser) -> FollowUp | None:
     """The person's open overdose follow-up, soonest due, for their record's page."""
     return (
         FollowUp.objects.filter(overdose__service_user=person, closed_at__isnull=True)
-        .select_related("owner", "overdose")
+        .select_related("owner", "overdose", "escalated_to")
         .annotate(attempts_made=Count("attempts"))
         .order_by("due_at")
         .first()

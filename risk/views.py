@@ -24,6 +24,7 @@ from cases.access import EDITING_ROLES, can_edit_records
 from cases.audit import page_rows, query_of, record_access, service_user_for_read
 from cases.models import AccessKind, ServiceUser
 from cases.views import editable_person
+from overdoses.selectors import follow_ups_to_do
 from risk import selectors, services
 from risk.access import can_approve_overrides, can_view_outreach, can_view_uncontacted
 from risk.forms import FlagOverrideForm, OutreachAttemptForm, OverrideDecisionForm
@@ -92,7 +93,15 @@ def worklist(request: HttpRequest) -> HttpResponse:
         }
         for flag in page.object_list
     ]
-    record_access(request, kind=AccessKind.LIST, query=query_of(request), rows=len(entries))
+    # At the top: the user's overdose follow-ups (one query, whatever their number). They
+    # are people too, so the list's one read counts them with the flagged.
+    follow_ups = list(follow_ups_to_do(user))
+    record_access(
+        request,
+        kind=AccessKind.LIST,
+        query=query_of(request),
+        rows=len(entries) + len(follow_ups),
+    )
     return render(
         request,
         "risk/worklist.html",
@@ -100,6 +109,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "title": "Outreach worklist",
             "page": page,
             "entries": entries,
+            "follow_ups": follow_ups,
             "can_record": can_record,
             "mine": mine,
             "whole_team": WHOLE_TEAM,

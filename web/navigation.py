@@ -47,6 +47,7 @@ DECLARED: tuple[NavLink, ...] = tuple(
 MENU_ORDER = (
     "outreach_worklist",
     "outreach_uncontacted",
+    "follow_ups_overdue",
     "unidentified_list",
     "naloxone_renewals",
     "naloxone_non_client",

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -44,6 +45,8 @@ from outcomes.selectors import (
     with_opioid_use,
     with_top_columns,
 )
+from overdoses.access import can_record_overdose
+from overdoses.selectors import open_follow_up_of
 from risk.filters import CaseloadRiskFilter
 from risk.selectors import (
     flag_history,
@@ -264,6 +267,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
     latest_supply = history["naloxone_supplies"][0] if history["naloxone_supplies"] else None
     upcoming, timeline = _split_upcoming(_timeline(history, tops), today)
     flag = open_flag_for(person, on=today)
+    can_record_overdoses = can_record_overdose(request.user)
     return render(
         request,
         "person_detail.html",
@@ -290,8 +294,19 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "can_review": can_work_reviews(request.user),
             "reviews": list(person_reviews(request.user, person)),
             "can_audit": can_audit(request.user),
+            # Which step of the overdose pathway is open (one query).
+            "follow_up": open_follow_up_of(person),
+            "record_overdose_url": _record_overdose_url(person) if can_record_overdoses else None,
         },
     )
+
+
+def _record_overdose_url(person: ServiceUser) -> str | None:
+    """The quick overdose capture, started for this person."""
+    try:
+        return f"{reverse('overdose_record')}?person={person.external_id}"
+    except NoReverseMatch:
+        return None
 
 
 # --- Governance: who viewed or changed a person's record ---------------------------

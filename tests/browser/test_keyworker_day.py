@@ -74,7 +74,7 @@ def test_a_keyworker_works_the_worklist_then_sees_an_overdose_raise_a_flag_and_n
     page.get_by_label("Opioids", exact=True).check()
     page.get_by_label("Ambulance", exact=True).check()
     field(page, "Taken to hospital").select_option(label="Yes")
-    field(page, "Information source").select_option(label="Ambulance service")
+    field(page, "Told by").select_option(label="Ambulance service")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name="Jo Bloggs", level=1)).to_be_visible()
     expect(flag_section.locator(".card .tier-badge")).to_have_text("Very high")

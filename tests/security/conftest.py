@@ -1,7 +1,8 @@
 """A small world with one of everything a URL can name, for the route matrix and the fuzzer.
 
 Built on the named cast (tests/conftest.py): jo is on alice's caseload in North
-with an open episode and an open flag; a near-fatal review of jo (filed by
+with an open episode, an open flag and an overdose yesterday whose follow-up is
+alice's; a near-fatal review of jo (filed by
 gina) has a toxicology finding, an information request and an action, and a
 review of the death of someone the service never knew has nothing yet; someone not yet
 known to North had an overdose (alice recorded it); cora's
@@ -34,6 +35,7 @@ from commissioning import services as commissioning_services
 from commissioning.models import ApiClient
 from deathreviews.models import InformationRequest, Review, ReviewAction, ToxicologyFinding
 from exchange.models import ImportJob
+from overdoses.models import FollowUp
 from risk import services as risk_services
 from risk.models import Flag, RecomputeRun, RuleSet
 from tests.conftest import sign_in_verified
@@ -60,6 +62,7 @@ class World:
     jo_episode: TreatmentEpisode
     jo_flag: Flag
     jo_expected: Event
+    jo_follow_up: FollowUp
     review: Review
     unknown_review: Review
     finding: ToxicologyFinding
@@ -94,6 +97,17 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
     # A release planned for next week, to be confirmed when it happens.
     jo_expected = EventFactory(
         service_user=jo, kind="prison_release", status="expected", occurred_on=days_ago(-7)
+    )
+
+    # An overdose of jo yesterday, told by the ambulance service: its follow-up is alice's.
+    jo_follow_up = FollowUp.objects.get(
+        overdose=cases_services.event_create(
+            service_user=jo,
+            recorded_by=alice,
+            kind="non_fatal_overdose",
+            occurred_on=days_ago(1),
+            information_source="ambulance",
+        )
     )
 
     # Someone else in North whose very high flag alice asked to override: the override
@@ -170,6 +184,7 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         jo_episode=jo_episode,
         jo_flag=jo_flag,
         jo_expected=jo_expected,
+        jo_follow_up=jo_follow_up,
         review=review,
         unknown_review=unknown_review,
         finding=finding,

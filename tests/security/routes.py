@@ -51,6 +51,7 @@ SAMPLES = {
         "external_id": w.jo_expected.service_user.external_id,
         "event_id": w.jo_expected.external_id,
     },
+    "jo-follow-up": lambda w: {"external_id": w.jo_follow_up.external_id},
     "job": lambda w: {"job_id": w.import_job.external_id},
     "template": lambda w: {"kind": "service_users"},
     "review": lambda w: {"external_id": w.review.external_id},
@@ -166,6 +167,15 @@ flag_override                   jo             POST    signin  400     400     4
 flag_override_decide            kim            GET     signin  405     405     405     405     405     405
 flag_override_decide            kim            POST    signin  403     400     403     403     404     404
 overrides_to_decide             -              GET     signin  403     ok      403     403     403     403
+
+# The overdose pathway: jo's follow-up is read by his team and governance and worked by his
+# team; team leads and governance see every overdue follow-up in their teams.
+follow_up_detail                jo-follow-up   GET     signin  ok      ok      404     ok      404     404
+follow_up_attempt               jo-follow-up   GET     signin  405     405     405     405     405     405
+follow_up_attempt               jo-follow-up   POST    signin  400     400     404     403     404     404
+follow_up_close                 jo-follow-up   GET     signin  405     405     405     405     405     405
+follow_up_close                 jo-follow-up   POST    signin  400     400     404     403     404     404
+follow_ups_overdue              -              GET     signin  403     ok      403     ok      403     403
 
 # The overdose pathway's capture: keyworkers and team leads record an overdose from the
 # header and a kit given to someone who is not a client; the people not yet known are

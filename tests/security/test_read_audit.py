@@ -37,7 +37,8 @@ VARIANTS = {"page": {}, "fetch": FETCH}
 LET_THROUGH = frozenset({"ok", "400", "wrote"})
 
 # Samples that name a person, and whom: jo, or (None) someone the service never knew.
-PERSON_SAMPLES = frozenset({"jo", "jo-episode", "jo-expected"})
+# An overdose follow-up of jo is a read of jo's record.
+PERSON_SAMPLES = frozenset({"jo", "jo-episode", "jo-expected", "jo-follow-up"})
 # kim: the person of the security world's break-glass grant and its pending override.
 KIM_SAMPLES = frozenset({"kim"})
 REVIEW_SAMPLES = frozenset(
