@@ -1,4 +1,4 @@
-"""The overdose the issue found ignored: a heroin and crack user on methadone, with naloxone,
+"""An overdose that once went unanswered: a heroin and crack user on methadone, with naloxone,
 recorded with an overdose yesterday (ambulance, taken to hospital), had no flag and no task.
 
 Now the overdose alone lifts their flag to the minimum tier the active rule set gives a
