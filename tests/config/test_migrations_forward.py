@@ -1,7 +1,7 @@
 """A database at the old head migrates through the restructure untouched: no table, column,
 constraint, index, trigger or row changes; and on to today's head.
 
-The restructure into rooms (issue 15) moved models between apps. A moved model keeps its table
+The restructure into rooms moved models between apps. A moved model keeps its table
 (`Meta.db_table`) and its migrations are `SeparateDatabaseAndState` with state operations only,
 so a production database upgraded with `manage.py migrate` must come out exactly as it went in.
 This test proves it for every app at once, including apps added after the old head:
