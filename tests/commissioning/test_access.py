@@ -149,12 +149,13 @@ def person_pages(person) -> list[str]:
     for route, pattern in walk(get_resolver().url_patterns):
         # A review's pages carry the review's id, not a person's; tests/deathreviews holds
         # every review URL to 404 for commissioners.
-        # Nor do the pages of someone not yet known to the service (tests/overdoses and the
-        # route matrix hold them to 404 outside the user's teams).
+        # Nor do the overdose pathway's: a follow-up's id, or that of someone not yet known to
+        # the service (tests/overdoses and the route matrix hold them to 404 outside the
+        # user's scope, for commissioners too).
         if (
             "<uuid:external_id>" not in route
             or route.startswith("reviews/")
-            or route.startswith("overdoses/not-yet-known/")
+            or route.startswith("overdoses/")
         ):
             continue
         params = pattern.pattern.converters.keys() | _resolver_params(route)
