@@ -50,7 +50,7 @@ from outcomes.figures.segments import SegmentValues, assign_segments
 from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
 from overdoses.figures import overdose_figures
 from risk.engine import OUTREACH_TIERS, TIER_OF_RANK, TIER_RANKS, TIERS
-from risk.models import REACHED_OUTCOMES, OutreachMethod, OutreachOutcome, Rule
+from risk.models import REACHED_OUTCOMES, OutreachMethod, OutreachOutcome, Rule, RuleSet
 from risk.wording import TIER_LABELS
 
 # The outreach tiers taken together: "very_high_or_high", "Very high or high".
@@ -139,11 +139,13 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
 
 
 def rule_titles() -> dict[str, str]:
-    """Every rule code of any version, with the title of its latest version."""
+    """Every rule code of any version ever in use, with the title of its latest version.
+
+    A draft's new rules have flagged nobody, so they wait for the draft to be activated.
+    """
     titles: dict[str, str] = {}
-    for code, title in Rule.objects.order_by("code", "-rule_set__version").values_list(
-        "code", "title"
-    ):
+    used = Rule.objects.exclude(rule_set__status=RuleSet.Status.DRAFT)
+    for code, title in used.order_by("code", "-rule_set__version").values_list("code", "title"):
         titles.setdefault(code, title)
     return titles
 

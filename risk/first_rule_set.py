@@ -232,6 +232,9 @@ RULES: list[dict] = [
         "check": "opioids_with_alcohol",
         "title": "Opioids with problem alcohol use",
         "looks_at": "Latest episode's problem substances; TOP drinking days (14 or more of 28)",
+        # The TOP's drinking days that count: a constant of the engine until version 3 made it
+        # the rule's count (migration 0014 wrote it into the versions installed before).
+        "min_count": 14,
         "weight": 0.9,
         "reason": "uses opioids with problem alcohol use",
         "evidence": "Evidence 7: fatal poisoning hazard about 2.4 with problem alcohol use (Pierce et al., 2016).",

@@ -130,7 +130,9 @@ class Rule(models.Model):
         help_text="End of the window, inclusive: days (ages for an age band).",
     )
     min_count = models.PositiveSmallIntegerField(
-        default=1, help_text="How many records it needs, for counting rules."
+        default=1,
+        help_text="How many records it needs, for counting rules; for some checks a "
+        "threshold, such as the TOP drinking days that make alcohol a problem.",
     )
     weight = models.DecimalField(max_digits=4, decimal_places=2)
     reason = models.CharField(

@@ -15,7 +15,7 @@ The package by concern: `tiers` (the tier vocabulary), `rules` (a rule set as da
 is its public surface.
 """
 
-from risk.engine.checks import CHECK_SOURCES, CHECKS, WINDOW_UNITS, lookback_days
+from risk.engine.checks import CHECK_SOURCES, CHECKS, COUNT_UNITS, WINDOW_UNITS, lookback_days
 from risk.engine.context import FRAME_COLUMNS, POPULATION_DAYS_SINCE_DISCHARGE, TOP_CURRENT_DAYS
 from risk.engine.evaluation import FIRED_COLUMNS, Evaluation, empty_frames, evaluate
 from risk.engine.reasons import PLACEHOLDERS, ago_words, word_reasons
@@ -25,6 +25,7 @@ from risk.engine.tiers import OUTREACH_TIERS, TIER_OF_RANK, TIER_RANKS, TIERS
 __all__ = [
     "CHECKS",
     "CHECK_SOURCES",
+    "COUNT_UNITS",
     "FIRED_COLUMNS",
     "FRAME_COLUMNS",
     "OUTREACH_TIERS",

@@ -21,8 +21,6 @@ from risk.engine.context import (
 )
 from risk.engine.rules import RuleSetSpec, RuleSpec
 
-PROBLEM_ALCOHOL_DAYS = 14
-
 LIFE_EVENT_WORDS = {
     "bereavement": "bereavement",
     "relationship_breakdown": "relationship breakdown",
@@ -215,14 +213,23 @@ def check_injecting(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
     return _state(ctx, _flag(ctx.latest_episode(), "injecting"), _positive(top, "ivdrguse", 1))
 
 
-def _with_opioids(column: str, top_column: str | None = None, top_minimum: int = 1):
+def _with_opioids(column: str, top_column: str | None = None):
+    """A substance alongside opioids, by the latest episode's problem substances or, with
+    `top_column`, the current TOP: at least the rule's `min_count` days of use in 28."""
+
     def check(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
         top = ctx.current_top()
-        mask_top = None if top_column is None else _positive(top, top_column, top_minimum)
+        mask_top = None if top_column is None else _positive(top, top_column, rule.min_count)
         hits = _state(ctx, _flag(ctx.latest_episode(), column), mask_top)
         return hits[hits["person_id"].isin(ctx.opioid_users())]
 
     return check
+
+
+def check_opioid_use(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
+    """The base rate by substance: people who use opioids, as the main or another problem
+    substance, on a current TOP or on OST, carry most of the risk of a drug-poisoning death."""
+    return _hits(ctx.opioid_users(), "person")
 
 
 def check_no_fixed_abode(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
@@ -332,10 +339,11 @@ CHECKS: dict[str, Callable[[Context, RuleSpec], pd.DataFrame]] = {
     "injecting": check_injecting,
     "opioids_with_benzodiazepines": _with_opioids("benzodiazepine"),
     "opioids_with_gabapentinoids": _with_opioids("gabapentinoid"),
-    "opioids_with_alcohol": _with_opioids("alcohol", "alcuse", PROBLEM_ALCOHOL_DAYS),
+    "opioids_with_alcohol": _with_opioids("alcohol", "alcuse"),
     "no_fixed_abode": check_no_fixed_abode,
     "mental_health": check_mental_health,
     "opiate_not_on_ost": check_opiate_not_on_ost,
+    "opioid_use": check_opioid_use,
     "male": check_male,
     "age_band": check_age_band,
     "lives_alone": check_lives_alone,
@@ -372,3 +380,9 @@ def lookback_days(rule_set: RuleSetSpec) -> dict[str, int]:
 
 # The unit of a rule's window for each check, for people editing rule sets.
 WINDOW_UNITS = {name: "days" for name in CHECKS} | {"age_band": "years of age"}
+# What a rule's count (`RuleSpec.min_count`) means for the checks that read it.
+COUNT_UNITS = {
+    "repeat_overdose": "overdoses in the window",
+    "missed_appointments": "missed appointments in a row",
+    "opioids_with_alcohol": "days of drinking in the last 28 on the current TOP",
+}

@@ -42,7 +42,6 @@ FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
 POPULATION_DAYS_SINCE_DISCHARGE = 365
 # A TOP older than this no longer describes someone's current use.
 TOP_CURRENT_DAYS = 182
-# Days of drinking in the last 28 that count as problem alcohol use alongside opioids.
 
 
 class Context:

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from risk import evidence_rule_set
 from risk.engine import FRAME_COLUMNS, RuleSetSpec, RuleSpec, empty_frames
 from risk.first_rule_set import PATHWAY_MINIMUM_TIERS, RULES, THRESHOLDS
 
@@ -61,6 +62,22 @@ def pathway_rule_set() -> RuleSetSpec:
         for rule in first_rule_set().rules
     )
     return RuleSetSpec(2, rules, **THRESHOLDS)
+
+
+def evidence_based_rule_set() -> RuleSetSpec:
+    """Version 3 as the migration installs it, a draft: weights derived from the evidence."""
+    rules = tuple(
+        RuleSpec(
+            version=3,
+            **{
+                key: value
+                for key, value in rule.items()
+                if key not in ("title", "looks_at", "ratio", "derivation")
+            },
+        )
+        for rule in evidence_rule_set.RULES
+    )
+    return RuleSetSpec(3, rules, **evidence_rule_set.THRESHOLDS)
 
 
 def years_before(day: datetime.date, years: int) -> datetime.date:

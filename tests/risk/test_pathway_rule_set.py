@@ -58,6 +58,8 @@ def test_the_engine_takes_the_minimums_from_the_active_rule_set():
 
 
 def test_reversing_the_migration_deletes_version_2_and_reactivates_version_1():
+    # Reversed, later migrations go first: version 3's draft with them.
+    RuleSet.objects.filter(status=RuleSet.Status.DRAFT).delete()
     MIGRATION.remove(apps, None)
 
     assert not RuleSet.objects.filter(version=2).exists()
@@ -70,7 +72,9 @@ def test_reversing_the_migration_deletes_version_2_and_reactivates_version_1():
 
 
 def test_the_migration_builds_on_whichever_version_is_active():
-    # A site whose administrators made their own version since keeps it, minimums added.
+    # A site whose administrators made their own version since keeps it, minimums added
+    # (reversed, later migrations go first: version 3's draft with them).
+    RuleSet.objects.filter(status=RuleSet.Status.DRAFT).delete()
     MIGRATION.remove(apps, None)
     first = RuleSet.objects.get(version=1)
     first.status = RuleSet.Status.RETIRED

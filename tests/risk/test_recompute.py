@@ -401,7 +401,8 @@ def test_a_failed_run_is_recorded_and_publishes_nothing(population):
 def test_activating_a_copy_bumps_only_the_changed_rules_and_retires_the_old_set(adam):
     first = services.active_rule_set()
     draft = services.rule_set_copy(source=first, user=adam)
-    assert (draft.version, draft.status) == (3, "draft")
+    # Version 3 is the evidence-based draft installed beside the active version.
+    assert (draft.version, draft.status) == (4, "draft")
     assert draft.rules.count() == first.rules.count()
     draft.rules.filter(code="prison_release_2w").update(weight=Decimal("2.50"))
     draft.rules.filter(code="male").update(enabled=False)

@@ -17,9 +17,9 @@ def version(number) -> RuleSet:
     return RuleSet.objects.get(version=number)
 
 
-# The version in use (version 2, the overdose pathway's, as installed) and the next one,
-# which "Copy as a new draft" makes.
-ACTIVE, DRAFT = 2, 3
+# The version in use (version 2, the overdose pathway's, as installed) and the one "Copy as a
+# new draft" makes: version 3, the evidence-based draft, is installed beside them.
+ACTIVE, DRAFT = 2, 4
 
 
 def run_action(client, action, rule_set, **extra):
@@ -64,7 +64,7 @@ def test_activating_asks_first_then_retires_the_old_version(client_as, adam):
     asked = run_action(client, "activate", version(DRAFT))
     assert asked.status_code == 200
     content = asked.content.decode()
-    assert "Activate rule set version 3?" in content
+    assert f"Activate rule set version {DRAFT}?" in content
     assert "prison_release_2w: weight 2.00 → 2.50" in content
     assert "male: never below none → Raised" in content
     assert "overdose_90d: never below High → none" in content
