@@ -25,10 +25,10 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from cases.admin import ConfigurationAdmin, ReadOnlyAdmin
-from risk import preview, services, tasks
+from risk import engine, preview, services, tasks
 from risk.engine import TIERS, WINDOW_UNITS
 from risk.models import RecomputeRun, Rule, RuleSet
-from risk.wording import TIER_LABELS
+from risk.wording import TIER_LABELS, selectivity_warning
 
 # Rule set versions --------------------------------------------------------
 
@@ -294,6 +294,7 @@ class RecomputeRunAdmin(ReadOnlyAdmin):
         "population",
         "flagged",
         "by_tier",
+        "shares",
     ]
     list_filter = ["status", "rule_set__version"]
     list_select_related = ["rule_set"]
@@ -313,6 +314,20 @@ class RecomputeRunAdmin(ReadOnlyAdmin):
     def by_tier(self, run: RecomputeRun) -> str:
         counts = run.counts_by_tier or {}
         return " / ".join(str(counts.get(t, 0)) for t in TIERS)
+
+    @admin.display(description="share of the population (%)")
+    def shares(self, run: RecomputeRun) -> str:
+        shares = run.tier_shares
+        text = " / ".join(f"{shares[t]:.1f}" for t in TIERS)
+        return f"{text} (not selective)" if engine.unselective(shares) else text
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # Tiers that cover too many people get ignored: say so where the runs are read.
+        latest = RecomputeRun.objects.filter(status=RecomputeRun.Status.PUBLISHED).first()
+        warning = "" if latest is None else selectivity_warning(latest.tier_shares)
+        if warning:
+            messages.warning(request, f"The latest run, as of {latest.as_of:%d/%m/%Y}: {warning}")
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         own = [

@@ -242,6 +242,11 @@ class RecomputeRun(models.Model):
     STEPS_PER_CHUNK = 3
 
     @property
+    def tier_shares(self) -> dict[str, float]:
+        """Each tier's share of the population in percent (`engine.tier_shares`)."""
+        return engine.tier_shares(self.counts_by_tier or {}, self.population)
+
+    @property
     def steps_total(self) -> int:
         return self.chunks * self.STEPS_PER_CHUNK + 1
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from cases.models import ServiceUser, User
 from cases.selectors import leads_team
-from risk import engine, loader, publish, selectors
+from risk import engine, loader, publish, selectors, wording
 from risk.models import (
     Flag,
     FlagOverride,
@@ -119,7 +119,15 @@ def flags_recompute(
             )
             raise
         run.refresh_from_db()
-        logger.info("Recompute as of %s published: %s", as_of, run.counts_by_tier)
+        logger.info(
+            "Recompute as of %s published: %s, shares %s",
+            as_of,
+            run.counts_by_tier,
+            run.tier_shares,
+        )
+        warning = wording.selectivity_warning(run.tier_shares)
+        if warning:
+            logger.warning("Recompute as of %s: %s", as_of, warning)
         return run
 
 

@@ -53,6 +53,25 @@ def window_text(check: str, window_from: int | None, window_to: int | None) -> s
 TIER_LABELS = {"very_high": "Very high", "high": "High", "raised": "Raised"}
 
 
+SELECTIVITY_WORDS = {"very_high": "very high", "high_or_above": "very high plus high"}
+
+
+def selectivity_warning(shares: dict[str, float]) -> str:
+    """Words for tiers that cover too many people to stay selective, or "" if they do not."""
+    over = engine.unselective(shares)
+    if not over:
+        return ""
+    found = "; ".join(
+        f"{SELECTIVITY_WORDS[key]} holds {shares[key]:.1f}% of the population "
+        f"(at most {engine.SELECTIVE_MAX_PERCENT[key]:g}%)"
+        for key in over
+    )
+    return (
+        f"The tiers are not selective: {found}. Flags that cover this many people stop being "
+        "read; review the rule set's weights and thresholds against its backtest."
+    )
+
+
 def tier_label(tier: str) -> str:
     return TIER_LABELS.get(tier, tier)
 

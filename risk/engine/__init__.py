@@ -20,7 +20,15 @@ from risk.engine.context import FRAME_COLUMNS, POPULATION_DAYS_SINCE_DISCHARGE, 
 from risk.engine.evaluation import FIRED_COLUMNS, Evaluation, empty_frames, evaluate
 from risk.engine.reasons import PLACEHOLDERS, ago_words, word_reasons
 from risk.engine.rules import RuleSetSpec, RuleSpec
-from risk.engine.tiers import OUTREACH_TIERS, TIER_OF_RANK, TIER_RANKS, TIERS
+from risk.engine.tiers import (
+    OUTREACH_TIERS,
+    SELECTIVE_MAX_PERCENT,
+    TIER_OF_RANK,
+    TIER_RANKS,
+    TIERS,
+    tier_shares,
+    unselective,
+)
 
 __all__ = [
     "CHECKS",
@@ -31,6 +39,7 @@ __all__ = [
     "OUTREACH_TIERS",
     "PLACEHOLDERS",
     "POPULATION_DAYS_SINCE_DISCHARGE",
+    "SELECTIVE_MAX_PERCENT",
     "TIERS",
     "TIER_OF_RANK",
     "TIER_RANKS",
@@ -43,5 +52,7 @@ __all__ = [
     "empty_frames",
     "evaluate",
     "lookback_days",
+    "tier_shares",
+    "unselective",
     "word_reasons",
 ]

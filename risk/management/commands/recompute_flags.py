@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from risk import services, tasks
 from risk.engine import TIERS
+from risk.wording import selectivity_warning
 
 
 class Command(BaseCommand):
@@ -38,4 +39,7 @@ class Command(BaseCommand):
             count = run.counts_by_tier.get(tier, 0)
             share = count / run.population if run.population else 0
             self.stdout.write(f"  {tier:<10} {count:>9,}  {share:6.1%}")
+        warning = selectivity_warning(run.tier_shares)
+        if warning:
+            self.stdout.write(self.style.WARNING(warning))
         self.stdout.write(json.dumps({"run_id": run.pk, **run.timings}))
