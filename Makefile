@@ -74,6 +74,13 @@ bench-reviews: $(VENV)/.installed
 bench-figures: $(VENV)/.installed
 	$(BIN)/python bench/figures.py $(ARGS)
 
+# The backtest of the active rule set and the newest draft over 12 monthly dates on the
+# 1,000,000-person validation population (deaths and overdoses drawn from the evidence);
+# ends with a JSON line. ARGS="--versions 1 2 3" for others.
+.PHONY: bench-backtest
+bench-backtest: $(VENV)/.installed
+	$(BIN)/python bench/backtest.py $(ARGS)
+
 # Rewrite the README's pictures (docs/screenshots/) from the demo data, through the browser test
 # that checks those pages; an ordinary `make test` checks the same pages and writes nothing there.
 .PHONY: screenshots
