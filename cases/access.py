@@ -109,6 +109,8 @@ ADMIN_MODELS = frozenset(
         "commissioning.apirequestlog",
         "risk.ruleset",
         "risk.recomputerun",
+        # Counts by tier and outcome only: a backtest names no one.
+        "risk.backtest",
         "axes.accessattempt",
         "axes.accessfailurelog",
         "axes.accesslog",

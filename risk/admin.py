@@ -25,9 +25,11 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from cases.admin import ConfigurationAdmin, ReadOnlyAdmin
-from risk import engine, preview, services, tasks
+from risk import engine, preview, selectors, services, tasks
+from risk.backtest import monthly_dates
+from risk.backtest_admin import backtest_tables
 from risk.engine import TIERS, WINDOW_UNITS
-from risk.models import RecomputeRun, Rule, RuleSet
+from risk.models import Backtest, RecomputeRun, Rule, RuleSet
 from risk.wording import TIER_LABELS, selectivity_warning
 
 # Rule set versions --------------------------------------------------------
@@ -117,7 +119,7 @@ class RuleSetAdmin(ConfigurationAdmin):
         "activated_at",
     ]
     inlines = [RuleInline]
-    actions = ["copy_as_draft", "activate"]
+    actions = ["copy_as_draft", "backtest", "activate"]
 
     def has_add_permission(self, request) -> bool:
         # A version starts as a copy of another, so its rules are never blank.
@@ -150,6 +152,31 @@ class RuleSetAdmin(ConfigurationAdmin):
         )
         return HttpResponseRedirect(reverse("admin:risk_ruleset_change", args=[draft.pk]))
 
+    @admin.action(description="Backtest against the active version", permissions=["change"])
+    def backtest(self, request: HttpRequest, queryset: QuerySet[RuleSet]):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose one version to backtest.", messages.WARNING)
+            return None
+        chosen = queryset.get()
+        active = RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).first()
+        compared = [chosen] if active is None or active == chosen else [chosen, active]
+        run = services.backtest_request(
+            rule_sets=compared,
+            dates=monthly_dates(BACKTEST_MONTHS, timezone.localdate()),
+            months=BACKTEST_MONTHS,
+            user=request.user,
+        )
+        try:
+            tasks.backtest_run.delay(run.pk)
+        except Exception:
+            logger.exception("Could not queue a backtest")
+            Backtest.objects.filter(pk=run.pk).update(
+                status=Backtest.Status.FAILED, error=BACKTEST_NOT_QUEUED
+            )
+            self.message_user(request, BACKTEST_NOT_QUEUED, messages.ERROR)
+            return None
+        return HttpResponseRedirect(reverse("admin:risk_backtest_change", args=[run.pk]))
+
     @admin.action(description="Activate (make this draft the rules in use)", permissions=["change"])
     def activate(self, request: HttpRequest, queryset: QuerySet[RuleSet]):
         if queryset.count() != 1:
@@ -180,6 +207,8 @@ class RuleSetAdmin(ConfigurationAdmin):
 
     def _activate_confirmation(self, request: HttpRequest, draft: RuleSet) -> HttpResponse:
         current = RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).first()
+        evidence = selectors.backtest_for_activation(draft=draft, current=current)
+        compared = [draft.version] + ([current.version] if current else [])
         return TemplateResponse(
             request,
             "admin/risk/ruleset/activate_confirmation.html",
@@ -192,6 +221,8 @@ class RuleSetAdmin(ConfigurationAdmin):
                 "thresholds": _threshold_changes(current, draft),
                 "changes": _rule_changes(current, draft),
                 "tiers": preview.tier_changes(current=current, draft=draft),
+                "backtest": evidence,
+                "backtest_tables": backtest_tables(evidence.results, compared) if evidence else [],
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
@@ -250,6 +281,13 @@ def _rule_changes(current: RuleSet | None, draft: RuleSet) -> list[str]:
 
 
 logger = logging.getLogger(__name__)
+
+# A backtest from the admin: the draft beside the active version over a year of months.
+BACKTEST_MONTHS = 12
+BACKTEST_NOT_QUEUED = (
+    "The backtest could not be started because the task queue did not answer. "
+    "Nothing has changed; try again in a few minutes."
+)
 
 WAITING = "Waiting for a worker to start the recompute"
 RECOMPUTE_NOT_QUEUED = (

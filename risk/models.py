@@ -588,3 +588,8 @@ class OutreachAttempt(DatedFromBirth, models.Model):
             errors["removal_reason"] = "A removal reason goes only with “Removed from the list”."
         if errors:
             raise ValidationError(errors)
+
+
+# The backtest record lives in its own module; importing it here registers it as a model
+# of this app.
+from risk.backtest_models import Backtest  # noqa: E402, F401

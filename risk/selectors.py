@@ -37,15 +37,18 @@ from cases.models import (
 )
 from cases.selectors import leads_team, service_users_visible_to, teams_led_by
 from risk import wording
+from risk.backtest_models import rule_set_fingerprint
 from risk.engine import OUTREACH_TIERS, TIER_OF_RANK, TIER_RANKS, TIERS
 from risk.models import (
     REACHED_OUTCOMES,
+    Backtest,
     Flag,
     FlagOverride,
     FlagReason,
     OutreachAttempt,
     OutreachOutcome,
     Rule,
+    RuleSet,
     Tier,
 )
 
@@ -408,3 +411,16 @@ def _uncontacted_tier_order(user: User) -> Coalesce | F:
     if user.role in EDITING_ROLES:
         return Coalesce(F("tier_rank"), Value(0))
     return F("tier_rank")
+
+
+def backtest_for_activation(*, draft: RuleSet, current: RuleSet | None) -> Backtest | None:
+    """The newest done backtest that scored `draft` with its rules as they now stand and,
+    if there is one, the active version `current` beside it; None if there is none."""
+    fingerprint = rule_set_fingerprint(draft)
+    backtests = Backtest.objects.filter(status=Backtest.Status.DONE, rule_sets=draft)
+    if current is not None:
+        backtests = backtests.filter(rule_sets=current)
+    for found in backtests.order_by("-finished_at", "-id"):
+        if found.fingerprints.get(str(draft.version)) == fingerprint:
+            return found
+    return None

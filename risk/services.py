@@ -22,8 +22,10 @@ from django.utils import timezone
 
 from cases.models import ServiceUser, User
 from cases.selectors import leads_team
-from risk import engine, loader, publish, selectors, wording
+from risk import backtest, engine, loader, publish, selectors, wording
+from risk.backtest_models import rule_set_fingerprint
 from risk.models import (
+    Backtest,
     Flag,
     FlagOverride,
     OutreachAttempt,
@@ -286,6 +288,12 @@ def rule_set_activate(*, rule_set: RuleSet, user: User) -> RuleSet:
     if not rule_set.rules.filter(enabled=True).exists():
         raise ValidationError("A rule set needs at least one rule switched on.")
     current = RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).first()
+    if selectors.backtest_for_activation(draft=rule_set, current=current) is None:
+        beside = f" beside the active version {current.version}" if current else ""
+        raise ValidationError(
+            f"Run a backtest of version {rule_set.version}{beside} first: a version is "
+            "activated only once its backtest, of its rules as they now stand, is done."
+        )
     if current is not None:
         previous = {rule.code: rule for rule in current.rules.all()}
         for rule in rule_set.rules.all():
@@ -302,6 +310,70 @@ def rule_set_activate(*, rule_set: RuleSet, user: User) -> RuleSet:
     rule_set.activated_by = user
     rule_set.save()
     return rule_set
+
+
+# Backtests ------------------------------------------------------------------
+
+
+@transaction.atomic
+def backtest_request(
+    *,
+    rule_sets: list[RuleSet],
+    dates: list[datetime.date],
+    user: User | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    every_days: int | None = None,
+    months: int | None = None,
+) -> Backtest:
+    """Record a queued backtest of `rule_sets` (in that order) on `dates`, with each
+    version's fingerprint as it stands now; `backtest_perform` runs it."""
+    if not rule_sets:
+        raise ValidationError("Choose at least one rule set version to backtest.")
+    if not dates:
+        raise ValidationError("Choose at least one date to backtest on.")
+    run = Backtest.objects.create(
+        versions=[rule_set.version for rule_set in rule_sets],
+        fingerprints={str(rs.version): rule_set_fingerprint(rs) for rs in rule_sets},
+        dates=[day.isoformat() for day in sorted(set(dates))],
+        date_from=date_from,
+        date_to=date_to,
+        every_days=every_days,
+        months=months,
+        requested_by=user,
+    )
+    run.rule_sets.set(rule_sets)
+    return run
+
+
+def backtest_perform(*, backtest_id: int) -> Backtest:
+    """Run a queued backtest and store its figures, or its error (the page shows it, and
+    the administrator runs another). Idempotent: a backtest already done or failed is
+    returned as it is. Writes no flags."""
+    with transaction.atomic():
+        run = Backtest.objects.select_for_update().get(pk=backtest_id)
+        if run.is_finished:
+            return run
+        run.status = Backtest.Status.RUNNING
+        run.started_at = timezone.now()
+        run.save(update_fields=["status", "started_at"])
+    try:
+        results = backtest.run_backtest(
+            versions=list(run.versions),
+            dates=[datetime.date.fromisoformat(day) for day in run.dates],
+        )
+    except Exception as error:
+        logger.exception("Backtest %s failed", run.pk)
+        run.status = Backtest.Status.FAILED
+        run.error = str(error) or error.__class__.__name__
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        return run
+    run.status = Backtest.Status.DONE
+    run.results = results
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "results", "finished_at"])
+    return run
 
 
 # The flag lifecycle ------------------------------------------------------

@@ -82,3 +82,9 @@ def flags_recompute_requested() -> int | None:
         chunks=settings.RISK_RECOMPUTE_CHUNKS, run_chunks=run_chunks_on_workers
     )
     return run.pk if run else None
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def backtest_run(backtest_id: int) -> int:
+    """Run a backtest an administrator asked for; its page follows it."""
+    return services.backtest_perform(backtest_id=backtest_id).pk

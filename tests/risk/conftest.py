@@ -32,6 +32,18 @@ def neutral_person(**fields) -> ServiceUser:
     return person
 
 
+def backtested(draft, user=None):
+    """A done backtest of `draft` beside the active version, over today's records: what
+    activating a draft requires (`risk.services.rule_set_activate`)."""
+    from risk import services
+    from risk.models import RuleSet
+
+    active = RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).first()
+    versions = [draft] if active is None else [draft, active]
+    run = services.backtest_request(rule_sets=versions, dates=[timezone.localdate()], user=user)
+    return services.backtest_perform(backtest_id=run.pk)
+
+
 def released(person: ServiceUser, days: int):
     return EventFactory(service_user=person, kind="prison_release", occurred_on=days_ago(days))
 

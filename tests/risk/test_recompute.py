@@ -14,9 +14,9 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import EventKind, TreatmentEpisode
 from risk import services
-from risk.models import Flag, FlagReason, PersonRecompute, RecomputeRun, RuleSet
+from risk.models import Backtest, Flag, FlagReason, PersonRecompute, RecomputeRun, RuleSet
 from tests.factories import EventFactory, NaloxoneSupplyFactory, substance
-from tests.risk.conftest import days_ago, neutral_person, released
+from tests.risk.conftest import backtested, days_ago, neutral_person, released
 
 pytestmark = pytest.mark.django_db
 
@@ -406,6 +406,7 @@ def test_activating_a_copy_bumps_only_the_changed_rules_and_retires_the_old_set(
     assert draft.rules.count() == first.rules.count()
     draft.rules.filter(code="prison_release_2w").update(weight=Decimal("2.50"))
     draft.rules.filter(code="male").update(enabled=False)
+    backtested(draft)
     services.rule_set_activate(rule_set=draft, user=adam)
 
     first.refresh_from_db()
@@ -422,6 +423,7 @@ def test_activating_a_copy_bumps_only_the_changed_rules_and_retires_the_old_set(
 
     # An unchanged copy keeps every rule's version.
     third = services.rule_set_copy(source=draft, user=adam)
+    backtested(third)
     services.rule_set_activate(rule_set=third, user=adam)
     assert dict(third.rules.values_list("code", "version")) == versions
     assert RuleSet.objects.get(version=draft.version).status == "retired"
@@ -435,6 +437,7 @@ def test_flags_and_runs_record_the_rule_set_version_they_came_from(adam):
     released(person, 5)
     draft = services.rule_set_copy(source=services.active_rule_set(), user=adam)
     draft.rules.filter(code="prison_release_2w").update(weight=Decimal("4.30"))
+    backtested(draft)
     services.rule_set_activate(rule_set=draft, user=adam)
 
     run = services.flags_recompute(as_of=today())
@@ -463,15 +466,18 @@ def test_backtest_prints_counts_per_date_and_writes_no_flags(population, tmp_pat
         stdout=out,
     )
     lines = out.getvalue().splitlines()
-    assert lines[0] == "Rule set version 2"
-    rows = {line.split()[0]: line.split()[1:] for line in lines[2:5]}
+    assert lines[0].startswith("Backtest on 3 dates")
+    table = lines[lines.index("People in each tier on each date") + 2 :]
+    rows = {line.split()[0]: line.split()[1:] for line in table[:3]}
     # The events are all within the last week: only today's date sees them.
-    assert rows[f"{days_ago(14):%d/%m/%Y}"] == ["3", "0", "0", "0"]
-    assert rows[f"{days_ago(7):%d/%m/%Y}"] == ["3", "0", "0", "0"]
-    assert rows[f"{today():%d/%m/%Y}"] == ["3", "1", "1", "0"]
+    assert rows[days_ago(14).isoformat()] == ["2", "3", "0", "0", "0"]
+    assert rows[days_ago(7).isoformat()] == ["2", "3", "0", "0", "0"]
+    assert rows[today().isoformat()] == ["2", "3", "1", "1", "0"]
     with flags_csv.open() as handle:
         written = list(csv.DictReader(handle))
     assert {row["as_of"] for row in written} == {today().isoformat()}
     assert sorted(row["tier"] for row in written) == ["high", "very_high"]
     assert not Flag.objects.exists()
     assert not RecomputeRun.objects.exists()
+    stored = Backtest.objects.get()
+    assert (stored.status, stored.versions) == ("done", [2])

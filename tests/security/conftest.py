@@ -37,7 +37,7 @@ from deathreviews.models import InformationRequest, Review, ReviewAction, Toxico
 from exchange.models import ImportJob
 from overdoses.models import FollowUp
 from risk import services as risk_services
-from risk.models import Flag, RecomputeRun, RuleSet
+from risk.models import Backtest, Flag, RecomputeRun, RuleSet
 from tests.conftest import sign_in_verified
 from tests.deathreviews.conftest import (
     add_action,
@@ -138,6 +138,7 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         started_at=timezone.now() - datetime.timedelta(hours=1),
         status=RecomputeRun.Status.PUBLISHED,
     )
+    Backtest.objects.create(versions=[2], dates=[days_ago(1).isoformat()], requested_by=adam)
     Group.objects.create(name="Auditors")
     commissioning_services.api_token_create(
         client=cora.api_client,

@@ -337,6 +337,7 @@ commissioning.apitoken          ok          ok      ok      403     ok      403 
 commissioning.apirequestlog     ok          403     ok      403     ok      403     ok
 risk.ruleset                    ok          403     ok      403     ok      403     ok
 risk.recomputerun               ok          403     ok      403     ok      403     ok
+risk.backtest                   ok          403     ok      403     ok      403     ok
 # Lockout records: an administrator unlocks someone by deleting their attempts.
 axes.accessattempt              ok          403     ok      wrote   ok      ok      ok
 axes.accessfailurelog           ok          403     ok      wrote   ok      ok      ok

@@ -1,74 +1,177 @@
-"""What a rule set would have flagged on each date of a range, for validating it.
+"""What rule set versions would have flagged on past dates, and whom they found beforehand.
 
-The engine is pure in its as-of date and the loader cuts every record to that
-date, so each day is evaluated on the records as they stood then (as far as
-they are dated). Nothing is written to the flags.
+Evaluates one or more versions side by side on each date (the records as they stood
+then: the loader and the engine ignore anything dated later), scores them against the
+deaths and near-fatal overdoses of the following 28 and 90 days (`risk.backtest`), prints
+the figures and stores them as a backtest, which the activation of a draft requires.
+Nothing is written to the flags.
 """
 
 import csv
 import datetime
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from risk import engine, loader
-from risk.models import RuleSet
+from risk import backtest, engine, loader, services
+from risk.models import Backtest, RuleSet
+from risk.outcome_events import OUTCOMES
 from risk.wording import TIER_LABELS
+
+OUTCOME_WORDS = {"death": "Deaths", "overdose": "Near-fatal overdoses"}
 
 
 class Command(BaseCommand):
-    help = "Evaluate a rule set version on each date of a range and report the flags."
+    help = "Backtest rule set versions side by side on past dates against recorded outcomes."
 
     def add_arguments(self, parser):
-        parser.add_argument("--from", dest="start", required=True, type=datetime.date.fromisoformat)
-        parser.add_argument("--to", dest="end", required=True, type=datetime.date.fromisoformat)
+        parser.add_argument("--from", dest="start", type=datetime.date.fromisoformat)
+        parser.add_argument("--to", dest="end", type=datetime.date.fromisoformat)
         parser.add_argument("--every", type=int, default=7, help="Days between dates (default 7).")
         parser.add_argument(
-            "--rule-set", type=int, help="Version to test (default: the active one)."
+            "--months", type=int, help="Instead of --from/--to: N monthly dates ending today."
         )
         parser.add_argument(
-            "--flags-csv", help="Also write every flag of every date to this CSV file."
+            "--rule-set",
+            type=int,
+            action="append",
+            dest="rule_sets",
+            help="A version to test; repeat for several (default: the active one).",
+        )
+        parser.add_argument(
+            "--flags-csv", help="Also write every flag of every date and version to this CSV."
         )
 
-    def handle(self, *args, start, end, every, rule_set, flags_csv, **options):
+    def handle(self, *args, start, end, every, months, rule_sets, flags_csv, **options):
+        dates = self._dates(start, end, every, months)
+        chosen = self._rule_sets(rule_sets or [])
+        run = services.backtest_request(
+            rule_sets=chosen,
+            dates=dates,
+            date_from=start,
+            date_to=end,
+            every_days=None if months else every,
+            months=months,
+        )
+        run = services.backtest_perform(backtest_id=run.pk)
+        if run.status != Backtest.Status.DONE:
+            raise CommandError(f"The backtest failed: {run.error}")
+        self._print(run.results, [str(v) for v in run.versions])
+        self.stdout.write(f"Stored as backtest {run.pk}.")
+        if flags_csv:
+            self._write_flags(flags_csv, chosen, dates)
+
+    @staticmethod
+    def _dates(start, end, every, months) -> list[datetime.date]:
+        if months is not None:
+            if start or end:
+                raise CommandError("Give either --months or --from and --to, not both.")
+            if months < 1:
+                raise CommandError("--months must be 1 or more.")
+            return backtest.monthly_dates(months, timezone.localdate())
+        if start is None or end is None:
+            raise CommandError("Give --from and --to (or --months).")
         if end < start:
             raise CommandError("--to must be on or after --from.")
         if every < 1:
             raise CommandError("--every must be 1 or more.")
+        return backtest.every_dates(start, end, every)
+
+    @staticmethod
+    def _rule_sets(versions: list[int]) -> list[RuleSet]:
         query = RuleSet.objects.prefetch_related("rules")
-        try:
-            chosen = query.get(version=rule_set) if rule_set else query.get(status="active")
-        except RuleSet.DoesNotExist as error:
-            raise CommandError(f"There is no rule set version {rule_set}.") from error
-        spec = chosen.spec()
-        writer = None
-        out = None
-        if flags_csv:
-            out = open(flags_csv, "w", newline="")  # noqa: SIM115 (closed below)
-            writer = csv.writer(out)
-            writer.writerow(["as_of", "person_id", "tier", "score", "rules", "summary"])
-        self.stdout.write(f"Rule set version {spec.version}")
-        # One column per tier, highest first, each wide enough for its words.
-        columns = [(tier, TIER_LABELS[tier].lower()) for tier in engine.TIERS]
-        widths = {tier: max(9, len(words) + 2) for tier, words in columns}
-        self.stdout.write(
-            f"{'as of':<12}{'people':>10}"
-            + "".join(f"{words:>{widths[tier]}}" for tier, words in columns)
+        if not versions:
+            active = query.filter(status=RuleSet.Status.ACTIVE).first()
+            if active is None:
+                raise CommandError("There is no active rule set; name one with --rule-set.")
+            return [active]
+        found = {rule_set.version: rule_set for rule_set in query.filter(version__in=versions)}
+        missing = [str(v) for v in versions if v not in found]
+        if missing:
+            raise CommandError(f"There is no rule set version {', '.join(missing)}.")
+        return [found[v] for v in dict.fromkeys(versions)]
+
+    def _print(self, results: dict, versions: list[str]) -> None:
+        figures = results["versions"]
+        head = f"{'':<34}" + "".join(f"{'version ' + v:>14}" for v in versions)
+        line = self.stdout.write
+
+        def row(label: str, values: list[str]) -> None:
+            line(f"{label:<34}" + "".join(f"{value:>14}" for value in values))
+
+        line(
+            f"Backtest on {len(results['dates'])} dates, {results['dates'][0]} to "
+            f"{results['dates'][-1]} ({results['seconds']:.1f} s)"
         )
-        day = start
-        try:
-            while day <= end:
-                evaluation = engine.evaluate(loader.load_frames(spec, day), spec, day)
-                tiers = evaluation.counts_by_tier
-                self.stdout.write(
-                    f"{day:%d/%m/%Y}  {evaluation.population:>10,}"
-                    + "".join(f"{tiers[tier]:>{widths[tier]},}" for tier, _ in columns)
+        line("")
+        line("Share of the population in each tier (mean over the dates)")
+        line(head)
+        row("people (mean)", [f"{figures[v]['population_mean']:,.0f}" for v in versions])
+        for tier in engine.TIERS:
+            row(TIER_LABELS[tier], [f"{figures[v]['tier_share_pct'][tier]:.1f}%" for v in versions])
+        row(
+            "High or above",
+            [f"{figures[v]['tier_share_pct']['high_or_above']:.1f}%" for v in versions],
+        )
+        row("Any tier", [f"{figures[v]['tier_share_pct']['flagged']:.1f}%" for v in versions])
+        for kind in OUTCOMES:
+            for window in results["windows_days"]:
+                cells = {v: figures[v]["outcomes"][kind][str(window)] for v in versions}
+                line("")
+                line(f"{OUTCOME_WORDS[kind]} in the following {window} days, by tier beforehand")
+                line(head)
+                for tier in engine.TIERS:
+                    row(TIER_LABELS[tier], [f"{cells[v][tier]:,}" for v in versions])
+                row("Unflagged", [f"{cells[v]['unflagged']:,}" for v in versions])
+                row("Total", [f"{cells[v]['total']:,}" for v in versions])
+                row(
+                    "Captured at high or above",
+                    [f"{cells[v]['captured_high_or_above_pct']:.1f}%" for v in versions],
                 )
-                if writer is not None:
-                    for row in evaluation.people.itertuples(index=False):
+                row(
+                    "Captured at any tier",
+                    [f"{cells[v]['captured_any_pct']:.1f}%" for v in versions],
+                )
+                row(
+                    "Capture per % flagged (high+)",
+                    [f"{cells[v]['capture_per_pct_flagged_high_or_above']:.2f}" for v in versions],
+                )
+                row(
+                    "Capture per % flagged (any)",
+                    [f"{cells[v]['capture_per_pct_flagged_any']:.2f}" for v in versions],
+                )
+                row(
+                    "Lead time, days (median)",
+                    [_days(cells[v]["lead_time_days"]) for v in versions],
+                )
+        line("")
+        line("People in each tier on each date")
+        line(
+            f"{'as of':<12}{'version':>8}{'people':>12}"
+            + "".join(f"{TIER_LABELS[t].lower():>12}" for t in engine.TIERS)
+        )
+        for v in versions:
+            for day in figures[v]["per_date"]:
+                line(
+                    f"{day['as_of']:<12}{v:>8}{day['population']:>12,}"
+                    + "".join(f"{day[t]:>12,}" for t in engine.TIERS)
+                )
+
+    def _write_flags(self, path: str, chosen: list[RuleSet], dates: list[datetime.date]) -> None:
+        specs = [rule_set.spec() for rule_set in chosen]
+        both = backtest.loading_spec(specs)
+        with open(path, "w", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["as_of", "version", "person_id", "tier", "score", "rules", "summary"])
+            for day in dates:
+                frames = loader.load_frames(both, day)
+                for spec in specs:
+                    people = engine.evaluate(frames, spec, day).people
+                    for row in people.itertuples(index=False):
                         writer.writerow(
                             [
                                 day.isoformat(),
+                                spec.version,
                                 row.person_id,
                                 row.tier,
                                 row.score,
@@ -76,9 +179,10 @@ class Command(BaseCommand):
                                 row.summary,
                             ]
                         )
-                day += datetime.timedelta(days=every)
-        finally:
-            if out is not None:
-                out.close()
-                self.stdout.write(f"Flags written to {flags_csv}", style_func=None)
-        sys.stdout.flush()
+        self.stdout.write(f"Flags written to {path}")
+
+
+def _days(quartiles: dict) -> str:
+    if quartiles["median"] is None:
+        return "-"
+    return f"{quartiles['median']:.0f} ({quartiles['q1']:.0f}-{quartiles['q3']:.0f})"

@@ -6,7 +6,7 @@ from django.urls import reverse
 from risk.models import Flag, FlagOverride, RecomputeRun, Rule, RuleSet
 from risk.services import flags_recompute
 from tests.factories import days_ago
-from tests.risk.conftest import neutral_person, released
+from tests.risk.conftest import backtested, neutral_person, released
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,7 @@ def test_activating_asks_first_then_retires_the_old_version(client_as, adam):
     Rule.objects.filter(rule_set=version(DRAFT), code="prison_release_2w").update(weight=2.5)
     Rule.objects.filter(rule_set=version(DRAFT), code="male").update(min_tier="raised")
     Rule.objects.filter(rule_set=version(DRAFT), code="overdose_90d").update(min_tier="")
+    backtested(version(DRAFT))
 
     asked = run_action(client, "activate", version(DRAFT))
     assert asked.status_code == 200

@@ -13,7 +13,7 @@ from risk.admin import RECOMPUTE_NOT_QUEUED, WAITING
 from risk.models import Flag, RecomputeRun, RuleSet
 from risk.services import flags_recompute
 from tests.factories import UserFactory
-from tests.risk.conftest import neutral_person, released
+from tests.risk.conftest import backtested, neutral_person, released
 
 pytestmark = pytest.mark.django_db
 
@@ -192,6 +192,7 @@ def test_activating_a_rule_set_offers_to_recompute_now(client_as, adam):
         {"action": "copy_as_draft", "_selected_action": [RuleSet.objects.get(version=2).pk]},
     )
     draft = RuleSet.objects.get(version=3)
+    backtested(draft)
     response = client.post(
         reverse("admin:risk_ruleset_changelist"),
         {"action": "activate", "_selected_action": [draft.pk], "confirmed": "yes"},
