@@ -88,8 +88,8 @@ NAVIGATION = (
 
 
 # The Django admin, the administrator's whole place in Lantern, holds configuration and
-# never people: services, teams, staff and their roles, lookups, rule sets and recompute
-# runs, the API's clients, tokens and request log, lockouts and authenticator apps, and
+# never people: services, teams, staff and their roles, lookups, rule sets, their
+# backtests and recompute runs, the API's clients, tokens and request log, lockouts and authenticator apps, and
 # the death reviews' reference lists. Records of people (flags, overrides, the audit's
 # access events and break-glass grants, reviews) are read in the app, where the
 # visibility rules apply. The admin site refuses to register any other model
@@ -109,7 +109,7 @@ ADMIN_MODELS = frozenset(
         "commissioning.apirequestlog",
         "risk.ruleset",
         "risk.recomputerun",
-        # Counts by tier and outcome only: a backtest names no one.
+        # Counts by tier and by outcome only: a backtest names no one.
         "risk.backtest",
         "axes.accessattempt",
         "axes.accessfailurelog",

@@ -217,6 +217,7 @@ def run_backtest(
     from risk.models import RuleSet  # the scoring above stays importable without Django
 
     started = time.monotonic()
+    versions = list(dict.fromkeys(versions))
     found = {
         rule_set.version: rule_set.spec()
         for rule_set in RuleSet.objects.filter(version__in=versions).prefetch_related("rules")

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cases.models import Role
 from risk import services
+from risk.admin import BACKTEST_NOT_QUEUED
 from risk.models import Backtest, RuleSet
 from tests.factories import UserFactory
 from tests.risk.conftest import backtested, neutral_person, released
@@ -121,3 +122,12 @@ def test_the_confirmation_shows_the_drafts_backtest_beside_the_active_versions(
     assert reverse("admin:risk_backtest_change", args=[run.pk]) in page
     assert '<th scope="col">Version 3</th><th scope="col">Version 2</th>' in page
     assert "Deaths in the following 90 days, by tier beforehand" in page
+
+
+def test_a_backtest_that_cannot_be_queued_says_so(client_as, adam, draft, redis_away):
+    response = action(client_as(adam), "backtest", draft)
+
+    assert response.status_code == 302
+    assert response.url == RULE_SETS
+    run = Backtest.objects.get()
+    assert (run.status, run.error) == ("failed", BACKTEST_NOT_QUEUED)
