@@ -87,7 +87,7 @@ def draft(adam):
 
 
 def test_activation_refuses_a_draft_without_a_backtest(draft, adam):
-    with pytest.raises(ValidationError, match="Run a backtest of version 3 beside the active"):
+    with pytest.raises(ValidationError, match="Run a backtest of version 4 beside the active"):
         services.rule_set_activate(rule_set=draft, user=adam)
     draft.refresh_from_db()
     assert draft.status == "draft"

@@ -38,9 +38,9 @@ def test_an_administrator_backtests_a_draft_against_the_active_version(client_as
     assert response.status_code == 302
     assert response.url == reverse("admin:risk_backtest_change", args=[run.pk])
     # The workers run it (at once, in the tests' eager Celery).
-    assert (run.status, run.versions, len(run.dates)) == ("done", [3, 2], 12)
+    assert (run.status, run.versions, len(run.dates)) == ("done", [4, 2], 12)
     assert run.requested_by == adam
-    assert set(run.results["versions"]) == {"3", "2"}
+    assert set(run.results["versions"]) == {"4", "2"}
 
 
 def test_a_backtests_page_shows_the_versions_side_by_side(
@@ -55,7 +55,7 @@ def test_a_backtests_page_shows_the_versions_side_by_side(
 
     content = page.content.decode()
     assert page.status_code == 200
-    assert '<th scope="col">Version 3</th><th scope="col">Version 2</th>' in content
+    assert '<th scope="col">Version 4</th><th scope="col">Version 2</th>' in content
     for title in (
         "Share of the population in each tier",
         "Deaths in the following 28 days, by tier beforehand",
@@ -80,7 +80,7 @@ def test_the_backtests_list_reads_in_a_fixed_number_of_queries(
         page = client.get(BACKTESTS)
 
     assert page.status_code == 200
-    assert page.content.decode().count("version 3 beside version 2") == 3
+    assert page.content.decode().count("version 4 beside version 2") == 3
 
 
 def test_people_without_rule_set_rights_neither_see_nor_start_backtests(client_as, gina, draft):
@@ -102,8 +102,8 @@ def test_the_confirmation_offers_no_activation_without_a_backtest(client_as, ada
     page = action(client, "activate", draft).content.decode()
 
     assert "has no backtest of its rules as they now stand" in page
-    assert "Yes, activate version 3" not in page
-    assert 'value="Backtest version 3 against the active version"' in page
+    assert "Yes, activate version 4" not in page
+    assert 'value="Backtest version 4 against the active version"' in page
     refused = action(client, "activate", draft, confirmed="yes")
     assert refused.status_code == 302
     draft.refresh_from_db()
@@ -118,9 +118,9 @@ def test_the_confirmation_shows_the_drafts_backtest_beside_the_active_versions(
 
     page = action(client, "activate", draft).content.decode()
 
-    assert "Yes, activate version 3" in page
+    assert "Yes, activate version 4" in page
     assert reverse("admin:risk_backtest_change", args=[run.pk]) in page
-    assert '<th scope="col">Version 3</th><th scope="col">Version 2</th>' in page
+    assert '<th scope="col">Version 4</th><th scope="col">Version 2</th>' in page
     assert "Deaths in the following 90 days, by tier beforehand" in page
 
 
