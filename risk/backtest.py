@@ -52,18 +52,9 @@ class Snapshot:
 
 
 def population_ids(frames: dict[str, pd.DataFrame], as_of: datetime.date) -> np.ndarray:
-    """The ids of the engine's population on `as_of` (see `engine.context`): people with an
-    episode referred by the date that is open or closed at most a year before it. The
-    loader has already left out people dead on the date."""
-    episodes = frames["episodes"]
-    day = np.datetime64(as_of, "D")
-    referred = episodes["referral_date"].to_numpy().astype("datetime64[D]")
-    discharged = episodes["discharge_date"].to_numpy().astype("datetime64[D]")
-    since = (day - discharged).astype("int64")
-    open_or_recent = np.isnat(discharged) | (since < 0)
-    open_or_recent |= ~np.isnat(discharged) & (since <= engine.POPULATION_DAYS_SINCE_DISCHARGE)
-    keep = (referred <= day) & open_or_recent
-    return pd.unique(episodes["person_id"].to_numpy(dtype="int64")[keep])
+    """The ids of the engine's population on `as_of` (the loader has already left out people
+    dead on the date)."""
+    return engine.population_ids(frames, as_of)
 
 
 def snapshot(evaluation: engine.Evaluation, population: np.ndarray) -> Snapshot:

@@ -1,7 +1,7 @@
 """Rule set version 3: every weight derived from the evidence table, one exposure counted once.
 
 Plain data with no Django import, read by the migration that installs it as a draft
-(`risk/migrations/0014_evidence_rule_set.py`) and by the tests. Each rule carries the rate
+(`risk/migrations/0013_evidence_rule_set.py`) and by the tests. Each rule carries the rate
 ratio its weight comes from (`ratio`) and how that ratio follows from the evidence table in
 the domain notes (`derivation`); the weight is the ratio's natural logarithm to one decimal
 place. Where the table gives no ratio, the derivation says so and what was assumed.

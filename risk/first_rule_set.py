@@ -233,7 +233,7 @@ RULES: list[dict] = [
         "title": "Opioids with problem alcohol use",
         "looks_at": "Latest episode's problem substances; TOP drinking days (14 or more of 28)",
         # The TOP's drinking days that count: a constant of the engine until version 3 made it
-        # the rule's count (migration 0014 wrote it into the versions installed before).
+        # the rule's count (migration 0013 wrote it into the versions installed before).
         "min_count": 14,
         "weight": 0.9,
         "reason": "uses opioids with problem alcohol use",

@@ -16,7 +16,12 @@ is its public surface.
 """
 
 from risk.engine.checks import CHECK_SOURCES, CHECKS, COUNT_UNITS, WINDOW_UNITS, lookback_days
-from risk.engine.context import FRAME_COLUMNS, POPULATION_DAYS_SINCE_DISCHARGE, TOP_CURRENT_DAYS
+from risk.engine.context import (
+    FRAME_COLUMNS,
+    POPULATION_DAYS_SINCE_DISCHARGE,
+    TOP_CURRENT_DAYS,
+    population_ids,
+)
 from risk.engine.evaluation import FIRED_COLUMNS, Evaluation, empty_frames, evaluate
 from risk.engine.reasons import PLACEHOLDERS, ago_words, word_reasons
 from risk.engine.rules import RuleSetSpec, RuleSpec
@@ -52,6 +57,7 @@ __all__ = [
     "empty_frames",
     "evaluate",
     "lookback_days",
+    "population_ids",
     "tier_shares",
     "unselective",
     "word_reasons",

@@ -50,8 +50,7 @@ class Context:
     def __init__(self, frames: dict[str, pd.DataFrame], as_of: datetime.date):
         self.as_of = as_of
         self.day = np.datetime64(as_of, "D")
-        episodes = frames["episodes"]
-        episodes = episodes[_days(episodes["referral_date"], self.day) >= 0]
+        episodes = _referred_by(frames["episodes"], self.day)
         self.population = _population(episodes, self.day)
         keep = self.population
 
@@ -109,6 +108,17 @@ class Context:
                 self.current_ost(),
             )
         return self._ids["opioid_users"]
+
+
+def population_ids(frames: dict[str, pd.DataFrame], as_of: datetime.date) -> np.ndarray:
+    """The ids of the people in the population on `as_of`, as `Context` picks them: an
+    episode referred by the date, open or closed at most a year before it."""
+    day = np.datetime64(as_of, "D")
+    return _population(_referred_by(frames["episodes"], day), day)
+
+
+def _referred_by(episodes: pd.DataFrame, day: np.datetime64) -> pd.DataFrame:
+    return episodes[_days(episodes["referral_date"], day) >= 0]
 
 
 def _days(dates: pd.Series, day: np.datetime64) -> np.ndarray:

@@ -13,7 +13,7 @@ from risk.services import active_rule_set
 
 pytestmark = pytest.mark.django_db
 
-MIGRATION = importlib.import_module("risk.migrations.0014_evidence_rule_set")
+MIGRATION = importlib.import_module("risk.migrations.0013_evidence_rule_set")
 
 
 def test_version_3_is_a_draft_and_version_2_stays_active():

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('risk', '0014_evidence_rule_set'),
+        ('risk', '0013_evidence_rule_set'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
