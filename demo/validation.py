@@ -99,6 +99,7 @@ class Drawn:
     base_death: float
     base_overdose: float
     person_days: int
+    deaths_in_treatment: int = 0
 
 
 @dataclass
@@ -110,6 +111,7 @@ class Summary:
     base_death: float
     base_overdose: float
     person_years: float
+    deaths_in_treatment: int = 0
     months: list[tuple[str, int, int]] = field(default_factory=list)
 
     def text(self) -> str:
@@ -119,7 +121,8 @@ class Summary:
             f"{self.seconds:.1f}s for {self.people:,} people: {self.deaths:,} deaths "
             f"({self.deaths * per_1000:.2f} per 1,000 a year) and {self.overdoses:,} near-fatal "
             f"overdoses ({self.overdoses * per_1000:.2f} per 1,000 a year); base hazards "
-            f"{self.base_death * 365:.5f} and {self.base_overdose * 365:.5f} a year.",
+            f"{self.base_death * 365:.5f} and {self.base_overdose * 365:.5f} a year. "
+            f"{self.deaths_in_treatment:,} of the deaths were of people in treatment that day.",
             f"  {'month':<8} {'deaths':>8} {'overdoses':>10}",
         ]
         lines += [f"  {month:<8} {d:>8,} {o:>10,}" for month, d, o in self.months]
@@ -270,6 +273,7 @@ def outcomes_draw(
     od_days: list[np.ndarray] = []
     base_death = base_overdose = 0.0
     person_days = 0
+    deaths_in_treatment = 0
     for t in range(span):
         in_treatment = episodes.advance(t)
         on_ost = ost.advance(t)
@@ -295,6 +299,7 @@ def outcomes_draw(
         overdosed = living & ~dies & (rng.random(n) < -np.expm1(-overdose_h))
         person_days += int(living.sum())
         died[dies] = t
+        deaths_in_treatment += int((dies & in_treatment).sum())
         alive &= ~dies
         who = np.flatnonzero(overdosed)
         if len(who):
@@ -313,6 +318,7 @@ def outcomes_draw(
         base_death=base_death,
         base_overdose=base_overdose,
         person_days=person_days,
+        deaths_in_treatment=deaths_in_treatment,
     )
 
 
@@ -533,5 +539,6 @@ def _summary(drawn: Drawn, records: Records, origin: datetime.date, seconds: flo
         base_death=drawn.base_death,
         base_overdose=drawn.base_overdose,
         person_years=drawn.person_days / 365.25,
+        deaths_in_treatment=drawn.deaths_in_treatment,
         months=months,
     )
