@@ -154,6 +154,7 @@ def test_a_validation_seed_draws_deaths_and_overdoses_over_the_span(validation):
     assert overdoses.count() > dead.count()
     assert not dead.filter(date_of_death__lt=F("date_of_birth")).exists()
     assert "per 1,000 a year" in validation
+    assert "judge a rule set on a population seeded --without-reviews" in validation
 
 
 def test_nobody_has_a_record_after_their_death(validation):

@@ -128,6 +128,12 @@ class Command(BaseCommand):
         )
         if drawn is not None:
             self.stdout.write(drawn.text())
+            if filed:
+                self.stdout.write(
+                    "The death reviews recorded deaths of their own, chosen among people the "
+                    "active rule set flagged: judge a rule set on a population seeded "
+                    "--without-reviews."
+                )
         if filed:
             self.stdout.write(reviews.filed_summary())
         if journeys is not None:
