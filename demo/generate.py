@@ -21,7 +21,7 @@ from demo import fastcsv as fc
 from demo.activity import contact_rows, draw_kits, event_rows, naloxone_rows
 from demo.episodes import draw_episodes, episode_rows, intervention_rows
 from demo.people import NextIds, References, Rows, chunk_people, people_rows
-from demo.plan import CHUNK_PEOPLE, Population, plan_population
+from demo.plan import CHUNK_PEOPLE, Population, SituationSpread, plan_population
 from demo.tops import top_rows
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "Population",
     "References",
     "Rows",
+    "SituationSpread",
     "generate_chunk",
     "plan_population",
 ]

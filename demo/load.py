@@ -125,7 +125,14 @@ def has_people() -> bool:
     return ServiceUser.objects.exists()
 
 
-def seed_demo(*, people: int, seed: int, reset: bool, progress: Progress) -> SeedResult:
+def seed_demo(
+    *,
+    people: int,
+    seed: int,
+    reset: bool,
+    progress: Progress,
+    situations: generate.SituationSpread | None = None,
+) -> SeedResult:
     started = time.monotonic()
     today = timezone.localdate()
     models = bulk_models()
@@ -139,7 +146,9 @@ def seed_demo(*, people: int, seed: int, reset: bool, progress: Progress) -> See
                 "--if-empty to leave existing data alone."
             )
         _lock(cursor, models.values())
-        population = generate.plan_population(people, seed, today, _nhs_numbers_in_use())
+        population = generate.plan_population(
+            people, seed, today, _nhs_numbers_in_use(), situations
+        )
         holder_user_ids, team_ids = _create_staff(population, seed, today)
         refs = generate.References(
             substance=dict(Substance.objects.values_list("code", "id")),

@@ -123,6 +123,15 @@ DEMO_TRAITS = (
 )
 
 
+@dataclass(frozen=True)
+class SituationSpread:
+    """For the validation population: situations on any of `span_days` days before today,
+    `scale` times as many as the demo draws for its few recent weeks."""
+
+    span_days: int
+    scale: float
+
+
 @dataclass
 class Population:
     size: int
@@ -161,8 +170,15 @@ class Population:
 
 
 def plan_population(
-    size: int, seed: int, today: datetime.date, nhs_numbers_in_use: np.ndarray | None = None
+    size: int,
+    seed: int,
+    today: datetime.date,
+    nhs_numbers_in_use: np.ndarray | None = None,
+    situations: SituationSpread | None = None,
 ) -> Population:
+    """Draw everyone's plan. `situations` (the validation population) spreads the risk
+    situations over a longer span and draws more of them; without it the demo's
+    situations sit in the weeks before today, as they always have."""
     rng = np.random.default_rng([seed, 0])
     n = size
     status = pick(rng, n, (0.65, 0.20, 0.15))
@@ -175,6 +191,13 @@ def plan_population(
     scenario = np.zeros(n, dtype=np.int64)
     in_window = status != LEFT_EARLIER
     rates = [rate for rate, _, _ in SCENARIOS.values()]
+    if situations is not None:
+        # The validation population's overdoses in the span are drawn by its hazard
+        # (`demo.validation`), so the plan draws none there of its own.
+        rates = [
+            0.0 if kind in OVERDOSES else rate * situations.scale
+            for kind, rate in zip(SCENARIOS, rates, strict=True)
+        ]
     drawn = pick(rng, n, [1 - sum(rates), *rates])
     scenario[in_window] = drawn[in_window]
 
@@ -251,7 +274,15 @@ def plan_population(
 
     low = np.array([0] + [lo for _, lo, _ in SCENARIOS.values()])
     high = np.array([0] + [hi for _, _, hi in SCENARIOS.values()])
+    if situations is not None:
+        # Any day of the span: the kinds keep their meaning (a release, a stop), not
+        # their distance from today. The demo keyworker's caseload stays recent.
+        low[1:], high[1:] = 0, situations.span_days - 1
     scenario_day = between(rng, low[scenario], high[scenario])
+    if situations is not None:
+        recent_low = np.array([0] + [lo for _, lo, _ in SCENARIOS.values()])
+        recent_high = np.array([0] + [hi for _, _, hi in SCENARIOS.values()])
+        scenario_day[demo] = between(rng, recent_low[scenario[demo]], recent_high[scenario[demo]])
 
     nhs = valid_nhs_numbers()
     if nhs_numbers_in_use is not None and len(nhs_numbers_in_use):

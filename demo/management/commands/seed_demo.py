@@ -3,6 +3,10 @@ then file a handful of death reviews in different states through the review serv
 give the flags a history: the nightly recompute as of a few past dates, and outreach on some
 of the flags (`demo.history`).
 
+With --validation the risk situations are spread over the last 15 months and deaths and
+near-fatal overdoses are drawn from the evidence-based daily hazard (`demo.validation`,
+parameters in `demo.hazard`), so the backtest has outcomes to score.
+
 Invented people only (see `demo`). The same --seed on the same day gives
 the same data. A million people take a few minutes; progress goes to stderr.
 """
@@ -12,7 +16,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo import DEMO_LOGINS, DEMO_PASSWORD, history, load, pathway, reviews
+from demo import DEMO_LOGINS, DEMO_PASSWORD, generate, hazard, history, load, pathway, reviews
+from demo import validation as validation_outcomes
 
 
 class Command(BaseCommand):
@@ -41,6 +46,15 @@ class Command(BaseCommand):
             help="Do not print the demo logins (`manage.py demo` prints them itself).",
         )
         parser.add_argument(
+            "--validation",
+            action="store_true",
+            help=(
+                "A validation population: spread the risk situations over the last 15 months "
+                "and draw deaths and near-fatal overdoses from the evidence-based daily hazard "
+                "(demo/hazard.py; docs/validation-population.md), for the backtest."
+            ),
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="Empty the case and TOP tables and remove the demo staff first.",
@@ -56,6 +70,7 @@ class Command(BaseCommand):
         without_reviews: bool = False,
         without_history: bool = False,
         show_logins: bool = True,
+        validation: bool = False,
         **options,
     ):
         if people < 1:
@@ -66,9 +81,24 @@ class Command(BaseCommand):
         progress = load.Progress(sys.stderr)
         progress.note(f"Seeding {people:,} people (seed {seed})...")
         try:
-            result = load.seed_demo(people=people, seed=seed, reset=reset, progress=progress)
+            result = load.seed_demo(
+                people=people,
+                seed=seed,
+                reset=reset,
+                progress=progress,
+                situations=(
+                    generate.SituationSpread(hazard.SPAN_DAYS, hazard.SITUATION_SCALE)
+                    if validation
+                    else None
+                ),
+            )
         except load.DemoDataExists as error:
             raise CommandError(str(error)) from error
+        # Before the reviews and the pathway, which leave the dead alone.
+        drawn = None
+        if validation:
+            progress.note("Drawing deaths and overdoses from the daily hazard...")
+            drawn = validation_outcomes.outcomes_simulate(seed=seed, progress=progress)
         filed = []
         if not without_reviews:
             progress.note("Filing the demo death reviews...")
@@ -96,6 +126,14 @@ class Command(BaseCommand):
             f"The demo keyworker holds {result.demo_caseload} people in treatment or "
             "discharged in the last 12 months."
         )
+        if drawn is not None:
+            self.stdout.write(drawn.text())
+            if filed:
+                self.stdout.write(
+                    "The death reviews recorded deaths of their own, chosen among people the "
+                    "active rule set flagged: judge a rule set on a population seeded "
+                    "--without-reviews."
+                )
         if filed:
             self.stdout.write(reviews.filed_summary())
         if journeys is not None:
