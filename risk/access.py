@@ -19,6 +19,10 @@ OVERRIDE_APPROVING_ROLES = frozenset({Role.TEAM_LEAD})
 # The fairness report (aggregates only): governance for the service, team leads for
 # their teams. Commissioners have the same figures through the API.
 FAIRNESS_ROLES = frozenset({Role.GOVERNANCE, Role.TEAM_LEAD})
+# The same report from the API: the page's roles and commissioners. Keyworkers have
+# neither (a team's groups would be a suppressed handful); administrators are refused
+# as the API refuses them everything.
+FAIRNESS_API_ROLES = FAIRNESS_ROLES | {Role.COMMISSIONER}
 
 
 def _active(user: User) -> bool:
