@@ -22,8 +22,10 @@ def _page_cell(row: dict) -> dict:
         text = "withheld"
     elif row["value"] is None:
         text = "–"
-    elif row["unit"] == "percent":
+    elif row["key"] == "flag_rate":  # per 100 people
         text = f"{row['value']:g}"
+    elif row["unit"] == "percent":
+        text = f"{row['value']:g}%"
     else:
         text = str(row["value"])
     return {
