@@ -16,6 +16,13 @@ OUTREACH_ROLES = BROWSING_ROLES
 UNCONTACTED_ROLES = frozenset({Role.TEAM_LEAD, Role.GOVERNANCE})
 # A very high flag's override by a keyworker waits for a lead of the person's team.
 OVERRIDE_APPROVING_ROLES = frozenset({Role.TEAM_LEAD})
+# The fairness report (aggregates only): governance for the service, team leads for
+# their teams. Commissioners have the same figures through the API.
+FAIRNESS_ROLES = frozenset({Role.GOVERNANCE, Role.TEAM_LEAD})
+# The same report from the API: the page's roles and commissioners. Keyworkers have
+# neither (a team's groups would be a suppressed handful); administrators are refused
+# as the API refuses them everything.
+FAIRNESS_API_ROLES = FAIRNESS_ROLES | {Role.COMMISSIONER}
 
 
 def _active(user: User) -> bool:
@@ -34,8 +41,13 @@ def can_approve_overrides(user: User) -> bool:
     return _active(user) and user.role in OVERRIDE_APPROVING_ROLES
 
 
+def can_view_fairness(user: User) -> bool:
+    return _active(user) and user.role in FAIRNESS_ROLES
+
+
 NAVIGATION = (
     NavLink("Outreach worklist", "outreach_worklist", can_view_outreach),
     NavLink("Not contacted in 2 days", "outreach_uncontacted", can_view_uncontacted),
     NavLink("Overrides to approve", "overrides_to_decide", can_approve_overrides),
+    NavLink("Fairness report", "fairness_report", can_view_fairness),
 )

@@ -38,6 +38,8 @@ Definitions (also in docs/figures.md):
   counts three times.
 """
 
+import datetime
+
 import numpy as np
 import pandas as pd
 from django.utils import timezone
@@ -68,14 +70,39 @@ OPEN_IN_WINDOW = (
 )
 
 
+def reached_statement(
+    filters: FigureFilters, window_start: datetime.date, window_end: datetime.date
+) -> Statement:
+    """The contacts that reached the people of outreach flags raised from `window_start`
+    to `window_end` (on or after `window_start`): what `raised_measures` times."""
+    people = loading.person_filter(filters)
+    return Statement(
+        f"""
+        SELECT a.service_user_id, {day_number("a.attempted_on")}
+        FROM risk_outreachattempt a
+        WHERE a.outcome = ANY(%(reached)s::text[]) AND a.attempted_on >= %(window_start)s
+          AND a.service_user_id IN (
+              SELECT f.service_user_id FROM risk_flag f {people.join("f.service_user_id")}
+              WHERE {people.where} AND f.tier_rank >= %(outreach_rank)s
+                AND f.raised_on BETWEEN %(window_start)s AND %(window_end)s)
+        """,
+        (Column("person_id", "int"), Column("attempted_on", "date")),
+        {
+            **people.params,
+            "window_start": window_start,
+            "window_end": window_end,
+            "reached": [str(outcome) for outcome in REACHED_OUTCOMES],
+            "outreach_rank": min(TIER_RANKS[t] for t in OUTREACH_TIERS),
+        },
+    )
+
+
 def _statements(filters: FigureFilters) -> dict[str, Statement]:
     people = loading.person_filter(filters)
     params = {
         **people.params,
         "window_start": filters.previous_period.start,
         "window_end": filters.end,
-        "reached": [str(outcome) for outcome in REACHED_OUTCOMES],
-        "outreach_rank": min(TIER_RANKS[t] for t in OUTREACH_TIERS),
     }
     flagged = (
         f"SELECT f.service_user_id FROM risk_flag f {people.join('f.service_user_id')} "
@@ -99,20 +126,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
             ),
             params,
         ),
-        # Contacts that reached the people of outreach flags raised in the window.
-        "reached": Statement(
-            f"""
-            SELECT a.service_user_id, {day_number("a.attempted_on")}
-            FROM risk_outreachattempt a
-            WHERE a.outcome = ANY(%(reached)s::text[]) AND a.attempted_on >= %(window_start)s
-              AND a.service_user_id IN (
-                  SELECT f.service_user_id FROM risk_flag f {people.join("f.service_user_id")}
-                  WHERE {people.where} AND f.tier_rank >= %(outreach_rank)s
-                    AND f.raised_on BETWEEN %(window_start)s AND %(window_end)s)
-            """,
-            (Column("person_id", "int"), Column("attempted_on", "date")),
-            params,
-        ),
+        "reached": reached_statement(filters, filters.previous_period.start, filters.end),
         "attempts": Statement(
             f"""
             SELECT a.service_user_id, {day_number("a.attempted_on")}, a.method, a.outcome

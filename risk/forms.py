@@ -7,6 +7,10 @@ from django import forms
 from django.utils import timezone
 
 from cases.forms import CheckedInputForm, ClientChecks, uk_date_field
+from cases.models import LocalAuthority, Team
+from cases.validators import period_problems
+from outcomes.figures import FigureFilters, FigureInputError
+from outcomes.figures.filters import last_whole_quarter
 from risk.models import OutreachAttempt, OutreachMethod, OutreachOutcome, RemovalReason
 from risk.services import OVERRIDE_LONGEST_DAYS
 
@@ -144,3 +148,69 @@ class OverrideDecisionForm(CheckedInputForm, forms.Form):
         if data.get("decision") == "decline" and not (data.get("note") or "").strip():
             self.add_error("note", "Say why you decline, so the keyworker knows what to do.")
         return data
+
+
+# The fairness report's filter field for each field of `FigureFilters` it can refuse.
+FAIRNESS_FIELDS = {
+    "start": "start",
+    "end": "end",
+    "team_ids": "team",
+    "local_authority_ids": "local_authority",
+}
+
+
+class FairnessFilterForm(ClientChecks, CheckedInputForm, forms.Form):
+    """The fairness report's period and whom it counts: a team of those the user may
+    see, and a local authority of residence. Unbound, it offers the last whole quarter."""
+
+    start = uk_date_field(forms.DateField(label="From"))
+    end = uk_date_field(forms.DateField(label="To"))
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.none(), required=False, empty_label="All teams"
+    )
+    local_authority = forms.ModelChoiceField(
+        label="Local authority",
+        queryset=LocalAuthority.objects.order_by("name"),
+        required=False,
+        empty_label="All local authorities",
+    )
+
+    def __init__(self, *args, scope: frozenset[int] | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        teams = Team.objects.order_by("name")
+        self.fields["team"].queryset = teams if scope is None else teams.filter(pk__in=scope)
+        period = last_whole_quarter(timezone.localdate())
+        self.fields["start"].initial = period.start
+        self.fields["end"].initial = period.end
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        for field, problem in period_problems(start, end).items():
+            self.add_error(field, problem)
+        if self.errors:
+            return cleaned
+        team, authority = cleaned.get("team"), cleaned.get("local_authority")
+        try:
+            cleaned["filters"] = FigureFilters(
+                start=start,
+                end=end,
+                team_ids=[team.pk] if team else None,
+                local_authority_ids=[authority.pk] if authority else None,
+                person_scope=self.scope,
+            )
+        except FigureInputError as error:
+            for field, message in error.errors.items():
+                self.add_error(FAIRNESS_FIELDS.get(field), message)
+        return cleaned
+
+    def figure_filters(self) -> FigureFilters:
+        """The filters asked for, or the default period's for an unbound form."""
+        if self.is_bound:
+            return self.cleaned_data["filters"]
+        return FigureFilters(
+            start=self.fields["start"].initial,
+            end=self.fields["end"].initial,
+            person_scope=self.scope,
+        )

@@ -1,4 +1,5 @@
-"""The outreach pages, mounted under /outreach/. People are reached by their external id."""
+"""The outreach pages and the fairness report, mounted under /outreach/. People are
+reached by their external id."""
 
 from django.urls import path
 
@@ -14,4 +15,5 @@ urlpatterns = [
     path(person + "flag/override/", views.flag_override, name="flag_override"),
     path(person + "flag/override/decide/", views.flag_override_decide, name="flag_override_decide"),
     path("overrides/", views.overrides_to_decide, name="overrides_to_decide"),
+    path("fairness/", views.fairness, name="fairness_report"),
 ]

@@ -1,5 +1,5 @@
 """The outreach worklist, recording an attempt, and a flag's acknowledge and override
-(with a team lead's approval of a very high flag's override).
+(with a team lead's approval of a very high flag's override); and the fairness report.
 
 Every page finds people through the case layer's visibility rule: a person
 outside the user's scope answers 404; a role that may read but not record
@@ -23,11 +23,23 @@ from django.views.decorators.http import require_POST
 from cases.access import EDITING_ROLES, can_edit_records
 from cases.audit import page_rows, query_of, record_access, service_user_for_read
 from cases.models import AccessKind, ServiceUser
+from cases.selectors import team_ids_visible_to
 from cases.views import editable_person
 from overdoses.selectors import follow_ups_to_do
 from risk import selectors, services
-from risk.access import can_approve_overrides, can_view_outreach, can_view_uncontacted
-from risk.forms import FlagOverrideForm, OutreachAttemptForm, OverrideDecisionForm
+from risk.access import (
+    can_approve_overrides,
+    can_view_fairness,
+    can_view_outreach,
+    can_view_uncontacted,
+)
+from risk.fairness import fairness_report, page_tables
+from risk.forms import (
+    FairnessFilterForm,
+    FlagOverrideForm,
+    OutreachAttemptForm,
+    OverrideDecisionForm,
+)
 from risk.models import Flag, FlagOverride
 
 WORKLIST_PAGE_SIZE = 50
@@ -324,4 +336,35 @@ def uncontacted(request: HttpRequest) -> HttpResponse:
             "days": UNCONTACTED_DAYS,
             "can_record": user.role in EDITING_ROLES,
         },
+    )
+
+
+@login_required
+def fairness(request: HttpRequest) -> HttpResponse:
+    """The fairness report for a period and scope. It shows aggregates, suppressed as
+    every figure is, and no person, so it records no read (as the review dashboard)."""
+    if not can_view_fairness(request.user):
+        raise PermissionDenied("Your role has no fairness report; commissioners use the API.")
+    scope = team_ids_visible_to(request.user)
+    form = FairnessFilterForm(request.GET or None, scope=scope)
+    report = None
+    if not form.is_bound or form.is_valid():
+        filters = form.figure_filters()
+        result = fairness_report(filters)
+        report = {
+            "period": filters.period,
+            "tables": page_tables(result),
+            "test": result["test"],
+        }
+    return render(
+        request,
+        "risk/fairness.html",
+        {
+            "title": "Fairness report",
+            "form": form,
+            "report": report,
+            "whole_service": scope is None,
+        },
+        # A period or scope that cannot be shown: the form says why, at the field.
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )

@@ -58,6 +58,7 @@ MENU_ORDER = (
     "ndtms_extract",
     "review_list",
     "review_dashboard",
+    "fairness_report",
     "review_bulletin",
     "break_glass_start",
     "break_glass_review_list",

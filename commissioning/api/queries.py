@@ -132,7 +132,8 @@ class FigureQuerySerializer(QuerySerializer):
     """A figure's parameters: a whole period or none (the figures' default), and a segment.
 
     `segments` are the splits this figure offers (`figure_query_serializer`
-    makes the serializer of a figure that offers fewer).
+    makes the serializer of a figure that offers fewer, or none: then it takes no
+    `segment`).
     """
 
     segments: tuple[str, ...] = SEGMENTS
@@ -146,11 +147,12 @@ class FigureQuerySerializer(QuerySerializer):
         fields[
             "to"
         ].help_text = "Last day of the period (YYYY-MM-DD), today at the latest, given with `from`."
-        fields["segment"] = serializers.ChoiceField(
-            choices=self.segments,
-            required=False,
-            help_text="Split every figure by one of these.",
-        )
+        if self.segments:
+            fields["segment"] = serializers.ChoiceField(
+                choices=self.segments,
+                required=False,
+                help_text="Split every figure by one of these.",
+            )
         return fields
 
     def validate(self, attrs):
@@ -175,7 +177,8 @@ def figure_query_serializer(segments: tuple[str, ...]) -> type[FigureQuerySerial
         raise ValueError(f"No segment {sorted(unknown)}")
     if tuple(segments) == SEGMENTS:
         return FigureQuerySerializer
-    name = "FigureQuery" + "".join(s.title().replace("_", "") for s in segments) + "Serializer"
+    split = "".join(s.title().replace("_", "") for s in segments) or "Unsplit"
+    name = f"FigureQuery{split}Serializer"
     return type(name, (FigureQuerySerializer,), {"segments": tuple(segments)})
 
 

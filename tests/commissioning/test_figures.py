@@ -309,8 +309,9 @@ def test_every_figure_endpoint_is_listed_at_the_api_root(cora_api):
         "flags_and_outreach": "http://testserver/api/v1/figures/flags-and-outreach/",
         "overdose_pathway": "http://testserver/api/v1/figures/overdose-pathway/",
         "death_reviews": "http://testserver/api/v1/figures/death-reviews/",
+        "fairness": "http://testserver/api/v1/figures/fairness/",
     }
-    assert list(figures) == [*FAMILIES, "death_reviews"]
+    assert list(figures) == [*FAMILIES, "death_reviews", "fairness"]
 
 
 # No small number in a real response -------------------------------------------------

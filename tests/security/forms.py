@@ -275,6 +275,14 @@ FORMS: tuple[FormCase, ...] = (
         method="GET",
     ),
     FormCase(
+        "risk.forms.FairnessFilterForm",
+        "fairness_report",
+        "-",
+        "gina",
+        lambda w: _form("risk.forms.FairnessFilterForm")(scope=None),
+        method="GET",
+    ),
+    FormCase(
         "risk.forms.OutreachAttemptForm",
         "outreach_attempt_create",
         "jo",
@@ -477,4 +485,6 @@ PERIOD_PAGES: tuple[QueryPage, ...] = (
     QueryPage("api_extract_flags", "-", "gina", ("from", "to")),
     QueryPage("api_figure_outcome_summary", "-", "cora", ("from", "to")),
     QueryPage("api_figure_death_reviews", "-", "gina", ("from", "to")),
+    QueryPage("fairness_report", "-", "gina", ("start", "end")),
+    QueryPage("api_figure_fairness", "-", "cora", ("from", "to")),
 )

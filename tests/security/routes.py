@@ -167,6 +167,9 @@ flag_override                   jo             POST    signin  400     400     4
 flag_override_decide            kim            GET     signin  405     405     405     405     405     405
 flag_override_decide            kim            POST    signin  403     400     403     403     404     404
 overrides_to_decide             -              GET     signin  403     ok      403     403     403     403
+# The fairness report: aggregates for governance and team leads (their teams' people);
+# commissioners have it from the API.
+fairness_report                 -              GET     signin  403     ok      403     ok      403     403
 
 # The overdose pathway: jo's follow-up is read by his team and governance and worked by his
 # team; team leads and governance see every overdue follow-up in their teams.
@@ -240,6 +243,8 @@ api_figure_overdose_pathway     -              GET     401     ok      ok      o
 api_figure_overdose_pathway     -              POST    401     405     405     405     405     405     403
 api_figure_death_reviews        -              GET     401     403     403     403     ok      ok      403
 api_figure_death_reviews        -              POST    401     403     403     403     405     405     403
+api_figure_fairness             -              GET     401     403     ok      403     ok      ok      403
+api_figure_fairness             -              POST    401     403     405     403     405     405     403
 
 # Death reviews: governance only; for everyone else, administrators included, no review
 # exists.

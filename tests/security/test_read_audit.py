@@ -221,3 +221,20 @@ def test_a_read_under_a_break_glass_grant_is_marked_as_one(world, client_as):
                 "ok",
                 [(name, AccessKind.RECORD, kim.pk, kim.client_ref, True)],
             )
+
+
+# Pages of aggregates only, suppressed as every figure is: they show no one, so they record
+# no read (as the review dashboard), for every role they let through.
+AGGREGATE_PAGES = ("fairness_report",)
+
+
+def test_pages_of_aggregates_record_no_read(world, client_as):
+    problems = []
+    for key in AGGREGATE_PAGES:
+        url = reverse(key)
+        for role in ("tess", "gina"):
+            for variant, headers in VARIANTS.items():
+                got, events = reads_of(client_as(world.users[role]), "GET", url, {}, headers)
+                if (got, events) != ("ok", []):
+                    problems.append(f"{key} ({variant}) as {role}: got {got} and {events}")
+    assert not problems, "\n".join(problems)
