@@ -21,7 +21,6 @@ machine. The last line of output is one JSON object with the figures (units in t
 """
 
 import argparse
-import datetime
 import io
 import json
 import os
@@ -46,17 +45,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     add_data_dir_option(parser, "validation1m")
     return parser.parse_args(argv)
-
-
-def monthly_dates(last: datetime.date, months: int) -> list[datetime.date]:
-    """`months` dates a month apart, oldest first, the last on `last`."""
-    dates = []
-    for back in range(months - 1, -1, -1):
-        month = last.month - 1 - back
-        year = last.year + month // 12
-        month = month % 12 + 1
-        dates.append(last.replace(year=year, month=month, day=min(last.day, 28)))
-    return dates
 
 
 def print_version(version: str, figures: dict) -> None:
@@ -93,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.utils import timezone
 
     from cases.models import ServiceUser
-    from risk.backtest import run_backtest
+    from risk.backtest import last_complete_date, monthly_dates, run_backtest
     from risk.models import RuleSet
 
     where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else args.data_dir
@@ -124,8 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         active = RuleSet.objects.get(status=RuleSet.Status.ACTIVE).version
         draft = RuleSet.objects.filter(status=RuleSet.Status.DRAFT).order_by("-version").first()
         versions = [active] + ([draft.version] if draft else [])
-    last = timezone.localdate() - datetime.timedelta(days=90)
-    dates = monthly_dates(last, args.months)
+    dates = monthly_dates(args.months, last_complete_date(timezone.localdate()))
     print(
         f"Backtesting versions {', '.join(map(str, versions))} on {len(dates)} dates, "
         f"{dates[0]:%d/%m/%Y} to {dates[-1]:%d/%m/%Y}...",

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 
 from cases.admin import ConfigurationAdmin, ReadOnlyAdmin
 from risk import engine, preview, selectors, services, tasks
-from risk.backtest import monthly_dates
+from risk.backtest import last_complete_date, monthly_dates
 from risk.backtest_admin import backtest_tables
 from risk.engine import TIERS, WINDOW_UNITS
 from risk.models import Backtest, RecomputeRun, Rule, RuleSet
@@ -162,7 +162,7 @@ class RuleSetAdmin(ConfigurationAdmin):
         compared = [chosen] if active is None or active == chosen else [chosen, active]
         run = services.backtest_request(
             rule_sets=compared,
-            dates=monthly_dates(BACKTEST_MONTHS, timezone.localdate()),
+            dates=monthly_dates(BACKTEST_MONTHS, last_complete_date(timezone.localdate())),
             months=BACKTEST_MONTHS,
             user=request.user,
         )

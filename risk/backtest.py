@@ -242,6 +242,14 @@ def run_backtest(
     }
 
 
+def last_complete_date(
+    today: datetime.date, windows: Sequence[int] = WINDOWS_DAYS
+) -> datetime.date:
+    """The latest as-of date whose following windows have all passed by `today`: a later
+    date would count only the outcomes recorded so far and look better or worse by chance."""
+    return today - datetime.timedelta(days=max(windows))
+
+
 def monthly_dates(months: int, end: datetime.date) -> list[datetime.date]:
     """`months` dates a month apart, the last being `end` (a 31st falls back to the month's
     last day)."""

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from risk.backtest import Snapshot, monthly_dates, score_version
+from risk.backtest import Snapshot, last_complete_date, monthly_dates, score_version
 
 JAN, FEB, MAR = datetime.date(2026, 1, 1), datetime.date(2026, 2, 1), datetime.date(2026, 3, 1)
 EVERYONE = np.arange(1, 11)
@@ -173,3 +173,9 @@ def test_monthly_dates_end_on_the_day_and_fall_back_to_a_months_last_day():
         datetime.date(2025, 12, 15),
         datetime.date(2026, 1, 15),
     ]
+
+
+def test_the_last_date_offered_has_all_its_following_ninety_days_behind_it():
+    # A later date would count only the outcomes recorded so far.
+    assert last_complete_date(datetime.date(2026, 12, 6)) == datetime.date(2026, 9, 7)
+    assert last_complete_date(datetime.date(2026, 12, 6), (28,)) == datetime.date(2026, 11, 8)

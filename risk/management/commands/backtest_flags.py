@@ -29,7 +29,10 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="end", type=datetime.date.fromisoformat)
         parser.add_argument("--every", type=int, default=7, help="Days between dates (default 7).")
         parser.add_argument(
-            "--months", type=int, help="Instead of --from/--to: N monthly dates ending today."
+            "--months",
+            type=int,
+            help="Instead of --from/--to: N monthly dates, the last one 90 days ago (its outcomes "
+            "all recorded by now).",
         )
         parser.add_argument(
             "--rule-set",
@@ -68,7 +71,7 @@ class Command(BaseCommand):
                 raise CommandError("Give either --months or --from and --to, not both.")
             if months < 1:
                 raise CommandError("--months must be 1 or more.")
-            return backtest.monthly_dates(months, timezone.localdate())
+            return backtest.monthly_dates(months, backtest.last_complete_date(timezone.localdate()))
         if start is None or end is None:
             raise CommandError("Give --from and --to (or --months).")
         if end < start:

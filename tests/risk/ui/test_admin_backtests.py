@@ -1,10 +1,13 @@
 """Backtests in the admin: started from a rule set, run on the workers, read side by side,
 and shown on the activation's confirmation page (which offers no activation without one)."""
 
+import datetime
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Role
 from risk import services
@@ -41,6 +44,8 @@ def test_an_administrator_backtests_a_draft_against_the_active_version(client_as
     assert (run.status, run.versions, len(run.dates)) == ("done", [4, 2], 12)
     assert run.requested_by == adam
     assert set(run.results["versions"]) == {"4", "2"}
+    # The last date's following 90 days have passed: its outcomes are all on record.
+    assert run.dates[-1] == (timezone.localdate() - datetime.timedelta(days=90)).isoformat()
 
 
 def test_a_backtests_page_shows_the_versions_side_by_side(
