@@ -10,9 +10,10 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from cases.admin import ReadOnlyAdmin
+from risk import engine
 from risk.engine import TIERS
 from risk.models import Backtest
-from risk.wording import TIER_LABELS
+from risk.wording import SELECTIVITY_WORDS, TIER_LABELS
 
 OUTCOME_WORDS = {"death": "Deaths", "overdose": "Near-fatal overdoses"}
 RULE_SET_RIGHTS = "risk.change_ruleset"
@@ -26,6 +27,16 @@ def _lead(quartiles: dict) -> str:
     if quartiles.get("median") is None:
         return "—"
     return f"{quartiles['median']:.0f} days ({quartiles['q1']:.0f}–{quartiles['q3']:.0f})"
+
+
+def _selective(shares: dict) -> str:
+    """Whether the tiers stay selective (`engine.SELECTIVE_MAX_PERCENT`), and if not, where."""
+    over = engine.unselective(shares)
+    if not over:
+        return "yes"
+    return "no: " + ", ".join(
+        f"{SELECTIVITY_WORDS[key]} over {engine.SELECTIVE_MAX_PERCENT[key]:g}%" for key in over
+    )
 
 
 def backtest_tables(results: dict | None, versions: list[int] | None = None) -> list[dict]:
@@ -46,6 +57,7 @@ def backtest_tables(results: dict | None, versions: list[int] | None = None) -> 
                 *[(TIER_LABELS[t], [_pct(s[t]) for s in shares]) for t in TIERS],
                 ("High or above", [_pct(s["high_or_above"]) for s in shares]),
                 ("Any tier", [_pct(s["flagged"]) for s in shares]),
+                ("Selective tiers", [_selective(s) for s in shares]),
             ],
         }
     ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from risk import engine
+from risk.backtest_admin import backtest_tables
 from risk.models import RecomputeRun, RuleSet
 from risk.wording import selectivity_warning
 
@@ -100,3 +101,19 @@ def test_no_warning_while_the_latest_run_is_selective(client_as, adam):
 
     assert "not selective" not in page.split("<table")[0]
     assert "3.0 / 9.0 / 15.0" in page
+
+
+def test_a_backtest_says_whether_each_versions_tiers_stay_selective():
+    def version(very_high: float, high_or_above: float) -> dict:
+        shares = {"very_high": very_high, "high": high_or_above - very_high, "raised": 10.0}
+        shares |= {"high_or_above": high_or_above, "flagged": high_or_above + 10.0}
+        return {"population_mean": 1000.0, "tier_share_pct": shares, "outcomes": {}}
+
+    results = {"windows_days": [], "versions": {"2": version(4.0, 12.0), "3": version(6.0, 16.0)}}
+
+    (shares,) = backtest_tables(results, [2, 3])
+
+    assert dict(shares["rows"])["Selective tiers"] == [
+        "yes",
+        "no: very high over 5%, very high plus high over 15%",
+    ]
