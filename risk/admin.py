@@ -25,9 +25,16 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from cases.admin import ConfigurationAdmin, ReadOnlyAdmin
-from risk import engine, preview, selectors, services, tasks
+from risk import (
+    backtest_admin,  # noqa: F401  (registers the backtests' admin)
+    engine,
+    preview,
+    selectors,
+    services,
+    tasks,
+)
 from risk.backtest import last_complete_date, monthly_dates
-from risk.backtest_admin import backtest_tables
+from risk.backtest_tables import backtest_tables
 from risk.engine import TIERS, WINDOW_UNITS
 from risk.models import Backtest, RecomputeRun, Rule, RuleSet
 from risk.wording import TIER_LABELS, selectivity_warning

@@ -29,6 +29,7 @@ version 3"). In short:
 import math
 
 from risk.first_rule_set import PATHWAY_MINIMUM_TIERS
+from risk.first_rule_set import RULES as FIRST_RULES
 
 NAME = "Weights from the evidence, each exposure counted once"
 NOTES = (
@@ -45,6 +46,10 @@ NOTES = (
 # else recorded): raised about e^3.6 = 37 times, high e^4.6 = 100 times, very high e^5.6 =
 # 270 times.
 THRESHOLDS = {"raised": 3.6, "high": 4.6, "very_high": 5.6}
+
+
+# A rule's source as version 1 cites it, where version 3 cites it alike.
+FIRST_EVIDENCE = {rule["code"]: rule["evidence"] for rule in FIRST_RULES}
 
 
 def weight_of(ratio: float) -> float:
@@ -67,8 +72,7 @@ RULES: list[dict] = [
         "(evidence 1), and weeks 3–12 themselves average about 1.86 times the usual rate by "
         "the two rules below (2 weeks at 2.7, 8 weeks at 1.6).",
         "reason": "released from prison {ago}",
-        "evidence": "Evidence 1: drug-related death risk about 7.5 times higher in weeks 1–2 "
-        "after release than in weeks 3–12 (Merrall et al., Addiction 2010).",
+        "evidence": FIRST_EVIDENCE["prison_release_2w"],
     },
     {
         "code": "prison_release_4w",
@@ -97,8 +101,7 @@ RULES: list[dict] = [
         "derivation": "Assumed 1.6: evidence 1 says weeks 5–12 stay above the usual rate but "
         "gives no ratio against people not recently released (version 1's 0.5 kept).",
         "reason": "released from prison {ago}",
-        "evidence": "Evidence 1: weeks 5–12 after release remain above the usual rate "
-        "(Merrall et al., 2010).",
+        "evidence": FIRST_EVIDENCE["prison_release_12w"],
     },
     # Not in treatment: one exposure, whichever record shows it, counted once.
     {
@@ -160,8 +163,7 @@ RULES: list[dict] = [
         "derivation": "2.1: psychosocial-only treatment for an opiate client against OST "
         "(evidence 2f).",
         "reason": "in treatment for opioids but not on OST",
-        "evidence": "Evidence 2f: hazard about 2.1 on psychosocial-only treatment against OST "
-        "(Pierce et al., 2016).",
+        "evidence": FIRST_EVIDENCE["opiate_not_on_ost"],
     },
     {
         "code": "out_of_treatment",
@@ -174,8 +176,7 @@ RULES: list[dict] = [
         "ratio": 1.7,
         "derivation": "1.7: fatal poisoning out of treatment against in treatment (evidence 2e).",
         "reason": "out of treatment since {date}",
-        "evidence": "Evidence 2e: fatal poisoning hazard about 1.7 out of treatment (Pierce "
-        "et al., 2016); most people who die are not in treatment.",
+        "evidence": FIRST_EVIDENCE["out_of_treatment"],
     },
     # Starting OST: the latest start, one window at a time.
     {
@@ -190,8 +191,7 @@ RULES: list[dict] = [
         "derivation": "3: mortality in the first 2 weeks of OST against the rest of time on "
         "it (evidence 3).",
         "reason": "started OST {ago}",
-        "evidence": "Evidence 3: mortality about 3 times the rest of time on OST in the first "
-        "2 weeks (Cornish et al., 2010).",
+        "evidence": FIRST_EVIDENCE["ost_started_2w"],
     },
     {
         "code": "ost_started_4w",
@@ -206,8 +206,7 @@ RULES: list[dict] = [
         "non-fatal overdose 5.6 over weeks 1–4 together (evidence 3b) and deaths 3 in weeks "
         "1–2 (evidence 3) (version 1's 0.6 kept).",
         "reason": "started OST {ago}",
-        "evidence": "Evidence 3b: non-fatal overdose about 5.6 times higher in the first 4 "
-        "weeks of OAT (Domzaridou et al., 2022).",
+        "evidence": FIRST_EVIDENCE["ost_started_4w"],
     },
     # Overdose: the latest one, one window at a time; more overdoses add to it.
     {
@@ -223,9 +222,7 @@ RULES: list[dict] = [
         "follow-up (evidence 4), and repeat and fatal overdose rates are highest in the "
         "months right after one (evidence 4b, no ratio), taken here as twice the average.",
         "reason": "overdose {ago}",
-        "evidence": "Evidence 4/4b: a previous overdose doubles the hazard of a fatal one, "
-        "with high repeat rates soon after a treated overdose (Caudarella et al., 2016; "
-        "Olfson et al., 2018).",
+        "evidence": FIRST_EVIDENCE["overdose_90d"],
     },
     {
         "code": "overdose_12m",
@@ -238,8 +235,7 @@ RULES: list[dict] = [
         "ratio": 2.0,
         "derivation": "2.0: the fatal overdose hazard after a non-fatal overdose (evidence 4).",
         "reason": "overdose {ago}",
-        "evidence": "Evidence 4: fatal overdose hazard about 2.0 after a non-fatal overdose "
-        "(Caudarella et al., 2016).",
+        "evidence": FIRST_EVIDENCE["overdose_12m"],
     },
     {
         "code": "repeat_overdose",
@@ -253,8 +249,7 @@ RULES: list[dict] = [
         "derivation": "Assumed 2: risk rises with the number of overdoses (evidence 4, "
         "dose-response, no ratio per overdose); a second one is taken to double it again.",
         "reason": "{count} overdoses in the last 12 months",
-        "evidence": "Evidence 4: risk rises with the number of overdoses (dose-response; "
-        "Caudarella et al., 2016).",
+        "evidence": FIRST_EVIDENCE["repeat_overdose"],
     },
     {
         "code": "tolerance_loss",
@@ -267,8 +262,7 @@ RULES: list[dict] = [
         "derivation": "Assumed 4: evidence 10 finds deaths concentrated after lost tolerance "
         "but gives no ratio (version 1's 1.4 kept).",
         "reason": "{detail} {ago}: tolerance may be lost",
-        "evidence": "Evidence 10: overdose deaths concentrate among people who have lost "
-        "tolerance after detox or residential treatment (Strang et al., BMJ 2003).",
+        "evidence": FIRST_EVIDENCE["tolerance_loss"],
     },
     {
         "code": "hospital_discharge_4w",
@@ -281,8 +275,7 @@ RULES: list[dict] = [
         "derivation": "Assumed 2.7: evidence 9 names the first 28 days a high-risk period "
         "without a ratio (version 1's 1.0 kept).",
         "reason": "discharged from hospital {ago}",
-        "evidence": "Evidence 9: the first 28 days after hospital discharge are a high-risk "
-        "period, more so for people who inject (White et al., PLoS One 2015).",
+        "evidence": FIRST_EVIDENCE["hospital_discharge_4w"],
     },
     {
         "code": "child_removed",
@@ -296,8 +289,7 @@ RULES: list[dict] = [
         "14), but the table gives no ratio for drug-related deaths alone (version 1's 0.9 "
         "kept).",
         "reason": "child removed into care {ago}",
-        "evidence": "Evidence 14: mothers' mortality about 7.8 times higher in the years "
-        "after, a third of deaths drug-related (England family-court cohort).",
+        "evidence": FIRST_EVIDENCE["child_removed"],
     },
     {
         "code": "life_event",
@@ -310,8 +302,7 @@ RULES: list[dict] = [
         "derivation": "Assumed 1.35, a mild modifier: evidence 16 records these events before "
         "many deaths but gives no ratio.",
         "reason": "{detail} {ago}",
-        "evidence": "Evidence 16: recorded in death reviews before many deaths; no rate ratio "
-        "published.",
+        "evidence": FIRST_EVIDENCE["life_event"],
     },
     # Current state.
     {
@@ -338,8 +329,7 @@ RULES: list[dict] = [
         "derivation": "3.9: overdose death with current benzodiazepine use alongside opioids "
         "(evidence 5).",
         "reason": "uses opioids with benzodiazepines",
-        "evidence": "Evidence 5: overdose death hazard about 3.9 with current benzodiazepine "
-        "use alongside opioids (Park et al., BMJ 2015).",
+        "evidence": FIRST_EVIDENCE["opioids_benzodiazepines"],
     },
     {
         "code": "no_fixed_abode",
@@ -349,8 +339,7 @@ RULES: list[dict] = [
         "ratio": 3.3,
         "derivation": "3.3: overdose death with homelessness (evidence 11).",
         "reason": "no fixed abode or an acute housing problem",
-        "evidence": "Evidence 11: overdose death hazard about 3.3 with homelessness "
-        "(Addiction 2024 cohort).",
+        "evidence": FIRST_EVIDENCE["no_fixed_abode"],
     },
     {
         "code": "opioids_alcohol",
@@ -363,8 +352,7 @@ RULES: list[dict] = [
         "use: alcohol recorded as a problem substance, or drinking on 8 or more of the last "
         "28 days on the current TOP (twice a week or more; version 1 asked for 14).",
         "reason": "uses opioids with problem alcohol use",
-        "evidence": "Evidence 7: fatal poisoning hazard about 2.4 with problem alcohol use "
-        "(Pierce et al., 2016).",
+        "evidence": FIRST_EVIDENCE["opioids_alcohol"],
     },
     {
         "code": "opioids_gabapentinoids",
@@ -376,8 +364,7 @@ RULES: list[dict] = [
         "in deaths involving gabapentinoids, without a ratio in the table (version 1's 0.9 "
         "kept).",
         "reason": "uses opioids with pregabalin or gabapentin",
-        "evidence": "Evidence 6: raised overdose risk with gabapentinoids alongside opioids "
-        "(Gomes et al., PLoS Med 2017; ONS).",
+        "evidence": FIRST_EVIDENCE["opioids_gabapentinoids"],
     },
     {
         "code": "injecting",
@@ -388,8 +375,7 @@ RULES: list[dict] = [
         "ratio": 2.3,
         "derivation": "2.3: fatal poisoning for people who inject (evidence 8).",
         "reason": "currently injecting",
-        "evidence": "Evidence 8: fatal poisoning hazard about 2.3 for people who inject "
-        "(Pierce et al., 2016).",
+        "evidence": FIRST_EVIDENCE["injecting"],
     },
     {
         "code": "male",
@@ -400,8 +386,7 @@ RULES: list[dict] = [
         "derivation": "2: men die of drug poisoning at about twice the rate of women "
         "(evidence 13); version 1 gave 0.3.",
         "reason": "male",
-        "evidence": "Evidence 13: men die of drug poisoning at about twice the rate of women "
-        "(ONS 2023).",
+        "evidence": FIRST_EVIDENCE["male"],
     },
     {
         "code": "mental_health",
@@ -412,8 +397,7 @@ RULES: list[dict] = [
         "derivation": "Assumed 1.65: evidence 12's ratio (3.9) is for panic disorder after "
         "release from prison, not for any co-existing need (version 1's 0.5 kept).",
         "reason": "co-existing mental health need",
-        "evidence": "Evidence 12: raised overdose risk with co-existing mental health problems "
-        "(Binswanger et al., Addiction 2016).",
+        "evidence": FIRST_EVIDENCE["mental_health"],
     },
     {
         "code": "no_naloxone",
@@ -424,8 +408,7 @@ RULES: list[dict] = [
         "derivation": "Assumed 1.65: no ratio in the table; a kit at hand lets whoever is "
         "present reverse an overdose (version 1's 0.5 kept).",
         "reason": "{detail}",
-        "evidence": "Outreach and naloxone notes: a kit in hand lets whoever is present "
-        "reverse an overdose.",
+        "evidence": FIRST_EVIDENCE["no_naloxone"],
     },
     {
         "code": "missed_appointments",
@@ -439,7 +422,7 @@ RULES: list[dict] = [
         "derivation": "Assumed 1.65: missed appointments are a proxy for disengagement "
         "(evidence 17, no ratio; version 1's 0.5 kept).",
         "reason": "missed the last {count} appointments",
-        "evidence": "Evidence 17: missed appointments are a proxy for disengagement.",
+        "evidence": FIRST_EVIDENCE["missed_appointments"],
     },
     {
         "code": "age_35_54",
@@ -452,7 +435,7 @@ RULES: list[dict] = [
         "derivation": "Assumed 1.35: drug-poisoning death rates peak at ages 40–49 (evidence "
         "13), without a ratio in the table (version 1's 0.3 kept).",
         "reason": "aged 35 to 54",
-        "evidence": "Evidence 13: drug-poisoning death rates are highest at ages 40–49 (ONS 2023).",
+        "evidence": FIRST_EVIDENCE["age_35_54"],
     },
     {
         "code": "lives_alone",
@@ -463,8 +446,7 @@ RULES: list[dict] = [
         "derivation": "Assumed 1.35, a mild modifier: common among the dead (evidence 15), "
         "no ratio published.",
         "reason": "lives alone",
-        "evidence": "Evidence 15: using or living alone is common among the dead (ONS "
-        "coroners' records, 2018).",
+        "evidence": FIRST_EVIDENCE["lives_alone"],
     },
 ]
 

@@ -14,11 +14,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from risk import backtest, engine, loader, services
+from risk.backtest_tables import backtest_tables
 from risk.models import Backtest, RuleSet
-from risk.outcome_events import OUTCOMES
 from risk.wording import TIER_LABELS
-
-OUTCOME_WORDS = {"death": "Deaths", "overdose": "Near-fatal overdoses"}
 
 
 class Command(BaseCommand):
@@ -96,57 +94,17 @@ class Command(BaseCommand):
 
     def _print(self, results: dict, versions: list[str]) -> None:
         figures = results["versions"]
-        head = f"{'':<34}" + "".join(f"{'version ' + v:>14}" for v in versions)
         line = self.stdout.write
-
-        def row(label: str, values: list[str]) -> None:
-            line(f"{label:<34}" + "".join(f"{value:>14}" for value in values))
-
         line(
             f"Backtest on {len(results['dates'])} dates, {results['dates'][0]} to "
             f"{results['dates'][-1]} ({results['seconds']:.1f} s)"
         )
-        line("")
-        line("Share of the population in each tier (mean over the dates)")
-        line(head)
-        row("people (mean)", [f"{figures[v]['population_mean']:,.0f}" for v in versions])
-        for tier in engine.TIERS:
-            row(TIER_LABELS[tier], [f"{figures[v]['tier_share_pct'][tier]:.1f}%" for v in versions])
-        row(
-            "High or above",
-            [f"{figures[v]['tier_share_pct']['high_or_above']:.1f}%" for v in versions],
-        )
-        row("Any tier", [f"{figures[v]['tier_share_pct']['flagged']:.1f}%" for v in versions])
-        for kind in OUTCOMES:
-            for window in results["windows_days"]:
-                cells = {v: figures[v]["outcomes"][kind][str(window)] for v in versions}
-                line("")
-                line(f"{OUTCOME_WORDS[kind]} in the following {window} days, by tier beforehand")
-                line(head)
-                for tier in engine.TIERS:
-                    row(TIER_LABELS[tier], [f"{cells[v][tier]:,}" for v in versions])
-                row("Unflagged", [f"{cells[v]['unflagged']:,}" for v in versions])
-                row("Total", [f"{cells[v]['total']:,}" for v in versions])
-                row(
-                    "Captured at high or above",
-                    [f"{cells[v]['captured_high_or_above_pct']:.1f}%" for v in versions],
-                )
-                row(
-                    "Captured at any tier",
-                    [f"{cells[v]['captured_any_pct']:.1f}%" for v in versions],
-                )
-                row(
-                    "Capture per % flagged (high+)",
-                    [f"{cells[v]['capture_per_pct_flagged_high_or_above']:.2f}" for v in versions],
-                )
-                row(
-                    "Capture per % flagged (any)",
-                    [f"{cells[v]['capture_per_pct_flagged_any']:.2f}" for v in versions],
-                )
-                row(
-                    "Lead time, days (median)",
-                    [_days(cells[v]["lead_time_days"]) for v in versions],
-                )
+        for table in backtest_tables(results, versions):
+            line("")
+            line(table["title"])
+            line(f"{'':<52}" + "".join(f"{'version ' + v:>20}" for v in table["versions"]))
+            for label, cells in table["rows"]:
+                line(f"{label:<52}" + "".join(f"{cell:>20}" for cell in cells))
         line("")
         line("People in each tier on each date")
         line(
@@ -183,9 +141,3 @@ class Command(BaseCommand):
                             ]
                         )
         self.stdout.write(f"Flags written to {path}")
-
-
-def _days(quartiles: dict) -> str:
-    if quartiles["median"] is None:
-        return "-"
-    return f"{quartiles['median']:.0f} ({quartiles['q1']:.0f}-{quartiles['q3']:.0f})"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from risk import engine
-from risk.backtest_admin import backtest_tables
+from risk.backtest_tables import backtest_tables
 from risk.models import RecomputeRun, RuleSet
 from risk.wording import selectivity_warning
 
