@@ -38,7 +38,7 @@ TIERS = ("very_high", "high", "raised", "unflagged")
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument(
         "--versions", type=int, nargs="+", help="rule set versions (default: active, newest draft)"
