@@ -42,6 +42,23 @@ class Selection:
         return f"{column} IS NOT NULL"
 
 
+# The episodes that put a person in the population on %(as_of)s (see `population_params`):
+# referred by the date, and open or closed within the population window. Other readers of
+# the population (the fairness report) use the same condition.
+POPULATION_EPISODES = (
+    "e.referral_date <= %(as_of)s"
+    " AND (e.discharge_date IS NULL OR e.discharge_date >= %(population_from)s)"
+)
+
+
+def population_params(as_of: datetime.date) -> dict[str, datetime.date]:
+    """The parameters `POPULATION_EPISODES` reads."""
+    return {
+        "as_of": as_of,
+        "population_from": as_of - datetime.timedelta(days=engine.POPULATION_DAYS_SINCE_DISCHARGE),
+    }
+
+
 # One statement per frame. `{who}` narrows to everyone, one person or one
 # chunk. Every frame is cut to the dates the rules can see; the engine itself
 # picks the population and each person's latest episode, so no statement needs
@@ -60,8 +77,7 @@ FRAME_SQL: dict[str, str] = {
         LEFT JOIN cases_substance s2 ON s2.id = e.substance_2_id
         LEFT JOIN cases_substance s3 ON s3.id = e.substance_3_id
         LEFT JOIN cases_dischargereason r ON r.id = e.discharge_reason_id
-        WHERE e.referral_date <= %(as_of)s
-          AND (e.discharge_date IS NULL OR e.discharge_date >= %(population_from)s)
+        WHERE {population}
           AND {who:e.service_user_id}
           -- From the date of death a person leaves the population (a small
           -- hashed set, read through a partial index).
@@ -172,6 +188,7 @@ def _bits_sql(columns: tuple[tuple[str, str], ...]) -> str:
     )
 
 
+FRAME_SQL["episodes"] = FRAME_SQL["episodes"].replace("{population}", POPULATION_EPISODES)
 for _name, _placeholder in BITS_PLACEHOLDER.items():
     FRAME_SQL[_name] = FRAME_SQL[_name].replace(_placeholder, _bits_sql(BOOL_COLUMNS[_name]))
 
@@ -215,8 +232,7 @@ def load_frames(
     selection = selection or Selection()
     lookback = engine.lookback_days(rule_set)
     params = {
-        "as_of": as_of,
-        "population_from": as_of - datetime.timedelta(days=engine.POPULATION_DAYS_SINCE_DISCHARGE),
+        **population_params(as_of),
         "events_from": as_of - datetime.timedelta(days=lookback["events"]),
         "interventions_from": as_of - datetime.timedelta(days=lookback["interventions"]),
         "contacts_from": as_of - datetime.timedelta(days=lookback["contacts"]),

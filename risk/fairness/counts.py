@@ -15,8 +15,9 @@ from outcomes.figures.loading import Column, Statement
 from outcomes.figures.segments import assign_segments
 from outcomes.figures.tables import nested_in
 from outcomes.suppression import Relation, SuppressedCounts, suppress
-from risk.engine import OUTREACH_TIERS, POPULATION_DAYS_SINCE_DISCHARGE, TIER_RANKS, TIERS
+from risk.engine import OUTREACH_TIERS, TIER_RANKS, TIERS
 from risk.figures import BOTH, raised_measures, reached_statement
+from risk.loader import POPULATION_EPISODES, population_params
 from risk.outcome_events import DEATH, OUTCOME_SQL, OVERDOSE, outcome_events
 
 FAMILY = "fairness"
@@ -52,15 +53,13 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
         "start": filters.start,
         "end": filters.end,
         "day_before": filters.start - datetime.timedelta(days=1),
-        "population_from": filters.end - datetime.timedelta(days=POPULATION_DAYS_SINCE_DISCHARGE),
+        **population_params(filters.end),
         "outreach_rank": OUTREACH_RANK,
     }
     # The engine's population on the last day, as `risk.loader` reads it.
-    population = """
-        SELECT e.service_user_id FROM cases_treatmentepisode e
-        WHERE e.referral_date <= %(end)s
-          AND (e.discharge_date IS NULL OR e.discharge_date >= %(population_from)s)
-    """
+    population = (
+        f"SELECT e.service_user_id FROM cases_treatmentepisode e WHERE {POPULATION_EPISODES}"
+    )
     alive = "(p.date_of_death IS NULL OR p.date_of_death > %(end)s)"
     outreach = """
         SELECT f.service_user_id FROM risk_flag f
