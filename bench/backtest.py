@@ -32,7 +32,6 @@ from harness import add_data_dir_option, configure_django, peak_rss_mb
 TARGET_S = 600.0
 MAX_VERY_HIGH_PCT = 5.0
 MAX_HIGH_OR_ABOVE_PCT = 15.0
-TIERS = ("very_high", "high", "raised", "unflagged")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -47,32 +46,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def print_version(version: str, figures: dict) -> None:
-    shares = figures["tier_share_pct"]
-    print(
-        f"\nVersion {version}: mean risk population {figures['population_mean']:,.0f}; "
-        f"very high {shares['very_high']:.2f}%, high {shares['high']:.2f}%, raised "
-        f"{shares['raised']:.2f}% (very high plus high {shares['high_or_above']:.2f}%, "
-        f"flagged {shares['flagged']:.2f}%)"
-    )
-    print(
-        f"  {'outcome':<9}{'window':>7}{'total':>8}"
-        + "".join(f"{tier.replace('_', ' '):>11}" for tier in TIERS)
-        + f"{'high+ %':>9}{'any %':>8}{'per % high+':>13}{'per % any':>11}{'lead (d)':>10}"
-    )
-    for outcome, windows in figures["outcomes"].items():
-        for window, row in windows.items():
-            lead = row["lead_time_days"]["median"]
-            print(
-                f"  {outcome:<9}{window + ' d':>7}{row['total']:>8,}"
-                + "".join(f"{row[tier]:>11,}" for tier in TIERS)
-                + f"{row['captured_high_or_above_pct']:>9.1f}{row['captured_any_pct']:>8.1f}"
-                + f"{row['capture_per_pct_flagged_high_or_above']:>13.2f}"
-                + f"{row['capture_per_pct_flagged_any']:>11.2f}"
-                + f"{'—' if lead is None else f'{lead:.0f}':>10}"
-            )
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     configure_django(args.data_dir)
@@ -82,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from cases.models import ServiceUser
     from risk.backtest import last_complete_date, monthly_dates, run_backtest
+    from risk.backtest_tables import tables_as_text
     from risk.models import RuleSet
 
     where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else args.data_dir
@@ -121,8 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     result = run_backtest(versions=versions, dates=dates)
     seconds = time.perf_counter() - started
-    for version, figures in result["versions"].items():
-        print_version(version, figures)
+    print("\n".join(tables_as_text(result, versions)))
 
     baseline, candidate = str(versions[0]), str(versions[-1])
     base, new = result["versions"][baseline], result["versions"][candidate]

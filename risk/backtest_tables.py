@@ -85,3 +85,15 @@ def backtest_tables(results: dict | None, versions: list[int] | None = None) -> 
                 }
             )
     return tables
+
+
+def tables_as_text(results: dict, versions: list[int] | list[str]) -> list[str]:
+    """The same tables as lines of plain text in columns, for a terminal."""
+    lines = []
+    for table in backtest_tables(results, [int(v) for v in versions]):
+        lines += ["", table["title"]]
+        lines.append(f"{'':<52}" + "".join(f"{'version ' + v:>20}" for v in table["versions"]))
+        lines += [
+            f"{label:<52}" + "".join(f"{c:>20}" for c in cells) for label, cells in table["rows"]
+        ]
+    return lines

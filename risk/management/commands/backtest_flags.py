@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from risk import backtest, engine, loader, services
-from risk.backtest_tables import backtest_tables
+from risk.backtest_tables import tables_as_text
 from risk.models import Backtest, RuleSet
 from risk.wording import TIER_LABELS
 
@@ -99,12 +99,8 @@ class Command(BaseCommand):
             f"Backtest on {len(results['dates'])} dates, {results['dates'][0]} to "
             f"{results['dates'][-1]} ({results['seconds']:.1f} s)"
         )
-        for table in backtest_tables(results, versions):
-            line("")
-            line(table["title"])
-            line(f"{'':<52}" + "".join(f"{'version ' + v:>20}" for v in table["versions"]))
-            for label, cells in table["rows"]:
-                line(f"{label:<52}" + "".join(f"{cell:>20}" for cell in cells))
+        for text in tables_as_text(results, versions):
+            line(text)
         line("")
         line("People in each tier on each date")
         line(
