@@ -47,6 +47,13 @@ lint: $(VENV)/.installed
 bench-caseload: $(VENV)/.installed
 	$(BIN)/python bench/caseload.py
 
+# Every speed benchmark at 1,000,000 people against one database seeded once (.lantern/bench-all):
+# each figure beside its floor and target, then one JSON line holding them all.
+# ARGS="--only risk_recompute,load" for some of them.
+.PHONY: bench
+bench: $(VENV)/.installed
+	$(BIN)/python bench/all.py $(ARGS)
+
 # Import 100,000 and 1,000,000 people from CSV into a separate database; ends with a JSON line.
 .PHONY: bench-import
 bench-import: $(VENV)/.installed
