@@ -140,6 +140,8 @@ def audience_for(request) -> Audience:
     people = service_users_for_api(request.user, client).order_by().values("id")
     if people.query.is_empty():
         people_sql = "SELECT NULL::bigint WHERE false"
+    elif not people.query.where:
+        people_sql = ""  # the whole service
     else:
         sql, params = people.query.sql_with_params()
         people_sql = connection.ops.compose_sql(sql, params)

@@ -165,7 +165,8 @@ def pseudonym_sql(column: str, kind: str, key: bytes) -> str:
 @dataclass(frozen=True)
 class Audience:
     """Who an extract is for: `people_sql` selects the ids of the people they may
-    receive, and their pseudonyms are keyed with `pseudonym_key`."""
+    receive (empty: everyone, so that no row is tested against the whole table),
+    and their pseudonyms are keyed with `pseudonym_key`."""
 
     people_sql: str
     pseudonym_key: bytes
@@ -197,7 +198,7 @@ def _ids(values) -> str:
 
 
 def _where(extract: Extract, audience: Audience, filters: ApiFilters) -> list[str]:
-    conditions = [f"su.id IN ({audience.people_sql})"]
+    conditions = [f"su.id IN ({audience.people_sql})"] if audience.people_sql else ["true"]
     if filters.team_ids:
         conditions.append(f"su.team_id = ANY({_ids(filters.team_ids)})")
     if filters.local_authority_ids:
