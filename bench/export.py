@@ -20,9 +20,10 @@ memory is its own:
    psycopg's row-by-row `Copy` iterator, `tests/commissioning/extract_reference.py`),
    through the same view.
 
-It prints rows per second, each against the floor, and peak memory (the
+It prints rows per second, each against the floor, peak memory (the
 process's VmHWM, and how much the request added to what the process held
-before it), then checks the targets: at least 500,000 rows a second and at
+before it) and the CPU time PostgreSQL's backend spent a row (when it runs
+on this machine: a figure a busy machine hardly changes), then checks the targets: at least 500,000 rows a second and at
 most 100 MB that the extract adds. The last line is one JSON object with the
 figures (units in the keys), those of the largest size unsuffixed.
 """
@@ -34,6 +35,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 from harness import BASE_DIR, configure_django, peak_rss_mb, run_child
 
@@ -72,6 +74,28 @@ def current_rss_mb() -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def backend_cpu_s() -> float | None:
+    """CPU seconds used so far by this process's PostgreSQL backend, when it runs on this
+    machine (the embedded database): a measure that a busy machine hardly changes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_us_per_row(before: float | None, rows: int) -> float | None:
+    after = backend_cpu_s()
+    if before is None or after is None or rows <= 0:
+        return None
+    return round((after - before) * 1e6 / rows, 2)
 
 
 def child_seed(people: int, seed: int, skip_seed: bool) -> dict:
@@ -151,12 +175,14 @@ def through_view() -> dict:
     if warm_up.status_code != 200:
         raise SystemExit(f"The warm-up request answered {warm_up.status_code}")
     before = current_rss_mb()
+    cpu = backend_cpu_s()
     started = time.perf_counter()
     response = client.get(EXTRACT_URL)
     if response.status_code != 200:
         raise SystemExit(f"GET {EXTRACT_URL} answered {response.status_code}")
     figures = consume(response.streaming_content, started)
     response.close()
+    figures["pg_cpu_us_per_row"] = cpu_us_per_row(cpu, figures["rows"])
     log = ApiRequestLog.objects.filter(extract="people", format="csv").latest("at")
     return {
         **figures,
@@ -197,8 +223,10 @@ def child_floor() -> dict:
 
     connection.ensure_connection()
     before = current_rss_mb()
+    cpu = backend_cpu_s()
     started = time.perf_counter()
     figures = consume(copy_chunks(connection.connection, FLOOR_SQL, []), started)
+    figures["pg_cpu_us_per_row"] = cpu_us_per_row(cpu, figures["rows"])
     return {
         **figures,
         "rss_before_mb": round(before, 1),
@@ -262,8 +290,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {name} {figures['rows']:>9,} rows in {figures['seconds']:6.2f} s = "
                 f"{speed:>9,.0f} rows/s ({speed / floor_rate:4.0%} of the floor), "
                 f"{figures['mb']} MB of CSV, first byte after {figures['first_byte_ms']} ms, "
-                f"peak {figures['peak_rss_mb']:.0f} MB (+{figures['added_mb']:.0f} MB for it); "
-                f"{note}",
+                f"peak {figures['peak_rss_mb']:.0f} MB (+{figures['added_mb']:.0f} MB for it), "
+                f"PostgreSQL CPU {figures['pg_cpu_us_per_row']} us a row; {note}",
                 flush=True,
             )
         print(
@@ -288,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
             "extract_added_mb": extract["added_mb"],
             "floor_peak_rss_mb": floor["peak_rss_mb"],
             "baseline_peak_rss_mb": baseline["peak_rss_mb"],
+            "pg_cpu_us_per_row": extract["pg_cpu_us_per_row"],
+            "floor_pg_cpu_us_per_row": floor["pg_cpu_us_per_row"],
+            "baseline_pg_cpu_us_per_row": baseline["pg_cpu_us_per_row"],
         }
 
     large = max(sizes)
