@@ -108,3 +108,56 @@ def with_devices(users: list[dict]) -> list[dict]:
         fields = ("key", "step", "t0", "digits", "drift", "tolerance", "last_t")
         chosen.append(user | {"device": {name: getattr(device, name) for name in fields}})
     return chosen
+
+
+def caseload_sql_floor(username: str, repeats: int = 30) -> dict:
+    """The caseload's own SQL, timed alone: the floor for the page's database work.
+
+    The keyworker's caseload page is asked for once in this process (Django's test
+    client, signed in and past the second factor as a sign-in leaves a session), its
+    queries captured, and the two that are the caseload itself (the people on the
+    page, and their count for the pager) executed again `repeats` times each, straight
+    through a cursor. Returns the medians in ms and the queries' text.
+    """
+    import statistics
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from cases.models import User
+    from web import signin
+
+    user = User.objects.get(username=username)
+    device = signin.confirmed_totp_device(user)
+    assert device is not None, f"{username} has no authenticator app"
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    signin.second_factor_clocks_start(session)
+    session.save()
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/caseload/mine/", {"sort": "risk"})
+    assert page.status_code == 200, page.status_code
+    statements = [q["sql"] for q in captured]
+    rows_sql = next(s for s in statements if s.startswith('SELECT "cases_serviceuser"."id"'))
+    count_sql = next(
+        s for s in statements if s.startswith("SELECT COUNT(*)") and '"cases_serviceuser"' in s
+    )
+    medians = {}
+    with connection.cursor() as cursor:
+        for name, sql in (("rows", rows_sql), ("count", count_sql)):
+            timings = []
+            for _ in range(repeats):
+                began = time.perf_counter()
+                cursor.execute(sql)
+                cursor.fetchall()
+                timings.append((time.perf_counter() - began) * 1000)
+            medians[name] = round(statistics.median(timings), 2)
+    return {
+        "caseload_sql_ms": round(medians["rows"] + medians["count"], 2),
+        "caseload_rows_sql_ms": medians["rows"],
+        "caseload_count_sql_ms": medians["count"],
+    }
