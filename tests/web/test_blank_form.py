@@ -6,7 +6,10 @@ from django import forms
 from django.template import Context, Engine, Template
 from django.urls import reverse
 
+from cases.models import ServiceUser
+from risk.filters import CaseloadRiskFilter
 from risk.forms import OutreachAttemptForm
+from web.templatetags.lantern_forms import blank_state
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +70,15 @@ def test_the_outreach_fields_render_as_without_the_block():
 
     assert kept == [plain, plain]
     assert 'id="attempt-0123456789ab-attempted_on"' in plain
+
+
+def test_the_caseload_filters_are_one_blank_state_from_one_request_to_the_next():
+    # django-filter builds a new form class for each filter set, so the key is the class's name.
+    first, second = (CaseloadRiskFilter(None, queryset=ServiceUser.objects.none()) for _ in "ab")
+
+    assert type(first.form) is not type(second.form)
+    assert blank_state(first.form) is not None
+    assert blank_state(first.form) == blank_state(second.form)
 
 
 def test_the_caseload_keeps_its_filters_as_typed(client_as, alice):

@@ -29,8 +29,14 @@ def blank_state(form: forms.BaseForm) -> tuple | None:
     )
     if typed:
         return None
-    shown = tuple((name, repr(form[name].value())) for name in form.fields)
-    return (type(form), form.prefix, form.auto_id, form.is_bound, get_language(), shown)
+    shown = tuple(
+        (name, type(field).__name__, repr(form[name].value()))
+        for name, field in form.fields.items()
+    )
+    # By the class's name, not the class: django-filter makes a new form class for each
+    # filter set it builds, one a request.
+    kind = (type(form).__module__, type(form).__qualname__)
+    return (kind, form.prefix, form.auto_id, form.is_bound, get_language(), shown)
 
 
 class BlankFormNode(template.Node):
