@@ -3,9 +3,10 @@
     .venv/bin/python bench/all.py [--people 1000000] [--only risk_recompute,load,...]
 
 The database is an embedded PostgreSQL of its own (`.lantern/bench-all`, or --data-dir)
-unless DATABASE_URL is set. It is migrated and seeded once (`seed_demo --people N --seed 7`,
-with histories and death reviews) unless it already holds that many people, then vacuumed
-and analysed as a live database would be.
+unless DATABASE_URL is set. It is migrated and seeded once (`seed_demo --people N --seed 7
+--without-history`: case histories and death reviews; the flags come from the benchmarks)
+unless it already holds that many people, then vacuumed and analysed as a live database
+would be.
 
 Each benchmark then runs in its own process against that database, in this order:
 
@@ -126,10 +127,16 @@ def seed_once(people: int) -> dict:
     if present == people:
         print(f"{present:,} people already seeded: reusing them", flush=True)
         return {"seed_s": None}
-    print(f"Seeding {people:,} people (seed {SEED}, with histories)...", flush=True)
+    print(f"Seeding {people:,} people (seed {SEED})...", flush=True)
     started = time.perf_counter()
     call_command(
-        "seed_demo", reset=True, people=people, seed=SEED, show_logins=False, stdout=io.StringIO()
+        "seed_demo",
+        reset=True,
+        without_history=True,
+        people=people,
+        seed=SEED,
+        show_logins=False,
+        stdout=io.StringIO(),
     )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")

@@ -5,7 +5,7 @@
     .venv/bin/python bench/flags_same.py --people 100000 --against flags-before.tsv
 
 It uses its own embedded PostgreSQL (`.lantern/flags-same`, or --data-dir) unless DATABASE_URL
-is set, seeded with `seed_demo --people N --seed 7` unless it already holds that many people.
+is set, seeded with `seed_demo --people N --seed 7 --without-history` unless it already holds that many people.
 It empties the flag tables and publishes three nights in a row (the first run writes
 everything; the next two write what changed), then writes every flag, open or ended, with
 its reasons, one line each, in person order: tier, score, summary, rules, dates, status and
@@ -74,7 +74,13 @@ def seed(people: int) -> None:
         return
     print(f"Seeding {people:,} people (seed {SEED})...", flush=True)
     call_command(
-        "seed_demo", reset=True, people=people, seed=SEED, show_logins=False, stdout=io.StringIO()
+        "seed_demo",
+        reset=True,
+        without_history=True,
+        people=people,
+        seed=SEED,
+        show_logins=False,
+        stdout=io.StringIO(),
     )
 
 
