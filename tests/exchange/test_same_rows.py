@@ -33,6 +33,7 @@ from cases.models import (
     User,
 )
 from cases.signals import records_imported
+from exchange.importing import writing
 from exchange.importing.loader import records_import
 from outcomes.models import TopAssessment
 from tests.factories import UserFactory
@@ -335,9 +336,12 @@ def signalled():
     records_imported.disconnect(dispatch_uid="test_same_rows")
 
 
+# 1: every table is written through the bulk path (indexes dropped and rebuilt).
+@pytest.mark.parametrize("bulk_rows", [writing.BULK_ROWS, 1], ids=["row_by_row", "bulk"])
 def test_the_import_writes_and_reports_exactly_what_it_did_before(
-    cast, tmp_path, signalled, django_capture_on_commit_callbacks
+    cast, tmp_path, signalled, django_capture_on_commit_callbacks, monkeypatch, bulk_rows
 ):
+    monkeypatch.setattr(writing, "BULK_ROWS", bulk_rows)
     outcomes = {}
     import pghistory
 
