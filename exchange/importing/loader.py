@@ -25,12 +25,15 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from django.db import connection, transaction
 from django.utils import timezone
 from psycopg import sql
@@ -51,6 +54,9 @@ from exchange.importing.writing import FileCounts, write_records
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 50_000
+# The staging tables and maps are analysed only so the checks join them sensibly: a small
+# sample tells the planner their size and that refs are unique, at a tenth of the cost.
+STAGING_STATISTICS_TARGET = 10
 IMPORT_LOCK = "lantern.records_import"
 
 Progress = Callable[[float, str], None]
@@ -157,9 +163,10 @@ def _run(cursor, files, result: ImportResult, report: Progress, today) -> list[i
         )
         done += sizes[spec.kind]
     report(0.7, "Checking references between files")
-    for spec in SPECS:
-        cursor.execute(sql.SQL("ANALYZE {}").format(rules.stage_table(spec)))
-    _check_across(cursor)
+    with _small_samples(cursor):
+        for spec in specs:
+            cursor.execute(sql.SQL("ANALYZE {}").format(rules.stage_table(spec)))
+        _check_across(cursor)
     _collect_sql_problems(cursor, result)
     for spec in specs:
         if not present[spec.kind]:
@@ -174,6 +181,20 @@ def _run(cursor, files, result: ImportResult, report: Progress, today) -> list[i
 
 
 # --- staging -------------------------------------------------------------------------------
+
+
+@contextmanager
+def _small_samples(cursor) -> Iterator[None]:
+    """ANALYZE the temporary tables with `STAGING_STATISTICS_TARGET`; Lantern's own tables,
+    analysed later in the transaction, keep the usual target."""
+    cursor.execute("SELECT current_setting('default_statistics_target')")
+    usual = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT set_config('default_statistics_target', %s, true)",
+        [str(STAGING_STATISTICS_TARGET)],
+    )
+    yield
+    cursor.execute("SELECT set_config('default_statistics_target', %s, true)", [usual])
 
 
 def _stage_columns(spec: FileSpec) -> list[tuple[str, str]]:
@@ -282,7 +303,7 @@ def _stage_file(
                 staged = check_chunk(
                     spec, chunk, first_row=first_row, lookups=lookups, today=today, log=log
                 )
-                sender.send(staged.to_csv(index=False, header=False))
+                sender.send(_copy_block(staged))
                 first_row += len(chunk)
                 counts.rows += len(chunk)
                 on_chunk(handle.tell() - start)
@@ -290,6 +311,18 @@ def _stage_file(
         if owned:
             handle.close()
     return set(header)
+
+
+# Nulls are written as nothing and every string is quoted, so COPY's CSV format reads an
+# empty cell as NULL and a quoted one as the text it holds.
+_COPY_OPTIONS = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
+
+
+def _copy_block(staged: pd.DataFrame) -> bytes:
+    """The staged rows as COPY's CSV: Arrow's writer, several times faster than pandas'."""
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(pa.Table.from_pandas(staged, preserve_index=False), sink, _COPY_OPTIONS)
+    return sink.getvalue().to_pybytes()
 
 
 def _chunks(reader, spec: FileSpec, log: ProblemLog, counts: FileCounts):
@@ -320,7 +353,7 @@ class _BackgroundWriter:
 
     def __init__(self, copy, depth: int = 2) -> None:
         self.copy = copy
-        self.blocks: queue.Queue[str | None] = queue.Queue(maxsize=depth)
+        self.blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="import-copy", daemon=True)
 
@@ -332,7 +365,7 @@ class _BackgroundWriter:
                 except BaseException as error:  # re-raised in the importing thread
                     self.error = error
 
-    def send(self, block: str) -> None:
+    def send(self, block: bytes) -> None:
         if self.error is not None:
             raise self.error
         self.blocks.put(block)
