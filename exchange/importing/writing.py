@@ -13,9 +13,11 @@ the checks already know which rows are new, and speculative insertion costs
 more. When an import adds many rows to a table (at least `BULK_ROWS`, and at
 least as many as the table holds), the secondary indexes, unique and foreign-key
 constraints of the table and of its history table are dropped for the INSERT
-and put back straight after, inside the same transaction (`core.bulk.bulk_loading`): rebuilding an index is
-many times cheaper than maintaining it row by row, and putting the constraints
-back re-checks every row. Meanwhile the table is locked, so a first migration of
+and put back straight after, inside the same transaction (`core.bulk`'s
+`secondary_indexes_drop` and `secondary_indexes_restore`): rebuilding an index
+is many times cheaper than maintaining it row by row, and putting the
+constraints back re-checks every row. The tables are left for autovacuum to
+analyse after the commit. Meanwhile the table is locked, so a first migration of
 a whole service is best run out of hours; day-to-day imports stay below the
 threshold.
 
@@ -38,7 +40,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from psycopg import sql
 
-from core.bulk import bulk_loading, secondary_indexes_drop, secondary_indexes_restore
+from core.bulk import secondary_indexes_drop, secondary_indexes_restore
 from exchange.importing.rules import stage_table
 from exchange.importing.specs import (
     EPISODES,
@@ -328,13 +330,15 @@ def history_table(spec: FileSpec) -> str:
 
 @contextmanager
 def _bulk_loading(cursor, spec: FileSpec) -> Iterator[None]:
-    """`core.bulk.bulk_loading` of the kind's table, and of its history table too: the
-    history trigger copies every inserted row there. Nothing reads the history during the
-    import, so it is not analysed."""
-    history = secondary_indexes_drop(cursor, [history_table(spec)])
-    with bulk_loading(cursor, [spec.table]):
-        yield
-    secondary_indexes_restore(cursor, history)
+    """`core.bulk`'s drop and rebuild of the kind's table's secondary indexes and
+    constraints, and of its history table's too (the history trigger copies every inserted
+    row there). Unlike `bulk_loading` it does not ANALYZE them: nothing later in the import
+    needs more than the sizes the rebuilt indexes record, and with twenty indexes, some on
+    expressions, the people table alone took seconds. Autovacuum analyses them once the
+    import commits, as it does after any large write."""
+    dropped = secondary_indexes_drop(cursor, [spec.table, history_table(spec)])
+    yield
+    secondary_indexes_restore(cursor, dropped)
 
 
 def record_kit_overdoses(cursor) -> int:

@@ -1,5 +1,5 @@
-"""A large import writes each table with its indexes and constraints set aside, and puts
-every one of them back (`core.bulk.bulk_loading`)."""
+"""A large import writes each table and its history table with their indexes and constraints
+set aside, and puts every one of them back (`core.bulk`)."""
 
 import pytest
 from django.db import connection
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def indexes_and_constraints() -> dict[str, str]:
-    tables = [spec.table for spec in SPECS]
+    tables = [spec.table for spec in SPECS] + [writing.history_table(spec) for spec in SPECS]
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -34,19 +34,21 @@ def test_a_bulk_import_puts_back_every_index_and_constraint(monkeypatch, good_fi
     monkeypatch.setattr(writing, "BULK_ROWS", 1)
     monkeypatch.setattr(writing, "_table_rows", lambda cursor, table: 0)
     bulk_tables = []
-    real = writing.bulk_loading
+    real = writing.secondary_indexes_drop
 
-    def recording(cursor, tables, **options):
+    def recording(cursor, tables):
         bulk_tables.extend(tables)
-        return real(cursor, tables, **options)
+        return real(cursor, tables)
 
-    monkeypatch.setattr(writing, "bulk_loading", recording)
+    monkeypatch.setattr(writing, "secondary_indexes_drop", recording)
     before = indexes_and_constraints()
 
     result = records_import(files=good_files)
 
     assert result.imported, result.problems
-    assert bulk_tables == [spec.table for spec in SPECS]
+    assert bulk_tables == [
+        table for spec in SPECS for table in (spec.table, writing.history_table(spec))
+    ]
     assert indexes_and_constraints() == before
     assert counts() == {
         "ServiceUser": 2,
