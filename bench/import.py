@@ -20,10 +20,12 @@ of a shared machine out of the comparison. As in production (with Redis), the
 is not part of the import.
 
 The baseline printed beside the figures is the importer as it was before the
-staging and writing were made faster (`BASELINE`, measured the same way), and
-the target is the issue's: 100,000 rows a second, with peak memory that does not
-grow with the size of the files. The last line of output is one JSON object
-with the figures (units in the keys), for scripts to read.
+staging and writing were made faster (`BASELINE`, measured the same way);
+`--baseline-code DIR` imports each size with another checkout's code too (e.g.
+`git worktree add /tmp/before <commit>`), in the same run and database, and
+prints it beside. The target is the issue's: 100,000 rows a second, with peak
+memory that does not grow with the size of the files. The last line of output
+is one JSON object with the figures (units in the keys), for scripts to read.
 """
 
 import argparse
@@ -83,7 +85,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=os.environ.get("LANTERN_IMPORTBENCH_DATA_DIR")
         or str(BASE_DIR / ".lantern" / "importbench"),
     )
+    parser.add_argument(
+        "--baseline-code",
+        type=Path,
+        help="also import each size with the code of this checkout (e.g. a `git worktree` of "
+        "the commit before), in the same run, and print it beside",
+    )
     parser.add_argument("--run", type=Path, help=argparse.SUPPRESS)  # child: import this folder
+    parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)  # child: the app's checkout
     return parser.parse_args(argv)
 
 
@@ -299,7 +308,6 @@ TEMPLATE_DATABASE = "lantern_importbench_template"
 
 def _fresh_database(data_dir: Path) -> None:
     """Give the import an empty, migrated database: a copy of a template migrated once."""
-    sys.path.insert(0, str(BASE_DIR))
     import psycopg
 
     from core.embedded_postgres import DEFAULT_DATABASE, embedded_database_url
@@ -356,6 +364,30 @@ def copy_floor(files: dict[str, Path]) -> tuple[int, float]:
     return rows, time.perf_counter() - started
 
 
+class _CpuClock:
+    """CPU seconds spent by this process and by its database backend since the last lap.
+    On a machine shared with other work, CPU time moves far less than wall time."""
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            self.backend = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+        self.last = self._now()
+
+    def _now(self) -> float:
+        own = os.times()
+        fields = self.backend.read_text().rsplit(")", 1)[1].split()
+        backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return own.user + own.system + backend
+
+    def lap(self) -> float:
+        now = self._now()
+        spent, self.last = now - self.last, now
+        return spent
+
+
 def run_import(folder: Path, data_dir: Path) -> dict:
     _fresh_database(data_dir)
     os.environ["LANTERN_DATA_DIR"] = str(data_dir)
@@ -380,16 +412,21 @@ def run_import(folder: Path, data_dir: Path) -> dict:
         Team.objects.create(service=service, name=name)
     files = {kind: folder / f"{kind}.csv" for kind in KINDS}
     baseline_mb = peak_rss_mb()
+    cpu = _CpuClock()
     floor_rows, floor_seconds = copy_floor(files)
+    floor_cpu = cpu.lap()
     started = time.perf_counter()
     result = records_import(files=files)
     seconds = time.perf_counter() - started
+    import_cpu = cpu.lap()
     peak_mb = peak_rss_mb()
     return {
         "rows": result.rows,
         "seconds": seconds,
+        "cpu_seconds": import_cpu,
         "floor_rows": floor_rows,
         "floor_seconds": floor_seconds,
+        "floor_cpu_seconds": floor_cpu,
         "imported": result.imported,
         "problems": result.problems.count,
         "first_problems": [p.as_dict() for p in result.problems.kept[:5]],
@@ -412,10 +449,24 @@ def _has_template(data_dir: Path) -> bool:
     return found is not None
 
 
+def _child(folder: Path, data_dir: Path, code: Path | None) -> dict | None:
+    """Import `folder` in a fresh process (with the app from `code`, if given)."""
+    command = [sys.executable, __file__, "--run", str(folder), "--data-dir", str(data_dir)]
+    if code is not None:
+        command += ["--code", str(code)]
+    child = subprocess.run(command, capture_output=True, text=True, check=False)
+    if child.returncode != 0:
+        print(child.stdout, child.stderr, file=sys.stderr)
+        return None
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     data_dir = Path(args.data_dir).resolve()
     if args.run:
+        # The app (and its migrations) from --code, else from this checkout.
+        sys.path.insert(0, str((args.code or BASE_DIR).resolve()))
         print(json.dumps(run_import(args.run, data_dir)))
         return 0
     figures: dict[str, float] = {}
@@ -430,16 +481,26 @@ def main(argv: list[str] | None = None) -> int:
             f"({time.perf_counter() - started:.0f} s to write or find)",
             flush=True,
         )
-        child = subprocess.run(
-            [sys.executable, __file__, "--run", str(folder), "--data-dir", str(data_dir)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if child.returncode != 0:
-            print(child.stdout, child.stderr, file=sys.stderr)
+        if args.baseline_code:
+            old = _child(folder, data_dir, args.baseline_code)
+            if old is None:
+                return 1
+            old_rate = old["rows"] / old["seconds"]
+            old_floor = old["floor_rows"] / old["floor_seconds"]
+            print(
+                f"  before ({args.baseline_code}): {old['rows']:,} rows in "
+                f"{old['seconds']:.1f} s: {old_rate:,.0f} rows/s; floor {old_floor:,.0f} rows/s; "
+                f"import/floor {old_rate / old_floor:.3f}; CPU {old['cpu_seconds']:.1f} s "
+                f"(floor {old['floor_cpu_seconds']:.1f} s); peak RSS {old['peak_rss_mb']:.0f} MB",
+                flush=True,
+            )
+            figures[f"old_rows_per_s_{label}"] = round(old_rate)
+            figures[f"old_floor_rows_per_s_{label}"] = round(old_floor)
+            figures[f"old_peak_rss_mb_{label}"] = round(old["peak_rss_mb"], 1)
+            figures[f"old_cpu_s_{label}"] = round(old["cpu_seconds"], 2)
+        run = _child(folder, data_dir, None)
+        if run is None:
             return 1
-        run = json.loads(child.stdout.strip().splitlines()[-1])
         runs[label] = run
         if not run["imported"]:
             print(f"  not imported: {run['problems']} problems, e.g. {run['first_problems']}")
@@ -449,7 +510,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  imported {run['rows']:,} rows in {run['seconds']:.1f} s: {rate:,.0f} rows/s; "
             f"floor (COPY into text tables, no checks) {floor:,.0f} rows/s in "
-            f"{run['floor_seconds']:.1f} s; import/floor {rate / floor:.2f}\n"
+            f"{run['floor_seconds']:.1f} s; import/floor {rate / floor:.3f}\n"
+            f"  CPU (this process and its database backend) {run['cpu_seconds']:.1f} s; "
+            f"floor {run['floor_cpu_seconds']:.1f} s\n"
             f"  peak RSS {run['peak_rss_mb']:.0f} MB (after start-up "
             f"{run['baseline_rss_mb']:.0f} MB)",
             flush=True,
@@ -459,6 +522,8 @@ def main(argv: list[str] | None = None) -> int:
         figures[f"seconds_{label}"] = round(run["seconds"], 2)
         figures[f"rows_per_s_{label}"] = round(rate)
         figures[f"floor_rows_per_s_{label}"] = round(floor)
+        figures[f"cpu_s_{label}"] = round(run["cpu_seconds"], 2)
+        figures[f"floor_cpu_s_{label}"] = round(run["floor_cpu_seconds"], 2)
         figures[f"peak_rss_mb_{label}"] = round(run["peak_rss_mb"], 1)
         figures[f"baseline_rss_mb_{label}"] = round(run["baseline_rss_mb"], 1)
     largest = list(runs.values())[-1]
