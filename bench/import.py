@@ -43,13 +43,14 @@ from harness import peak_rss_mb
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 TARGET_ROWS_PER_S = 100_000
-# The importer before the faster staging and writing, measured by this script as it is now
-# (tasks queued, floor in the same run) at 30,000 people on the shared 2-core machine.
+# The importer before this branch's changes, measured by this script in the same run as
+# the figures below it (`--baseline-code` on a checkout of main) at 30,000 people on the
+# shared 2-core machine (load average 7-10).
 BASELINE = {
     "rows": 361_390,
-    "rows_per_s": 8_100,
-    "floor_rows_per_s": 340_943,
-    "peak_rss_mb": 296,
+    "rows_per_s": 13_766,
+    "floor_rows_per_s": 645_799,
+    "peak_rss_mb": 298,
     "note": "at 1,000,000 people it was 31-38 k rows/s",
 }
 GENERATE_CHUNK = 100_000

@@ -51,9 +51,7 @@ from exchange.importing.specs import (
 )
 
 AFFECTED_LIST_LIMIT = 10_000
-# Measured: rebuilding a table's and its history's indexes over 10,000 new rows already
-# costs less than maintaining them row by row (the people table has twenty).
-BULK_ROWS = 10_000
+BULK_ROWS = 50_000
 
 
 @dataclass
