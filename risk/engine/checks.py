@@ -1,24 +1,24 @@
 """The checks rules name: each takes the context and a rule and returns the rows it fires.
 
-A check returns one row per person it fires for, with the record that triggered it,
-the date it fired from, the last day it applies, and a count or detail for the
-reason's wording. `CHECKS` maps the names rules use to the checks; `CHECK_SOURCES`
-says which dated frames each reads, so a loader fetches only the history needed.
-Pure: no Django.
+A check returns `Hits`: one row per person it fires for, with the record that
+triggered it, the date it fired from, the last day it applies, and a count or detail
+for the reason's wording. `CHECKS` maps the names rules use to the checks;
+`CHECK_SOURCES` says which dated frames each reads, so a loader fetches only the
+history needed. Checks work on numpy arrays (`context.Records`), people as positions
+in the population. Pure: no Django.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from risk.engine.context import (
-    Context,
-    _flag,
-    _positive,
-)
+from risk.engine.context import NO_DATE, NO_ID, Context, Records, is_open, latest
+from risk.engine.reasons import uk_dates
 from risk.engine.rules import RuleSetSpec, RuleSpec
 
 LIFE_EVENT_WORDS = {
@@ -33,313 +33,389 @@ TOLERANCE_INTERVENTIONS = ("inpatient_detox", "residential")
 TRIGGER_KINDS = ["person", "episode", "intervention", "event", "contact", "naloxone", "top"]
 
 
-def _dates(values, n: int) -> np.ndarray:
-    if values is None:
-        return np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
-    return np.asarray(values).astype("datetime64[s]")
+@dataclass
+class Hits:
+    """The rows one rule fires, one per person, as plain arrays of the same length."""
+
+    person: np.ndarray  # positions in the population (`Context.person_ids`)
+    trigger_kind: np.ndarray  # codes into TRIGGER_KINDS
+    trigger_id: np.ndarray  # int64, NO_ID for none
+    fired_from: np.ndarray  # datetime64[D], NaT for none
+    expires_on: np.ndarray  # datetime64[D], NaT for none
+    count: np.ndarray  # int64
+    detail: np.ndarray  # text (objects), "" for none
+
+    def __len__(self) -> int:
+        return len(self.person)
+
+    def where(self, mask: np.ndarray) -> Hits:
+        return Hits(
+            self.person[mask],
+            self.trigger_kind[mask],
+            self.trigger_id[mask],
+            self.fired_from[mask],
+            self.expires_on[mask],
+            self.count[mask],
+            self.detail[mask],
+        )
+
+    @staticmethod
+    def joined(parts: list[Hits]) -> Hits:
+        """The parts' rows one after another."""
+        return Hits(
+            *(
+                np.concatenate([getattr(part, name) for part in parts])
+                for name in (
+                    "person",
+                    "trigger_kind",
+                    "trigger_id",
+                    "fired_from",
+                    "expires_on",
+                    "count",
+                    "detail",
+                )
+            )
+        )
 
 
-def _hits(
-    person_id,
+def hits(
+    person: np.ndarray,
     trigger_kind: str,
-    trigger_id=None,
-    fired_from=None,
-    expires_on=None,
-    detail=None,
-    count=None,
-) -> pd.DataFrame:
-    """Fired rows of one rule, built from plain arrays (never aligned on an index)."""
-    people = np.asarray(person_id, dtype="int64")
-    n = len(people)
-    if trigger_id is None:
-        ids = pd.array(np.full(n, np.nan), dtype="Int64")
-    else:
-        ids = pd.array(pd.Series(trigger_id).to_numpy(dtype="float64", na_value=np.nan))
-        ids = pd.array(ids, dtype="Int64")
-    return pd.DataFrame(
-        {
-            "person_id": people,
-            "trigger_kind": pd.Categorical.from_codes(
-                np.full(n, TRIGGER_KINDS.index(trigger_kind), dtype="int8"), pd.Index(TRIGGER_KINDS)
-            ),
-            "trigger_id": ids,
-            "fired_from": _dates(fired_from, n),
-            "expires_on": _dates(expires_on, n),
-            # Plain objects: inferring a string type for every rule costs more than it saves.
-            "detail": pd.Series(
-                np.full(n, "", dtype=object)
-                if detail is None
-                else np.asarray(detail, dtype=object),
-                dtype=object,
-            ),
-            "count": np.zeros(n, dtype="int64") if count is None else np.asarray(count),
-        }
+    trigger_id: np.ndarray | None = None,
+    fired_from: np.ndarray | None = None,
+    expires_on: np.ndarray | None = None,
+    detail: np.ndarray | None = None,
+    count: np.ndarray | None = None,
+) -> Hits:
+    """The rows of one rule, from arrays aligned with `person`; what is not given is none."""
+    n = len(person)
+    no_date = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    return Hits(
+        person=np.asarray(person, dtype=np.int64),
+        trigger_kind=np.full(n, TRIGGER_KINDS.index(trigger_kind), dtype=np.int8),
+        trigger_id=np.full(n, NO_ID, dtype=np.int64) if trigger_id is None else trigger_id,
+        fired_from=no_date if fired_from is None else fired_from,
+        expires_on=no_date if expires_on is None else expires_on,
+        count=np.zeros(n, dtype=np.int64) if count is None else np.asarray(count, dtype=np.int64),
+        detail=np.full(n, "", dtype=object) if detail is None else np.asarray(detail, dtype=object),
     )
+
+
+def _in_window(days_ago: np.ndarray, rule: RuleSpec) -> np.ndarray:
+    low = rule.window_from or 0
+    high = rule.window_to if rule.window_to is not None else np.iinfo(np.int64).max
+    return (days_ago >= low) & (days_ago <= high)
 
 
 def _latest_in_window(
-    frame: pd.DataFrame,
+    ctx: Context,
+    records: Records,
     date_column: str,
     id_column: str,
     rule: RuleSpec,
-    ctx: Context,
     trigger_kind: str,
-    detail_column: str | None = None,
-) -> pd.DataFrame:
-    """Fire on each person's most recent record when it falls inside the rule's window."""
-    frame = frame.dropna(subset=[date_column]).sort_values(["person_id", date_column, id_column])
-    latest = frame.drop_duplicates("person_id", keep="last")
-    days = ctx.days_since(latest[date_column])
-    low = rule.window_from or 0
-    high = rule.window_to if rule.window_to is not None else np.iinfo(np.int64).max
-    latest = latest[(days >= low) & (days <= high)]
-    dates = latest[date_column].to_numpy().astype("datetime64[D]")
-    expires = None if rule.window_to is None else dates + np.timedelta64(rule.window_to, "D")
-    detail = None if detail_column is None else latest[detail_column].to_numpy()
-    return _hits(latest["person_id"], trigger_kind, latest[id_column], dates, expires, detail)
+    words: dict[str, str] | None = None,
+) -> Hits:
+    """Fire on each person's most recent record when it falls inside the rule's window;
+    `words`, if given, word its `kind` as the detail."""
+    dated = records.where(records[date_column] != NO_DATE)
+    rows = latest(dated["person"], dated[date_column], dated[id_column])
+    days_ago = dated[date_column][rows]
+    rows = rows[_in_window(days_ago, rule)]
+    dates = ctx.date(dated[date_column][rows])
+    return hits(
+        dated["person"][rows],
+        trigger_kind,
+        dated[id_column][rows],
+        dates,
+        _expiry(dates, rule),
+        None if words is None else dated.words("kind", words)[rows],
+    )
 
 
-def _event_window(kinds: tuple[str, ...]) -> Callable[[Context, RuleSpec], pd.DataFrame]:
-    def check(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-        events = ctx.events[ctx.events["kind"].isin(kinds)]
-        if len(kinds) > 1:
-            events = events.assign(words=events["kind"].map(LIFE_EVENT_WORDS).fillna(""))
-            return _latest_in_window(events, "occurred_on", "event_id", rule, ctx, "event", "words")
-        return _latest_in_window(events, "occurred_on", "event_id", rule, ctx, "event")
-
-    return check
+def _expiry(dates: np.ndarray, rule: RuleSpec) -> np.ndarray | None:
+    """The last day a rule fired from `dates` holds: the end of its window, if it has one."""
+    return None if rule.window_to is None else dates + np.timedelta64(rule.window_to, "D")
 
 
-def check_repeat_overdose(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-    overdoses = ctx.events[ctx.events["kind"] == "non_fatal_overdose"]
-    days = ctx.days_since(overdoses["occurred_on"])
-    overdoses = overdoses[(days >= (rule.window_from or 0)) & (days <= (rule.window_to or 365))]
-    overdoses = overdoses.sort_values(["person_id", "occurred_on", "event_id"])
-    counts = overdoses.groupby("person_id", sort=False).size()
-    latest = overdoses.drop_duplicates("person_id", keep="last").set_index("person_id")
-    many = counts[counts >= rule.min_count].index
-    latest = latest.loc[many]
-    dates = latest["occurred_on"].to_numpy().astype("datetime64[D]")
-    expires = None
-    if rule.window_to is not None:
-        # It stops firing when the oldest counted overdose leaves the window; the
-        # newest one is a safe, simple stand-in for the reason's expiry.
-        expires = dates + np.timedelta64(rule.window_to, "D")
-    return _hits(latest.index, "event", latest["event_id"], dates, expires, count=counts.loc[many])
+def _events_latest_in_window(ctx: Context, rule: RuleSpec, kind: str) -> Hits:
+    """Fire on each person's most recent event of `kind` inside the rule's window."""
+    events = ctx.events.where(ctx.events.isin("kind", (kind,)))
+    return _latest_in_window(ctx, events, "occurred_on", "event_id", rule, "event")
 
 
-def check_ost_started(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-    ost = ctx.interventions[_flag(ctx.interventions, "is_ost")]
-    return _latest_in_window(ost, "start_date", "intervention_id", rule, ctx, "intervention")
+def check_prison_release(ctx: Context, rule: RuleSpec) -> Hits:
+    return _events_latest_in_window(ctx, rule, "prison_release")
 
 
-def check_ost_stopped(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-    ost = ctx.interventions[_flag(ctx.interventions, "is_ost")]
-    ended = ost[ctx.days_since(ost["end_date"]) >= 0]
-    hits = _latest_in_window(ended, "end_date", "intervention_id", rule, ctx, "intervention")
-    return hits[~hits["person_id"].isin(ctx.current_ost())]
+def check_hospital_discharge(ctx: Context, rule: RuleSpec) -> Hits:
+    return _events_latest_in_window(ctx, rule, "hospital_discharge")
 
 
-def check_left_unplanned(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-    latest = ctx.latest_episode()
-    left = latest[~latest["open"].to_numpy() & _flag(latest, "unplanned_exit")]
-    return _latest_in_window(left, "discharge_date", "episode_id", rule, ctx, "episode")
+def check_non_fatal_overdose(ctx: Context, rule: RuleSpec) -> Hits:
+    return _events_latest_in_window(ctx, rule, "non_fatal_overdose")
 
 
-def check_out_of_treatment(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-    latest = ctx.latest_episode()
+def check_child_removed(ctx: Context, rule: RuleSpec) -> Hits:
+    return _events_latest_in_window(ctx, rule, "child_removed")
+
+
+def check_life_event(ctx: Context, rule: RuleSpec) -> Hits:
+    """The latest bereavement, relationship breakdown or job loss, worded in the detail."""
+    events = ctx.events.where(ctx.events.isin("kind", tuple(LIFE_EVENT_WORDS)))
     return _latest_in_window(
-        latest[~latest["open"]], "discharge_date", "episode_id", rule, ctx, "episode"
+        ctx, events, "occurred_on", "event_id", rule, "event", LIFE_EVENT_WORDS
     )
 
 
-def _tolerance_records(
-    frame: pd.DataFrame, date_column: str, id_column: str, source: str, detox_kind: str
-) -> pd.DataFrame:
-    """Detox or residential endings from one kind of record, in one shape."""
-    return pd.DataFrame(
-        {
-            "person_id": frame["person_id"].to_numpy(),
-            "on": frame[date_column].to_numpy().astype("datetime64[s]"),
-            "record_id": frame[id_column].to_numpy(),
-            "source": source,
-            "words": np.where(
-                frame["kind"].to_numpy() == detox_kind,
-                "completed detox",
-                "left residential treatment",
-            ),
-        }
+def check_repeat_overdose(ctx: Context, rule: RuleSpec) -> Hits:
+    overdoses = ctx.events.where(ctx.events.isin("kind", ("non_fatal_overdose",)))
+    days = overdoses["occurred_on"]
+    overdoses = overdoses.where(
+        (days >= (rule.window_from or 0)) & (days <= (rule.window_to or 365))
+    )
+    counts = np.bincount(overdoses["person"], minlength=ctx.size)
+    rows = latest(overdoses["person"], overdoses["occurred_on"], overdoses["event_id"])
+    rows = rows[counts[overdoses["person"][rows]] >= rule.min_count]
+    person = overdoses["person"][rows]
+    dates = ctx.date(overdoses["occurred_on"][rows])
+    # It stops firing when the oldest counted overdose leaves the window; the newest one
+    # is a safe, simple stand-in for the reason's expiry.
+    return hits(
+        person,
+        "event",
+        overdoses["event_id"][rows],
+        dates,
+        _expiry(dates, rule),
+        count=counts[person],
     )
 
 
-def check_tolerance_loss(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-    events = ctx.events[ctx.events["kind"].isin(TOLERANCE_EVENTS)]
-    stays = ctx.interventions[ctx.interventions["kind"].isin(TOLERANCE_INTERVENTIONS)]
-    stays = stays[ctx.days_since(stays["end_date"]) >= 0]
-    both = pd.concat(
-        [
-            _tolerance_records(events, "occurred_on", "event_id", "event", "detox_completed"),
-            _tolerance_records(
-                stays, "end_date", "intervention_id", "intervention", "inpatient_detox"
-            ),
-        ],
-        ignore_index=True,
+def _ost(ctx: Context) -> Records:
+    return ctx.interventions.where(ctx.interventions["is_ost"])
+
+
+def check_ost_started(ctx: Context, rule: RuleSpec) -> Hits:
+    return _latest_in_window(ctx, _ost(ctx), "start_date", "intervention_id", rule, "intervention")
+
+
+def check_ost_stopped(ctx: Context, rule: RuleSpec) -> Hits:
+    ost = _ost(ctx)
+    ended = ost.where(ost["end_date"] >= 0)
+    fired = _latest_in_window(ctx, ended, "end_date", "intervention_id", rule, "intervention")
+    return fired.where(~ctx.among(ctx.on_ost)[fired.person])
+
+
+def check_left_unplanned(ctx: Context, rule: RuleSpec) -> Hits:
+    latest_episodes = ctx.latest_episodes
+    left = latest_episodes.where(~is_open(latest_episodes) & latest_episodes["unplanned_exit"])
+    return _latest_in_window(ctx, left, "discharge_date", "episode_id", rule, "episode")
+
+
+def check_out_of_treatment(ctx: Context, rule: RuleSpec) -> Hits:
+    latest_episodes = ctx.latest_episodes
+    left = latest_episodes.where(~is_open(latest_episodes))
+    return _latest_in_window(ctx, left, "discharge_date", "episode_id", rule, "episode")
+
+
+def check_tolerance_loss(ctx: Context, rule: RuleSpec) -> Hits:
+    """The latest detox completed or residential stay ended, from events or interventions."""
+    events = ctx.events.where(ctx.events.isin("kind", TOLERANCE_EVENTS))
+    stays = ctx.interventions.where(ctx.interventions.isin("kind", TOLERANCE_INTERVENTIONS))
+    stays = stays.where(stays["end_date"] >= 0)
+    person = np.concatenate([events["person"], stays["person"]])
+    days_ago = np.concatenate([events["occurred_on"], stays["end_date"]])
+    record_id = np.concatenate([events["event_id"], stays["intervention_id"]])
+    is_stay = np.r_[np.zeros(len(events), dtype=bool), np.ones(len(stays), dtype=bool)]
+    detox = np.concatenate(
+        [events.isin("kind", ("detox_completed",)), stays.isin("kind", ("inpatient_detox",))]
     )
-    hits = _latest_in_window(both, "on", "record_id", rule, ctx, "event", "words")
-    sources = both.sort_values(["person_id", "on", "record_id"]).drop_duplicates(
-        "person_id", keep="last"
+    # A stay and an event with the same id on the same day: the stay counts as the latest.
+    rows = latest(person, days_ago, record_id * 2 + is_stay)
+    rows = rows[_in_window(days_ago[rows], rule)]
+    dates = ctx.date(days_ago[rows])
+    fired = hits(
+        person[rows],
+        "event",
+        record_id[rows],
+        dates,
+        _expiry(dates, rule),
+        np.where(detox[rows], "completed detox", "left residential treatment").astype(object),
     )
-    kind_by_person = sources.set_index("person_id")["source"]
-    hits["trigger_kind"] = pd.Categorical(
-        kind_by_person.reindex(hits["person_id"]).to_numpy(), categories=TRIGGER_KINDS
-    )
-    return hits
+    fired.trigger_kind[is_stay[rows]] = TRIGGER_KINDS.index("intervention")
+    return fired
 
 
-def _state(ctx: Context, mask_episode: np.ndarray, mask_top: np.ndarray | None) -> pd.DataFrame:
-    """People for whom a current-state fact holds, by their latest episode or current TOP."""
-    latest = ctx.latest_episode()
-    by_episode = latest.loc[mask_episode, ["person_id", "episode_id"]]
-    frames = [_hits(by_episode["person_id"], "episode", by_episode["episode_id"])]
-    if mask_top is not None:
-        top = ctx.current_top().loc[mask_top, ["person_id", "top_id"]]
-        top = top[~top["person_id"].isin(by_episode["person_id"])]
-        frames.append(_hits(top["person_id"], "top", top["top_id"]))
-    return pd.concat(frames, ignore_index=True)
+def _state(ctx: Context, by_episode: np.ndarray, by_top: np.ndarray | None) -> Hits:
+    """People for whom a current-state fact holds, by their latest episode or (for those
+    it does not hold for by their episode) their current TOP.
+
+    `by_episode` is a yes/no per latest episode (`ctx.latest_episodes`), `by_top` per
+    current TOP (`ctx.current_tops`).
+    """
+    episodes = ctx.latest_episodes
+    fired = hits(episodes["person"][by_episode], "episode", episodes["episode_id"][by_episode])
+    if by_top is None:
+        return fired
+    tops = ctx.current_tops
+    by_top = by_top & ~ctx.among(fired.person)[tops["person"]]
+    return Hits.joined([fired, hits(tops["person"][by_top], "top", tops["top_id"][by_top])])
 
 
-def check_injecting(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-    top = ctx.current_top()
-    return _state(ctx, _flag(ctx.latest_episode(), "injecting"), _positive(top, "ivdrguse", 1))
+def check_injecting(ctx: Context, rule: RuleSpec) -> Hits:
+    return _state(ctx, ctx.latest_episodes["injecting"], ctx.current_tops["ivdrguse"] >= 1)
 
 
-def _with_opioids(column: str, top_column: str | None = None):
-    """A substance alongside opioids, by the latest episode's problem substances or, with
-    `top_column`, the current TOP: at least the rule's `min_count` days of use in 28."""
-
-    def check(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-        top = ctx.current_top()
-        mask_top = None if top_column is None else _positive(top, top_column, rule.min_count)
-        hits = _state(ctx, _flag(ctx.latest_episode(), column), mask_top)
-        return hits[hits["person_id"].isin(ctx.opioid_users())]
-
-    return check
+def _with_opioids(ctx: Context, by_episode: np.ndarray, by_top: np.ndarray | None) -> Hits:
+    fired = _state(ctx, by_episode, by_top)
+    return fired.where(ctx.among(ctx.opioid_users)[fired.person])
 
 
-def check_opioid_use(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
+def check_opioids_with_benzodiazepines(ctx: Context, rule: RuleSpec) -> Hits:
+    return _with_opioids(ctx, ctx.latest_episodes["benzodiazepine"], None)
+
+
+def check_opioids_with_gabapentinoids(ctx: Context, rule: RuleSpec) -> Hits:
+    return _with_opioids(ctx, ctx.latest_episodes["gabapentinoid"], None)
+
+
+def check_opioids_with_alcohol(ctx: Context, rule: RuleSpec) -> Hits:
+    """Alcohol alongside opioids, by the latest episode's problem substances or the current
+    TOP: at least the rule's `min_count` days of drinking in 28."""
+    by_top = ctx.current_tops["alcuse"] >= rule.min_count
+    return _with_opioids(ctx, ctx.latest_episodes["alcohol"], by_top)
+
+
+def check_opioid_use(ctx: Context, rule: RuleSpec) -> Hits:
     """The base rate by substance: people who use opioids, as the main or another problem
     substance, on a current TOP or on OST, carry most of the risk of a drug-poisoning death."""
-    return _hits(ctx.opioid_users(), "person")
+    return hits(ctx.opioid_users, "person")
 
 
-def check_no_fixed_abode(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-    top = ctx.current_top()
-    return _state(ctx, _flag(ctx.latest_episode(), "no_fixed_abode"), _flag(top, "acuthpbm"))
+def check_no_fixed_abode(ctx: Context, rule: RuleSpec) -> Hits:
+    return _state(ctx, ctx.latest_episodes["no_fixed_abode"], ctx.current_tops["acuthpbm"])
 
 
-def check_mental_health(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-    return _state(ctx, _flag(ctx.latest_episode(), "dual_diagnosis"), None)
+def check_mental_health(ctx: Context, rule: RuleSpec) -> Hits:
+    return _state(ctx, ctx.latest_episodes["dual_diagnosis"], None)
 
 
-def check_opiate_not_on_ost(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-    latest = ctx.latest_episode()
-    mask = latest["open"].to_numpy() & _flag(latest, "opioid_main")
-    hits = _state(ctx, mask, None)
-    return hits[~hits["person_id"].isin(ctx.current_ost())]
+def check_opiate_not_on_ost(ctx: Context, rule: RuleSpec) -> Hits:
+    episodes = ctx.latest_episodes
+    fired = _state(ctx, is_open(episodes) & episodes["opioid_main"], None)
+    return fired.where(~ctx.among(ctx.on_ost)[fired.person])
 
 
-def check_male(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-    people = ctx.people[ctx.people["sex"] == "M"]
-    return _hits(people["person_id"], "person")
+def check_male(ctx: Context, rule: RuleSpec) -> Hits:
+    return hits(ctx.people["person"][ctx.people.isin("sex", ("M",))], "person")
 
 
-def check_age_band(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-    people = ctx.people.dropna(subset=["date_of_birth"])
-    born = people["date_of_birth"].to_numpy().astype("datetime64[D]")
-    years = born.astype("datetime64[Y]").astype(int) + 1970
-    months = born.astype("datetime64[M]").astype(int) % 12 + 1
-    days = (born - born.astype("datetime64[M]")).astype(int) + 1
-    age = (
-        ctx.as_of.year
-        - years
-        - ((ctx.as_of.month < months) | ((ctx.as_of.month == months) & (ctx.as_of.day < days)))
-    )
+def check_age_band(ctx: Context, rule: RuleSpec) -> Hits:
+    people = ctx.people.where(ctx.people["date_of_birth"] != NO_DATE)
+    # Ages are worked out once for each distinct date of birth, far fewer than people.
+    births, born = pd.factorize(people["date_of_birth"])
+    age = _age(ctx.date(born), ctx.as_of)[births]
     low = rule.window_from or 0
     high = rule.window_to if rule.window_to is not None else 200
     band = (age >= low) & (age <= high)
-    return _hits(people.loc[band, "person_id"], "person", count=age[band])
+    return hits(people["person"][band], "person", count=age[band])
 
 
-def check_lives_alone(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
-    people = ctx.people[_flag(ctx.people, "lives_alone")]
-    return _hits(people["person_id"], "person")
+def _age(born: np.ndarray, as_of: datetime.date) -> np.ndarray:
+    """Age in whole years on `as_of` of people born on `born` (dates)."""
+    years = born.astype("datetime64[Y]").astype(int) + 1970
+    months = born.astype("datetime64[M]").astype(int) % 12 + 1
+    days = (born - born.astype("datetime64[M]")).astype(int) + 1
+    birthday_ahead = (as_of.month < months) | ((as_of.month == months) & (as_of.day < days))
+    return as_of.year - years - birthday_ahead
 
 
-def check_no_naloxone(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
+def check_lives_alone(ctx: Context, rule: RuleSpec) -> Hits:
+    return hits(ctx.people["person"][ctx.people["lives_alone"]], "person")
+
+
+def check_no_naloxone(ctx: Context, rule: RuleSpec) -> Hits:
     """Opioid users with no naloxone kit on record, or whose latest kit has expired."""
-    users = ctx.opioid_users()
-    supplies = ctx.naloxone.sort_values(["person_id", "supplied_on", "supply_id"])
-    latest = supplies.drop_duplicates("person_id", keep="last").set_index("person_id")
-    latest = latest.reindex(users)
-    expiry = latest["expiry_date"].to_numpy().astype("datetime64[D]")
-    none = np.isnat(expiry)
-    expired = ~none & (expiry < ctx.day)
-    detail = np.where(
-        none,
-        "no naloxone kit on record",
-        "naloxone kit expired " + pd.Series(expiry).dt.strftime("%d/%m/%Y").fillna("").to_numpy(),
+    users = ctx.opioid_users
+    supplies = ctx.naloxone
+    rows = latest(supplies["person"], supplies["supplied_on"], supplies["supply_id"])
+    kit = np.full(ctx.size, -1, dtype=np.int64)
+    kit[supplies["person"][rows]] = rows
+    kit = kit[users]
+    supply_id = _at(supplies["supply_id"], kit, NO_ID)
+    expiry_ago = _at(supplies["expiry_date"], kit, NO_DATE)
+    # No kit (or none with an expiry date), or a kit whose expiry date is before the date.
+    fires = (expiry_ago == NO_DATE) | (expiry_ago > 0)
+    # Worded once for each distinct expiry date (none has no date).
+    expiries, distinct = pd.factorize(expiry_ago[fires], use_na_sentinel=False)
+    words = np.array(
+        [
+            f"naloxone kit expired {date}" if date else "no naloxone kit on record"
+            for date in uk_dates(ctx.date(distinct))
+        ],
+        dtype=object,
     )
-    mask = none | expired
-    return _hits(
-        users[mask],
-        "naloxone",
-        latest["supply_id"].to_numpy()[mask],
-        detail=detail[mask],
-    )
+    return hits(users[fires], "naloxone", supply_id[fires], detail=words[expiries])
 
 
-def check_missed_appointments(ctx: Context, rule: RuleSpec) -> pd.DataFrame:
+def _at(values: np.ndarray, rows: np.ndarray, missing: int) -> np.ndarray:
+    """`values` at `rows`, `missing` where a row is -1 (none)."""
+    out = np.full(len(rows), missing, dtype=values.dtype)
+    found = rows >= 0
+    out[found] = values[rows[found]]
+    return out
+
+
+def check_missed_appointments(ctx: Context, rule: RuleSpec) -> Hits:
     """Several missed appointments in a row within the window, since the last one attended."""
-    held = ctx.contacts[ctx.contacts["status"].isin(("attended", "dna"))]
-    days = ctx.days_since(held["contact_date"])
-    held = held[(days >= (rule.window_from or 0)) & (days <= (rule.window_to or 10**9))]
-    held = held.sort_values(["person_id", "contact_date", "contact_id"])
-    attended = (held["status"] == "attended").to_numpy()
-    # A run of DNAs is counted back from the latest contact to the last attended one.
-    group_id = pd.Series(attended).groupby(held["person_id"].to_numpy()).cumsum().to_numpy()
-    last_group = pd.Series(group_id).groupby(held["person_id"].to_numpy()).transform("max")
-    tail = held[(group_id == last_group.to_numpy()) & ~attended]
-    counts = tail.groupby("person_id").size()
-    latest = tail.drop_duplicates("person_id", keep="last").set_index("person_id")
-    latest = latest.loc[counts[counts >= rule.min_count].index]
-    dates = latest["contact_date"].to_numpy().astype("datetime64[D]")
-    expires = None if rule.window_to is None else dates + np.timedelta64(rule.window_to, "D")
-    return _hits(
-        latest.index,
+    held = ctx.contacts.where(ctx.contacts.isin("status", ("attended", "dna")))
+    days = held["contact_date"]
+    held = held.where((days >= (rule.window_from or 0)) & (days <= (rule.window_to or 10**9)))
+    attended = held.isin("status", ("attended",))
+    # A run of missed appointments is counted back from the latest contact to the last
+    # attended one: the misses after it, by date then id.
+    person, days, contact_id = held["person"], held["contact_date"], held["contact_id"]
+    went = held.where(attended)
+    last = latest(went["person"], went["contact_date"], went["contact_id"])
+    last_days = np.full(ctx.size, np.iinfo(np.int64).max)
+    last_id = np.full(ctx.size, np.iinfo(np.int64).min)
+    last_days[went["person"][last]] = went["contact_date"][last]
+    last_id[went["person"][last]] = went["contact_id"][last]
+    after = (days < last_days[person]) | (
+        (days == last_days[person]) & (contact_id > last_id[person])
+    )
+    missed = held.where(~attended & after)
+    counts = np.bincount(missed["person"], minlength=ctx.size)
+    rows = latest(missed["person"], missed["contact_date"], missed["contact_id"])
+    rows = rows[counts[missed["person"][rows]] >= rule.min_count]
+    person = missed["person"][rows]
+    dates = ctx.date(missed["contact_date"][rows])
+    return hits(
+        person,
         "contact",
-        latest["contact_id"],
+        missed["contact_id"][rows],
         dates,
-        expires,
-        count=counts.loc[latest.index],
+        _expiry(dates, rule),
+        count=counts[person],
     )
 
 
-CHECKS: dict[str, Callable[[Context, RuleSpec], pd.DataFrame]] = {
-    "prison_release": _event_window(("prison_release",)),
-    "hospital_discharge": _event_window(("hospital_discharge",)),
-    "non_fatal_overdose": _event_window(("non_fatal_overdose",)),
+CHECKS: dict[str, Callable[[Context, RuleSpec], Hits]] = {
+    "prison_release": check_prison_release,
+    "hospital_discharge": check_hospital_discharge,
+    "non_fatal_overdose": check_non_fatal_overdose,
     "repeat_overdose": check_repeat_overdose,
-    "child_removed": _event_window(("child_removed",)),
-    "life_event": _event_window(tuple(LIFE_EVENT_WORDS)),
+    "child_removed": check_child_removed,
+    "life_event": check_life_event,
     "ost_started": check_ost_started,
     "ost_stopped": check_ost_stopped,
     "left_unplanned": check_left_unplanned,
     "out_of_treatment": check_out_of_treatment,
     "tolerance_loss": check_tolerance_loss,
     "injecting": check_injecting,
-    "opioids_with_benzodiazepines": _with_opioids("benzodiazepine"),
-    "opioids_with_gabapentinoids": _with_opioids("gabapentinoid"),
-    "opioids_with_alcohol": _with_opioids("alcohol", "alcuse"),
+    "opioids_with_benzodiazepines": check_opioids_with_benzodiazepines,
+    "opioids_with_gabapentinoids": check_opioids_with_gabapentinoids,
+    "opioids_with_alcohol": check_opioids_with_alcohol,
     "no_fixed_abode": check_no_fixed_abode,
     "mental_health": check_mental_health,
     "opiate_not_on_ost": check_opiate_not_on_ost,

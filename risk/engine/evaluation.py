@@ -1,20 +1,22 @@
 """`evaluate`: every rule that fires on a date, and each flagged person's tier and reasons.
 
 Reasons are worded only for the people who end up flagged; the result's frames are
-what the publishing service writes back. Pure: no Django.
+what the publishing service writes back. The rules run over numpy arrays; pandas
+frames are built once, at the end. Pure: no Django.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from risk.engine.checks import CHECKS, _hits
-from risk.engine.context import FRAME_COLUMNS, Context
-from risk.engine.reasons import _reason_text
+from risk.engine.checks import CHECKS, TRIGGER_KINDS, Hits, hits
+from risk.engine.context import FRAME_COLUMNS, NO_ID, Context
+from risk.engine.reasons import word_reasons
 from risk.engine.rules import RuleSetSpec, RuleSpec
 from risk.engine.tiers import TIER_OF_RANK, TIER_RANKS, TIERS
 
@@ -53,6 +55,9 @@ FIRED_COLUMNS = (
     "reason",
 )
 
+# A tier by its rank: index 0 is no tier, then each tier from the lowest up.
+TIER_BY_RANK = np.array(["", *(TIER_OF_RANK[r] for r in sorted(TIER_OF_RANK))], dtype=object)
+
 
 def evaluate(
     frames: dict[str, pd.DataFrame], rule_set: RuleSetSpec, as_of: datetime.date
@@ -64,160 +69,204 @@ def evaluate(
     """
     _check_frames(frames)
     ctx = Context(frames, as_of)
-    # Rules in display order (largest weight first), so one integer sort orders
-    # every person's reasons.
+    # Rules in display order (largest weight first): a person's reasons are in rank order.
     rules = sorted(
         (rule for rule in rule_set.rules if rule.enabled), key=lambda r: (-r.weight, r.code)
     )
-    parts = []
-    counts: dict[str, int] = {}
-    for rank, rule in enumerate(rules):
-        hits = CHECKS[rule.check](ctx, rule)
-        if not hits.empty:
-            parts.append(hits.assign(rule_rank=rank, weight=float(rule.weight)))
-    if not parts:
-        parts = [_hits([], "person").assign(rule_rank=0, weight=0.0)]
-    fired = _one_per_group(pd.concat(parts, ignore_index=True), rules)
-    for rank, rule in enumerate(rules):
-        counts[rule.code] = int((fired["rule_rank"].to_numpy() == rank).sum())
-    # Categorical codes: cheap to build, sort and stage, whatever the row count.
-    codes = [rule.code for rule in rules] or [""]
-    fired["rule_code"] = pd.Categorical.from_codes(
-        fired["rule_rank"].to_numpy(dtype="int64"), pd.Index(codes)
+    fired_by_rank = _one_per_group([CHECKS[rule.check](ctx, rule) for rule in rules], rules, ctx)
+    counts = {rule.code: len(fired) for rule, fired in zip(rules, fired_by_rank, strict=True)}
+    fired = Hits.joined(fired_by_rank or [hits(np.empty(0, dtype=np.int64), "person")])
+    rank = np.repeat(np.arange(len(fired_by_rank)), [len(part) for part in fired_by_rank])
+    flagged, score, tier = _tiers(fired, rank, fired_by_rank, rule_set, rules, ctx)
+    # The flagged people's fired rules, still in rank order, and where each rank starts.
+    chosen = np.flatnonzero(ctx.among(flagged)[fired.person])
+    starts = np.searchsorted(rank[chosen], np.arange(len(rules) + 1))
+    # Their fired rules carry the same wording as their reasons.
+    reason = np.full(len(rank), "", dtype=object)
+    reason[chosen] = _worded(fired, chosen, starts, rules, ctx.day)
+    order, position, first = _reasons_order(fired, chosen, starts, ctx)
+    summary, rule_codes = _joined(reason[order], rank[order], first, rules)
+    people = pd.DataFrame(
+        {
+            "person_id": ctx.person_ids[flagged].astype("int64"),
+            "score": score,
+            "tier": _text(TIER_BY_RANK[tier]),
+            "tier_rank": tier,
+            "summary": _text(summary),
+            "rule_codes": _text(rule_codes),
+        },
+        copy=False,
     )
-    fired["rule_version"] = np.array([r.version for r in rules] or [0])[
-        fired["rule_rank"].to_numpy()
-    ]
-    fired["reason"] = pd.Series(np.full(len(fired), "", dtype=object), dtype=object)
-    fired["row"] = np.arange(len(fired))
-    people, reasons = _tiers(fired, rule_set, rules)
-    reasons["reason"] = pd.Series(_worded(reasons, rules, ctx.day), dtype=object)
-    # The flagged people's fired rules carry the same wording as their reasons.
-    worded = fired["reason"].to_numpy(dtype=object, copy=True)
-    worded[reasons["row"].to_numpy()] = reasons["reason"].to_numpy()
-    fired["reason"] = pd.Series(worded, dtype=object)
-    people["summary"], people["rule_codes"] = _joined(reasons)
+    reasons = _fired_frame(fired, rank, reason, rules, ctx, order)
+    reasons["position"] = position
     return Evaluation(
         as_of=as_of,
         rule_set_version=rule_set.version,
         population=len(ctx.population),
-        fired=fired[list(FIRED_COLUMNS)],
+        fired=_fired_frame(fired, rank, reason, rules, ctx),
         people=people,
-        reasons=reasons[[*FIRED_COLUMNS, "position"]],
+        reasons=reasons,
         rows_read=sum(len(frame) for frame in frames.values()),
         counts_by_rule=counts,
     )
 
 
-def _one_per_group(fired: pd.DataFrame, rules: list[RuleSpec]) -> pd.DataFrame:
+def _one_per_group(fired_by_rank: list[Hits], rules: list[RuleSpec], ctx: Context) -> list[Hits]:
     """Keep, for each person and rule group, only the heaviest rule that fired.
 
-    `rules` are in weight order, so the lowest rank in a group is the heaviest.
+    `rules` are in weight order, so the first rule of a group that fires for a person
+    is the heaviest: a later one of the group is dropped for them.
     """
-    groups = np.array([rule.group for rule in rules] or [""], dtype=object)
-    group = groups[fired["rule_rank"].to_numpy()]
-    in_group = group != ""
-    if not in_group.any():
-        return fired
-    candidates = pd.DataFrame(
-        {
-            "person_id": fired["person_id"].to_numpy()[in_group],
-            "group": group[in_group],
-            "rule_rank": fired["rule_rank"].to_numpy()[in_group],
-            "row": np.flatnonzero(in_group),
-        }
-    ).sort_values(["person_id", "group", "rule_rank"], kind="stable")
-    outweighed = candidates.loc[candidates.duplicated(["person_id", "group"]), "row"]
-    return fired.drop(index=fired.index[outweighed.to_numpy()]).reset_index(drop=True)
+    counted: dict[str, np.ndarray] = {}
+    kept = []
+    for rule, fired in zip(rules, fired_by_rank, strict=True):
+        if rule.group:
+            seen = counted.setdefault(rule.group, np.zeros(ctx.size, dtype=bool))
+            fired = fired.where(~seen[fired.person])
+            seen[fired.person] = True
+        kept.append(fired)
+    return kept
 
 
 def _tiers(
-    fired: pd.DataFrame, rule_set: RuleSetSpec, rules: list[RuleSpec]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+    fired: Hits,
+    rank: np.ndarray,
+    fired_by_rank: list[Hits],
+    rule_set: RuleSetSpec,
+    rules: list[RuleSpec],
+    ctx: Context,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sum the weights per person and keep those at or above the lowest tier.
 
     A person's tier is the higher of the tier their score reaches and the highest
     minimum tier among the rules that fired for them; the score stays the sum.
-    Returns the flagged people with score and tier, and their fired rules
-    ordered largest first and numbered from 0 within each person.
+    Returns the flagged people's positions (in id order), scores and tier ranks.
     """
-    scores = fired.groupby("person_id", sort=True)["weight"].sum().round(3)
-    person_ids = scores.index.to_numpy()
-    score = scores.to_numpy()
-    rank = rule_set.rank_for(score)
-    _raise_to_minimums(rank, person_ids, fired, rules)
-    keep = rank > 0
-    flagged_ids = person_ids[keep]
-    people = pd.DataFrame(
-        {
-            "person_id": flagged_ids.astype("int64"),
-            "score": score[keep],
-            "tier": TIER_BY_RANK[rank[keep]],
-            "tier_rank": rank[keep],
-        }
-    )
-    chosen = fired[fired["person_id"].isin(flagged_ids)]
-    order = np.lexsort((chosen["rule_rank"].to_numpy(), chosen["person_id"].to_numpy()))
-    ordered = chosen.iloc[order].reset_index(drop=True)
-    person = ordered["person_id"].to_numpy()
-    n = len(person)
-    starts = _starts(person)
-    ordered["position"] = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
-    return people, ordered
+    weights = np.array([float(rule.weight) for rule in rules] or [0.0])
+    scored = np.flatnonzero(np.bincount(fired.person, minlength=ctx.size))
+    total = np.bincount(fired.person, weights=weights[rank], minlength=ctx.size)
+    score = total[scored].astype("float64").round(3)
+    tier = np.zeros(ctx.size, dtype=np.int64)
+    tier[scored] = rule_set.rank_for(score)
+    for rule, part in zip(rules, fired_by_rank, strict=True):
+        minimum = TIER_RANKS.get(rule.min_tier, 0)
+        if minimum:
+            tier[part.person] = np.maximum(tier[part.person], minimum)
+    keep = tier[scored] > 0
+    flagged = scored[keep]
+    return flagged, score[keep], tier[flagged]
 
 
-# A tier by its rank: index 0 is no tier, then each tier from the lowest up.
-TIER_BY_RANK = np.array(["", *(TIER_OF_RANK[r] for r in sorted(TIER_OF_RANK))], dtype=object)
-
-
-def _raise_to_minimums(
-    rank: np.ndarray, person_ids: np.ndarray, fired: pd.DataFrame, rules: list[RuleSpec]
-) -> None:
-    """Lift each person's tier `rank` (in place) to the minimum tier of any rule that fired.
-
-    `person_ids` are sorted and unique, aligned with `rank`. Only the few rows of
-    rules with a minimum are grouped, so a rule set without one costs nothing.
-    """
-    minimums = np.array([TIER_RANKS.get(rule.min_tier, 0) for rule in rules] or [0])
-    if not minimums.any():
-        return
-    floor = minimums[fired["rule_rank"].to_numpy()]
-    lifting = floor > 0
-    if not lifting.any():
-        return
-    highest = pd.Series(floor[lifting]).groupby(fired["person_id"].to_numpy()[lifting]).max()
-    at = np.searchsorted(person_ids, highest.index.to_numpy())
-    rank[at] = np.maximum(rank[at], highest.to_numpy())
-
-
-def _starts(person: np.ndarray) -> np.ndarray:
-    """Index of each person's first row in an array sorted by person."""
-    if len(person) == 0:
-        return np.array([], dtype="int64")
-    return np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
-
-
-def _worded(reasons: pd.DataFrame, rules: list[RuleSpec], day: np.datetime64) -> np.ndarray:
-    text = np.full(len(reasons), "", dtype=object)
-    ranks = reasons["rule_rank"].to_numpy()
-    for rank in np.unique(ranks):
-        rows = np.flatnonzero(ranks == rank)
-        text[rows] = _reason_text(rules[rank], reasons.iloc[rows], day)
+def _worded(
+    fired: Hits, rows: np.ndarray, starts: np.ndarray, rules: list[RuleSpec], day: np.datetime64
+) -> np.ndarray:
+    """The fired `rows` (in rank order, each rank from its `starts`) in words, rule by rule."""
+    text = np.empty(len(rows), dtype=object)
+    for each, (start, end) in enumerate(itertools.pairwise(starts)):
+        picked = rows[start:end]
+        text[start:end] = word_reasons(
+            rules[each].reason,
+            fired_from=fired.fired_from[picked],
+            count=fired.count[picked],
+            detail=fired.detail[picked],
+            day=day,
+        )
     return text
 
 
-def _joined(reasons: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Each flagged person's first reasons as one line, and their rule codes."""
-    position = reasons["position"].to_numpy()
-    starts = _starts(reasons["person_id"].to_numpy())
-    if len(starts) == 0:
+def _reasons_order(
+    fired: Hits, chosen: np.ndarray, starts: np.ndarray, ctx: Context
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The `chosen` rows of `fired` in reason order (by person, then largest first); each
+    reason's position within its person, from 0; and where each person's reasons start.
+
+    Each person's reasons take a run of places, in person order; `chosen` is in rank
+    order (each rank from its `starts`), so filling each person's places rank by rank
+    puts their reasons largest first, with no sort.
+    """
+    per_person = np.bincount(fired.person[chosen], minlength=ctx.size)
+    first_place = np.cumsum(per_person) - per_person
+    filled = np.zeros(ctx.size, dtype=np.int64)
+    order = np.empty(len(chosen), dtype=np.int64)
+    position = np.empty(len(chosen), dtype=np.int64)
+    for start, end in itertools.pairwise(starts):
+        rows = chosen[start:end]
+        person = fired.person[rows]
+        at = first_place[person] + filled[person]
+        order[at] = rows
+        position[at] = filled[person]
+        filled[person] += 1
+    return order, position, first_place[per_person > 0]
+
+
+def _text(values: np.ndarray) -> object:
+    """Text as pandas would infer its type in a frame (objects when there is none), but
+    built in one step."""
+    return pd.array(values, dtype="str") if len(values) else values
+
+
+# The trigger kinds as a categorical type, made once.
+TRIGGER_KIND_TYPE = pd.CategoricalDtype(TRIGGER_KINDS)
+
+
+def _fired_frame(
+    fired: Hits,
+    rank: np.ndarray,
+    reason: np.ndarray,
+    rules: list[RuleSpec],
+    ctx: Context,
+    rows: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """The fired rows (those at `rows`, if given) as the frame publishing writes:
+    `FIRED_COLUMNS`."""
+    if rows is not None:
+        fired = fired.where(rows)
+        rank, reason = rank[rows], reason[rows]
+    # Categorical codes: cheap to build, sort and stage, whatever the row count.
+    codes = pd.CategoricalDtype([rule.code for rule in rules] or [""])
+    return pd.DataFrame(
+        {
+            "person_id": ctx.person_ids[fired.person].astype("int64"),
+            "rule_code": pd.Categorical.from_codes(rank, dtype=codes, validate=False),
+            "rule_version": np.array([r.version for r in rules] or [0])[rank],
+            "weight": np.array([float(r.weight) for r in rules] or [0.0])[rank],
+            "trigger_kind": pd.Categorical.from_codes(
+                fired.trigger_kind, dtype=TRIGGER_KIND_TYPE, validate=False
+            ),
+            "trigger_id": pd.arrays.IntegerArray(fired.trigger_id, fired.trigger_id == NO_ID),
+            "fired_from": fired.fired_from.astype("datetime64[s]"),
+            "expires_on": fired.expires_on.astype("datetime64[s]"),
+            "count": fired.count,
+            # Plain objects: inferring a string type for the text costs more than it saves.
+            "detail": pd.Series(fired.detail, dtype=object),
+            "reason": pd.Series(reason, dtype=object),
+        },
+        copy=False,
+    )
+
+
+def _joined(
+    reasons: np.ndarray, ranks: np.ndarray, first: np.ndarray, rules: list[RuleSpec]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each flagged person's first reasons as one line, and their rule codes.
+
+    `reasons` and their `ranks` are in order (by person, then largest first); each
+    person's start at `first`.
+    """
+    if len(first) == 0:
         return np.array([], dtype=object), np.array([], dtype=object)
-    # numpy's reduceat joins the strings per person without a Python call per group.
-    lead = np.where(position == 0, "", "; ").astype(object)
-    text = np.where(position < SUMMARY_REASONS, lead + reasons["reason"].to_numpy(), "")
-    comma = np.where(position == 0, "", ",").astype(object)
-    codes = comma + reasons["rule_code"].to_numpy(dtype=object)
-    return np.add.reduceat(text.astype(object), starts), np.add.reduceat(codes, starts)
+    count = np.diff(np.r_[first, len(reasons)])
+    summary = reasons[first]
+    for place in range(1, SUMMARY_REASONS):
+        more = count > place
+        summary[more] = summary[more] + "; " + reasons[first[more] + place]
+    # numpy's reduceat joins the codes per person without a Python call per person.
+    leading = np.zeros(len(reasons), dtype=bool)
+    leading[first] = True
+    code = np.array([rule.code for rule in rules], dtype=object)
+    after_comma = np.array([f",{rule.code}" for rule in rules], dtype=object)
+    codes = np.where(leading, code[ranks], after_comma[ranks])
+    return summary, np.add.reduceat(codes, first)
 
 
 def _check_frames(frames: dict[str, pd.DataFrame]) -> None:

@@ -1,7 +1,9 @@
 """A rule's reason template worded for a day: {ago}, {date}, {count}, {detail}.
 
 The one place reasons are worded, for a whole run or for one stored reason
-re-worded on a later day. Pure: no Django.
+re-worded on a later day. A run has many reasons but few distinct dates, counts
+and details, so each combination of them is worded once and the words shared.
+Pure: no Django.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ def ago_words(days: np.ndarray) -> np.ndarray:
     return np.where(days == 0, "today", np.where(days == 1, "yesterday", text))
 
 
-def _reason_text(rule: RuleSpec, hits: pd.DataFrame, day: np.datetime64) -> np.ndarray:
-    """Fill the rule's wording for every hit."""
+def _reason_text(rule: RuleSpec, hits, day: np.datetime64) -> np.ndarray:
+    """Fill the rule's wording for every hit (anything with `fired_from`, `count` and
+    `detail` columns)."""
     return word_reasons(
         rule.reason,
-        fired_from=hits["fired_from"].to_numpy(),
-        count=hits["count"].to_numpy(),
-        detail=hits["detail"].to_numpy(),
+        fired_from=np.asarray(hits["fired_from"]),
+        count=np.asarray(hits["count"]),
+        detail=np.asarray(hits["detail"]),
         day=day,
     )
 
@@ -39,7 +42,8 @@ def word_reasons(
     """A reason template filled for each record as of `day`: {ago}, {date}, {count}, {detail}.
 
     The one place reasons are worded, for a whole run or for one stored reason
-    re-worded on a later day.
+    re-worded on a later day. Records that read the same values share one wording, so a
+    run words each combination once rather than each record.
     """
     parts = PLACEHOLDERS.split(template)
     n = len(fired_from)
@@ -48,20 +52,54 @@ def word_reasons(
     dates = np.asarray(fired_from).astype("datetime64[D]")
     day = np.datetime64(day, "D")
 
-    def ago() -> np.ndarray:
+    def ago(values: np.ndarray) -> np.ndarray:
         # A record with no date (a current-state rule) has no "days ago".
-        return np.where(np.isnat(dates), "", ago_words((day - dates).astype("int64")))
+        return np.where(np.isnat(values), "", ago_words((day - values).astype("int64")))
 
-    fillers: dict[str, Callable[[], np.ndarray]] = {
-        "{ago}": ago,
-        "{date}": lambda: pd.Series(dates).dt.strftime("%d/%m/%Y").fillna("").to_numpy(),
-        "{count}": lambda: np.asarray(count).astype(str),
-        "{detail}": lambda: np.asarray(detail).astype(str),
+    fillers: dict[str, tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]] = {
+        "{ago}": (dates, ago),
+        "{date}": (dates, _uk_words),
+        "{count}": (np.asarray(count), lambda values: values.astype(str)),
+        "{detail}": (np.asarray(detail), lambda values: values.astype(str)),
     }
-    text = pd.Series(np.full(n, "", dtype=object))
-    for part in parts:
-        if part in fillers:
-            text = text + pd.Series(fillers[part](), dtype=object)
-        elif part:
-            text = text + part
-    return text.to_numpy(dtype=object)
+    # Each record's combination of values, as one small number, and each value's words.
+    combination = np.zeros(n, dtype=np.int64)
+    codes: dict[str, np.ndarray] = {}
+    words: dict[str, np.ndarray] = {}
+    for part in dict.fromkeys(part for part in parts if part in fillers):
+        values, wording = fillers[part]
+        codes[part], distinct = _distinct(values)
+        words[part] = wording(distinct)
+        combination = _distinct(combination * len(distinct) + codes[part])[0]
+    # One record of each combination stands for all of them.
+    example = np.empty(int(combination.max()) + 1, dtype=np.int64)
+    example[combination[::-1]] = np.arange(n - 1, -1, -1)
+    worded = [
+        "".join(str(words[part][codes[part][row]]) if part in words else part for part in parts)
+        for row in example
+    ]
+    return np.array(worded, dtype=object)[combination]
+
+
+def uk_dates(dates: np.ndarray) -> np.ndarray:
+    """Dates as day/month/year text, "" for none."""
+    codes, distinct = _distinct(np.asarray(dates).astype("datetime64[D]"))
+    return _uk_words(distinct)[codes]
+
+
+def _uk_words(dates: np.ndarray) -> np.ndarray:
+    iso = np.datetime_as_string(dates.astype("datetime64[D]"))
+    return np.array(
+        ["" if text == "NaT" else f"{text[8:10]}/{text[5:7]}/{text[:4]}" for text in iso],
+        dtype=object,
+    )
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A code per value (0, 1, ... in order of first appearance) and the distinct values."""
+    if values.dtype.kind == "M":
+        # Dates are told apart by their day numbers, so they keep their unit.
+        codes, distinct = pd.factorize(values.view("int64"), use_na_sentinel=False)
+        return codes, distinct.view(values.dtype)
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    return codes, np.asarray(distinct)
