@@ -97,13 +97,14 @@ def evaluate(
         },
         copy=False,
     )
-    reasons = _fired_frame(fired, rank, reason, rules, ctx, order)
-    reasons["position"] = position
+    # Categorical codes: cheap to build, sort and stage, whatever the row count.
+    codes = pd.CategoricalDtype([rule.code for rule in rules] or [""])
+    reasons = _fired_frame(fired, rank, reason, rules, codes, ctx, order, position)
     return Evaluation(
         as_of=as_of,
         rule_set_version=rule_set.version,
         population=len(ctx.population),
-        fired=_fired_frame(fired, rank, reason, rules, ctx),
+        fired=_fired_frame(fired, rank, reason, rules, codes, ctx),
         people=people,
         reasons=reasons,
         rows_read=sum(len(frame) for frame in frames.values()),
@@ -214,16 +215,17 @@ def _fired_frame(
     rank: np.ndarray,
     reason: np.ndarray,
     rules: list[RuleSpec],
+    codes: pd.CategoricalDtype,
     ctx: Context,
     rows: np.ndarray | None = None,
+    position: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """The fired rows (those at `rows`, if given) as the frame publishing writes:
-    `FIRED_COLUMNS`."""
+    """The fired rows as the frame publishing writes (`FIRED_COLUMNS`), or as reasons:
+    those at `rows`, with their `position`."""
     if rows is not None:
         fired = fired.where(rows)
         rank, reason = rank[rows], reason[rows]
-    # Categorical codes: cheap to build, sort and stage, whatever the row count.
-    codes = pd.CategoricalDtype([rule.code for rule in rules] or [""])
+    positions = {} if position is None else {"position": position}
     return pd.DataFrame(
         {
             "person_id": ctx.person_ids[fired.person].astype("int64"),
@@ -240,7 +242,8 @@ def _fired_frame(
             # Plain objects: inferring a string type for the text costs more than it saves.
             "detail": pd.Series(fired.detail, dtype=object),
             "reason": pd.Series(reason, dtype=object),
-        },
+        }
+        | positions,
         copy=False,
     )
 
