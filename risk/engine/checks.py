@@ -87,17 +87,21 @@ def hits(
     detail: np.ndarray | None = None,
     count: np.ndarray | None = None,
 ) -> Hits:
-    """The rows of one rule, from arrays aligned with `person`; what is not given is none."""
+    """The rows of one rule, from arrays aligned with `person`; what is not given is none
+    (a read-only stand-in that costs nothing until the rows are joined)."""
     n = len(person)
-    no_date = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+
+    def none(value: object, dtype: object) -> np.ndarray:
+        return np.broadcast_to(np.array(value, dtype=dtype), (n,))
+
     return Hits(
         person=np.asarray(person, dtype=np.int64),
         trigger_kind=np.full(n, TRIGGER_KINDS.index(trigger_kind), dtype=np.int8),
-        trigger_id=np.full(n, NO_ID, dtype=np.int64) if trigger_id is None else trigger_id,
-        fired_from=no_date if fired_from is None else fired_from,
-        expires_on=no_date if expires_on is None else expires_on,
-        count=np.zeros(n, dtype=np.int64) if count is None else np.asarray(count, dtype=np.int64),
-        detail=np.full(n, "", dtype=object) if detail is None else np.asarray(detail, dtype=object),
+        trigger_id=none(NO_ID, np.int64) if trigger_id is None else trigger_id,
+        fired_from=none("NaT", "datetime64[D]") if fired_from is None else fired_from,
+        expires_on=none("NaT", "datetime64[D]") if expires_on is None else expires_on,
+        count=none(0, np.int64) if count is None else np.asarray(count, dtype=np.int64),
+        detail=none("", object) if detail is None else np.asarray(detail, dtype=object),
     )
 
 

@@ -200,24 +200,23 @@ class Context:
         if len(ids) == 0 or self.size == 0:
             return np.full(len(ids), NOBODY, dtype=np.int64)
         if self._table is not None and len(ids) > 64:
-            # One read per row, however many rows.
-            offset = ids - self._low
-            offset[(offset < 0) | (offset >= len(self._table))] = len(self._table) - 1
-            return self._table[offset]
+            # One read per row, however many rows; ids out of the table's range read one
+            # of its ends, which are nobody.
+            return np.take(self._table, ids - (self._low - 1), mode="clip")
         at = np.searchsorted(self.person_ids, ids).clip(max=self.size - 1)
         return np.where(self.person_ids[at] == ids, at, NOBODY)
 
     @cached_property
     def _table(self) -> np.ndarray | None:
-        """Positions by id less the lowest, `NOBODY` last: when the ids are dense enough
-        for a table as long as their range to be small."""
+        """Positions by id, from the lowest id less one to the highest plus one (both
+        nobody): when the ids are dense enough for such a table to be small."""
         if self.size == 0:
             return None
         span = int(self.person_ids[-1]) - self._low
         if span > 4 * self.size + 65_536:
             return None
-        table = np.full(span + 2, NOBODY, dtype=np.int64)
-        table[self.person_ids - self._low] = np.arange(self.size)
+        table = np.full(span + 3, NOBODY, dtype=np.int64)
+        table[self.person_ids - (self._low - 1)] = np.arange(self.size)
         return table
 
     @property

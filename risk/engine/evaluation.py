@@ -85,7 +85,8 @@ def evaluate(
     reason = np.full(len(rank), "", dtype=object)
     reason[chosen] = _worded(fired, chosen, starts, rules, ctx.day)
     order, position, first = _reasons_order(fired, chosen, starts, ctx)
-    summary, rule_codes = _joined(reason[order], rank[order], first, rules)
+    in_order = fired.where(order), rank[order], reason[order]
+    summary, rule_codes = _joined(in_order[2], in_order[1], first, rules)
     people = pd.DataFrame(
         {
             "person_id": ctx.person_ids[flagged].astype("int64"),
@@ -99,7 +100,7 @@ def evaluate(
     )
     # Categorical codes: cheap to build, sort and stage, whatever the row count.
     codes = pd.CategoricalDtype([rule.code for rule in rules] or [""])
-    reasons = _fired_frame(fired, rank, reason, rules, codes, ctx, order, position)
+    reasons = _fired_frame(*in_order, rules, codes, ctx, position)
     return Evaluation(
         as_of=as_of,
         rule_set_version=rule_set.version,
@@ -217,14 +218,10 @@ def _fired_frame(
     rules: list[RuleSpec],
     codes: pd.CategoricalDtype,
     ctx: Context,
-    rows: np.ndarray | None = None,
     position: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """The fired rows as the frame publishing writes (`FIRED_COLUMNS`), or as reasons:
-    those at `rows`, with their `position`."""
-    if rows is not None:
-        fired = fired.where(rows)
-        rank, reason = rank[rows], reason[rows]
+    """Fired rows as the frame publishing writes (`FIRED_COLUMNS`), or, with each one's
+    `position`, as reasons."""
     positions = {} if position is None else {"position": position}
     return pd.DataFrame(
         {

@@ -323,3 +323,11 @@ def test_ties_on_a_day_go_to_the_highest_id_as_before():
     frames = builder.frames()
     for spec in RULE_SETS.values():
         assert_same(evaluate(frames, spec, AS_OF), engine_reference.evaluate(frames, spec, AS_OF))
+
+
+def test_a_date_before_anyone_was_referred_fires_nothing_as_before(frames):
+    before = AS_OF - datetime.timedelta(days=5000)
+    for spec in RULE_SETS.values():
+        actual = evaluate(frames, spec, before)
+        assert_same(actual, engine_reference.evaluate(frames, spec, before))
+        assert actual.population == 0
