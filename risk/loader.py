@@ -9,9 +9,14 @@ discharged in the last 12 months, and alive on the date), each person's latest e
 naloxone supply and latest TOP, and only as much dated history as the longest
 window reading it.
 
-The same statements load one person (`person_id`) for the recompute after a
-save, or one chunk of people (`chunk`, `chunks`) for a recompute split across
-workers.
+The same statements load one chunk of people (`chunk`, `chunks`) for a
+recompute split across workers, or one person (`load_person_frames`) for the
+recompute after a save: there each is one indexed read, fetched without COPY.
+
+Whichever way they are read, the frames are the same (`core.frames`): ids and
+other whole numbers `int64` (`float64` where a null is among them; every
+column of an empty frame but the text ones), texts (`sex`, `kind`, `status`)
+`object`, dates `datetime64[s]` (NaT for none), yes/no columns `bool`.
 """
 
 import datetime
@@ -227,9 +232,27 @@ def load_frames(
     """The engine's input frames for `as_of`, cut to what `rule_set` can see.
 
     Loading many people uses two connections side by side (`core.frames`),
-    so the database works on one frame while pandas parses another.
+    so the database works on one frame while another is converted.
     """
     selection = selection or Selection()
+    queries = _queries(rule_set, as_of, selection)
+    # One person's few rows are quicker read in line than over two new connections.
+    loaded = frames.read_frames(queries, in_line=selection.person_id is not None)
+    return {name: _unpack_bits(name, frame) for name, frame in loaded.items()}
+
+
+def load_person_frames(
+    rule_set: engine.RuleSetSpec, as_of: datetime.date, person_id: int
+) -> dict[str, pd.DataFrame]:
+    """`load_frames` for one person: the same frames, one indexed fetch per table."""
+    queries = _queries(rule_set, as_of, Selection(person_id=person_id))
+    loaded = frames.fetch_frames(queries)
+    return {name: _unpack_bits(name, frame) for name, frame in loaded.items()}
+
+
+def _queries(
+    rule_set: engine.RuleSetSpec, as_of: datetime.date, selection: Selection
+) -> dict[str, frames.FrameQuery]:
     lookback = engine.lookback_days(rule_set)
     params = {
         **population_params(as_of),
@@ -238,10 +261,7 @@ def load_frames(
         "contacts_from": as_of - datetime.timedelta(days=lookback["contacts"]),
         "tops_from": as_of - datetime.timedelta(days=engine.TOP_CURRENT_DAYS),
     }
-    queries = {
+    return {
         name: _query(name, WHO.sub(lambda match: selection.clause(match.group(1)), sql), params)
         for name, sql in FRAME_SQL.items()
     }
-    # One person's few rows are quicker read in line than over two new connections.
-    loaded = frames.read_frames(queries, in_line=selection.person_id is not None)
-    return {name: _unpack_bits(name, frame) for name, frame in loaded.items()}

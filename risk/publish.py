@@ -1,13 +1,18 @@
 """Engine results into flags: staged with COPY, published in one transaction.
 
-A run (or each of its chunks) writes its flagged people and their fired rules
-into the staging tables tagged with its run id; nobody reads those. Publishing
-then turns the staged rows into flags with a handful of set-based statements
-inside one transaction, so readers see either every person's new flags or
-none of them. A run killed before or during publishing leaves the previous
-flags exactly as they were.
+A run (or each of its chunks) compares its flagged people with their open
+flags and stages only what changes: people newly flagged, flags whose tier,
+score, reasons or wording move on, and open flags that end (staged with an
+empty tier). Reasons are staged only where the fired rules themselves changed.
+On a quiet night that is a fraction of the flags; on the first run, or a new
+rule set version's first night, it is every flag and reason once. Nobody reads
+the staging tables. Publishing then turns the staged rows into flags with a
+handful of set-based statements inside one transaction, so readers see either
+every person's new flags or none of them. A run killed before or during
+publishing leaves the previous flags exactly as they were.
 
-The same statements publish a single person's recompute, narrowed to them.
+A single person's recompute writes their few rows directly (`person_publish`),
+with the same rules for overrides, ends and reasons.
 """
 
 import datetime
@@ -17,6 +22,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from core import frames
 from risk.engine import FIRED_COLUMNS, Evaluation
 
 logger = logging.getLogger(__name__)
@@ -68,12 +74,29 @@ def signatures(evaluation: Evaluation) -> np.ndarray:
     return combined.view("int64")
 
 
-def current_flags(cursor, who: str) -> pd.DataFrame:
-    """The open flags' tier and signature, for people matching `who` (SQL on f)."""
-    cursor.execute(
-        f"SELECT service_user_id, tier, signature FROM risk_flag f WHERE ended_on IS NULL AND {who}"
+CURRENT_COLUMNS = ("person_id", "tier", "signature", "summary", "rule_set_id")
+
+
+def current_flags(who: str) -> pd.DataFrame:
+    """The open flags of people matching `who` (SQL on f): what a run compares against."""
+    query = frames.FrameQuery(
+        sql=f"""
+            SELECT service_user_id, tier, signature, summary, rule_set_id
+            FROM risk_flag f WHERE ended_on IS NULL AND {who}
+        """,
+        names=CURRENT_COLUMNS,
+        dtypes={
+            "person_id": "int64",
+            "tier": "object",
+            "signature": "int64",
+            "summary": "object",
+            "rule_set_id": "int64",
+        },
     )
-    return pd.DataFrame(cursor.fetchall(), columns=["person_id", "tier", "signature"])
+    current = frames.read_frames({"current": query})["current"]
+    # Read as CSV, an empty summary comes back missing.
+    current["summary"] = current["summary"].fillna("")
+    return current
 
 
 def stage(
@@ -82,31 +105,40 @@ def stage(
     *,
     run_id: int,
     chunk: int = 0,
-    current: pd.DataFrame | None = None,
-) -> None:
-    """Write one evaluation's flagged people and reasons into the staging tables.
-
-    Reasons are staged only for people whose tier or signature differs from
-    their open flag in `current` (all of them when `current` is None): on a
-    quiet night most flags are unchanged, and rewriting their reasons would be
-    most of the work.
-    """
+    rule_set_id: int,
+    current: pd.DataFrame,
+) -> dict[str, int]:
+    """Write what changes from `current` (the open flags of the people evaluated) into
+    the staging tables, and say how much: people newly flagged or whose flag moves on,
+    open flags that end (an empty tier), and the reasons of people whose fired rules
+    changed. Everything, the first time."""
     for table in ("risk_staged_person", "risk_staged_reason"):
         cursor.execute(f"DELETE FROM {table} WHERE run_id = %s AND chunk = %s", [run_id, chunk])
     people = evaluation.people.assign(
-        run_id=run_id,
-        chunk=chunk,
         summary=evaluation.people["summary"].str.slice(0, 400),
         rule_codes="{" + evaluation.people["rule_codes"] + "}",
         signature=signatures(evaluation),
     )
-    _copy_frame(cursor, "risk_staged_person", STAGED_PERSON_COLUMNS, people, ("summary",))
+    known = people[["person_id", "tier", "signature", "summary"]].merge(
+        current, on="person_id", how="inner", suffixes=("", "_now")
+    )
+    same_rules = known["person_id"][
+        (known["tier"] == known["tier_now"]) & (known["signature"] == known["signature_now"])
+    ]
+    unchanged = known["person_id"][
+        (known["tier"] == known["tier_now"])
+        & (known["signature"] == known["signature_now"])
+        & (known["summary"] == known["summary_now"])
+        & (known["rule_set_id"] == rule_set_id)
+    ]
+    changed = people[~people["person_id"].isin(unchanged)]
+    ending = current.loc[~current["person_id"].isin(people["person_id"]), ["person_id"]].assign(
+        tier="", tier_rank=0, score=0.0, summary="", rule_codes="{}", signature=0
+    )
+    staged = pd.concat([changed, ending], ignore_index=True).assign(run_id=run_id, chunk=chunk)
+    _copy_frame(cursor, "risk_staged_person", STAGED_PERSON_COLUMNS, staged, ("tier", "summary"))
     reasons = evaluation.reasons
-    if current is not None and not current.empty:
-        known = people[["person_id", "tier", "signature"]].merge(
-            current, on=["person_id", "tier", "signature"], how="inner"
-        )
-        reasons = reasons[~reasons["person_id"].isin(known["person_id"])]
+    reasons = reasons[~reasons["person_id"].isin(same_rules)]
     reasons = reasons.assign(
         run_id=run_id,
         chunk=chunk,
@@ -116,6 +148,7 @@ def stage(
         expires_on=_iso(reasons["expires_on"]),
     )
     _copy_frame(cursor, "risk_staged_reason", STAGED_REASON_COLUMNS, reasons, ("detail", "text"))
+    return {"staged_people": len(staged), "staged_reasons": len(reasons)}
 
 
 def _iso(dates: pd.Series) -> np.ndarray:
@@ -123,13 +156,14 @@ def _iso(dates: pd.Series) -> np.ndarray:
 
 
 # Each statement takes %(run)s, %(as_of)s, %(rule_set)s, %(started)s and
-# narrows to `{who}` (everyone, or one person). People recomputed on their own
-# after the run started keep that newer answer.
+# %(raised_run)s. People recomputed on their own after the run started keep
+# that newer answer. A staged person with an empty tier is an open flag that ends.
 PUBLISH_STEPS = (
-    # For a whole run: fresh statistics, and hash joins only. A nested loop over
-    # hundreds of thousands of staged rows, probing the index being inserted
-    # into, takes minutes instead of seconds.
-    "ANALYZE risk_staged_person, risk_staged_reason, risk_flag",
+    # Fresh statistics for the staged rows (risk_flag's own are good enough: its
+    # size changes little from night to night), and hash joins only. A nested
+    # loop over hundreds of thousands of staged rows, probing the index being
+    # inserted into, takes minutes instead of seconds.
+    "ANALYZE risk_staged_person, risk_staged_reason",
     "SET LOCAL enable_nestloop = off",
     # A recompute of one person after this run began is newer than the run:
     # drop their staged reasons too, or the run would replace the newer ones.
@@ -143,11 +177,13 @@ PUBLISH_STEPS = (
     WHERE r.run_id = %(run)s AND p.service_user_id = r.person_id
       AND p.computed_at > %(started)s
     """,
-    # An override in force holds back a flag built only from the rules it covers; one
-    # waiting for a team lead (or declined) holds back nothing.
+    # An override in force holds back a flag built only from the rules it covers (its
+    # open flag, if any, ends as if nothing fired); one waiting for a team lead (or
+    # declined) holds back nothing.
     """
-    DELETE FROM risk_staged_person s USING risk_flagoverride o
-    WHERE s.run_id = %(run)s AND o.service_user_id = s.person_id
+    UPDATE risk_staged_person s SET tier = '', tier_rank = 0
+    FROM risk_flagoverride o
+    WHERE s.run_id = %(run)s AND s.tier <> '' AND o.service_user_id = s.person_id
       AND o.expires_on >= %(as_of)s AND s.rule_codes <@ o.rule_codes
       AND o.approval IN ('not_needed', 'approved', 'lead_own')
     """,
@@ -157,22 +193,16 @@ PUBLISH_STEPS = (
     SET ended_on = GREATEST(%(as_of)s, f.raised_on),
         status = 'ended',
         end_reason = CASE
-            WHEN s.person_id IS NOT NULL THEN 'tier_changed'
+            WHEN s.tier <> '' THEN 'tier_changed'
             WHEN EXISTS (
                 SELECT 1 FROM cases_serviceuser d
                 WHERE d.id = f.service_user_id AND d.date_of_death <= %(as_of)s
             ) THEN 'died'
             ELSE 'stopped_firing'
         END
-    FROM risk_flag open_flag
-    LEFT JOIN risk_staged_person s
-        ON s.run_id = %(run)s AND s.person_id = open_flag.service_user_id
-    WHERE f.id = open_flag.id AND f.ended_on IS NULL AND {who_flag}
-      AND (s.person_id IS NULL OR s.tier <> f.tier)
-      AND NOT EXISTS (
-          SELECT 1 FROM risk_personrecompute p
-          WHERE p.service_user_id = f.service_user_id AND p.computed_at > %(started)s
-      )
+    FROM risk_staged_person s
+    WHERE s.run_id = %(run)s AND s.person_id = f.service_user_id
+      AND f.ended_on IS NULL AND s.tier <> f.tier
     """,
     # Flags that carry on at the same tier take the new score and reasons
     # (the summary's "days ago" moves on every day; the rest only on change).
@@ -188,7 +218,7 @@ PUBLISH_STEPS = (
       AND (f.summary, f.signature, f.rule_set_id) IS DISTINCT FROM
           (s.summary, s.signature, %(rule_set)s)
     """,
-    # Everyone else staged is newly flagged.
+    # Everyone else staged with a tier is newly flagged.
     """
     INSERT INTO risk_flag (
         external_id, service_user_id, tier, tier_rank, score, summary, rule_codes, signature,
@@ -198,12 +228,11 @@ PUBLISH_STEPS = (
            s.rule_codes, s.signature, %(rule_set)s, %(raised_run)s, %(as_of)s, %(as_of)s,
            'raised', ''
     FROM risk_staged_person s
-    WHERE s.run_id = %(run)s
+    WHERE s.run_id = %(run)s AND s.tier <> ''
       AND NOT EXISTS (
           SELECT 1 FROM risk_flag f WHERE f.service_user_id = s.person_id AND f.ended_on IS NULL
       )
     """,
-    "ANALYZE risk_flag",
     # Open flags whose reasons changed get the new ones; ended flags keep their last.
     """
     DELETE FROM risk_flagreason r USING risk_flag f
@@ -220,11 +249,20 @@ PUBLISH_STEPS = (
     FROM risk_staged_reason r
     JOIN risk_staged_person s ON s.run_id = r.run_id AND s.person_id = r.person_id
     JOIN risk_flag f ON f.service_user_id = r.person_id AND f.ended_on IS NULL
-    WHERE r.run_id = %(run)s
+    WHERE r.run_id = %(run)s AND s.tier <> ''
     """,
 )
 
-WHOLE_RUN_ONLY = ("ANALYZE", "SET LOCAL")
+# What the run flagged, as readers now see it: every open flag but those of people
+# recomputed on their own since the run began.
+COUNT_BY_TIER = """
+    SELECT f.tier, count(*) FROM risk_flag f
+    WHERE f.ended_on IS NULL AND NOT EXISTS (
+        SELECT 1 FROM risk_personrecompute p
+        WHERE p.service_user_id = f.service_user_id AND p.computed_at > %(started)s
+    )
+    GROUP BY f.tier
+"""
 
 
 def publish_staged(
@@ -235,13 +273,12 @@ def publish_staged(
     rule_set_id: int,
     started: datetime.datetime,
     raised_run_id: int | None,
-    person_id: int | None = None,
 ) -> dict[str, int]:
-    """Apply a staged result to the flags; the caller holds the transaction.
+    """Apply a run's staged changes to the flags; the caller holds the transaction.
 
-    Returns the staged count by tier (after overrides and newer answers).
+    Returns the open flags by tier that the run stands behind (not those of people
+    recomputed on their own since it began).
     """
-    who_flag = "TRUE" if person_id is None else f"f.service_user_id = {int(person_id)}"
     params = {
         "run": run_id,
         "as_of": as_of,
@@ -250,33 +287,148 @@ def publish_staged(
         "raised_run": raised_run_id,
     }
     for statement in PUBLISH_STEPS:
-        if statement.startswith(WHOLE_RUN_ONLY) and person_id is not None:
-            continue
-        started = time.perf_counter()
-        cursor.execute(statement.replace("{who_flag}", who_flag), params)
+        began = time.perf_counter()
+        cursor.execute(statement, params)
         logger.debug(
             "%.3f s, %s rows: %s",
-            time.perf_counter() - started,
+            time.perf_counter() - began,
             cursor.rowcount,
             " ".join(statement.split())[:70],
         )
-    cursor.execute(
-        "SELECT tier, count(*) FROM risk_staged_person WHERE run_id = %s GROUP BY tier", [run_id]
-    )
+    cursor.execute(COUNT_BY_TIER, params)
     counts = dict(cursor.fetchall())
-    clear_staged(cursor, run_id=run_id)
+    clear_staged(cursor)
     return counts
 
 
-def clear_staged(cursor, *, run_id: int | None = None) -> None:
-    """Drop the staged rows of one run, or (with no run) empty the staging tables.
+def clear_staged(cursor) -> None:
+    """Empty the staging tables (with TRUNCATE: no dead rows left behind)."""
+    cursor.execute("TRUNCATE risk_staged_reason, risk_staged_person")
 
-    A whole run empties them with TRUNCATE rather than DELETE: a person's
-    recompute scans these unindexed tables, and a million dead rows left behind
-    would make every one of those scans slow until the next vacuum.
-    """
-    if run_id is None or run_id > 0:
-        cursor.execute("TRUNCATE risk_staged_reason, risk_staged_person")
+
+# One person ------------------------------------------------------------------
+
+OVERRIDE_IN_FORCE = ("not_needed", "approved", "lead_own")
+
+
+def person_publish(
+    cursor, evaluation: Evaluation, *, person_id: int, as_of: datetime.date, rule_set_id: int
+) -> None:
+    """Apply one person's evaluation to their flag with a few single-row statements:
+    what a run's publish does for them (overrides, ends, new flags, reasons), minus
+    the staging. Their reasons are always written afresh. The caller holds the
+    transaction and the locks."""
+    cursor.execute(
+        "SELECT id, tier, signature, summary, rule_set_id FROM risk_flag"
+        " WHERE service_user_id = %s AND ended_on IS NULL",
+        [person_id],
+    )
+    open_flag = cursor.fetchone()
+    mine = evaluation.people["person_id"].to_numpy() == person_id
+    person = evaluation.people[mine]
+    flagged = None
+    if len(person):
+        row = person.iloc[0]
+        codes = str(row["rule_codes"]).split(",") if row["rule_codes"] else []
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM risk_flagoverride WHERE service_user_id = %s"
+            " AND expires_on >= %s AND %s::varchar(40)[] <@ rule_codes AND approval = ANY(%s))",
+            [person_id, as_of, codes, list(OVERRIDE_IN_FORCE)],
+        )
+        if not cursor.fetchone()[0]:
+            flagged = {
+                "tier": str(row["tier"]),
+                "tier_rank": int(row["tier_rank"]),
+                "score": float(row["score"]),
+                "summary": str(row["summary"])[:400],
+                "codes": codes,
+                "signature": int(signatures(evaluation)[np.flatnonzero(mine)[0]]),
+            }
+    if open_flag is not None and (flagged is None or flagged["tier"] != open_flag[1]):
+        cursor.execute(
+            """
+            UPDATE risk_flag f SET ended_on = GREATEST(%(as_of)s, f.raised_on), status = 'ended',
+                end_reason = CASE
+                    WHEN %(tier_changed)s THEN 'tier_changed'
+                    WHEN EXISTS (
+                        SELECT 1 FROM cases_serviceuser d
+                        WHERE d.id = f.service_user_id AND d.date_of_death <= %(as_of)s
+                    ) THEN 'died'
+                    ELSE 'stopped_firing'
+                END
+            WHERE f.id = %(flag)s
+            """,
+            {"as_of": as_of, "tier_changed": flagged is not None, "flag": open_flag[0]},
+        )
+        open_flag = None
+    if flagged is None:
         return
-    for table in ("risk_staged_reason", "risk_staged_person"):
-        cursor.execute(f"DELETE FROM {table} WHERE run_id = %s", [run_id])
+    values = {**flagged, "as_of": as_of, "rule_set": rule_set_id}
+    if open_flag is None:
+        cursor.execute(
+            """
+            INSERT INTO risk_flag (
+                external_id, service_user_id, tier, tier_rank, score, summary, rule_codes,
+                signature, rule_set_id, raised_run_id, raised_on, changed_on, status, end_reason
+            ) VALUES (
+                gen_random_uuid(), %(person)s, %(tier)s, %(tier_rank)s, %(score)s, %(summary)s,
+                %(codes)s, %(signature)s, %(rule_set)s, NULL, %(as_of)s, %(as_of)s, 'raised', ''
+            ) RETURNING id
+            """,
+            {**values, "person": person_id},
+        )
+        flag_id = cursor.fetchone()[0]
+    else:
+        flag_id = open_flag[0]
+        if (open_flag[3], open_flag[2], open_flag[4]) != (
+            flagged["summary"],
+            flagged["signature"],
+            rule_set_id,
+        ):
+            cursor.execute(
+                """
+                UPDATE risk_flag f
+                SET score = %(score)s, summary = %(summary)s, signature = %(signature)s,
+                    changed_on = CASE WHEN f.signature = %(signature)s
+                                      THEN f.changed_on ELSE %(as_of)s END,
+                    rule_set_id = %(rule_set)s,
+                    rule_codes = ARRAY(
+                        SELECT DISTINCT c FROM unnest(f.rule_codes || %(codes)s::varchar(40)[]) c
+                        ORDER BY c
+                    )
+                WHERE f.id = %(flag)s
+                """,
+                {**values, "flag": flag_id},
+            )
+        cursor.execute("DELETE FROM risk_flagreason WHERE flag_id = %s", [flag_id])
+    reasons = evaluation.reasons[evaluation.reasons["person_id"].to_numpy() == person_id]
+    if reasons.empty:
+        return
+    rows = [
+        (
+            flag_id,
+            int(reason.position),
+            str(reason.rule_code),
+            int(reason.rule_version),
+            float(reason.weight),
+            str(reason.trigger_kind),
+            None if pd.isna(reason.trigger_id) else int(reason.trigger_id),
+            None if pd.isna(reason.fired_from) else reason.fired_from.date(),
+            None if pd.isna(reason.expires_on) else reason.expires_on.date(),
+            int(reason.count),
+            _text(reason.detail)[:200],
+            _text(reason.reason)[:300],
+        )
+        for reason in reasons.itertuples(index=False)
+    ]
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    cursor.execute(
+        "INSERT INTO risk_flagreason (flag_id, position, rule_code, rule_version, weight,"
+        " trigger_kind, trigger_id, fired_from, expires_on, count, detail, text)"
+        f" VALUES {placeholders}",
+        [value for row in rows for value in row],
+    )
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)

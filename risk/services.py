@@ -5,7 +5,7 @@ writing), record a run, load the frames in bulk, evaluate, stage the results
 and publish them in one transaction. It can split the people into chunks that
 separate workers compute; publishing still happens once, at the end. A person's
 recompute after a save goes through the same loader, engine and publish
-statements, narrowed to them.
+rules for overrides and ends, writing their few rows directly.
 """
 
 import contextlib
@@ -29,7 +29,6 @@ from risk.models import (
     Flag,
     FlagOverride,
     OutreachAttempt,
-    PersonRecompute,
     RecomputeRun,
     Rule,
     RuleSet,
@@ -100,7 +99,7 @@ def flags_recompute(
             status=RecomputeRun.Status.ABANDONED, finished_at=timezone.now()
         )
         with connection.cursor() as cursor:
-            publish.clear_staged(cursor)
+            publish.clear_staged(cursor.cursor)
         run = RecomputeRun.objects.create(
             as_of=as_of,
             rule_set=active_rule_set(),
@@ -145,15 +144,24 @@ def flags_compute_chunk(*, run_id: int, chunk: int, chunks: int) -> dict[str, An
     evaluation = engine.evaluate(frames, spec, run.as_of)
     evaluated = time.perf_counter()
     _step_done(run_id)
+    # Only what changes from the open flags is staged.
+    current = publish.current_flags(selection.clause("f.service_user_id"))
     with transaction.atomic(), connection.cursor() as cursor:
-        current = publish.current_flags(cursor.cursor, selection.clause("f.service_user_id"))
-        publish.stage(cursor.cursor, evaluation, run_id=run_id, chunk=chunk, current=current)
+        written = publish.stage(
+            cursor.cursor,
+            evaluation,
+            run_id=run_id,
+            chunk=chunk,
+            rule_set_id=run.rule_set_id,
+            current=current,
+        )
     staged = time.perf_counter()
     _step_done(run_id)
     return {
         "population": evaluation.population,
         "rows_read": evaluation.rows_read,
         "counts_by_rule": evaluation.counts_by_rule,
+        "written": written,
         "timings": {
             "load_s": round(loaded - started, 3),
             "engine_s": round(evaluated - loaded, 3),
@@ -181,13 +189,17 @@ def _publish_run(run: RecomputeRun, summaries: list[dict]) -> None:
         )
         by_rule: dict[str, int] = {}
         timings: dict[str, float] = {}
+        written: dict[str, int] = {}
         for summary in summaries:
+            for name, count in summary.get("written", {}).items():
+                written[name] = written.get(name, 0) + count
             for code, count in summary["counts_by_rule"].items():
                 by_rule[code] = by_rule.get(code, 0) + count
             for name, seconds in summary["timings"].items():
                 # Chunks run side by side, so the slowest chunk is the wall time.
                 timings[name] = max(timings.get(name, 0.0), seconds)
         timings["publish_s"] = round(time.perf_counter() - started, 3)
+        logger.info("Run %s staged %s", run.pk, written)
         run.counts_by_tier = {tier: counts.get(tier, 0) for tier in engine.TIERS}
         run.counts_by_rule = dict(sorted(by_rule.items(), key=lambda item: -item[1]))
         run.population = sum(summary["population"] for summary in summaries)
@@ -201,30 +213,31 @@ def _publish_run(run: RecomputeRun, summaries: list[dict]) -> None:
 
 
 def flags_recompute_person(*, person_id: int, as_of: datetime.date | None = None) -> Flag | None:
-    """Recompute one person's flag now, through the same engine; their open flag or None."""
+    """Recompute one person's flag now, through the same engine; their open flag or None.
+
+    Their records are read with one indexed statement per table and their flag and
+    reasons written directly: none of a run's staging, which costs more than one
+    person's few rows.
+    """
     as_of = as_of or timezone.localdate()
     rule_set = active_rule_set()
     spec = rule_set.spec()
-    frames = loader.load_frames(spec, as_of, loader.Selection(person_id=person_id))
+    frames = loader.load_person_frames(spec, as_of, person_id)
     evaluation = engine.evaluate(frames, spec, as_of)
-    now = timezone.now()
-    # Staged under a negative id that no run has, inside this transaction only.
-    staging_id = -int(person_id)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [PUBLISH_LOCK])
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PERSON_LOCK_SPACE, person_id])
-        publish.stage(cursor.cursor, evaluation, run_id=staging_id)
-        publish.publish_staged(
+        publish.person_publish(
             cursor.cursor,
-            run_id=staging_id,
+            evaluation,
+            person_id=person_id,
             as_of=as_of,
             rule_set_id=rule_set.pk,
-            started=now,
-            raised_run_id=None,
-            person_id=person_id,
         )
-        PersonRecompute.objects.update_or_create(
-            service_user_id=person_id, defaults={"computed_at": now}
+        cursor.execute(
+            "INSERT INTO risk_personrecompute (service_user_id, computed_at) VALUES (%s, %s)"
+            " ON CONFLICT (service_user_id) DO UPDATE SET computed_at = EXCLUDED.computed_at",
+            [person_id, timezone.now()],
         )
     return Flag.objects.filter(service_user_id=person_id, ended_on__isnull=True).first()
 
