@@ -429,6 +429,39 @@ def person_reads(people: list[int], as_of: datetime.date) -> list[float]:
     return timings
 
 
+def person_stages(people: list[int], as_of: datetime.date) -> dict[str, float]:
+    """Median milliseconds of each stage of one person's recompute: read their frames,
+    evaluate them, write their flag (each write rolled back)."""
+    from django.db import connection, transaction
+
+    from risk import engine, loader, publish
+    from risk.services import active_rule_set
+
+    rule_set = active_rule_set()
+    spec = rule_set.spec()
+    stages: dict[str, list[float]] = {"load": [], "engine": [], "write": []}
+    for person_id in people:
+        started = time.perf_counter()
+        person_frames = loader.load_person_frames(spec, as_of, person_id)
+        loaded = time.perf_counter()
+        evaluation = engine.evaluate(person_frames, spec, as_of)
+        evaluated = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            publish.person_publish(
+                cursor.cursor,
+                evaluation,
+                person_id=person_id,
+                as_of=as_of,
+                rule_set_id=rule_set.pk,
+            )
+            written = time.perf_counter()
+            transaction.set_rollback(True)
+        stages["load"].append((loaded - started) * 1000)
+        stages["engine"].append((evaluated - loaded) * 1000)
+        stages["write"].append((written - evaluated) * 1000)
+    return {name: round(statistics.median(values), 1) for name, values in stages.items()}
+
+
 def person_recomputes(people: list[int], as_of: datetime.date) -> list[float]:
     """Milliseconds to recompute one person after saving an event (each rolled back)."""
     from django.db import transaction
@@ -545,10 +578,12 @@ def main(argv: list[str] | None = None) -> int:
     person_median = statistics.median(person)
     person_p95 = sorted(person)[max(0, round(0.95 * (len(person) - 1)))]
     person_floor = statistics.median(reads)
+    split = person_stages(sample, as_of)
     print(
         f"One person's recompute after an event ({len(person)} times): "
         f"median {person_median:.1f} ms, p95 {person_p95:.1f} ms; "
-        f"its indexed reads alone {person_floor:.1f} ms"
+        f"its indexed reads alone {person_floor:.1f} ms; median load {split['load']:.1f} ms, "
+        f"engine {split['engine']:.1f} ms, write {split['write']:.1f} ms"
     )
 
     from risk.engine import TIERS
@@ -594,6 +629,9 @@ def main(argv: list[str] | None = None) -> int:
         "person_median_ms": round(person_median, 1),
         "person_p95_ms": round(person_p95, 1),
         "person_floor_ms": round(person_floor, 1),
+        "person_load_ms": split["load"],
+        "person_engine_ms": split["engine"],
+        "person_write_ms": split["write"],
         **extra,
     }
     print(json.dumps(figures))

@@ -150,7 +150,7 @@ def _column_from_values(values: list, query: FrameQuery, name: str) -> pd.Series
     dtype = query.dtypes.get(name)
     if present and isinstance(present[0], str):
         # Read as CSV, an empty text cannot be told from a null.
-        values = [None if value == "" else value for value in values]
+        values = [np.nan if value is None or value == "" else value for value in values]
         return pd.Series(values, dtype=pd.api.types.pandas_dtype(dtype or "str"))
     if present and isinstance(present[0], (bool, np.bool_)):
         raise TypeError(f"{name}: yes/no answers travel as numbers, not SQL booleans.")
@@ -256,9 +256,12 @@ def _arrow_column(column, query: FrameQuery, name: str) -> pd.Series:
     import pyarrow.compute as pc  # type: ignore[import-untyped]
 
     kind = column.type
-    if isinstance(kind, pyarrow.ExtensionType):
+    if isinstance(kind, pyarrow.BaseExtensionType):
         # PostgreSQL's numeric arrives as its text.
-        column = pc.cast(column.cast(kind.storage_type), pyarrow.float64())
+        storage = pyarrow.chunked_array(
+            [chunk.storage for chunk in column.chunks], type=kind.storage_type
+        )
+        column = pc.cast(storage, pyarrow.float64())
         kind = column.type
     if name in query.dates:
         return days_to_dates(pd.Series(column.to_numpy(zero_copy_only=False), dtype="float64"))

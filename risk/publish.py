@@ -48,15 +48,31 @@ def _copy_frame(
 ) -> None:
     # In CSV an empty field is NULL; for these columns it is an empty text.
     options = f"FORMAT csv, FORCE_NOT_NULL ({', '.join(texts)})"
+    data = _csv(frame, columns)
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH ({options})") as copy:
-        # Slice by slice: psycopg sends each block from its own thread, so the
-        # server parses one slice while pandas writes the next.
-        for start in range(0, len(frame), COPY_SLICE_ROWS):
-            piece = frame.iloc[start : start + COPY_SLICE_ROWS]
-            copy.write(piece.to_csv(index=False, header=False, columns=list(columns)))
+        # Block by block: psycopg sends each from its own thread, so the server
+        # parses one block while the next is handed over.
+        for start in range(0, len(data), COPY_BLOCK_BYTES):
+            copy.write(data[start : start + COPY_BLOCK_BYTES])
 
 
-COPY_SLICE_ROWS = 100_000
+COPY_BLOCK_BYTES = 1 << 20
+
+
+def _csv(frame: pd.DataFrame, columns: tuple[str, ...]) -> memoryview:
+    """`frame`'s columns as CSV (no header, nulls empty), written by Arrow's C++ writer:
+    several times faster than pandas' `to_csv`."""
+    import pyarrow  # type: ignore[import-untyped]
+    import pyarrow.csv  # type: ignore[import-untyped]
+
+    selected = frame[list(columns)]
+    categories = [c for c in columns if isinstance(selected[c].dtype, pd.CategoricalDtype)]
+    if categories:
+        selected = selected.astype(dict.fromkeys(categories, object))
+    table = pyarrow.Table.from_pandas(selected, preserve_index=False)
+    sink = pyarrow.BufferOutputStream()
+    pyarrow.csv.write_csv(table, sink, write_options=pyarrow.csv.WriteOptions(include_header=False))
+    return memoryview(sink.getvalue())
 
 
 def signatures(evaluation: Evaluation) -> np.ndarray:
@@ -252,6 +268,9 @@ PUBLISH_STEPS = (
     WHERE r.run_id = %(run)s AND s.tier <> ''
     """,
 )
+
+# The tables a first run fills, whose indexes it builds once at the end (`core.bulk`).
+FIRST_RUN_TABLES = ("risk_flag", "risk_flagreason")
 
 # What the run flagged, as readers now see it: every open flag but those of people
 # recomputed on their own since the run began.

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from cases.models import ServiceUser, User
 from cases.selectors import leads_team
+from core.bulk import bulk_loading
 from risk import backtest, engine, loader, publish, selectors, wording
 from risk.backtest_models import rule_set_fingerprint
 from risk.models import (
@@ -179,14 +180,25 @@ def _publish_run(run: RecomputeRun, summaries: list[dict]) -> None:
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
-        counts = publish.publish_staged(
-            cursor.cursor,
-            run_id=run.pk,
-            as_of=run.as_of,
-            rule_set_id=run.rule_set_id,
-            started=run.started_at,
-            raised_run_id=run.pk,
+        cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM risk_flag WHERE ended_on IS NULL)")
+        (first_run,) = cursor.fetchone()
+        # The first run writes every flag and reason: building the tables' indexes
+        # once afterwards is cheaper than keeping them up row by row. Safe here: no
+        # flag is open yet, and the tables are locked only until this commits.
+        bulk = (
+            bulk_loading(cursor.cursor, publish.FIRST_RUN_TABLES)
+            if first_run
+            else contextlib.nullcontext()
         )
+        with bulk:
+            counts = publish.publish_staged(
+                cursor.cursor,
+                run_id=run.pk,
+                as_of=run.as_of,
+                rule_set_id=run.rule_set_id,
+                started=run.started_at,
+                raised_run_id=run.pk,
+            )
         by_rule: dict[str, int] = {}
         timings: dict[str, float] = {}
         written: dict[str, int] = {}

@@ -92,3 +92,46 @@ def test_outside_a_transaction_queries_run_side_by_side_and_agree_with_in_line()
 
     for name in queries:
         pd.testing.assert_frame_equal(side_by_side[name], in_line[name])
+
+
+# Nulls, an empty text and a numeric: each way of reading gives them back alike.
+NULLS = """
+    SELECT n, CASE WHEN n = 2 THEN NULL ELSE n * 10 END,
+           CASE WHEN n = 1 THEN '' WHEN n = 2 THEN NULL ELSE 'x' END,
+           (n * 1.25)::numeric(6, 2)
+    FROM (VALUES (1), (2), (3)) v(n)
+    WHERE n <= %(last)s
+"""
+
+
+def nulls(last: int = 3) -> FrameQuery:
+    return FrameQuery(
+        sql=NULLS,
+        names=("n", "maybe", "text", "number"),
+        params={"last": last},
+        dtypes={"text": "object"},
+    )
+
+
+def test_a_few_fetched_rows_come_back_as_the_copy_gives_them():
+    queries = {"rows": rows(), "no rows": rows(last=0), "nulls": nulls(), "none": nulls(last=0)}
+
+    fetched = frames.fetch_frames(queries)
+    copied = read_frames(queries, in_line=True)
+
+    for name in queries:
+        pd.testing.assert_frame_equal(fetched[name], copied[name])
+    assert fetched["nulls"]["maybe"].dtype == "float64"
+    assert fetched["nulls"]["n"].dtype == "int64"
+    assert fetched["nulls"]["text"].isna().tolist() == [True, True, False]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_adbc_nulls_empty_texts_and_numerics_come_back_as_the_copy_gives_them():
+    queries = {"nulls": nulls(), "first": nulls(last=1), "none": nulls(last=0)}
+
+    over_adbc = read_frames(queries)
+    in_line = read_frames(queries, in_line=True)
+
+    for name in queries:
+        pd.testing.assert_frame_equal(over_adbc[name], in_line[name])
