@@ -219,11 +219,14 @@ def _query(name: str, sql: str, params: dict) -> frames.FrameQuery:
 
 def _unpack_bits(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     bools = [column for column, _ in BOOL_COLUMNS.get(name, ())]
-    if bools:
-        bits = frame.pop("bits").to_numpy(dtype="int64")
-        for bit, column in enumerate(bools):
-            frame[column] = (bits >> bit) & 1 == 1
-    return frame
+    if not bools:
+        return frame
+    bits = frame["bits"].to_numpy(dtype="int64")
+    # Built in one go: adding columns one by one costs more than one person's whole read.
+    unpacked = {column: (bits >> bit) & 1 == 1 for bit, column in enumerate(bools)}
+    return pd.concat(
+        [frame.drop(columns="bits"), pd.DataFrame(unpacked, index=frame.index)], axis=1
+    )
 
 
 def load_frames(
