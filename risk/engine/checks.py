@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import DTypeLike
 
 from risk.engine.context import NO_DATE, NO_ID, Context, Records, is_open, latest
 from risk.engine.reasons import uk_dates
@@ -91,7 +92,7 @@ def hits(
     (a read-only stand-in that costs nothing until the rows are joined)."""
     n = len(person)
 
-    def none(value: object, dtype: object) -> np.ndarray:
+    def none(value: object, dtype: DTypeLike) -> np.ndarray:
         return np.broadcast_to(np.array(value, dtype=dtype), (n,))
 
     return Hits(
