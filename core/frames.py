@@ -71,12 +71,22 @@ def days_to_dates(days: pd.Series) -> pd.Series:
 
 
 def _empty_frame(query: FrameQuery) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        {name: pd.Series(dtype=query.dtypes.get(name, "float64")) for name in query.names}
-    )
-    for name in query.dates:
-        frame[name] = days_to_dates(frame[name])
-    return frame
+    """A statement's frame with no rows. Built once per shape: one person's recompute meets
+    several a time, and building one costs more than fetching the rows that are there."""
+    shape = (query.names, tuple(sorted(query.dtypes.items())), query.dates)
+    frame = _empty_frames.get(shape)
+    if frame is None:
+        frame = pd.DataFrame(
+            {name: pd.Series(dtype=query.dtypes.get(name, "float64")) for name in query.names}
+        )
+        for name in query.dates:
+            frame[name] = days_to_dates(frame[name])
+        _empty_frames[shape] = frame
+    # A shallow copy: copy-on-write keeps the kept frame as it is whatever a caller does.
+    return frame.copy(deep=False)
+
+
+_empty_frames: dict[tuple, pd.DataFrame] = {}
 
 
 def _inline_sql(query: FrameQuery) -> str:

@@ -22,6 +22,7 @@ column of an empty frame but the text ones), texts (`sex`, `kind`, `status`)
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -222,11 +223,11 @@ def _unpack_bits(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     if not bools:
         return frame
     bits = frame["bits"].to_numpy(dtype="int64")
-    # Built in one go: adding columns one by one costs more than one person's whole read.
-    unpacked = {column: (bits >> bit) & 1 == 1 for bit, column in enumerate(bools)}
-    return pd.concat(
-        [frame.drop(columns="bits"), pd.DataFrame(unpacked, index=frame.index)], axis=1
-    )
+    # Built in one go from the columns' arrays: adding columns one by one, or joining two
+    # frames, costs more than one person's whole read.
+    columns: dict[str, Any] = {c: frame[c] for c in frame.columns if c != "bits"}
+    columns.update({column: (bits >> bit) & 1 == 1 for bit, column in enumerate(bools)})
+    return pd.DataFrame(columns, index=frame.index, copy=False)
 
 
 def load_frames(
