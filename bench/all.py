@@ -17,12 +17,13 @@ Each benchmark then runs in its own process against that database, in this order
    the flags), as `bench/load_data.py` builds it;
 4. `load`: pages under 20 users, with and without a pause;
 5. `export`: the commissioner CSV extract;
-6. `caseload` and `figures`: a caseload page and the commissioner figures;
+6. `figures`: the commissioner figures;
 7. `import`: the bulk import of as many people's records, into a fresh database of its own
    beside the shared one (an import must start empty).
 
 `review_dashboard` and `backtest` need populations of their own (death reviews by the
-thousand; the validation population's simulated deaths) and run on their own.
+thousand; the validation population's simulated deaths) and run on their own; `caseload`
+times one page for one user, which `load` times under twenty.
 
 It prints each figure beside its floor (measured in the same run by the benchmark that
 reports it) and its target, as ratios, and ends with one JSON line holding every figure.
@@ -88,6 +89,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--only", default="", help="comma-separated benchmarks to run (default: all of them)"
     )
     parser.add_argument("--load-seconds", type=float, default=60, help="loaded run length (60)")
+    parser.add_argument(
+        "--import-people", type=int, default=None, help="people imported (--people)"
+    )
     add_data_dir_option(parser, "bench-all")
     return parser.parse_args(argv)
 
@@ -109,9 +113,14 @@ def commands(args: argparse.Namespace) -> dict[str, list[str]]:
             *shared,
         ],
         "export": ["export.py", "--sizes", people, "--skip-seed", *shared],
-        "caseload": ["caseload.py", "--people", people, "--skip-seed", *shared],
         "figures": ["figures.py", "--people", people, "--skip-seed", *shared],
-        "import": ["import.py", "--sizes", people, "--data-dir", f"{args.data_dir}-import"],
+        "import": [
+            "import.py",
+            "--sizes",
+            str(args.import_people or args.people),
+            "--data-dir",
+            f"{args.data_dir}-import",
+        ],
     }
 
 
@@ -230,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, command in available.items():
         if chosen and name not in chosen:
             continue
-        if name in {"load", "export", "caseload", "figures"} and not history_built:
+        if name in {"load", "export", "figures"} and not history_built:
             summary.update(flag_history())
             history_built = True
         results[name] = run_bench(name, command)
