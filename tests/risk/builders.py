@@ -13,6 +13,8 @@ import pandas as pd
 
 from risk import evidence_rule_set
 from risk.engine import FRAME_COLUMNS, RuleSetSpec, RuleSpec, empty_frames
+from risk.engine.context import DATE_COLUMNS, NUMBER_COLUMNS
+from risk.engine.context import FLAG_COLUMNS as BOOL_COLUMNS
 from risk.first_rule_set import PATHWAY_MINIMUM_TIERS, RULES, THRESHOLDS
 
 AS_OF = datetime.date(2026, 3, 15)
@@ -28,20 +30,6 @@ EPISODE_FLAGS = (
     "no_fixed_abode",
     "dual_diagnosis",
 )
-DATE_COLUMNS = {
-    "date_of_birth",
-    "referral_date",
-    "discharge_date",
-    "start_date",
-    "end_date",
-    "occurred_on",
-    "contact_date",
-    "supplied_on",
-    "expiry_date",
-    "top_date",
-}
-BOOL_COLUMNS = {*EPISODE_FLAGS, "lives_alone", "is_ost", "acuthpbm"}
-NUMBER_COLUMNS = {"opiuse", "alcuse", "ivdrguse"}
 
 
 def first_rule_set() -> RuleSetSpec:
