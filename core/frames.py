@@ -215,7 +215,12 @@ def _read_over_adbc(
     lock = threading.Lock()
 
     def work() -> None:
-        with adbc_driver_manager.AdbcConnection(database) as conn:
+        # The database handle counts its open connections without a lock of its own:
+        # opened or closed from two threads at once, the count underflows and the close
+        # fails. Opening and closing take the process's lock; the reads run side by side.
+        with _adbc_lock:
+            conn = adbc_driver_manager.AdbcConnection(database)
+        try:
             if work_mem is not None:
                 _adbc_run(conn, f"SET work_mem = '{work_mem}'")
             while True:
@@ -226,6 +231,9 @@ def _read_over_adbc(
                 frame = _arrow_frame(_adbc_query(conn, sql), query)
                 with lock:
                     frames[name] = frame
+        finally:
+            with _adbc_lock:
+                conn.close()
 
     with ThreadPoolExecutor(max_workers=LOAD_THREADS) as pool:
         for future in [pool.submit(work) for _ in range(min(LOAD_THREADS, len(pending)))]:
