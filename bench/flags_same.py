@@ -8,8 +8,9 @@ It uses its own embedded PostgreSQL (`.lantern/flags-same`, or --data-dir) unles
 is set, seeded with `seed_demo --people N --seed 7 --without-history` unless it already holds that many people.
 It empties the flag tables and publishes three nights in a row (the first run writes
 everything; the next two write what changed), then writes every flag, open or ended, with
-its reasons, one line each, in person order: tier, score, summary, rules, dates, status and
-each reason's rule, weight, trigger, window, count, detail and wording. Row ids, run ids and
+its reasons, one line each, in person order: tier, score, summary (as a reader sees it on
+the last night), rules, dates, status and each reason's rule, weight, trigger, window, count,
+detail and wording. Row ids, run ids and
 timestamps are left out; they differ between any two runs.
 
 With --against it compares line by line, prints the first differences and exits 1 if any.
@@ -17,6 +18,7 @@ The last line is a JSON object: people, flags, reasons, the digest and whether t
 """
 
 import argparse
+import ast
 import datetime
 import hashlib
 import io
@@ -106,8 +108,11 @@ def publish_nights(last: datetime.date) -> list[float]:
     return seconds
 
 
-def flag_lines() -> tuple[list[str], int]:
+def flag_lines(last: datetime.date) -> tuple[list[str], int]:
+    """Every flag, one line each, its summary as read on the last night."""
     from django.db import connection
+
+    from risk import wording
 
     lines = []
     reasons = 0
@@ -115,8 +120,16 @@ def flag_lines() -> tuple[list[str], int]:
         cursor.execute(FLAG_ROWS)
         for row in cursor.fetchall():
             reasons += row[-1]
-            lines.append("\t".join("" if value is None else str(value) for value in row[:-1]))
+            values = list(row[:-1])
+            values[4] = wording.summary_text(values[4], on=last, raised_on=row[7], ended_on=row[10])
+            lines.append("\t".join("" if value is None else str(value) for value in values))
     return lines, reasons
+
+
+def _codes_sorted(line: str) -> str:
+    fields = line.split("\t")
+    fields[5] = str(sorted(ast.literal_eval(fields[5])))
+    return "\t".join(fields)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,8 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else args.data_dir
     print(f"Database: {where}", flush=True)
     seed(args.people)
-    seconds = publish_nights(args.as_of or timezone.localdate())
-    lines, reasons = flag_lines()
+    last = args.as_of or timezone.localdate()
+    seconds = publish_nights(last)
+    lines, reasons = flag_lines(last)
     digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
     figures = {
         "people": args.people,
@@ -142,7 +156,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(lines):,} flags with {reasons:,} reasons written to {args.save}")
         print(json.dumps(figures))
         return 0
-    before = args.against.read_text().splitlines()
+    # Rule codes are a set: compared sorted (builds before 7 December 2026 stored a flag
+    # raised that night in rank order).
+    before = [_codes_sorted(line) for line in args.against.read_text().splitlines()]
+    lines = [_codes_sorted(line) for line in lines]
     differing = [
         (number, old, new)
         for number, (old, new) in enumerate(zip(before, lines, strict=False), 1)

@@ -39,6 +39,7 @@ from cases.models import (
 from deathreviews.models import Housing
 from deathreviews.wording import uk_date
 from outcomes.models import TopAssessment
+from risk import wording
 from risk.models import Flag, FlagOverride, FlagReason, OutreachAttempt
 
 SCHEMA_VERSION = 1
@@ -223,6 +224,7 @@ def snapshot_data(person: ServiceUser, as_of: datetime.date) -> dict[str, Any]:
         .order_by("raised_on", "id")
     ):
         row = _record(flag, FLAG_FIELDS)
+        row["summary"] = wording.flag_summary(flag, on=as_of)
         row["rule_set_version"] = flag.rule_set.version
         row["reasons"] = [_record(r, REASON_FIELDS) for r in flag.reasons.all()]
         row["overrides"] = [

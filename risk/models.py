@@ -279,9 +279,9 @@ class RecomputeRun(models.Model):
         return f"Computing flags: {self.steps_done} of {computing} steps done"
 
 
-# The nightly publish rewrites every open flag's summary ("released 3 days ago"
-# becomes "4 days ago"): that alone would add a history row per flag per night
-# and tell nobody anything. Any other change, by the publish or by a person, is kept.
+# A summary's rewording alone (stored summaries once said "released 3 days ago" and
+# were rewritten every night; now they hold the date and are worded when read) would
+# add a history row per flag and tell nobody anything. Any other change is kept.
 @tracked(wording_only=("summary",))
 class Flag(models.Model):
     class Status(models.TextChoices):

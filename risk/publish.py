@@ -23,10 +23,11 @@ import numpy as np
 import pandas as pd
 
 from core import frames
-from risk.engine import FIRED_COLUMNS, Evaluation
+from risk.engine import FIRED_COLUMNS, Evaluation, clip_marked
 
 logger = logging.getLogger(__name__)
 
+SUMMARY_LENGTH = 400  # `Flag.summary`'s max_length
 STAGED_PERSON_COLUMNS = (
     "run_id",
     "chunk",
@@ -131,8 +132,7 @@ def stage(
     for table in ("risk_staged_person", "risk_staged_reason"):
         cursor.execute(f"DELETE FROM {table} WHERE run_id = %s AND chunk = %s", [run_id, chunk])
     people = evaluation.people.assign(
-        summary=evaluation.people["summary"].str.slice(0, 400),
-        rule_codes="{" + evaluation.people["rule_codes"] + "}",
+        summary=[clip_marked(text, SUMMARY_LENGTH) for text in evaluation.people["summary"]],
         signature=signatures(evaluation),
     )
     known = people[["person_id", "tier", "signature", "summary"]].merge(
@@ -148,6 +148,7 @@ def stage(
         & (known["rule_set_id"] == rule_set_id)
     ]
     changed = people[~people["person_id"].isin(unchanged)]
+    changed = changed.assign(rule_codes=[_code_array(codes) for codes in changed["rule_codes"]])
     ending = current.loc[~current["person_id"].isin(people["person_id"]), ["person_id"]].assign(
         tier="", tier_rank=0, score=0.0, summary="", rule_codes="{}", signature=0
     )
@@ -165,6 +166,12 @@ def stage(
     )
     _copy_frame(cursor, "risk_staged_reason", STAGED_REASON_COLUMNS, reasons, ("detail", "text"))
     return {"staged_people": len(staged), "staged_reasons": len(reasons)}
+
+
+def _code_array(codes: str) -> str:
+    """The engine's rule codes (comma-separated, largest first) as a sorted SQL array: a
+    flag's codes are a set, stored in one order whichever way it was written."""
+    return "{" + ",".join(sorted(codes.split(","))) + "}" if codes else "{}"
 
 
 def _iso(dates: pd.Series) -> np.ndarray:
@@ -348,7 +355,7 @@ def person_publish(
     flagged = None
     if len(person):
         row = person.iloc[0]
-        codes = str(row["rule_codes"]).split(",") if row["rule_codes"] else []
+        codes = sorted(str(row["rule_codes"]).split(",")) if row["rule_codes"] else []
         cursor.execute(
             "SELECT EXISTS (SELECT 1 FROM risk_flagoverride WHERE service_user_id = %s"
             " AND expires_on >= %s AND %s::varchar(40)[] <@ rule_codes AND approval = ANY(%s))",
@@ -359,7 +366,7 @@ def person_publish(
                 "tier": str(row["tier"]),
                 "tier_rank": int(row["tier_rank"]),
                 "score": float(row["score"]),
-                "summary": str(row["summary"])[:400],
+                "summary": clip_marked(str(row["summary"]), SUMMARY_LENGTH),
                 "codes": codes,
                 "signature": int(signatures(evaluation)[np.flatnonzero(mine)[0]]),
             }

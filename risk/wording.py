@@ -36,6 +36,29 @@ def reason_text(
     return str(worded[0])
 
 
+def summary_text(
+    summary: str,
+    *,
+    on: datetime.date,
+    raised_on: datetime.date | None = None,
+    ended_on: datetime.date | None = None,
+) -> str:
+    """A flag's stored summary (worded for no day: see `engine.word_reasons`) in words.
+
+    An open flag's reads as of `on`. An ended flag's reads as it last stood while it
+    still fired: the day before it ended, or the day it was raised if later.
+    """
+    if ended_on is not None:
+        last_fired = ended_on - datetime.timedelta(days=1)
+        on = min(on, max(last_fired, raised_on or last_fired))
+    return engine.word_marked(summary, on)
+
+
+def flag_summary(flag, *, on: datetime.date) -> str:
+    """`summary_text` for a flag (anything with its summary, raised_on and ended_on)."""
+    return summary_text(flag.summary, on=on, raised_on=flag.raised_on, ended_on=flag.ended_on)
+
+
 def window_text(check: str, window_from: int | None, window_to: int | None) -> str:
     """A rule's window in words, in its check's unit: "0 to 14 days", "from 55 years of age"."""
     unit = engine.WINDOW_UNITS.get(check, "days")

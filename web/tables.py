@@ -4,10 +4,12 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from cases.models import ServiceUser
 from cases.selectors import naloxone_status
 from outcomes.selectors import next_top_due
+from risk import wording
 from risk.templatetags.risk_tags import override_pending_html, tier_badge_html
 
 
@@ -88,7 +90,7 @@ class CaseloadTable(tables.Table):
             '{}{}<div class="small text-body-secondary mt-1">{}</div>',
             tier_badge_html(record.flag_tier),
             format_html(" {}", override_pending_html()) if record.flag_override_pending else "",
-            (record.flag_summary or "")[:1].upper() + (record.flag_summary or "")[1:],
+            capfirst(wording.summary_text(record.flag_summary or "", on=self.today)),
         )
 
     def render_last_contact(self, value):

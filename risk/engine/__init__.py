@@ -23,7 +23,14 @@ from risk.engine.context import (
     population_ids,
 )
 from risk.engine.evaluation import FIRED_COLUMNS, Evaluation, empty_frames, evaluate
-from risk.engine.reasons import PLACEHOLDERS, ago_words, word_reasons
+from risk.engine.reasons import (
+    AGO_MARK,
+    PLACEHOLDERS,
+    ago_words,
+    clip_marked,
+    word_marked,
+    word_reasons,
+)
 from risk.engine.rules import RuleSetSpec, RuleSpec
 from risk.engine.tiers import (
     OUTREACH_TIERS,
@@ -36,6 +43,7 @@ from risk.engine.tiers import (
 )
 
 __all__ = [
+    "AGO_MARK",
     "CHECKS",
     "CHECK_SOURCES",
     "COUNT_UNITS",
@@ -54,11 +62,13 @@ __all__ = [
     "RuleSetSpec",
     "RuleSpec",
     "ago_words",
+    "clip_marked",
     "empty_frames",
     "evaluate",
     "lookback_days",
     "population_ids",
     "tier_shares",
     "unselective",
+    "word_marked",
     "word_reasons",
 ]

@@ -84,9 +84,12 @@ def evaluate(
     # Their fired rules carry the same wording as their reasons.
     reason = np.full(len(rank), "", dtype=object)
     reason[chosen] = _worded(fired, chosen, starts, rules, ctx.day)
+    # The summary is worded for no day in particular: it reads right on any day.
+    marked = np.full(len(rank), "", dtype=object)
+    marked[chosen] = _worded(fired, chosen, starts, rules, None)
     order, position, first = _reasons_order(fired, chosen, starts, ctx)
     in_order = fired.where(order), rank[order], reason[order]
-    summary, rule_codes = _joined(in_order[2], in_order[1], first, rules)
+    summary, rule_codes = _joined(marked[order], in_order[1], first, rules)
     people = pd.DataFrame(
         {
             "person_id": ctx.person_ids[flagged].astype("int64"),
@@ -160,9 +163,14 @@ def _tiers(
 
 
 def _worded(
-    fired: Hits, rows: np.ndarray, starts: np.ndarray, rules: list[RuleSpec], day: np.datetime64
+    fired: Hits,
+    rows: np.ndarray,
+    starts: np.ndarray,
+    rules: list[RuleSpec],
+    day: np.datetime64 | None,
 ) -> np.ndarray:
-    """The fired `rows` (in rank order, each rank from its `starts`) in words, rule by rule."""
+    """The fired `rows` (in rank order, each rank from its `starts`) in words, rule by rule
+    (for no day in particular if `day` is None: see `word_reasons`)."""
     text = np.empty(len(rows), dtype=object)
     for each, (start, end) in enumerate(itertools.pairwise(starts)):
         picked = rows[start:end]

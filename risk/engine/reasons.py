@@ -3,11 +3,17 @@
 The one place reasons are worded, for a whole run or for one stored reason
 re-worded on a later day. A run has many reasons but few distinct dates, counts
 and details, so each combination of them is worded once and the words shared.
+
+Worded for no day (`day=None`), each {ago} is held as its date between two
+`AGO_MARK`s ("released \x1f2026-11-30\x1f"), and `word_marked` turns the marks
+into words for the day the text is read. A flag's summary is stored that way, so
+it reads right on any day without being rewritten every night.
 Pure: no Django.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 
@@ -17,6 +23,9 @@ import pandas as pd
 from risk.engine.rules import RuleSpec
 
 PLACEHOLDERS = re.compile(r"(\{ago\}|\{date\}|\{count\}|\{detail\})")
+# A control character: no reason template, record or keyworder's text holds one.
+AGO_MARK = "\x1f"
+MARKED_AGO = re.compile(f"{AGO_MARK}(\\d{{4}})-(\\d{{2}})-(\\d{{2}}){AGO_MARK}")
 
 
 def ago_words(days: np.ndarray) -> np.ndarray:
@@ -40,6 +49,7 @@ def word_reasons(
     template: str, *, fired_from: np.ndarray, count: np.ndarray, detail: np.ndarray, day
 ) -> np.ndarray:
     """A reason template filled for each record as of `day`: {ago}, {date}, {count}, {detail}.
+    With `day` None, each {ago} is left marked with its date (see the module docstring).
 
     The one place reasons are worded, for a whole run or for one stored reason
     re-worded on a later day. Records that read the same values share one wording, so a
@@ -50,11 +60,14 @@ def word_reasons(
     if len(parts) == 1 or n == 0:
         return np.full(n, template, dtype=object)
     dates = np.asarray(fired_from).astype("datetime64[D]")
-    day = np.datetime64(day, "D")
 
     def ago(values: np.ndarray) -> np.ndarray:
         # A record with no date (a current-state rule) has no "days ago".
-        return np.where(np.isnat(values), "", ago_words((day - values).astype("int64")))
+        if day is None:
+            marked = AGO_MARK + np.datetime_as_string(values).astype(object) + AGO_MARK
+            return np.where(np.isnat(values), "", marked)
+        since = (np.full(len(values), day, dtype="datetime64[D]") - values).astype("int64")
+        return np.where(np.isnat(values), "", ago_words(since))
 
     fillers: dict[str, tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]] = {
         "{ago}": (dates, ago),
@@ -103,3 +116,23 @@ def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return codes, distinct.view(values.dtype)
     codes, distinct = pd.factorize(values, use_na_sentinel=False)
     return codes, np.asarray(distinct)
+
+
+def clip_marked(text: str, length: int) -> str:
+    """`text` cut to `length` characters without leaving half a marked date behind."""
+    text = text[:length]
+    if text.count(AGO_MARK) % 2:
+        text = text[: text.rindex(AGO_MARK)]
+    return text
+
+
+def word_marked(text: str, day: datetime.date) -> str:
+    """`text` worded with `day=None`, its {ago}s now in words as of `day`."""
+    if AGO_MARK not in text:
+        return text
+
+    def words(match: re.Match[str]) -> str:
+        fired = datetime.date(*(int(part) for part in match.groups()))
+        return str(ago_words(np.array([(day - fired).days]))[0])
+
+    return MARKED_AGO.sub(words, text)

@@ -66,6 +66,12 @@ def days_since(day: datetime.date | None) -> str:
 
 
 @register.filter
+def summary_words(flag: Flag) -> str:
+    """A flag's summary in words for today (an ended flag's as it last stood)."""
+    return wording.flag_summary(flag, on=timezone.localdate())
+
+
+@register.filter
 def outcome_label(value: str | None) -> str:
     return OutreachOutcome(value).label if value in OutreachOutcome.values else ""
 

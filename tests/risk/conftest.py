@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from cases.models import ServiceUser
+from risk import wording
 from tests.factories import EpisodeFactory, EventFactory, ServiceUserFactory, substance
 from tests.processes import RedisServer, start, stop, wait_until
 
@@ -21,6 +22,11 @@ MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
 def days_ago(n: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=n)
+
+
+def worded(flag, on: datetime.date | None = None) -> str:
+    """A flag's stored summary as read on `on` (today by default)."""
+    return wording.flag_summary(flag, on=on or timezone.localdate())
 
 
 def neutral_person(**fields) -> ServiceUser:

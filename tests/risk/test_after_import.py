@@ -7,7 +7,7 @@ import pytest
 from cases.models import ServiceUser
 from exchange.importing.loader import records_import
 from risk.models import Flag
-from tests.risk.conftest import days_ago
+from tests.risk.conftest import days_ago, worded
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_people_an_import_brings_in_are_flagged_when_it_commits(
     flag = Flag.objects.get(service_user=jamie, ended_on__isnull=True)
     codes = list(flag.reasons.values_list("rule_code", flat=True))
     assert "prison_release_2w" in codes
-    assert flag.summary.startswith("released from prison 3 days ago")
+    assert worded(flag).startswith("released from prison 3 days ago")
 
 
 def test_an_updated_file_updates_the_flag(

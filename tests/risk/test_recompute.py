@@ -16,7 +16,7 @@ from cases.models import EventKind, TreatmentEpisode
 from risk import services
 from risk.models import Backtest, Flag, FlagReason, PersonRecompute, RecomputeRun, RuleSet
 from tests.factories import EventFactory, NaloxoneSupplyFactory, substance
-from tests.risk.conftest import backtested, days_ago, neutral_person, released
+from tests.risk.conftest import backtested, days_ago, neutral_person, released, worded
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,7 @@ def test_a_full_recompute_publishes_flags_and_records_its_run(population):
 
     flag = open_flag(recent)
     assert (flag.tier, flag.score, flag.status) == ("high", Decimal("2.00"), "raised")
-    assert flag.summary == "released from prison 5 days ago"
+    assert worded(flag) == "released from prison 5 days ago"
     assert flag.rule_codes == ["prison_release_2w"]
     assert (flag.raised_on, flag.raised_run, flag.rule_set) == (today(), run, run.rule_set)
     (reason,) = flag.reasons.all()
@@ -186,7 +186,7 @@ def test_a_flag_ends_when_its_rule_stops_firing():
     released(person, 20)
     services.flags_recompute(as_of=days_ago(10))  # released 10 days before: high
     flag = open_flag(person)
-    assert flag.summary == "released from prison 10 days ago"
+    assert worded(flag, days_ago(10)) == "released from prison 10 days ago"
 
     services.flags_recompute(as_of=today())  # 20 days: prison_release_4w alone, 1.0
     flag.refresh_from_db()
@@ -207,7 +207,7 @@ def test_a_tier_change_ends_one_flag_and_opens_another_keeping_history():
     services.flags_recompute(as_of=today())  # 12 days: still high, reasons move on
     high.refresh_from_db()
     assert high.is_open
-    assert high.summary.startswith("released from prison 12 days ago")
+    assert worded(high).startswith("released from prison 12 days ago")
 
     run = services.flags_recompute(as_of=days_ago(-5))  # 17 days: 1.0 + 1.0 = raised
     high.refresh_from_db()
@@ -285,7 +285,7 @@ def test_an_override_no_longer_holds_back_once_it_expires(alice):
     services.flags_recompute(as_of=days_ago(-3))
     assert open_flag(person) is None
     services.flags_recompute(as_of=days_ago(-4))
-    assert open_flag(person).summary == "released from prison 9 days ago"
+    assert worded(open_flag(person), days_ago(-4)) == "released from prison 9 days ago"
 
 
 def test_an_override_needs_a_reason_and_a_future_expiry(alice):
@@ -319,7 +319,7 @@ def test_saving_an_overdose_recomputes_that_person(django_capture_on_commit_call
     assert flag is not None
     # 1.4 + 0.7 weighs Raised; a recent overdose is never below High.
     assert (flag.tier, flag.score) == ("high", Decimal("2.10"))
-    assert flag.summary == "overdose 2 days ago; in treatment for opioids but not on OST"
+    assert worded(flag) == "overdose 2 days ago; in treatment for opioids but not on OST"
     assert flag.raised_run is None
     assert PersonRecompute.objects.filter(service_user=person).exists()
 

@@ -104,6 +104,19 @@ def test_each_persons_own_recompute_gives_the_flags_of_a_whole_run(demo_people):
     assert flags_by_person() == whole_run
 
 
+def test_a_flags_rule_codes_are_stored_in_one_order_whichever_way_it_was_written(demo_people):
+    today = timezone.localdate()
+    services.flags_recompute(as_of=today)
+    by_run = list(Flag.objects.values_list("rule_codes", flat=True))
+    clear_flags()
+    for person_id in demo_people[:40]:
+        services.flags_recompute_person(person_id=person_id, as_of=today)
+    by_person = list(Flag.objects.values_list("rule_codes", flat=True))
+    assert any(len(codes) > 2 for codes in by_run)
+    assert by_person
+    assert all(codes == sorted(codes) for codes in by_run + by_person)
+
+
 def test_a_first_run_writes_every_flag_and_reason_once(demo_people, caplog):
     caplog.set_level(logging.INFO, logger="risk.services")
     flag_events = apps.get_model("risk", "FlagEvent").objects
@@ -139,6 +152,17 @@ def test_a_night_writes_only_what_changed_and_ends_as_a_fresh_run_would(demo_peo
     written = staged(caplog)
     # A quiet night: most flags carry on as they were.
     assert written["staged_people"] < run.flagged
+    # Summaries are worded when read, so only people whose fired rules moved are written.
+    after = {f.service_user_id: f for f in Flag.objects.filter(ended_on__isnull=True)}
+    moved = {
+        person_id
+        for person_id in before.keys() | after.keys()
+        if person_id not in before
+        or person_id not in after
+        or (before[person_id].tier, before[person_id].signature)
+        != (after[person_id].tier, after[person_id].signature)
+    }
+    assert written["staged_people"] == len(moved)
     kept = 0
     for person_id, flag in before.items():
         now = Flag.objects.get(pk=flag.pk)

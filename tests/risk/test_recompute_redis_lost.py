@@ -26,7 +26,7 @@ from risk import services
 from risk.models import Flag, RecomputeRun
 from tests.factories import EventFactory
 from tests.processes import RedisServer, needs_redis_server, wait_until
-from tests.risk.conftest import database_conninfo, days_ago, neutral_person, released
+from tests.risk.conftest import database_conninfo, days_ago, neutral_person, released, worded
 from tests.risk.test_recompute import open_flag, snapshot
 
 pytestmark = [
@@ -107,7 +107,7 @@ def assert_published_once(people) -> RecomputeRun:
     assert [
         (f.tier, f.end_reason) for f in Flag.objects.filter(service_user=steps_down).order_by("id")
     ] == [("high", "tier_changed"), ("raised", "")]
-    assert open_flag(new).summary == "released from prison 3 days ago"
+    assert worded(open_flag(new)) == "released from prison 3 days ago"
     assert run.counts_by_tier == {"very_high": 0, "high": 1, "raised": 1}
     return run
 

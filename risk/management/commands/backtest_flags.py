@@ -133,7 +133,7 @@ class Command(BaseCommand):
                                 row.tier,
                                 row.score,
                                 row.rule_codes,
-                                row.summary,
+                                engine.word_marked(row.summary, day),
                             ]
                         )
         self.stdout.write(f"Flags written to {path}")

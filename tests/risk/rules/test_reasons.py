@@ -2,8 +2,14 @@
 
 import pytest
 
+from risk.engine import AGO_MARK, clip_marked, word_marked
 from tests.risk.builders import FrameBuilder
-from tests.risk.rules.evaluation import day, fired_row, flagged, reasons, run
+from tests.risk.rules.evaluation import AS_OF, day, fired_row, flagged, reasons, run
+
+
+def summary(evaluation, person) -> str:
+    """The person's summary as read on the day of the run."""
+    return word_marked(flagged(evaluation, person)["summary"], evaluation.as_of)
 
 
 @pytest.mark.parametrize(
@@ -21,7 +27,17 @@ def test_prison_release_reason_says_how_long_ago(days_ago, text):
     builder.event(person, "prison_release", days_ago)
     evaluation = run(builder)
     assert reasons(evaluation, person) == [text]
-    assert flagged(evaluation, person)["summary"] == text
+    assert summary(evaluation, person) == text
+
+
+def test_the_summary_is_stored_for_no_day_and_reads_right_on_any_later_day():
+    builder = FrameBuilder()
+    person = builder.person()
+    builder.event(person, "prison_release", 9)
+    stored = flagged(run(builder), person)["summary"]
+    assert "days ago" not in stored
+    assert word_marked(stored, AS_OF) == "released from prison 9 days ago"
+    assert word_marked(stored, day(-3)) == "released from prison 12 days ago"
 
 
 def test_ost_stopped_reason():
@@ -42,7 +58,7 @@ def test_overdose_reason_sits_beside_no_naloxone_largest_first():
         "no naloxone kit on record",
     ]
     row = flagged(evaluation, person)
-    assert row["summary"] == (
+    assert summary(evaluation, person) == (
         "overdose 40 days ago; in treatment for opioids but not on OST; no naloxone kit on record"
     )
     assert row["rule_codes"] == "overdose_90d,opiate_not_on_ost,no_naloxone"
@@ -60,7 +76,7 @@ def test_the_summary_holds_the_first_three_reasons_and_the_codes_hold_all():
         "male",
     ]
     row = flagged(evaluation, person)
-    assert row["summary"] == (
+    assert summary(evaluation, person) == (
         "released from prison 9 days ago; no fixed abode or an acute housing problem; "
         "currently injecting"
     )
@@ -154,3 +170,13 @@ def test_leaving_treatment_reasons(discharged, unplanned, texts):
     evaluation = run(builder)
     # Equal weights (1.0) are ordered by rule code.
     assert reasons(evaluation, person) == [texts[0], "released from prison 20 days ago", texts[1]]
+
+
+def test_a_summary_cut_to_its_column_never_keeps_half_a_marked_date():
+    builder = FrameBuilder()
+    person = builder.person()
+    builder.event(person, "prison_release", 9)
+    stored = flagged(run(builder), person)["summary"]
+    cut = clip_marked(stored, stored.index(AGO_MARK) + 5)
+    assert cut == "released from prison "
+    assert clip_marked(stored, 400) == stored
