@@ -272,7 +272,7 @@ def person_stages(people: list[int], as_of: datetime.date) -> dict[str, float]:
         started = time.perf_counter()
         person_frames = loader.load_person_frames(spec, as_of, person_id)
         loaded = time.perf_counter()
-        evaluation = engine.evaluate(person_frames, spec, as_of)
+        evaluation = engine.evaluate(person_frames, spec, as_of, every_fired=False)
         evaluated = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
             publish.person_publish(

@@ -226,7 +226,9 @@ def run_backtest(
         frames = loader.load_frames(both, day)
         population = population_ids(frames, day)
         for spec in specs:
-            snapshots[spec.version].append(snapshot(engine.evaluate(frames, spec, day), population))
+            snapshots[spec.version].append(
+                snapshot(engine.evaluate(frames, spec, day, every_fired=False), population)
+            )
         del frames
     outcomes = outcome_events(
         dates[0] + datetime.timedelta(days=1), dates[-1] + datetime.timedelta(days=max(windows))

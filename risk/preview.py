@@ -48,8 +48,8 @@ def tier_changes(
     # One read serves both versions: the frames cover the longer window of the two.
     both = engine.RuleSetSpec(0, old.rules + new.rules, old.raised, old.high, old.very_high)
     frames = loader.load_frames(both, as_of)
-    before = _ranks(engine.evaluate(frames, old, as_of))
-    after_evaluation = engine.evaluate(frames, new, as_of)
+    before = _ranks(engine.evaluate(frames, old, as_of, every_fired=False))
+    after_evaluation = engine.evaluate(frames, new, as_of, every_fired=False)
     after = _ranks(after_evaluation)
     higher = lower = 0
     for person in before.keys() | after.keys():

@@ -142,7 +142,7 @@ def flags_compute_chunk(*, run_id: int, chunk: int, chunks: int) -> dict[str, An
     frames = loader.load_frames(spec, run.as_of, selection)
     loaded = time.perf_counter()
     _step_done(run_id)
-    evaluation = engine.evaluate(frames, spec, run.as_of)
+    evaluation = engine.evaluate(frames, spec, run.as_of, every_fired=False)
     evaluated = time.perf_counter()
     _step_done(run_id)
     # Only what changes from the open flags is staged.
@@ -235,7 +235,7 @@ def flags_recompute_person(*, person_id: int, as_of: datetime.date | None = None
     rule_set = active_rule_set()
     spec = rule_set.spec()
     frames = loader.load_person_frames(spec, as_of, person_id)
-    evaluation = engine.evaluate(frames, spec, as_of)
+    evaluation = engine.evaluate(frames, spec, as_of, every_fired=False)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [PUBLISH_LOCK])
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PERSON_LOCK_SPACE, person_id])

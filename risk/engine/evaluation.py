@@ -60,12 +60,19 @@ TIER_BY_RANK = np.array(["", *(TIER_OF_RANK[r] for r in sorted(TIER_OF_RANK))], 
 
 
 def evaluate(
-    frames: dict[str, pd.DataFrame], rule_set: RuleSetSpec, as_of: datetime.date
+    frames: dict[str, pd.DataFrame],
+    rule_set: RuleSetSpec,
+    as_of: datetime.date,
+    *,
+    every_fired: bool = True,
 ) -> Evaluation:
     """Every rule that fires on `as_of`, and each flagged person's tier and reasons.
 
     Reasons are worded only for the people who end up flagged: nobody reads
     the wording of a lone modifier, and at national scale it is most of the cost.
+    With `every_fired` False, `Evaluation.fired` is left empty: publishing reads only
+    the flagged people and their reasons, and at national scale every fired rule is
+    millions of rows, the largest thing a run holds.
     """
     _check_frames(frames)
     ctx = Context(frames, as_of)
@@ -104,6 +111,9 @@ def evaluate(
     # Categorical codes: cheap to build, sort and stage, whatever the row count.
     codes = pd.CategoricalDtype([rule.code for rule in rules] or [""])
     reasons = _fired_frame(*in_order, rules, codes, ctx, position)
+    if not every_fired:
+        none = np.zeros(0, dtype=np.int64)
+        fired, rank, reason = fired.where(none), rank[none], reason[none]
     return Evaluation(
         as_of=as_of,
         rule_set_version=rule_set.version,

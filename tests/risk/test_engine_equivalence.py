@@ -221,6 +221,18 @@ def test_it_gives_what_the_pandas_engine_gave(frames, name, shift):
     assert_same(actual, expected)
 
 
+def test_without_every_fired_rule_it_flags_the_same_people_with_the_same_reasons(frames):
+    spec = RULE_SETS["version 3"]
+    full = evaluate(frames, spec, AS_OF)
+    lean = evaluate(frames, spec, AS_OF, every_fired=False)
+    assert len(full.fired) > len(full.reasons) > 0
+    assert lean.fired.empty
+    assert list(lean.fired.columns) == list(full.fired.columns)
+    pd.testing.assert_frame_equal(lean.people, full.people)
+    pd.testing.assert_frame_equal(lean.reasons, full.reasons)
+    assert lean.counts_by_rule == full.counts_by_rule
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_it_gives_what_the_pandas_engine_gave_whatever_the_row_order(frames, seed):
     shuffled = {

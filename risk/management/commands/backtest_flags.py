@@ -123,7 +123,7 @@ class Command(BaseCommand):
             for day in dates:
                 frames = loader.load_frames(both, day)
                 for spec in specs:
-                    people = engine.evaluate(frames, spec, day).people
+                    people = engine.evaluate(frames, spec, day, every_fired=False).people
                     for row in people.itertuples(index=False):
                         writer.writerow(
                             [
