@@ -89,3 +89,25 @@ def test_the_caseload_keeps_its_filters_as_typed(client_as, alice):
 
     assert 'value="Bloggs"' in page.text
     assert '<option value="high" selected>' in page.text
+
+
+def test_forms_offering_different_choices_each_get_their_own():
+    class Narrow(Search):
+        def __init__(self, *args, tiers, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["tier"].choices = tiers
+
+    north, _ = _both(Narrow(tiers=[("", "Any"), ("north", "North team")]))
+    south, plain = _both(Narrow(tiers=[("", "Any"), ("south", "South team")]))
+
+    assert south == plain
+    assert "South team" in south
+    assert "North team" not in south
+    assert "North team" in north
+
+
+def test_a_form_with_choices_from_the_database_is_rendered_afresh():
+    class People(forms.Form):
+        person = forms.ModelChoiceField(queryset=ServiceUser.objects.none(), required=False)
+
+    assert blank_state(People()) is None
