@@ -178,6 +178,22 @@ def _iso(dates: pd.Series) -> np.ndarray:
     return pd.Series(dates).dt.strftime("%Y-%m-%d").to_numpy()
 
 
+# How an open flag `f` ends on %(as_of)s, for the run and for one person alike: because
+# its tier changed (`tier_changed`, an SQL condition), its person died, or its rules
+# stopped firing.
+_ENDED = """
+    ended_on = GREATEST(%(as_of)s, f.raised_on),
+    status = 'ended',
+    end_reason = CASE
+        WHEN {tier_changed} THEN 'tier_changed'
+        WHEN EXISTS (
+            SELECT 1 FROM cases_serviceuser d
+            WHERE d.id = f.service_user_id AND d.date_of_death <= %(as_of)s
+        ) THEN 'died'
+        ELSE 'stopped_firing'
+    END
+"""
+
 # Each statement takes %(run)s, %(as_of)s, %(rule_set)s, %(started)s and
 # %(raised_run)s. People recomputed on their own after the run started keep
 # that newer answer. A staged person with an empty tier is an open flag that ends.
@@ -211,18 +227,8 @@ PUBLISH_STEPS = (
       AND o.approval IN ('not_needed', 'approved', 'lead_own')
     """,
     # End open flags whose person no longer fires (or has died), or now fires at another tier.
-    """
-    UPDATE risk_flag f
-    SET ended_on = GREATEST(%(as_of)s, f.raised_on),
-        status = 'ended',
-        end_reason = CASE
-            WHEN s.tier <> '' THEN 'tier_changed'
-            WHEN EXISTS (
-                SELECT 1 FROM cases_serviceuser d
-                WHERE d.id = f.service_user_id AND d.date_of_death <= %(as_of)s
-            ) THEN 'died'
-            ELSE 'stopped_firing'
-        END
+    f"""
+    UPDATE risk_flag f SET {_ENDED.format(tier_changed="s.tier <> ''")}
     FROM risk_staged_person s
     WHERE s.run_id = %(run)s AND s.person_id = f.service_user_id
       AND f.ended_on IS NULL AND s.tier <> f.tier
@@ -372,18 +378,8 @@ def person_publish(
             }
     if open_flag is not None and (flagged is None or flagged["tier"] != open_flag[1]):
         cursor.execute(
-            """
-            UPDATE risk_flag f SET ended_on = GREATEST(%(as_of)s, f.raised_on), status = 'ended',
-                end_reason = CASE
-                    WHEN %(tier_changed)s THEN 'tier_changed'
-                    WHEN EXISTS (
-                        SELECT 1 FROM cases_serviceuser d
-                        WHERE d.id = f.service_user_id AND d.date_of_death <= %(as_of)s
-                    ) THEN 'died'
-                    ELSE 'stopped_firing'
-                END
-            WHERE f.id = %(flag)s
-            """,
+            f"UPDATE risk_flag f SET {_ENDED.format(tier_changed='%(tier_changed)s')}"
+            " WHERE f.id = %(flag)s",
             {"as_of": as_of, "tier_changed": flagged is not None, "flag": open_flag[0]},
         )
         open_flag = None
