@@ -32,7 +32,7 @@ Contract:
 import io
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,14 +95,41 @@ def _inline_sql(query: FrameQuery) -> str:
     return psycopg.ClientCursor(connection.connection).mogrify(query.sql, query.params)
 
 
+def copy_out(cursor, statement: str) -> Iterator[bytes]:
+    """The rows a `COPY ... TO STDOUT` `statement` sends, on `cursor` (a psycopg cursor).
+
+    Each row is read from libpq with one call (`PGconn.get_copy_data`), without
+    psycopg's per-row generator, which costs more than PostgreSQL takes to produce a
+    row. psycopg's `copy()` still starts the COPY and, if the reader stops early,
+    cancels it and drains the connection. The COPY's own result is read at the end,
+    and raised if it is an error.
+    """
+    pgconn = cursor.connection.pgconn
+    error = None
+    with cursor.copy(statement):
+        while True:
+            size, data = pgconn.get_copy_data(0)  # waits for the next row; -1 at the end
+            if size < 0:
+                break
+            yield data
+        # The COPY's own result follows its rows: read it before anything else is sent.
+        while (result := pgconn.get_result()) is not None:
+            if result.status != psycopg.pq.ExecStatus.COMMAND_OK and error is None:
+                error = psycopg.errors.error_from_result(
+                    result, encoding=cursor.connection.info.encoding
+                )
+    # Raised once the COPY is over: raised inside it, psycopg would try to cancel it.
+    if error is not None:
+        raise error
+
+
 def copy_frame(cursor, query: FrameQuery) -> pd.DataFrame:
     """Run one query through COPY on `cursor` (a psycopg cursor) and parse it into a frame."""
     # COPY takes no bound parameters, so the values are quoted into the text.
     sql = psycopg.ClientCursor(cursor.connection).mogrify(query.sql, query.params)
     buffer = io.BytesIO()
-    with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
-        for block in copy:
-            buffer.write(block)
+    for row in copy_out(cursor, f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"):
+        buffer.write(row)
     if buffer.getbuffer().nbytes == 0:
         return _empty_frame(query)
     buffer.seek(0)

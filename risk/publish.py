@@ -132,7 +132,7 @@ def stage(
     for table in ("risk_staged_person", "risk_staged_reason"):
         cursor.execute(f"DELETE FROM {table} WHERE run_id = %s AND chunk = %s", [run_id, chunk])
     people = evaluation.people.assign(
-        summary=[clip_marked(text, SUMMARY_LENGTH) for text in evaluation.people["summary"]],
+        summary=_clipped(evaluation.people["summary"]),
         signature=signatures(evaluation),
     )
     known = people[["person_id", "tier", "signature", "summary"]].merge(
@@ -166,6 +166,16 @@ def stage(
     )
     _copy_frame(cursor, "risk_staged_reason", STAGED_REASON_COLUMNS, reasons, ("detail", "text"))
     return {"staged_people": len(staged), "staged_reasons": len(reasons)}
+
+
+def _clipped(summaries: pd.Series) -> pd.Series:
+    """Summaries cut to `Flag.summary`'s length (few are longer), never through a marked date."""
+    long = (summaries.str.len() > SUMMARY_LENGTH).to_numpy()
+    if not long.any():
+        return summaries
+    clipped = summaries.copy()
+    clipped[long] = [clip_marked(text, SUMMARY_LENGTH) for text in summaries[long]]
+    return clipped
 
 
 def _code_array(codes: str) -> str:

@@ -3,8 +3,9 @@
 import datetime
 
 import pandas as pd
+import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from core import frames
 from core.frames import FrameQuery, copy_frame, day_number, days_to_dates, read_frames
@@ -51,6 +52,31 @@ def test_a_query_with_no_rows_gives_an_empty_frame_of_the_same_columns():
     assert list(frame.columns) == ["n", "label", "on"]
     assert frame["n"].dtype == "int64"
     assert frame["on"].dtype == "datetime64[s]"
+
+
+def test_a_query_failing_part_way_raises_and_leaves_the_connection_usable():
+    failing = FrameQuery(
+        sql="SELECT 10 / (3 - n) FROM generate_series(1, 5000) n", names=("quotient",)
+    )
+    with connection.cursor() as cursor:
+        with pytest.raises(psycopg.errors.DivisionByZero), transaction.atomic():
+            copy_frame(cursor.cursor, failing)
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+
+
+def test_many_rows_come_back_whole():
+    many = FrameQuery(
+        sql="SELECT n, repeat('x', n %% 50) FROM generate_series(1, 50000) n",
+        names=("n", "text"),
+        dtypes={"n": "int64"},
+    )
+    with connection.cursor() as cursor:
+        frame = copy_frame(cursor.cursor, many)
+
+    assert len(frame) == 50_000
+    assert frame["n"].sum() == 50_000 * 50_001 // 2
+    assert frame["text"].fillna("").str.len().sum() == sum(n % 50 for n in range(1, 50_001))
 
 
 def test_day_numbers_count_from_1970_and_missing_ones_are_not_a_time():
