@@ -35,7 +35,6 @@ from collections.abc import Callable, Mapping
 from uuid import UUID
 
 from axes.helpers import get_client_ip_address
-from django.db import connections, router
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -167,27 +166,8 @@ def _access_event_create(
         remote_addr=client_address(request),
         request_id=request_id(request),
     )
-    _access_event_insert(event)
+    event.save(force_insert=True)
     return event
-
-
-def _access_event_insert(event: AccessEvent) -> None:
-    """Write `event` with one INSERT, each value prepared by its field as the ORM would."""
-    connection = connections[router.db_for_write(AccessEvent)]
-    fields = [f for f in AccessEvent._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({}) RETURNING {}".format(
-        quote(AccessEvent._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-        quote(AccessEvent._meta.pk.column),
-    )
-    values = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        event.pk = cursor.fetchone()[0]
-    event._state.adding = False
-    event._state.db = connection.alias
 
 
 def access_event_of(request: HttpRequest) -> AccessEvent:
