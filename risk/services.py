@@ -51,6 +51,32 @@ def active_rule_set() -> RuleSet:
     return RuleSet.objects.prefetch_related("rules").get(status=RuleSet.Status.ACTIVE)
 
 
+# The active rule set as the engine takes it, kept per process for one person's
+# recompute, which needs it every time: reading and building it cost about as much as
+# the person's own records. Every change to a rule set or a rule adds to its history,
+# so the newest history ids say whether the kept one is still the active one as it is.
+_ACTIVE_SPEC_KEY = """
+    SELECT id, (SELECT max(pgh_id) FROM risk_rulesetevent), (SELECT max(pgh_id) FROM risk_ruleevent)
+    FROM risk_ruleset WHERE status = %s
+"""
+_active_spec: dict[tuple, engine.RuleSetSpec] = {}
+
+
+def active_rule_set_spec() -> tuple[int, engine.RuleSetSpec]:
+    """The active rule set's id and its engine spec, built once while nothing changes."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVE_SPEC_KEY, [RuleSet.Status.ACTIVE])
+        key = cursor.fetchone()
+    if key is None:
+        raise RuleSet.DoesNotExist("No rule set is active.")
+    spec = _active_spec.get(key)
+    if spec is None:
+        spec = RuleSet.objects.prefetch_related("rules").get(pk=key[0]).spec()
+        _active_spec.clear()
+        _active_spec[key] = spec
+    return key[0], spec
+
+
 @contextlib.contextmanager
 def _session_lock(key: int) -> Iterator[bool]:
     with connection.cursor() as cursor:
@@ -232,8 +258,7 @@ def flags_recompute_person(*, person_id: int, as_of: datetime.date | None = None
     person's few rows.
     """
     as_of = as_of or timezone.localdate()
-    rule_set = active_rule_set()
-    spec = rule_set.spec()
+    rule_set_id, spec = active_rule_set_spec()
     frames = loader.load_person_frames(spec, as_of, person_id)
     evaluation = engine.evaluate(frames, spec, as_of, every_fired=False)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -244,7 +269,7 @@ def flags_recompute_person(*, person_id: int, as_of: datetime.date | None = None
             evaluation,
             person_id=person_id,
             as_of=as_of,
-            rule_set_id=rule_set.pk,
+            rule_set_id=rule_set_id,
         )
         cursor.execute(
             "INSERT INTO risk_personrecompute (service_user_id, computed_at) VALUES (%s, %s)"

@@ -9,11 +9,12 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from cases.models import ServiceUser
 from risk import services
-from risk.models import Flag, FlagReason
+from risk.models import Flag, FlagReason, Rule
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +178,17 @@ def test_a_night_writes_only_what_changed_and_ends_as_a_fresh_run_would(demo_peo
     clear_flags()
     services.flags_recompute(as_of=tomorrow)
     assert night == flags_by_person(carried_on=True)
+
+
+def test_one_persons_recompute_builds_the_rule_set_again_only_once_a_rule_changes(db):
+    rule_set_id, spec = services.active_rule_set_spec()
+    assert services.active_rule_set_spec() == (rule_set_id, spec)
+    assert services.active_rule_set_spec()[1] is spec
+
+    rule = Rule.objects.filter(rule_set_id=rule_set_id).order_by("code").first()
+    Rule.objects.filter(pk=rule.pk).update(weight=F("weight") + 1)
+
+    changed = services.active_rule_set_spec()[1]
+    assert changed is not spec
+    weights = {r.code: r.weight for r in changed.rules}
+    assert weights[rule.code] == float(rule.weight) + 1
