@@ -3,14 +3,22 @@
 - `codes`: the dataset version's code lists and Lantern's default mappings (pure data)
 - `items`: the one declaration of the items submitted (pure data)
 - `mapping`: the code lists and mappings as the reference tables hold them
-- `checks`: the extract and the problems to fix before submitting
+- `writer`: the submission file, and reading one back
+- `checks`: the record problems to fix before submitting, with the page to fix each on
 """
 
-from exchange.ndtms.checks import (
-    ExtractCheck,
-    ExtractProblem,
-    ndtms_extract_chunks,
-    ndtms_problems,
+from exchange.ndtms.checks import ExtractCheck, ExtractProblem, ndtms_problems
+from exchange.ndtms.writer import (
+    read_submission,
+    submission_chunks,
+    submission_file_name,
 )
 
-__all__ = ["ExtractCheck", "ExtractProblem", "ndtms_extract_chunks", "ndtms_problems"]
+__all__ = [
+    "ExtractCheck",
+    "ExtractProblem",
+    "ndtms_problems",
+    "read_submission",
+    "submission_chunks",
+    "submission_file_name",
+]
