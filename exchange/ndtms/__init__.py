@@ -5,6 +5,7 @@
 - `mapping`: the code lists and mappings as the reference tables hold them
 - `writer`: the submission file, and reading one back
 - `checks`: the record problems to fix before submitting, with the page to fix each on
+- `validation`: the file's rows checked as the national system does, as pure functions
 """
 
 from exchange.ndtms.checks import ExtractCheck, ExtractProblem, ndtms_problems

@@ -6,9 +6,10 @@
 The file goes to --output, or into --output-dir under the name NDTMS gives it
 (agency, period, dataset version), or to standard output. --agency limits it to
 one service's people (by its NDTMS agency code); without it, everyone. The
-problems go to standard error, each with the path of the person's page where it
-can be fixed. Exits with status 1 when there are problems (the file is still
-written).
+problems go to standard error: first the record checks, each with the path of
+the person's page where it can be fixed, then the file's own validation as the
+national system applies it (`exchange.ndtms.validation`), by client, episode and
+item. Exits with status 1 when there are problems (the file is still written).
 """
 
 import datetime
@@ -18,7 +19,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.models import Service, Team
-from exchange.ndtms import ndtms_problems, submission_chunks, submission_file_name
+from exchange.ndtms import (
+    ndtms_problems,
+    read_submission,
+    submission_chunks,
+    submission_file_name,
+)
+from exchange.ndtms.items import DATASET_VERSION
+from exchange.ndtms.mapping import mappings_for
+from exchange.ndtms.validation import validate
 
 
 def _date(value: str) -> datetime.date:
@@ -62,17 +71,29 @@ class Command(BaseCommand):
             name = submission_file_name(agency=named, start=start, end=end)
             path = str(Path(options["output_dir"]) / name)
         target = open(path, "wb") if path else sys.stdout.buffer  # noqa: SIM115
+        written: list[bytes] = []
         try:
             for block in submission_chunks(start=start, end=end, agency=agency):
                 target.write(block)
+                written.append(block)
         finally:
             if path:
                 target.close()
+        found = validate(
+            read_submission(b"".join(written).decode()),
+            codes=mappings_for(DATASET_VERSION).codes,
+            end=end,
+        )
+        for problem in found:
+            self.stderr.write(
+                f"{problem.client} episode {problem.episode} [{problem.rule}] {problem.item}: "
+                f"{problem.message}"
+            )
         if path:
             self.stderr.write(f"Wrote {path}.")
         self.stderr.write(
             f"{check.episodes} episodes for {check.people} people and {check.tops} TOPs; "
-            f"{check.problem_count} problems."
+            f"{check.problem_count} problems; {len(found)} in the file's validation."
         )
-        if check.problem_count:
+        if check.problem_count or found:
             sys.exit(1)

@@ -366,21 +366,45 @@ def test_the_command_names_the_file_as_ndtms_does(tmp_path):
     _full_episode(person)
     err = io.StringIO()
 
-    call_command(
-        "ndtms_extract",
-        "--start",
-        START.isoformat(),
-        "--end",
-        END.isoformat(),
-        "--output-dir",
-        str(tmp_path),
-        stderr=err,
-    )
+    # The episode is in treatment with no modality: the file's validation says so.
+    with pytest.raises(SystemExit):
+        call_command(
+            "ndtms_extract",
+            "--start",
+            START.isoformat(),
+            "--end",
+            END.isoformat(),
+            "--output-dir",
+            str(tmp_path),
+            stderr=err,
+        )
+    assert "[modality] MODAL" in err.getvalue()
 
     code = person.team.service.code
     (written,) = tmp_path.iterdir()
     assert written.name == f"{code}-{START:%Y%m%d}-{END:%Y%m%d}-TREAT-IN-K.csv"
     assert read_submission(written.read_text())[0]["CLIENTID"] == person.client_ref
+
+
+def test_the_command_validates_the_file_it_wrote(tmp_path):
+    person = _person()
+    EpisodeFactory(service_user=person, triage_date=None)
+    err = io.StringIO()
+
+    with pytest.raises(SystemExit):
+        call_command(
+            "ndtms_extract",
+            "--start",
+            START.isoformat(),
+            "--end",
+            END.isoformat(),
+            "--output",
+            str(tmp_path / "file.csv"),
+            stderr=err,
+        )
+
+    assert f"{person.client_ref} episode " in err.getvalue()
+    assert "[triage] TRIAGED: The episode is in treatment but has no triage date." in err.getvalue()
 
 
 def test_every_item_is_declared_once_with_its_source_or_a_reason():
