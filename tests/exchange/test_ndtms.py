@@ -119,6 +119,10 @@ def test_a_team_lead_checks_and_extracts_only_their_teams_people(client_as, tess
     assert page.context["check"].people == 1
     assert page.context["check"].problem_count == 0
     body = b"".join(download.streaming_content).decode()
+    code = jo.team.service.code
+    assert download["Content-Disposition"] == (
+        f'attachment; filename="{code}-{START:%Y%m%d}-{END:%Y%m%d}-TREAT-IN-K.csv"'
+    )
     assert jo.client_ref in body
     assert other.client_ref not in body
 
