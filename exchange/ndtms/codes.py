@@ -370,6 +370,8 @@ UNCONFIRMED: dict[str, str] = {
     "DISRSN": "Lantern's reasons follow the current completed / transferred / incomplete "
     "groups; dataset K's reasons are older and several map to the nearest one",
     "DISDEST": "no public code list found: an administrator enters the codes",
+    "MODAL": "94, 95 and 96 come from the open-source writer's list of modalities with "
+    "sub-interventions; 1 (inpatient) and 6 (residential rehabilitation) from its older list",
     "MODSET": "the setting codes come from the open-source writer's configuration, not its "
     "file layout",
     "SUBINT": "the sub-intervention items are named by the open-source writer, which never "

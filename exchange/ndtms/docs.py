@@ -56,6 +56,9 @@ UNCONFIRMED_FILE = """\
   no header record inside the file was found in public material.
 - Items of the current dataset that dataset K does not have (religion, disability, and
   later sub-interventions) are not sent, and Lantern does not record them.
+- The stage from which each item is required ("required from"), the start TOP due 28
+  days after treatment begins and the review TOP every 182 days are Lantern's reading of
+  the dataset's guidance, not its published validation rules.
 - `LA` is sent as the local authority's ONS code; dataset K used older codes, and `DAT`
   (not held) is written as not known.
 """
