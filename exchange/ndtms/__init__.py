@@ -6,6 +6,7 @@
 - `writer`: the submission file, and reading one back
 - `checks`: the record problems to fix before submitting, with the page to fix each on
 - `validation`: the file's rows checked as the national system does, as pure functions
+- `links`: where each of those problems is fixed, the form and its field
 - `docs`: docs/ndtms.md, generated from the declaration
 """
 

@@ -9,7 +9,7 @@ one service's people (by its NDTMS agency code); without it, everyone. The
 problems go to standard error: first the record checks, each with the path of
 the person's page where it can be fixed, then the file's own validation as the
 national system applies it (`exchange.ndtms.validation`), by client, episode and
-item. Exits with status 1 when there are problems (the file is still written).
+item, with the form and field to fix it at. Exits with status 1 when there are problems (the file is still written).
 """
 
 import datetime
@@ -26,6 +26,7 @@ from exchange.ndtms import (
     submission_file_name,
 )
 from exchange.ndtms.items import DATASET_VERSION
+from exchange.ndtms.links import problem_links
 from exchange.ndtms.mapping import mappings_for
 from exchange.ndtms.validation import validate
 
@@ -84,10 +85,10 @@ class Command(BaseCommand):
             codes=mappings_for(DATASET_VERSION).codes,
             end=end,
         )
-        for problem in found:
+        for problem, link in zip(found, problem_links(found), strict=True):
             self.stderr.write(
                 f"{problem.client} episode {problem.episode} [{problem.rule}] {problem.item}: "
-                f"{problem.message}"
+                f"{problem.message} {link}"
             )
         if path:
             self.stderr.write(f"Wrote {path}.")

@@ -12,8 +12,9 @@ import pytest
 from django.core.management import call_command
 
 from cases.models import Intervention, ServiceUser
-from exchange.ndtms import read_submission, submission_chunks, submission_file_name
+from exchange.ndtms import read_submission, submission_chunks, submission_file_name, validation
 from exchange.ndtms.items import ITEMS, ITEMS_BY_NAME, NAMES, NOT_KNOWN, WITHOUT_CONSENT
+from exchange.ndtms.links import problem_links
 from exchange.ndtms.mapping import mappings_for
 from exchange.ndtms.writer import lantern_value
 from outcomes.top_items import TOP_ITEMS
@@ -403,8 +404,36 @@ def test_the_command_validates_the_file_it_wrote(tmp_path):
             stderr=err,
         )
 
-    assert f"{person.client_ref} episode " in err.getvalue()
-    assert "[triage] TRIAGED: The episode is in treatment but has no triage date." in err.getvalue()
+    episode = person.episodes.get()
+    edit = f"/people/{person.external_id}/episodes/{episode.external_id}/edit/"
+    assert (
+        f"{person.client_ref} episode {episode.external_id} [triage] TRIAGED: The episode is in "
+        f"treatment but has no triage date. {edit}#id_triage_date"
+    ) in err.getvalue()
+
+
+def test_each_problem_links_to_the_form_and_field_that_fixes_it():
+    person = _person()
+    episode = EpisodeFactory(service_user=person)
+    problems = [
+        validation.Problem("required", person.client_ref, str(episode.external_id), item, "")
+        for item in ("DRUG1AGE", "DRUG2", "SINITIAL", "GPPTCE", "MODAL", "AGNCY")
+    ]
+    problems.append(validation.Problem("duplicate", "NO-SUCH-REF", "", "CLIENTID", ""))
+
+    links = problem_links(problems)
+
+    edit_episode = f"/people/{person.external_id}/episodes/{episode.external_id}/edit/"
+    edit_person = f"/people/{person.external_id}/edit/"
+    assert links == [
+        f"{edit_episode}#id_age_first_use",
+        f"{edit_episode}#id_substance_2",
+        f"{edit_person}#id_last_name",
+        f"{edit_person}#id_gp_practice_code",
+        f"/people/{person.external_id}/",
+        f"/people/{person.external_id}/",
+        "",
+    ]
 
 
 def test_every_item_is_declared_once_with_its_source_or_a_reason():
