@@ -117,5 +117,7 @@ ADMIN_MODELS = frozenset(
         "otp_totp.totpdevice",
         "deathreviews.learningtheme",
         "deathreviews.partneragency",
+        "exchange.ndtmscode",
+        "exchange.ndtmsmapping",
     }
 )

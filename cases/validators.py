@@ -79,6 +79,14 @@ def validate_postcode(value: str) -> None:
         raise ValidationError("Enter a UK postcode, e.g. ME4 4QU.")
 
 
+_GP_PRACTICE = re.compile(r"^[A-Z][0-9]{5}$")
+
+
+def validate_gp_practice_code(value: str) -> None:
+    if not _GP_PRACTICE.match(value.strip().upper()):
+        raise ValidationError("Enter the practice code: a letter and five digits, e.g. A81001.")
+
+
 def compact_phone(value: str) -> str:
     """A phone number as typed (spaces, brackets, dashes) as its digits and a leading +."""
     return re.sub(r"[\s()-]", "", value)

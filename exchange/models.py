@@ -1,4 +1,5 @@
-"""What data exchange keeps: the bulk import jobs started from the import page.
+"""What data exchange keeps: the bulk import jobs started from the import page, and the NDTMS
+code lists and the mapping of Lantern's own values to them.
 
 `ImportJob` moved here from `outcomes` and keeps its table (`outcomes_importjob`),
 so jobs recorded before the move are still listed and no data was migrated.
@@ -6,6 +7,7 @@ so jobs recorded before the move are still listed and no data was migrated.
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from cases.models import User
@@ -58,3 +60,68 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+
+class NdtmsCode(models.Model):
+    """One code of an NDTMS code list, in the dataset version that defines it.
+
+    Seeded from `exchange.ndtms.codes`; a new dataset version adds its own rows.
+    """
+
+    dataset_version = models.CharField(max_length=10)
+    code_list = models.CharField(max_length=20)
+    code = models.CharField(max_length=10)
+    label = models.CharField(max_length=120)
+
+    class Meta:
+        verbose_name = "NDTMS code"
+        ordering = ["dataset_version", "code_list", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset_version", "code_list", "code"], name="ndtms_code_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code_list} {self.code}: {self.label}"
+
+
+class NdtmsMapping(models.Model):
+    """The NDTMS code one of Lantern's own values is written as, in one dataset version.
+
+    `lantern_value` is a choice's stored value or a reference row's code (a substance,
+    a discharge reason). An empty `ndtms_code` means the list has no code for it, and
+    the submission says "not known".
+    """
+
+    dataset_version = models.CharField(max_length=10)
+    code_list = models.CharField(max_length=20)
+    lantern_value = models.CharField(max_length=40)
+    ndtms_code = models.CharField("NDTMS code", max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = "NDTMS mapping"
+        ordering = ["dataset_version", "code_list", "lantern_value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset_version", "code_list", "lantern_value"],
+                name="ndtms_mapping_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code_list}: {self.lantern_value} -> {self.ndtms_code or 'not known'}"
+
+    def clean(self) -> None:
+        if (
+            self.ndtms_code
+            and not NdtmsCode.objects.filter(
+                dataset_version=self.dataset_version, code_list=self.code_list, code=self.ndtms_code
+            ).exists()
+        ):
+            raise ValidationError(
+                {
+                    "ndtms_code": f"{self.ndtms_code} is not a code of {self.code_list} in "
+                    f"dataset {self.dataset_version}: add the code first, or leave this empty."
+                }
+            )

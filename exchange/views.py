@@ -19,14 +19,14 @@ from django.urls import reverse
 
 from cases.audit import export_finished, record_access
 from cases.downloads import mark_download_started
-from cases.models import AccessKind
+from cases.models import AccessKind, Service
 from cases.selectors import active_team_ids
 from exchange.access import WHOLE_SERVICE_EXTRACT_ROLES, can_extract_ndtms, can_import_records
 from exchange.forms import ImportUploadForm, NdtmsPeriodForm
 from exchange.importing.jobs import import_job_create
 from exchange.importing.specs import SPECS, SPECS_BY_KIND, template_csv
 from exchange.models import ImportJob
-from exchange.ndtms import ndtms_extract_chunks, ndtms_problems
+from exchange.ndtms import ndtms_problems, submission_chunks, submission_file_name
 
 
 def _require(allowed: bool) -> None:
@@ -109,6 +109,15 @@ def _extract_scope(request: HttpRequest) -> list[int] | None:
     return list(active_team_ids(request.user).values_list("team_id", flat=True))
 
 
+def _agency(team_ids: list[int] | None) -> str:
+    """The agency code the file is named by: the one service of the scope's teams."""
+    services = Service.objects.filter(
+        **({"teams__id__in": team_ids} if team_ids is not None else {})
+    ).distinct()
+    codes = list(services.values_list("code", flat=True)[:2])
+    return codes[0] if len(codes) == 1 else "MULTIPLE"
+
+
 @login_required
 def ndtms_page(request: HttpRequest) -> HttpResponse:
     team_ids = _extract_scope(request)
@@ -155,7 +164,7 @@ def ndtms_download(request: HttpRequest) -> HttpResponse:
         query={"start": start.isoformat(), "end": end.isoformat()},
     )
     response = StreamingHttpResponse(
-        ndtms_extract_chunks(
+        submission_chunks(
             start=start,
             end=end,
             team_ids=team_ids,
@@ -163,7 +172,6 @@ def ndtms_download(request: HttpRequest) -> HttpResponse:
         ),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="ndtms-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
-    )
+    name = submission_file_name(agency=_agency(team_ids), start=start, end=end)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return mark_download_started(request, response)

@@ -40,7 +40,10 @@ from cases.models.common import (
 )
 from cases.models.episodes import (
     AccommodationNeed,
+    BbvIntervention,
+    DischargeDestination,
     EmploymentStatus,
+    HepBVaccinations,
     InjectingStatus,
     Intervention,
     InterventionType,
@@ -80,6 +83,7 @@ from cases.models.people import (
     Nationality,
     ServiceUser,
     Sex,
+    SexualOrientation,
 )
 from cases.models.transfers import (
     Reassignment,
@@ -95,11 +99,13 @@ __all__ = [
     "AccessEvent",
     "AccessKind",
     "AccommodationNeed",
+    "BbvIntervention",
     "BreakGlassGrant",
     "Contact",
     "ContactKind",
     "ContactStatus",
     "DatedFromBirth",
+    "DischargeDestination",
     "DischargeReason",
     "EmploymentStatus",
     "Ethnicity",
@@ -107,6 +113,7 @@ __all__ = [
     "EventKind",
     "EventStatus",
     "FollowUpBasis",
+    "HepBVaccinations",
     "InformationSource",
     "InjectingStatus",
     "Intervention",
@@ -126,6 +133,7 @@ __all__ = [
     "Service",
     "ServiceUser",
     "Sex",
+    "SexualOrientation",
     "SignedInSession",
     "Substance",
     "SubstanceCategory",

@@ -55,11 +55,43 @@ class EmploymentStatus(models.TextChoices):
     NOT_STATED = "not_stated", "Not stated"
 
 
+class BbvIntervention(models.TextChoices):
+    """Whether a hepatitis intervention (a test, a vaccination) was offered and taken up."""
+
+    ACCEPTED = "accepted", "Offered and accepted"
+    REFUSED = "refused", "Offered and refused"
+    NOT_OFFERED = "not_offered", "Not offered"
+    IMMUNISED = "immunised", "Already immunised"
+    ACQUIRED_IMMUNITY = "acquired", "Immune after an infection"
+
+
+class HepBVaccinations(models.TextChoices):
+    ONE = "1", "One vaccination"
+    TWO = "2", "Two vaccinations"
+    THREE = "3", "Three vaccinations"
+    COMPLETED = "completed", "Course completed"
+
+
+class DischargeDestination(models.TextChoices):
+    COMMUNITY_TREATMENT = "community_treatment", "Treatment with another community service"
+    PRISON_TREATMENT = "prison_treatment", "Treatment in prison"
+    PRIMARY_CARE = "primary_care", "Care from their GP"
+    RECOVERY_SUPPORT = "recovery_support", "Recovery support or mutual aid only"
+    NONE = "none", "No further treatment"
+    NOT_KNOWN = "not_known", "Not known"
+
+
 @tracked()
 class TreatmentEpisode(DatedFromBirth, models.Model):
     """One period of treatment, from referral to discharge."""
 
-    DATES_FROM_BIRTH = ("referral_date", "triage_date", "start_date", "discharge_date")
+    DATES_FROM_BIRTH = (
+        "referral_date",
+        "triage_date",
+        "start_date",
+        "hep_c_test_date",
+        "discharge_date",
+    )
 
     # What a worker records, in the form's order (see `cases.models`).
     RECORDED_FIELDS: tuple[str, ...] = (
@@ -74,6 +106,13 @@ class TreatmentEpisode(DatedFromBirth, models.Model):
         "age_first_use",
         "route",
         "injecting_status",
+        "alcohol_days",
+        "alcohol_units",
+        "hep_c_intervention",
+        "hep_c_test_date",
+        "hep_c_positive",
+        "hep_b_intervention",
+        "hep_b_vaccinations",
         "accommodation_need",
         "dual_diagnosis",
         "parental_status",
@@ -82,6 +121,7 @@ class TreatmentEpisode(DatedFromBirth, models.Model):
         "employment_status",
         "discharge_date",
         "discharge_reason",
+        "discharge_destination_kind",
         "discharge_destination",
     )
 
@@ -120,6 +160,38 @@ class TreatmentEpisode(DatedFromBirth, models.Model):
         "route of main substance", max_length=10, choices=Route.choices, blank=True
     )
     injecting_status = models.CharField(max_length=10, choices=InjectingStatus.choices, blank=True)
+    alcohol_days = models.PositiveSmallIntegerField(
+        "days drinking in the last 28", null=True, blank=True
+    )
+    alcohol_units = models.PositiveSmallIntegerField(
+        "units on a typical drinking day", null=True, blank=True
+    )
+    hep_c_intervention = models.CharField(
+        "hepatitis C test",
+        max_length=12,
+        choices=BbvIntervention.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    hep_c_test_date = models.DateField("latest hepatitis C test", null=True, blank=True)
+    hep_c_positive = models.BooleanField("hepatitis C antibody positive", null=True, blank=True)
+    hep_b_intervention = models.CharField(
+        "hepatitis B vaccination",
+        max_length=12,
+        choices=BbvIntervention.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    hep_b_vaccinations = models.CharField(
+        "hepatitis B vaccinations given",
+        max_length=10,
+        choices=HepBVaccinations.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
     accommodation_need = models.CharField(
         max_length=10, choices=AccommodationNeed.choices, blank=True
     )
@@ -136,7 +208,17 @@ class TreatmentEpisode(DatedFromBirth, models.Model):
     discharge_reason = models.ForeignKey(
         DischargeReason, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    discharge_destination = models.CharField(max_length=120, blank=True)
+    discharge_destination_kind = models.CharField(
+        "where they went on discharge",
+        max_length=20,
+        choices=DischargeDestination.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    discharge_destination = models.CharField(
+        "discharge destination (details)", max_length=120, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -160,6 +242,10 @@ class TreatmentEpisode(DatedFromBirth, models.Model):
                 condition=Q(discharge_date__isnull=True, discharge_reason__isnull=True)
                 | Q(discharge_date__isnull=False, discharge_reason__isnull=False),
                 name="episode_discharge_date_and_reason_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(alcohol_days__isnull=True) | Q(alcohol_days__lte=28),
+                name="episode_alcohol_days_in_28",
             ),
             models.UniqueConstraint(
                 fields=["service_user"],
@@ -208,6 +294,29 @@ class TreatmentEpisode(DatedFromBirth, models.Model):
             errors["discharge_date"] = "Give the discharge date for this discharge reason."
         if self.children_living_with and self.parental_status is False:
             errors["children_living_with"] = "Children are recorded but the person is not a parent."
+        if self.alcohol_days is not None and self.alcohol_days > 28:
+            errors["alcohol_days"] = "Days drinking must be between 0 and 28."
+        if self.alcohol_units is not None and self.alcohol_units > 200:
+            errors["alcohol_units"] = "Units on a typical drinking day must be 200 or under."
+        if self.alcohol_units and self.alcohol_days == 0:
+            errors["alcohol_units"] = "Units are recorded but no days drinking."
+        if self.hep_c_positive is not None and not self.hep_c_test_date:
+            errors["hep_c_test_date"] = "Give the date of the test with its result."
+        if (
+            self.hep_b_intervention
+            in (BbvIntervention.IMMUNISED, BbvIntervention.ACQUIRED_IMMUNITY)
+            and self.hep_b_vaccinations
+        ):
+            errors["hep_b_vaccinations"] = "Vaccinations are recorded but the person is immune."
+        if self.hep_c_intervention in (
+            BbvIntervention.IMMUNISED,
+            BbvIntervention.ACQUIRED_IMMUNITY,
+        ):
+            errors["hep_c_intervention"] = (
+                "There is no vaccination against hepatitis C: choose whether a test was offered."
+            )
+        if self.discharge_destination_kind and not self.discharge_date:
+            errors["discharge_destination_kind"] = "Give the discharge date first."
         if self.age_first_use is not None and self.age_first_use > 100:
             errors["age_first_use"] = "Age at first use must be 100 or under."
         if errors:
@@ -251,6 +360,33 @@ class Intervention(DatedFromBirth, models.Model):
         STABILISATION = "stabilisation", "Stabilisation"
         WITHDRAWAL = "withdrawal", "Withdrawal"
         MAINTENANCE = "maintenance", "Maintenance"
+        RELAPSE_PREVENTION = "relapse_prevention", "Relapse prevention"
+
+    class Approach(models.TextChoices):
+        """What a psychosocial or recovery support intervention consists of."""
+
+        MOTIVATIONAL = "motivational", "Psychosocial: motivational interventions"
+        CONTINGENCY = "contingency", "Psychosocial: contingency management"
+        FAMILY_NETWORK = "family_network", "Psychosocial: family and social network"
+        COGNITIVE = "cognitive", "Psychosocial: cognitive and behavioural"
+        MENTAL_HEALTH_THERAPY = "mh_therapy", "Psychosocial: therapy for a mental health problem"
+        PSYCHODYNAMIC = "psychodynamic", "Psychosocial: psychodynamic therapy"
+        TWELVE_STEP = "twelve_step", "Psychosocial: 12-step work"
+        COUNSELLING = "counselling", "Psychosocial: counselling"
+        PSYCHOSOCIAL_OTHER = "psy_other", "Psychosocial: other"
+        PEER_SUPPORT = "peer", "Recovery: peer support"
+        MUTUAL_AID = "mutual_aid", "Recovery: facilitated access to mutual aid"
+        FAMILY_SUPPORT = "family", "Recovery: family support"
+        PARENTING = "parenting", "Recovery: parenting support"
+        HOUSING = "housing", "Recovery: housing support"
+        EMPLOYMENT = "employment", "Recovery: employment support"
+        EDUCATION = "education", "Recovery: education and training"
+        WORK_PROJECT = "work_project", "Recovery: supported work project"
+        CHECK_UPS = "check_ups", "Recovery: recovery check-ups"
+        RELAPSE_PREVENTION = "relapse", "Recovery: relapse prevention"
+        COMPLEMENTARY = "complementary", "Recovery: complementary therapies"
+        MENTAL_HEALTH = "mental_health", "Recovery: mental health support"
+        RECOVERY_OTHER = "rec_other", "Recovery: other"
 
     DATES_FROM_BIRTH = ("referral_date", "first_offered_date", "start_date", "end_date")
 
@@ -264,6 +400,7 @@ class Intervention(DatedFromBirth, models.Model):
         "start_date",
         "end_date",
         "exit_status",
+        "approach",
         "intention",
         "medicine",
         "daily_dose_mg",
@@ -282,8 +419,17 @@ class Intervention(DatedFromBirth, models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     exit_status = models.CharField(max_length=10, choices=ExitStatus.choices, blank=True)
+    approach = models.CharField(
+        "what it consists of",
+        max_length=15,
+        choices=Approach.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="For a psychosocial or recovery support intervention.",
+    )
     intention = models.CharField(
-        "prescribing intention", max_length=15, choices=Intention.choices, blank=True
+        "prescribing intention", max_length=20, choices=Intention.choices, blank=True
     )
     medicine = models.CharField(
         "OST medicine", max_length=20, choices=OstMedicine.choices, blank=True
@@ -311,6 +457,13 @@ class Intervention(DatedFromBirth, models.Model):
     def is_ost(self) -> bool:
         return self.kind == InterventionType.PHARMACOLOGICAL and bool(self.medicine)
 
+    def approach_fits_kind(self) -> bool:
+        part = {
+            InterventionType.PSYCHOSOCIAL: "Psychosocial:",
+            InterventionType.RECOVERY_SUPPORT: "Recovery:",
+        }.get(self.kind)
+        return part is not None and self.Approach(self.approach).label.startswith(part)
+
     def person_born(self) -> datetime.date | None:
         return self.episode.service_user.date_of_birth if self.episode_id else None
 
@@ -334,6 +487,11 @@ class Intervention(DatedFromBirth, models.Model):
                 errors["intention"] = "Choose the prescribing intention."
         elif self.medicine or self.intention or self.daily_dose_mg is not None:
             errors["kind"] = "Only a prescribing intervention has a medicine, intention or dose."
+        if self.approach and not self.approach_fits_kind():
+            errors["approach"] = (
+                "Choose what it consists of only for a psychosocial or recovery support "
+                "intervention, from its own part of the list."
+            )
         if self.daily_dose_mg is not None and not 0 < self.daily_dose_mg <= 500:
             errors["daily_dose_mg"] = "The daily dose must be more than 0 and at most 500 mg."
         episode = self.episode if self.episode_id else None

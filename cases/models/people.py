@@ -56,6 +56,14 @@ class Nationality(models.TextChoices):
     NOT_STATED = "NS", "Not stated"
 
 
+class SexualOrientation(models.TextChoices):
+    HETEROSEXUAL = "heterosexual", "Heterosexual or straight"
+    GAY_LESBIAN = "gay_lesbian", "Gay or lesbian"
+    BISEXUAL = "bisexual", "Bisexual"
+    OTHER = "other", "Other"
+    NOT_STATED = "not_stated", "Prefers not to say"
+
+
 @tracked()
 class ServiceUser(models.Model):
     """A person the service supports, with the NDTMS identity fields and care details.
@@ -73,6 +81,8 @@ class ServiceUser(models.Model):
         "ethnicity",
         "nationality",
         "local_authority",
+        "gp_practice_code",
+        "sexual_orientation",
         "consent_to_ndtms",
         "nhs_number",
         "phone",
@@ -116,6 +126,19 @@ class ServiceUser(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name="local authority of residence",
+    )
+    gp_practice_code = models.CharField(
+        "GP practice code",
+        max_length=6,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validators.validate_gp_practice_code],
+        help_text="The registered GP practice's national code: a letter and five digits, "
+        "e.g. A81001.",
+    )
+    sexual_orientation = models.CharField(
+        max_length=12, choices=SexualOrientation.choices, blank=True, default="", db_default=""
     )
     consent_to_ndtms = models.BooleanField(
         "consents to NDTMS sharing",
@@ -215,6 +238,8 @@ class ServiceUser(models.Model):
     def clean(self) -> None:
         if self.postcode:
             self.postcode = validators.normalise_postcode(self.postcode)
+        if self.gp_practice_code:
+            self.gp_practice_code = self.gp_practice_code.strip().upper()
         if self.nhs_number:
             self.nhs_number = validators.normalise_nhs_number(self.nhs_number)
         if self.date_of_death:

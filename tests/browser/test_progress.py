@@ -32,7 +32,10 @@ def test_the_ndtms_download_shows_it_is_being_prepared_until_it_starts(live_serv
     link.evaluate(RECORD_BUSY)
     with page.expect_download() as started:
         link.click()
-    assert started.value.suggested_filename.startswith("ndtms-")
+    # Named as NDTMS names a submission: agency, period, dataset version.
+    assert started.value.suggested_filename == (
+        f"{jo.team.service.code}-{days_ago(60):%Y%m%d}-{days_ago(1):%Y%m%d}-TREAT-IN-K.csv"
+    )
 
     expect(page.locator("#busy-status")).to_have_text("The download has started.")
     expect(link).not_to_have_attribute("aria-busy", "true")

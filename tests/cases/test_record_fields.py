@@ -58,10 +58,34 @@ SNAPSHOT_FIELDS = {
 
 # --- The import: fields no column fills ---------------------------------------------------
 
+# The NDTMS items added to the records for the submission are not yet columns of the
+# import format: until they are, an imported record has them empty.
+NDTMS_NOT_YET_IMPORTED = "an NDTMS item the import format does not have a column for yet"
+NDTMS_PERSON_ITEMS = ("gp_practice_code", "sexual_orientation")
+NDTMS_EPISODE_ITEMS = (
+    "alcohol_days",
+    "alcohol_units",
+    "hep_c_intervention",
+    "hep_c_test_date",
+    "hep_c_positive",
+    "hep_b_intervention",
+    "hep_b_vaccinations",
+    "discharge_destination_kind",
+)
+NDTMS_INTERVENTION_ITEMS = ("approach",)
+
+
+def _all(names: tuple[str, ...], reason: str) -> dict[str, str]:
+    return dict.fromkeys(names, reason)
+
+
 NOT_IMPORTED: dict[type[Model], dict[str, str]] = {
     # An import records what happened: an expected release or discharge is entered by
     # hand, and imported rows take the column's default, happened.
     Event: {"status": "imported events are events that happened"},
+    ServiceUser: _all(NDTMS_PERSON_ITEMS, NDTMS_NOT_YET_IMPORTED),
+    TreatmentEpisode: _all(NDTMS_EPISODE_ITEMS, NDTMS_NOT_YET_IMPORTED),
+    Intervention: _all(NDTMS_INTERVENTION_ITEMS, NDTMS_NOT_YET_IMPORTED),
 }
 
 # --- The commissioner extract: fields it never sends -------------------------------------
@@ -77,6 +101,9 @@ EXTRACTS = {
     NaloxoneSupply: (extracts.NALOXONE_SUPPLIES, "ns"),
 }
 IDENTIFYING = "identifies the person: the extract sends a pseudonym and an age band instead"
+# Sent to NDTMS; commissioners receive an item only once their extract's allow-list is
+# widened to it.
+NDTMS_ONLY = "an NDTMS submission item not in the commissioner extract's allow-list"
 NOT_EXTRACTED: dict[type[Model], dict[str, str]] = {
     ServiceUser: {
         "first_name": IDENTIFYING,
@@ -88,8 +115,15 @@ NOT_EXTRACTED: dict[type[Model], dict[str, str]] = {
         "postcode": IDENTIFYING,
         "keyworker": "names a member of staff",
         "lives_alone": "not in the people extract's allow-list",
+        "gp_practice_code": "locates the person: with the local authority it narrows them to a "
+        "practice's list",
+        "sexual_orientation": NDTMS_ONLY,
     },
-    TreatmentEpisode: {"discharge_destination": "free text never leaves"},
+    TreatmentEpisode: {
+        "discharge_destination": "free text never leaves",
+        **_all(NDTMS_EPISODE_ITEMS, NDTMS_ONLY),
+    },
+    Intervention: _all(NDTMS_INTERVENTION_ITEMS, NDTMS_ONLY),
     NaloxoneSupply: {
         "batch_number": "the kit's stock detail, not the person's care",
         # Events never leave in an extract (overdoses leave only as suppressed figures), and
@@ -100,10 +134,17 @@ NOT_EXTRACTED: dict[type[Model], dict[str, str]] = {
 
 # --- The demo population: fields it leaves empty ------------------------------------------
 
+# Drawing values for the NDTMS items added for the submission would shift the seeded
+# random streams the demo and validation populations (and the figures checked against
+# them) are drawn from; they stay empty in the demo.
+NDTMS_NOT_DRAWN = "an NDTMS submission item the seeded demo draws no value for"
 NOT_IN_DEMO: dict[type[Model], dict[str, str]] = {
     # Every demo event happened: expected ones would need dates in the future, which
     # the generator never draws for events; the column's default fills it.
     Event: {"status": "every demo event happened"},
+    ServiceUser: _all(NDTMS_PERSON_ITEMS, NDTMS_NOT_DRAWN),
+    TreatmentEpisode: _all(NDTMS_EPISODE_ITEMS, NDTMS_NOT_DRAWN),
+    Intervention: _all(NDTMS_INTERVENTION_ITEMS, NDTMS_NOT_DRAWN),
 }
 
 

@@ -1,6 +1,7 @@
-"""The NDTMS extract: its pre-submission checks, consent, scope and access."""
+"""The NDTMS extract: its pre-submission checks, consent, scope and access.
 
-import csv
+The file's own layout, round trip and consent reduction are in tests/exchange/ndtms/."""
+
 import datetime
 import io
 
@@ -9,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cases.models import DischargeReason, ServiceUser
-from exchange.ndtms import ndtms_extract_chunks, ndtms_problems
+from exchange.ndtms import ndtms_problems, read_submission, submission_chunks
 from tests.factories import EpisodeFactory, ServiceUserFactory, TopFactory, days_ago
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,8 @@ START, END = days_ago(400), days_ago(1)
 
 
 def extract_rows(**kwargs) -> list[dict]:
-    text = b"".join(ndtms_extract_chunks(start=START, end=END, **kwargs)).decode()
-    return list(csv.DictReader(io.StringIO(text)))
+    text = b"".join(submission_chunks(start=START, end=END, **kwargs)).decode()
+    return read_submission(text)
 
 
 def checks_for(person: ServiceUser, team_ids=None) -> list[str]:
@@ -77,14 +78,13 @@ def test_consenting_people_are_sent_with_their_initials_and_tops(jo):
     episode = EpisodeFactory(service_user=jo)
     TopFactory(episode=episode, opiuse=12, sharing=False)
 
-    rows = extract_rows()
+    (row,) = extract_rows()
 
-    assert [row["RECTYPE"] for row in rows] == ["EPI", "TOP"]
-    assert rows[0]["FINITIAL"] + rows[0]["SINITIAL"] == "JB"
-    assert rows[0]["DOB"] == jo.date_of_birth.isoformat()
-    assert rows[0]["DRUG1"] == "heroin"
-    assert (rows[1]["TRSTAGE"], rows[1]["OPIUSE"], rows[1]["SHARING"]) == ("S", "12", "N")
-    assert "Bloggs" not in str(rows)
+    assert row["FINITIAL"] + row["SINITIAL"] == "JB"
+    assert row["DOB"] == jo.date_of_birth.isoformat()
+    assert row["DRUG1"] == "1011"
+    assert (row["TRSTAGE"], row["OPIUSE"], row["SHARING"]) == ("S", "12", "N")
+    assert "Bloggs" not in str(row)
 
 
 @pytest.mark.parametrize("consent", [False, None])
@@ -94,16 +94,15 @@ def test_people_without_consent_are_reduced_to_the_minimal_fields(jo, consent):
 
     (row,) = extract_rows()
 
-    assert row["CLIENTREF"] == jo.client_ref
-    assert row["SEX"] == "M"
-    assert (row["FINITIAL"], row["SINITIAL"], row["DOB"], row["ETHNIC"], row["NATION"]) == (
+    assert (row["CLIENTID"], row["CONSENT"]) == (jo.client_ref, "N")
+    assert (row["FINITIAL"], row["SINITIAL"], row["DOB"], row["SEX"], row["ETHNIC"]) == (
         "",
         "",
         "",
         "",
         "",
     )
-    assert row["REFLDATE"]
+    assert row["REFLD"] == ""
 
 
 def test_a_team_lead_checks_and_extracts_only_their_teams_people(client_as, tess, jo, south):
@@ -120,6 +119,10 @@ def test_a_team_lead_checks_and_extracts_only_their_teams_people(client_as, tess
     assert page.context["check"].people == 1
     assert page.context["check"].problem_count == 0
     body = b"".join(download.streaming_content).decode()
+    code = jo.team.service.code
+    assert download["Content-Disposition"] == (
+        f'attachment; filename="{code}-{START:%Y%m%d}-{END:%Y%m%d}-TREAT-IN-K.csv"'
+    )
     assert jo.client_ref in body
     assert other.client_ref not in body
 
@@ -165,7 +168,7 @@ def test_the_command_writes_the_file_and_lists_problems(jo, tmp_path):
 
     assert "Consent to NDTMS sharing is not recorded" in err.getvalue()
     assert f"/people/{jo.external_id}/" in err.getvalue()
-    assert target.read_text().startswith("RECTYPE,CLIENTREF")
+    assert target.read_text().startswith('"FINITIAL","SINITIAL"')
 
 
 def test_the_download_tells_the_page_it_has_started(client_as, tess, jo):

@@ -351,4 +351,7 @@ axes.accesslog                  ok          403     ok      wrote   ok      ok  
 otp_totp.totpdevice             ok          ok      ok      ok      ok      ok      ok
 deathreviews.learningtheme      ok          ok      ok      ok      ok      403     ok
 deathreviews.partneragency      ok          ok      ok      ok      ok      403     ok
+# NDTMS code lists and mappings are corrected, never deleted.
+exchange.ndtmscode              ok          ok      ok      ok      ok      403     ok
+exchange.ndtmsmapping           ok          ok      ok      ok      ok      403     ok
 """

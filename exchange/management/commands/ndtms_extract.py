@@ -1,18 +1,34 @@
-"""Write the NDTMS submission extract for a period, after listing the pre-submission problems.
+"""Write the NDTMS submission file for a period, after listing the pre-submission problems.
 
-    manage.py ndtms_extract --start 2026-10-01 --end 2026-10-31 [--output FILE]
+    manage.py ndtms_extract --start 2026-10-01 --end 2026-10-31 [--agency CODE]
+        [--output FILE | --output-dir DIR]
 
-The CSV goes to --output (or standard output); the problems go to standard
-error, each with the path of the person's page where it can be fixed. Exits
-with status 1 when there are problems (the file is still written).
+The file goes to --output, or into --output-dir under the name NDTMS gives it
+(agency, period, dataset version), or to standard output. --agency limits it to
+one service's people (by its NDTMS agency code); without it, everyone. The
+problems go to standard error: first the record checks, each with the path of
+the person's page where it can be fixed, then the file's own validation as the
+national system applies it (`exchange.ndtms.validation`), by client, episode and
+item, with the form and field to fix it at. Exits with status 1 when there are problems (the file is still written).
 """
 
 import datetime
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from exchange.ndtms import ndtms_extract_chunks, ndtms_problems
+from cases.models import Service, Team
+from exchange.ndtms import (
+    ndtms_problems,
+    read_submission,
+    submission_chunks,
+    submission_file_name,
+)
+from exchange.ndtms.items import DATASET_VERSION
+from exchange.ndtms.links import problem_links
+from exchange.ndtms.mapping import mappings_for
+from exchange.ndtms.validation import validate
 
 
 def _date(value: str) -> datetime.date:
@@ -23,34 +39,62 @@ def _date(value: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "Write the NDTMS submission CSV for a period and list the problems to fix first."
+    help = "Write the NDTMS submission file for a period and list the problems to fix first."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--start", required=True, type=_date, help="first day (YYYY-MM-DD)")
         parser.add_argument("--end", required=True, type=_date, help="last day (YYYY-MM-DD)")
-        parser.add_argument("--output", help="file to write (standard output if not given)")
+        parser.add_argument("--agency", help="one service's NDTMS agency code")
+        target = parser.add_mutually_exclusive_group()
+        target.add_argument("--output", help="file to write (standard output if not given)")
+        target.add_argument("--output-dir", help="directory to write the file into, named by NDTMS")
 
     def handle(self, *args, **options) -> None:
-        start, end = options["start"], options["end"]
+        start, end, agency = options["start"], options["end"], options["agency"]
         if end < start:
             raise CommandError("The period must end on or after its start.")
-        check = ndtms_problems(start=start, end=end)
+        team_ids = None
+        if agency is not None:
+            if not Service.objects.filter(code=agency).exists():
+                raise CommandError(f"No service has the agency code {agency}.")
+            team_ids = list(Team.objects.filter(service__code=agency).values_list("id", flat=True))
+        check = ndtms_problems(start=start, end=end, team_ids=team_ids)
         for problem in check.problems:
             self.stderr.write(
                 f"{problem.client_ref} [{problem.check}] {problem.message} {problem.url}"
             )
         if check.problem_count > len(check.problems):
             self.stderr.write(f"... and {check.problem_count - len(check.problems)} more.")
-        target = open(options["output"], "wb") if options["output"] else sys.stdout.buffer  # noqa: SIM115
+        path = options["output"]
+        if options["output_dir"]:
+            codes = list(Service.objects.values_list("code", flat=True)[:2])
+            named = agency or (codes[0] if len(codes) == 1 else "MULTIPLE")
+            name = submission_file_name(agency=named, start=start, end=end)
+            path = str(Path(options["output_dir"]) / name)
+        target = open(path, "wb") if path else sys.stdout.buffer  # noqa: SIM115
+        written: list[bytes] = []
         try:
-            for block in ndtms_extract_chunks(start=start, end=end):
+            for block in submission_chunks(start=start, end=end, agency=agency):
                 target.write(block)
+                written.append(block)
         finally:
-            if options["output"]:
+            if path:
                 target.close()
+        found = validate(
+            read_submission(b"".join(written).decode()),
+            codes=mappings_for(DATASET_VERSION).codes,
+            end=end,
+        )
+        for problem, link in zip(found, problem_links(found), strict=True):
+            self.stderr.write(
+                f"{problem.client} episode {problem.episode} [{problem.rule}] {problem.item}: "
+                f"{problem.message} {link}"
+            )
+        if path:
+            self.stderr.write(f"Wrote {path}.")
         self.stderr.write(
             f"{check.episodes} episodes for {check.people} people and {check.tops} TOPs; "
-            f"{check.problem_count} problems."
+            f"{check.problem_count} problems; {len(found)} in the file's validation."
         )
-        if check.problem_count:
+        if check.problem_count or found:
             sys.exit(1)

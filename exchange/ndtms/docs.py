@@ -1,0 +1,109 @@
+"""docs/ndtms.md, generated from the declaration of items and the shipped code lists.
+
+`manage.py ndtms_docs` writes it; `tests/exchange/ndtms/test_docs.py` fails when the
+file and the declaration differ. Pure: no Django.
+"""
+
+from exchange.ndtms.codes import CODE_LISTS, DATASET_VERSION, MAPPINGS, UNCONFIRMED
+from exchange.ndtms.items import DATE_FORMAT, ITEMS, NOT_KNOWN, WITHOUT_CONSENT, Item
+from exchange.ndtms.validation import RULES
+
+INTRODUCTION = f"""\
+# The NDTMS submission
+
+Generated from `exchange/ndtms/items.py` and `exchange/ndtms/codes.py` by
+`manage.py ndtms_docs`: edit those, not this file (a test keeps them in step).
+
+Lantern writes the adult treatment submission in NDTMS dataset **{DATASET_VERSION}**: its
+item names and code lists are those of the open-source NDTMS writer for dataset
+{DATASET_VERSION} (CloudDataService/Canary-NDTMS). The current national dataset is later
+(the adult core dataset P and after); what could not be confirmed against public
+material is listed under "Unconfirmed" below. The code lists and the mapping of
+Lantern's own values to them are reference data: an administrator reads and corrects
+them in the admin (NDTMS codes, NDTMS mappings), and a new dataset version is added as
+rows under its own version.
+
+`manage.py ndtms_extract --start YYYY-MM-DD --end YYYY-MM-DD [--agency CODE]
+[--output FILE | --output-dir DIR]` writes the file, after listing the problems to fix
+first; the NDTMS extract page offers the same file to administrators (the whole
+service) and team leads (their teams' people).
+
+## The file
+
+- CSV, UTF-8, every value in double quotes, lines ending in a line feed; the first line
+  is the item names below, in this order.
+- One or more rows per episode open at any time in the period. An episode with several
+  modalities (interventions) or TOPs has as many rows as the longer of the two lists:
+  the n-th row carries the n-th modality by start date and the n-th TOP by date, and
+  every row repeats the client and episode items. Every modality and TOP up to the end
+  of the period is sent.
+- Dates are written as `{DATE_FORMAT.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")}`;
+  an item Lantern holds no value for is written `{NOT_KNOWN}`.
+- Consent: a person who has not consented to NDTMS sharing, or whose consent is not
+  recorded (sent as `N`), has one row per episode holding only
+  {", ".join(f"`{name}`" for name in WITHOUT_CONSENT)}; every other item is empty.
+- The file's name carries the agency code, the period and the dataset version:
+  `AGENCY-YYYYMMDD-YYYYMMDD-TREAT-IN-{DATASET_VERSION}.csv`.
+"""
+
+UNCONFIRMED_FILE = """\
+- The date format, the value written for an item with no value (`NA`) and for an item
+  withheld without consent (empty), and every value quoted follow the open-source
+  writer; the official CSV file format specification was not available to check them.
+- The layout of several modalities and TOPs on one episode's rows (paired by order) is
+  not confirmed: the open-source writer sends one modality and one TOP per episode.
+- The agency and period travel in the file's name, as the open-source writer names it;
+  no header record inside the file was found in public material.
+- Items of the current dataset that dataset K does not have (religion, disability, and
+  later sub-interventions) are not sent, and Lantern does not record them.
+- The stage from which each item is required ("required from"), the start TOP due 28
+  days after treatment begins and the review TOP every 182 days are Lantern's reading of
+  the dataset's guidance, not its published validation rules.
+- `LA` is sent as the local authority's ONS code; dataset K used older codes, and `DAT`
+  (not held) is written as not known.
+"""
+
+
+def _codes(item: Item) -> str:
+    if item.kind == "flag":
+        return "`Y` when the intervention's intention or approach is this one"
+    if item.kind == "yesno":
+        return "`Y`, `N`"
+    if item.codes is None:
+        return ""
+    listed = ", ".join(f"`{code}` {label}" for code, label in CODE_LISTS[item.codes].items())
+    absent = f"; `{item.absent}` when there is none" if item.absent else ""
+    return f"{item.codes}: {listed or 'entered by an administrator'}{absent}"
+
+
+def _mapping(name: str) -> str:
+    rows = [
+        f"| `{value}` | {f'`{code}`' if code else 'not known'} |"
+        for value, code in MAPPINGS[name].items()
+    ]
+    return "\n".join([f"### {name}", "", "| Lantern value | NDTMS code |", "|---|---|", *rows, ""])
+
+
+def render() -> str:
+    lines = [INTRODUCTION, "## Items", ""]
+    lines += [
+        "| item | section | source in Lantern | required from | codes |",
+        "|---|---|---|---|---|",
+    ]
+    for item in ITEMS:
+        cells = [
+            f"`{item.name}`",
+            item.section,
+            item.lantern.replace("|", "/"),
+            item.required_at or "",
+            _codes(item).replace("|", "/"),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "## The file's validation", ""]
+    lines += ["`manage.py ndtms_extract` checks the file it wrote, rule by rule:", ""]
+    lines += [f"- `{rule.__name__}`: {(rule.__doc__ or '').strip()}" for rule in RULES]
+    lines += ["", "## Mappings from Lantern's values", ""]
+    lines += [_mapping(name) for name in MAPPINGS]
+    lines += ["## Unconfirmed against the official specification", "", UNCONFIRMED_FILE.rstrip()]
+    lines += [f"- {name}: {reason}." for name, reason in UNCONFIRMED.items()]
+    return "\n".join(lines) + "\n"

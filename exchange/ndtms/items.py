@@ -1,0 +1,161 @@
+"""The one declaration of the NDTMS adult treatment dataset's items Lantern submits.
+
+Each `Item` says, once: its NDTMS name (the submission file's column), its section,
+where Lantern holds it (`source`, a key the writer's reader fills, and `lantern`,
+the same in words for people), the code list its values come from, how its value
+is written, and the stage from which the national system expects it. The
+submission writer, docs/ndtms.md and the tests all read `ITEMS`; nothing else
+lists them. Pure data: no Django.
+
+`ITEMS` is in the file's column order: client and episode items, the modality and
+its sub-intervention items, then the TOP items. A submission has one row per
+episode and modality or TOP (see `exchange.ndtms.writer`).
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from exchange.ndtms.codes import CODE_LISTS, DATASET_VERSION
+from outcomes.top_items import TOP_ITEMS
+
+Section = Literal["client", "episode", "modality", "sub-intervention", "discharge", "TOP"]
+# How a value is written: a date, a number, text as held, a code through a mapping
+# table, a code Lantern derives itself, Y/N from a yes/no, or Y in the one
+# sub-intervention item a modality consists of.
+Kind = Literal["date", "number", "text", "code", "derived", "yesno", "flag"]
+# The stage of an episode from which the national system expects the item.
+Stage = Literal["referral", "triage", "treatment", "discharge", "modality", "TOP"]
+
+# What the file holds where Lantern has no value, and where consent withholds one.
+NOT_KNOWN = "NA"
+WITHHELD = ""
+# Written for every date item.
+DATE_FORMAT = "%Y-%m-%d"
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str
+    section: Section
+    source: str | None
+    lantern: str
+    kind: Kind
+    codes: str | None = None
+    required_at: Stage | None = None
+    # Sent whether or not the person consents to NDTMS sharing.
+    without_consent: bool = False
+    # Written when Lantern holds nothing (a code of the item's list), instead of NA.
+    absent: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.codes is not None and self.codes not in CODE_LISTS:
+            raise ValueError(f"{self.name}: no code list {self.codes}")
+        if (self.kind in ("code", "derived")) != (self.codes is not None):
+            raise ValueError(f"{self.name}: a coded item names its code list, and only it")
+
+
+def _client() -> list[Item]:
+    return [
+        Item("FINITIAL", "client", "su.first_initial", "Person: first letter of first name", "text", required_at="referral"),
+        Item("SINITIAL", "client", "su.last_initial", "Person: first letter of last name", "text", required_at="referral"),
+        Item("DOB", "client", "su.date_of_birth", "Person: date of birth", "date", required_at="referral"),
+        Item("SEX", "client", "su.sex", "Person: sex", "code", "SEX", "referral"),
+        Item("ETHNIC", "client", "su.ethnicity", "Person: ethnicity", "code", "ETHNIC", "referral"),
+        Item("NATION", "client", "su.nationality", "Person: nationality", "code", "NATION", "referral"),
+        Item("REFLD", "episode", "ep.referral_date", "Episode: referral date", "date", required_at="referral"),
+        Item("AGNCY", "client", "svc.code", "The person's team's service: its NDTMS agency code", "text", required_at="referral", without_consent=True),
+        Item("CLIENT", "client", "su.client_ref", "Person: client reference", "text", required_at="referral"),
+        Item("CLIENTID", "client", "su.client_ref", "Person: client reference", "text", required_at="referral", without_consent=True),
+        Item("EPISODID", "episode", "ep.external_id", "Episode: its identifier", "text", required_at="referral"),
+        Item("CONSENT", "client", "su.consent_to_ndtms", "Person: consents to NDTMS sharing (not recorded is sent as N)", "yesno", required_at="referral", without_consent=True),
+        Item("PREVTR", "episode", "ep.previously_treated", "Episode: previously treated", "yesno", required_at="triage"),
+        Item("PC", "client", "su.postcode", "Person: postcode", "text"),
+        Item("ACCMNEED", "episode", "ep.accommodation_need", "Episode: accommodation need", "code", "ACCMNEED", "triage"),
+        Item("PRNTSTAT", "episode", "ep.prntstat", "Episode: 'is a parent' and 'children living with them' (not a parent; a parent with none living with them)", "derived", "PRNTSTAT", "triage"),
+        Item("DAT", "client", None, "Not held: the area is sent as the local authority", "text"),
+        Item("LA", "client", "la.code", "Person: local authority of residence (its ONS code)", "text", required_at="referral"),
+        Item("GPPTCE", "client", "su.gp_practice_code", "Person: GP practice code", "text"),
+        Item("DRUG1", "episode", "s1.code", "Episode: main problem substance", "code", "DRUG", "referral"),
+        Item("DRUG1AGE", "episode", "ep.age_first_use", "Episode: age at first use of main substance", "number", required_at="triage"),
+        Item("ROUTE", "episode", "ep.route", "Episode: route of main substance", "code", "ROUTE", "triage"),
+        Item("DRUG2", "episode", "s2.code", "Episode: second problem substance", "code", "DRUG", "triage", absent="9996"),
+        Item("DRUG3", "episode", "s3.code", "Episode: third problem substance", "code", "DRUG", "triage", absent="9997"),
+        Item("RFLS", "episode", "ep.referral_source", "Episode: referral source", "code", "RFLS", "referral"),
+        Item("TRIAGED", "episode", "ep.triage_date", "Episode: triage date", "date", required_at="triage"),
+        Item("CPLANDT", "episode", "ep.start_date", "Episode: care plan start", "date", required_at="treatment"),
+        Item("INJSTAT", "episode", "ep.injecting_status", "Episode: injecting status", "code", "INJSTAT", "triage"),
+        Item("CHILDWTH", "episode", "ep.children_living_with", "Episode: children living with them", "number", required_at="triage"),
+        Item("PREGNANT", "episode", "ep.pregnant", "Episode: pregnant", "yesno", required_at="triage"),
+        Item("ALCDDAYS", "episode", "ep.alcohol_days", "Episode: days drinking in the last 28", "number", required_at="triage"),
+        Item("ALCUNITS", "episode", "ep.alcohol_units", "Episode: units on a typical drinking day", "number"),
+        Item("DUALDIAG", "episode", "ep.dual_diagnosis", "Episode: co-existing mental health need", "yesno", required_at="triage"),
+        Item("HEPCTSTD", "episode", "ep.hep_c_test_date", "Episode: latest hepatitis C test", "date"),
+        Item("HEPCSTAT", "episode", "ep.hep_c_intervention", "Episode: hepatitis C test offered and taken up", "code", "HEPCSTAT", "triage"),
+        Item("HEPCPOS", "episode", "ep.hep_c_positive", "Episode: hepatitis C antibody positive", "yesno"),
+        Item("HEPBVAC", "episode", "ep.hep_b_vaccinations", "Episode: hepatitis B vaccinations given", "code", "HEPBVAC"),
+        Item("HEPBSTAT", "episode", "ep.hep_b_intervention", "Episode: hepatitis B vaccination offered and taken up", "code", "HEPBSTAT", "triage"),
+        Item("EMPSTAT", "episode", "ep.employment_status", "Episode: employment status", "code", "EMPSTAT", "triage"),
+        Item("SEXUAL", "client", "su.sexual_orientation", "Person: sexual orientation", "code", "SEXUAL", "triage"),
+        Item("DISD", "discharge", "ep.discharge_date", "Episode: discharge date", "date", required_at="discharge"),
+        Item("DISRSN", "discharge", "dr.code", "Episode: discharge reason", "code", "DISRSN", "discharge"),
+        Item("DISDEST", "discharge", "ep.discharge_destination_kind", "Episode: where they went on discharge", "code", "DISDEST"),
+    ]  # fmt: skip
+
+
+def _modality() -> list[Item]:
+    return [
+        Item("MODID", "modality", "iv.external_id", "Intervention: its identifier", "text", required_at="modality"),
+        Item("MODAL", "modality", "iv.kind", "Intervention: type", "code", "MODAL", "modality"),
+        Item("REFMODDT", "modality", "iv.referral_date", "Intervention: referral date", "date", required_at="modality"),
+        Item("FAOMODDT", "modality", "iv.first_offered_date", "Intervention: first appointment offered", "date", required_at="modality"),
+        Item("MODST", "modality", "iv.start_date", "Intervention: start date", "date", required_at="modality"),
+        Item("MODEND", "modality", "iv.end_date", "Intervention: end date", "date"),
+        Item("MODEXIT", "modality", "iv.exit_status", "Intervention: exit status", "code", "MODEXIT"),
+        Item("MODSET", "modality", "iv.setting", "Intervention: setting", "code", "MODSET", "modality"),
+        Item("SUBMID", "sub-intervention", "iv.sub_id", "Intervention: its identifier, when it has a prescribing intention or an approach", "text"),
+        Item("SUBMODDT", "sub-intervention", "iv.sub_date", "Intervention: start date, when it has a prescribing intention or an approach", "date"),
+    ]  # fmt: skip
+
+
+def _sub_interventions() -> list[Item]:
+    return [
+        Item(
+            name,
+            "sub-intervention",
+            "iv.subint",
+            f"Intervention: prescribing intention or approach is '{label}'",
+            "flag",
+        )
+        for name, label in CODE_LISTS["SUBINT"].items()
+    ]
+
+
+def _top() -> list[Item]:
+    items = [
+        Item("TOPID", "TOP", "tp.external_id", "TOP: its identifier", "text", required_at="TOP"),
+        Item("TOPDATE", "TOP", "tp.top_date", "TOP: date of interview", "date", required_at="TOP"),
+        Item("TRSTAGE", "TOP", "tp.stage", "TOP: stage", "code", "TRSTAGE", "TOP"),
+    ]
+    for top in TOP_ITEMS:
+        kind: Kind = "yesno" if top.kind == "yesno" else "number"
+        items.append(Item(top.code, "TOP", f"tp.{top.field}", f"TOP: {top.label}", kind))
+    return items
+
+
+ITEMS: tuple[Item, ...] = (*_client(), *_modality(), *_sub_interventions(), *_top())
+ITEMS_BY_NAME = {item.name: item for item in ITEMS}
+NAMES = tuple(item.name for item in ITEMS)
+# Written for a person who has not consented; every other item is withheld.
+WITHOUT_CONSENT = tuple(item.name for item in ITEMS if item.without_consent)
+
+__all__ = [
+    "DATASET_VERSION",
+    "DATE_FORMAT",
+    "ITEMS",
+    "ITEMS_BY_NAME",
+    "NAMES",
+    "NOT_KNOWN",
+    "WITHHELD",
+    "WITHOUT_CONSENT",
+    "Item",
+]
