@@ -40,11 +40,17 @@ def age_bands(ages: pd.Series) -> pd.Series:
 def age_band_sql(born: str, day: str) -> str:
     """A SQL expression for the band of the person born on `born` (a column) on `day`.
 
-    `day` is a SQL date expression, e.g. a bound parameter cast to date. Each is
-    used once, so a placeholder may stand for either.
+    `day` is a SQL date expression, e.g. a literal cast to date; it is used once for each
+    band, so give a column or a literal, not a placeholder. Rather than working out an age
+    for every row, the expression compares `born` with the first date of birth too late for
+    each band's lowest age: `day` less that many years (29 February becomes 28 February, as
+    `age()` counts it), plus a day. For a literal `day` PostgreSQL works those dates out
+    once, and a row costs a few date comparisons.
     """
-    labels = ", ".join(f"'{label}'" for label in AGE_BAND_LABELS)
-    lows = ", ".join(str(low) for _, low, _ in AGE_BANDS[1:])
-    age = f"date_part('year', age({day}, {born}))::int"
-    # width_bucket gives 0 below the first threshold, i from the i-th: the label's index - 1.
-    return f"(ARRAY[{labels}])[width_bucket({age}, ARRAY[{lows}]) + 1]"
+    labels = ", ".join(f"'{label}'" for label in reversed(AGE_BAND_LABELS))
+    too_late = ", ".join(
+        f"({day} - interval '{low} years')::date + 1" for _, low, _ in reversed(AGE_BANDS[1:])
+    )
+    # width_bucket counts the dates at or before `born`: none for the oldest band (the last
+    # label reversed), every one for the youngest.
+    return f"(ARRAY[{labels}])[width_bucket({born}, ARRAY[{too_late}]) + 1]"

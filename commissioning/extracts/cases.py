@@ -45,7 +45,14 @@ PEOPLE = Extract(
     title="People",
     description="One row per person. With a period, the people with a treatment episode "
     "open at any time in it.",
-    source="cases_serviceuser su JOIN cases_localauthority la ON la.id = su.local_authority_id",
+    # The open episode is joined (one at most: `one_open_episode_per_person`) rather than
+    # tested with EXISTS in the row, which PostgreSQL leaves to one process after the
+    # parallel workers' rows are merged.
+    source=(
+        "cases_serviceuser su JOIN cases_localauthority la ON la.id = su.local_authority_id "
+        "LEFT JOIN cases_treatmentepisode oe ON oe.service_user_id = su.id "
+        "AND oe.discharge_date IS NULL"
+    ),
     key="su.external_id",
     period=(
         "EXISTS (SELECT 1 FROM cases_treatmentepisode pe WHERE pe.service_user_id = su.id "
@@ -95,8 +102,7 @@ PEOPLE = Extract(
         ExtractField("team", "su.team_id", "integer", "The person's team.", without_consent=True),
         ExtractField(
             "in_treatment",
-            "EXISTS (SELECT 1 FROM cases_treatmentepisode oe WHERE oe.service_user_id = su.id "
-            "AND oe.discharge_date IS NULL)",
+            "oe.service_user_id IS NOT NULL",
             "boolean",
             "Whether the person has an open treatment episode today.",
             without_consent=True,
