@@ -93,6 +93,13 @@ class ExtractField:
     choices: tuple[str, ...] = ()
     # When set, `sql` is a record's UUID and the value sent is its pseudonym of this kind.
     pseudonym: str = ""
+    # When set, `sql` gives one of `choices` or null, never a stored string (the age band's
+    # labels), so its CSV cell needs no formula test.
+    choices_only: bool = False
+
+    def __post_init__(self) -> None:
+        if self.choices_only and any(c.startswith(FORMULA_STARTS) for c in self.choices):
+            raise ValueError(f"{self.name}: a choice starting a formula needs the CSV's test")
 
 
 @dataclass(frozen=True)
@@ -234,14 +241,14 @@ def _value_sql(f: ExtractField, audience: Audience, filters: ApiFilters) -> str:
 def _csv_sql(f: ExtractField, audience: Audience, filters: ApiFilters) -> str:
     """The value as a CSV cell: formulas escaped, booleans and dates written one way.
 
-    A pseudonym is hex digits, which never start a formula, so it is sent as it
-    is; other text is tested by its first character's code (`ascii()`), which
+    A pseudonym is hex digits and a `choices_only` field one of its choices,
+    which never start a formula, so they are sent as they are; other text is tested by its first character's code (`ascii()`), which
     is cheaper than cutting a one-character string from every cell. The cell is
     written from the value before consent is applied (a withheld cell is empty
     either way), so that the whole row is one projection over the source.
     """
     value = _raw_sql(f, audience, filters)
-    if f.kind == "string" and not f.pseudonym:
+    if f.kind == "string" and not (f.pseudonym or f.choices_only):
         codes = ", ".join(str(ord(c)) for c in FORMULA_STARTS)
         value = f"CASE WHEN ascii({value}) IN ({codes}) THEN '''' || {value} ELSE {value} END"
     elif f.kind == "boolean":

@@ -75,6 +75,7 @@ PEOPLE = Extract(
             "string",
             "Age band on the last day of the period (today without one).",
             choices=AGE_BAND_LABELS,
+            choices_only=True,
         ),
         ExtractField(
             "ethnicity",

@@ -17,7 +17,7 @@ from django.db import DatabaseError, connection, transaction
 from cases.ages import age_band_sql
 from commissioning.api.auth import audience_for
 from commissioning.extracts import base as extracts
-from commissioning.extracts.base import ApiFilters, csv_chunks
+from commissioning.extracts.base import ApiFilters, ExtractField, csv_chunks
 from commissioning.urls import EXTRACTS as ALL_EXTRACTS
 from tests.commissioning.conftest import extract_url, full_history
 from tests.commissioning.extract_reference import (
@@ -217,3 +217,9 @@ def test_the_age_band_is_the_one_age_gave_for_every_birthday_and_day():
             compared, different = cursor.fetchone()
             assert compared > 36_000
             assert different == 0, day
+
+
+def test_a_field_of_fixed_choices_that_could_start_a_formula_is_refused():
+    # Its CSV cell is sent without the formula test, so its choices must not need one.
+    with pytest.raises(ValueError, match="formula"):
+        ExtractField("band", "'x'", "string", "A band.", choices=("=1", "2"), choices_only=True)
