@@ -159,7 +159,12 @@ FORCE_PARALLEL = (
 
 
 @pytest.mark.parametrize("name", list(EXTRACTS))
-def test_parallel_workers_write_the_same_bytes(cora, cora_token, awkward_records, name):
+@pytest.mark.parametrize(
+    "filters",
+    [ApiFilters(), ApiFilters(start=days_ago(250), end=days_ago(0))],
+    ids=["everything", "a period"],
+)
+def test_parallel_workers_write_the_same_bytes(cora, cora_token, awkward_records, name, filters):
     # At national scale PostgreSQL shares the rows out among parallel workers and merges
     # their sorted rows; here the tables are small, so the plan is forced.
     extract = EXTRACTS[name]
@@ -168,12 +173,12 @@ def test_parallel_workers_write_the_same_bytes(cora, cora_token, awkward_records
         with connection.cursor() as cursor:
             for setting in FORCE_PARALLEL:
                 cursor.execute(setting)
-        plan = _parallel_plan(extracts.copy_sql(extract, audience, ApiFilters()))
-        fast = b"".join(csv_chunks(extract, audience, ApiFilters()))
+        plan = _parallel_plan(extracts.copy_sql(extract, audience, filters))
+        fast = b"".join(csv_chunks(extract, audience, filters))
 
     if name == "people":
         assert "Gather Merge" in plan, plan
-    assert fast == reference_csv(extract, audience, ApiFilters())
+    assert fast == reference_csv(extract, audience, filters)
 
 
 @pytest.mark.parametrize("name", list(EXTRACTS))
