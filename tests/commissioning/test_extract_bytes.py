@@ -176,7 +176,8 @@ def test_parallel_workers_write_the_same_bytes(cora, cora_token, awkward_records
         plan = _parallel_plan(extracts.copy_sql(extract, audience, filters))
         fast = b"".join(csv_chunks(extract, audience, filters))
 
-    if name == "people":
+    if name == "people" and filters == ApiFilters():
+        # The case the benchmark measures; with a period the plan's shape varies.
         assert "Gather Merge" in plan, plan
     assert fast == reference_csv(extract, audience, filters)
 
