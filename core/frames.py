@@ -95,32 +95,45 @@ def _inline_sql(query: FrameQuery) -> str:
     return psycopg.ClientCursor(connection.connection).mogrify(query.sql, query.params)
 
 
-def copy_out(cursor, statement: str) -> Iterator[bytes]:
-    """The rows a `COPY ... TO STDOUT` `statement` sends, on `cursor` (a psycopg cursor).
+def copy_out(
+    cursor, statement: str, *, chunk_bytes: int, counted: list[int] | None = None
+) -> Iterator[bytes]:
+    """What a `COPY ... TO STDOUT` `statement` sends, on `cursor` (a psycopg cursor), in
+    chunks of about `chunk_bytes`; `counted`, if given, gets the rows PostgreSQL reports.
 
     Each row is read from libpq with one call (`PGconn.get_copy_data`), without
     psycopg's per-row generator, which costs more than PostgreSQL takes to produce a
     row. psycopg's `copy()` still starts the COPY and, if the reader stops early,
-    cancels it and drains the connection. The COPY's own result is read at the end,
-    and raised if it is an error.
+    cancels it and drains the connection. The COPY's own result is read after its
+    rows and raised if it is an error, before the last chunk is given.
     """
     pgconn = cursor.connection.pgconn
+    buffer = bytearray()
     error = None
+    rows = 0
     with cursor.copy(statement):
         while True:
             size, data = pgconn.get_copy_data(0)  # waits for the next row; -1 at the end
             if size < 0:
                 break
-            yield data
+            buffer += data
+            if len(buffer) >= chunk_bytes:
+                yield bytes(buffer)
+                buffer.clear()
         # The COPY's own result follows its rows: read it before anything else is sent.
         while (result := pgconn.get_result()) is not None:
             if result.status != psycopg.pq.ExecStatus.COMMAND_OK and error is None:
                 error = psycopg.errors.error_from_result(
                     result, encoding=cursor.connection.info.encoding
                 )
+            rows = result.command_tuples or 0
     # Raised once the COPY is over: raised inside it, psycopg would try to cancel it.
     if error is not None:
         raise error
+    if counted is not None:
+        counted.append(rows)
+    if buffer:
+        yield bytes(buffer)
 
 
 def copy_frame(cursor, query: FrameQuery) -> pd.DataFrame:
@@ -128,8 +141,8 @@ def copy_frame(cursor, query: FrameQuery) -> pd.DataFrame:
     # COPY takes no bound parameters, so the values are quoted into the text.
     sql = psycopg.ClientCursor(cursor.connection).mogrify(query.sql, query.params)
     buffer = io.BytesIO()
-    for row in copy_out(cursor, f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"):
-        buffer.write(row)
+    for chunk in copy_out(cursor, f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", chunk_bytes=1 << 20):
+        buffer.write(chunk)
     if buffer.getbuffer().nbytes == 0:
         return _empty_frame(query)
     buffer.seek(0)

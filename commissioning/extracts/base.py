@@ -41,10 +41,9 @@ from uuid import UUID
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from psycopg import errors as psycopg_errors
-from psycopg import pq
 
 from commissioning.models import ApiClient
+from core import frames
 
 Kind = Literal["string", "integer", "number", "date", "boolean"]
 
@@ -317,37 +316,10 @@ def copy_sql(extract: Extract, audience: Audience, filters: ApiFilters) -> str:
 
 def copy_chunks(raw, statement: str, counted: list[int]) -> Iterator[bytes]:
     """The output of a `COPY ... TO STDOUT` on the psycopg connection `raw`, in chunks
-    of about `CSV_CHUNK_BYTES`; `counted` gets the rows PostgreSQL reports at the end.
-
-    The rows are read from libpq one call each (`PGconn.get_copy_data`), without
-    psycopg's per-row generator, which costs more than PostgreSQL takes to
-    produce a row. psycopg's `copy()` still starts the COPY and, if the reader
-    stops early, cancels it and drains the connection.
-    """
-    with raw.cursor() as cursor, cursor.copy(statement):
-        read = raw.pgconn.get_copy_data
-        buffer = bytearray()
-        while True:
-            size, data = read(0)  # waits for the next row; -1 at the end
-            if size < 0:
-                break
-            buffer += data
-            if len(buffer) >= CSV_CHUNK_BYTES:
-                yield bytes(buffer)
-                buffer.clear()
-        # The COPY's own result follows its rows: read it before anything else is sent.
-        counted.append(_copy_result_rows(raw))
-        if buffer:
-            yield bytes(buffer)
-
-
-def _copy_result_rows(raw) -> int:
-    rows = 0
-    while (result := raw.pgconn.get_result()) is not None:
-        if result.status != pq.ExecStatus.COMMAND_OK:
-            raise psycopg_errors.error_from_result(result, encoding=raw.info.encoding)
-        rows = result.command_tuples or 0
-    return rows
+    of about `CSV_CHUNK_BYTES` (`core.frames.copy_out`); `counted` gets the rows
+    PostgreSQL reports at the end."""
+    with raw.cursor() as cursor:
+        yield from frames.copy_out(cursor, statement, chunk_bytes=CSV_CHUNK_BYTES, counted=counted)
 
 
 def csv_chunks(
