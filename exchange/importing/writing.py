@@ -51,7 +51,9 @@ from exchange.importing.specs import (
 )
 
 AFFECTED_LIST_LIMIT = 10_000
-BULK_ROWS = 50_000
+# Measured at 50,000 new naloxone supplies into an empty table: 26 us a row with the indexes
+# and foreign keys kept, against 5 us a row and a fraction of a second to rebuild them.
+BULK_ROWS = 20_000
 
 
 @dataclass
