@@ -155,6 +155,9 @@ def records_import(
 def _run(cursor, files, result: ImportResult, report: Progress, today) -> list[int] | None:
     cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [IMPORT_LOCK])
     cursor.execute("SET LOCAL work_mem = '128MB'")
+    # Indexes are rebuilt by this backend alone: the other core is checking the next file,
+    # and parallel workers cost more CPU in all (9.5 s against 6.9 s at 100,000 people).
+    cursor.execute("SET LOCAL max_parallel_maintenance_workers = 0")
     # Foreign keys are checked as rows arrive rather than at commit: a table with
     # pending checks could not have its indexes dropped for a bulk insert.
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
