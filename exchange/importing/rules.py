@@ -52,6 +52,8 @@ def _check(cursor, spec: FileSpec, query: str, **params) -> int:
 
 
 def check_duplicate_refs(cursor, spec: FileSpec) -> None:
+    # The repeated refs are found by hashing first: sorting every ref to list the rows of
+    # the few repeated ones took most of the check.
     _check(
         cursor,
         spec,
@@ -61,7 +63,9 @@ def check_duplicate_refs(cursor, spec: FileSpec) -> None:
                || array_to_string(d.rows[1:5], ', ') || ').' AS message
         FROM {stage} s
         JOIN (SELECT ref, array_agg(row_no ORDER BY row_no) AS rows FROM {stage}
-              WHERE ref IS NOT NULL GROUP BY ref HAVING count(*) > 1) d USING (ref)
+              WHERE ref IN (SELECT ref FROM {stage} WHERE ref IS NOT NULL
+                            GROUP BY ref HAVING count(*) > 1)
+              GROUP BY ref) d USING (ref)
         WHERE s.valid
         """,
     )
@@ -95,6 +99,13 @@ def _missing_parent(cursor, spec: FileSpec, parent: FileSpec) -> None:
     )
 
 
+def _id_sequence(cursor, table: str) -> sql.Composable:
+    """The sequence `table`'s ids come from, named once: looked up afresh for every row (as
+    `nextval(pg_get_serial_sequence(...))` does) it cost more than the rest of the map."""
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+    return sql.SQL("{}::regclass").format(sql.Literal(cursor.fetchone()[0]))
+
+
 def _index_and_analyse(cursor, table: str, column: str = "ref") -> None:
     cursor.execute(
         sql.SQL("CREATE INDEX ON {} ({})").format(sql.Identifier(table), sql.Identifier(column))
@@ -115,7 +126,9 @@ def check_service_users(cursor) -> None:
                || ' in this file.' AS message
         FROM {stage} s
         JOIN (SELECT nhs_number, array_agg(ref ORDER BY row_no) AS refs FROM {stage}
-              WHERE valid AND nhs_number IS NOT NULL
+              WHERE valid AND nhs_number IN (SELECT nhs_number FROM {stage}
+                                             WHERE valid AND nhs_number IS NOT NULL
+                                             GROUP BY nhs_number HAVING count(*) > 1)
               GROUP BY nhs_number HAVING count(DISTINCT ref) > 1) d USING (nhs_number)
         WHERE s.valid
         """,
@@ -133,10 +146,11 @@ def check_service_users(cursor) -> None:
         """,
     )
     cursor.execute(
-        """
+        sql.SQL(
+            """
         CREATE TEMP TABLE imp_person_map ON COMMIT DROP AS
         SELECT s.ref,
-               COALESCE(t.id, nextval(pg_get_serial_sequence('cases_serviceuser', 'id'))) AS id,
+               COALESCE(t.id, nextval({sequence})) AS id,
                t.id IS NULL AS is_new, s.team_id, s.date_of_birth, true AS staged
         FROM imp_service_users s LEFT JOIN cases_serviceuser t ON t.source_ref = s.ref
         WHERE s.valid
@@ -146,6 +160,7 @@ def check_service_users(cursor) -> None:
         WHERE t.source_ref IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM imp_service_users s WHERE s.valid AND s.ref = t.source_ref)
         """
+        ).format(sequence=_id_sequence(cursor, "cases_serviceuser"))
     )
     _index_and_analyse(cursor, "imp_person_map")
 
@@ -179,11 +194,11 @@ def check_episodes(cursor) -> None:
         """,
     )
     cursor.execute(
-        """
+        sql.SQL(
+            """
         CREATE TEMP TABLE imp_episode_map ON COMMIT DROP AS
         SELECT s.ref,
-               COALESCE(t.id, nextval(pg_get_serial_sequence('cases_treatmentepisode', 'id')))
-                   AS id,
+               COALESCE(t.id, nextval({sequence})) AS id,
                t.id IS NULL AS is_new, p.id AS service_user_id,
                COALESCE(s.team_id, p.team_id) AS team_id,
                s.referral_date, s.discharge_date, true AS staged
@@ -198,6 +213,7 @@ def check_episodes(cursor) -> None:
         WHERE t.source_ref IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM imp_episodes s WHERE s.valid AND s.ref = t.source_ref)
         """
+        ).format(sequence=_id_sequence(cursor, "cases_treatmentepisode"))
     )
     _index_and_analyse(cursor, "imp_episode_map")
 

@@ -51,7 +51,9 @@ from exchange.importing.specs import (
 )
 
 AFFECTED_LIST_LIMIT = 10_000
-BULK_ROWS = 50_000
+# Measured at 50,000 new naloxone supplies into an empty table: 26 us a row with the indexes
+# and foreign keys kept, against 5 us a row and a fraction of a second to rebuild them.
+BULK_ROWS = 20_000
 
 
 @dataclass
@@ -221,6 +223,14 @@ def _new_rows_filter(spec: FileSpec) -> sql.Composable:
 
 
 def _count_new(cursor, spec: FileSpec) -> int:
+    if spec not in (SERVICE_USERS, EPISODES):
+        # Into an empty table every valid row is new: no need to look each one up.
+        cursor.execute(
+            sql.SQL("SELECT NOT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(spec.table))
+        )
+        if cursor.fetchone()[0]:
+            cursor.execute(sql.SQL("SELECT count(*) FROM {} WHERE valid").format(stage_table(spec)))
+            return cursor.fetchone()[0]
     cursor.execute(
         sql.SQL("SELECT count(*) FROM {} WHERE s.valid AND {}").format(
             _source(spec).joins, _new_rows_filter(spec)
@@ -233,7 +243,7 @@ def _insert(cursor, spec: FileSpec, present: set[str], *, track: bool) -> int:
     source = _source(spec)
     columns = ["external_id", "source_ref", "created_at"]
     values: list[sql.Composable] = [
-        sql.SQL("gen_random_uuid()"),
+        sql.SQL("s.external_id"),
         sql.SQL("s.ref"),
         sql.SQL("now()"),
     ]
@@ -284,6 +294,37 @@ def _table_rows(cursor, table: str) -> int:
     return cursor.fetchone()[0]
 
 
+class RecordWriter:
+    """Writes the checked rows of one kind after another, in dependency order, and keeps
+    the ids of the people affected until there are more than `AFFECTED_LIST_LIMIT`
+    changed rows."""
+
+    def __init__(self) -> None:
+        self.changed = 0
+
+    def write(self, cursor, spec: FileSpec, columns: set[str], counts: FileCounts) -> None:
+        track = self.changed <= AFFECTED_LIST_LIMIT
+        updated = _update(cursor, spec, columns, track=track)
+        new = _count_new(cursor, spec)
+        bulk = new >= BULK_ROWS and new >= _table_rows(cursor, spec.table)
+        with _bulk_loading(cursor, spec) if bulk else nullcontext():
+            created = _insert(cursor, spec, columns, track=track and new <= AFFECTED_LIST_LIMIT)
+        counts.created = created
+        counts.updated = updated
+        self.changed += created + updated
+        if spec is NALOXONE:
+            recorded = record_kit_overdoses(cursor)
+            counts.overdoses_recorded = recorded
+            self.changed += recorded
+
+    def affected(self, cursor) -> list[int] | None:
+        """The affected people's ids, or None for many."""
+        if self.changed > AFFECTED_LIST_LIMIT:
+            return None
+        cursor.execute("SELECT DISTINCT service_user_id FROM imp_affected ORDER BY 1")
+        return [row[0] for row in cursor.fetchall()]
+
+
 def write_records(
     cursor,
     specs: list[FileSpec],
@@ -292,29 +333,12 @@ def write_records(
     report: Callable[[float, str], None],
 ) -> list[int] | None:
     """Write every kind in `specs`; return the affected people's ids, or None for many."""
-    changed = 0
+    writer = RecordWriter()
     for position, spec in enumerate(specs):
         report(0.75 + 0.25 * position / len(specs), f"Writing {spec.title.lower()}")
-        columns = present[spec.kind]
-        if not columns:
-            continue
-        track = changed <= AFFECTED_LIST_LIMIT
-        updated = _update(cursor, spec, columns, track=track)
-        new = _count_new(cursor, spec)
-        bulk = new >= BULK_ROWS and new >= _table_rows(cursor, spec.table)
-        with _bulk_loading(cursor, spec) if bulk else nullcontext():
-            created = _insert(cursor, spec, columns, track=track and new <= AFFECTED_LIST_LIMIT)
-        counts[spec.kind].created = created
-        counts[spec.kind].updated = updated
-        changed += created + updated
-        if spec is NALOXONE:
-            recorded = record_kit_overdoses(cursor)
-            counts[spec.kind].overdoses_recorded = recorded
-            changed += recorded
-    if changed > AFFECTED_LIST_LIMIT:
-        return None
-    cursor.execute("SELECT DISTINCT service_user_id FROM imp_affected ORDER BY 1")
-    return [row[0] for row in cursor.fetchall()]
+        if present[spec.kind]:
+            writer.write(cursor, spec, present[spec.kind], counts[spec.kind])
+    return writer.affected(cursor)
 
 
 def history_table(spec: FileSpec) -> str:
