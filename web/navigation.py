@@ -56,6 +56,7 @@ MENU_ORDER = (
     "overrides_to_decide",
     "import_start",
     "ndtms_extract",
+    "ndtms_submissions",
     "review_list",
     "review_dashboard",
     "fairness_report",

@@ -275,6 +275,22 @@ FORMS: tuple[FormCase, ...] = (
         method="GET",
     ),
     FormCase(
+        "exchange.forms.NdtmsSubmissionPrepareForm",
+        "ndtms_submissions",
+        "-",
+        "adam",
+        lambda w: _form("exchange.forms.NdtmsSubmissionPrepareForm")(
+            services=_form("exchange.selectors.services_submittable_by")(w.users["adam"])
+        ),
+    ),
+    FormCase(
+        "exchange.forms.NdtmsSubmissionRecordForm",
+        "ndtms_submission_record",
+        "submission",
+        "adam",
+        lambda w: _form("exchange.forms.NdtmsSubmissionRecordForm")(),
+    ),
+    FormCase(
         "risk.forms.FairnessFilterForm",
         "fairness_report",
         "-",
