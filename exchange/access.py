@@ -40,4 +40,5 @@ NAVIGATION = (
     NavLink("Import records", "import_start", can_import_records),
     NavLink("NDTMS extract", "ndtms_extract", can_extract_ndtms),
     NavLink("NDTMS submissions", "ndtms_submissions", can_submit_ndtms),
+    NavLink("NDTMS data quality", "ndtms_quality", can_submit_ndtms),
 )

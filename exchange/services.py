@@ -9,18 +9,16 @@ month was sent before, the new one replaces the one last sent. Each is atomic.
 import calendar
 import datetime
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter
 
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Service, ServiceUser, User
+from cases.models import Service, User
 from exchange.models import NdtmsSubmission
-from exchange.ndtms import read_submission, submission_chunks, submission_file_name
+from exchange.ndtms import submission_file_name
 from exchange.ndtms.items import DATASET_VERSION
-from exchange.ndtms.mapping import mappings_for
-from exchange.ndtms.validation import Problem, validate
-from exchange.selectors import latest_sent
+from exchange.selectors import latest_sent, service_file, team_problem_counts
 
 
 class SubmissionRefused(Exception):
@@ -33,27 +31,13 @@ def month_bounds(first: datetime.date) -> tuple[datetime.date, datetime.date]:
     return start, start.replace(day=calendar.monthrange(start.year, start.month)[1])
 
 
-def _team_counts(problems: list[Problem]) -> dict[str, dict[str, int]]:
-    teams = dict(
-        ServiceUser.objects.filter(client_ref__in={p.client for p in problems}).values_list(
-            "client_ref", "team_id"
-        )
-    )
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for problem in problems:
-        counts[str(teams.get(problem.client, ""))][problem.rule] += 1
-    return {team: dict(sorted(kinds.items())) for team, kinds in sorted(counts.items())}
-
-
 @transaction.atomic
 def ndtms_submission_prepare(
     *, service: Service, month: datetime.date, prepared_by: User
 ) -> NdtmsSubmission:
     """Write and validate `service`'s file for the month of `month`, and keep it."""
     start, end = month_bounds(month)
-    content = b"".join(submission_chunks(start=start, end=end, agency=service.code)).decode()
-    rows = read_submission(content)
-    problems = validate(rows, codes=mappings_for(DATASET_VERSION).codes, end=end)
+    content, rows, problems = service_file(service, start, end)
     return NdtmsSubmission.objects.create(
         service=service,
         period_start=start,
@@ -65,7 +49,7 @@ def ndtms_submission_prepare(
         rows=len(rows),
         problems=[list(vars(p).values()) for p in problems],
         problem_counts=dict(sorted(Counter(p.rule for p in problems).items())),
-        team_problem_counts=_team_counts(problems),
+        team_problem_counts=team_problem_counts(problems),
         prepared_by=prepared_by,
     )
 

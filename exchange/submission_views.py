@@ -1,6 +1,7 @@
 """The monthly NDTMS submission pages under /data/ndtms/submissions/: the list with the form
 that prepares a month's file, one submission with its problems, its download, and
-recording it as submitted.
+recording it as submitted; and the data quality page, this month's problems by team and
+kind against the last submission.
 
 Each checks `exchange.access.can_submit_ndtms` (403 for other roles); a submission of a
 service the user does not submit for is 404. The problems list names only people the
@@ -9,8 +10,9 @@ user may see; the page's read and every download are recorded with `cases.audit`
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.audit import record_access
@@ -19,6 +21,8 @@ from exchange.access import can_submit_ndtms
 from exchange.forms import NdtmsSubmissionPrepareForm, NdtmsSubmissionRecordForm
 from exchange.models import NdtmsSubmission
 from exchange.selectors import (
+    KINDS,
+    data_quality,
     latest_sent,
     services_submittable_by,
     submission_problems_for,
@@ -131,3 +135,31 @@ def submission_record(request: HttpRequest, submission_id) -> HttpResponse:
             return _detail(request, submission, form, error=str(refused), status=409)
         return redirect("ndtms_submission", submission_id=submission.external_id)
     return _detail(request, submission, form, status=400)
+
+
+@login_required
+def data_quality_page(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    services = list(services_submittable_by(request.user))
+    chosen = request.GET.get("service", "")
+    if chosen and not (chosen.isascii() and chosen.isdigit()):
+        message = "The service in the address is not one Lantern knows: choose it from the list."
+        return render(request, "400.html", {"message": message}, status=400)
+    if chosen:
+        service = next((s for s in services if s.pk == int(chosen)), None)
+        if service is None:
+            raise Http404("No such service")
+    else:
+        service = services[0] if services else None
+    quality = data_quality(service, timezone.localdate()) if service is not None else None
+    return render(
+        request,
+        "exchange/ndtms_quality.html",
+        {
+            "title": "NDTMS data quality",
+            "services": services,
+            "service": service,
+            "quality": quality,
+            "kinds": KINDS,
+        },
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("ndtms/", views.ndtms_page, name="ndtms_extract"),
     path("ndtms/extract.csv", views.ndtms_download, name="ndtms_download"),
     path("ndtms/submissions/", submission_views.submission_list, name="ndtms_submissions"),
+    path("ndtms/quality/", submission_views.data_quality_page, name="ndtms_quality"),
     path(
         "ndtms/submissions/<uuid:submission_id>/",
         submission_views.submission_detail,

@@ -57,6 +57,7 @@ MENU_ORDER = (
     "import_start",
     "ndtms_extract",
     "ndtms_submissions",
+    "ndtms_quality",
     "review_list",
     "review_dashboard",
     "fairness_report",

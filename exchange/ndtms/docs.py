@@ -45,6 +45,10 @@ The NDTMS submissions page (under the data pages) is where a month's file is sen
    submitted (who and when). A month sent again is a new submission that replaces the
    one last sent, which stays as it was.
 
+The NDTMS data quality page shows the problems of this month's file so far, for one
+service, by team and kind, and how many more or fewer each count is than in the file
+last recorded as submitted (of any month). It counts and names no one.
+
 Each kept submission is immutable: the database refuses every change to it but the one
 recording it as submitted, and every deletion; it is not in the admin, since it holds
 people's data. Reading a submission's problems and each download are recorded in the

@@ -485,6 +485,7 @@ QUERY_PAGES: tuple[QueryPage, ...] = (
     QueryPage("unidentified_list", "-", "tess", ("page",)),
     QueryPage("naloxone_renewals", "-", "alice", ("page",)),
     QueryPage("review_dashboard", "-", "gina", ("from", "to")),
+    QueryPage("ndtms_quality", "-", "adam", ("service",)),
     QueryPage("review_bulletin", "-", "alice", ("theme",)),
     QueryPage("admin:risk_recomputerun_progress", "-", "adam", ("since",)),
     QueryPage("admin:risk_recomputerun_progress_status", "-", "adam", ("since",)),

@@ -207,6 +207,7 @@ ndtms_download                  -              GET     signin  403     ok      4
 # service with South, so she finds none of its submissions; adam prepares and records it.
 ndtms_submissions               -              GET     signin  403     ok      403     403     403     ok
 ndtms_submissions               -              POST    signin  403     400     403     403     403     400
+ndtms_quality                   -              GET     signin  403     ok      403     403     403     ok
 ndtms_submission                submission     GET     signin  403     404     403     403     403     ok
 ndtms_submission_download       submission     GET     signin  403     404     403     403     403     ok
 ndtms_submission_record         submission     GET     signin  405     405     405     405     405     405

@@ -280,3 +280,12 @@ def test_each_page_of_an_ndtms_submission_records_one_read_for_every_role_it_let
                         f"and {want}, got {got} and {events}"
                     )
     assert not problems, f"{len(problems)} reads differ:\n" + "\n".join(problems)
+
+
+def test_the_ndtms_data_quality_page_counts_problems_and_records_no_read(world, client_as):
+    # Counts by team and kind of the service's file: it names no one.
+    for variant, headers in VARIANTS.items():
+        got, events = reads_of(
+            client_as(world.users["adam"]), "GET", reverse("ndtms_quality"), {}, headers
+        )
+        assert (variant, got, events) == (variant, "ok", [])
