@@ -1,5 +1,5 @@
 """The data pages' forms: the import upload (one file field per kind of file) and the
-NDTMS extract's period."""
+NDTMS extract's period, and the monthly submission's month and confirmation."""
 
 import datetime
 
@@ -71,3 +71,43 @@ class NdtmsPeriodForm(ClientChecks, CheckedInputForm, forms.Form):
         for field, problem in period_problems(start, end).items():
             self.add_error(field, problem)
         return cleaned
+
+
+def _months(count: int = 12) -> list[tuple[str, str]]:
+    """The last `count` whole months, the latest first, as "YYYY-MM"."""
+    month = timezone.localdate().replace(day=1)
+    choices = []
+    for _ in range(count):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+        choices.append((f"{month:%Y-%m}", f"{month:%B %Y}"))
+    return choices
+
+
+class NdtmsSubmissionPrepareForm(CheckedInputForm, forms.Form):
+    """The service and the month a submission file is prepared for."""
+
+    service = forms.ModelChoiceField(queryset=None, label="Service (NDTMS agency)")
+    month = forms.ChoiceField(label="Month")
+
+    def __init__(self, *args, services, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        self.fields["service"].error_messages["invalid_choice"] = (
+            "Choose one of the services listed: you prepare submissions for those only."
+        )
+        self.fields["month"].choices = _months()
+        self.fields["month"].error_messages["invalid_choice"] = (
+            "Choose one of the months listed: a submission is for one of the last twelve."
+        )
+
+    def first_day(self) -> datetime.date:
+        return datetime.date.fromisoformat(f"{self.cleaned_data['month']}-01")
+
+
+class NdtmsSubmissionRecordForm(CheckedInputForm, forms.Form):
+    """The confirmation that the file was uploaded to NDTMS."""
+
+    confirm = forms.BooleanField(
+        label="I have uploaded this file to NDTMS",
+        error_messages={"required": "Tick this once the file is uploaded to NDTMS."},
+    )

@@ -1,5 +1,5 @@
-"""What data exchange keeps: the bulk import jobs started from the import page, and the NDTMS
-code lists and the mapping of Lantern's own values to them.
+"""What data exchange keeps: the bulk import jobs started from the import page, the NDTMS
+code lists and the mapping of Lantern's own values to them, and each NDTMS submission file.
 
 `ImportJob` moved here from `outcomes` and keeps its table (`outcomes_importjob`),
 so jobs recorded before the move are still listed and no data was migrated.
@@ -7,6 +7,7 @@ so jobs recorded before the move are still listed and no data was migrated.
 
 import uuid
 
+import pgtrigger
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -125,3 +126,101 @@ class NdtmsMapping(models.Model):
                     f"dataset {self.dataset_version}: add the code first, or leave this empty."
                 }
             )
+
+
+class NdtmsSubmission(models.Model):
+    """One month's NDTMS submission file of a service (its agency), kept as it was written.
+
+    Made by `exchange.services.ndtms_submission_prepare`: the file, its checksum and the
+    counts of its validation problems by kind and by team. Recording it as sent
+    (`ndtms_submission_record`) fills in who sent it and when, and the submission it
+    replaces when the month was sent before; the database allows that one change of a
+    prepared row and refuses every other UPDATE and every DELETE, so a file once
+    written never changes and the next month compares against what was really sent.
+    """
+
+    external_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(
+        "cases.Service", on_delete=models.PROTECT, related_name="ndtms_submissions"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    dataset_version = models.CharField(max_length=10)
+    file_name = models.CharField(max_length=120)
+    content = models.TextField(help_text="The file, exactly as it was offered for download.")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    rows = models.PositiveIntegerField(help_text="Data rows, the header aside.")
+    problems = models.JSONField(
+        default=list, help_text="Each validation problem: rule, client, episode, item, message."
+    )
+    problem_counts = models.JSONField(default=dict, help_text="Validation problems by kind.")
+    team_problem_counts = models.JSONField(
+        default=dict, help_text="Validation problems by team id, then kind."
+    )
+    prepared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        help_text="The submission of the same month this one was sent instead of.",
+    )
+
+    class Meta:
+        verbose_name = "NDTMS submission"
+        ordering = ["-period_start", "-prepared_at"]
+        indexes = [
+            models.Index(fields=["service", "period_start"], name="ndtms_submission_period"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="ndtms_submission_period_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(submitted_at__isnull=True, submitted_by__isnull=True)
+                | models.Q(submitted_at__isnull=False, submitted_by__isnull=False),
+                name="ndtms_submission_sent_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(replaces__isnull=True) | models.Q(submitted_at__isnull=False),
+                name="ndtms_submission_replaces_when_sent",
+            ),
+            # One first submission of a month per service; each later one replaces the last.
+            models.UniqueConstraint(
+                fields=["service", "period_start"],
+                condition=models.Q(submitted_at__isnull=False, replaces__isnull=True),
+                name="ndtms_submission_one_first",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="immutable_but_record_sent",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func="""
+                IF TG_OP = 'UPDATE' AND OLD.submitted_at IS NULL
+                   AND NEW.submitted_at IS NOT NULL AND OLD.replaces_id IS NULL
+                   AND to_jsonb(NEW) - 'submitted_at' - 'submitted_by_id' - 'replaces_id'
+                       = to_jsonb(OLD) - 'submitted_at' - 'submitted_by_id' - 'replaces_id'
+                THEN
+                    RETURN NEW;
+                END IF;
+                RAISE EXCEPTION 'exchange_ndtmssubmission is immutable: % refused', TG_OP
+                    USING ERRCODE = 'insufficient_privilege';
+                """,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({'sent' if self.submitted_at else 'prepared'})"
+
+    @property
+    def problem_total(self) -> int:
+        return sum(self.problem_counts.values())

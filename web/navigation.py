@@ -56,6 +56,8 @@ MENU_ORDER = (
     "overrides_to_decide",
     "import_start",
     "ndtms_extract",
+    "ndtms_submissions",
+    "ndtms_quality",
     "review_list",
     "review_dashboard",
     "fairness_report",

@@ -28,6 +28,32 @@ rows under its own version.
 first; the NDTMS extract page offers the same file to administrators (the whole
 service) and team leads (their teams' people).
 
+## The monthly submission
+
+The NDTMS submissions page (under the data pages) is where a month's file is sent from:
+
+1. An administrator, or a team lead of a service all of whose teams are theirs (the
+   file covers the whole service, its agency, and so holds no one outside their
+   scope), prepares the file of one of the last twelve months for the service.
+   Lantern writes it, checks it as the national system does (the rules below), and
+   keeps it: the file's text, its SHA-256, its rows, each problem, and its problem
+   counts by kind and by team, with who prepared it and when.
+2. The submission's page lists its problems, each linking to the form and field that
+   fixes it, for the people the user may see (others are counted, not named). A
+   record fixed changes the next file prepared, never one kept.
+3. The file is downloaded exactly as kept, uploaded to NDTMS, and recorded as
+   submitted (who and when). A month sent again is a new submission that replaces the
+   one last sent, which stays as it was.
+
+The NDTMS data quality page shows the problems of this month's file so far, for one
+service, by team and kind, and how many more or fewer each count is than in the file
+last recorded as submitted (of any month). It counts and names no one.
+
+Each kept submission is immutable: the database refuses every change to it but the one
+recording it as submitted, and every deletion; it is not in the admin, since it holds
+people's data. Reading a submission's problems and each download are recorded in the
+access audit.
+
 ## The file
 
 - CSV, UTF-8, every value in double quotes, lines ending in a line feed; the first line

@@ -6,7 +6,7 @@ alice's; a near-fatal review of jo (filed by
 gina) has a toxicology finding, an information request and an action, and a
 review of the death of someone the service never knew has nothing yet; someone not yet
 known to North had an overdose (alice recorded it); cora's
-account belongs to an API client; an import job, a recompute run, a flag
+account belongs to an API client; an import job, an NDTMS submission, a recompute run, a flag
 override, an API token, a request log row and a group exist, so that every admin
 model has a row to open.
 """
@@ -34,7 +34,8 @@ from cases.unknown_people import unidentified_overdose_record
 from commissioning import services as commissioning_services
 from commissioning.models import ApiClient
 from deathreviews.models import InformationRequest, Review, ReviewAction, ToxicologyFinding
-from exchange.models import ImportJob
+from exchange.models import ImportJob, NdtmsSubmission
+from exchange.services import ndtms_submission_prepare
 from overdoses.models import FollowUp
 from risk import services as risk_services
 from risk.models import Backtest, Flag, RecomputeRun, RuleSet
@@ -71,6 +72,8 @@ class World:
     # Signed off, its learning and action waiting for governance's approval.
     shared_review: Review
     import_job: ImportJob
+    # Last month's NDTMS file of the world's service, prepared by adam, not yet submitted.
+    submission: NdtmsSubmission
     grant: BreakGlassGrant
     transfer: TransferRequest
     # Someone not yet known, held by North after an overdose alice recorded.
@@ -131,6 +134,11 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         created_by=adam,
         status=ImportJob.Status.SUCCEEDED,
         file_names=["service_users: people.csv"],
+    )
+    submission = ndtms_submission_prepare(
+        service=north.service,
+        month=days_ago(0).replace(day=1) - datetime.timedelta(days=1),
+        prepared_by=adam,
     )
     RecomputeRun.objects.create(
         as_of=days_ago(1),
@@ -193,6 +201,7 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         action=action,
         shared_review=shared_review,
         import_job=import_job,
+        submission=submission,
         grant=grant,
         transfer=TransferRequest.objects.get(),
         someone=someone,

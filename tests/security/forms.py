@@ -275,6 +275,22 @@ FORMS: tuple[FormCase, ...] = (
         method="GET",
     ),
     FormCase(
+        "exchange.forms.NdtmsSubmissionPrepareForm",
+        "ndtms_submissions",
+        "-",
+        "adam",
+        lambda w: _form("exchange.forms.NdtmsSubmissionPrepareForm")(
+            services=_form("exchange.selectors.services_submittable_by")(w.users["adam"])
+        ),
+    ),
+    FormCase(
+        "exchange.forms.NdtmsSubmissionRecordForm",
+        "ndtms_submission_record",
+        "submission",
+        "adam",
+        lambda w: _form("exchange.forms.NdtmsSubmissionRecordForm")(),
+    ),
+    FormCase(
         "risk.forms.FairnessFilterForm",
         "fairness_report",
         "-",
@@ -469,6 +485,7 @@ QUERY_PAGES: tuple[QueryPage, ...] = (
     QueryPage("unidentified_list", "-", "tess", ("page",)),
     QueryPage("naloxone_renewals", "-", "alice", ("page",)),
     QueryPage("review_dashboard", "-", "gina", ("from", "to")),
+    QueryPage("ndtms_quality", "-", "adam", ("service",)),
     QueryPage("review_bulletin", "-", "alice", ("theme",)),
     QueryPage("admin:risk_recomputerun_progress", "-", "adam", ("since",)),
     QueryPage("admin:risk_recomputerun_progress_status", "-", "adam", ("since",)),

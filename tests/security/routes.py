@@ -53,6 +53,7 @@ SAMPLES = {
     },
     "jo-follow-up": lambda w: {"external_id": w.jo_follow_up.external_id},
     "job": lambda w: {"job_id": w.import_job.external_id},
+    "submission": lambda w: {"submission_id": w.submission.external_id},
     "template": lambda w: {"kind": "service_users"},
     "review": lambda w: {"external_id": w.review.external_id},
     "unknown-review": lambda w: {"external_id": w.unknown_review.external_id},
@@ -202,6 +203,15 @@ import_job_status               job            GET     signin  403     403     4
 import_template                 template       GET     signin  403     403     403     403     403     ok
 ndtms_extract                   -              GET     signin  403     ok      403     403     403     ok
 ndtms_download                  -              GET     signin  403     ok      403     403     403     ok
+# The monthly submission: a file covers a whole service, and tess's North shares the world's
+# service with South, so she finds none of its submissions; adam prepares and records it.
+ndtms_submissions               -              GET     signin  403     ok      403     403     403     ok
+ndtms_submissions               -              POST    signin  403     400     403     403     403     400
+ndtms_quality                   -              GET     signin  403     ok      403     403     403     ok
+ndtms_submission                submission     GET     signin  403     404     403     403     403     ok
+ndtms_submission_download       submission     GET     signin  403     404     403     403     403     ok
+ndtms_submission_record         submission     GET     signin  405     405     405     405     405     405
+ndtms_submission_record         submission     POST    signin  403     404     403     403     403     400
 
 # The API: 401 without credentials; pseudonymised data for commissioners and for
 # staff who browse people (their own scope); nothing for administrators. Read only.

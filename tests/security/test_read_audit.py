@@ -66,6 +66,14 @@ NOT_READS = {
         "POST only: governance approves bulletin text; a refused one shows the approvals "
         "queue again, whose read is recorded as a list"
     ),
+    # A submission's page lists its problems, naming many people: one list read (and its
+    # file one export) for every request let through (the submission test below).
+    "ndtms_submission": "an NDTMS submission: one list read of its problems, tested below",
+    "ndtms_submission_download": "an NDTMS submission's file: one export, tested below",
+    "ndtms_submission_record": (
+        "POST only: records a submission as sent and goes back to its page, or shows it "
+        "again with the form's error, one list read (tested below)"
+    ),
     "transfer_request_answer": (
         "POST only: a team lead answers a transfer request and goes back to the list, "
         "whose read is recorded"
@@ -238,3 +246,46 @@ def test_pages_of_aggregates_record_no_read(world, client_as):
                 if (got, events) != ("ok", []):
                     problems.append(f"{key} ({variant}) as {role}: got {got} and {events}")
     assert not problems, "\n".join(problems)
+
+
+# What each route of an NDTMS submission records when it lets a request through: one read
+# of many people, by the file's name, never of one person.
+SUBMISSION_READS = {
+    "ndtms_submission": AccessKind.LIST,
+    "ndtms_submission_download": AccessKind.EXPORT,
+    "ndtms_submission_record": AccessKind.LIST,
+}
+
+
+def test_each_page_of_an_ndtms_submission_records_one_read_for_every_role_it_lets_through(
+    world, client_as
+):
+    by_key = {route.key: route for route in enumerate_routes()}
+    rows = [row for row in expected_rows() if row.sample == "submission"]
+    assert {row.key for row in rows} == set(SUBMISSION_READS)
+    problems = []
+    for role in routes.ROLES:
+        user = world.users.get(role)
+        client = Client() if user is None else client_as(user)
+        for row in rows:
+            url = url_for(by_key[row.key], routes.SAMPLES[row.sample](world))
+            expected = row.outcomes[role]
+            wanted = [(row.key, SUBMISSION_READS[row.key], None, world.submission.file_name, False)]
+            for variant, headers in VARIANTS.items():
+                got, events = reads_of(client, row.method, url, {}, headers)
+                want = wanted if expected in LET_THROUGH else []
+                if got != expected or events != want:
+                    problems.append(
+                        f"{row.key} {row.method} ({variant}) as {role}: expected {expected} "
+                        f"and {want}, got {got} and {events}"
+                    )
+    assert not problems, f"{len(problems)} reads differ:\n" + "\n".join(problems)
+
+
+def test_the_ndtms_data_quality_page_counts_problems_and_records_no_read(world, client_as):
+    # Counts by team and kind of the service's file: it names no one.
+    for variant, headers in VARIANTS.items():
+        got, events = reads_of(
+            client_as(world.users["adam"]), "GET", reverse("ndtms_quality"), {}, headers
+        )
+        assert (variant, got, events) == (variant, "ok", [])

@@ -1,0 +1,164 @@
+"""Reads of the NDTMS submissions: whose services a user may submit for, their submissions,
+and the problems of one that the user may see and fix.
+
+Administrators submit for every service. A team lead submits for a service only when
+every team of it is one of theirs today, so that the file, which covers the whole
+agency, holds no one outside their scope (`cases.selectors.service_users_visible_to`).
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from cases.models import Role, Service, ServiceUser, Team, User
+from cases.selectors import active_team_ids, service_users_visible_to
+from exchange.access import can_submit_ndtms
+from exchange.models import NdtmsSubmission
+from exchange.ndtms import read_submission, submission_chunks
+from exchange.ndtms.items import DATASET_VERSION
+from exchange.ndtms.links import problem_links
+from exchange.ndtms.mapping import mappings_for
+from exchange.ndtms.validation import Problem, validate
+
+TeamCounts = dict[str, dict[str, int]]
+
+
+def services_submittable_by(user: User) -> QuerySet[Service]:
+    if not can_submit_ndtms(user):
+        return Service.objects.none()
+    if user.role == Role.ADMINISTRATOR:
+        return Service.objects.all()
+    mine = active_team_ids(user)
+    others = Team.objects.exclude(id__in=mine).values("service_id")
+    return (
+        Service.objects.filter(teams__in=mine.values("team_id")).exclude(id__in=others).distinct()
+    )
+
+
+def submissions_visible_to(user: User) -> QuerySet[NdtmsSubmission]:
+    """The submissions of the services `user` submits for, newest month first, without the
+    files themselves."""
+    return (
+        NdtmsSubmission.objects.filter(service__in=services_submittable_by(user))
+        .select_related("service", "prepared_by", "submitted_by", "replaces")
+        .defer("content", "problems", "replaces__content", "replaces__problems")
+    )
+
+
+def submission_problems_for(
+    user: User, submission: NdtmsSubmission
+) -> tuple[list[tuple[Problem, str]], int]:
+    """The submission's problems about people `user` may see, each with the address of the
+    field that fixes it, and how many problems concern people they may not see."""
+    problems = [Problem(*values) for values in submission.problems]
+    visible = set(
+        service_users_visible_to(user)
+        .filter(client_ref__in={p.client for p in problems})
+        .values_list("client_ref", flat=True)
+    )
+    shown = [p for p in problems if p.client in visible]
+    return list(zip(shown, problem_links(shown), strict=True)), len(problems) - len(shown)
+
+
+def latest_sent(service: Service, period_start: datetime.date) -> NdtmsSubmission | None:
+    """The submission of the month last recorded as sent, or None."""
+    return (
+        NdtmsSubmission.objects.filter(
+            service=service,
+            period_start=period_start,
+            submitted_at__isnull=False,
+            replaced_by__isnull=True,
+        )
+        .defer("content", "problems")
+        .first()
+    )
+
+
+def service_file(
+    service: Service, start: datetime.date, end: datetime.date
+) -> tuple[str, list[dict[str, str]], list[Problem]]:
+    """`service`'s submission file for the period, its rows, and its validation problems."""
+    content = b"".join(submission_chunks(start=start, end=end, agency=service.code)).decode()
+    rows = read_submission(content)
+    return content, rows, validate(rows, codes=mappings_for(DATASET_VERSION).codes, end=end)
+
+
+def team_problem_counts(problems: list[Problem]) -> TeamCounts:
+    """Problems by the team of the person they are about ("" for no one found), then kind."""
+    teams = dict(
+        ServiceUser.objects.filter(client_ref__in={p.client for p in problems}).values_list(
+            "client_ref", "team_id"
+        )
+    )
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for problem in problems:
+        counts[str(teams.get(problem.client, ""))][problem.rule] += 1
+    return {team: dict(sorted(kinds.items())) for team, kinds in sorted(counts.items())}
+
+
+# Each rule's kind of problem, in the rules' order (the `rule` its problems carry; a test
+# keeps them in step with `RULES`).
+KINDS = ("required", "code", "dates", "age", "triage", "modality", "TOP", "duplicate")
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    team: str
+    counts: list[tuple[int, int | None]]  # (now, change since the last submission), by kind
+    total: tuple[int, int | None]
+
+
+@dataclass(frozen=True)
+class Quality:
+    start: datetime.date
+    end: datetime.date
+    last: NdtmsSubmission | None
+    rows: list[QualityRow]
+
+
+def _row(team: str, now: dict[str, int], then: dict[str, int] | None) -> QualityRow:
+    def pair(a: int, b: int | None) -> tuple[int, int | None]:
+        return (a, None if b is None else a - b)
+
+    counts = [pair(now.get(k, 0), None if then is None else then.get(k, 0)) for k in KINDS]
+    return QualityRow(
+        team,
+        counts,
+        pair(sum(now.values()), None if then is None else sum(then.values())),
+    )
+
+
+def data_quality(service: Service, today: datetime.date) -> Quality:
+    """The problems of `service`'s file for this month so far, by team and kind, and their
+    change since the file last recorded as submitted (of any month)."""
+    start = today.replace(day=1)
+    _, _, problems = service_file(service, start, today)
+    now = team_problem_counts(problems)
+    last = (
+        NdtmsSubmission.objects.filter(service=service, submitted_at__isnull=False)
+        .defer("content", "problems")
+        .order_by("-submitted_at")
+        .first()
+    )
+    then = last.team_problem_counts if last is not None else None
+    names = dict(Team.objects.filter(service=service).values_list("id", "name"))
+    ours = [str(team_id) for team_id in sorted(names, key=lambda i: names[i])]
+    others = sorted((set(now) | set(then or {})) - set(ours))
+    rows = [
+        _row(
+            names[int(key)] if key in ours else "Another team, or no longer recorded",
+            now.get(key, {}),
+            None if then is None else then.get(key, {}),
+        )
+        for key in ours + others
+    ]
+    totals: Counter[str] = Counter()
+    earlier: Counter[str] = Counter()
+    for counts in now.values():
+        totals.update(counts)
+    for counts in (then or {}).values():
+        earlier.update(counts)
+    rows.append(_row("All teams", dict(totals), None if then is None else dict(earlier)))
+    return Quality(start=start, end=today, last=last, rows=rows)

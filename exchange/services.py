@@ -1,0 +1,69 @@
+"""Writes of the NDTMS submission workflow: preparing a month's file, and recording it sent.
+
+`ndtms_submission_prepare` writes the service's file for the month, validates it as the
+national system does (`exchange.ndtms.validation`) and keeps both, immutable.
+`ndtms_submission_record` records that a prepared file was uploaded to NDTMS; when the
+month was sent before, the new one replaces the one last sent. Each is atomic.
+"""
+
+import calendar
+import datetime
+import hashlib
+from collections import Counter
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Service, User
+from exchange.models import NdtmsSubmission
+from exchange.ndtms import submission_file_name
+from exchange.ndtms.items import DATASET_VERSION
+from exchange.selectors import latest_sent, service_file, team_problem_counts
+
+
+class SubmissionRefused(Exception):
+    """A submission cannot be recorded; the message says why, in words for the page."""
+
+
+def month_bounds(first: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the month `first` falls in."""
+    start = first.replace(day=1)
+    return start, start.replace(day=calendar.monthrange(start.year, start.month)[1])
+
+
+@transaction.atomic
+def ndtms_submission_prepare(
+    *, service: Service, month: datetime.date, prepared_by: User
+) -> NdtmsSubmission:
+    """Write and validate `service`'s file for the month of `month`, and keep it."""
+    start, end = month_bounds(month)
+    content, rows, problems = service_file(service, start, end)
+    return NdtmsSubmission.objects.create(
+        service=service,
+        period_start=start,
+        period_end=end,
+        dataset_version=DATASET_VERSION,
+        file_name=submission_file_name(agency=service.code, start=start, end=end),
+        content=content,
+        sha256=hashlib.sha256(content.encode()).hexdigest(),
+        rows=len(rows),
+        problems=[list(vars(p).values()) for p in problems],
+        problem_counts=dict(sorted(Counter(p.rule for p in problems).items())),
+        team_problem_counts=team_problem_counts(problems),
+        prepared_by=prepared_by,
+    )
+
+
+@transaction.atomic
+def ndtms_submission_record(*, submission: NdtmsSubmission, submitted_by: User) -> NdtmsSubmission:
+    """Record that `submission`'s file was uploaded to NDTMS, replacing the month's last."""
+    # One recording at a time per service, so two never both become the month's latest.
+    Service.objects.select_for_update().filter(pk=submission.service_id).get()
+    current = NdtmsSubmission.objects.defer("content", "problems").get(pk=submission.pk)
+    if current.submitted_at is not None:
+        raise SubmissionRefused("This file is already recorded as submitted.")
+    replaces = latest_sent(current.service, current.period_start)
+    NdtmsSubmission.objects.filter(pk=current.pk).update(
+        submitted_at=timezone.now(), submitted_by=submitted_by, replaces=replaces
+    )
+    return NdtmsSubmission.objects.get(pk=current.pk)
