@@ -155,6 +155,10 @@ FORCE_PARALLEL = (
     "SET LOCAL min_parallel_table_scan_size = 0",
     "SET LOCAL min_parallel_index_scan_size = 0",
     "SET LOCAL max_parallel_workers_per_gather = 2",
+    # An index in key order would spare the sort, and over a few rows the planner takes it.
+    "SET LOCAL enable_indexscan = off",
+    "SET LOCAL enable_indexonlyscan = off",
+    "SET LOCAL enable_bitmapscan = off",
 )
 
 
@@ -171,14 +175,18 @@ def test_parallel_workers_write_the_same_bytes(cora, cora_token, awkward_records
     audience = audience_for(SimpleNamespace(user=cora, auth=cora_token[0]))
     with transaction.atomic():
         with connection.cursor() as cursor:
+            # Statistics of this test's own rows, not whatever an earlier test left behind.
+            cursor.execute("ANALYZE")
             for setting in FORCE_PARALLEL:
                 cursor.execute(setting)
         plan = _parallel_plan(extracts.copy_sql(extract, audience, filters))
         fast = b"".join(csv_chunks(extract, audience, filters))
 
     if name == "people" and filters == ApiFilters():
-        # The case the benchmark measures; with a period the plan's shape varies.
-        assert "Gather Merge" in plan, plan
+        # The case the benchmark measures (workers sort and a Gather Merge joins their rows
+        # at national scale); over a test's few rows the planner may gather first and sort
+        # after, which is parallel all the same.
+        assert "Gather" in plan, plan
     assert fast == reference_csv(extract, audience, filters)
 
 
