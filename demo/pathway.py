@@ -18,6 +18,7 @@ import datetime
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -61,6 +62,11 @@ PAST_DUE_STORIES = (
     OVERDUE,
     Outcome.MAT_STARTED,
 )
+STORIES = len(set(PAST_DUE_STORIES))
+# An overdose at least this many days old has a follow-up past its due time whatever the
+# day: the longest run of days that are not working days (Christmas to a substitute bank
+# holiday) is four, and the service hears within a day.
+SURELY_PAST_DUE_DAYS = 7
 CONTACTED = (
     Outcome.MAT_OFFERED,
     Outcome.MAT_STARTED,
@@ -94,6 +100,7 @@ def seed_pathway(*, teams: list[Team], seed: int, now: datetime.datetime) -> Pat
         duty = _duty_workers(teams)
         someone_count, linked = _not_yet_known(teams, duty, rng, now)
         overdose_services.follow_ups_open_missing(now=now)
+        someone_count += _enough_past_due(teams, duty, rng, now)
         states = _follow_up_stories(teams, rng, now)
     return PathwayResult(len(duty), someone_count, linked, states)
 
@@ -114,7 +121,8 @@ def _duty_workers(teams: list[Team]) -> dict[int, User]:
 
 def _not_yet_known(teams, duty, rng, now) -> tuple[int, int]:
     """Overdoses of people not yet known, through the header form's service; the first
-    team's first such person is then linked to one of its records."""
+    team's first such person is then linked to one of its records. Each team's first is
+    heard of now, so every team has a follow-up open and not yet due whatever the day."""
     today = timezone.localdate(now)
     recorded = []
     for t, team in enumerate(teams):
@@ -122,31 +130,15 @@ def _not_yet_known(teams, duty, rng, now) -> tuple[int, int]:
         if recorder is None:
             continue
         for k in range(PER_TEAM):
-            index = (t * PER_TEAM + k) % len(NOT_YET_KNOWN)
-            description, age, sex, place = NOT_YET_KNOWN[index]
-            source, giver, hospital = NOTIFIERS[index % len(NOTIFIERS)]
-            days_ago = int(rng.integers(0, 7))
-            # Today's overdose happened before now.
-            hour = int(rng.integers(0, 24 if days_ago else max(1, timezone.localtime(now).hour)))
-            recorded.append(
-                unidentified_overdose_record(
-                    team=team,
-                    recorded_by=recorder,
-                    person={"description": description, "approximate_age": age, "sex": sex},
-                    overdose={
-                        "occurred_on": today - datetime.timedelta(days=days_ago),
-                        "occurred_at_time": datetime.time(hour, 0),
-                        "place": place,
-                        "substances_suspected": ["opioids"],
-                        "naloxone_given_by": giver,
-                        "naloxone_doses": 2 if giver != NaloxoneGiver.NOT_KNOWN else None,
-                        "responders": ["ambulance"] if hospital else ["peer"],
-                        "taken_to_hospital": hospital,
-                        "information_source": source,
-                        "followup_basis": "vital_interests",
-                    },
-                )
-            )
+            index = t * PER_TEAM + k
+            if k == 0:
+                day, hour = today, timezone.localtime(now).hour
+            else:
+                days_ago = int(rng.integers(0, 7))
+                # Today's overdose happened before now.
+                hour = int(rng.integers(0, 24 if days_ago else timezone.localtime(now).hour + 1))
+                day = today - datetime.timedelta(days=days_ago)
+            recorded.append(_record_not_yet_known(team, recorder, index, day, hour))
     linked = 0
     if recorded:
         first = recorded[0]
@@ -165,6 +157,49 @@ def _not_yet_known(teams, duty, rng, now) -> tuple[int, int]:
             )
             linked = 1
     return len(recorded), linked
+
+
+def _record_not_yet_known(team, recorder, index: int, day: datetime.date, hour: int) -> Event:
+    description, age, sex, place = NOT_YET_KNOWN[index % len(NOT_YET_KNOWN)]
+    source, giver, hospital = NOTIFIERS[index % len(NOTIFIERS)]
+    return unidentified_overdose_record(
+        team=team,
+        recorded_by=recorder,
+        person={"description": description, "approximate_age": age, "sex": sex},
+        overdose={
+            "occurred_on": day,
+            "occurred_at_time": datetime.time(hour, 0),
+            "place": place,
+            "substances_suspected": ["opioids"],
+            "naloxone_given_by": giver,
+            "naloxone_doses": 2 if giver != NaloxoneGiver.NOT_KNOWN else None,
+            "responders": ["ambulance"] if hospital else ["peer"],
+            "taken_to_hospital": hospital,
+            "information_source": source,
+            "followup_basis": "vital_interests",
+        },
+    )
+
+
+def _enough_past_due(teams, duty, rng, now) -> int:
+    """Older overdoses of people not yet known, until enough follow-ups are surely past due
+    for every story to be dealt however few the population's overdoses: how many."""
+    today = timezone.localdate(now)
+    settled = today - datetime.timedelta(days=SURELY_PAST_DUE_DAYS)
+    past_due = FollowUp.objects.filter(team__in=teams, overdose__occurred_on__lte=settled)
+    recorders = [(team, duty[team.pk]) for team in teams if team.pk in duty]
+    oldest = settings.OVERDOSE_FOLLOW_UP_WITHIN_DAYS - 1
+    if not recorders or oldest < SURELY_PAST_DUE_DAYS:
+        return 0
+    short = STORIES - past_due.count()
+    for n in range(short):
+        team, recorder = recorders[n % len(recorders)]
+        days_ago = int(rng.integers(SURELY_PAST_DUE_DAYS, oldest + 1))
+        day = today - datetime.timedelta(days=days_ago)
+        _record_not_yet_known(team, recorder, n, day, int(rng.integers(0, 24)))
+    if short > 0:
+        overdose_services.follow_ups_open_missing(now=now)
+    return max(short, 0)
 
 
 def _notified_at(event: Event, rng, now: datetime.datetime) -> datetime.datetime:

@@ -3,8 +3,10 @@ naloxone beyond the clients, and follow-ups in every state, each as a worker wou
 
 import datetime
 import io
+import zoneinfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.db.models import F
@@ -100,6 +102,29 @@ def test_every_recent_overdose_has_its_follow_up(seeded):
 
 
 def test_follow_ups_are_open_overdue_escalated_and_closed_with_each_outcome(seeded):
+    assert_follow_ups_in_every_state()
+
+
+# A Monday just after midnight (everything since Friday noon still due), a weekday evening,
+# a Saturday, Christmas Eve afternoon and the day after the bank holidays.
+AWKWARD_MOMENTS = (
+    (2026, 12, 7, 0, 23),
+    (2026, 12, 9, 18, 30),
+    (2026, 12, 12, 10, 0),
+    (2026, 12, 24, 16, 0),
+    (2026, 12, 29, 8, 0),
+)
+
+
+@pytest.mark.parametrize("moment", AWKWARD_MOMENTS, ids=lambda m: "{}-{:02}-{:02}T{:02}".format(*m))
+def test_a_small_demo_shows_every_follow_up_state_whatever_the_day(moment):
+    at = datetime.datetime(*moment, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    with time_machine.travel(at, tick=False):
+        call_command("seed_demo", people=120, seed=5, stdout=io.StringIO(), stderr=io.StringIO())
+        assert_follow_ups_in_every_state()
+
+
+def assert_follow_ups_in_every_state():
     now = timezone.now()
     follow_ups = FollowUp.objects.select_related("team")
     open_ = follow_ups.filter(closed_at__isnull=True)
@@ -115,8 +140,11 @@ def test_follow_ups_are_open_overdue_escalated_and_closed_with_each_outcome(seed
         Outcome.MAT_STARTED,
         Outcome.MAT_OFFERED,
         Outcome.NOT_CONTACTABLE,
+        Outcome.MAT_DECLINED,
+        Outcome.MAT_RESTARTED,
+        Outcome.MAT_CONTINUING,
     }
-    assert closed.filter(closed_at__lte=timezone.now()).count() == closed.count()
+    assert closed.filter(closed_at__lte=now).count() == closed.count()
     assert closed.filter(closed_at__lte=F("due_at")).exists()
     assert closed.filter(closed_at__gt=F("due_at")).exists()
 
