@@ -39,6 +39,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="run cProfile, print the top")
     parser.add_argument("--top", type=int, default=40, help="functions to print (40)")
     parser.add_argument("--lead", action="store_true", help="sign in as a team lead instead")
+    parser.add_argument(
+        "--queries", action="store_true", help="print each page's SQL, one request's worth"
+    )
     add_data_dir_option(parser, "bench-load")
     return parser.parse_args(argv)
 
@@ -124,6 +127,17 @@ def measure(client, path: str, rounds: int, profile: cProfile.Profile | None) ->
     }
 
 
+def print_queries(client, path: str) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    print(f"  {len(captured)} queries for {path}:")
+    for query in captured:
+        print(f"    [{query['time']}s] {query['sql'][:400]}")
+
+
 def print_profile(profile: cProfile.Profile, rounds: int, top: int) -> None:
     """The costliest functions, in ms a request: by their own time, then with their callees."""
     stats = pstats.Stats(profile, stream=io.StringIO()).stats  # type: ignore[attr-defined]
@@ -152,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     figures = {}
     for page in args.page or PAGES:
         measure(client, paths[page], 3, None)  # warm: templates, connection, caches
+        if args.queries:
+            print_queries(client, paths[page])
         profile = cProfile.Profile() if args.profile else None
         figures[page] = measure(client, paths[page], args.rounds, profile)
         if profile:

@@ -49,9 +49,8 @@ from overdoses.access import can_record_overdose
 from overdoses.selectors import open_follow_up_of
 from risk.filters import CaseloadRiskFilter
 from risk.selectors import (
-    flag_history,
     flag_mitigations,
-    open_flag_for,
+    person_flags,
     with_flag_columns,
 )
 from web.access_report import person_access_csv, person_access_entries
@@ -266,7 +265,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
     current = next((e for e in history["episodes"] if e.is_open), None)
     latest_supply = history["naloxone_supplies"][0] if history["naloxone_supplies"] else None
     upcoming, timeline = _split_upcoming(_timeline(history, tops), today)
-    flag = open_flag_for(person, on=today)
+    flag, flags = person_flags(person, on=today)
     can_record_overdoses = can_record_overdose(request.user)
     return render(
         request,
@@ -290,7 +289,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "history": history,
             "flag": flag,
             "mitigations": flag_mitigations(person, flag, on=today) if flag else [],
-            "flag_history": flag_history(person),
+            "flag_history": flags,
             "can_review": can_work_reviews(request.user),
             "reviews": list(person_reviews(request.user, person)),
             "can_audit": can_audit(request.user),
