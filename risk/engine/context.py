@@ -187,7 +187,7 @@ class Context:
         self, frame: pd.DataFrame, date_column: str | None, dated: np.ndarray | None = None
     ) -> Records:
         """The frame's records of people in the population, dated on or before `as_of`."""
-        person = self.positions(_ids(frame["person_id"]))
+        person = self.positions(int_ids(frame["person_id"]))
         keep = person != NOBODY
         if date_column is not None:
             keep &= dated if dated is not None else _days(frame[date_column], self.day) >= 0
@@ -310,7 +310,7 @@ def _population(episodes: pd.DataFrame, referred: np.ndarray, day: np.datetime64
     since = _days(episodes["discharge_date"], day)
     in_scope = referred & ((since < 0) | (since <= POPULATION_DAYS_SINCE_DISCHARGE))
     # pandas' hash table beats a numpy sort here.
-    return pd.unique(_ids(episodes["person_id"])[in_scope])
+    return pd.unique(int_ids(episodes["person_id"])[in_scope])
 
 
 def _days(dates: pd.Series, day: np.datetime64) -> np.ndarray:
@@ -321,7 +321,7 @@ def _days(dates: pd.Series, day: np.datetime64) -> np.ndarray:
     return out
 
 
-def _ids(values: pd.Series) -> np.ndarray:
+def int_ids(values: pd.Series) -> np.ndarray:
     """Ids as int64, `NO_ID` for none."""
     if values.dtype.kind in "iu":
         return values.to_numpy(dtype=np.int64)
@@ -342,7 +342,7 @@ def _column(values: pd.Series, name: str, day: np.datetime64) -> np.ndarray:
     if name in NUMBER_COLUMNS:
         return values.astype("float64").fillna(0).to_numpy()
     if name.endswith("_id"):
-        return _ids(values)
+        return int_ids(values)
     return values.to_numpy()
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from risk.engine.checks import CHECKS, TRIGGER_KINDS, Hits, hits
-from risk.engine.context import FRAME_COLUMNS, NO_ID, Context
+from risk.engine.context import FRAME_COLUMNS, NO_ID, Context, int_ids
 from risk.engine.reasons import word_reasons
 from risk.engine.rules import RuleSetSpec, RuleSpec
 from risk.engine.tiers import TIER_OF_RANK, TIER_RANKS, TIERS
@@ -59,12 +60,17 @@ FIRED_COLUMNS = (
 TIER_BY_RANK = np.array(["", *(TIER_OF_RANK[r] for r in sorted(TIER_OF_RANK))], dtype=object)
 
 
+# Without every fired rule, people are evaluated this many at a time (see `evaluate`).
+SLICE_PEOPLE = 250_000
+
+
 def evaluate(
     frames: dict[str, pd.DataFrame],
     rule_set: RuleSetSpec,
     as_of: datetime.date,
     *,
     every_fired: bool = True,
+    slice_people: int = SLICE_PEOPLE,
 ) -> Evaluation:
     """Every rule that fires on `as_of`, and each flagged person's tier and reasons.
 
@@ -72,9 +78,75 @@ def evaluate(
     the wording of a lone modifier, and at national scale it is most of the cost.
     With `every_fired` False, `Evaluation.fired` is left empty: publishing reads only
     the flagged people and their reasons, and at national scale every fired rule is
-    millions of rows, the largest thing a run holds.
+    millions of rows, the largest thing a run holds. Then people are also evaluated
+    `slice_people` at a time, by ranges of their ids: every rule looks at one person's
+    records alone, so the result is the same, and the working arrays are a slice's
+    rather than everyone's (at a million people they are most of a run's memory).
     """
     _check_frames(frames)
+    if not every_fired:
+        bounds = _slice_bounds(frames["episodes"]["person_id"], slice_people)
+        if len(bounds):
+            return _evaluate_in_slices(frames, rule_set, as_of, bounds)
+    return _evaluate(frames, rule_set, as_of, every_fired=every_fired)
+
+
+def _slice_bounds(person_ids: pd.Series, slice_people: int) -> np.ndarray:
+    """The first person id of each slice after the first; none when one slice holds all."""
+    return np.unique(int_ids(person_ids))[slice_people::slice_people]
+
+
+def _evaluate_in_slices(
+    frames: dict[str, pd.DataFrame],
+    rule_set: RuleSetSpec,
+    as_of: datetime.date,
+    bounds: np.ndarray,
+) -> Evaluation:
+    parts = [
+        _evaluate(frame_slice, rule_set, as_of, every_fired=False)
+        for frame_slice in _sliced(frames, bounds)
+    ]
+    counts: dict[str, int] = {}
+    for part in parts:
+        for code, count in part.counts_by_rule.items():
+            counts[code] = counts.get(code, 0) + count
+    # Slices come in id order, so their rows do too; a slice with nobody flagged adds none.
+    flagged = [part for part in parts if len(part.people)] or parts[:1]
+    return Evaluation(
+        as_of=as_of,
+        rule_set_version=rule_set.version,
+        population=sum(part.population for part in parts),
+        fired=parts[0].fired,
+        people=pd.concat([part.people for part in flagged], ignore_index=True),
+        reasons=pd.concat([part.reasons for part in flagged], ignore_index=True),
+        rows_read=sum(len(frame) for frame in frames.values()),
+        counts_by_rule=counts,
+    )
+
+
+def _sliced(
+    frames: dict[str, pd.DataFrame], bounds: np.ndarray
+) -> Iterator[dict[str, pd.DataFrame]]:
+    """The frames cut into person id ranges: before the first bound, between each two,
+    and from the last on. Each frame's slice numbers are worked out once."""
+    which = {
+        name: np.searchsorted(bounds, int_ids(frame["person_id"]), side="right")
+        for name, frame in frames.items()
+    }
+    for number in range(len(bounds) + 1):
+        yield {
+            name: frame[which[name] == number].reset_index(drop=True)
+            for name, frame in frames.items()
+        }
+
+
+def _evaluate(
+    frames: dict[str, pd.DataFrame],
+    rule_set: RuleSetSpec,
+    as_of: datetime.date,
+    *,
+    every_fired: bool,
+) -> Evaluation:
     ctx = Context(frames, as_of)
     # Rules in display order (largest weight first): a person's reasons are in rank order.
     rules = sorted(

@@ -233,6 +233,21 @@ def test_without_every_fired_rule_it_flags_the_same_people_with_the_same_reasons
     assert lean.counts_by_rule == full.counts_by_rule
 
 
+@pytest.mark.parametrize("slice_people", [1, 7, 50])
+def test_people_evaluated_a_slice_at_a_time_get_what_everyone_at_once_gets(frames, slice_people):
+    spec = RULE_SETS["version 3"]
+    whole = evaluate(frames, spec, AS_OF, every_fired=False, slice_people=10**9)
+    sliced = evaluate(frames, spec, AS_OF, every_fired=False, slice_people=slice_people)
+    assert len(whole.people) > 30
+    assert len(frames["people"]) > 3 * slice_people
+    pd.testing.assert_frame_equal(sliced.people, whole.people)
+    pd.testing.assert_frame_equal(sliced.reasons, whole.reasons)
+    assert list(sliced.fired.columns) == list(whole.fired.columns)
+    assert sliced.counts_by_rule == whole.counts_by_rule
+    assert list(sliced.counts_by_rule) == list(whole.counts_by_rule)
+    assert (sliced.population, sliced.rows_read) == (whole.population, whole.rows_read)
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_it_gives_what_the_pandas_engine_gave_whatever_the_row_order(frames, seed):
     shuffled = {
