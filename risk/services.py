@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
@@ -168,7 +169,13 @@ def flags_compute_chunk(*, run_id: int, chunk: int, chunks: int) -> dict[str, An
     frames = loader.load_frames(spec, run.as_of, selection)
     loaded = time.perf_counter()
     _step_done(run_id)
-    evaluation = engine.evaluate(frames, spec, run.as_of, every_fired=False)
+    evaluation = engine.evaluate(
+        frames,
+        spec,
+        run.as_of,
+        every_fired=False,
+        slice_people=settings.RISK_RECOMPUTE_SLICE_PEOPLE,
+    )
     evaluated = time.perf_counter()
     _step_done(run_id)
     # Only what changes from the open flags is staged.
