@@ -81,6 +81,12 @@ PRNTSTAT_SQL = (
     "AND NOT ep.all_children_live_with THEN '12' END"
 )
 
+# The record refuses children living with someone who is not a parent: none, then.
+CHILDWTH_SQL = (
+    "CASE WHEN ep.parental_status = false THEN coalesce(ep.children_living_with, 0) "
+    "ELSE ep.children_living_with END"
+)
+
 
 def _client() -> list[Item]:
     return [
@@ -112,7 +118,7 @@ def _client() -> list[Item]:
         Item("TRIAGED", "episode", "ep.triage_date", "Episode: triage date", "date", required_at="triage"),
         Item("CPLANDT", "episode", "ep.start_date", "Episode: care plan start", "date", required_at="treatment"),
         Item("INJSTAT", "episode", "ep.injecting_status", "Episode: injecting status", "code", "INJSTAT", "triage"),
-        Item("CHILDWTH", "episode", "ep.children_living_with", "Episode: children living with them", "number", required_at="triage"),
+        Item("CHILDWTH", "episode", "ep.children_living_with", "Episode: children living with them (none for someone not a parent, as the record allows no other)", "number", required_at="triage", sql=CHILDWTH_SQL),
         Item("PREGNANT", "episode", "ep.pregnant", "Episode: pregnant", "yesno", required_at="triage"),
         Item("ALCDDAYS", "episode", "ep.alcohol_days", "Episode: days drinking in the last 28", "number", required_at="triage"),
         Item("ALCUNITS", "episode", "ep.alcohol_units", "Episode: units on a typical drinking day", "number"),

@@ -52,6 +52,17 @@ def test_prntstat_says_whether_all_some_or_none_of_the_children_live_with_them(e
     assert _prntstat(**episode) == code
 
 
+def test_someone_not_a_parent_has_no_children_living_with_them_in_the_file():
+    person = ServiceUserFactory(consent_to_ndtms=True)
+    EpisodeFactory(service_user=person, referral_date=days_ago(100), parental_status=False)
+    unknown = ServiceUserFactory(consent_to_ndtms=True)
+    EpisodeFactory(service_user=unknown, referral_date=days_ago(100), parental_status=None)
+    text = b"".join(submission_chunks(start=START, end=END)).decode()
+    written = {row["CLIENTID"]: row["CHILDWTH"] for row in read_submission(text)}
+
+    assert written == {person.client_ref: "0", unknown.client_ref: "NA"}
+
+
 def test_a_dataset_k_file_has_no_religion_or_disability():
     assert DATASET_VERSION < LATER
     assert not set(LATER_NAMES) & set(NAMES)
