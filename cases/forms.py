@@ -8,6 +8,7 @@ from django.utils import timezone
 from cases import validators
 from cases.models import (
     Contact,
+    Disability,
     DischargeReason,
     Event,
     EventStatus,
@@ -133,6 +134,13 @@ def team_choices_for(user: User) -> QuerySet[Team]:
 
 
 class ServiceUserForm(RecordForm):
+    disabilities = forms.MultipleChoiceField(
+        label="Disability",
+        choices=Disability.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each that applies; leave all clear until the person has been asked.",
+    )
     # Wider than the stored 10 digits so "943 476 5919" can be typed with its spaces.
     nhs_number = forms.CharField(
         label="NHS number",

@@ -18,6 +18,7 @@ the next supply, overdose details only on overdoses.
 import numpy as np
 
 from demo import fastcsv as fc
+from demo import ndtms
 from demo.activity import contact_rows, draw_kits, event_rows, naloxone_rows
 from demo.episodes import draw_episodes, episode_rows, intervention_rows
 from demo.people import NextIds, References, Rows, chunk_people, people_rows
@@ -59,5 +60,10 @@ def generate_chunk(
         naloxone_rows(people, kits, refs, calendar, rng),
         top_rows(people, episodes, refs, ids, calendar, rng),
     ]
+    # The NDTMS items, from their own stream: the main stream's draws stay as they were.
+    items = ndtms.stream(population.seed, chunk)
+    ndtms.add_person_items(person_rows, items)
+    ndtms.add_episode_items(episode_block, people, episodes, calendar, items)
+    ndtms.add_intervention_items(intervention_block, items)
     ids.person += people.n
     return rows

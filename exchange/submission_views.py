@@ -10,6 +10,7 @@ user may see; the page's read and every download are recorded with `cases.audit`
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -34,7 +35,8 @@ from exchange.services import (
     ndtms_submission_record,
 )
 
-LISTED = 50
+# Files a page of the list shows, newest month first.
+PAGE_SIZE = 50
 
 
 def _require(request: HttpRequest) -> None:
@@ -45,6 +47,10 @@ def _require(request: HttpRequest) -> None:
 @login_required
 def submission_list(request: HttpRequest) -> HttpResponse:
     _require(request)
+    number = request.GET.get("page", "1")
+    if not number.isdigit() or int(number) < 1:
+        message = "The page in the address is not one of the list's: go back to its first page."
+        return render(request, "400.html", {"message": message}, status=400)
     services = services_submittable_by(request.user)
     posted = request.method == "POST"
     form = NdtmsSubmissionPrepareForm(request.POST if posted else None, services=services)
@@ -60,7 +66,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
             "title": "NDTMS submissions",
             "form": form,
             "has_services": services.exists(),
-            "submissions": list(submissions_visible_to(request.user)[:LISTED]),
+            "page": Paginator(submissions_visible_to(request.user), PAGE_SIZE).get_page(number),
         },
         status=400 if posted else 200,
     )

@@ -79,8 +79,11 @@ from cases.models.organisation import (
     User,
 )
 from cases.models.people import (
+    DISABILITY_ALONE,
+    Disability,
     Ethnicity,
     Nationality,
+    Religion,
     ServiceUser,
     Sex,
     SexualOrientation,
@@ -95,6 +98,7 @@ from cases.models.unidentified import APPROXIMATE_AGES, UnidentifiedPerson
 __all__ = [
     "APPROXIMATE_AGES",
     "BREAK_GLASS_HOURS",
+    "DISABILITY_ALONE",
     "EXPECTABLE_KINDS",
     "AccessEvent",
     "AccessKind",
@@ -105,6 +109,7 @@ __all__ = [
     "ContactKind",
     "ContactStatus",
     "DatedFromBirth",
+    "Disability",
     "DischargeDestination",
     "DischargeReason",
     "EmploymentStatus",
@@ -126,6 +131,7 @@ __all__ = [
     "OverdoseSubstance",
     "Reassignment",
     "ReferralSource",
+    "Religion",
     "Responder",
     "Role",
     "Route",

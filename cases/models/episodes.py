@@ -117,6 +117,7 @@ class TreatmentEpisode(DatedFromBirth, models.Model):
         "dual_diagnosis",
         "parental_status",
         "children_living_with",
+        "all_children_live_with",
         "pregnant",
         "employment_status",
         "discharge_date",
@@ -200,6 +201,14 @@ class TreatmentEpisode(DatedFromBirth, models.Model):
     children_living_with = models.PositiveSmallIntegerField(
         "children living with them", null=True, blank=True
     )
+    # With the count, says whether all, some or none of a parent's children live with them.
+    all_children_live_with = models.BooleanField(
+        "all their children live with them",
+        null=True,
+        blank=True,
+        help_text="For a parent with children living with them: all of their children, or "
+        "only some.",
+    )
     pregnant = models.BooleanField(null=True, blank=True)
     employment_status = models.CharField(
         max_length=12, choices=EmploymentStatus.choices, blank=True
@@ -246,6 +255,11 @@ class TreatmentEpisode(DatedFromBirth, models.Model):
             models.CheckConstraint(
                 condition=Q(alcohol_days__isnull=True) | Q(alcohol_days__lte=28),
                 name="episode_alcohol_days_in_28",
+            ),
+            models.CheckConstraint(
+                condition=Q(all_children_live_with__isnull=True)
+                | Q(parental_status=True, children_living_with__gt=0),
+                name="episode_all_children_of_a_parent_with_children",
             ),
             models.UniqueConstraint(
                 fields=["service_user"],
@@ -294,6 +308,12 @@ class TreatmentEpisode(DatedFromBirth, models.Model):
             errors["discharge_date"] = "Give the discharge date for this discharge reason."
         if self.children_living_with and self.parental_status is False:
             errors["children_living_with"] = "Children are recorded but the person is not a parent."
+        if self.all_children_live_with is not None and not self.parental_status:
+            errors["all_children_live_with"] = "Say this only for a parent."
+        elif self.all_children_live_with is not None and not self.children_living_with:
+            errors["all_children_live_with"] = (
+                "Say this only when some children live with them: give how many first."
+            )
         if self.alcohol_days is not None and self.alcohol_days > 28:
             errors["alcohol_days"] = "Days drinking must be between 0 and 28."
         if self.alcohol_units is not None and self.alcohol_units > 200:

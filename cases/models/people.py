@@ -3,6 +3,7 @@
 import datetime
 import uuid
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -64,6 +65,42 @@ class SexualOrientation(models.TextChoices):
     NOT_STATED = "not_stated", "Prefers not to say"
 
 
+class Religion(models.TextChoices):
+    """Religion or belief, in the census's categories for England."""
+
+    NO_RELIGION = "none", "No religion"
+    CHRISTIAN = "christian", "Christian"
+    BUDDHIST = "buddhist", "Buddhist"
+    HINDU = "hindu", "Hindu"
+    JEWISH = "jewish", "Jewish"
+    MUSLIM = "muslim", "Muslim"
+    SIKH = "sikh", "Sikh"
+    OTHER = "other", "Another religion or belief"
+    NOT_STATED = "not_stated", "Prefers not to say"
+
+
+class Disability(models.TextChoices):
+    """A kind of disability the person says they have; a person may have several."""
+
+    BEHAVIOUR = "behaviour", "Behaviour and emotional"
+    HEARING = "hearing", "Hearing"
+    DEXTERITY = "dexterity", "Manual dexterity"
+    LEARNING = "learning", "Memory, or ability to concentrate, learn or understand"
+    MOBILITY = "mobility", "Mobility and gross motor"
+    DANGER = "danger", "Perception of physical danger"
+    SELF_CARE = "self_care", "Personal, self-care and continence"
+    PROGRESSIVE = "progressive", "Progressive conditions and physical health"
+    SIGHT = "sight", "Sight"
+    SPEECH = "speech", "Speech"
+    OTHER = "other", "Another disability"
+    NONE = "none", "No disability"
+    NOT_STATED = "not_stated", "Prefers not to say"
+
+
+# Answers that stand alone: none of them goes with a kind of disability.
+DISABILITY_ALONE = (Disability.NONE, Disability.NOT_STATED)
+
+
 @tracked()
 class ServiceUser(models.Model):
     """A person the service supports, with the NDTMS identity fields and care details.
@@ -83,6 +120,8 @@ class ServiceUser(models.Model):
         "local_authority",
         "gp_practice_code",
         "sexual_orientation",
+        "religion",
+        "disabilities",
         "consent_to_ndtms",
         "nhs_number",
         "phone",
@@ -140,6 +179,23 @@ class ServiceUser(models.Model):
     sexual_orientation = models.CharField(
         max_length=12, choices=SexualOrientation.choices, blank=True, default="", db_default=""
     )
+    religion = models.CharField(
+        "religion or belief",
+        max_length=12,
+        choices=Religion.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    # Several at once: each kind the person says they have, or one of `DISABILITY_ALONE`.
+    disabilities = ArrayField(
+        models.CharField(max_length=12, choices=Disability.choices),
+        verbose_name="disability",
+        default=list,
+        blank=True,
+        db_default=models.Value([], output_field=ArrayField(models.CharField(max_length=12))),
+        help_text="Each that applies; empty until the person has been asked.",
+    )
     consent_to_ndtms = models.BooleanField(
         "consents to NDTMS sharing",
         null=True,
@@ -166,6 +222,11 @@ class ServiceUser(models.Model):
                 fields=["nhs_number"],
                 condition=~Q(nhs_number=""),
                 name="nhs_number_unique_when_given",
+            ),
+            # "No disability" and "prefers not to say" are answers on their own.
+            models.CheckConstraint(
+                condition=~Q(disabilities__overlap=list(DISABILITY_ALONE), disabilities__len__gt=1),
+                name="service_user_disability_alone_answers",
             ),
         ]
         indexes = [
@@ -220,6 +281,10 @@ class ServiceUser(models.Model):
     def initials(self) -> str:
         return f"{self.first_name[:1]}{self.last_name[:1]}".upper()
 
+    @property
+    def disability_labels(self) -> list[str]:
+        return [Disability(value).label for value in self.disabilities]
+
     def age_on(self, day: datetime.date) -> int:
         return dates.age_on(self.date_of_birth, day)
 
@@ -242,6 +307,15 @@ class ServiceUser(models.Model):
             self.gp_practice_code = self.gp_practice_code.strip().upper()
         if self.nhs_number:
             self.nhs_number = validators.normalise_nhs_number(self.nhs_number)
+        if len(set(self.disabilities)) != len(self.disabilities):
+            raise ValidationError({"disabilities": "Choose each disability once."})
+        alone = [
+            Disability(value).label for value in self.disabilities if value in DISABILITY_ALONE
+        ]
+        if alone and len(self.disabilities) > 1:
+            raise ValidationError(
+                {"disabilities": f"'{alone[0]}' cannot go with another answer: choose it alone."}
+            )
         if self.date_of_death:
             try:
                 validators.validate_date_of_death(self.date_of_death, self.date_of_birth)

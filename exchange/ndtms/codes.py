@@ -359,6 +359,62 @@ MAPPINGS: dict[str, dict[str, str]] = {
     },
 }
 
+# The code lists of items that dataset K does not have (`exchange.ndtms.items.LATER`),
+# and Lantern's mappings to them. Not seeded under dataset K: the version that has the
+# items seeds them into the reference tables with its own lists, where an
+# administrator corrects them as for K.
+LATER_CODE_LISTS: dict[str, dict[str, str]] = {
+    # No public list of the dataset's religion codes was found: the list stays empty
+    # until the version's codes are entered, and RELIGION is written as not known.
+    "RELIGION": {},
+    # The NHS Data Dictionary's disability codes, whose categories the open-source
+    # system's disability list names one by one.
+    "DISABLE": {
+        "01": "Behaviour and emotional",
+        "02": "Hearing",
+        "03": "Manual dexterity",
+        "04": "Memory or ability to concentrate, learn or understand (learning disability)",
+        "05": "Mobility and gross motor",
+        "06": "Perception of physical danger",
+        "07": "Personal, self care and continence",
+        "08": "Progressive conditions and physical health",
+        "09": "Sight",
+        "10": "Speech",
+        "XX": "Other",
+        "NN": "No disability",
+        "ZZ": "Not stated (asked but declined to answer)",
+    },
+}
+
+LATER_MAPPINGS: dict[str, dict[str, str]] = {
+    "RELIGION": {
+        "none": "",
+        "christian": "",
+        "buddhist": "",
+        "hindu": "",
+        "jewish": "",
+        "muslim": "",
+        "sikh": "",
+        "other": "",
+        "not_stated": "",
+    },
+    "DISABLE": {
+        "behaviour": "01",
+        "hearing": "02",
+        "dexterity": "03",
+        "learning": "04",
+        "mobility": "05",
+        "danger": "06",
+        "self_care": "07",
+        "progressive": "08",
+        "sight": "09",
+        "speech": "10",
+        "other": "XX",
+        "none": "NN",
+        "not_stated": "ZZ",
+    },
+}
+
 # Code lists and mappings that no public material confirms: the reason for each.
 UNCONFIRMED: dict[str, str] = {
     "SEX": "the open-source writer sends M and F only; I and U are Lantern's own",
@@ -376,7 +432,11 @@ UNCONFIRMED: dict[str, str] = {
     "file layout",
     "SUBINT": "the sub-intervention items are named by the open-source writer, which never "
     "fills them: Lantern writes Y in the one an intervention consists of",
-    "PRNTSTAT": "Lantern records whether the person is a parent and how many children live "
-    "with them, not whether all of them do: a parent with children living with them is "
-    "written as not known",
+    "PRNTSTAT": "15 (declined to answer) is never written: Lantern records a parent's "
+    "answer as not known instead, written as NA",
+    "RELIGION": "no public list of the dataset's religion codes found: Lantern records the "
+    "census's categories, and the codes are entered with the dataset version that has the item",
+    "DISABLE": "the codes are the NHS Data Dictionary's disability codes; that the dataset uses "
+    "them, and sends up to three as DISABLE1 to DISABLE3 in the order recorded, is not "
+    "confirmed",
 }

@@ -4,8 +4,15 @@
 file and the declaration differ. Pure: no Django.
 """
 
-from exchange.ndtms.codes import CODE_LISTS, DATASET_VERSION, MAPPINGS, UNCONFIRMED
-from exchange.ndtms.items import DATE_FORMAT, ITEMS, NOT_KNOWN, WITHOUT_CONSENT, Item
+from exchange.ndtms.codes import (
+    CODE_LISTS,
+    DATASET_VERSION,
+    LATER_CODE_LISTS,
+    LATER_MAPPINGS,
+    MAPPINGS,
+    UNCONFIRMED,
+)
+from exchange.ndtms.items import DATE_FORMAT, DECLARED, ITEMS, NOT_KNOWN, WITHOUT_CONSENT, Item
 from exchange.ndtms.validation import RULES
 
 INTRODUCTION = f"""\
@@ -80,8 +87,10 @@ UNCONFIRMED_FILE = """\
   not confirmed: the open-source writer sends one modality and one TOP per episode.
 - The agency and period travel in the file's name, as the open-source writer names it;
   no header record inside the file was found in public material.
-- Items of the current dataset that dataset K does not have (religion, disability, and
-  later sub-interventions) are not sent, and Lantern does not record them.
+- Items of the current dataset that dataset K does not have are not sent in a dataset K
+  file. Lantern records religion and disability, declared as items of dataset P
+  (under "Items of later dataset versions"), and writes them once it writes that version; its later sub-interventions
+  are neither recorded nor sent. Which version first had each of them is not confirmed.
 - The stage from which each item is required ("required from"), the start TOP due 28
   days after treatment begins and the review TOP every 182 days are Lantern's reading of
   the dataset's guidance, not its published validation rules.
@@ -97,15 +106,16 @@ def _codes(item: Item) -> str:
         return "`Y`, `N`"
     if item.codes is None:
         return ""
-    listed = ", ".join(f"`{code}` {label}" for code, label in CODE_LISTS[item.codes].items())
+    lists = CODE_LISTS if item in ITEMS else LATER_CODE_LISTS
+    listed = ", ".join(f"`{code}` {label}" for code, label in lists[item.codes].items())
     absent = f"; `{item.absent}` when there is none" if item.absent else ""
     return f"{item.codes}: {listed or 'entered by an administrator'}{absent}"
 
 
-def _mapping(name: str) -> str:
+def _mapping(name: str, mappings: dict[str, dict[str, str]] = MAPPINGS) -> str:
     rows = [
         f"| `{value}` | {f'`{code}`' if code else 'not known'} |"
-        for value, code in MAPPINGS[name].items()
+        for value, code in mappings[name].items()
     ]
     return "\n".join([f"### {name}", "", "| Lantern value | NDTMS code |", "|---|---|", *rows, ""])
 
@@ -125,11 +135,32 @@ def render() -> str:
             _codes(item).replace("|", "/"),
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    later = [item for item in DECLARED if item not in ITEMS]
+    if later:
+        lines += ["", "## Items of later dataset versions", ""]
+        lines += [
+            f"Declared with the version that first has them, and not in a dataset "
+            f"{DATASET_VERSION} file: Lantern records them, and writes them (after `SEXUAL`) "
+            "once it writes that version, whose seeding adds their code lists and mappings.",
+            "",
+            "| item | from dataset | source in Lantern | required from | codes |",
+            "|---|---|---|---|---|",
+        ]
+        for item in later:
+            cells = [
+                f"`{item.name}`",
+                item.since,
+                item.lantern.replace("|", "/"),
+                item.required_at or "",
+                _codes(item).replace("|", "/"),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "## The file's validation", ""]
     lines += ["`manage.py ndtms_extract` checks the file it wrote, rule by rule:", ""]
     lines += [f"- `{rule.__name__}`: {(rule.__doc__ or '').strip()}" for rule in RULES]
     lines += ["", "## Mappings from Lantern's values", ""]
     lines += [_mapping(name) for name in MAPPINGS]
+    lines += [_mapping(name, LATER_MAPPINGS) for name in LATER_MAPPINGS]
     lines += ["## Unconfirmed against the official specification", "", UNCONFIRMED_FILE.rstrip()]
     lines += [f"- {name}: {reason}." for name, reason in UNCONFIRMED.items()]
     return "\n".join(lines) + "\n"

@@ -10,12 +10,19 @@ lists them. Pure data: no Django.
 `ITEMS` is in the file's column order: client and episode items, the modality and
 its sub-intervention items, then the TOP items. A submission has one row per
 episode and modality or TOP (see `exchange.ndtms.writer`).
+
+Each dataset version declares its items here: an item names the first version
+that has it (`since`), and `ITEMS` holds those of the version Lantern writes
+(`DATASET_VERSION`). `DECLARED` holds every item of every version, so an item of
+a later version is read and described already, and written once the version
+Lantern writes has it. An item the writer's query does not already read says how
+it is read (`sql`, an expression over the episode query's tables).
 """
 
 from dataclasses import dataclass
 from typing import Literal
 
-from exchange.ndtms.codes import CODE_LISTS, DATASET_VERSION
+from exchange.ndtms.codes import CODE_LISTS, DATASET_VERSION, LATER_CODE_LISTS
 from outcomes.top_items import TOP_ITEMS
 
 Section = Literal["client", "episode", "modality", "sub-intervention", "discharge", "TOP"]
@@ -46,12 +53,39 @@ class Item:
     without_consent: bool = False
     # Written when Lantern holds nothing (a code of the item's list), instead of NA.
     absent: str | None = None
+    # The first dataset version whose file has the item.
+    since: str = "K"
+    # How the writer reads `source`, where its own query does not already.
+    sql: str | None = None
 
     def __post_init__(self) -> None:
-        if self.codes is not None and self.codes not in CODE_LISTS:
+        lists = CODE_LISTS if self.since <= DATASET_VERSION else LATER_CODE_LISTS
+        if self.codes is not None and self.codes not in lists:
             raise ValueError(f"{self.name}: no code list {self.codes}")
         if (self.kind in ("code", "derived")) != (self.codes is not None):
             raise ValueError(f"{self.name}: a coded item names its code list, and only it")
+
+
+# Items of the current adult dataset that dataset K does not have: written from this
+# version on (see docs/ndtms.md, "Unconfirmed").
+LATER = "P"
+
+# Not a parent: 14; a parent with none of their children living with them: 13; with
+# children living with them, all (11) or only some (12) of them.
+PRNTSTAT_SQL = (
+    "CASE WHEN ep.parental_status = false THEN '14' "
+    "WHEN ep.parental_status AND ep.children_living_with = 0 THEN '13' "
+    "WHEN ep.parental_status AND ep.children_living_with > 0 "
+    "AND ep.all_children_live_with THEN '11' "
+    "WHEN ep.parental_status AND ep.children_living_with > 0 "
+    "AND NOT ep.all_children_live_with THEN '12' END"
+)
+
+# The record refuses children living with someone who is not a parent: none, then.
+CHILDWTH_SQL = (
+    "CASE WHEN ep.parental_status = false THEN coalesce(ep.children_living_with, 0) "
+    "ELSE ep.children_living_with END"
+)
 
 
 def _client() -> list[Item]:
@@ -71,7 +105,7 @@ def _client() -> list[Item]:
         Item("PREVTR", "episode", "ep.previously_treated", "Episode: previously treated", "yesno", required_at="triage"),
         Item("PC", "client", "su.postcode", "Person: postcode", "text"),
         Item("ACCMNEED", "episode", "ep.accommodation_need", "Episode: accommodation need", "code", "ACCMNEED", "triage"),
-        Item("PRNTSTAT", "episode", "ep.prntstat", "Episode: 'is a parent' and 'children living with them' (not a parent; a parent with none living with them)", "derived", "PRNTSTAT", "triage"),
+        Item("PRNTSTAT", "episode", "ep.prntstat", "Episode: 'is a parent', 'children living with them' and 'all their children live with them'", "derived", "PRNTSTAT", "triage", sql=PRNTSTAT_SQL),
         Item("DAT", "client", None, "Not held: the area is sent as the local authority", "text"),
         Item("LA", "client", "la.code", "Person: local authority of residence (its ONS code)", "text", required_at="referral"),
         Item("GPPTCE", "client", "su.gp_practice_code", "Person: GP practice code", "text"),
@@ -84,7 +118,7 @@ def _client() -> list[Item]:
         Item("TRIAGED", "episode", "ep.triage_date", "Episode: triage date", "date", required_at="triage"),
         Item("CPLANDT", "episode", "ep.start_date", "Episode: care plan start", "date", required_at="treatment"),
         Item("INJSTAT", "episode", "ep.injecting_status", "Episode: injecting status", "code", "INJSTAT", "triage"),
-        Item("CHILDWTH", "episode", "ep.children_living_with", "Episode: children living with them", "number", required_at="triage"),
+        Item("CHILDWTH", "episode", "ep.children_living_with", "Episode: children living with them (none for someone not a parent, as the record allows no other)", "number", required_at="triage", sql=CHILDWTH_SQL),
         Item("PREGNANT", "episode", "ep.pregnant", "Episode: pregnant", "yesno", required_at="triage"),
         Item("ALCDDAYS", "episode", "ep.alcohol_days", "Episode: days drinking in the last 28", "number", required_at="triage"),
         Item("ALCUNITS", "episode", "ep.alcohol_units", "Episode: units on a typical drinking day", "number"),
@@ -96,6 +130,11 @@ def _client() -> list[Item]:
         Item("HEPBSTAT", "episode", "ep.hep_b_intervention", "Episode: hepatitis B vaccination offered and taken up", "code", "HEPBSTAT", "triage"),
         Item("EMPSTAT", "episode", "ep.employment_status", "Episode: employment status", "code", "EMPSTAT", "triage"),
         Item("SEXUAL", "client", "su.sexual_orientation", "Person: sexual orientation", "code", "SEXUAL", "triage"),
+        Item("RELIGION", "client", "su.religion", "Person: religion or belief", "code", "RELIGION", "triage", since=LATER, sql="su.religion"),
+        *(
+            Item(f"DISABLE{n}", "client", f"su.disability_{n}", f"Person: disability, the {nth} recorded", "code", "DISABLE", "triage" if n == 1 else None, since=LATER, sql=f"su.disabilities[{n}]")
+            for n, nth in ((1, "first"), (2, "second"), (3, "third"))
+        ),
         Item("DISD", "discharge", "ep.discharge_date", "Episode: discharge date", "date", required_at="discharge"),
         Item("DISRSN", "discharge", "dr.code", "Episode: discharge reason", "code", "DISRSN", "discharge"),
         Item("DISDEST", "discharge", "ep.discharge_destination_kind", "Episode: where they went on discharge", "code", "DISDEST"),
@@ -142,7 +181,17 @@ def _top() -> list[Item]:
     return items
 
 
-ITEMS: tuple[Item, ...] = (*_client(), *_modality(), *_sub_interventions(), *_top())
+DECLARED: tuple[Item, ...] = (*_client(), *_modality(), *_sub_interventions(), *_top())
+
+
+def items_of(version: str) -> tuple[Item, ...]:
+    """The items a dataset version's file has, in the file's order."""
+    return tuple(item for item in DECLARED if item.since <= version)
+
+
+ITEMS: tuple[Item, ...] = items_of(DATASET_VERSION)
+# Read by the writer's episode query: source -> SQL, for every declared item.
+SOURCE_SQL = {item.source: item.sql for item in DECLARED if item.source and item.sql}
 ITEMS_BY_NAME = {item.name: item for item in ITEMS}
 NAMES = tuple(item.name for item in ITEMS)
 # Written for a person who has not consented; every other item is withheld.
@@ -151,11 +200,14 @@ WITHOUT_CONSENT = tuple(item.name for item in ITEMS if item.without_consent)
 __all__ = [
     "DATASET_VERSION",
     "DATE_FORMAT",
+    "DECLARED",
     "ITEMS",
     "ITEMS_BY_NAME",
     "NAMES",
     "NOT_KNOWN",
+    "SOURCE_SQL",
     "WITHHELD",
     "WITHOUT_CONSENT",
     "Item",
+    "items_of",
 ]

@@ -36,6 +36,7 @@ from exchange.ndtms.items import (
     ITEMS,
     NAMES,
     NOT_KNOWN,
+    SOURCE_SQL,
     WITHHELD,
     Item,
 )
@@ -74,10 +75,6 @@ _EPISODE_COLUMNS = {
     "ep.route": "ep.route",
     "ep.injecting_status": "ep.injecting_status",
     "ep.accommodation_need": "ep.accommodation_need",
-    # Not a parent: 14; a parent with no children living with them: 13. Whether all or
-    # only some of a parent's children live with them is not recorded.
-    "ep.prntstat": "CASE WHEN ep.parental_status = false THEN '14' "
-    "WHEN ep.parental_status AND ep.children_living_with = 0 THEN '13' END",
     "ep.children_living_with": "ep.children_living_with",
     "ep.pregnant": "ep.pregnant",
     "ep.alcohol_days": "ep.alcohol_days",
@@ -92,6 +89,8 @@ _EPISODE_COLUMNS = {
     "ep.discharge_date": "ep.discharge_date",
     "dr.code": "dr.code",
     "ep.discharge_destination_kind": "ep.discharge_destination_kind",
+    # What the items declare they are read by (PRNTSTAT, and later versions' items).
+    **SOURCE_SQL,
 }
 
 _SUBINT = "coalesce(nullif(iv.intention, ''), nullif(iv.approach, ''))"

@@ -84,7 +84,10 @@ NOT_IMPORTED: dict[type[Model], dict[str, str]] = {
     # hand, and imported rows take the column's default, happened.
     Event: {"status": "imported events are events that happened"},
     ServiceUser: _all(NDTMS_PERSON_ITEMS, NDTMS_NOT_YET_IMPORTED),
-    TreatmentEpisode: _all(NDTMS_EPISODE_ITEMS, NDTMS_NOT_YET_IMPORTED),
+    TreatmentEpisode: {
+        **_all(NDTMS_EPISODE_ITEMS, NDTMS_NOT_YET_IMPORTED),
+        "all_children_live_with": NDTMS_NOT_YET_IMPORTED,
+    },
     Intervention: _all(NDTMS_INTERVENTION_ITEMS, NDTMS_NOT_YET_IMPORTED),
 }
 
@@ -118,10 +121,15 @@ NOT_EXTRACTED: dict[type[Model], dict[str, str]] = {
         "gp_practice_code": "locates the person: with the local authority it narrows them to a "
         "practice's list",
         "sexual_orientation": NDTMS_ONLY,
+        # Special category data: a commissioner's equality figures would take them as
+        # suppressed counts, never as a row per person beside an age band and an area.
+        "religion": "special category data: not in the people extract's allow-list",
+        "disabilities": "special category data: not in the people extract's allow-list",
     },
     TreatmentEpisode: {
         "discharge_destination": "free text never leaves",
         **_all(NDTMS_EPISODE_ITEMS, NDTMS_ONLY),
+        "all_children_live_with": NDTMS_ONLY,
     },
     Intervention: _all(NDTMS_INTERVENTION_ITEMS, NDTMS_ONLY),
     NaloxoneSupply: {
@@ -134,17 +142,10 @@ NOT_EXTRACTED: dict[type[Model], dict[str, str]] = {
 
 # --- The demo population: fields it leaves empty ------------------------------------------
 
-# Drawing values for the NDTMS items added for the submission would shift the seeded
-# random streams the demo and validation populations (and the figures checked against
-# them) are drawn from; they stay empty in the demo.
-NDTMS_NOT_DRAWN = "an NDTMS submission item the seeded demo draws no value for"
 NOT_IN_DEMO: dict[type[Model], dict[str, str]] = {
     # Every demo event happened: expected ones would need dates in the future, which
     # the generator never draws for events; the column's default fills it.
     Event: {"status": "every demo event happened"},
-    ServiceUser: _all(NDTMS_PERSON_ITEMS, NDTMS_NOT_DRAWN),
-    TreatmentEpisode: _all(NDTMS_EPISODE_ITEMS, NDTMS_NOT_DRAWN),
-    Intervention: _all(NDTMS_INTERVENTION_ITEMS, NDTMS_NOT_DRAWN),
 }
 
 

@@ -11,6 +11,7 @@ from django.db.utils import DatabaseError
 from django.urls import reverse
 
 from cases.models import AccessEvent, AccessKind, ServiceUser
+from exchange import submission_views
 from exchange.models import NdtmsSubmission
 from exchange.ndtms import read_submission
 from exchange.services import SubmissionRefused, ndtms_submission_prepare, ndtms_submission_record
@@ -24,8 +25,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The session, the user, the services (whether any, and the form's choices), the list.
-NUM_QUERIES = 5
+# The session, the user, the services (whether any, and the form's choices), the list's
+# count and its page.
+NUM_QUERIES = 6
 LAST_MONTH = (days_ago(0).replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
@@ -231,9 +233,44 @@ def test_the_list_reads_in_a_fixed_number_of_queries(
         ndtms_submission_record(submission=prepare(tess, jo.team.service), submitted_by=adam)
     with django_assert_num_queries(NUM_QUERIES):
         page = client.get(reverse("ndtms_submissions"))
-    assert len(page.context["submissions"]) == 3
+    assert len(page.context["page"].object_list) == 3
     for _ in range(3):
         prepare(tess, jo.team.service)
     with django_assert_num_queries(NUM_QUERIES):
         page = client.get(reverse("ndtms_submissions"))
-    assert len(page.context["submissions"]) == 6
+    assert len(page.context["page"].object_list) == 6
+
+
+def test_the_list_pages_its_files_newest_month_first_in_the_same_queries(
+    client_as, tess, jo, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(submission_views, "PAGE_SIZE", 2)
+    kept = [prepare(tess, jo.team.service) for _ in range(5)]
+    client = client_as(tess)
+    client.get(reverse("ndtms_submissions"))
+
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_num_queries(NUM_QUERIES):
+            response = client.get(reverse("ndtms_submissions"), {"page": number})
+        pages.append([s.pk for s in response.context["page"].object_list])
+
+    newest_first = [s.pk for s in sorted(kept, key=lambda s: s.prepared_at, reverse=True)]
+    assert pages == [newest_first[0:2], newest_first[2:4], newest_first[4:]]
+    assert "Page 3 of 3" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["x", "0", "-1", "1.5"])
+def test_a_page_that_is_not_a_whole_number_from_one_is_refused(client_as, tess, page):
+    response = client_as(tess).get(reverse("ndtms_submissions"), {"page": page})
+
+    assert response.status_code == 400
+
+
+def test_a_page_past_the_last_shows_the_last(client_as, tess, jo):
+    prepare(tess, jo.team.service)
+
+    response = client_as(tess).get(reverse("ndtms_submissions"), {"page": 9})
+
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 1
