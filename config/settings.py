@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cases",
     "outcomes",
     "overdoses",
+    "care",
     "risk.apps.RiskConfig",
     "deathreviews",
     "commissioning",

@@ -36,6 +36,7 @@ urlpatterns = [
     path(person + "contacts/new/", record, {"kind": "contact"}, name="contact_create"),
     path(person + "naloxone/new/", record, {"kind": "naloxone"}, name="naloxone_create"),
     path(person + "tops/new/", outcome_views.top_create, name="top_create"),
+    path(person + "care/", include("care.urls")),
     path("audit/break-glass/", case_views.break_glass_start, name="break_glass_start"),
     path(
         "audit/break-glass/review/",

@@ -113,6 +113,23 @@ def _days_ahead(days: int) -> str:
     return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
 
 
+def _jo_referral(w):
+    """jo's onward referral, made the first time a form case needs one."""
+    from care.models import OnwardReferral
+    from care.services import onward_referral_make
+
+    jo = _jo(w)
+    return OnwardReferral.objects.filter(service_user=jo).first() or onward_referral_make(
+        service_user=jo,
+        made_by=w.users["alice"],
+        organisation_kind="gp",
+        organisation_name="Riverside Surgery",
+        reason="Blood pressure check.",
+        made_on=_days_ahead(-3),
+        follow_up_on=_days_ahead(7),
+    )
+
+
 def _form(path: str):
     module, name = path.rsplit(".", 1)
     import importlib
@@ -249,6 +266,36 @@ FORMS: tuple[FormCase, ...] = (
         "alice",
         lambda w: _form("outcomes.forms.TopAssessmentForm")(service_user=_jo(w)),
         valid=lambda w: {"episode": str(w.jo_episode.pk)},
+    ),
+    FormCase(
+        "care.forms.CaseNoteForm",
+        "case_note_create",
+        "jo",
+        "alice",
+        lambda w: _form("care.forms.CaseNoteForm")(service_user=_jo(w)),
+        valid=lambda w: {"note_date": _days_ahead(0), "kind": "keywork", "text": "Seen today."},
+    ),
+    FormCase(
+        "care.forms.OnwardReferralForm",
+        "onward_referral_create",
+        "jo",
+        "alice",
+        lambda w: _form("care.forms.OnwardReferralForm")(service_user=_jo(w)),
+        valid=lambda w: {
+            "organisation_kind": "housing",
+            "organisation_name": "Housing options",
+            "reason": "Sofa surfing.",
+            "made_on": _days_ahead(0),
+            "follow_up_on": _days_ahead(14),
+        },
+    ),
+    FormCase(
+        "care.forms.ReferralOutcomeForm",
+        "onward_referral_outcome",
+        "jo",
+        "alice",
+        lambda w: _form("care.forms.ReferralOutcomeForm")(service_user=_jo(w)),
+        valid=lambda w: {"referral": str(_jo_referral(w).external_id), "outcome": "accepted"},
     ),
     FormCase(
         "exchange.forms.ImportUploadForm",

@@ -155,6 +155,14 @@ naloxone_create                 jo             GET     signin  ok      ok      4
 naloxone_create                 jo             POST    signin  400     400     404     403     404     404
 top_create                      jo             GET     signin  ok      ok      404     403     404     404
 top_create                      jo             POST    signin  400     400     404     403     404     404
+# The care record: the team writes case notes and onward referrals and records outcomes;
+# governance reads them on the person page only.
+case_note_create                jo             GET     signin  ok      ok      404     403     404     404
+case_note_create                jo             POST    signin  400     400     404     403     404     404
+onward_referral_create          jo             GET     signin  ok      ok      404     403     404     404
+onward_referral_create          jo             POST    signin  400     400     404     403     404     404
+onward_referral_outcome         jo             GET     signin  ok      ok      404     403     404     404
+onward_referral_outcome         jo             POST    signin  400     400     404     403     404     404
 
 # Outreach: governance reads the worklist; the team records attempts and handles flags.
 outreach_worklist               -              GET     signin  ok      ok      ok      ok      403     403

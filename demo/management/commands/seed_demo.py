@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from demo import DEMO_LOGINS, DEMO_PASSWORD, generate, hazard, history, load, pathway, reviews
+from demo import care as care_record
 from demo import validation as validation_outcomes
 
 
@@ -109,6 +110,9 @@ class Command(BaseCommand):
         if not without_reviews:
             progress.note("Opening the overdose follow-ups...")
             journeys = pathway.seed_pathway(teams=load.demo_teams(), seed=seed, now=timezone.now())
+        # After the reviews, so that no one they record as dead is given new notes.
+        progress.note("Writing case notes and onward referrals...")
+        care = care_record.seed_care_record(seed=seed, now=timezone.now())
         past = None
         if not (without_reviews or without_history):
             progress.note("Replaying the nightly recompute over the last four weeks...")
@@ -138,6 +142,7 @@ class Command(BaseCommand):
             self.stdout.write(reviews.filed_summary())
         if journeys is not None:
             self.stdout.write(journeys.summary())
+        self.stdout.write(care.summary())
         if past is not None:
             days = ", ".join(str(d) for d in history.RUNS_DAYS_AGO)
             self.stdout.write(

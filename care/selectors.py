@@ -1,0 +1,58 @@
+"""Reads of the care record. Each takes a person already found through the visibility
+selector (`cases.audit.service_user_for_read`), so no read here widens anyone's scope.
+
+The person page reads a fixed number of queries however many notes and referrals a
+person has: a page of notes (its count and its rows), every open referral, and the
+most recent closed ones.
+"""
+
+import datetime
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+
+from care.models import CaseNote, OnwardReferral
+from cases.models import ServiceUser
+
+NOTES_PAGE_SIZE = 10
+CLOSED_REFERRALS_SHOWN = 5
+
+
+def case_notes_of(person: ServiceUser) -> QuerySet[CaseNote]:
+    """Newest first, with who wrote each and the note it corrects, in the same query."""
+    return CaseNote.objects.filter(service_user=person).select_related("written_by", "corrects")
+
+
+def onward_referrals_of(person: ServiceUser) -> QuerySet[OnwardReferral]:
+    return OnwardReferral.objects.filter(service_user=person).select_related(
+        "made_by", "outcome_recorded_by"
+    )
+
+
+def open_referrals_of(person: ServiceUser) -> QuerySet[OnwardReferral]:
+    """Referrals without an outcome, the soonest to chase first."""
+    return onward_referrals_of(person).filter(outcome="").order_by("follow_up_on", "-id")
+
+
+def care_record_for(
+    person: ServiceUser, *, notes_page: str | None, today: datetime.date
+) -> dict[str, Any]:
+    """What the person page shows of the care record: a page of notes (`notes_page` is the
+    page asked for; anything not a page number gives the first, past the end the last),
+    the open referrals with those past their follow-up date marked, and the latest closed."""
+    notes = Paginator(case_notes_of(person), NOTES_PAGE_SIZE).get_page(notes_page)
+    open_referrals = list(open_referrals_of(person))
+    for referral in open_referrals:
+        referral.overdue = referral.is_overdue(today)  # type: ignore[attr-defined]
+    closed = list(
+        onward_referrals_of(person)
+        .exclude(outcome="")
+        .order_by("-outcome_recorded_at", "-id")[:CLOSED_REFERRALS_SHOWN]
+    )
+    return {
+        "case_notes": notes,
+        "open_referrals": open_referrals,
+        "overdue_referrals": sum(r.is_overdue(today) for r in open_referrals),
+        "closed_referrals": closed,
+    }

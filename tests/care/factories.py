@@ -1,0 +1,30 @@
+"""Case notes and onward referrals for the care record's tests, made through the services."""
+
+from care import services
+from care.models import CaseNote, OnwardReferral
+from tests.factories import days_ago
+
+
+def note_of(person, writer, *, day: int = 1, text: str = "Seen at the hub.", **fields) -> CaseNote:
+    return services.case_note_write(
+        service_user=person,
+        written_by=writer,
+        note_date=days_ago(day),
+        kind=fields.pop("kind", "keywork"),
+        text=text,
+        **fields,
+    )
+
+
+def referral_of(person, maker, *, made: int = 10, follow_up: int = 3, **fields) -> OnwardReferral:
+    """A referral made `made` days ago, to be followed up `follow_up` days ago (negative:
+    ahead)."""
+    return services.onward_referral_make(
+        service_user=person,
+        made_by=maker,
+        organisation_kind=fields.pop("organisation_kind", "housing"),
+        organisation_name=fields.pop("organisation_name", "Housing options"),
+        reason=fields.pop("reason", "Sleeping on a friend's sofa."),
+        made_on=days_ago(made),
+        follow_up_on=days_ago(follow_up),
+    )
