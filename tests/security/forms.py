@@ -504,7 +504,7 @@ EXCLUDED = {
     "cases.forms.CheckedInputForm": "a base class: every form above is one",
     "cases.forms.RecordForm": "a base class: each record form above is one",
     "deathreviews.forms.VersionedForm": "a base class of the review forms above",
-    "cases.admin.ApiTokenForm": "an admin form, for administrators only, behind Django's admin",
+    "commissioning.admin.ApiTokenForm": "an admin form, for administrators only, behind Django's admin",
     "risk.admin.RuleRowForm": (
         "a row of the admin's rule set table, for administrators only: switches and numbers,"
         " tested in tests/risk/ui/test_admin_rule_sets.py"
