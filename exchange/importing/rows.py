@@ -151,7 +151,8 @@ def _episode_ndtms_rows(check: "ChunkCheck") -> None:
         lambda _i: "Units on a typical drinking day are recorded but days drinking is 0.",
     )
     check.report(
-        check.present("hep_c_positive") & ~check.present("hep_c_test_date"),
+        check.flag("hep_c_positive").notna().to_numpy(dtype=bool)
+        & ~check.present("hep_c_test_date"),
         "hep_c_test_date",
         lambda _i: "Latest hepatitis C test is required with the test's result (hep_c_positive).",
     )

@@ -255,23 +255,29 @@ class ChunkCheck:
 
     def _from_ndtms(
         self, column: Column, values: pd.Series, given: np.ndarray, unknown: np.ndarray
-    ) -> tuple[pd.Series, np.ndarray, str]:
+    ) -> tuple[pd.Series, np.ndarray, str, np.ndarray]:
         """`values` with the NDTMS codes among the `unknown` cells turned into Lantern's
-        values, the cells still given, and the sentence naming the codes for a refusal."""
+        values; the cells still given; the sentence naming the codes for a refusal; and
+        the positions of the cells that changed.
+
+        Only the few distinct unknown values are looked up, in Python; the cells take
+        their answers by position (`factorize`), whatever the size of the chunk."""
         codes = self.lookups.ndtms.get((self.spec.kind, column.name))
         if codes is None:
-            return values, given, ""
-        if not unknown.any():
-            return values, given, codes.hint(listed=column.type == "choice")
+            return values, given, "", np.empty(0, dtype=np.intp)
+        hint = codes.hint(listed=column.type == "choice")
         positions = np.flatnonzero(unknown)
-        cells = values.iloc[positions]
-        translated = cells.map(codes.to_lantern)
-        found = translated.notna().to_numpy()
-        empty = np.zeros(self.n, dtype=bool)
-        empty[positions[cells.isin(codes.empty).to_numpy()]] = True
-        ambiguous = np.zeros(self.n, dtype=bool)
-        ambiguous[positions[cells.isin(list(codes.ambiguous)).to_numpy()]] = True
+        if not len(positions):
+            return values, given, hint, positions
         shown = values.to_numpy()
+        which, distinct = pd.factorize(shown[positions])
+        lantern = np.array([codes.to_lantern.get(code) for code in distinct], dtype=object)
+        translated = lantern[which]
+        found = np.array([value is not None for value in lantern], dtype=bool)[which]
+        empty = np.zeros(self.n, dtype=bool)
+        empty[positions[np.isin(distinct, list(codes.empty))[which]]] = True
+        ambiguous = np.zeros(self.n, dtype=bool)
+        ambiguous[positions[np.isin(distinct, list(codes.ambiguous))[which]]] = True
         self.report(
             ambiguous,
             column.name,
@@ -287,19 +293,23 @@ class ChunkCheck:
                 column.name,
                 lambda i: f"{column.label} is required: {shown[i]} says it is not known.",
             )
-        written = values.to_numpy(copy=True)
-        written[positions[found]] = translated.to_numpy()[found]
+        changed = positions[found | empty[positions]]
+        if not len(changed):
+            return values, given & ~ambiguous, hint, changed
+        written = shown.copy()
+        written[positions[found]] = translated[found]
         written[empty] = ""
         self.as_written.setdefault(column.name, values)
         values = pd.Series(written, index=values.index, dtype=values.dtype)
         self.raw[column.name] = values
-        return values, given & ~ambiguous & ~empty, codes.hint(listed=column.type == "choice")
+        return values, given & ~ambiguous & ~empty, hint, changed
 
     def _cells_choice(self, column: Column, values: pd.Series, given: np.ndarray) -> None:
-        allowed = values.isin(column.choices).to_numpy()
-        values, given, hint = self._from_ndtms(column, values, given, given & ~allowed)
-        if hint:
-            allowed = values.isin(column.choices).to_numpy()
+        allowed = values.isin(column.choices).to_numpy(copy=True)
+        values, given, hint, changed = self._from_ndtms(column, values, given, given & ~allowed)
+        # A translation is one of the column's values by construction; an emptied cell is
+        # no longer given.
+        allowed[changed] = True
         shown = self.as_written.get(column.name, values).to_numpy()
         choices = ", ".join(column.choices)
         self.report(
@@ -333,10 +343,11 @@ class ChunkCheck:
         table = getattr(self.lookups, column.lookup or "")
         ids = values.map(table)
         missing = given & ids.isna().to_numpy()
-        values, given, hint = self._from_ndtms(column, values, given, missing)
-        if missing.any() and hint:
-            ids = values.map(table)
-            missing = given & ids.isna().to_numpy()
+        values, given, hint, changed = self._from_ndtms(column, values, given, missing)
+        if len(changed):
+            ids.iloc[changed] = values.iloc[changed].map(table).to_numpy()
+        # A cell refused as an ambiguous code, or emptied, is no longer given.
+        missing = given & ids.isna().to_numpy()
         shown = self.as_written.get(column.name, values).to_numpy()
         self.report(missing, column.name, lambda i: f"{column.label} {shown[i]} not found.{hint}")
         self.out[column.name] = ids.astype("Int64")

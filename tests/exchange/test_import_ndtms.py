@@ -81,6 +81,17 @@ def test_the_ndtms_items_of_the_records_are_imported(write_files, north, alice):
     assert Intervention.objects.get(source_ref="I-1").approach == ""
 
 
+def test_a_hepatitis_c_result_not_known_needs_no_test_date(write_files, north, alice):
+    result = records_import(
+        files=write_files(
+            changed(*WITH_ITEMS, ("episodes", "accepted,2025-01-15,N", "accepted,,not known"))
+        )
+    )
+
+    assert result.imported, problems(result)
+    assert TreatmentEpisode.objects.get(source_ref="E-1").hep_c_positive is None
+
+
 def test_files_without_the_ndtms_columns_leave_them_alone_on_a_reimport(write_files, north, alice):
     assert records_import(files=write_files(changed(*WITH_ITEMS), "first")).imported
 
