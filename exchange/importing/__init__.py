@@ -1,7 +1,10 @@
 """Bulk import of case records and TOP assessments from CSV files.
 
-`specs` defines the file formats, `validate` checks chunks with pandas,
-`rules` checks what needs other rows or the database in SQL, and `loader`
-streams the files into staging tables and upserts them in one transaction.
+`specs` defines the file formats (from the building blocks in `columns`),
+`validate` checks chunks with pandas (each cell; each row with `rows`),
+`ndtms_codes` reads NDTMS codes in the coded columns through the submission's
+mapping tables, `rules` checks what needs other rows or the database in SQL,
+and `loader` streams the files into staging tables and upserts them in one
+transaction.
 `cases.signals.records_imported` is sent after a committed import.
 """

@@ -60,6 +60,8 @@ from exchange.importing.specs import (
 )
 from exchange.importing.validate import Lookups, check_chunk
 from exchange.importing.writing import FileCounts, RecordWriter
+from exchange.ndtms.items import DATASET_VERSION
+from exchange.ndtms.mapping import mappings_for
 
 logger = logging.getLogger(__name__)
 
@@ -273,7 +275,7 @@ def _drop_staging(cursor) -> None:
 
 def _lookups() -> Lookups:
     reasons = DischargeReason.objects.filter(active=True).order_by("id")
-    return Lookups(
+    found = Lookups(
         team=dict(Team.objects.order_by("id").values_list("name", "id")),
         keyworker=dict(
             User.objects.filter(role__in=[Role.KEYWORKER, Role.TEAM_LEAD]).values_list(
@@ -285,6 +287,9 @@ def _lookups() -> Lookups:
         substance=dict(Substance.objects.values_list("code", "id")),
         discharge_reason=dict(reasons.values_list("code", "id")),
     )
+    # The mapping tables the submission is written through, once per import.
+    found.read_ndtms(mappings_for(DATASET_VERSION).to_ndtms)
+    return found
 
 
 def _size(source: Source) -> int:

@@ -227,7 +227,7 @@ def check_person_children(cursor, spec: FileSpec) -> None:
 # The date of each file's rows that is checked against the person's birth, as the forms do
 # (`cases.models.DatedFromBirth`); interventions and TOPs follow from their episode's referral.
 DATED_FROM_BIRTH = {
-    "episodes": ("referral_date",),
+    "episodes": ("referral_date", "hep_c_test_date"),
     "events": ("occurred_on",),
     "contacts": ("contact_date",),
     "naloxone_supplies": ("supplied_on", "kit_used_on"),

@@ -9,18 +9,18 @@ file (`person_ref`, `episode_ref`), which may be in the same import or in an
 earlier one.
 """
 
-from dataclasses import dataclass, field
-from typing import Literal
-
 from cases.models import (
     AccommodationNeed,
+    BbvIntervention,
     ContactKind,
     ContactStatus,
     Disability,
+    DischargeDestination,
     EmploymentStatus,
     Ethnicity,
     EventKind,
     FollowUpBasis,
+    HepBVaccinations,
     InformationSource,
     InjectingStatus,
     InterventionType,
@@ -34,134 +34,29 @@ from cases.models import (
     Responder,
     Route,
     Sex,
+    SexualOrientation,
 )
 from cases.models import Event as EventModel
 from cases.models import Intervention as InterventionModel
+from exchange.importing.columns import (
+    Column,
+    FileSpec,
+    _bool,
+    _choice,
+    _date,
+    _int,
+    _ref,
+    _text,
+)
 from outcomes.models import Stage
 from outcomes.top_items import TOP_ITEMS
 
-ColumnType = Literal[
-    "text", "date", "time", "int", "decimal", "bool", "choice", "list", "lookup", "parent"
-]
-# Lookups resolve a code or name in the file to a row Lantern already holds.
-Lookup = Literal["team", "keyworker", "staff", "local_authority", "substance", "discharge_reason"]
-
-SQL_TYPES: dict[str, str] = {
-    "text": "text",
-    "date": "date",
-    "time": "time",
-    "int": "integer",
-    "decimal": "numeric",
-    "bool": "boolean",
-    "choice": "text",
-    "list": "varchar[]",
-    "lookup": "bigint",
-    "parent": "text",
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: ColumnType
-    label: str
-    required: bool = False
-    # The database column it fills; None for the ref and parent columns.
-    field: str | None = None
-    choices: tuple[str, ...] = ()
-    max_length: int | None = None
-    bounds: tuple[float, float] | None = None
-    lookup: Lookup | None = None
-    # What an empty cell stores, as SQL: NULL where the model allows it, else
-    # the model's default ('' for optional text).
-    empty: str = "NULL"
-    # Dates are in the past unless the column says otherwise (bookings, kit expiry).
-    may_be_future: bool = False
-    help: str = ""
-
-    @property
-    def sql_type(self) -> str:
-        return SQL_TYPES[self.type]
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    kind: str
-    title: str
-    table: str
-    columns: tuple[Column, ...]
-    # The parent column (`person_ref` or `episode_ref`), if rows belong to one.
-    parent: Literal["person", "episode"] | None = None
-    # Whether the table has an `updated_at` column to touch when a row changes.
-    has_updated_at: bool = False
-    help: str = ""
-    by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_name", {column.name: column for column in self.columns})
-
-    @property
-    def file_name(self) -> str:
-        return f"{self.kind}.csv"
-
-    @property
-    def data_columns(self) -> tuple[Column, ...]:
-        """The columns that fill a database column of their own."""
-        return tuple(column for column in self.columns if column.field)
-
-    @property
-    def required_names(self) -> tuple[str, ...]:
-        return tuple(column.name for column in self.columns if column.required)
-
-
-def _ref(what: str) -> Column:
-    return Column(
-        "ref",
-        "text",
-        "Reference",
-        required=True,
-        max_length=60,
-        help=f"The source system's reference for the {what}; unique within this file.",
-    )
-
-
-def _text(name: str, label: str, max_length: int | None, *, required: bool = False, **kw) -> Column:
-    return Column(
-        name,
-        "text",
-        label,
-        required=required,
-        field=name,
-        max_length=max_length,
-        empty="NULL" if required else "''",
-        **kw,
-    )
-
-
-def _choice(name: str, label: str, choices, *, required: bool = False, empty="''", **kw) -> Column:
-    return Column(
-        name,
-        "choice",
-        label,
-        required=required,
-        field=name,
-        choices=tuple(choices),
-        empty=empty,
-        **kw,
-    )
-
-
-def _date(name: str, label: str, *, required: bool = False, **kw) -> Column:
-    return Column(name, "date", label, required=required, field=name, **kw)
-
-
-def _bool(name: str, label: str, *, empty: str = "NULL", **kw) -> Column:
-    return Column(name, "bool", label, field=name, empty=empty, **kw)
-
-
-def _int(name: str, label: str, low: int, high: int, **kw) -> Column:
-    return Column(name, "int", label, field=name, bounds=(low, high), **kw)
-
+# A hepatitis C intervention is a test: the immunity answers are hepatitis B's only.
+HEP_C_TEST = (
+    BbvIntervention.ACCEPTED.value,
+    BbvIntervention.REFUSED.value,
+    BbvIntervention.NOT_OFFERED.value,
+)
 
 PERSON_PARENT = Column(
     "person_ref",
@@ -231,6 +126,14 @@ SERVICE_USERS = FileSpec(
             empty="'{}'",
             help="Each that applies, separated by semicolons; none or not_stated alone.",
         ),
+        _text(
+            "gp_practice_code",
+            "GP practice code",
+            None,  # checked as a letter and five digits once spaces are removed
+            help="The registered GP practice's national code: a letter and five digits, "
+            "e.g. A81001; stored in capitals.",
+        ),
+        _choice("sexual_orientation", "Sexual orientation", SexualOrientation.values),
         _bool(
             "consent_to_ndtms",
             "Consent to NDTMS",
@@ -297,10 +200,39 @@ EPISODES = FileSpec(
         _int("age_first_use", "Age at first use", 0, 100),
         _choice("route", "Route", Route.values),
         _choice("injecting_status", "Injecting status", InjectingStatus.values),
+        _int("alcohol_days", "Days drinking", 0, 28, help="In the last 28 days."),
+        _int(
+            "alcohol_units",
+            "Units on a typical drinking day",
+            0,
+            200,
+            help="Above 0 only with days drinking above 0.",
+        ),
+        _choice(
+            "hep_c_intervention",
+            "Hepatitis C test",
+            HEP_C_TEST,
+            help="Whether a test was offered and taken up (there is no vaccination).",
+        ),
+        _date("hep_c_test_date", "Latest hepatitis C test", help="Not before the birth."),
+        _bool("hep_c_positive", "Hepatitis C antibody positive", help="Only with a test date."),
+        _choice("hep_b_intervention", "Hepatitis B vaccination", BbvIntervention.values),
+        _choice(
+            "hep_b_vaccinations",
+            "Hepatitis B vaccinations given",
+            HepBVaccinations.values,
+            help="Not for a person already immune (immunised, acquired).",
+        ),
         _choice("accommodation_need", "Accommodation need", AccommodationNeed.values),
         _bool("dual_diagnosis", "Dual diagnosis"),
         _bool("parental_status", "Parental status", help="Y if the person is a parent."),
         _int("children_living_with", "Children living with them", 0, 30),
+        _bool(
+            "all_children_live_with",
+            "All their children live with them",
+            help="For a parent with children living with them: Y if all of their children "
+            "do, N if only some.",
+        ),
         _bool("pregnant", "Pregnant"),
         _choice("employment_status", "Employment status", EmploymentStatus.values),
         _date(
@@ -315,6 +247,12 @@ EPISODES = FileSpec(
             field="discharge_reason_id",
             lookup="discharge_reason",
             help="An NDTMS discharge reason code; given with a discharge date.",
+        ),
+        _choice(
+            "discharge_destination_kind",
+            "Where they went on discharge",
+            DischargeDestination.values,
+            help="Only with a discharge date.",
         ),
         _text("discharge_destination", "Discharge destination", 120),
     ),
@@ -342,6 +280,13 @@ INTERVENTIONS = FileSpec(
         _date("start_date", "Start date", required=True, help="Within the episode."),
         _date("end_date", "End date", help="On or after the start date; with an exit status."),
         _choice("exit_status", "Exit status", InterventionModel.ExitStatus.values),
+        _choice(
+            "approach",
+            "What it consists of",
+            InterventionModel.Approach.values,
+            help="Psychosocial or recovery support only: one of the approaches of its kind "
+            "(motivational to psy_other psychosocial, peer to rec_other recovery support).",
+        ),
         _choice(
             "intention",
             "Prescribing intention",

@@ -4,7 +4,9 @@
 column's spec and every row against the rules that need only that row (date
 order, overdose details only on overdoses, TOP ranges...), records each
 problem, and returns the frame to COPY into the staging table with a `valid`
-flag. Rules that need other rows or the database (references, one open
+flag. The row rules are `exchange.importing.rows`; a coded column with an NDTMS item
+reads its NDTMS codes too (`exchange.importing.ndtms_codes`), translated before the
+cell is checked, so every later rule sees Lantern's values. Rules that need other rows or the database (references, one open
 episode, TOP stages) are checked afterwards in SQL by `exchange.importing.rules`.
 
 Everything works on whole columns (pandas/numpy); Python loops run only over
@@ -12,18 +14,18 @@ problems, and only to build the messages that are kept.
 """
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from cases import validators
+from exchange.importing.ndtms_codes import IMPORT_COLUMNS, ColumnCodes, column_codes
 from exchange.importing.problems import ProblemLog
-from exchange.importing.specs import OVERDOSE_ONLY, Column, FileSpec
+from exchange.importing.rows import ROW_RULES
+from exchange.importing.specs import SPECS_BY_KIND, Column, FileSpec
 from outcomes.top_items import ITEMS_BY_CODE, out_of_range_message
 
-_NHS_WEIGHTS = np.arange(10, 1, -1)
 # What a yes/no column that may be left empty also reads as not known (stored as empty).
 NOT_KNOWN_WORDS = ("NOT KNOWN", "UNKNOWN", "NK")
 
@@ -38,6 +40,18 @@ class Lookups:
     local_authority: dict[str, int]
     substance: dict[str, int]
     discharge_reason: dict[str, int]
+    # The NDTMS codes each coded column reads too (see `exchange.importing.ndtms_codes`).
+    ndtms: dict[tuple[str, str], ColumnCodes] = field(default_factory=dict)
+
+    def read_ndtms(self, to_ndtms: Mapping[str, Mapping[str, str]]) -> None:
+        """Learn the NDTMS codes from a dataset version's mapping tables, turned round."""
+        accepted: dict[tuple[str, str], Collection[str]] = {}
+        for coded in IMPORT_COLUMNS:
+            column = SPECS_BY_KIND[coded.file].by_name[coded.column]
+            accepted[coded.file, coded.column] = (
+                column.choices if column.type == "choice" else getattr(self, column.lookup or "")
+            )
+        self.ndtms = column_codes(to_ndtms, accepted)
 
 
 def _show(value: object) -> str:
@@ -66,6 +80,8 @@ class ChunkCheck:
         self.log = log
         self.bad = np.zeros(self.n, dtype=bool)
         self.typed: dict[str, pd.Series] = {}
+        # The cells as the file has them, of the columns whose NDTMS codes were translated.
+        self.as_written: dict[str, pd.Series] = {}
         self.out: dict[str, object] = {}
 
     # --- reporting -------------------------------------------------------
@@ -83,7 +99,8 @@ class ChunkCheck:
             return
         self.bad |= mask
         positions = np.flatnonzero(mask)
-        raw = self.raw[column].to_numpy() if column in self.raw.columns else None
+        cells = self.as_written.get(column, self.raw.get(column))
+        raw = cells.to_numpy() if cells is not None else None
 
         def cell(i: int) -> object:
             if value is not None:
@@ -236,14 +253,69 @@ class ChunkCheck:
         self.typed[column.name] = flags
         self.out[column.name] = np.where(yes, "t", np.where(no, "f", None))
 
-    def _cells_choice(self, column: Column, values: pd.Series, given: np.ndarray) -> None:
-        allowed = values.isin(column.choices).to_numpy()
+    def _from_ndtms(
+        self, column: Column, values: pd.Series, given: np.ndarray, unknown: np.ndarray
+    ) -> tuple[pd.Series, np.ndarray, str, np.ndarray]:
+        """`values` with the NDTMS codes among the `unknown` cells turned into Lantern's
+        values; the cells still given; the sentence naming the codes for a refusal; and
+        the positions of the cells that changed.
+
+        Only the few distinct unknown values are looked up, in Python; the cells take
+        their answers by position (`factorize`), whatever the size of the chunk."""
+        codes = self.lookups.ndtms.get((self.spec.kind, column.name))
+        if codes is None:
+            return values, given, "", np.empty(0, dtype=np.intp)
+        hint = codes.hint(listed=column.type == "choice")
+        positions = np.flatnonzero(unknown)
+        if not len(positions):
+            return values, given, hint, positions
         shown = values.to_numpy()
+        which, distinct = pd.factorize(shown[positions])
+        lantern = np.array([codes.to_lantern.get(code) for code in distinct], dtype=object)
+        translated = lantern[which]
+        found = np.array([value is not None for value in lantern], dtype=bool)[which]
+        empty = np.zeros(self.n, dtype=bool)
+        empty[positions[np.isin(distinct, list(codes.empty))[which]]] = True
+        ambiguous = np.zeros(self.n, dtype=bool)
+        ambiguous[positions[np.isin(distinct, list(codes.ambiguous))[which]]] = True
+        self.report(
+            ambiguous,
+            column.name,
+            lambda i: (
+                f"{column.label} {shown[i]} is an NDTMS {codes.code_list} code that stands for "
+                f"several of Lantern's values ({codes.ambiguous[shown[i]]}): write the one "
+                "meant instead."
+            ),
+        )
+        if column.required:
+            self.report(
+                empty,
+                column.name,
+                lambda i: f"{column.label} is required: {shown[i]} says it is not known.",
+            )
+        changed = positions[found | empty[positions]]
+        if not len(changed):
+            return values, given & ~ambiguous, hint, changed
+        written = shown.copy()
+        written[positions[found]] = translated[found]
+        written[empty] = ""
+        self.as_written.setdefault(column.name, values)
+        values = pd.Series(written, index=values.index, dtype=values.dtype)
+        self.raw[column.name] = values
+        return values, given & ~ambiguous & ~empty, hint, changed
+
+    def _cells_choice(self, column: Column, values: pd.Series, given: np.ndarray) -> None:
+        allowed = values.isin(column.choices).to_numpy(copy=True)
+        values, given, hint, changed = self._from_ndtms(column, values, given, given & ~allowed)
+        # A translation is one of the column's values by construction; an emptied cell is
+        # no longer given.
+        allowed[changed] = True
+        shown = self.as_written.get(column.name, values).to_numpy()
         choices = ", ".join(column.choices)
         self.report(
             given & ~allowed,
             column.name,
-            lambda i: f"{column.label} {shown[i]} is not one of: {choices}.",
+            lambda i: f"{column.label} {shown[i]} is not one of: {choices}.{hint}",
         )
         self.out[column.name] = values.where(given & allowed, None)
 
@@ -271,8 +343,13 @@ class ChunkCheck:
         table = getattr(self.lookups, column.lookup or "")
         ids = values.map(table)
         missing = given & ids.isna().to_numpy()
-        shown = values.to_numpy()
-        self.report(missing, column.name, lambda i: f"{column.label} {shown[i]} not found.")
+        values, given, hint, changed = self._from_ndtms(column, values, given, missing)
+        if len(changed):
+            ids.iloc[changed] = values.iloc[changed].map(table).to_numpy()
+        # A cell refused as an ambiguous code, or emptied, is no longer given.
+        missing = given & ids.isna().to_numpy()
+        shown = self.as_written.get(column.name, values).to_numpy()
+        self.report(missing, column.name, lambda i: f"{column.label} {shown[i]} not found.{hint}")
         self.out[column.name] = ids.astype("Int64")
 
     # --- rows ------------------------------------------------------------
@@ -302,248 +379,6 @@ class ChunkCheck:
             else:
                 data[key] = None
         return pd.DataFrame(data, index=self.raw.index)
-
-
-def _service_user_rows(check: ChunkCheck) -> None:
-    born = check.date("date_of_birth")
-    today = check.today_date
-    years = today.year - born.dt.year
-    before_birthday = (born.dt.month > today.month) | (
-        (born.dt.month == today.month) & (born.dt.day > today.day)
-    )
-    age = (years - before_birthday.astype("float64")).to_numpy()
-    shown = check.text("date_of_birth")
-    check.report(
-        age > validators.OLDEST_AGE,
-        "date_of_birth",
-        lambda i: (
-            f"Date of birth {shown[i]} makes the person {int(age[i])}; check the year (it must "
-            f"be within the last {validators.OLDEST_AGE} years)."
-        ),
-    )
-    check.report(
-        (age < validators.YOUNGEST_AGE) & (born <= check.today).to_numpy(),
-        "date_of_birth",
-        lambda i: (
-            f"Date of birth {shown[i]} makes the person {int(age[i])}; Lantern records people "
-            f"aged {validators.YOUNGEST_AGE} or over."
-        ),
-    )
-    if "nhs_number" in check.raw.columns:
-        nhs = check.raw["nhs_number"].str.replace(r"[\s-]", "", regex=True)
-        given = (nhs != "").to_numpy()
-        shape_ok = nhs.str.fullmatch(r"\d{10}").fillna(False).to_numpy(dtype=bool)
-        shown_nhs = check.text("nhs_number")
-        check.report(
-            given & ~shape_ok,
-            "nhs_number",
-            lambda i: f"NHS number {shown_nhs[i]} does not have 10 digits.",
-        )
-        digits = np.zeros((check.n, 10), dtype=np.int64)
-        if shape_ok.any():
-            chosen = nhs[shape_ok].to_numpy().astype("U10")
-            digits[shape_ok] = chosen.view("U1").reshape(-1, 10).astype(np.int64)
-        expected = 11 - (digits[:, :9] @ _NHS_WEIGHTS) % 11
-        expected[expected == 11] = 0
-        check.report(
-            shape_ok & (expected != digits[:, 9]),
-            "nhs_number",
-            lambda i: f"NHS number {shown_nhs[i]} is not valid: its check digit does not match.",
-        )
-        check.out["nhs_number"] = nhs.where(given, None)
-    if "postcode" in check.raw.columns:
-        compact = check.raw["postcode"].str.replace(r"\s", "", regex=True).str.upper()
-        spaced = compact.where(compact.str.len() <= 3, compact.str[:-3] + " " + compact.str[-3:])
-        given = (compact != "").to_numpy()
-        ok = spaced.str.fullmatch(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}").to_numpy(dtype=bool)
-        shown_pc = check.text("postcode")
-        check.report(
-            given & ~ok, "postcode", lambda i: f"Postcode {shown_pc[i]} is not a UK postcode."
-        )
-        check.out["postcode"] = spaced.where(given, None)
-    if "phone" in check.raw.columns:
-        compact = check.raw["phone"].str.replace(r"[\s()-]", "", regex=True)
-        given = (compact != "").to_numpy()
-        ok = compact.str.fullmatch(r"(?:\+44|0)\d{9,10}").to_numpy(dtype=bool)
-        shown_ph = check.text("phone")
-        check.report(
-            given & ~ok, "phone", lambda i: f"Phone {shown_ph[i]} is not a UK phone number."
-        )
-
-
-def _episode_rows(check: ChunkCheck) -> None:
-    check.before(
-        "triage_date", "referral_date", "Triage date {late} is before the referral date {early}."
-    )
-    check.before(
-        "start_date", "referral_date", "Care plan start {late} is before the referral date {early}."
-    )
-    check.before(
-        "discharge_date",
-        "referral_date",
-        "Discharge date {late} is before the referral date {early}.",
-    )
-    check.before(
-        "discharge_date",
-        "start_date",
-        "Discharge date {late} is before the care plan start {early}.",
-    )
-    discharged = check.present("discharge_date")
-    reason = check.present("discharge_reason")
-    check.report(
-        discharged & ~reason,
-        "discharge_reason",
-        lambda _i: "Discharge reason is required with a discharge date.",
-    )
-    check.report(
-        reason & ~discharged,
-        "discharge_date",
-        lambda _i: "Discharge date is required with a discharge reason.",
-    )
-    children = check.number("children_living_with").fillna(0).to_numpy() > 0
-    not_parent = check.flag("parental_status").eq(False).fillna(False).to_numpy(dtype=bool)
-    check.report(
-        children & not_parent,
-        "children_living_with",
-        lambda _i: "Children are recorded but the person is not a parent.",
-    )
-
-
-def _intervention_rows(check: ChunkCheck) -> None:
-    check.before("end_date", "start_date", "End date {late} is before the start date {early}.")
-    ended = check.present("end_date")
-    status = check.present("exit_status")
-    check.report(
-        ended & ~status,
-        "exit_status",
-        lambda _i: "Exit status is required with an end date.",
-    )
-    check.report(
-        status & ~ended, "end_date", lambda _i: "End date is required with an exit status."
-    )
-    prescribing = check.text("kind") == "pharmacological"
-    for name, label in (("medicine", "OST medicine"), ("intention", "Prescribing intention")):
-        check.report(
-            prescribing & ~check.present(name),
-            name,
-            lambda _i, label=label: f"{label} is required for a prescribing intervention.",
-        )
-        check.report(
-            ~prescribing & check.present(name),
-            name,
-            lambda _i, label=label: f"Only a prescribing intervention has an {label.lower()}.",
-        )
-    dose = check.number("daily_dose_mg").to_numpy()
-    check.report(
-        ~prescribing & check.present("daily_dose_mg"),
-        "daily_dose_mg",
-        lambda _i: "Only a prescribing intervention has a daily dose.",
-    )
-    check.report(dose == 0, "daily_dose_mg", lambda _i: "Daily dose (mg) must be more than 0.")
-
-
-def _event_rows(check: ChunkCheck) -> None:
-    overdose = check.text("kind") == "non_fatal_overdose"
-    for name in OVERDOSE_ONLY:
-        label = check.spec.by_name[name].label
-        check.report(
-            ~overdose & check.present(name),
-            name,
-            lambda _i, label=label: f"{label} is only recorded for a non_fatal_overdose.",
-        )
-    # Taken to hospital may be empty: a notifier often cannot know, and empty means not known.
-    doses = check.number("naloxone_doses").fillna(0).to_numpy() > 0
-    not_given = np.isin(check.text("naloxone_given_by"), ["not_given", "unknown"])
-    giver = check.text("naloxone_given_by")
-    check.report(
-        overdose & doses & not_given,
-        "naloxone_doses",
-        lambda i: (
-            f"Naloxone doses are recorded only when naloxone was given, and naloxone_given_by "
-            f"says {giver[i]}: say who gave it, or leave the doses empty."
-        ),
-    )
-    check.report(
-        overdose & ~check.present("information_source"),
-        "information_source",
-        lambda _i: "Information source is required for an overdose.",
-    )
-
-
-def _contact_rows(check: ChunkCheck) -> None:
-    day = check.date("contact_date")
-    status = check.text("status")
-    shown = check.text("contact_date")
-    check.report(
-        (status == "booked") & (day < check.today).to_numpy(),
-        "status",
-        lambda i: (
-            f"Contact on {shown[i]} is in the past but still booked: record attended, dna or cancelled."
-        ),
-        value=lambda i: status[i],
-    )
-    check.report(
-        np.isin(status, ["attended", "dna"]) & (day > check.today).to_numpy(),
-        "status",
-        lambda i: f"Contact on {shown[i]} is in the future, so it cannot be {status[i]}.",
-        value=lambda i: status[i],
-    )
-
-
-def _naloxone_rows(check: ChunkCheck) -> None:
-    supplied, expiry = check.date("supplied_on"), check.date("expiry_date")
-    shown = check.text("expiry_date")
-    check.report(
-        (expiry <= supplied).to_numpy(),
-        "expiry_date",
-        lambda i: f"Kit expiry date {shown[i]} is not after the supply date.",
-    )
-    repeat = check.text("supply_type") == "repeat"
-    first = check.text("supply_type") == "first"
-    reason = check.present("repeat_reason")
-    check.report(
-        repeat & ~reason,
-        "repeat_reason",
-        lambda _i: "Repeat reason is required for a repeat supply.",
-    )
-    check.report(first & reason, "repeat_reason", lambda _i: "A first supply has no repeat reason.")
-    used = np.isin(check.text("repeat_reason"), ["used_self", "used_other"])
-    check.report(
-        check.present("kit_used_on") & ~used,
-        "kit_used_on",
-        lambda _i: (
-            "Date the previous kit was used goes only with repeat reason used_self or used_other."
-        ),
-    )
-    shown_used = check.text("kit_used_on")
-    check.report(
-        (check.date("kit_used_on") > supplied).to_numpy(),
-        "kit_used_on",
-        lambda i: (
-            f"Date the previous kit was used {shown_used[i]} is after the supply date: "
-            "the kit was used before this one was supplied."
-        ),
-    )
-
-
-def _top_rows(check: ChunkCheck) -> None:
-    used_other = check.number("OTDRGUSE").fillna(0).to_numpy() > 0
-    check.report(
-        used_other & ~check.present("other_substance_name"),
-        "other_substance_name",
-        lambda _i: "Other substance's name is required when OTDRGUSE is above 0.",
-    )
-
-
-ROW_RULES: dict[str, Callable[[ChunkCheck], None]] = {
-    "service_users": _service_user_rows,
-    "episodes": _episode_rows,
-    "interventions": _intervention_rows,
-    "events": _event_rows,
-    "contacts": _contact_rows,
-    "naloxone_supplies": _naloxone_rows,
-    "top_assessments": _top_rows,
-}
 
 
 def check_chunk(

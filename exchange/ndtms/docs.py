@@ -4,6 +4,7 @@
 file and the declaration differ. Pure: no Django.
 """
 
+from exchange.importing.ndtms_codes import IMPORT_COLUMNS
 from exchange.ndtms.codes import (
     CODE_LISTS,
     DATASET_VERSION,
@@ -79,6 +80,35 @@ access audit.
   `AGENCY-YYYYMMDD-YYYYMMDD-TREAT-IN-{DATASET_VERSION}.csv`.
 """
 
+IMPORT = """\
+## The import reads NDTMS codes
+
+The bulk import (docs/import-format.md) reads NDTMS codes as well as Lantern's own
+values in the columns below, so a service moving from a system that exports NDTMS-coded
+data loads it without a translation step. The translation is the mapping tables above,
+as an administrator has corrected them, for the dataset version the submission follows,
+read once per import and turned round: the code a Lantern value is written as reads
+back as that value.
+
+- A value valid as Lantern's own keeps its Lantern meaning: only other values are read
+  as NDTMS codes.
+- Where several Lantern values are written as one NDTMS code (in the shipped mappings
+  {shared}), the import refuses the cell
+  with a message naming the code, the column and the Lantern values it could be,
+  rather than pick one: the mapping marks none as the one meant, and a guess would put
+  wrong data on a record. The source writes the Lantern value instead.
+- `NA` (not known) and an item's "none" code read as an empty cell; in a required
+  column they are refused as missing.
+- `intention` and `approach` read the name of the sub-intervention item an intervention
+  consists of (`PHMAIN`, `PSYCGBH`, ...).
+- Dates are written `YYYY-MM-DD`, the import's own format.
+- PRNTSTAT is not read: it is derived from two columns (`parental_status`,
+  `children_living_with`) that the import takes as they are.
+
+| item | import file | column |
+|---|---|---|
+"""
+
 UNCONFIRMED_FILE = """\
 - The date format, the value written for an item with no value (`NA`) and for an item
   withheld without consent (empty), and every value quoted follow the open-source
@@ -118,6 +148,17 @@ def _mapping(name: str, mappings: dict[str, dict[str, str]] = MAPPINGS) -> str:
         for value, code in mappings[name].items()
     ]
     return "\n".join([f"### {name}", "", "| Lantern value | NDTMS code |", "|---|---|", *rows, ""])
+
+
+def _shared_codes() -> str:
+    """The shipped codes that several Lantern values are written as, list by list."""
+    shared = []
+    for name, mapping in MAPPINGS.items():
+        codes = [code for code in dict.fromkeys(mapping.values()) if code]
+        several = [code for code in codes if list(mapping.values()).count(code) > 1]
+        if several:
+            shared.append(f"`{name}` " + ", ".join(several))
+    return "; ".join(shared)
 
 
 def render() -> str:
@@ -161,6 +202,13 @@ def render() -> str:
     lines += ["", "## Mappings from Lantern's values", ""]
     lines += [_mapping(name) for name in MAPPINGS]
     lines += [_mapping(name, LATER_MAPPINGS) for name in LATER_MAPPINGS]
+    lines += [IMPORT.format(shared=_shared_codes()).rstrip()]
+    lines += [
+        f"| {f'`{coded.item}`' if coded.code_list != 'SUBINT' else coded.item} "
+        f"| {coded.file_name} | `{coded.column}` |"
+        for coded in IMPORT_COLUMNS
+    ]
+    lines += [""]
     lines += ["## Unconfirmed against the official specification", "", UNCONFIRMED_FILE.rstrip()]
     lines += [f"- {name}: {reason}." for name, reason in UNCONFIRMED.items()]
     return "\n".join(lines) + "\n"

@@ -58,9 +58,6 @@ SNAPSHOT_FIELDS = {
 
 # --- The import: fields no column fills ---------------------------------------------------
 
-# The NDTMS items added to the records for the submission are not yet columns of the
-# import format: until they are, an imported record has them empty.
-NDTMS_NOT_YET_IMPORTED = "an NDTMS item the import format does not have a column for yet"
 NDTMS_PERSON_ITEMS = ("gp_practice_code", "sexual_orientation")
 NDTMS_EPISODE_ITEMS = (
     "alcohol_days",
@@ -83,12 +80,6 @@ NOT_IMPORTED: dict[type[Model], dict[str, str]] = {
     # An import records what happened: an expected release or discharge is entered by
     # hand, and imported rows take the column's default, happened.
     Event: {"status": "imported events are events that happened"},
-    ServiceUser: _all(NDTMS_PERSON_ITEMS, NDTMS_NOT_YET_IMPORTED),
-    TreatmentEpisode: {
-        **_all(NDTMS_EPISODE_ITEMS, NDTMS_NOT_YET_IMPORTED),
-        "all_children_live_with": NDTMS_NOT_YET_IMPORTED,
-    },
-    Intervention: _all(NDTMS_INTERVENTION_ITEMS, NDTMS_NOT_YET_IMPORTED),
 }
 
 # --- The commissioner extract: fields it never sends -------------------------------------

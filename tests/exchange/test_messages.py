@@ -244,7 +244,13 @@ CASES = [
         "episodes",
         "heroin,crack",
         "heroin,crak",
-        ("episodes.csv", 2, "substance_2", "crak", "Second problem substance crak not found."),
+        (
+            "episodes.csv",
+            2,
+            "substance_2",
+            "crak",
+            "Second problem substance crak not found. It is not an NDTMS DRUG code either.",
+        ),
     ),
     (
         "episodes",
