@@ -15,18 +15,25 @@ as N) has one row per episode holding only the items allowed without consent,
 every other item empty. The file's name carries the agency, the period and the
 dataset version.
 
-The rows are read with three set-based queries (episodes with their person,
-their interventions, their TOPs): no query per person.
+The file is made set-based, in blocks of people (`CHUNK_PEOPLE`, in client
+reference order), so memory stays flat however many people a service has: for
+each block one SQL statement joins the episodes, their person, their
+interventions and their TOPs, pairs the n-th modality with the n-th TOP, maps
+every coded value through the mapping tables and formats every item as the file
+holds it (`submission_frames`). Its rows arrive as one Arrow table of text columns
+(the frame), which the validation reads (`exchange.ndtms.validation.FrameChecks`)
+and which is written as the file's CSV (`frame_csv`), so what is checked is what is
+written. The same item expressions find the clients sent twice (`duplicate_rows`).
 """
 
 import csv
 import datetime
 import io
-from collections import defaultdict
+import json
 from collections.abc import Callable, Iterator
-from itertools import zip_longest
-from typing import Any
 
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from django.db import connection
 from psycopg import sql
 
@@ -34,17 +41,18 @@ from exchange.ndtms.items import (
     DATASET_VERSION,
     DATE_FORMAT,
     ITEMS,
+    ITEMS_BY_NAME,
     NAMES,
     NOT_KNOWN,
     WITHHELD,
     Item,
 )
 from exchange.ndtms.mapping import Mappings, mappings_for
+from exchange.ndtms.validation import TEAM
 from outcomes.top_items import TOP_ITEMS
 
-Row = dict[str, Any]
-# Rows written between two blocks handed to the caller.
-BLOCK_ROWS = 2000
+# People read, checked and written together: the memory a block takes, not the service's size.
+CHUNK_PEOPLE = 25_000
 
 _EPISODE_COLUMNS = {
     "svc.code": "svc.code",
@@ -119,6 +127,101 @@ _TOP_COLUMNS = {
 }
 
 
+def _people(team_ids: list[int] | None, agency: str | None) -> list[sql.Composable]:
+    conditions: list[sql.Composable] = []
+    if team_ids is not None:
+        conditions.append(sql.SQL("su.team_id = ANY({})").format(sql.Literal(list(team_ids))))
+    if agency is not None:
+        conditions.append(sql.SQL("svc.code = {}").format(sql.Literal(agency)))
+    return conditions
+
+
+_PEOPLE = (
+    "FROM cases_serviceuser su JOIN cases_team tm ON tm.id = su.team_id "
+    "JOIN cases_service svc ON svc.id = tm.service_id "
+)
+
+
+def _where(conditions: list[sql.Composable]) -> sql.Composable:
+    return sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")
+
+
+def _blocks(team_ids: list[int] | None, agency: str | None) -> list[tuple[str | None, str | None]]:
+    """Client reference ranges (after, up to] of `CHUNK_PEOPLE` people each, in order."""
+    query = sql.SQL(
+        "SELECT client_ref FROM (SELECT su.client_ref, row_number() OVER "
+        "(ORDER BY su.client_ref) AS n " + _PEOPLE + "WHERE {where}) people "
+        "WHERE n % {size} = 0 ORDER BY client_ref"
+    ).format(where=_where(_people(team_ids, agency)), size=sql.Literal(CHUNK_PEOPLE))
+    with connection.cursor() as cursor:
+        cursor.execute(query.as_string(cursor.connection))
+        bounds: list[str | None] = [row[0] for row in cursor.fetchall()]
+    edges = [None, *bounds]
+    return [(edges[i], bounds[i] if i < len(bounds) else None) for i in range(len(edges))]
+
+
+def _mapping(mappings: Mappings, code_list: str) -> sql.Composable:
+    return sql.SQL("{}::jsonb").format(
+        sql.Literal(json.dumps(mappings.to_ndtms.get(code_list, {})))
+    )
+
+
+def _column(source: str) -> sql.Composable:
+    table = "p" if source.startswith(("iv.", "tp.")) else "e"
+    return sql.SQL("{}.{}").format(sql.Identifier(table), sql.Identifier(source))
+
+
+def item_expression(item: Item, mappings: Mappings) -> sql.Composable:
+    """The SQL that writes one item's value as the file holds it (see the old row-by-row
+    `item_text`, kept with the tests): withheld without consent, the item's absent code
+    or NA where Lantern holds nothing, dates as DATE_FORMAT, codes through the mappings."""
+    missing = sql.Literal(item.absent or NOT_KNOWN)
+    if item.name == "CONSENT":
+        # Consent not recorded is sent as N: the person has not consented.
+        return sql.SQL("CASE WHEN e.consented THEN 'Y' ELSE 'N' END")
+    if item.source is None:
+        expression: sql.Composable = missing
+    else:
+        value = _column(item.source)
+        text = sql.SQL("nullif({}::text, '')").format(value)
+        if item.kind == "date":
+            assert DATE_FORMAT == "%Y-%m-%d"
+            expression = sql.SQL("coalesce(to_char({}, 'YYYY-MM-DD'), {})").format(value, missing)
+        elif item.kind == "yesno":
+            expression = sql.SQL("CASE WHEN {v} IS NULL THEN {m} WHEN {v} THEN 'Y' ELSE 'N' END")
+            expression = expression.format(v=value, m=missing)
+        elif item.kind == "code":
+            expression = sql.SQL(
+                "CASE WHEN {t} IS NULL THEN {m} ELSE coalesce(nullif({map} ->> {t}, ''), {na}) END"
+            ).format(
+                t=text,
+                m=missing,
+                map=_mapping(mappings, item.codes or ""),
+                na=sql.Literal(NOT_KNOWN),
+            )
+        elif item.kind == "flag":
+            expression = sql.SQL(
+                "CASE WHEN {t} IS NULL THEN {m} WHEN {map} ->> {t} = {name} THEN 'Y' ELSE {na} END"
+            ).format(
+                t=text,
+                m=missing,
+                map=_mapping(mappings, "SUBINT"),
+                name=sql.Literal(item.name),
+                na=sql.Literal(NOT_KNOWN),
+            )
+        else:
+            expression = sql.SQL("coalesce({}, {})").format(text, missing)
+    if item.without_consent:
+        return expression
+    return sql.SQL("CASE WHEN e.consented THEN {} ELSE {} END").format(
+        expression, sql.Literal(WITHHELD)
+    )
+
+
+_PAIRED_MODALITY = {k: v for k, v in _INTERVENTION_COLUMNS.items() if k != "episode_id"}
+_PAIRED_TOP = {k: v for k, v in _TOP_COLUMNS.items() if k != "episode_id"}
+
+
 def _select(columns: dict[str, str]) -> sql.Composable:
     return sql.SQL(", ").join(
         sql.SQL("{} AS {}").format(sql.SQL(expression), sql.Identifier(name))
@@ -126,134 +229,137 @@ def _select(columns: dict[str, str]) -> sql.Composable:
     )
 
 
-def _fetch(query: sql.Composable) -> list[Row]:
-    with connection.cursor() as cursor:
-        cursor.execute(query.as_string(cursor.connection))
-        names = [column.name for column in cursor.description]
-        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-
-
-def _episodes(
-    start: datetime.date,
-    end: datetime.date,
-    team_ids: list[int] | None,
-    agency: str | None,
-) -> list[Row]:
-    conditions = [
+def _episodes_sql(
+    start: datetime.date, end: datetime.date, conditions: list[sql.Composable]
+) -> sql.Composable:
+    """The episodes open in the period with their person's items, one row each."""
+    where = [
         sql.SQL("ep.referral_date <= {}").format(sql.Literal(end)),
         sql.SQL("(ep.discharge_date IS NULL OR ep.discharge_date >= {})").format(
             sql.Literal(start)
         ),
+        *conditions,
     ]
-    if team_ids is not None:
-        conditions.append(sql.SQL("su.team_id = ANY({})").format(sql.Literal(list(team_ids))))
-    if agency is not None:
-        conditions.append(sql.SQL("svc.code = {}").format(sql.Literal(agency)))
-    return _fetch(
-        sql.SQL(
-            "SELECT {columns} FROM cases_treatmentepisode ep "
-            "JOIN cases_serviceuser su ON su.id = ep.service_user_id "
-            "JOIN cases_team tm ON tm.id = su.team_id "
-            "JOIN cases_service svc ON svc.id = tm.service_id "
-            "JOIN cases_localauthority la ON la.id = su.local_authority_id "
-            "JOIN cases_substance s1 ON s1.id = ep.substance_1_id "
-            "LEFT JOIN cases_substance s2 ON s2.id = ep.substance_2_id "
-            "LEFT JOIN cases_substance s3 ON s3.id = ep.substance_3_id "
-            "LEFT JOIN cases_dischargereason dr ON dr.id = ep.discharge_reason_id "
-            "WHERE {conditions} ORDER BY su.client_ref, ep.referral_date, ep.id"
-        ).format(
-            columns=_select(_EPISODE_COLUMNS),
-            conditions=sql.SQL(" AND ").join(conditions),
-        )
+    return sql.SQL(
+        "SELECT {columns}, coalesce(su.consent_to_ndtms, false) AS consented, "
+        "su.team_id AS team, row_number() OVER "
+        "(ORDER BY su.client_ref, ep.referral_date, ep.id) AS o FROM cases_treatmentepisode ep "
+        "JOIN cases_serviceuser su ON su.id = ep.service_user_id "
+        "JOIN cases_team tm ON tm.id = su.team_id "
+        "JOIN cases_service svc ON svc.id = tm.service_id "
+        "JOIN cases_localauthority la ON la.id = su.local_authority_id "
+        "JOIN cases_substance s1 ON s1.id = ep.substance_1_id "
+        "LEFT JOIN cases_substance s2 ON s2.id = ep.substance_2_id "
+        "LEFT JOIN cases_substance s3 ON s3.id = ep.substance_3_id "
+        "LEFT JOIN cases_dischargereason dr ON dr.id = ep.discharge_reason_id "
+        "WHERE {where}"
+    ).format(columns=_select(_EPISODE_COLUMNS), where=sql.SQL(" AND ").join(where))
+
+
+def _block_sql(
+    start: datetime.date,
+    end: datetime.date,
+    conditions: list[sql.Composable],
+    mappings: Mappings,
+) -> sql.Composable:
+    """One block's rows, every item as the file holds it, then the person's team."""
+    items = sql.SQL(", ").join(
+        sql.SQL("{} AS {}").format(item_expression(item, mappings), sql.Identifier(item.name))
+        for item in ITEMS
+    )
+    return sql.SQL(
+        "WITH e AS MATERIALIZED ({episodes}), "
+        "m AS (SELECT iv.episode_id, {modality}, row_number() OVER (PARTITION BY iv.episode_id "
+        "ORDER BY iv.start_date, iv.id) AS n FROM cases_intervention iv "
+        'JOIN e ON e."ep.id" = iv.episode_id AND e.consented WHERE iv.start_date <= {end}), '
+        "t AS (SELECT tp.episode_id, {top}, row_number() OVER (PARTITION BY tp.episode_id "
+        "ORDER BY tp.top_date, tp.id) AS n FROM outcomes_topassessment tp "
+        'JOIN e ON e."ep.id" = tp.episode_id AND e.consented WHERE tp.top_date <= {end}), '
+        "p AS (SELECT coalesce(m.episode_id, t.episode_id) AS episode_id, "
+        "coalesce(m.n, t.n) AS n, {paired} FROM m FULL JOIN t "
+        "ON t.episode_id = m.episode_id AND t.n = m.n) "
+        'SELECT {items}, e.team AS {team} FROM e LEFT JOIN p ON p.episode_id = e."ep.id" '
+        "ORDER BY e.o, p.n"
+    ).format(
+        episodes=_episodes_sql(start, end, conditions),
+        modality=_select(_PAIRED_MODALITY),
+        top=_select(_PAIRED_TOP),
+        paired=sql.SQL(", ").join(
+            [sql.SQL("m.{}").format(sql.Identifier(name)) for name in _PAIRED_MODALITY]
+            + [sql.SQL("t.{}").format(sql.Identifier(name)) for name in _PAIRED_TOP]
+        ),
+        end=sql.Literal(end),
+        items=items,
+        team=sql.Identifier(TEAM),
     )
 
 
-def _by_episode(
-    columns: dict[str, str], table: str, condition: str, order: str, ids: list[int], end
-) -> dict[int, list[Row]]:
-    found: dict[int, list[Row]] = defaultdict(list)
-    if not ids:
-        return found
-    rows = _fetch(
-        sql.SQL(
-            "SELECT {columns} FROM {table} WHERE {episode} = ANY({ids}) AND {condition} "
-            "ORDER BY {order}"
-        ).format(
-            columns=_select(columns),
-            table=sql.SQL(table),
-            episode=sql.SQL(columns["episode_id"]),
-            ids=sql.Literal(ids),
-            condition=sql.SQL(condition).format(end=sql.Literal(end)),
-            order=sql.SQL(order),
-        )
-    )
-    for row in rows:
-        found[row.pop("episode_id")].append(row)
+def _in_block(after: str | None, upto: str | None) -> list[sql.Composable]:
+    found = []
+    if after is not None:
+        found.append(sql.SQL("su.client_ref > {}").format(sql.Literal(after)))
+    if upto is not None:
+        found.append(sql.SQL("su.client_ref <= {}").format(sql.Literal(upto)))
     return found
 
 
-def submission_rows(
+_READ = pa_csv.ReadOptions(column_names=[*NAMES, TEAM], block_size=8 << 20)
+_PARSE = pa_csv.ParseOptions(newlines_in_values=True)
+
+
+def _copy_table(query: sql.Composable, options: pa_csv.ReadOptions) -> pa.Table:
+    """The rows of `query` as an Arrow table of text, through one COPY into one buffer."""
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        statement = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv)").format(query)
+        with cursor.copy(statement.as_string(cursor.connection)) as copy:
+            for data in copy:
+                buffer.write(data)
+    if buffer.tell() == 0:
+        return pa.table({name: pa.array([], pa.string()) for name in options.column_names})
+    buffer.seek(0)
+    return pa_csv.read_csv(
+        buffer,
+        read_options=options,
+        parse_options=_PARSE,
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(options.column_names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+def submission_frames(
     *,
     start: datetime.date,
     end: datetime.date,
     team_ids: list[int] | None = None,
     agency: str | None = None,
-) -> Iterator[Row]:
-    """Each row's Lantern values, keyed by the items' sources, in the file's order.
-
-    A row of a person without consent has "consented": False."""
-    episodes = _episodes(start, end, team_ids, agency)
-    ids = [episode["ep.id"] for episode in episodes]
-    modalities = _by_episode(
-        _INTERVENTION_COLUMNS,
-        "cases_intervention iv",
-        "iv.start_date <= {end}",
-        "iv.episode_id, iv.start_date, iv.id",
-        ids,
-        end,
-    )
-    tops = _by_episode(
-        _TOP_COLUMNS,
-        "outcomes_topassessment tp",
-        "tp.top_date <= {end}",
-        "tp.episode_id, tp.top_date, tp.id",
-        ids,
-        end,
-    )
-    for episode in episodes:
-        if not episode["su.consent_to_ndtms"]:
-            yield {**episode, "consented": False}
-            continue
-        pairs = zip_longest(modalities.get(episode["ep.id"], []), tops.get(episode["ep.id"], []))
-        first = True
-        for modality, top in pairs:
-            first = False
-            yield {**episode, **(modality or {}), **(top or {}), "consented": True}
-        if first:
-            yield {**episode, "consented": True}
+    mappings: Mappings | None = None,
+) -> Iterator[pa.Table]:
+    """The file's rows in order, a block of people at a time: one text column per item, as
+    the file holds it, then the person's team (`TEAM`)."""
+    mappings = mappings or mappings_for(DATASET_VERSION)
+    conditions = _people(team_ids, agency)
+    for after, upto in _blocks(team_ids, agency):
+        query = _block_sql(start, end, [*conditions, *_in_block(after, upto)], mappings)
+        yield _copy_table(query, _READ)
 
 
-def item_text(item: Item, row: Row, mappings: Mappings) -> str:
-    """One item's value as the file holds it."""
-    if not row["consented"] and not item.without_consent:
-        return WITHHELD
-    value = row.get(item.source) if item.source else None
-    if value is None or value == "":
-        return item.absent or NOT_KNOWN
-    if item.kind == "date":
-        return value.strftime(DATE_FORMAT)
-    if item.kind == "yesno":
-        return "Y" if value else "N"
-    if item.kind == "code":
-        return mappings.code(item.codes or "", str(value)) or NOT_KNOWN
-    if item.kind == "flag":
-        return "Y" if mappings.code("SUBINT", str(value)) == item.name else NOT_KNOWN
-    return str(value)
+_ROWS = pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
 
 
-def _yes_no_consent(row: Row) -> Row:
-    # Consent not recorded is sent as N: the person has not consented.
-    return {**row, "su.consent_to_ndtms": bool(row["su.consent_to_ndtms"])}
+def frame_csv(frame: pa.Table) -> bytes:
+    """The frame's rows as the file writes them: every value quoted, one line each."""
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(frame.select(list(NAMES)), sink, write_options=_ROWS)
+    return sink.getvalue().to_pybytes()
+
+
+def header_csv() -> bytes:
+    """The file's header line: the item names, quoted."""
+    return (",".join(f'"{name}"' for name in NAMES) + "\n").encode()
 
 
 def submission_chunks(
@@ -268,24 +374,62 @@ def submission_chunks(
 
     `finished(rows)` is called once when the stream ends or is cut off, with the
     data rows sent."""
-    mappings = mappings_for(DATASET_VERSION)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    writer.writerow(NAMES)
     sent = 0
     try:
-        for row in submission_rows(start=start, end=end, team_ids=team_ids, agency=agency):
-            row = _yes_no_consent(row)
-            writer.writerow([item_text(item, row, mappings) for item in ITEMS])
-            sent += 1
-            if sent % BLOCK_ROWS == 0:
-                yield buffer.getvalue().encode()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue().encode()
+        yield header_csv()
+        for frame in submission_frames(start=start, end=end, team_ids=team_ids, agency=agency):
+            if frame.num_rows:
+                yield frame_csv(frame)
+                sent += frame.num_rows
     finally:
         if finished is not None:
             finished(sent)
+
+
+_KEY = ("FINITIAL", "SINITIAL", "DOB", "SEX")
+DUPLICATE_COLUMNS = ("CLIENTID", "EPISODID", *_KEY, TEAM)
+
+
+def duplicate_rows(
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    team_ids: list[int] | None = None,
+    agency: str | None = None,
+    mappings: Mappings | None = None,
+) -> pa.Table:
+    """The consented episodes whose initials, date of birth and sex, as the file writes them
+    (all given), are sent under more than one client identifier, in the file's order."""
+    mappings = mappings or mappings_for(DATASET_VERSION)
+    values = {
+        name: item_expression(ITEMS_BY_NAME[name], mappings) for name in DUPLICATE_COLUMNS[:-1]
+    }
+    given = sql.SQL(" AND ").join(
+        sql.SQL("{v} NOT IN ({na}, {withheld})").format(
+            v=values[name], na=sql.Literal(NOT_KNOWN), withheld=sql.Literal(WITHHELD)
+        )
+        for name in _KEY
+    )
+    key = sql.SQL(", ").join(sql.Identifier(name) for name in _KEY)
+    query = sql.SQL(
+        "WITH e AS ({episodes}), k AS (SELECT {values}, e.team AS {team}, "
+        "e.o "
+        "FROM e WHERE e.consented AND {given}), "
+        'd AS (SELECT {key} FROM k GROUP BY {key} HAVING count(DISTINCT "CLIENTID") > 1) '
+        "SELECT {columns} FROM k JOIN d USING ({key}) ORDER BY k.o"
+    ).format(
+        episodes=_episodes_sql(start, end, _people(team_ids, agency)),
+        values=sql.SQL(", ").join(
+            sql.SQL("{} AS {}").format(v, sql.Identifier(n)) for n, v in values.items()
+        ),
+        team=sql.Identifier(TEAM),
+        given=given,
+        key=key,
+        columns=sql.SQL(", ").join(
+            sql.SQL("k.{}").format(sql.Identifier(c)) for c in DUPLICATE_COLUMNS
+        ),
+    )
+    return _copy_table(query, pa_csv.ReadOptions(column_names=list(DUPLICATE_COLUMNS)))
 
 
 def submission_file_name(*, agency: str, start: datetime.date, end: datetime.date) -> str:
