@@ -31,7 +31,9 @@ import datetime
 import io
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
+import psycopg
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from django.db import connection
@@ -166,60 +168,60 @@ def _mapping(mappings: Mappings, code_list: str) -> sql.Composable:
     )
 
 
-def _column(source: str) -> sql.Composable:
-    table = "p" if source.startswith(("iv.", "tp.")) else "e"
-    return sql.SQL("{}.{}").format(sql.Identifier(table), sql.Identifier(source))
+def _value(item: Item, mappings: Mappings, table: str) -> sql.Composable:
+    """One item's value as the file holds it, from `table`'s columns named by the sources
+    (see the old row-by-row `item_text`, kept with the tests): the item's absent code or NA
+    where Lantern holds nothing, dates as DATE_FORMAT, codes through the mappings."""
+    missing = sql.Literal(item.absent or NOT_KNOWN)
+    if item.source is None:
+        return missing
+    value = sql.SQL("{}.{}").format(sql.Identifier(table), sql.Identifier(item.source))
+    text = sql.SQL("nullif({}::text, '')").format(value)
+    if item.kind == "date":
+        assert DATE_FORMAT == "%Y-%m-%d"
+        return sql.SQL("coalesce(to_char({}, 'YYYY-MM-DD'), {})").format(value, missing)
+    if item.kind == "yesno":
+        return sql.SQL("CASE WHEN {v} IS NULL THEN {m} WHEN {v} THEN 'Y' ELSE 'N' END").format(
+            v=value, m=missing
+        )
+    if item.kind == "code":
+        return sql.SQL(
+            "CASE WHEN {t} IS NULL THEN {m} ELSE coalesce(nullif({map} ->> {t}, ''), {na}) END"
+        ).format(
+            t=text, m=missing, map=_mapping(mappings, item.codes or ""), na=sql.Literal(NOT_KNOWN)
+        )
+    if item.kind == "flag":
+        # The intervention's sub-intervention code, looked up once (`_SUBCODE`).
+        return sql.SQL(
+            "CASE WHEN {t} IS NULL THEN {m} WHEN {code} = {name} THEN 'Y' ELSE {na} END"
+        ).format(
+            t=text,
+            m=missing,
+            code=sql.SQL("{}.{}").format(sql.Identifier(table), sql.Identifier(_SUBCODE)),
+            name=sql.Literal(item.name),
+            na=sql.Literal(NOT_KNOWN),
+        )
+    return sql.SQL("coalesce({}, {})").format(text, missing)
 
 
 def item_expression(item: Item, mappings: Mappings) -> sql.Composable:
-    """The SQL that writes one item's value as the file holds it (see the old row-by-row
-    `item_text`, kept with the tests): withheld without consent, the item's absent code
-    or NA where Lantern holds nothing, dates as DATE_FORMAT, codes through the mappings."""
-    missing = sql.Literal(item.absent or NOT_KNOWN)
+    """A client or episode item as the file holds it, from the episodes' rows (`e`):
+    withheld without consent; consent not recorded is sent as N."""
     if item.name == "CONSENT":
-        # Consent not recorded is sent as N: the person has not consented.
         return sql.SQL("CASE WHEN e.consented THEN 'Y' ELSE 'N' END")
-    if item.source is None:
-        expression: sql.Composable = missing
-    else:
-        value = _column(item.source)
-        text = sql.SQL("nullif({}::text, '')").format(value)
-        if item.kind == "date":
-            assert DATE_FORMAT == "%Y-%m-%d"
-            expression = sql.SQL("coalesce(to_char({}, 'YYYY-MM-DD'), {})").format(value, missing)
-        elif item.kind == "yesno":
-            expression = sql.SQL("CASE WHEN {v} IS NULL THEN {m} WHEN {v} THEN 'Y' ELSE 'N' END")
-            expression = expression.format(v=value, m=missing)
-        elif item.kind == "code":
-            expression = sql.SQL(
-                "CASE WHEN {t} IS NULL THEN {m} ELSE coalesce(nullif({map} ->> {t}, ''), {na}) END"
-            ).format(
-                t=text,
-                m=missing,
-                map=_mapping(mappings, item.codes or ""),
-                na=sql.Literal(NOT_KNOWN),
-            )
-        elif item.kind == "flag":
-            expression = sql.SQL(
-                "CASE WHEN {t} IS NULL THEN {m} WHEN {map} ->> {t} = {name} THEN 'Y' ELSE {na} END"
-            ).format(
-                t=text,
-                m=missing,
-                map=_mapping(mappings, "SUBINT"),
-                name=sql.Literal(item.name),
-                na=sql.Literal(NOT_KNOWN),
-            )
-        else:
-            expression = sql.SQL("coalesce({}, {})").format(text, missing)
     if item.without_consent:
-        return expression
+        return _value(item, mappings, "e")
     return sql.SQL("CASE WHEN e.consented THEN {} ELSE {} END").format(
-        expression, sql.Literal(WITHHELD)
+        _value(item, mappings, "e"), sql.Literal(WITHHELD)
     )
 
 
+_SUBCODE = "iv.subcode"
 _PAIRED_MODALITY = {k: v for k, v in _INTERVENTION_COLUMNS.items() if k != "episode_id"}
 _PAIRED_TOP = {k: v for k, v in _TOP_COLUMNS.items() if k != "episode_id"}
+_EPISODE_ITEMS = [i for i in ITEMS if not (i.source or "").startswith(("iv.", "tp."))]
+_MODALITY_ITEMS = [i for i in ITEMS if (i.source or "").startswith("iv.")]
+_TOP_ITEMS = [i for i in ITEMS if (i.source or "").startswith("tp.")]
 
 
 def _select(columns: dict[str, str]) -> sql.Composable:
@@ -230,21 +232,32 @@ def _select(columns: dict[str, str]) -> sql.Composable:
 
 
 def _episodes_sql(
-    start: datetime.date, end: datetime.date, conditions: list[sql.Composable]
+    start: datetime.date,
+    end: datetime.date,
+    team_ids: list[int] | None,
+    agency: str | None,
+    people: list[sql.Composable] | None = None,
 ) -> sql.Composable:
-    """The episodes open in the period with their person's items, one row each."""
+    """The episodes open in the period with their person's values, one row each, and their
+    order in the file (`o`). The people are chosen first (by team and client reference,
+    through their indexes), then their episodes."""
+    chosen = list(people or [])
+    if team_ids is not None:
+        chosen.append(sql.SQL("su.team_id = ANY({})").format(sql.Literal(list(team_ids))))
     where = [
         sql.SQL("ep.referral_date <= {}").format(sql.Literal(end)),
         sql.SQL("(ep.discharge_date IS NULL OR ep.discharge_date >= {})").format(
             sql.Literal(start)
         ),
-        *conditions,
     ]
+    if agency is not None:
+        where.append(sql.SQL("svc.code = {}").format(sql.Literal(agency)))
     return sql.SQL(
         "SELECT {columns}, coalesce(su.consent_to_ndtms, false) AS consented, "
         "su.team_id AS team, row_number() OVER "
-        "(ORDER BY su.client_ref, ep.referral_date, ep.id) AS o FROM cases_treatmentepisode ep "
-        "JOIN cases_serviceuser su ON su.id = ep.service_user_id "
+        "(ORDER BY su.client_ref, ep.referral_date, ep.id) AS o "
+        "FROM (SELECT * FROM cases_serviceuser su WHERE {people} OFFSET 0) su "
+        "JOIN cases_treatmentepisode ep ON ep.service_user_id = su.id "
         "JOIN cases_team tm ON tm.id = su.team_id "
         "JOIN cases_service svc ON svc.id = tm.service_id "
         "JOIN cases_localauthority la ON la.id = su.local_authority_id "
@@ -253,43 +266,78 @@ def _episodes_sql(
         "LEFT JOIN cases_substance s3 ON s3.id = ep.substance_3_id "
         "LEFT JOIN cases_dischargereason dr ON dr.id = ep.discharge_reason_id "
         "WHERE {where}"
-    ).format(columns=_select(_EPISODE_COLUMNS), where=sql.SQL(" AND ").join(where))
+    ).format(
+        columns=_select(_EPISODE_COLUMNS),
+        people=_where(chosen),
+        where=sql.SQL(" AND ").join(where),
+    )
+
+
+def _items(items: list[Item], expression: Callable[[Item], sql.Composable]) -> sql.Composable:
+    return sql.SQL(", ").join(
+        sql.SQL("{} AS {}").format(expression(item), sql.Identifier(item.name)) for item in items
+    )
 
 
 def _block_sql(
     start: datetime.date,
     end: datetime.date,
-    conditions: list[sql.Composable],
+    team_ids: list[int] | None,
+    agency: str | None,
+    people: list[sql.Composable],
     mappings: Mappings,
 ) -> sql.Composable:
-    """One block's rows, every item as the file holds it, then the person's team."""
-    items = sql.SQL(", ").join(
-        sql.SQL("{} AS {}").format(item_expression(item, mappings), sql.Identifier(item.name))
-        for item in ITEMS
-    )
+    """One block's rows, every item as the file holds it, then the person's team.
+
+    Each item is formatted once where it is held: the client and episode items once an
+    episode, a modality's once a modality, a TOP's once a TOP; the rows pair them."""
+
+    def paired(item: Item) -> sql.Composable:
+        return sql.SQL("CASE WHEN e.consented THEN coalesce(p.{}, {}) ELSE {} END").format(
+            sql.Identifier(item.name),
+            sql.Literal(item.absent or NOT_KNOWN),
+            sql.Literal(WITHHELD),
+        )
+
     return sql.SQL(
-        "WITH e AS MATERIALIZED ({episodes}), "
-        "m AS (SELECT iv.episode_id, {modality}, row_number() OVER (PARTITION BY iv.episode_id "
-        "ORDER BY iv.start_date, iv.id) AS n FROM cases_intervention iv "
-        'JOIN e ON e."ep.id" = iv.episode_id AND e.consented WHERE iv.start_date <= {end}), '
-        "t AS (SELECT tp.episode_id, {top}, row_number() OVER (PARTITION BY tp.episode_id "
-        "ORDER BY tp.top_date, tp.id) AS n FROM outcomes_topassessment tp "
-        'JOIN e ON e."ep.id" = tp.episode_id AND e.consented WHERE tp.top_date <= {end}), '
+        "WITH e AS MATERIALIZED (SELECT e.consented, e.team, e.o, e.{id}, {episode_items} "
+        "FROM ({episodes}) e), "
+        "m AS (SELECT r.episode_id, r.n, {modality_items} FROM (SELECT iv.episode_id, "
+        "{modality}, {subint} ->> nullif({subintention}, '') AS {subcode}, "
+        "row_number() OVER (PARTITION BY iv.episode_id ORDER BY iv.start_date, iv.id) AS n "
+        "FROM cases_intervention iv "
+        "JOIN e ON e.{id} = iv.episode_id AND e.consented WHERE iv.start_date <= {end}) r), "
+        "t AS (SELECT r.episode_id, r.n, {top_items} FROM (SELECT tp.episode_id, {top}, "
+        "row_number() OVER (PARTITION BY tp.episode_id ORDER BY tp.top_date, tp.id) AS n "
+        "FROM outcomes_topassessment tp "
+        "JOIN e ON e.{id} = tp.episode_id AND e.consented WHERE tp.top_date <= {end}) r), "
         "p AS (SELECT coalesce(m.episode_id, t.episode_id) AS episode_id, "
-        "coalesce(m.n, t.n) AS n, {paired} FROM m FULL JOIN t "
+        "coalesce(m.n, t.n) AS n, {paired_columns} FROM m FULL JOIN t "
         "ON t.episode_id = m.episode_id AND t.n = m.n) "
-        'SELECT {items}, e.team AS {team} FROM e LEFT JOIN p ON p.episode_id = e."ep.id" '
+        "SELECT {items}, e.team AS {team} FROM e LEFT JOIN p ON p.episode_id = e.{id} "
         "ORDER BY e.o, p.n"
     ).format(
-        episodes=_episodes_sql(start, end, conditions),
+        id=sql.Identifier("ep.id"),
+        episode_items=_items(_EPISODE_ITEMS, lambda item: item_expression(item, mappings)),
+        episodes=_episodes_sql(start, end, team_ids, agency, people),
+        modality_items=_items(_MODALITY_ITEMS, lambda item: _value(item, mappings, "r")),
         modality=_select(_PAIRED_MODALITY),
+        subint=_mapping(mappings, "SUBINT"),
+        subintention=sql.SQL(_SUBINT),
+        subcode=sql.Identifier(_SUBCODE),
+        top_items=_items(_TOP_ITEMS, lambda item: _value(item, mappings, "r")),
         top=_select(_PAIRED_TOP),
-        paired=sql.SQL(", ").join(
-            [sql.SQL("m.{}").format(sql.Identifier(name)) for name in _PAIRED_MODALITY]
-            + [sql.SQL("t.{}").format(sql.Identifier(name)) for name in _PAIRED_TOP]
+        paired_columns=sql.SQL(", ").join(
+            [sql.SQL("m.{}").format(sql.Identifier(i.name)) for i in _MODALITY_ITEMS]
+            + [sql.SQL("t.{}").format(sql.Identifier(i.name)) for i in _TOP_ITEMS]
         ),
         end=sql.Literal(end),
-        items=items,
+        items=sql.SQL(", ").join(
+            sql.SQL("e.{}").format(sql.Identifier(item.name))
+            if item in _EPISODE_ITEMS
+            else paired(item)
+            for item in ITEMS
+        ),
         team=sql.Identifier(TEAM),
     )
 
@@ -303,31 +351,35 @@ def _in_block(after: str | None, upto: str | None) -> list[sql.Composable]:
     return found
 
 
-_READ = pa_csv.ReadOptions(column_names=[*NAMES, TEAM], block_size=8 << 20)
-_PARSE = pa_csv.ParseOptions(newlines_in_values=True)
+def _copy_table(raw: psycopg.Connection, query: sql.Composable, names: list[str]) -> pa.Table:
+    """The rows of `query` as an Arrow table of text, through one COPY into one buffer.
 
-
-def _copy_table(query: sql.Composable, options: pa_csv.ReadOptions) -> pa.Table:
-    """The rows of `query` as an Arrow table of text, through one COPY into one buffer."""
+    `raw` is the psycopg connection under Django's, so that a block can be read in a
+    thread while the one before it is checked and written."""
     buffer = io.BytesIO()
-    with connection.cursor() as cursor:
+    with raw.cursor() as cursor:
         statement = sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv)").format(query)
-        with cursor.copy(statement.as_string(cursor.connection)) as copy:
+        with cursor.copy(statement.as_string(raw)) as copy:
             for data in copy:
                 buffer.write(data)
     if buffer.tell() == 0:
-        return pa.table({name: pa.array([], pa.string()) for name in options.column_names})
+        return pa.table({name: pa.array([], pa.string()) for name in names})
     buffer.seek(0)
     return pa_csv.read_csv(
         buffer,
-        read_options=options,
-        parse_options=_PARSE,
+        read_options=pa_csv.ReadOptions(column_names=names, block_size=8 << 20),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
         convert_options=pa_csv.ConvertOptions(
-            column_types=dict.fromkeys(options.column_names, pa.string()),
+            column_types=dict.fromkeys(names, pa.string()),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
     )
+
+
+def _raw_connection() -> psycopg.Connection:
+    connection.ensure_connection()
+    return connection.connection
 
 
 def submission_frames(
@@ -339,12 +391,24 @@ def submission_frames(
     mappings: Mappings | None = None,
 ) -> Iterator[pa.Table]:
     """The file's rows in order, a block of people at a time: one text column per item, as
-    the file holds it, then the person's team (`TEAM`)."""
+    the file holds it, then the person's team (`TEAM`).
+
+    The next block is read while the caller works on this one (one block ahead, on the
+    same connection: PostgreSQL and Python each use a core)."""
     mappings = mappings or mappings_for(DATASET_VERSION)
-    conditions = _people(team_ids, agency)
-    for after, upto in _blocks(team_ids, agency):
-        query = _block_sql(start, end, [*conditions, *_in_block(after, upto)], mappings)
-        yield _copy_table(query, _READ)
+    queries = [
+        _block_sql(start, end, team_ids, agency, _in_block(after, upto), mappings)
+        for after, upto in _blocks(team_ids, agency)
+    ]
+    raw = _raw_connection()
+    names = [*NAMES, TEAM]
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        pending = reader.submit(_copy_table, raw, queries[0], names)
+        for following in [*queries[1:], None]:
+            frame = pending.result()
+            if following is not None:
+                pending = reader.submit(_copy_table, raw, following, names)
+            yield frame
 
 
 _ROWS = pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
@@ -418,7 +482,7 @@ def duplicate_rows(
         'd AS (SELECT {key} FROM k GROUP BY {key} HAVING count(DISTINCT "CLIENTID") > 1) '
         "SELECT {columns} FROM k JOIN d USING ({key}) ORDER BY k.o"
     ).format(
-        episodes=_episodes_sql(start, end, _people(team_ids, agency)),
+        episodes=_episodes_sql(start, end, team_ids, agency),
         values=sql.SQL(", ").join(
             sql.SQL("{} AS {}").format(v, sql.Identifier(n)) for n, v in values.items()
         ),
@@ -429,7 +493,7 @@ def duplicate_rows(
             sql.SQL("k.{}").format(sql.Identifier(c)) for c in DUPLICATE_COLUMNS
         ),
     )
-    return _copy_table(query, pa_csv.ReadOptions(column_names=list(DUPLICATE_COLUMNS)))
+    return _copy_table(_raw_connection(), query, list(DUPLICATE_COLUMNS))
 
 
 def submission_file_name(*, agency: str, start: datetime.date, end: datetime.date) -> str:
