@@ -232,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         figures, _ = run_child(__file__, ["--child", name, *shared], f"The {name} step failed.")
         return figures
 
+    # Started (or attached to) here, so it stays up and warm between the steps.
+    configure_django(args.data_dir)
     where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else args.data_dir
     print(f"Database: {where}", flush=True)
     setup = step("setup")

@@ -25,7 +25,7 @@ from exchange.ndtms.items import DATASET_VERSION
 from exchange.ndtms.links import problem_links
 from exchange.ndtms.mapping import mappings_for
 from exchange.ndtms.validation import FrameChecks, Problem
-from exchange.ndtms.writer import duplicate_rows, frame_csv, header_csv, submission_frames
+from exchange.ndtms.writer import frame_csv, header_csv, submission_frames
 
 TeamCounts = dict[str, dict[str, int]]
 
@@ -131,9 +131,7 @@ def write_service_file(
             write(frame_csv(frame))
         rows += frame.num_rows
         lap("write")
-    duplicates = duplicate_rows(start=start, end=end, agency=service.code, mappings=mappings)
-    lap("read")
-    checks.check_duplicates(duplicates)
+    checks.finish()
     lap("validate")
     return PreparedFile(rows=rows, sha256=digest.hexdigest(), checks=checks)
 

@@ -315,10 +315,11 @@ def validate(
 # `FrameChecks` runs the rules above over the Arrow frames the writer writes
 # (`exchange.ndtms.writer.submission_frames`), a block of people at a time, on columns:
 # no object per row. Each block holds whole episodes (every row of a person), so every
-# rule but the duplicates is decided within its block; the duplicates, which span the
-# file, come from one query over it (`writer.duplicate_rows`). The problems come out rule
+# rule but the duplicates is decided within its block. The problems come out rule
 # by rule in file order, as `validate` lists them; kept in a temporary file per rule when
-# asked for, so memory stays flat however many there are.
+# asked for, so memory stays flat however many there are. The duplicates span the file:
+# each block leaves its consented episodes' initials, date of birth and sex, and `finish`
+# finds those sent under more than one client identifier.
 
 PROBLEM_COLUMNS = ("client", "episode", "item", "message", "team")
 _SCHEMA = pa.schema([(name, pa.string()) for name in PROBLEM_COLUMNS])
@@ -559,32 +560,54 @@ FRAME_RULES: tuple[tuple[str, Callable[..., pa.Table]], ...] = (
 DUPLICATE = "duplicate"
 
 
-def duplicate_problems(rows: pa.Table) -> pa.Table:
-    """The duplicate clients' problems from `writer.duplicate_rows`: every consented episode
-    whose initials, date of birth and sex are sent under another client identifier too."""
-    keys = list(zip(*(rows[name].to_pylist() for name in _DUPLICATE_KEY), strict=True))
-    clients_of: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    clients = rows["CLIENTID"].to_pylist()
-    for key, client in zip(keys, clients, strict=True):
+_DUPLICATE_KEY = ("FINITIAL", "SINITIAL", "DOB", "SEX")
+
+
+def _duplicate_keys(block: _Block) -> pa.Table:
+    """Each consented episode whose initials, date of birth and sex are all given: its key,
+    client, episode and team, in file order."""
+    complete = block.consented.copy()
+    for name in _DUPLICATE_KEY:
+        complete &= block.first_given(name)
+    rows = pa.array(block.first[complete])
+    key = pc.binary_join_element_wise(
+        *(pc.take(block.frame[name], rows) for name in _DUPLICATE_KEY), "\x1f"
+    )
+    return pa.table(
+        {
+            "key": key,
+            "client": pc.take(block.frame["CLIENTID"], rows),
+            "episode": pc.take(block.frame["EPISODID"], rows),
+            "team": pc.take(block.frame[TEAM], rows),
+        }
+    )
+
+
+def duplicate_problems(keys: pa.Table) -> pa.Table:
+    """Every consented episode whose initials, date of birth and sex are sent under another
+    client identifier too, in file order (`keys` from `_duplicate_keys`, every block's)."""
+    clients = keys.group_by("key").aggregate([("client", "count_distinct")])
+    shared = clients.filter(pc.greater(clients["client_count_distinct"], 1))["key"]
+    rows = keys.filter(pc.is_in(keys["key"], value_set=shared))
+    clients_of: dict[str, set[str]] = defaultdict(set)
+    pairs = list(zip(rows["key"].to_pylist(), rows["client"].to_pylist(), strict=True))
+    for key, client in pairs:
         clients_of[key].add(client)
     messages = [
         "The same initials, date of birth and sex are sent under "
         f"{', '.join(sorted(clients_of[key] - {client}))} too: check whether they are one person."
-        for key, client in zip(keys, clients, strict=True)
+        for key, client in pairs
     ]
     return pa.table(
         [
-            rows["CLIENTID"],
-            rows["EPISODID"],
+            rows["client"],
+            rows["episode"],
             pa.array(["CLIENTID"] * rows.num_rows, pa.string()),
             pa.array(messages, pa.string()),
-            rows[TEAM],
+            rows["team"],
         ],
         schema=_SCHEMA,
     )
-
-
-_DUPLICATE_KEY = ("FINITIAL", "SINITIAL", "DOB", "SEX")
 
 
 class FrameChecks:
@@ -595,6 +618,7 @@ class FrameChecks:
         self.codes, self.end, self.keep = codes, end, keep
         self.by_team: dict[str, Counter[str]] = defaultdict(Counter)
         self._spools: dict[str, tuple[IO[bytes], pa.ipc.RecordBatchStreamWriter]] = {}
+        self._keys: list[pa.Table] = []
 
     def _add(self, kind: str, problems: pa.Table) -> None:
         if not problems.num_rows:
@@ -619,9 +643,13 @@ class FrameChecks:
         block = _Block(frame)
         for kind, rule in FRAME_RULES:
             self._add(kind, rule(block, codes=self.codes, end=self.end))
+        self._keys.append(_duplicate_keys(block))
 
-    def check_duplicates(self, rows: pa.Table) -> None:
-        self._add(DUPLICATE, duplicate_problems(rows))
+    def finish(self) -> None:
+        """After the last block: the duplicate clients, which span the file."""
+        if self._keys:
+            self._add(DUPLICATE, duplicate_problems(pa.concat_tables(self._keys)))
+        self._keys = []
 
     @property
     def counts(self) -> dict[str, int]:

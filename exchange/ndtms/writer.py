@@ -23,7 +23,7 @@ every coded value through the mapping tables and formats every item as the file
 holds it (`submission_frames`). Its rows arrive as one Arrow table of text columns
 (the frame), which the validation reads (`exchange.ndtms.validation.FrameChecks`)
 and which is written as the file's CSV (`frame_csv`), so what is checked is what is
-written. The same item expressions find the clients sent twice (`duplicate_rows`).
+written.
 """
 
 import csv
@@ -43,7 +43,6 @@ from exchange.ndtms.items import (
     DATASET_VERSION,
     DATE_FORMAT,
     ITEMS,
-    ITEMS_BY_NAME,
     NAMES,
     NOT_KNOWN,
     WITHHELD,
@@ -448,52 +447,6 @@ def submission_chunks(
     finally:
         if finished is not None:
             finished(sent)
-
-
-_KEY = ("FINITIAL", "SINITIAL", "DOB", "SEX")
-DUPLICATE_COLUMNS = ("CLIENTID", "EPISODID", *_KEY, TEAM)
-
-
-def duplicate_rows(
-    *,
-    start: datetime.date,
-    end: datetime.date,
-    team_ids: list[int] | None = None,
-    agency: str | None = None,
-    mappings: Mappings | None = None,
-) -> pa.Table:
-    """The consented episodes whose initials, date of birth and sex, as the file writes them
-    (all given), are sent under more than one client identifier, in the file's order."""
-    mappings = mappings or mappings_for(DATASET_VERSION)
-    values = {
-        name: item_expression(ITEMS_BY_NAME[name], mappings) for name in DUPLICATE_COLUMNS[:-1]
-    }
-    given = sql.SQL(" AND ").join(
-        sql.SQL("{v} NOT IN ({na}, {withheld})").format(
-            v=values[name], na=sql.Literal(NOT_KNOWN), withheld=sql.Literal(WITHHELD)
-        )
-        for name in _KEY
-    )
-    key = sql.SQL(", ").join(sql.Identifier(name) for name in _KEY)
-    query = sql.SQL(
-        "WITH e AS ({episodes}), k AS (SELECT {values}, e.team AS {team}, "
-        "e.o "
-        "FROM e WHERE e.consented AND {given}), "
-        'd AS (SELECT {key} FROM k GROUP BY {key} HAVING count(DISTINCT "CLIENTID") > 1) '
-        "SELECT {columns} FROM k JOIN d USING ({key}) ORDER BY k.o"
-    ).format(
-        episodes=_episodes_sql(start, end, team_ids, agency),
-        values=sql.SQL(", ").join(
-            sql.SQL("{} AS {}").format(v, sql.Identifier(n)) for n, v in values.items()
-        ),
-        team=sql.Identifier(TEAM),
-        given=given,
-        key=key,
-        columns=sql.SQL(", ").join(
-            sql.SQL("k.{}").format(sql.Identifier(c)) for c in DUPLICATE_COLUMNS
-        ),
-    )
-    return _copy_table(_raw_connection(), query, list(DUPLICATE_COLUMNS))
 
 
 def submission_file_name(*, agency: str, start: datetime.date, end: datetime.date) -> str:
