@@ -21,10 +21,11 @@ from cases.models import Role, Service, Team, User
 from cases.selectors import active_team_ids, service_users_visible_to
 from exchange.access import can_submit_ndtms
 from exchange.models import NdtmsSubmission
+from exchange.ndtms.frames import FrameChecks
 from exchange.ndtms.items import DATASET_VERSION
 from exchange.ndtms.links import problem_links
 from exchange.ndtms.mapping import mappings_for
-from exchange.ndtms.validation import FrameChecks, Problem
+from exchange.ndtms.validation import Problem
 from exchange.ndtms.writer import frame_csv, header_csv, submission_frames
 
 TeamCounts = dict[str, dict[str, int]]

@@ -39,6 +39,7 @@ import pyarrow.csv as pa_csv
 from django.db import connection
 from psycopg import sql
 
+from exchange.ndtms.frames import TEAM
 from exchange.ndtms.items import (
     DATASET_VERSION,
     DATE_FORMAT,
@@ -49,7 +50,6 @@ from exchange.ndtms.items import (
     Item,
 )
 from exchange.ndtms.mapping import Mappings, mappings_for
-from exchange.ndtms.validation import TEAM
 from outcomes.top_items import TOP_ITEMS
 
 # People read, checked and written together: the memory a block takes, not the service's size.

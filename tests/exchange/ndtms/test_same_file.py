@@ -16,9 +16,10 @@ from cases.models import Intervention
 from exchange.models import NdtmsMapping
 from exchange.ndtms import submission_chunks
 from exchange.ndtms.codes import DATASET_VERSION
+from exchange.ndtms.frames import TEAM, FrameChecks
 from exchange.ndtms.items import NAMES
 from exchange.ndtms.mapping import mappings_for
-from exchange.ndtms.validation import TEAM, FrameChecks, validate
+from exchange.ndtms.validation import validate
 from exchange.selectors import write_service_file
 from outcomes.models import Stage
 from tests.exchange.ndtms.reference import reference_file, reference_problems
