@@ -70,6 +70,13 @@ bench-risk: $(VENV)/.installed
 bench-export: $(VENV)/.installed
 	$(BIN)/python bench/export.py
 
+# A month's NDTMS submission of 1,000,000 people prepared and validated, beside a server-side
+# COPY of the same rows, and the data quality page; against the database `make bench` seeds
+# (ARGS="--data-dir DIR" for another); ends with a JSON line.
+.PHONY: bench-ndtms
+bench-ndtms: $(VENV)/.installed
+	$(BIN)/python bench/ndtms.py $(ARGS)
+
 # The governance dashboard and review list with 10,000 reviews; ends with a JSON line.
 .PHONY: bench-reviews
 bench-reviews: $(VENV)/.installed

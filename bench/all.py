@@ -18,7 +18,9 @@ Each benchmark then runs in its own process against that database, in this order
 4. `load`: pages under 20 users, with and without a pause;
 5. `export`: the commissioner CSV extract;
 6. `figures`: the commissioner figures;
-7. `import`: the bulk import of as many people's records, into a fresh database of its own
+7. `ndtms`: a month's NDTMS submission of the largest service prepared and validated, and
+   its data quality page;
+8. `import`: the bulk import of as many people's records, into a fresh database of its own
    beside the shared one (an import must start empty).
 
 `review_dashboard` and `backtest` need populations of their own (death reviews by the
@@ -78,6 +80,8 @@ FIGURES = (
     # The serving process holds the whole app (pandas included) before the first row: the
     # extract's own memory is what a request adds to it.
     Figure("extract memory added, MB", "export", "extract_added_mb", None, 100),
+    Figure("NDTMS submission, s", "ndtms", "seconds", "floor_s", 60.0),
+    Figure("NDTMS submission peak memory, MB", "ndtms", "peak_rss_mb", None, 1024),
     Figure("import, rows/s", "import", "rows_per_s", "floor_rows_per_s", 100_000, at_most=False),
 )
 
@@ -114,6 +118,7 @@ def commands(args: argparse.Namespace) -> dict[str, list[str]]:
         ],
         "export": ["export.py", "--sizes", people, "--skip-seed", *shared],
         "figures": ["figures.py", "--people", people, "--skip-seed", *shared],
+        "ndtms": ["ndtms.py", "--people", people, *shared],
         "import": [
             "import.py",
             "--sizes",

@@ -7,20 +7,26 @@ agency, holds no one outside their scope (`cases.selectors.service_users_visible
 """
 
 import datetime
-from collections import Counter, defaultdict
+import hashlib
+import io
+import time
+from collections import Counter
 from dataclasses import dataclass
+from typing import IO
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
-from cases.models import Role, Service, ServiceUser, Team, User
+from cases.models import Role, Service, Team, User
 from cases.selectors import active_team_ids, service_users_visible_to
 from exchange.access import can_submit_ndtms
 from exchange.models import NdtmsSubmission
-from exchange.ndtms import read_submission, submission_chunks
+from exchange.ndtms.frames import FrameChecks
 from exchange.ndtms.items import DATASET_VERSION
 from exchange.ndtms.links import problem_links
 from exchange.ndtms.mapping import mappings_for
-from exchange.ndtms.validation import Problem, validate
+from exchange.ndtms.validation import Problem
+from exchange.ndtms.writer import frame_csv, header_csv, submission_frames
 
 TeamCounts = dict[str, dict[str, int]]
 
@@ -76,26 +82,69 @@ def latest_sent(service: Service, period_start: datetime.date) -> NdtmsSubmissio
     )
 
 
+@dataclass
+class PreparedFile:
+    """A service's file written for a period: its data rows, checksum and checks."""
+
+    rows: int
+    sha256: str
+    checks: FrameChecks
+
+
+def write_service_file(
+    service: Service,
+    start: datetime.date,
+    end: datetime.date,
+    sink: IO[bytes] | None,
+    *,
+    keep_problems: bool = True,
+    stages: dict[str, float] | None = None,
+) -> PreparedFile:
+    """Write `service`'s submission file for the period to `sink` (or only count it, with
+    None) and check it as it is written, a block of people at a time: each block's frame is
+    checked, then written, so the checks read exactly what the file holds. `stages`, when
+    given, receives the seconds spent reading, validating and writing."""
+    mappings = mappings_for(DATASET_VERSION)
+    checks = FrameChecks(codes=mappings.codes, end=end, keep=keep_problems)
+    digest = hashlib.sha256()
+    rows = 0
+
+    def write(data: bytes) -> None:
+        digest.update(data)
+        if sink is not None:
+            sink.write(data)
+
+    spent = stages if stages is not None else {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        spent[stage] = spent.get(stage, 0.0) + now - clock
+        clock = now
+
+    write(header_csv())
+    for frame in submission_frames(start=start, end=end, agency=service.code, mappings=mappings):
+        lap("read")
+        checks.check(frame)
+        lap("validate")
+        if sink is not None:
+            write(frame_csv(frame))
+        rows += frame.num_rows
+        lap("write")
+    checks.finish()
+    lap("validate")
+    return PreparedFile(rows=rows, sha256=digest.hexdigest(), checks=checks)
+
+
 def service_file(
     service: Service, start: datetime.date, end: datetime.date
-) -> tuple[str, list[dict[str, str]], list[Problem]]:
-    """`service`'s submission file for the period, its rows, and its validation problems."""
-    content = b"".join(submission_chunks(start=start, end=end, agency=service.code)).decode()
-    rows = read_submission(content)
-    return content, rows, validate(rows, codes=mappings_for(DATASET_VERSION).codes, end=end)
-
-
-def team_problem_counts(problems: list[Problem]) -> TeamCounts:
-    """Problems by the team of the person they are about ("" for no one found), then kind."""
-    teams = dict(
-        ServiceUser.objects.filter(client_ref__in={p.client for p in problems}).values_list(
-            "client_ref", "team_id"
-        )
-    )
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for problem in problems:
-        counts[str(teams.get(problem.client, ""))][problem.rule] += 1
-    return {team: dict(sorted(kinds.items())) for team, kinds in sorted(counts.items())}
+) -> tuple[str, PreparedFile, list[Problem]]:
+    """`service`'s submission file for the period, its summary, and its problems (for a
+    file of a size to hold in memory, as a submission keeps it)."""
+    sink = io.BytesIO()
+    prepared = write_service_file(service, start, end, sink)
+    return sink.getvalue().decode(), prepared, prepared.checks.problems()
 
 
 # Each rule's kind of problem, in the rules' order (the `rule` its problems carry; a test
@@ -130,12 +179,32 @@ def _row(team: str, now: dict[str, int], then: dict[str, int] | None) -> Quality
     )
 
 
-def data_quality(service: Service, today: datetime.date) -> Quality:
+# How long the data quality page shows the counts it made, before it counts again.
+QUALITY_SECONDS = 15 * 60
+
+
+def problem_counts_now(
+    service: Service, today: datetime.date, *, cached: bool = False
+) -> TeamCounts:
+    """The problems of `service`'s file for this month so far, by team and kind: the file's
+    checks run set-based over its rows, without writing it or keeping a problem.
+
+    With `cached`, counts made in the last `QUALITY_SECONDS` are reused: at national scale
+    counting reads every open episode, seconds of work a page must not repeat per request."""
+    start = today.replace(day=1)
+    key = f"ndtms-quality:{DATASET_VERSION}:{service.pk}:{today.isoformat()}"
+    if cached and (found := cache.get(key)) is not None:
+        return found
+    counts = write_service_file(service, start, today, None, keep_problems=False).checks.team_counts
+    cache.set(key, counts, QUALITY_SECONDS)
+    return counts
+
+
+def data_quality(service: Service, today: datetime.date, *, cached: bool = False) -> Quality:
     """The problems of `service`'s file for this month so far, by team and kind, and their
     change since the file last recorded as submitted (of any month)."""
     start = today.replace(day=1)
-    _, _, problems = service_file(service, start, today)
-    now = team_problem_counts(problems)
+    now = problem_counts_now(service, today, cached=cached)
     last = (
         NdtmsSubmission.objects.filter(service=service, submitted_at__isnull=False)
         .defer("content", "problems")

@@ -8,8 +8,6 @@ month was sent before, the new one replaces the one last sent. Each is atomic.
 
 import calendar
 import datetime
-import hashlib
-from collections import Counter
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +16,7 @@ from cases.models import Service, User
 from exchange.models import NdtmsSubmission
 from exchange.ndtms import submission_file_name
 from exchange.ndtms.items import DATASET_VERSION
-from exchange.selectors import latest_sent, service_file, team_problem_counts
+from exchange.selectors import latest_sent, service_file
 
 
 class SubmissionRefused(Exception):
@@ -37,7 +35,7 @@ def ndtms_submission_prepare(
 ) -> NdtmsSubmission:
     """Write and validate `service`'s file for the month of `month`, and keep it."""
     start, end = month_bounds(month)
-    content, rows, problems = service_file(service, start, end)
+    content, prepared, problems = service_file(service, start, end)
     return NdtmsSubmission.objects.create(
         service=service,
         period_start=start,
@@ -45,11 +43,11 @@ def ndtms_submission_prepare(
         dataset_version=DATASET_VERSION,
         file_name=submission_file_name(agency=service.code, start=start, end=end),
         content=content,
-        sha256=hashlib.sha256(content.encode()).hexdigest(),
-        rows=len(rows),
+        sha256=prepared.sha256,
+        rows=prepared.rows,
         problems=[list(vars(p).values()) for p in problems],
-        problem_counts=dict(sorted(Counter(p.rule for p in problems).items())),
-        team_problem_counts=team_problem_counts(problems),
+        problem_counts=prepared.checks.counts,
+        team_problem_counts=prepared.checks.team_counts,
         prepared_by=prepared_by,
     )
 

@@ -157,7 +157,9 @@ def data_quality_page(request: HttpRequest) -> HttpResponse:
             raise Http404("No such service")
     else:
         service = services[0] if services else None
-    quality = data_quality(service, timezone.localdate()) if service is not None else None
+    quality = (
+        data_quality(service, timezone.localdate(), cached=True) if service is not None else None
+    )
     return render(
         request,
         "exchange/ndtms_quality.html",

@@ -55,7 +55,25 @@ The NDTMS submissions page (under the data pages) is where a month's file is sen
 
 The NDTMS data quality page shows the problems of this month's file so far, for one
 service, by team and kind, and how many more or fewer each count is than in the file
-last recorded as submitted (of any month). It counts and names no one.
+last recorded as submitted (of any month). It counts and names no one. The counts are
+made by the same checks as a prepared file's, without writing the file or keeping a
+problem, and are kept for a quarter of an hour for the service (`QUALITY_SECONDS` in
+`exchange/selectors.py`): at national scale counting reads every open episode, about as
+long as preparing the file, so the page does this at most once a quarter of an hour and
+each other read costs milliseconds. The comparison with the last file submitted is read
+afresh each time. A record fixed shows in the counts within the quarter of an hour, and
+at once in the next file prepared.
+
+How the file is made: a block of people at a time (25,000, in client reference order),
+one SQL statement joins each block's episodes, people, interventions and TOPs, pairs
+the n-th modality with the n-th TOP, maps every code through the mapping tables and
+writes every item as the file holds it; the rows arrive as one Arrow table of text
+columns, which the checks read column by column and which is then written as the
+file's CSV, so what is checked is what is written. The next block is read while one is
+checked and written. Memory stays flat in the number of people; the problems are kept
+in temporary files until the submission is stored. The writer and checks before this
+(a dict per row, the file parsed back) are kept in `tests/exchange/ndtms/reference.py`,
+and a test holds the two to the same bytes and the same problems.
 
 Each kept submission is immutable: the database refuses every change to it but the one
 recording it as submitted, and every deletion; it is not in the admin, since it holds

@@ -11,6 +11,8 @@ The rules: items required at the stage an episode has reached; codes valid in th
 dataset version; dates in order across the episode, its modalities and TOPs; age
 at least 18 at referral; triage before treatment; a modality for every episode in
 treatment; a TOP due and missing; one person under several client identifiers.
+The same rules run over the writer's frames, a block at a time, in
+`exchange.ndtms.frames`.
 """
 
 import datetime

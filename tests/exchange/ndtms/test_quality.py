@@ -13,10 +13,10 @@ from tests.factories import EpisodeFactory, ServiceUserFactory, TeamFactory, day
 pytestmark = pytest.mark.django_db
 
 TODAY = days_ago(0)
-# The session and the user, the services, the file's reads (episodes, interventions, TOPs,
-# mappings, codes), the people's teams, the last submission, the service's teams: a fixed
-# number, however many people.
-NUM_QUERIES = 13
+# The session and the user, the services, the last submission, the service's teams: a fixed
+# number, however many people. The counts are those the first read made (kept for
+# `selectors.QUALITY_SECONDS`): the page does not check the service's file again per request.
+NUM_QUERIES = 5
 
 
 def counts(row) -> dict[str, tuple[int, int | None]]:
