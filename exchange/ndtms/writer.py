@@ -30,7 +30,7 @@ import csv
 import datetime
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
@@ -217,9 +217,13 @@ def item_expression(item: Item, mappings: Mappings) -> sql.Composable:
 _SUBCODE = "iv.subcode"
 _PAIRED_MODALITY = {k: v for k, v in _INTERVENTION_COLUMNS.items() if k != "episode_id"}
 _PAIRED_TOP = {k: v for k, v in _TOP_COLUMNS.items() if k != "episode_id"}
-_EPISODE_ITEMS = [i for i in ITEMS if not (i.source or "").startswith(("iv.", "tp."))]
-_MODALITY_ITEMS = [i for i in ITEMS if (i.source or "").startswith("iv.")]
-_TOP_ITEMS = [i for i in ITEMS if (i.source or "").startswith("tp.")]
+
+
+def _held_by(items: Sequence[Item]) -> tuple[list[Item], list[Item], list[Item]]:
+    """The items held by an episode (or its person), by a modality, and by a TOP."""
+    modality = [i for i in items if (i.source or "").startswith("iv.")]
+    top = [i for i in items if (i.source or "").startswith("tp.")]
+    return [i for i in items if i not in modality and i not in top], modality, top
 
 
 def _select(columns: dict[str, str]) -> sql.Composable:
@@ -284,6 +288,7 @@ def _block_sql(
     agency: str | None,
     people: list[sql.Composable],
     mappings: Mappings,
+    items: Sequence[Item] = ITEMS,
 ) -> sql.Composable:
     """One block's rows, every item as the file holds it, then the person's team.
 
@@ -297,6 +302,7 @@ def _block_sql(
             sql.Literal(WITHHELD),
         )
 
+    episode_items, modality_items, top_items = _held_by(items)
     return sql.SQL(
         "WITH e AS MATERIALIZED (SELECT e.consented, e.team, e.o, e.{id}, {episode_items} "
         "FROM ({episodes}) e), "
@@ -316,25 +322,25 @@ def _block_sql(
         "ORDER BY e.o, p.n"
     ).format(
         id=sql.Identifier("ep.id"),
-        episode_items=_items(_EPISODE_ITEMS, lambda item: item_expression(item, mappings)),
+        episode_items=_items(episode_items, lambda item: item_expression(item, mappings)),
         episodes=_episodes_sql(start, end, team_ids, agency, people),
-        modality_items=_items(_MODALITY_ITEMS, lambda item: _value(item, mappings, "r")),
+        modality_items=_items(modality_items, lambda item: _value(item, mappings, "r")),
         modality=_select(_PAIRED_MODALITY),
         subint=_mapping(mappings, "SUBINT"),
         subintention=sql.SQL(_SUBINT),
         subcode=sql.Identifier(_SUBCODE),
-        top_items=_items(_TOP_ITEMS, lambda item: _value(item, mappings, "r")),
+        top_items=_items(top_items, lambda item: _value(item, mappings, "r")),
         top=_select(_PAIRED_TOP),
         paired_columns=sql.SQL(", ").join(
-            [sql.SQL("m.{}").format(sql.Identifier(i.name)) for i in _MODALITY_ITEMS]
-            + [sql.SQL("t.{}").format(sql.Identifier(i.name)) for i in _TOP_ITEMS]
+            [sql.SQL("m.{}").format(sql.Identifier(i.name)) for i in modality_items]
+            + [sql.SQL("t.{}").format(sql.Identifier(i.name)) for i in top_items]
         ),
         end=sql.Literal(end),
         items=sql.SQL(", ").join(
             sql.SQL("e.{}").format(sql.Identifier(item.name))
-            if item in _EPISODE_ITEMS
+            if item in episode_items
             else paired(item)
-            for item in ITEMS
+            for item in items
         ),
         team=sql.Identifier(TEAM),
     )
@@ -387,19 +393,21 @@ def submission_frames(
     team_ids: list[int] | None = None,
     agency: str | None = None,
     mappings: Mappings | None = None,
+    items: Sequence[Item] = ITEMS,
 ) -> Iterator[pa.Table]:
     """The file's rows in order, a block of people at a time: one text column per item, as
-    the file holds it, then the person's team (`TEAM`).
+    the file holds it, then the person's team (`TEAM`). `items` and `mappings` are the
+    dataset version's (another version's, to see what it would hold).
 
     The next block is read while the caller works on this one (one block ahead, on the
     same connection: PostgreSQL and Python each use a core)."""
     mappings = mappings or mappings_for(DATASET_VERSION)
     queries = [
-        _block_sql(start, end, team_ids, agency, _in_block(after, upto), mappings)
+        _block_sql(start, end, team_ids, agency, _in_block(after, upto), mappings, items)
         for after, upto in _blocks(team_ids, agency)
     ]
     raw = _raw_connection()
-    names = [*NAMES, TEAM]
+    names = [*(item.name for item in items), TEAM]
     with ThreadPoolExecutor(max_workers=1) as reader:
         pending = reader.submit(_copy_table, raw, queries[0], names)
         for following in [*queries[1:], None]:

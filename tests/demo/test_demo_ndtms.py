@@ -30,8 +30,8 @@ def test_the_demos_submission_has_a_handful_of_problems_not_every_item_missing(s
     rows = 0
     missing: Counter[str] = Counter()
     for service in Service.objects.all():
-        _content, file_rows, problems = service_file(service, start, end)
-        rows += len(file_rows)
+        _content, prepared, problems = service_file(service, start, end)
+        rows += prepared.rows
         missing.update(p.item for p in problems if p.rule == "required")
     assert rows > 100
     # The NDTMS items the demo draws, and CHILDWTH of those not a parent, are given
