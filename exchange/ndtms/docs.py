@@ -179,6 +179,11 @@ def _shared_codes() -> str:
     return "; ".join(shared)
 
 
+def _required(item: Item) -> str:
+    stage = item.required_at or ""
+    return f"{stage} (women)" if stage and item.women_only else stage
+
+
 def render() -> str:
     lines = [INTRODUCTION, "## Items", ""]
     lines += [
@@ -190,7 +195,7 @@ def render() -> str:
             f"`{item.name}`",
             item.section,
             item.lantern.replace("|", "/"),
-            item.required_at or "",
+            _required(item),
             _codes(item).replace("|", "/"),
         ]
         lines.append("| " + " | ".join(cells) + " |")
@@ -210,7 +215,7 @@ def render() -> str:
                 f"`{item.name}`",
                 item.since,
                 item.lantern.replace("|", "/"),
-                item.required_at or "",
+                _required(item),
                 _codes(item).replace("|", "/"),
             ]
             lines.append("| " + " | ".join(cells) + " |")

@@ -123,6 +123,8 @@ def _required_frame(block: _Block, **_: object) -> pa.Table:
             missing = block.any(rows & ~block.given(item.name))
         else:
             missing = reached[item.required_at] & ~block.first_given(item.name)
+        if item.women_only:
+            missing &= block.first_value("SEX") == "F"
         found = np.flatnonzero(missing & block.consented)
         episodes.append(found)
         items.append(np.full(len(found), index))

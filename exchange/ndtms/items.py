@@ -57,6 +57,8 @@ class Item:
     since: str = "K"
     # How the writer reads `source`, where its own query does not already.
     sql: str | None = None
+    # Asked only of women (pregnancy): never required of anyone else.
+    women_only: bool = False
 
     def __post_init__(self) -> None:
         lists = CODE_LISTS if self.since <= DATASET_VERSION else LATER_CODE_LISTS
@@ -119,7 +121,15 @@ def _client() -> list[Item]:
         Item("CPLANDT", "episode", "ep.start_date", "Episode: care plan start", "date", required_at="treatment"),
         Item("INJSTAT", "episode", "ep.injecting_status", "Episode: injecting status", "code", "INJSTAT", "triage"),
         Item("CHILDWTH", "episode", "ep.children_living_with", "Episode: children living with them (none for someone not a parent, as the record allows no other)", "number", required_at="triage", sql=CHILDWTH_SQL),
-        Item("PREGNANT", "episode", "ep.pregnant", "Episode: pregnant", "yesno", required_at="triage"),
+        Item(
+            "PREGNANT",
+            "episode",
+            "ep.pregnant",
+            "Episode: pregnant",
+            "yesno",
+            required_at="triage",
+            women_only=True,
+        ),
         Item("ALCDDAYS", "episode", "ep.alcohol_days", "Episode: days drinking in the last 28", "number", required_at="triage"),
         Item("ALCUNITS", "episode", "ep.alcohol_units", "Episode: units on a typical drinking day", "number"),
         Item("DUALDIAG", "episode", "ep.dual_diagnosis", "Episode: co-existing mental health need", "yesno", required_at="triage"),

@@ -370,6 +370,8 @@ def required_items(episodes: list[Episode], **_: object) -> list[Problem]:
         for item in ITEMS:
             if item.required_at is None:
                 continue
+            if item.women_only and episode.first.get("SEX") != "F":
+                continue
             if item.required_at in _SECTION_ROWS:
                 key = _SECTION_ROWS[item.required_at]
                 rows = [row for row in episode.rows if _given(row.get(key, NOT_KNOWN))]

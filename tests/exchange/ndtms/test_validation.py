@@ -52,6 +52,12 @@ def test_an_item_required_at_the_stage_reached_is_missing():
     assert problems(referred, rule="required") == []
 
 
+def test_pregnancy_is_required_of_women_only():
+    assert problems(row(PREGNANT=NOT_KNOWN), rule="required") == []
+    assert problems(row(SEX="F", PREGNANT=NOT_KNOWN), rule="required") == [("required", "PREGNANT")]
+    assert problems(row(SEX="F"), rule="required") == []
+
+
 def test_a_discharged_episode_needs_its_reason():
     assert problems(row(DISD="2026-10-20"), rule="required") == [("required", "DISRSN")]
     assert problems(row(DISD="2026-10-20", DISRSN="1"), rule="required") == []
