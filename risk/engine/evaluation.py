@@ -61,7 +61,7 @@ TIER_BY_RANK = np.array(["", *(TIER_OF_RANK[r] for r in sorted(TIER_OF_RANK))], 
 
 
 # Without every fired rule, people are evaluated this many at a time (see `evaluate`).
-SLICE_PEOPLE = 250_000
+SLICE_PEOPLE = 125_000
 
 
 def evaluate(
