@@ -1,7 +1,7 @@
 """The set-based file and checks give the same bytes and the same problems as the old way.
 
-`reference.py` keeps the writer and the checks as they were (a dict per row, the file
-parsed back, `Episode` objects); a small service with every kind of record and problem
+`reference.py` keeps the writer as it was (a dict per row) and checks its file the old
+way (parsed back into `Episode` objects by `exchange.ndtms.validation`); a small service with every kind of record and problem
 is written and checked both ways, and the two must agree byte for byte and problem for
 problem, in order.
 """
