@@ -392,10 +392,12 @@ class FrameChecks:
                 for batch in reader:
                     yield kind, batch
 
+    def problem_lists(self) -> Iterator[list[Problem]]:
+        """The problems kept, as `validate` lists them, a batch at a time."""
+        for kind, batch in self.batches():
+            columns = (batch[n].to_pylist() for n in PROBLEM_COLUMNS[:-1])
+            yield [Problem(kind, *values) for values in zip(*columns, strict=True)]
+
     def problems(self) -> list[Problem]:
-        """Every problem kept, as `validate` lists them (for a file of a size to hold)."""
-        return [
-            Problem(kind, *values)
-            for kind, batch in self.batches()
-            for values in zip(*(batch[n].to_pylist() for n in PROBLEM_COLUMNS[:-1]), strict=True)
-        ]
+        """Every problem kept (for a file of a size to hold)."""
+        return [problem for found in self.problem_lists() for problem in found]

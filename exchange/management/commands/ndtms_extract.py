@@ -8,8 +8,9 @@ The file goes to --output, or into --output-dir under the name NDTMS gives it
 one service's people (by its NDTMS agency code); without it, everyone. The
 problems go to standard error: first the record checks, each with the path of
 the person's page where it can be fixed, then the file's own validation as the
-national system applies it (`exchange.ndtms.validation`), by client, episode and
-item, with the form and field to fix it at. Exits with status 1 when there are problems (the file is still written).
+national system applies it (each block checked as it is written, `exchange.ndtms.frames`),
+by client, episode and item, with the form and field to fix it at. Exits with status 1 when
+there are problems (the file is still written).
 """
 
 import datetime
@@ -19,16 +20,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.models import Service, Team
-from exchange.ndtms import (
-    ndtms_problems,
-    read_submission,
-    submission_chunks,
-    submission_file_name,
-)
+from exchange.ndtms import ndtms_problems, submission_file_name
+from exchange.ndtms.frames import FrameChecks
 from exchange.ndtms.items import DATASET_VERSION
 from exchange.ndtms.links import problem_links
 from exchange.ndtms.mapping import mappings_for
-from exchange.ndtms.validation import validate
+from exchange.ndtms.writer import frame_csv, header_csv, submission_frames
 
 
 def _date(value: str) -> datetime.date:
@@ -71,30 +68,33 @@ class Command(BaseCommand):
             named = agency or (codes[0] if len(codes) == 1 else "MULTIPLE")
             name = submission_file_name(agency=named, start=start, end=end)
             path = str(Path(options["output_dir"]) / name)
+        mappings = mappings_for(DATASET_VERSION)
+        checks = FrameChecks(codes=mappings.codes, end=end)
         target = open(path, "wb") if path else sys.stdout.buffer  # noqa: SIM115
-        written: list[bytes] = []
         try:
-            for block in submission_chunks(start=start, end=end, agency=agency):
-                target.write(block)
-                written.append(block)
+            # Each block is checked, then written: the checks read what the file holds.
+            target.write(header_csv())
+            for frame in submission_frames(start=start, end=end, agency=agency, mappings=mappings):
+                checks.check(frame)
+                if frame.num_rows:
+                    target.write(frame_csv(frame))
         finally:
             if path:
                 target.close()
-        found = validate(
-            read_submission(b"".join(written).decode()),
-            codes=mappings_for(DATASET_VERSION).codes,
-            end=end,
-        )
-        for problem, link in zip(found, problem_links(found), strict=True):
-            self.stderr.write(
-                f"{problem.client} episode {problem.episode} [{problem.rule}] {problem.item}: "
-                f"{problem.message} {link}"
-            )
+        checks.finish()
+        found = 0
+        for problems in checks.problem_lists():
+            for problem, link in zip(problems, problem_links(problems), strict=True):
+                self.stderr.write(
+                    f"{problem.client} episode {problem.episode} [{problem.rule}] "
+                    f"{problem.item}: {problem.message} {link}"
+                )
+            found += len(problems)
         if path:
             self.stderr.write(f"Wrote {path}.")
         self.stderr.write(
             f"{check.episodes} episodes for {check.people} people and {check.tops} TOPs; "
-            f"{check.problem_count} problems; {len(found)} in the file's validation."
+            f"{check.problem_count} problems; {found} in the file's validation."
         )
         if check.problem_count or found:
             sys.exit(1)
