@@ -17,6 +17,9 @@ PERSON_ROUTES = [
     "contact_create",
     "naloxone_create",
     "top_create",
+    "case_note_create",
+    "onward_referral_create",
+    "onward_referral_outcome",
 ]
 
 
