@@ -150,12 +150,17 @@ class NdtmsSubmission(models.Model):
     content = models.TextField(help_text="The file, exactly as it was offered for download.")
     sha256 = models.CharField("SHA-256", max_length=64)
     rows = models.PositiveIntegerField(help_text="Data rows, the header aside.")
+    # A month with no problems (or no one in treatment) leaves these empty.
     problems = models.JSONField(
-        default=list, help_text="Each validation problem: rule, client, episode, item, message."
+        default=list,
+        blank=True,
+        help_text="Each validation problem: rule, client, episode, item, message.",
     )
-    problem_counts = models.JSONField(default=dict, help_text="Validation problems by kind.")
+    problem_counts = models.JSONField(
+        default=dict, blank=True, help_text="Validation problems by kind."
+    )
     team_problem_counts = models.JSONField(
-        default=dict, help_text="Validation problems by team id, then kind."
+        default=dict, blank=True, help_text="Validation problems by team id, then kind."
     )
     prepared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     prepared_at = models.DateTimeField(auto_now_add=True)

@@ -52,6 +52,15 @@ def test_preparing_keeps_the_months_file_its_checksum_and_its_problems(tess, jo)
     assert submission.submitted_at is None
 
 
+def test_a_month_with_no_one_in_treatment_keeps_a_file_with_no_problems(tess, jo):
+    submission = prepare(tess, jo.team.service)
+
+    submission.full_clean()
+    assert (submission.rows, submission.problems, submission.problem_counts) == (0, [], {})
+    assert submission.team_problem_counts == {}
+    assert read_submission(submission.content) == []
+
+
 def test_a_services_file_holds_only_its_own_people(tess, jo):
     other_team = TeamFactory(service=ServiceFactory(code="OTH01", name="Other"))
     stranger = ServiceUserFactory(team=other_team)
