@@ -233,6 +233,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LANTERN_LOCKOUT_MINUTES"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Records an attempted username no longer than an account's can be (a longer one broke it).
+AXES_USERNAME_CALLABLE = "web.signin.attempted_username"
 AXES_VERBOSE = False
 # Behind a reverse proxy every request comes from the proxy's address: set
 # LANTERN_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR so each person's failures are

@@ -31,7 +31,7 @@ from collections.abc import Callable
 import django_otp
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
@@ -335,3 +335,15 @@ def second_factor_clocks_start(session) -> None:
     now = timezone.now().timestamp()
     session[DEVICE_CHECKED_AT] = now
     session[LAST_SEEN_AT] = now
+
+
+def attempted_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username a sign-in attempt gave, as django-axes records it against lockouts
+    (`AXES_USERNAME_CALLABLE`): cut to the longest an account's can be, so that an
+    over-long one is refused like any wrong name rather than breaking the attempt's record."""
+    source = credentials if credentials is not None else request.POST
+    username = source.get(settings.AXES_USERNAME_FORM_FIELD)
+    if not isinstance(username, str):
+        return None
+    longest = get_user_model()._meta.get_field("username").max_length
+    return username[:longest]
