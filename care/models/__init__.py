@@ -1,0 +1,27 @@
+"""The care record's data, one module per record kind."""
+
+from care.models.notes import (
+    CORRECTS_ANOTHER_PERSON,
+    FOLLOW_UP_BEFORE_REFERRAL,
+    NOTE_EMPTY,
+    NOTE_IN_THE_FUTURE,
+    REFERRAL_IN_THE_FUTURE,
+    CaseNote,
+    NoteKind,
+    OnwardReferral,
+    Organisation,
+    ReferralOutcome,
+)
+
+__all__ = [
+    "CORRECTS_ANOTHER_PERSON",
+    "FOLLOW_UP_BEFORE_REFERRAL",
+    "NOTE_EMPTY",
+    "NOTE_IN_THE_FUTURE",
+    "REFERRAL_IN_THE_FUTURE",
+    "CaseNote",
+    "NoteKind",
+    "OnwardReferral",
+    "Organisation",
+    "ReferralOutcome",
+]
