@@ -16,6 +16,7 @@ from typing import IO
 
 from django.core.cache import cache
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cases.models import Role, Service, Team, User
 from cases.selectors import active_team_ids, service_users_visible_to
@@ -165,6 +166,7 @@ class Quality:
     end: datetime.date
     last: NdtmsSubmission | None
     rows: list[QualityRow]
+    counted_at: datetime.datetime
 
 
 def _row(team: str, now: dict[str, int], then: dict[str, int] | None) -> QualityRow:
@@ -181,30 +183,60 @@ def _row(team: str, now: dict[str, int], then: dict[str, int] | None) -> Quality
 
 # How long the data quality page shows the counts it made, before it counts again.
 QUALITY_SECONDS = 15 * 60
+# How long a count asked for is taken to be under way: longer than the slowest count (about
+# a minute at a million people), so a page asked for meanwhile does not queue another.
+COUNTING_SECONDS = 5 * 60
 
 
-def problem_counts_now(
-    service: Service, today: datetime.date, *, cached: bool = False
-) -> TeamCounts:
-    """The problems of `service`'s file for this month so far, by team and kind: the file's
-    checks run set-based over its rows, without writing it or keeping a problem.
+@dataclass(frozen=True)
+class Counted:
+    """A service's problems this month by team and kind, and when they were counted."""
 
-    With `cached`, counts made in the last `QUALITY_SECONDS` are reused: at national scale
-    counting reads every open episode, seconds of work a page must not repeat per request."""
+    counts: TeamCounts
+    at: datetime.datetime
+
+
+def _quality_key(service_id: int, today: datetime.date) -> str:
+    return f"ndtms-quality:{DATASET_VERSION}:{service_id}:{today.isoformat()}"
+
+
+def counted_problems(service: Service, today: datetime.date) -> Counted | None:
+    """The counts made for `service` in the last `QUALITY_SECONDS`, if any: at national
+    scale counting reads every open episode, a minute of work no page request waits for
+    (`exchange.tasks.ndtms_quality_count_task` counts in the background)."""
+    found = cache.get(_quality_key(service.pk, today))
+    return found if isinstance(found, Counted) else None
+
+
+def count_problems(service: Service, today: datetime.date) -> Counted:
+    """Count the problems of `service`'s file for this month so far, by team and kind: the
+    file's checks run set-based over its rows, without writing it or keeping a problem.
+    The counts are kept for the page for `QUALITY_SECONDS`."""
     start = today.replace(day=1)
-    key = f"ndtms-quality:{DATASET_VERSION}:{service.pk}:{today.isoformat()}"
-    if cached and (found := cache.get(key)) is not None:
-        return found
     counts = write_service_file(service, start, today, None, keep_problems=False).checks.team_counts
-    cache.set(key, counts, QUALITY_SECONDS)
-    return counts
+    counted = Counted(counts=counts, at=timezone.now())
+    key = _quality_key(service.pk, today)
+    cache.set(key, counted, QUALITY_SECONDS)
+    cache.delete(f"{key}:counting")
+    return counted
 
 
-def data_quality(service: Service, today: datetime.date, *, cached: bool = False) -> Quality:
-    """The problems of `service`'s file for this month so far, by team and kind, and their
-    change since the file last recorded as submitted (of any month)."""
+def claim_count(service: Service, today: datetime.date) -> bool:
+    """Whether a count of `service`'s problems should be queued now: false while one asked
+    for in the last `COUNTING_SECONDS` is still under way, so many page requests queue one."""
+    return bool(cache.add(f"{_quality_key(service.pk, today)}:counting", 1, COUNTING_SECONDS))
+
+
+def release_count(service: Service, today: datetime.date) -> None:
+    """Forget a claimed count that could not be queued, so the next page asks again."""
+    cache.delete(f"{_quality_key(service.pk, today)}:counting")
+
+
+def data_quality(service: Service, today: datetime.date, counted: Counted) -> Quality:
+    """The problems of `service`'s file for this month so far (`counted`), by team and kind,
+    and their change since the file last recorded as submitted (of any month)."""
     start = today.replace(day=1)
-    now = problem_counts_now(service, today, cached=cached)
+    now = counted.counts
     last = (
         NdtmsSubmission.objects.filter(service=service, submitted_at__isnull=False)
         .defer("content", "problems")
@@ -230,4 +262,4 @@ def data_quality(service: Service, today: datetime.date, *, cached: bool = False
     for counts in (then or {}).values():
         earlier.update(counts)
     rows.append(_row("All teams", dict(totals), None if then is None else dict(earlier)))
-    return Quality(start=start, end=today, last=last, rows=rows)
+    return Quality(start=start, end=today, last=last, rows=rows, counted_at=counted.at)

@@ -8,6 +8,7 @@ month was sent before, the new one replaces the one last sent. Each is atomic.
 
 import calendar
 import datetime
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,11 +17,31 @@ from cases.models import Service, User
 from exchange.models import NdtmsSubmission
 from exchange.ndtms import submission_file_name
 from exchange.ndtms.items import DATASET_VERSION
-from exchange.selectors import latest_sent, service_file
+from exchange.selectors import (
+    Counted,
+    claim_count,
+    count_problems,
+    counted_problems,
+    latest_sent,
+    release_count,
+    service_file,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class SubmissionRefused(Exception):
     """A submission cannot be recorded; the message says why, in words for the page."""
+
+
+class CountNotQueued(Exception):
+    """The data quality count could not be started; the message says so for the page."""
+
+
+COUNT_NOT_QUEUED = (
+    "The counts could not be started because the task queue did not answer. "
+    "Open this page again in a few minutes."
+)
 
 
 def month_bounds(first: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -65,3 +86,26 @@ def ndtms_submission_record(*, submission: NdtmsSubmission, submitted_by: User) 
         submitted_at=timezone.now(), submitted_by=submitted_by, replaces=replaces
     )
     return NdtmsSubmission.objects.get(pk=current.pk)
+
+
+def ndtms_quality_count(*, service_id: int, today: datetime.date) -> None:
+    """Count a service's problems this month for the data quality page (a background task)."""
+    count_problems(Service.objects.get(pk=service_id), today)
+
+
+def ndtms_quality_request(*, service: Service, today: datetime.date) -> Counted | None:
+    """The data quality page's counts for `service`: those counted lately, else a count queued
+    (once, however many pages ask) and its result if it is already done, as it is where tasks
+    run in the request (no Redis). None while the count is under way."""
+    from exchange.tasks import ndtms_quality_count_task  # tasks import this module
+
+    counted = counted_problems(service, today)
+    if counted is not None or not claim_count(service, today):
+        return counted
+    try:
+        ndtms_quality_count_task.delay(service.pk, today.isoformat())
+    except Exception as error:
+        logger.exception("Could not queue the data quality count of service %s", service.pk)
+        release_count(service, today)
+        raise CountNotQueued(COUNT_NOT_QUEUED) from error
+    return counted_problems(service, today)

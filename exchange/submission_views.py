@@ -23,6 +23,7 @@ from exchange.forms import NdtmsSubmissionPrepareForm, NdtmsSubmissionRecordForm
 from exchange.models import NdtmsSubmission
 from exchange.selectors import (
     KINDS,
+    QUALITY_SECONDS,
     data_quality,
     latest_sent,
     services_submittable_by,
@@ -30,7 +31,9 @@ from exchange.selectors import (
     submissions_visible_to,
 )
 from exchange.services import (
+    CountNotQueued,
     SubmissionRefused,
+    ndtms_quality_request,
     ndtms_submission_prepare,
     ndtms_submission_record,
 )
@@ -157,9 +160,14 @@ def data_quality_page(request: HttpRequest) -> HttpResponse:
             raise Http404("No such service")
     else:
         service = services[0] if services else None
-    quality = (
-        data_quality(service, timezone.localdate(), cached=True) if service is not None else None
-    )
+    today = timezone.localdate()
+    counted, not_queued = None, ""
+    if service is not None:
+        try:
+            counted = ndtms_quality_request(service=service, today=today)
+        except CountNotQueued as error:
+            not_queued = str(error)
+    quality = data_quality(service, today, counted) if service and counted else None
     return render(
         request,
         "exchange/ndtms_quality.html",
@@ -169,5 +177,8 @@ def data_quality_page(request: HttpRequest) -> HttpResponse:
             "service": service,
             "quality": quality,
             "kinds": KINDS,
+            "recount_minutes": QUALITY_SECONDS // 60,
+            "not_queued": not_queued,
         },
+        status=503 if not_queued else 200,
     )

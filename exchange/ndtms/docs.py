@@ -59,8 +59,13 @@ last recorded as submitted (of any month). It counts and names no one. The count
 made by the same checks as a prepared file's, without writing the file or keeping a
 problem, and are kept for a quarter of an hour for the service (`QUALITY_SECONDS` in
 `exchange/selectors.py`): at national scale counting reads every open episode, about as
-long as preparing the file, so the page does this at most once a quarter of an hour and
-each other read costs milliseconds. The comparison with the last file submitted is read
+long as preparing the file (48 s at a million people), so the page does this at most once a
+quarter of an hour and each other read costs milliseconds. The count runs on a Celery worker
+(`exchange.tasks.ndtms_quality_count_task`), never in the page's request, which a web worker
+would give up on: the page says the counts are on their way and shows them once counted, and
+however many people open it meanwhile, one count is queued. Where tasks run in the request
+(no Redis, as in the quick start), the first read shows the counts. If the task queue does
+not answer, the page says so (status 503) and the next read asks again. The comparison with the last file submitted is read
 afresh each time. A record fixed shows in the counts within the quarter of an hour, and
 at once in the next file prepared.
 

@@ -1,8 +1,15 @@
-"""Small import files written by hand, and a helper to write variations of them."""
+"""Small import files written by hand, a helper to write variations of them, and a Celery
+worker on a real Redis for the pages that hand work to one."""
 
+import os
+import sys
 import textwrap
 
 import pytest
+
+from config.celery import app as celery_app
+from tests.processes import RedisServer, start, stop, wait_until
+from tests.risk.conftest import database_url
 
 GOOD_FILES = {
     "service_users": """
@@ -61,3 +68,47 @@ def write_files(tmp_path):
 @pytest.fixture
 def good_files(write_files, north, alice):
     return write_files(GOOD_FILES)
+
+
+@pytest.fixture
+def exchange_worker(tmp_path, settings):
+    """A real Redis and one Celery worker on the test database, reading the upload folder
+    (`LANTERN_IMPORT_DIR`, set by the test) and sharing the cache through the same Redis;
+    this process sends its tasks there instead of running them itself. Yields the worker's log."""
+    redis_server = RedisServer(tmp_path)
+    redis_server.start()
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_CONN_MAX_AGE": "0",
+        "PYTHONUNBUFFERED": "1",
+        "REDIS_URL": redis_server.url,
+        "LANTERN_IMPORT_DIR": getattr(settings, "LANTERN_IMPORT_DIR", ""),
+    }
+    log = tmp_path / "worker.log"
+    worker = start(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-l", "info"],
+        log,
+        env,
+    )
+    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url")}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": "lantern",
+        }
+    }
+    try:
+        wait_until(lambda: worker.poll() is None and " ready." in log.read_text(), "the worker")
+        celery_app.conf.update(task_always_eager=False, broker_url=redis_server.url)
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        yield log
+    finally:
+        celery_app.conf.update(saved)
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        stop(worker)
+        redis_server.stop()

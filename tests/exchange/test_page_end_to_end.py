@@ -5,9 +5,6 @@ Celery worker fed through a real Redis. Both must import, and both must record w
 The worker test is skipped only when `redis-server` is not installed (`.ci/run` installs it).
 """
 
-import os
-import sys
-
 import pytest
 from django.urls import reverse
 from pghistory.models import Events
@@ -16,8 +13,7 @@ from cases.models import ServiceUser
 from config.celery import app as celery_app
 from exchange.models import ImportJob
 from tests.exchange.test_pages import upload
-from tests.processes import RedisServer, needs_redis_server, start, stop, wait_until
-from tests.risk.conftest import database_url
+from tests.processes import needs_redis_server, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,44 +51,8 @@ def test_an_upload_imports_in_the_web_process_when_there_is_no_redis(client_as, 
     assert_people_imported_by(client, job, adam)
 
 
-@pytest.fixture
-def import_worker(tmp_path, settings):
-    """A real Redis and one Celery worker on the test database, reading the upload folder;
-    this process sends its tasks there instead of running them itself."""
-    redis_server = RedisServer(tmp_path)
-    redis_server.start()
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
-        "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_CONN_MAX_AGE": "0",
-        "PYTHONUNBUFFERED": "1",
-        "REDIS_URL": redis_server.url,
-        "LANTERN_IMPORT_DIR": settings.LANTERN_IMPORT_DIR,
-    }
-    log = tmp_path / "worker.log"
-    worker = start(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-l", "info"],
-        log,
-        env,
-    )
-    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url")}
-    try:
-        wait_until(lambda: worker.poll() is None and " ready." in log.read_text(), "the worker")
-        celery_app.conf.update(task_always_eager=False, broker_url=redis_server.url)
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        yield log
-    finally:
-        celery_app.conf.update(saved)
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        stop(worker)
-        redis_server.stop()
-
-
 @needs_redis_server
-def test_an_upload_is_imported_by_a_celery_worker(client_as, adam, alice, import_worker):
+def test_an_upload_is_imported_by_a_celery_worker(client_as, adam, alice, exchange_worker):
     client = client_as(adam)
 
     job = upload_people(client)

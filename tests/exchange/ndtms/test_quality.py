@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from cases.models import AccessEvent, ServiceUser
 from exchange.ndtms.validation import RULES
-from exchange.selectors import KINDS, data_quality
+from exchange.selectors import KINDS, count_problems, data_quality
 from exchange.services import ndtms_submission_prepare, ndtms_submission_record
 from tests.factories import EpisodeFactory, ServiceUserFactory, TeamFactory, days_ago
 
@@ -52,7 +52,7 @@ def test_counts_by_team_and_kind_and_their_change_since_the_last_submission(tess
     ServiceUser.objects.filter(pk=kim.pk).update(date_of_birth=days_ago(365 * 30))
     referred(ServiceUserFactory(team=jo.team))
 
-    quality = data_quality(jo.team.service, TODAY)
+    quality = data_quality(jo.team.service, TODAY, count_problems(jo.team.service, TODAY))
 
     assert quality.last == first
     by_team = {row.team: row for row in quality.rows}
@@ -70,7 +70,7 @@ def test_counts_by_team_and_kind_and_their_change_since_the_last_submission(tess
 def test_before_any_submission_there_is_nothing_to_compare_with(tess, jo):
     referred(jo)
 
-    quality = data_quality(jo.team.service, TODAY)
+    quality = data_quality(jo.team.service, TODAY, count_problems(jo.team.service, TODAY))
 
     assert quality.last is None
     assert quality.rows[-1].total == (1, None)
