@@ -337,7 +337,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Split the nightly recompute across this many Celery tasks (1: one process).
 RISK_RECOMPUTE_CHUNKS = env_int("RISK_RECOMPUTE_CHUNKS", 1)
 # People the engine evaluates at a time in a recompute: fewer, less memory (docs/risk-engine.md).
-RISK_RECOMPUTE_SLICE_PEOPLE = env_int("RISK_RECOMPUTE_SLICE_PEOPLE", 125_000, minimum=1000)
+# Unset (0): the engine's own `risk.engine.evaluation.SLICE_PEOPLE`.
+RISK_RECOMPUTE_SLICE_PEOPLE = env_int("RISK_RECOMPUTE_SLICE_PEOPLE", 0, minimum=0)
 
 # The overdose pathway (docs/overdose-pathway.md). A follow-up opened on a working day
 # before the cut-off hour is due that day at the due hour; otherwise the next working day.

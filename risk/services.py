@@ -174,7 +174,7 @@ def flags_compute_chunk(*, run_id: int, chunk: int, chunks: int) -> dict[str, An
         spec,
         run.as_of,
         every_fired=False,
-        slice_people=settings.RISK_RECOMPUTE_SLICE_PEOPLE,
+        slice_people=settings.RISK_RECOMPUTE_SLICE_PEOPLE or engine.SLICE_PEOPLE,
     )
     evaluated = time.perf_counter()
     _step_done(run_id)

@@ -22,7 +22,13 @@ from risk.engine.context import (
     TOP_CURRENT_DAYS,
     population_ids,
 )
-from risk.engine.evaluation import FIRED_COLUMNS, Evaluation, empty_frames, evaluate
+from risk.engine.evaluation import (
+    FIRED_COLUMNS,
+    SLICE_PEOPLE,
+    Evaluation,
+    empty_frames,
+    evaluate,
+)
 from risk.engine.reasons import (
     AGO_MARK,
     PLACEHOLDERS,
@@ -53,6 +59,7 @@ __all__ = [
     "PLACEHOLDERS",
     "POPULATION_DAYS_SINCE_DISCHARGE",
     "SELECTIVE_MAX_PERCENT",
+    "SLICE_PEOPLE",
     "TIERS",
     "TIER_OF_RANK",
     "TIER_RANKS",
