@@ -76,7 +76,7 @@ def test_the_assessment_page_shows_the_engines_reasons_beside_the_assessment(cli
     assert response.status_code == 200
     assert "Released from prison 3 days ago" in content
     assert "High" in content
-    assert "Practitioner&#x27;s judgement" in content
+    assert "Practitioner's judgement" in content
     assert "Low" in content
     assert "Not worried." in content
 
