@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from web import signin_views, views
+from web.assessment_views import risk_assessment_detail
 
 person = "people/<uuid:external_id>/"
 
@@ -25,5 +26,6 @@ urlpatterns = [
     path(person, views.person_detail, name="person_detail"),
     path(person + "access/", views.person_access_report, name="person_access_report"),
     path(person + "access.csv", views.person_access_report_csv, name="person_access_report_csv"),
+    path(person + "risk-assessment/", risk_assessment_detail, name="risk_assessment_detail"),
     path("audit/access/", views.access_report_search, name="access_report_search"),
 ]

@@ -1,5 +1,6 @@
 """The care record's forms, one module per record kind."""
 
+from care.forms.assessments import RiskAssessmentForm, carried_forward
 from care.forms.notes import (
     CaseNoteForm,
     OnwardReferralForm,
@@ -12,4 +13,6 @@ __all__ = [
     "OnwardReferralForm",
     "ReferralChoiceField",
     "ReferralOutcomeForm",
+    "RiskAssessmentForm",
+    "carried_forward",
 ]

@@ -1,5 +1,25 @@
 """The care record's data, one module per record kind."""
 
+from care.models.assessments import (
+    ASSESSMENT_IN_THE_FUTURE,
+    HOUSING_WHAT_NEEDED,
+    HOUSING_WHAT_ONLY_IF_YES,
+    OWN_VIEW_EMPTY,
+    PLAN_EMPTY,
+    PLAN_REVIEW_BEFORE_ASSESSMENT,
+    POLYDRUG_WHAT_NEEDED,
+    POLYDRUG_WHAT_ONLY_IF_YES,
+    REVIEW_BEFORE_ASSESSMENT,
+    TOLERANCE_WHY_NEEDED,
+    TOLERANCE_WHY_ONLY_IF_REDUCED,
+    AlongsideOpioids,
+    Answer,
+    HousingConcern,
+    PlanStep,
+    RiskAssessment,
+    RiskJudgement,
+    ToleranceReason,
+)
 from care.models.notes import (
     CORRECTS_ANOTHER_PERSON,
     FOLLOW_UP_BEFORE_REFERRAL,
@@ -14,14 +34,32 @@ from care.models.notes import (
 )
 
 __all__ = [
+    "ASSESSMENT_IN_THE_FUTURE",
     "CORRECTS_ANOTHER_PERSON",
     "FOLLOW_UP_BEFORE_REFERRAL",
+    "HOUSING_WHAT_NEEDED",
+    "HOUSING_WHAT_ONLY_IF_YES",
     "NOTE_EMPTY",
     "NOTE_IN_THE_FUTURE",
+    "OWN_VIEW_EMPTY",
+    "PLAN_EMPTY",
+    "PLAN_REVIEW_BEFORE_ASSESSMENT",
+    "POLYDRUG_WHAT_NEEDED",
+    "POLYDRUG_WHAT_ONLY_IF_YES",
     "REFERRAL_IN_THE_FUTURE",
+    "REVIEW_BEFORE_ASSESSMENT",
+    "TOLERANCE_WHY_NEEDED",
+    "TOLERANCE_WHY_ONLY_IF_REDUCED",
+    "AlongsideOpioids",
+    "Answer",
     "CaseNote",
+    "HousingConcern",
     "NoteKind",
     "OnwardReferral",
     "Organisation",
+    "PlanStep",
     "ReferralOutcome",
+    "RiskAssessment",
+    "RiskJudgement",
+    "ToleranceReason",
 ]

@@ -1,7 +1,8 @@
-"""Case notes and onward referrals for the care record's tests, made through the services."""
+"""Case notes, onward referrals and risk assessments for the care record's tests, made
+through the services."""
 
 from care import services
-from care.models import CaseNote, OnwardReferral
+from care.models import CaseNote, OnwardReferral, RiskAssessment
 from tests.factories import days_ago
 
 
@@ -27,4 +28,28 @@ def referral_of(person, maker, *, made: int = 10, follow_up: int = 3, **fields) 
         reason=fields.pop("reason", "Sleeping on a friend's sofa."),
         made_on=days_ago(made),
         follow_up_on=days_ago(follow_up),
+    )
+
+
+def assessment_of(
+    person, assessor, *, day: int = 0, review: int = -90, plan_review: int = -30, **fields
+) -> RiskAssessment:
+    """An assessment `day` days ago, its review `review` days ago and its plan's review
+    `plan_review` days ago (negative: ahead); each factor not known unless given."""
+    recorded = {
+        **dict.fromkeys((name for name, _ in RiskAssessment.FACTORS), "not_known"),
+        "own_view": "Says they are careful.",
+        "judgement": "medium",
+        "plan_steps": ["not_alone"],
+        "naloxone_held": "yes",
+        "naloxone_around": "not_known",
+        **fields,
+    }
+    return services.risk_assessment_record(
+        service_user=person,
+        assessed_by=assessor,
+        assessed_on=days_ago(day),
+        review_on=days_ago(review),
+        plan_review_on=days_ago(plan_review),
+        **recorded,
     )

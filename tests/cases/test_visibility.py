@@ -20,6 +20,8 @@ PERSON_ROUTES = [
     "case_note_create",
     "onward_referral_create",
     "onward_referral_outcome",
+    "risk_assessment_create",
+    "risk_assessment_detail",
 ]
 
 

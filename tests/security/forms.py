@@ -268,7 +268,7 @@ FORMS: tuple[FormCase, ...] = (
         valid=lambda w: {"episode": str(w.jo_episode.pk)},
     ),
     FormCase(
-        "care.forms.CaseNoteForm",
+        "care.forms.notes.CaseNoteForm",
         "case_note_create",
         "jo",
         "alice",
@@ -276,7 +276,7 @@ FORMS: tuple[FormCase, ...] = (
         valid=lambda w: {"note_date": _days_ahead(0), "kind": "keywork", "text": "Seen today."},
     ),
     FormCase(
-        "care.forms.OnwardReferralForm",
+        "care.forms.notes.OnwardReferralForm",
         "onward_referral_create",
         "jo",
         "alice",
@@ -290,12 +290,29 @@ FORMS: tuple[FormCase, ...] = (
         },
     ),
     FormCase(
-        "care.forms.ReferralOutcomeForm",
+        "care.forms.notes.ReferralOutcomeForm",
         "onward_referral_outcome",
         "jo",
         "alice",
         lambda w: _form("care.forms.ReferralOutcomeForm")(service_user=_jo(w)),
         valid=lambda w: {"referral": str(_jo_referral(w).external_id), "outcome": "accepted"},
+    ),
+    FormCase(
+        "care.forms.assessments.RiskAssessmentForm",
+        "risk_assessment_create",
+        "jo",
+        "alice",
+        lambda w: _form("care.forms.RiskAssessmentForm")(service_user=_jo(w)),
+        # Every factor answered yes: each then says which.
+        valid=lambda w: {
+            "tolerance_reason": "detox",
+            "alongside_opioids": ["alcohol"],
+            "housing": "homeless",
+            "own_view": "Careful, mostly.",
+            "review_on": _days_ahead(28),
+            "plan_steps": ["not_alone"],
+            "plan_review_on": _days_ahead(28),
+        },
     ),
     FormCase(
         "exchange.forms.ImportUploadForm",
@@ -534,6 +551,7 @@ QUERY_PAGES: tuple[QueryPage, ...] = (
     QueryPage("review_dashboard", "-", "gina", ("from", "to")),
     QueryPage("ndtms_quality", "-", "adam", ("service",)),
     QueryPage("review_bulletin", "-", "alice", ("theme",)),
+    QueryPage("risk_assessment_detail", "jo", "alice", ("assessment",)),
     QueryPage("admin:risk_recomputerun_progress", "-", "adam", ("since",)),
     QueryPage("admin:risk_recomputerun_progress_status", "-", "adam", ("since",)),
 )

@@ -163,6 +163,11 @@ onward_referral_create          jo             GET     signin  ok      ok      4
 onward_referral_create          jo             POST    signin  400     400     404     403     404     404
 onward_referral_outcome         jo             GET     signin  ok      ok      404     403     404     404
 onward_referral_outcome         jo             POST    signin  400     400     404     403     404     404
+# The overdose risk assessment: the team records it; governance reads its page, where the
+# risk flag's reasons stand beside it.
+risk_assessment_create          jo             GET     signin  ok      ok      404     403     404     404
+risk_assessment_create          jo             POST    signin  400     400     404     403     404     404
+risk_assessment_detail          jo             GET     signin  ok      ok      404     ok      404     404
 
 # Outreach: governance reads the worklist; the team records attempts and handles flags.
 outreach_worklist               -              GET     signin  ok      ok      ok      ok      403     403
