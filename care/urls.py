@@ -8,4 +8,13 @@ urlpatterns = [
     path("notes/new/", views.case_note_create, name="case_note_create"),
     path("referrals/new/", views.onward_referral_create, name="onward_referral_create"),
     path("referrals/outcome/", views.onward_referral_outcome, name="onward_referral_outcome"),
+    path("health/tests/new/", views.bbv_test_create, name="bbv_test_create"),
+    path("health/tests/result/", views.bbv_test_result, name="bbv_test_result"),
+    path("health/hepatitis-c-treatment/", views.hep_c_treatment, name="hep_c_treatment"),
+    path(
+        "health/hepatitis-b-vaccinations/new/",
+        views.hep_b_vaccination_create,
+        name="hep_b_vaccination_create",
+    ),
+    path("health/needle-exchange/new/", views.nsp_contact_create, name="nsp_contact_create"),
 ]

@@ -1,5 +1,13 @@
 """The care record's forms, one module per record kind."""
 
+from care.forms.health import (
+    BbvTestChoiceField,
+    BbvTestForm,
+    BbvTestResultForm,
+    HepBVaccinationForm,
+    HepCTreatmentForm,
+    NspContactForm,
+)
 from care.forms.notes import (
     CaseNoteForm,
     OnwardReferralForm,
@@ -8,7 +16,13 @@ from care.forms.notes import (
 )
 
 __all__ = [
+    "BbvTestChoiceField",
+    "BbvTestForm",
+    "BbvTestResultForm",
     "CaseNoteForm",
+    "HepBVaccinationForm",
+    "HepCTreatmentForm",
+    "NspContactForm",
     "OnwardReferralForm",
     "ReferralChoiceField",
     "ReferralOutcomeForm",

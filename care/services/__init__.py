@@ -1,5 +1,12 @@
 """Writes to the care record, one module per record kind."""
 
+from care.services.health import (
+    bbv_test_record,
+    bbv_test_result_record,
+    hep_b_vaccination_record,
+    hep_c_treatment_record,
+    nsp_contact_record,
+)
 from care.services.notes import (
     case_note_write,
     onward_referral_make,
@@ -7,7 +14,12 @@ from care.services.notes import (
 )
 
 __all__ = [
+    "bbv_test_record",
+    "bbv_test_result_record",
     "case_note_write",
+    "hep_b_vaccination_record",
+    "hep_c_treatment_record",
+    "nsp_contact_record",
     "onward_referral_make",
     "onward_referral_outcome_record",
 ]

@@ -20,6 +20,11 @@ PERSON_ROUTES = [
     "case_note_create",
     "onward_referral_create",
     "onward_referral_outcome",
+    "bbv_test_create",
+    "bbv_test_result",
+    "hep_c_treatment",
+    "hep_b_vaccination_create",
+    "nsp_contact_create",
 ]
 
 

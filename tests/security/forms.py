@@ -130,6 +130,30 @@ def _jo_referral(w):
     )
 
 
+def _jo_test(w, **fields):
+    """jo's hepatitis C RNA test, tested a week ago with its result to come, made the first
+    time a form case needs one; `positive` gives it a positive result."""
+    from care.models import BloodBorneVirusTest
+    from care.services import bbv_test_record, bbv_test_result_record
+
+    jo = _jo(w)
+    test = BloodBorneVirusTest.objects.filter(service_user=jo, virus="hcv_rna").first()
+    if test is None:
+        test = bbv_test_record(
+            service_user=jo,
+            recorded_by=w.users["alice"],
+            virus="hcv_rna",
+            offered_on=_days_ahead(-10),
+            accepted=True,
+            tested_on=_days_ahead(-7),
+        )
+    if fields.get("positive") and test.result != "positive":
+        test = bbv_test_result_record(
+            test=test, tested_on=test.tested_on, result="positive", result_on=_days_ahead(-3)
+        )
+    return test
+
+
 def _form(path: str):
     module, name = path.rsplit(".", 1)
     import importlib
@@ -296,6 +320,67 @@ FORMS: tuple[FormCase, ...] = (
         "alice",
         lambda w: _form("care.forms.ReferralOutcomeForm")(service_user=_jo(w)),
         valid=lambda w: {"referral": str(_jo_referral(w).external_id), "outcome": "accepted"},
+    ),
+    FormCase(
+        "care.forms.BbvTestForm",
+        "bbv_test_create",
+        "jo",
+        "alice",
+        lambda w: _form("care.forms.BbvTestForm")(service_user=_jo(w)),
+        valid=lambda w: {
+            "virus": "hcv_antibody",
+            "offered_on": _days_ahead(-1),
+            "accepted": "true",
+            "tested_on": _days_ahead(0),
+        },
+    ),
+    FormCase(
+        "care.forms.BbvTestResultForm",
+        "bbv_test_result",
+        "jo",
+        "alice",
+        lambda w: _form("care.forms.BbvTestResultForm")(service_user=_jo(w)),
+        valid=lambda w: {
+            "test": str(_jo_test(w).external_id),
+            "tested_on": _days_ahead(-7),
+            "result": "negative",
+            "result_on": _days_ahead(0),
+        },
+    ),
+    FormCase(
+        "care.forms.HepCTreatmentForm",
+        "hep_c_treatment",
+        "jo",
+        "alice",
+        lambda w: _form("care.forms.HepCTreatmentForm")(service_user=_jo(w)),
+        valid=lambda w: {
+            "test": str(_jo_test(w, positive=True).external_id),
+            "treatment_referred_on": _days_ahead(0),
+        },
+    ),
+    FormCase(
+        "care.forms.HepBVaccinationForm",
+        "hep_b_vaccination_create",
+        "jo",
+        "alice",
+        lambda w: _form("care.forms.HepBVaccinationForm")(service_user=_jo(w)),
+        valid=lambda w: {"kind": "declined", "given_on": _days_ahead(0)},
+    ),
+    FormCase(
+        "care.forms.NspContactForm",
+        "nsp_contact_create",
+        "jo",
+        "alice",
+        lambda w: _form("care.forms.NspContactForm")(team=_jo(w).team, service_user=_jo(w)),
+        valid=lambda w: {"contact_on": _days_ahead(0), "needles_syringes": "10"},
+    ),
+    FormCase(
+        "care.forms.NspContactForm",
+        "nsp_team",
+        "-",
+        "alice",
+        lambda w: _form("care.forms.NspContactForm")(team=_jo(w).team),
+        valid=lambda w: {"contact_on": _days_ahead(0), "foil": "5", "advice_given": "on"},
     ),
     FormCase(
         "exchange.forms.ImportUploadForm",
@@ -504,6 +589,7 @@ EXCLUDED = {
     "cases.forms.CheckedInputForm": "a base class: every form above is one",
     "cases.forms.RecordForm": "a base class: each record form above is one",
     "deathreviews.forms.VersionedForm": "a base class of the review forms above",
+    "care.forms.health._ChangeToATest": "a base class of the test result and treatment forms",
     "commissioning.admin.ApiTokenForm": "an admin form, for administrators only, behind Django's admin",
     "risk.admin.RuleRowForm": (
         "a row of the admin's rule set table, for administrators only: switches and numbers,"

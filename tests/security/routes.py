@@ -163,6 +163,22 @@ onward_referral_create          jo             GET     signin  ok      ok      4
 onward_referral_create          jo             POST    signin  400     400     404     403     404     404
 onward_referral_outcome         jo             GET     signin  ok      ok      404     403     404     404
 onward_referral_outcome         jo             POST    signin  400     400     404     403     404     404
+# Harm reduction and health: the team records tests, results, treatment and vaccinations;
+# governance reads them on the person page only.
+bbv_test_create                 jo             GET     signin  ok      ok      404     403     404     404
+bbv_test_create                 jo             POST    signin  400     400     404     403     404     404
+bbv_test_result                 jo             GET     signin  ok      ok      404     403     404     404
+bbv_test_result                 jo             POST    signin  400     400     404     403     404     404
+hep_c_treatment                 jo             GET     signin  ok      ok      404     403     404     404
+hep_c_treatment                 jo             POST    signin  400     400     404     403     404     404
+hep_b_vaccination_create        jo             GET     signin  ok      ok      404     403     404     404
+hep_b_vaccination_create        jo             POST    signin  400     400     404     403     404     404
+nsp_contact_create              jo             GET     signin  ok      ok      404     403     404     404
+nsp_contact_create              jo             POST    signin  400     400     404     403     404     404
+# A team's needle exchange page (anonymous contacts, counts by month): each team's own
+# workers record; governance reads every team's counts.
+nsp_team                        -              GET     signin  ok      ok      ok      ok      403     403
+nsp_team                        -              POST    signin  400     400     400     403     403     403
 
 # Outreach: governance reads the worklist; the team records attempts and handles flags.
 outreach_worklist               -              GET     signin  ok      ok      ok      ok      403     403
