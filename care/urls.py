@@ -17,4 +17,19 @@ urlpatterns = [
         name="hep_b_vaccination_create",
     ),
     path("health/needle-exchange/new/", views.nsp_contact_create, name="nsp_contact_create"),
+    path(
+        "health/mental-health/new/",
+        views.mental_health_need_create,
+        name="mental_health_need_create",
+    ),
+    path(
+        "health/pharmacy/new/",
+        views.pharmacy_arrangement_create,
+        name="pharmacy_arrangement_create",
+    ),
+    path(
+        "health/checks/new/",
+        views.physical_health_check_create,
+        name="physical_health_check_create",
+    ),
 ]

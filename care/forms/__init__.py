@@ -6,7 +6,10 @@ from care.forms.health import (
     BbvTestResultForm,
     HepBVaccinationForm,
     HepCTreatmentForm,
+    MentalHealthNeedForm,
     NspContactForm,
+    PharmacyArrangementForm,
+    PhysicalHealthCheckForm,
 )
 from care.forms.notes import (
     CaseNoteForm,
@@ -22,8 +25,11 @@ __all__ = [
     "CaseNoteForm",
     "HepBVaccinationForm",
     "HepCTreatmentForm",
+    "MentalHealthNeedForm",
     "NspContactForm",
     "OnwardReferralForm",
+    "PharmacyArrangementForm",
+    "PhysicalHealthCheckForm",
     "ReferralChoiceField",
     "ReferralOutcomeForm",
 ]

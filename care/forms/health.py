@@ -11,7 +11,10 @@ from care.models import (
     BbvResult,
     BloodBorneVirusTest,
     HepatitisBVaccination,
+    MentalHealthNeed,
     NeedleExchangeContact,
+    PharmacyArrangement,
+    PhysicalHealthCheck,
     Virus,
 )
 from cases.forms import YES_NO_UNKNOWN, CheckedInputForm, ClientChecks, RecordForm, uk_date_field
@@ -196,3 +199,32 @@ class NspContactForm(RecordForm):
 
     def clean_other_kit(self) -> int:
         return self._count("other_kit")
+
+
+class _PersonsRecordForm(RecordForm):
+    def __init__(self, *args, service_user: ServiceUser, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.service_user = service_user
+
+
+class MentalHealthNeedForm(_PersonsRecordForm):
+    class Meta:
+        model = MentalHealthNeed
+        fields = list(MentalHealthNeed.RECORDED_FIELDS)
+
+
+class PharmacyArrangementForm(_PersonsRecordForm):
+    class Meta:
+        model = PharmacyArrangement
+        fields = list(PharmacyArrangement.RECORDED_FIELDS)
+
+    def __init__(self, *args, service_user: ServiceUser, **kwargs):
+        super().__init__(*args, service_user=service_user, **kwargs)
+        # An empty or blank name is refused by the model's rule, said once.
+        self.fields["pharmacy_name"].required = False
+
+
+class PhysicalHealthCheckForm(_PersonsRecordForm):
+    class Meta:
+        model = PhysicalHealthCheck
+        fields = list(PhysicalHealthCheck.RECORDED_FIELDS)

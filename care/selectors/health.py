@@ -17,7 +17,10 @@ from care.models import (
     BbvResult,
     BloodBorneVirusTest,
     HepatitisBVaccination,
+    MentalHealthNeed,
     NeedleExchangeContact,
+    PharmacyArrangement,
+    PhysicalHealthCheck,
     VaccinationKind,
     Virus,
 )
@@ -188,6 +191,8 @@ def latest_nsp_contact_of(person: ServiceUser) -> NeedleExchangeContact | None:
     )
 
 
+HEALTH_CHECKS_SHOWN = 5
+
 # The team page's count covers this many months, the current one included.
 NSP_MONTHS_SHOWN = 12
 
@@ -248,12 +253,24 @@ def recent_anonymous_nsp_contacts(team: Team, *, limit: int = 20) -> list[Needle
 
 def health_for_person(person: ServiceUser, *, today: datetime.date) -> dict[str, Any]:
     """The person page's health section: the latest test of each virus in words, the
-    hepatitis B course, the latest needle exchange contact (four queries in all)."""
+    hepatitis B course, the latest needle exchange contact, mental health need and
+    pharmacy, the latest physical health checks (seven queries in all)."""
     tests = latest_bbv_tests_of(person)
     return {
         "health_tests": tests,
         "health_awaiting": [t for t in tests if t.awaiting_result],
         "health_vaccination": vaccination_course_of(person),
         "health_nsp_contact": latest_nsp_contact_of(person),
+        "health_mental_health": MentalHealthNeed.objects.filter(service_user=person)
+        .order_by("-recorded_on", "-id")
+        .first(),
+        "health_pharmacy": PharmacyArrangement.objects.filter(service_user=person)
+        .order_by("-since", "-id")
+        .first(),
+        "health_checks": list(
+            PhysicalHealthCheck.objects.filter(service_user=person).order_by("-checked_on", "-id")[
+                :HEALTH_CHECKS_SHOWN
+            ]
+        ),
         "health_today": today,
     }

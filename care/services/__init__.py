@@ -3,6 +3,7 @@
 from care.services.health import (
     bbv_test_record,
     bbv_test_result_record,
+    health_need_record,
     hep_b_vaccination_record,
     hep_c_treatment_record,
     nsp_contact_record,
@@ -17,6 +18,7 @@ __all__ = [
     "bbv_test_record",
     "bbv_test_result_record",
     "case_note_write",
+    "health_need_record",
     "hep_b_vaccination_record",
     "hep_c_treatment_record",
     "nsp_contact_record",

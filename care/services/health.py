@@ -5,7 +5,14 @@ import datetime
 
 from django.db import transaction
 
-from care.models import BloodBorneVirusTest, HepatitisBVaccination, NeedleExchangeContact
+from care.models import (
+    BloodBorneVirusTest,
+    HepatitisBVaccination,
+    MentalHealthNeed,
+    NeedleExchangeContact,
+    PharmacyArrangement,
+    PhysicalHealthCheck,
+)
 from cases.models import ServiceUser, Team, User
 
 
@@ -128,3 +135,19 @@ def nsp_contact_record(
     contact.full_clean()
     contact.save()
     return contact
+
+
+@transaction.atomic
+def health_need_record(
+    *,
+    model: type[MentalHealthNeed | PharmacyArrangement | PhysicalHealthCheck],
+    service_user: ServiceUser,
+    recorded_by: User,
+    **fields: object,
+) -> MentalHealthNeed | PharmacyArrangement | PhysicalHealthCheck:
+    """A mental health need as it stands, a pharmacy arrangement, or a physical health
+    check: each a new dated record; the latest says where things stand."""
+    record = model(service_user=service_user, recorded_by=recorded_by, **fields)
+    record.full_clean()
+    record.save()
+    return record

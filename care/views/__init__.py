@@ -5,8 +5,11 @@ from care.views.health import (
     bbv_test_result,
     hep_b_vaccination_create,
     hep_c_treatment,
+    mental_health_need_create,
     nsp_contact_create,
     nsp_team,
+    pharmacy_arrangement_create,
+    physical_health_check_create,
 )
 from care.views.notes import (
     case_note_create,
@@ -20,8 +23,11 @@ __all__ = [
     "case_note_create",
     "hep_b_vaccination_create",
     "hep_c_treatment",
+    "mental_health_need_create",
     "nsp_contact_create",
     "nsp_team",
     "onward_referral_create",
     "onward_referral_outcome",
+    "pharmacy_arrangement_create",
+    "physical_health_check_create",
 ]

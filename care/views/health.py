@@ -17,7 +17,10 @@ from care.forms import (
     BbvTestResultForm,
     HepBVaccinationForm,
     HepCTreatmentForm,
+    MentalHealthNeedForm,
     NspContactForm,
+    PharmacyArrangementForm,
+    PhysicalHealthCheckForm,
 )
 from cases.access import can_browse_people
 from cases.audit import record_access
@@ -179,4 +182,52 @@ def nsp_team(request: HttpRequest) -> HttpResponse:
             "recent": selectors.recent_anonymous_nsp_contacts(team),
         },
         status=status,
+    )
+
+
+def _health_need(request: HttpRequest, external_id, form_class, *, title: str, success: str):
+    person = editable_person(request, external_id)
+    model = form_class._meta.model
+    return record_form_view(
+        request,
+        form=_bound(request, form_class, service_user=person),
+        save=lambda data: services.health_need_record(
+            model=model, service_user=person, recorded_by=request.user, **data
+        ),
+        title=title,
+        person=person,
+        success=success,
+    )
+
+
+@login_required
+def mental_health_need_create(request: HttpRequest, external_id) -> HttpResponse:
+    return _health_need(
+        request,
+        external_id,
+        MentalHealthNeedForm,
+        title="Record mental health need",
+        success="Mental health need recorded.",
+    )
+
+
+@login_required
+def pharmacy_arrangement_create(request: HttpRequest, external_id) -> HttpResponse:
+    return _health_need(
+        request,
+        external_id,
+        PharmacyArrangementForm,
+        title="Record the pharmacy and dispensing",
+        success="Pharmacy recorded.",
+    )
+
+
+@login_required
+def physical_health_check_create(request: HttpRequest, external_id) -> HttpResponse:
+    return _health_need(
+        request,
+        external_id,
+        PhysicalHealthCheckForm,
+        title="Record a physical health check",
+        success="Health check recorded.",
     )

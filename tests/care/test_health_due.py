@@ -8,6 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from care import services
+from care.models import MentalHealthNeed, PharmacyArrangement, PhysicalHealthCheck
 from care.models.health import add_months
 from care.selectors import health_due
 from tests.care.factories import bbv_test_of, hep_b_dose_of
@@ -100,6 +102,32 @@ def with_health_records(person, worker, count: int):
             )
     for number in range(1, min(count, 3) + 1):
         hep_b_dose_of(person, worker, number=number, given=400 - number * 40)
+    for n in range(count // 3 + 1):
+        services.health_need_record(
+            model=MentalHealthNeed,
+            service_user=person,
+            recorded_by=worker,
+            recorded_on=days_ago(n),
+            diagnosis="anxiety",
+            treated_by="none",
+            treated_since=None,
+        )
+        services.health_need_record(
+            model=PharmacyArrangement,
+            service_user=person,
+            recorded_by=worker,
+            pharmacy_name=f"Pharmacy {n}",
+            dispensing="weekly",
+            since=days_ago(n),
+        )
+        services.health_need_record(
+            model=PhysicalHealthCheck,
+            service_user=person,
+            recorded_by=worker,
+            checked_on=days_ago(n),
+            kind="weight",
+            outcome="fine",
+        )
     return person
 
 

@@ -39,6 +39,9 @@ def test_the_person_page_runs_the_same_queries_for_5_records_and_for_200(client_
     assert "Harm reduction and health" in content
     assert "Course completed" in content
     assert "HIV: offered" in content
+    assert len(many_page.context["health_checks"]) == 5
+    assert "Pharmacy: Pharmacy 0, weekly since" in content
+    assert "Anxiety; not in treatment" in content
 
 
 def test_governance_reads_the_section_without_the_buttons(client_as, gina, alice, jo):

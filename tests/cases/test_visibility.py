@@ -25,6 +25,9 @@ PERSON_ROUTES = [
     "hep_c_treatment",
     "hep_b_vaccination_create",
     "nsp_contact_create",
+    "mental_health_need_create",
+    "pharmacy_arrangement_create",
+    "physical_health_check_create",
 ]
 
 

@@ -383,6 +383,39 @@ FORMS: tuple[FormCase, ...] = (
         valid=lambda w: {"contact_on": _days_ahead(0), "foil": "5", "advice_given": "on"},
     ),
     FormCase(
+        "care.forms.MentalHealthNeedForm",
+        "mental_health_need_create",
+        "jo",
+        "alice",
+        lambda w: _form("care.forms.MentalHealthNeedForm")(service_user=_jo(w)),
+        valid=lambda w: {
+            "recorded_on": _days_ahead(0),
+            "diagnosis": "depression",
+            "treated_by": "gp",
+            "treated_since": _days_ahead(-30),
+        },
+    ),
+    FormCase(
+        "care.forms.PharmacyArrangementForm",
+        "pharmacy_arrangement_create",
+        "jo",
+        "alice",
+        lambda w: _form("care.forms.PharmacyArrangementForm")(service_user=_jo(w)),
+        valid=lambda w: {
+            "pharmacy_name": "High Street Pharmacy",
+            "dispensing": "daily_supervised",
+            "since": _days_ahead(-7),
+        },
+    ),
+    FormCase(
+        "care.forms.PhysicalHealthCheckForm",
+        "physical_health_check_create",
+        "jo",
+        "alice",
+        lambda w: _form("care.forms.PhysicalHealthCheckForm")(service_user=_jo(w)),
+        valid=lambda w: {"checked_on": _days_ahead(0), "kind": "dvt", "outcome": "fine"},
+    ),
+    FormCase(
         "exchange.forms.ImportUploadForm",
         "import_start",
         "-",
@@ -590,6 +623,7 @@ EXCLUDED = {
     "cases.forms.RecordForm": "a base class: each record form above is one",
     "deathreviews.forms.VersionedForm": "a base class of the review forms above",
     "care.forms.health._ChangeToATest": "a base class of the test result and treatment forms",
+    "care.forms.health._PersonsRecordForm": "a base class of the health need forms above",
     "commissioning.admin.ApiTokenForm": "an admin form, for administrators only, behind Django's admin",
     "risk.admin.RuleRowForm": (
         "a row of the admin's rule set table, for administrators only: switches and numbers,"

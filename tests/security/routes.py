@@ -175,6 +175,12 @@ hep_b_vaccination_create        jo             GET     signin  ok      ok      4
 hep_b_vaccination_create        jo             POST    signin  400     400     404     403     404     404
 nsp_contact_create              jo             GET     signin  ok      ok      404     403     404     404
 nsp_contact_create              jo             POST    signin  400     400     404     403     404     404
+mental_health_need_create       jo             GET     signin  ok      ok      404     403     404     404
+mental_health_need_create       jo             POST    signin  400     400     404     403     404     404
+pharmacy_arrangement_create     jo             GET     signin  ok      ok      404     403     404     404
+pharmacy_arrangement_create     jo             POST    signin  400     400     404     403     404     404
+physical_health_check_create    jo             GET     signin  ok      ok      404     403     404     404
+physical_health_check_create    jo             POST    signin  400     400     404     403     404     404
 # A team's needle exchange page (anonymous contacts, counts by month): each team's own
 # workers record; governance reads every team's counts.
 nsp_team                        -              GET     signin  ok      ok      ok      ok      403     403
