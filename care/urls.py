@@ -9,4 +9,28 @@ urlpatterns = [
     path("referrals/new/", views.onward_referral_create, name="onward_referral_create"),
     path("referrals/outcome/", views.onward_referral_outcome, name="onward_referral_outcome"),
     path("assessments/new/", views.risk_assessment_create, name="risk_assessment_create"),
+    path("health/tests/new/", views.bbv_test_create, name="bbv_test_create"),
+    path("health/tests/result/", views.bbv_test_result, name="bbv_test_result"),
+    path("health/hepatitis-c-treatment/", views.hep_c_treatment, name="hep_c_treatment"),
+    path(
+        "health/hepatitis-b-vaccinations/new/",
+        views.hep_b_vaccination_create,
+        name="hep_b_vaccination_create",
+    ),
+    path("health/needle-exchange/new/", views.nsp_contact_create, name="nsp_contact_create"),
+    path(
+        "health/mental-health/new/",
+        views.mental_health_need_create,
+        name="mental_health_need_create",
+    ),
+    path(
+        "health/pharmacy/new/",
+        views.pharmacy_arrangement_create,
+        name="pharmacy_arrangement_create",
+    ),
+    path(
+        "health/checks/new/",
+        views.physical_health_check_create,
+        name="physical_health_check_create",
+    ),
 ]

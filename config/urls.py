@@ -4,6 +4,7 @@ app's own. Paths and URL names are part of the interface: bookmarks and the test
 from django.contrib import admin
 from django.urls import include, path
 
+from care import views as care_views
 from cases import views as case_views
 from outcomes import views as outcome_views
 
@@ -37,6 +38,7 @@ urlpatterns = [
     path(person + "naloxone/new/", record, {"kind": "naloxone"}, name="naloxone_create"),
     path(person + "tops/new/", outcome_views.top_create, name="top_create"),
     path(person + "care/", include("care.urls")),
+    path("team/needle-exchange/", care_views.nsp_team, name="nsp_team"),
     path("audit/break-glass/", case_views.break_glass_start, name="break_glass_start"),
     path(
         "audit/break-glass/review/",

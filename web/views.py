@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from care.selectors import assessments_for_person, care_record_for
+from care.selectors.health import health_for_person
 from cases.access import SCOPE_TITLES, can_audit, can_edit_records, caseload_scopes
 from cases.audit import (
     access_event_of,
@@ -300,6 +301,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             # Case notes (a page of them) and onward referrals, in a fixed number of queries.
             **care_record_for(person, notes_page=request.GET.get("notes"), today=today),
             **assessments_for_person(person, today=today),
+            **health_for_person(person, today=today),
         },
     )
 

@@ -1,6 +1,19 @@
 """The care record's pages, one module per record kind."""
 
-from care.views.assessments import risk_assessment_create
+from care.views.assessments import (
+    risk_assessment_create,
+)
+from care.views.health import (
+    bbv_test_create,
+    bbv_test_result,
+    hep_b_vaccination_create,
+    hep_c_treatment,
+    mental_health_need_create,
+    nsp_contact_create,
+    nsp_team,
+    pharmacy_arrangement_create,
+    physical_health_check_create,
+)
 from care.views.notes import (
     case_note_create,
     onward_referral_create,
@@ -8,8 +21,17 @@ from care.views.notes import (
 )
 
 __all__ = [
+    "bbv_test_create",
+    "bbv_test_result",
     "case_note_create",
+    "hep_b_vaccination_create",
+    "hep_c_treatment",
+    "mental_health_need_create",
+    "nsp_contact_create",
+    "nsp_team",
     "onward_referral_create",
     "onward_referral_outcome",
+    "pharmacy_arrangement_create",
+    "physical_health_check_create",
     "risk_assessment_create",
 ]

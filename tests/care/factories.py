@@ -53,3 +53,35 @@ def assessment_of(
         plan_review_on=days_ago(plan_review),
         **recorded,
     )
+
+
+def bbv_test_of(person, recorder, *, virus: str = "hcv_antibody", offered: int = 10, **fields):
+    """A test offered `offered` days ago and accepted; `tested`, `result`, `result_on` (days
+    ago) as given."""
+    from care.services import bbv_test_record
+
+    tested = fields.pop("tested", None)
+    result_on = fields.pop("result_on", None)
+    return bbv_test_record(
+        service_user=person,
+        recorded_by=recorder,
+        virus=virus,
+        offered_on=days_ago(offered),
+        accepted=fields.pop("accepted", True),
+        tested_on=days_ago(tested) if tested is not None else None,
+        result=fields.pop("result", ""),
+        result_on=days_ago(result_on) if result_on is not None else None,
+    )
+
+
+def hep_b_dose_of(person, recorder, *, number: int, given: int, schedule: str = "standard"):
+    from care.services import hep_b_vaccination_record
+
+    return hep_b_vaccination_record(
+        service_user=person,
+        recorded_by=recorder,
+        kind="dose",
+        given_on=days_ago(given),
+        dose_number=number,
+        schedule=schedule,
+    )

@@ -22,6 +22,14 @@ PERSON_ROUTES = [
     "onward_referral_outcome",
     "risk_assessment_create",
     "risk_assessment_detail",
+    "bbv_test_create",
+    "bbv_test_result",
+    "hep_c_treatment",
+    "hep_b_vaccination_create",
+    "nsp_contact_create",
+    "mental_health_need_create",
+    "pharmacy_arrangement_create",
+    "physical_health_check_create",
 ]
 
 

@@ -272,7 +272,7 @@ FORMS: tuple[FormCase, ...] = (
         "case_note_create",
         "jo",
         "alice",
-        lambda w: _form("care.forms.CaseNoteForm")(service_user=_jo(w)),
+        lambda w: _form("care.forms.notes.CaseNoteForm")(service_user=_jo(w)),
         valid=lambda w: {"note_date": _days_ahead(0), "kind": "keywork", "text": "Seen today."},
     ),
     FormCase(
@@ -280,7 +280,7 @@ FORMS: tuple[FormCase, ...] = (
         "onward_referral_create",
         "jo",
         "alice",
-        lambda w: _form("care.forms.OnwardReferralForm")(service_user=_jo(w)),
+        lambda w: _form("care.forms.notes.OnwardReferralForm")(service_user=_jo(w)),
         valid=lambda w: {
             "organisation_kind": "housing",
             "organisation_name": "Housing options",
@@ -294,7 +294,7 @@ FORMS: tuple[FormCase, ...] = (
         "onward_referral_outcome",
         "jo",
         "alice",
-        lambda w: _form("care.forms.ReferralOutcomeForm")(service_user=_jo(w)),
+        lambda w: _form("care.forms.notes.ReferralOutcomeForm")(service_user=_jo(w)),
         valid=lambda w: {"referral": str(_jo_referral(w).external_id), "outcome": "accepted"},
     ),
     FormCase(
@@ -521,6 +521,8 @@ EXCLUDED = {
     "cases.forms.CheckedInputForm": "a base class: every form above is one",
     "cases.forms.RecordForm": "a base class: each record form above is one",
     "deathreviews.forms.VersionedForm": "a base class of the review forms above",
+    "care.forms.health._ChangeToATest": "a base class of the test result and treatment forms",
+    "care.forms.health._PersonsRecordForm": "a base class of the health need forms above",
     "commissioning.admin.ApiTokenForm": "an admin form, for administrators only, behind Django's admin",
     "risk.admin.RuleRowForm": (
         "a row of the admin's rule set table, for administrators only: switches and numbers,"
@@ -570,3 +572,9 @@ PERIOD_PAGES: tuple[QueryPage, ...] = (
     QueryPage("fairness_report", "-", "gina", ("start", "end")),
     QueryPage("api_figure_fairness", "-", "cora", ("from", "to")),
 )
+
+
+# The harm reduction and health forms, kept in their own module to keep this one short.
+from tests.security.forms_health import HEALTH_FORMS  # noqa: E402
+
+FORMS = (*FORMS, *HEALTH_FORMS)

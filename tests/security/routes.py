@@ -168,6 +168,28 @@ onward_referral_outcome         jo             POST    signin  400     400     4
 risk_assessment_create          jo             GET     signin  ok      ok      404     403     404     404
 risk_assessment_create          jo             POST    signin  400     400     404     403     404     404
 risk_assessment_detail          jo             GET     signin  ok      ok      404     ok      404     404
+# Harm reduction and health: the team records tests, results, treatment and vaccinations;
+# governance reads them on the person page only.
+bbv_test_create                 jo             GET     signin  ok      ok      404     403     404     404
+bbv_test_create                 jo             POST    signin  400     400     404     403     404     404
+bbv_test_result                 jo             GET     signin  ok      ok      404     403     404     404
+bbv_test_result                 jo             POST    signin  400     400     404     403     404     404
+hep_c_treatment                 jo             GET     signin  ok      ok      404     403     404     404
+hep_c_treatment                 jo             POST    signin  400     400     404     403     404     404
+hep_b_vaccination_create        jo             GET     signin  ok      ok      404     403     404     404
+hep_b_vaccination_create        jo             POST    signin  400     400     404     403     404     404
+nsp_contact_create              jo             GET     signin  ok      ok      404     403     404     404
+nsp_contact_create              jo             POST    signin  400     400     404     403     404     404
+mental_health_need_create       jo             GET     signin  ok      ok      404     403     404     404
+mental_health_need_create       jo             POST    signin  400     400     404     403     404     404
+pharmacy_arrangement_create     jo             GET     signin  ok      ok      404     403     404     404
+pharmacy_arrangement_create     jo             POST    signin  400     400     404     403     404     404
+physical_health_check_create    jo             GET     signin  ok      ok      404     403     404     404
+physical_health_check_create    jo             POST    signin  400     400     404     403     404     404
+# A team's needle exchange page (anonymous contacts, counts by month): each team's own
+# workers record; governance reads every team's counts.
+nsp_team                        -              GET     signin  ok      ok      ok      ok      403     403
+nsp_team                        -              POST    signin  400     400     400     403     403     403
 
 # Outreach: governance reads the worklist; the team records attempts and handles flags.
 outreach_worklist               -              GET     signin  ok      ok      ok      ok      403     403

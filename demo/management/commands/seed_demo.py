@@ -16,7 +16,17 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo import DEMO_LOGINS, DEMO_PASSWORD, generate, hazard, history, load, pathway, reviews
+from demo import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    care_health,
+    generate,
+    hazard,
+    history,
+    load,
+    pathway,
+    reviews,
+)
 from demo import care as care_record
 from demo import care_assessments as care_risk_assessments
 from demo import validation as validation_outcomes
@@ -115,6 +125,7 @@ class Command(BaseCommand):
         progress.note("Writing case notes and onward referrals...")
         care = care_record.seed_care_record(seed=seed, now=timezone.now())
         assessed = care_risk_assessments.seed_risk_assessments(seed=seed, now=timezone.now())
+        health = care_health.seed_health_record(seed=seed, now=timezone.now())
         past = None
         if not (without_reviews or without_history):
             progress.note("Replaying the nightly recompute over the last four weeks...")
@@ -146,6 +157,7 @@ class Command(BaseCommand):
             self.stdout.write(journeys.summary())
         self.stdout.write(care.summary())
         self.stdout.write(assessed.summary())
+        self.stdout.write(health.summary())
         if past is not None:
             days = ", ".join(str(d) for d in history.RUNS_DAYS_AGO)
             self.stdout.write(
