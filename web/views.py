@@ -15,7 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from care.selectors import care_record_for
+from care.selectors import care_record_for, plans_for_person, with_plan_review_due
 from cases.access import SCOPE_TITLES, can_audit, can_edit_records, caseload_scopes
 from cases.audit import (
     access_event_of,
@@ -100,7 +100,9 @@ def caseload(request: HttpRequest, scope: str) -> HttpResponse:
             return redirect("person_detail", external_id=match.external_id)
     people = with_opioid_use(
         with_flag_columns(
-            with_top_columns(with_caseload_columns(caseload_people(request.user, scope)))
+            with_top_columns(
+                with_plan_review_due(with_caseload_columns(caseload_people(request.user, scope)))
+            )
         )
     )
     filterset = CaseloadRiskFilter(request.GET or None, queryset=people)
@@ -299,6 +301,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "record_overdose_url": _record_overdose_url(person) if can_record_overdoses else None,
             # Case notes (a page of them) and onward referrals, in a fixed number of queries.
             **care_record_for(person, notes_page=request.GET.get("notes"), today=today),
+            **plans_for_person(person, today=today),
         },
     )
 

@@ -6,10 +6,22 @@ from care.forms.notes import (
     ReferralChoiceField,
     ReferralOutcomeForm,
 )
+from care.forms.plans import (
+    CarePlanForm,
+    GoalChoiceField,
+    GoalContactForm,
+    PlanGoalForm,
+    PlanReviewForm,
+)
 
 __all__ = [
+    "CarePlanForm",
     "CaseNoteForm",
+    "GoalChoiceField",
+    "GoalContactForm",
     "OnwardReferralForm",
+    "PlanGoalForm",
+    "PlanReviewForm",
     "ReferralChoiceField",
     "ReferralOutcomeForm",
 ]
