@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.forms import BaseForm
 
 from deathreviews.domains import DOMAINS
+from tests.security.care_plan_forms import CARE_PLAN_FORMS
 
 
 @dataclass(frozen=True)
@@ -128,19 +129,6 @@ def _jo_referral(w):
         made_on=_days_ahead(-3),
         follow_up_on=_days_ahead(7),
     )
-
-
-def _jo_plan(w):
-    """jo's current care plan, with a goal, made the first time a form case needs one."""
-    from tests.security.routes import jo_plan_goal
-
-    return jo_plan_goal(w).plan
-
-
-def _jo_open_goals(w) -> dict:
-    from care.selectors import open_goals_of
-
-    return {f"goal_{g.external_id}": "carry_on" for g in open_goals_of(_jo_plan(w))}
 
 
 def _form(path: str):
@@ -281,7 +269,7 @@ FORMS: tuple[FormCase, ...] = (
         valid=lambda w: {"episode": str(w.jo_episode.pk)},
     ),
     FormCase(
-        "care.forms.CaseNoteForm",
+        "care.forms.notes.CaseNoteForm",
         "case_note_create",
         "jo",
         "alice",
@@ -289,7 +277,7 @@ FORMS: tuple[FormCase, ...] = (
         valid=lambda w: {"note_date": _days_ahead(0), "kind": "keywork", "text": "Seen today."},
     ),
     FormCase(
-        "care.forms.OnwardReferralForm",
+        "care.forms.notes.OnwardReferralForm",
         "onward_referral_create",
         "jo",
         "alice",
@@ -303,82 +291,16 @@ FORMS: tuple[FormCase, ...] = (
         },
     ),
     FormCase(
-        "care.forms.ReferralOutcomeForm",
+        "care.forms.notes.ReferralOutcomeForm",
         "onward_referral_outcome",
         "jo",
         "alice",
         lambda w: _form("care.forms.ReferralOutcomeForm")(service_user=_jo(w)),
         valid=lambda w: {"referral": str(_jo_referral(w).external_id), "outcome": "accepted"},
     ),
-    FormCase(
-        "care.forms.plans.CarePlanForm",
-        "care_plan_create",
-        "jo",
-        "alice",
-        lambda w: _form("care.forms.plans.CarePlanForm")(service_user=_jo(w), current=None),
-        valid=lambda w: {
-            "agreed_on": _days_ahead(0),
-            "agreed_how": "in_person",
-            "review_every_weeks": "12",
-        },
-    ),
-    FormCase(
-        "care.forms.plans.PlanGoalForm",
-        "plan_goal_create",
-        "jo",
-        "alice",
-        lambda w: _form("care.forms.plans.PlanGoalForm")(plan=_jo_plan(w)),
-        valid=lambda w: {
-            "domain": "money",
-            "what": "Sort out the benefit sanction.",
-            "by_when": _days_ahead(30),
-            "who_helps": "Citizens Advice",
-        },
-    ),
-    FormCase(
-        "care.forms.plans.PlanGoalForm",
-        "plan_goal_edit",
-        "jo-goal",
-        "alice",
-        lambda w: _form("care.forms.plans.PlanGoalForm")(
-            plan=_jo_plan(w), instance=_form("tests.security.routes.jo_plan_goal")(w)
-        ),
-        valid=lambda w: {
-            "domain": "housing",
-            "what": "Move into the supported flat.",
-            "by_when": _days_ahead(60),
-            "who_helps": "Keyworker",
-            "state": "open",
-        },
-    ),
-    FormCase(
-        "care.forms.plans.PlanReviewForm",
-        "plan_review_create",
-        "jo",
-        "alice",
-        lambda w: _form("care.forms.plans.PlanReviewForm")(
-            plan=_jo_plan(w),
-            open_goals=list(_form("care.selectors.open_goals_of")(_jo_plan(w))),
-        ),
-        valid=lambda w: {
-            "reviewed_on": _days_ahead(0),
-            "who": "Jo and their keyworker",
-            "summary": "Going well.",
-            **_jo_open_goals(w),
-        },
-    ),
-    FormCase(
-        "care.forms.plans.GoalContactForm",
-        "plan_contact_create",
-        "jo",
-        "alice",
-        lambda w: _form("care.forms.plans.GoalContactForm")(service_user=_jo(w), plan=_jo_plan(w)),
-        valid=lambda w: {
-            "contact_date": _days_ahead(0),
-            "kind": "appointment",
-            "status": "attended",
-            "goals": str(_form("tests.security.routes.jo_plan_goal")(w).external_id),
-        },
+    *(
+        FormCase(form, url, sample, "alice", build, valid=valid)
+        for form, url, sample, build, valid in CARE_PLAN_FORMS
     ),
     FormCase(
         "exchange.forms.ImportUploadForm",
