@@ -33,4 +33,10 @@ urlpatterns = [
         views.physical_health_check_create,
         name="physical_health_check_create",
     ),
+    path("plan/", views.care_plan, name="care_plan"),
+    path("plan/new/", views.care_plan_create, name="care_plan_create"),
+    path("plan/goals/new/", views.plan_goal_create, name="plan_goal_create"),
+    path("plan/goals/<uuid:goal_id>/", views.plan_goal_edit, name="plan_goal_edit"),
+    path("plan/review/", views.plan_review_create, name="plan_review_create"),
+    path("plan/contact/", views.plan_contact_create, name="plan_contact_create"),
 ]

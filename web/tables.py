@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
+from care.selectors import plan_due_when_none
 from cases.models import ServiceUser
 from cases.selectors import naloxone_status
 from outcomes.selectors import next_top_due
@@ -37,6 +38,14 @@ class CaseloadTable(tables.Table):
     next_top = tables.Column(
         accessor="last_top_date", verbose_name="Next TOP due", orderable=False, empty_values=()
     )
+    # The current care plan's next review; for someone in treatment without a plan, when
+    # the first one is due. Overdue is said in words, not by colour alone.
+    plan_review = tables.Column(
+        accessor="plan_review_due",
+        verbose_name="Plan review",
+        order_by=("plan_review_due",),
+        empty_values=(),
+    )
     keyworker = tables.Column(
         accessor="keyworker__last_name",
         verbose_name="Keyworker",
@@ -62,6 +71,7 @@ class CaseloadTable(tables.Table):
             "treatment",
             "last_contact",
             "next_top",
+            "plan_review",
             "naloxone",
         )
         order_by = ("risk",)
@@ -137,6 +147,22 @@ class CaseloadTable(tables.Table):
                 due.strftime("%d/%m/%Y"),
             )
         return due.strftime("%d/%m/%Y")
+
+    def render_plan_review(self, record: ServiceUser):
+        due = record.plan_review_due
+        first = due is None
+        if first:
+            in_treatment = record.left_on is None and not record.date_of_death
+            due = plan_due_when_none(record.episode_start if in_treatment else None)
+        if due is None:
+            return "—"
+        if due < self.today:
+            return format_html(
+                '<span class="text-danger fw-semibold">{} since {}</span>',
+                "No plan: overdue" if first else "Overdue",
+                due.strftime("%d/%m/%Y"),
+            )
+        return f"No plan: due {due:%d/%m/%Y}" if first else due.strftime("%d/%m/%Y")
 
     def render_naloxone(self, record: ServiceUser):
         status = naloxone_status(

@@ -15,7 +15,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from care.selectors import assessments_for_person, care_record_for
+from care.selectors import (
+    assessments_for_person,
+    care_record_for,
+    plans_for_person,
+    with_plan_review_due,
+)
 from care.selectors.health import health_for_person
 from cases.access import SCOPE_TITLES, can_audit, can_edit_records, caseload_scopes
 from cases.audit import (
@@ -101,7 +106,9 @@ def caseload(request: HttpRequest, scope: str) -> HttpResponse:
             return redirect("person_detail", external_id=match.external_id)
     people = with_opioid_use(
         with_flag_columns(
-            with_top_columns(with_caseload_columns(caseload_people(request.user, scope)))
+            with_top_columns(
+                with_plan_review_due(with_caseload_columns(caseload_people(request.user, scope)))
+            )
         )
     )
     filterset = CaseloadRiskFilter(request.GET or None, queryset=people)
@@ -302,6 +309,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             **care_record_for(person, notes_page=request.GET.get("notes"), today=today),
             **assessments_for_person(person, today=today),
             **health_for_person(person, today=today),
+            **plans_for_person(person, today=today),
         },
     )
 

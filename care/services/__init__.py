@@ -16,16 +16,30 @@ from care.services.notes import (
     onward_referral_make,
     onward_referral_outcome_record,
 )
+from care.services.plans import (
+    GOAL_NOT_ON_CURRENT_PLAN,
+    care_plan_start,
+    contact_against_goals,
+    plan_goal_add,
+    plan_goal_change,
+    plan_review_record,
+)
 
 __all__ = [
+    "GOAL_NOT_ON_CURRENT_PLAN",
     "bbv_test_record",
     "bbv_test_result_record",
+    "care_plan_start",
     "case_note_write",
+    "contact_against_goals",
     "health_need_record",
     "hep_b_vaccination_record",
     "hep_c_treatment_record",
     "nsp_contact_record",
     "onward_referral_make",
     "onward_referral_outcome_record",
+    "plan_goal_add",
+    "plan_goal_change",
+    "plan_review_record",
     "risk_assessment_record",
 ]

@@ -19,10 +19,22 @@ from care.views.notes import (
     onward_referral_create,
     onward_referral_outcome,
 )
+from care.views.plans import (
+    PLAN_ASKED_FOR_IS_NO_PLAN,
+    care_plan,
+    care_plan_create,
+    plan_contact_create,
+    plan_goal_create,
+    plan_goal_edit,
+    plan_review_create,
+)
 
 __all__ = [
+    "PLAN_ASKED_FOR_IS_NO_PLAN",
     "bbv_test_create",
     "bbv_test_result",
+    "care_plan",
+    "care_plan_create",
     "case_note_create",
     "hep_b_vaccination_create",
     "hep_c_treatment",
@@ -33,5 +45,9 @@ __all__ = [
     "onward_referral_outcome",
     "pharmacy_arrangement_create",
     "physical_health_check_create",
+    "plan_contact_create",
+    "plan_goal_create",
+    "plan_goal_edit",
+    "plan_review_create",
     "risk_assessment_create",
 ]

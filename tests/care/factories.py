@@ -85,3 +85,28 @@ def hep_b_dose_of(person, recorder, *, number: int, given: int, schedule: str = 
         dose_number=number,
         schedule=schedule,
     )
+
+
+def plan_of(person, writer, *, agreed: int = 30, weeks: int = 12, **fields):
+    """A current care plan agreed `agreed` days ago, reviewed every `weeks` weeks."""
+    return services.care_plan_start(
+        service_user=person,
+        created_by=writer,
+        agreed_on=days_ago(agreed),
+        agreed_how=fields.pop("agreed_how", "in_person"),
+        review_every_weeks=weeks,
+        **fields,
+    )
+
+
+def goal_of(plan, writer, *, domain: str = "housing", by: int = -30, **fields):
+    """A goal on `plan`, due `by` days ago (negative: ahead)."""
+    return services.plan_goal_add(
+        plan=plan,
+        created_by=writer,
+        domain=domain,
+        what=fields.pop("what", "Move into the supported flat."),
+        by_when=days_ago(by),
+        who_helps=fields.pop("who_helps", "Keyworker and housing officer"),
+        **fields,
+    )

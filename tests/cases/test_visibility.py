@@ -30,6 +30,11 @@ PERSON_ROUTES = [
     "mental_health_need_create",
     "pharmacy_arrangement_create",
     "physical_health_check_create",
+    "care_plan",
+    "care_plan_create",
+    "plan_goal_create",
+    "plan_review_create",
+    "plan_contact_create",
 ]
 
 
@@ -69,6 +74,8 @@ def test_every_person_url_is_covered_by_this_test():
         "episode_edit",
         "person_reassign",
         "event_happened",
+        # Changing a goal takes the goal too: tests/care/test_plans_pages.py.
+        "plan_goal_edit",
         *audit_routes,
     }
 

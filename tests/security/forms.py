@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.forms import BaseForm
 
 from deathreviews.domains import DOMAINS
+from tests.security.care_plan_forms import CARE_PLAN_FORMS
 
 
 @dataclass(frozen=True)
@@ -297,6 +298,10 @@ FORMS: tuple[FormCase, ...] = (
         lambda w: _form("care.forms.notes.ReferralOutcomeForm")(service_user=_jo(w)),
         valid=lambda w: {"referral": str(_jo_referral(w).external_id), "outcome": "accepted"},
     ),
+    *(
+        FormCase(form, url, sample, "alice", build, valid=valid)
+        for form, url, sample, build, valid in CARE_PLAN_FORMS
+    ),
     FormCase(
         "care.forms.assessments.RiskAssessmentForm",
         "risk_assessment_create",
@@ -550,6 +555,8 @@ QUERY_PAGES: tuple[QueryPage, ...] = (
     QueryPage("overdose_record", "-", "alice", ("person", "find")),
     QueryPage("unidentified_list", "-", "tess", ("page",)),
     QueryPage("naloxone_renewals", "-", "alice", ("page",)),
+    QueryPage("care_plan", "jo", "alice", ("plan",)),
+    QueryPage("plan_contact_create", "jo", "alice", ("goal",)),
     QueryPage("review_dashboard", "-", "gina", ("from", "to")),
     QueryPage("ndtms_quality", "-", "adam", ("service",)),
     QueryPage("review_bulletin", "-", "alice", ("theme",)),

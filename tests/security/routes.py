@@ -52,6 +52,10 @@ SAMPLES = {
         "event_id": w.jo_expected.external_id,
     },
     "jo-follow-up": lambda w: {"external_id": w.jo_follow_up.external_id},
+    "jo-goal": lambda w: {
+        "external_id": w.jo_episode.service_user.external_id,
+        "goal_id": jo_plan_goal(w).external_id,
+    },
     "job": lambda w: {"job_id": w.import_job.external_id},
     "submission": lambda w: {"submission_id": w.submission.external_id},
     "template": lambda w: {"kind": "service_users"},
@@ -77,6 +81,40 @@ SAMPLES = {
         "object_id": w.users["alice"].memberships.get().team_id,
     },
 }
+
+
+def jo_plan_goal(w):
+    """A goal of jo's current care plan, the plan and goal made the first time it is asked for."""
+    import datetime
+
+    from django.utils import timezone
+
+    from care.models import CarePlan, PlanGoal
+    from care.services import care_plan_start, plan_goal_add
+
+    jo = w.jo_episode.service_user
+    alice = w.users["alice"]
+    goal = PlanGoal.objects.filter(plan__service_user=jo, plan__superseded_at__isnull=True).first()
+    if goal is not None:
+        return goal
+    today = timezone.localdate()
+    plan = CarePlan.objects.filter(
+        service_user=jo, superseded_at__isnull=True
+    ).first() or care_plan_start(
+        service_user=jo,
+        created_by=alice,
+        agreed_on=today - datetime.timedelta(days=7),
+        agreed_how="in_person",
+        review_every_weeks=12,
+    )
+    return plan_goal_add(
+        plan=plan,
+        created_by=alice,
+        domain="housing",
+        what="Move into the supported flat.",
+        by_when=today + datetime.timedelta(days=60),
+        who_helps="Keyworker",
+    )
 
 
 def _first_totp_device_pk() -> int:
@@ -190,6 +228,20 @@ physical_health_check_create    jo             POST    signin  400     400     4
 # workers record; governance reads every team's counts.
 nsp_team                        -              GET     signin  ok      ok      ok      ok      403     403
 nsp_team                        -              POST    signin  400     400     400     403     403     403
+# The care plan: the team writes plans, goals, reviews and contacts against goals;
+# governance reads the plan page. Without a plan, the goal, review and contact pages
+# say to write one first.
+care_plan                       jo             GET     signin  ok      ok      404     ok      404     404
+care_plan_create                jo             GET     signin  ok      ok      404     403     404     404
+care_plan_create                jo             POST    signin  400     400     404     403     404     404
+plan_goal_create                jo             GET     signin  ok      ok      404     403     404     404
+plan_goal_create                jo             POST    signin  400     400     404     403     404     404
+plan_goal_edit                  jo-goal        GET     signin  ok      ok      404     403     404     404
+plan_goal_edit                  jo-goal        POST    signin  400     400     404     403     404     404
+plan_review_create              jo             GET     signin  ok      ok      404     403     404     404
+plan_review_create              jo             POST    signin  400     400     404     403     404     404
+plan_contact_create             jo             GET     signin  ok      ok      404     403     404     404
+plan_contact_create             jo             POST    signin  400     400     404     403     404     404
 
 # Outreach: governance reads the worklist; the team records attempts and handles flags.
 outreach_worklist               -              GET     signin  ok      ok      ok      ok      403     403

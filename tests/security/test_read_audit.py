@@ -38,7 +38,7 @@ LET_THROUGH = frozenset({"ok", "400", "wrote"})
 
 # Samples that name a person, and whom: jo, or (None) someone the service never knew.
 # An overdose follow-up of jo is a read of jo's record.
-PERSON_SAMPLES = frozenset({"jo", "jo-episode", "jo-expected", "jo-follow-up"})
+PERSON_SAMPLES = frozenset({"jo", "jo-episode", "jo-expected", "jo-follow-up", "jo-goal"})
 # kim: the person of the security world's break-glass grant and its pending override.
 KIM_SAMPLES = frozenset({"kim"})
 REVIEW_SAMPLES = frozenset(

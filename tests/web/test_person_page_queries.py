@@ -82,5 +82,5 @@ def test_the_person_page_runs_the_same_queries_for_5_records_and_for_100(client_
     # the open overdose follow-up; the care record's notes (their count and a page) and
     # referrals; the current risk assessment (one); the health record (latest tests,
     # vaccination doses and the latest other step, needle exchange, mental health, pharmacy,
-    # physical health checks: seven).
-    assert many == 20 + 1 + 7
+    # physical health checks: seven); the care plan with its goals (one).
+    assert many == 20 + 1 + 7 + 1

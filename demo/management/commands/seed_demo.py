@@ -29,6 +29,7 @@ from demo import (
 )
 from demo import care as care_record
 from demo import care_assessments as care_risk_assessments
+from demo import care_plans as plan_record
 from demo import validation as validation_outcomes
 
 
@@ -126,6 +127,7 @@ class Command(BaseCommand):
         care = care_record.seed_care_record(seed=seed, now=timezone.now())
         assessed = care_risk_assessments.seed_risk_assessments(seed=seed, now=timezone.now())
         health = care_health.seed_health_record(seed=seed, now=timezone.now())
+        plans = plan_record.seed_care_plans(seed=seed, now=timezone.now())
         past = None
         if not (without_reviews or without_history):
             progress.note("Replaying the nightly recompute over the last four weeks...")
@@ -158,6 +160,7 @@ class Command(BaseCommand):
         self.stdout.write(care.summary())
         self.stdout.write(assessed.summary())
         self.stdout.write(health.summary())
+        self.stdout.write(plans.summary())
         if past is not None:
             days = ", ".join(str(d) for d in history.RUNS_DAYS_AGO)
             self.stdout.write(
