@@ -16,18 +16,10 @@ from django.utils import timezone
 from care.selectors import assessments_due, risk_assessment_history
 from cases.access import can_edit_records
 from cases.audit import service_user_for_read
-from risk.engine import OUTREACH_TIERS
-from risk.models import Flag
 from risk.selectors import person_flags
+from web.person_due import calls_for_assessment
 
 NOT_AN_ASSESSMENT = "That is not the address of an assessment: open it from the history list."
-
-
-def calls_for_assessment(flag: Flag | None) -> bool:
-    """Whether an open flag calls for a practitioner's assessment: one of the tiers a
-    keyworker reaches out to (high and very high). What `care.selectors.assessments_due`
-    takes as `flag_calls_for_assessment`."""
-    return flag is not None and flag.tier in OUTREACH_TIERS
 
 
 @login_required

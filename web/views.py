@@ -2,10 +2,11 @@
 the person's record. Each reads through the visibility selector."""
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -61,6 +62,7 @@ from risk.selectors import (
     with_flag_columns,
 )
 from web.access_report import person_access_csv, person_access_entries
+from web.person_due import due_for, is_booked_ahead
 from web.tables import CaseloadTable
 
 CASELOAD_PAGE_SIZE = 25
@@ -166,8 +168,9 @@ def _empty_text(scope: str, query: str, *, filtered: bool) -> str:
     return "No one is in treatment with your team, or has left in the last 12 months."
 
 
-def _timeline(history: ServiceUserHistory, tops: list) -> list[dict]:
-    """One list, newest first, of everything that happened to the person."""
+def _timeline(history: ServiceUserHistory, tops: list, today: datetime.date) -> list[dict]:
+    """One list, newest first, of everything that happened to the person. What is still to
+    come (an expected event, a booked appointment) is in the list of what is due instead."""
     entries: list[dict] = []
     for e in history["episodes"]:
         if e.discharge_date:
@@ -208,6 +211,8 @@ def _timeline(history: ServiceUserHistory, tops: list) -> list[dict]:
                 }
             )
     for ev in history["events"]:
+        if ev.is_expected:
+            continue
         detail = ev.notes
         if ev.is_overdose:
             hospital = {True: "taken to hospital", False: "not taken to hospital"}.get(
@@ -219,15 +224,13 @@ def _timeline(history: ServiceUserHistory, tops: list) -> list[dict]:
             {
                 "day": ev.occurred_on,
                 "kind": "Event",
-                "title": f"{ev.get_kind_display()} expected"
-                if ev.is_expected
-                else ev.get_kind_display(),
+                "title": ev.get_kind_display(),
                 "detail": detail,
-                # Expected events stay upcoming, even once their date passes, until confirmed.
-                "expected": ev if ev.is_expected else None,
             }
         )
     for c in history["contacts"]:
+        if is_booked_ahead(c, today):
+            continue
         entries.append(
             {
                 "day": c.contact_date,
@@ -258,23 +261,31 @@ def _timeline(history: ServiceUserHistory, tops: list) -> list[dict]:
     return entries
 
 
-def _split_upcoming(entries: list[dict], today: datetime.date) -> tuple[list[dict], list[dict]]:
-    """Booked appointments and expected events, soonest first (an expected event stays here
-    until someone confirms it happened); and the history, newest first."""
-    upcoming = [e for e in entries if e["day"] > today or e.get("expected")]
-    return upcoming[::-1], [e for e in entries if e not in upcoming]
+def _notes_page_asked(request: HttpRequest) -> Callable[[ServiceUser], None]:
+    """The check that refuses, with 400, a `?notes=` that is not a page number (an empty
+    one asks for the first page); past the last page, the last is shown."""
+
+    def check(person: ServiceUser) -> None:
+        asked = request.GET.get("notes", "")
+        if asked and not (asked.isascii() and asked.isdigit() and int(asked) >= 1):
+            raise BadRequest(f"“{asked}” is not a page of case notes: pages are numbered 1, 2, 3…")
+
+    return check
 
 
 @login_required
 def person_detail(request: HttpRequest, external_id) -> HttpResponse:
-    person = service_user_for_read(request, external_id)
+    try:
+        person = service_user_for_read(request, external_id, check=_notes_page_asked(request))
+    except BadRequest as refused:
+        return render(request, "400.html", {"message": str(refused)}, status=400)
     history = service_user_history(person)
     tops = top_assessments_for(person)
     today = timezone.localdate()
     current = next((e for e in history["episodes"] if e.is_open), None)
     latest_supply = history["naloxone_supplies"][0] if history["naloxone_supplies"] else None
-    upcoming, timeline = _split_upcoming(_timeline(history, tops), today)
     flag, flags = person_flags(person, on=today)
+    follow_up = open_follow_up_of(person)
     can_record_overdoses = can_record_overdose(request.user)
     return render(
         request,
@@ -286,8 +297,19 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "latest_episode": history["episodes"][0] if history["episodes"] else None,
             "latest_supply": latest_supply,
             "kit_expired": bool(latest_supply and latest_supply.expiry_date < today),
-            "upcoming": upcoming,
-            "timeline": timeline,
+            # What is due, soonest first, each with whether it is overdue.
+            "due": [
+                (item, item.overdue(today))
+                for item in due_for(
+                    person,
+                    today=today,
+                    history=history,
+                    tops=tops,
+                    follow_up=follow_up,
+                    flag=flag,
+                )
+            ],
+            "timeline": _timeline(history, tops, today),
             "today": today,
             "tops": tops,
             "top_rows": top_table_rows(tops),
@@ -303,7 +325,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "reviews": list(person_reviews(request.user, person)),
             "can_audit": can_audit(request.user),
             # Which step of the overdose pathway is open (one query).
-            "follow_up": open_follow_up_of(person),
+            "follow_up": follow_up,
             "record_overdose_url": _record_overdose_url(person) if can_record_overdoses else None,
             # Case notes (a page of them) and onward referrals, in a fixed number of queries.
             **care_record_for(person, notes_page=request.GET.get("notes"), today=today),

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.urls import reverse
 
+from care.due import Due
 from care.models import CaseNote, OnwardReferral
 from cases.models import ServiceUser
 
@@ -33,6 +35,23 @@ def onward_referrals_of(person: ServiceUser) -> QuerySet[OnwardReferral]:
 def open_referrals_of(person: ServiceUser) -> QuerySet[OnwardReferral]:
     """Referrals without an outcome, the soonest to chase first."""
     return onward_referrals_of(person).filter(outcome="").order_by("follow_up_on", "-id")
+
+
+def referrals_due(person: ServiceUser, *, today: datetime.date) -> list[Due]:
+    """Each open referral's follow-up, in one query: chasing it is due on its follow-up
+    date (`today` is in the shape every record kind's due list takes; the list says
+    which are overdue against it)."""
+    outcome_url = reverse("onward_referral_outcome", args=[person.external_id])
+    return [
+        Due(
+            what=f"Follow up the referral to {name}",
+            on=follow_up_on,
+            url=f"{outcome_url}?referral={external_id}",
+        )
+        for name, follow_up_on, external_id in open_referrals_of(person).values_list(
+            "organisation_name", "follow_up_on", "external_id"
+        )
+    ]
 
 
 def care_record_for(

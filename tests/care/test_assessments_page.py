@@ -16,7 +16,7 @@ from tests.care.factories import assessment_of
 from tests.care.test_assessments import assessment_data
 from tests.factories import ServiceUserFactory, days_ago
 from tests.risk.ui.conftest import make_flag
-from web.assessment_views import calls_for_assessment
+from web.person_due import calls_for_assessment
 
 pytestmark = pytest.mark.django_db
 

@@ -31,9 +31,10 @@ def test_a_planned_release_is_entered_as_expected_and_shown_as_upcoming(client_a
     event = jo.events.get()
     assert (event.status, event.occurred_on) == ("expected", days_ago(-12))
     page = client.get(reverse("person_detail", args=[jo.external_id])).content.decode()
-    upcoming = page.split('id="upcoming-heading"')[1].split('id="timeline-heading"')[0]
-    assert "Released from prison expected" in upcoming
-    assert reverse("event_happened", args=[jo.external_id, event.external_id]) in upcoming
+    due = page.split('id="due-heading"')[1].split('id="open-heading"')[0]
+    assert "Released from prison expected: confirm it happened" in due
+    assert reverse("event_happened", args=[jo.external_id, event.external_id]) in due
+    assert "Released from prison expected" not in page.split('id="timeline-heading"')[1]
 
 
 def test_a_future_date_needs_the_event_to_be_expected_and_only_some_kinds_can_be(

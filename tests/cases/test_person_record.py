@@ -166,12 +166,13 @@ def test_a_contact_status_must_fit_its_date(jo, status, day, field, message):
     assert form.errors[field] == [message]
 
 
-def test_booked_appointments_show_as_upcoming_not_as_history(client_as, alice, jo, episode):
+def test_booked_appointments_show_as_due_not_as_history(client_as, alice, jo, episode):
     ContactFactory(service_user=jo, status="booked", contact_date=days_ago(-7))
 
     response = client_as(alice).get(reverse("person_detail", args=[jo.external_id]))
 
-    assert [e["title"] for e in response.context["upcoming"]] == ["Appointment: booked"]
+    due = [(item.what, item.on) for item, _ in response.context["due"]]
+    assert ("Appointment", days_ago(-7)) in due
     assert all(e["day"] <= days_ago(0) for e in response.context["timeline"])
 
 

@@ -544,6 +544,7 @@ QUERY_PAGES: tuple[QueryPage, ...] = (
         "caseload", "team", "tess", ("q", "status", "substance", "naloxone", "tier", "page", "sort")
     ),
     QueryPage("caseload", "all", "gina", ("q", "page", "sort")),
+    QueryPage("person_detail", "jo", "alice", ("notes",)),
     QueryPage("outreach_worklist", "-", "alice", ("whose", "page")),
     QueryPage("outreach_uncontacted", "-", "tess", ("page",)),
     QueryPage("outreach_attempt_create", "jo", "alice", ("return_to",)),

@@ -5,8 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases.models import ContactStatus, EventStatus
 from risk.engine import TIER_RANKS
 from risk.models import Flag, FlagOverride, RuleSet
+from tests.care.factories import referral_of
 from tests.factories import (
     ContactFactory,
     EpisodeFactory,
@@ -21,8 +23,9 @@ from tests.risk.ui.conftest import make_flag
 pytestmark = pytest.mark.django_db
 
 
-def grow_record(person, count):
-    """`count` more of each kind of record, and `count` more flags that have ended."""
+def grow_record(person, count, maker):
+    """`count` more of each kind of record (among them what makes something due: booked
+    appointments, expected events, open referrals), and `count` more flags that have ended."""
     for n in range(count):
         episode = EpisodeFactory(
             service_user=person,
@@ -32,7 +35,12 @@ def grow_record(person, count):
         )
         TopFactory(episode=episode)
         ContactFactory(service_user=person)
+        ContactFactory(
+            service_user=person, contact_date=days_ago(-1 - n), status=ContactStatus.BOOKED
+        )
         EventFactory(service_user=person)
+        EventFactory(service_user=person, occurred_on=days_ago(-2 - n), status=EventStatus.EXPECTED)
+        referral_of(person, maker, follow_up=-3 - n)
         NaloxoneSupplyFactory(service_user=person)
         Flag.objects.create(
             service_user=person,
@@ -57,7 +65,7 @@ def page_queries(client, person) -> tuple[int, str]:
 
 def test_the_person_page_runs_the_same_queries_for_5_records_and_for_100(client_as, alice, jo):
     client = client_as(alice)
-    grow_record(jo, 5)
+    grow_record(jo, 5, alice)
     flag = make_flag(jo, raised_on=days_ago(2), reasons=(("prison_release_2w", days_ago(3)),))
     FlagOverride.objects.create(
         flag=flag,
@@ -72,7 +80,7 @@ def test_the_person_page_runs_the_same_queries_for_5_records_and_for_100(client_
     assert "Released from prison 3 days ago" in content
     assert "override-pending-note" in content  # the pending override, read from the history
 
-    grow_record(jo, 95)
+    grow_record(jo, 95, alice)
     many, content = page_queries(client, jo)
 
     assert few == many
@@ -80,7 +88,12 @@ def test_the_person_page_runs_the_same_queries_for_5_records_and_for_100(client_
     # interventions, events, contacts, naloxone, reassignments, TOPs; the flags with their
     # overrides (two), the open flag's reasons and their rules; what mitigates the flag;
     # the open overdose follow-up; the care record's notes (their count and a page) and
-    # referrals; the current risk assessment (one); the health record (latest tests,
-    # vaccination doses and the latest other step, needle exchange, mental health, pharmacy,
-    # physical health checks: seven); the care plan with its goals (one).
-    assert many == 20 + 1 + 7 + 1
+    # referrals (open, then the latest closed); and, for what is due, the open referrals'
+    # follow-up dates: each record kind's due list reads its own (`care.due`), which the
+    # care record's section, read for its own rows, is not made to share (one). The current
+    # risk assessment (one); the health record (latest tests, vaccination doses and the
+    # latest other step, needle exchange, mental health, pharmacy, physical health checks:
+    # seven); the care plan with its goals (one). What is due of the plan (one), the
+    # assessment (one) and the health record (five) reads those records again, as each
+    # record kind's due list reads its own.
+    assert many == 21 + 1 + 7 + 1 + 7
