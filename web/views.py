@@ -15,7 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from care.selectors import care_record_for
+from care.selectors import care_record_for, safeguarding_for_person
 from cases.access import SCOPE_TITLES, can_audit, can_edit_records, caseload_scopes
 from cases.audit import (
     access_event_of,
@@ -299,6 +299,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "record_overdose_url": _record_overdose_url(person) if can_record_overdoses else None,
             # Case notes (a page of them) and onward referrals, in a fixed number of queries.
             **care_record_for(person, notes_page=request.GET.get("notes"), today=today),
+            **safeguarding_for_person(person, today=today),
         },
     )
 

@@ -6,10 +6,24 @@ from care.forms.notes import (
     ReferralChoiceField,
     ReferralOutcomeForm,
 )
+from care.forms.safeguarding import (
+    ChildInContactForm,
+    ConcernCloseForm,
+    ProtectionOutcomeForm,
+    ProtectionReferralForm,
+    SafeguardingConcernForm,
+    SafeStorageForm,
+)
 
 __all__ = [
     "CaseNoteForm",
+    "ChildInContactForm",
+    "ConcernCloseForm",
     "OnwardReferralForm",
+    "ProtectionOutcomeForm",
+    "ProtectionReferralForm",
     "ReferralChoiceField",
     "ReferralOutcomeForm",
+    "SafeStorageForm",
+    "SafeguardingConcernForm",
 ]

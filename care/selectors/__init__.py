@@ -8,6 +8,12 @@ from care.selectors.notes import (
     onward_referrals_of,
     open_referrals_of,
 )
+from care.selectors.safeguarding import (
+    safeguarding_due,
+    safeguarding_for_person,
+    safeguarding_open,
+    safeguarding_record_of,
+)
 
 __all__ = [
     "CLOSED_REFERRALS_SHOWN",
@@ -16,4 +22,8 @@ __all__ = [
     "case_notes_of",
     "onward_referrals_of",
     "open_referrals_of",
+    "safeguarding_due",
+    "safeguarding_for_person",
+    "safeguarding_open",
+    "safeguarding_record_of",
 ]

@@ -20,6 +20,12 @@ PERSON_ROUTES = [
     "case_note_create",
     "onward_referral_create",
     "onward_referral_outcome",
+    "child_in_contact_edit",
+    "safe_storage_edit",
+    "protection_referral_create",
+    "protection_referral_outcome",
+    "safeguarding_concern_create",
+    "safeguarding_concern_close",
 ]
 
 
