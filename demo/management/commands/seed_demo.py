@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from demo import DEMO_LOGINS, DEMO_PASSWORD, generate, hazard, history, load, pathway, reviews
 from demo import care as care_record
+from demo import care_safeguarding as safeguarding_record
 from demo import validation as validation_outcomes
 
 
@@ -113,6 +114,7 @@ class Command(BaseCommand):
         # After the reviews, so that no one they record as dead is given new notes.
         progress.note("Writing case notes and onward referrals...")
         care = care_record.seed_care_record(seed=seed, now=timezone.now())
+        safeguarding = safeguarding_record.seed_safeguarding(seed=seed, now=timezone.now())
         past = None
         if not (without_reviews or without_history):
             progress.note("Replaying the nightly recompute over the last four weeks...")
@@ -143,6 +145,7 @@ class Command(BaseCommand):
         if journeys is not None:
             self.stdout.write(journeys.summary())
         self.stdout.write(care.summary())
+        self.stdout.write(safeguarding.summary())
         if past is not None:
             days = ", ".join(str(d) for d in history.RUNS_DAYS_AGO)
             self.stdout.write(
