@@ -303,19 +303,19 @@ FORMS: tuple[FormCase, ...] = (
         valid=lambda w: {"episode": str(w.jo_episode.pk)},
     ),
     FormCase(
-        "care.forms.CaseNoteForm",
+        "care.forms.notes.CaseNoteForm",
         "case_note_create",
         "jo",
         "alice",
-        lambda w: _form("care.forms.CaseNoteForm")(service_user=_jo(w)),
+        lambda w: _form("care.forms.notes.CaseNoteForm")(service_user=_jo(w)),
         valid=lambda w: {"note_date": _days_ahead(0), "kind": "keywork", "text": "Seen today."},
     ),
     FormCase(
-        "care.forms.OnwardReferralForm",
+        "care.forms.notes.OnwardReferralForm",
         "onward_referral_create",
         "jo",
         "alice",
-        lambda w: _form("care.forms.OnwardReferralForm")(service_user=_jo(w)),
+        lambda w: _form("care.forms.notes.OnwardReferralForm")(service_user=_jo(w)),
         valid=lambda w: {
             "organisation_kind": "housing",
             "organisation_name": "Housing options",
@@ -325,11 +325,11 @@ FORMS: tuple[FormCase, ...] = (
         },
     ),
     FormCase(
-        "care.forms.ReferralOutcomeForm",
+        "care.forms.notes.ReferralOutcomeForm",
         "onward_referral_outcome",
         "jo",
         "alice",
-        lambda w: _form("care.forms.ReferralOutcomeForm")(service_user=_jo(w)),
+        lambda w: _form("care.forms.notes.ReferralOutcomeForm")(service_user=_jo(w)),
         valid=lambda w: {"referral": str(_jo_referral(w).external_id), "outcome": "accepted"},
     ),
     FormCase(
