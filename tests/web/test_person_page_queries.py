@@ -80,5 +80,6 @@ def test_the_person_page_runs_the_same_queries_for_5_records_and_for_100(client_
     # interventions, events, contacts, naloxone, reassignments, TOPs; the flags with their
     # overrides (two), the open flag's reasons and their rules; what mitigates the flag;
     # the open overdose follow-up; the care record's notes (their count and a page) and
-    # referrals.
-    assert many == 20
+    # referrals; safeguarding's children, safe storage, open and closed referrals, open and
+    # closed concerns, and the episode it is checked against (seven).
+    assert many == 27
