@@ -39,4 +39,26 @@ urlpatterns = [
     path("plan/goals/<uuid:goal_id>/", views.plan_goal_edit, name="plan_goal_edit"),
     path("plan/review/", views.plan_review_create, name="plan_review_create"),
     path("plan/contact/", views.plan_contact_create, name="plan_contact_create"),
+    path("safeguarding/children/", views.child_in_contact_edit, name="child_in_contact_edit"),
+    path("safeguarding/storage/", views.safe_storage_edit, name="safe_storage_edit"),
+    path(
+        "safeguarding/referrals/new/",
+        views.protection_referral_create,
+        name="protection_referral_create",
+    ),
+    path(
+        "safeguarding/referrals/outcome/",
+        views.protection_referral_outcome,
+        name="protection_referral_outcome",
+    ),
+    path(
+        "safeguarding/concerns/new/",
+        views.safeguarding_concern_create,
+        name="safeguarding_concern_create",
+    ),
+    path(
+        "safeguarding/concerns/close/",
+        views.safeguarding_concern_close,
+        name="safeguarding_concern_close",
+    ),
 ]

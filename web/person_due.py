@@ -17,6 +17,7 @@ from care.selectors.assessments import assessments_due
 from care.selectors.health import health_due
 from care.selectors.notes import referrals_due
 from care.selectors.plans import plans_due
+from care.selectors.safeguarding import safeguarding_due
 from cases.models import Contact, ContactStatus, ServiceUser
 from cases.selectors import ServiceUserHistory
 from outcomes.models import TopAssessment
@@ -29,7 +30,12 @@ from risk.models import Flag
 # Each record kind's `<kind>_due(person, *, today) -> list[Due]`. A record kind that
 # makes things due adds one line here. (The risk assessment's also needs the open flag:
 # `due_for` asks it itself.)
-RECORD_KINDS_DUE: tuple[Callable[..., list[Due]], ...] = (referrals_due, plans_due, health_due)
+RECORD_KINDS_DUE: tuple[Callable[..., list[Due]], ...] = (
+    referrals_due,
+    plans_due,
+    health_due,
+    safeguarding_due,
+)
 
 
 def calls_for_assessment(flag: Flag | None) -> bool:

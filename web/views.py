@@ -20,6 +20,7 @@ from care.selectors import (
     assessments_for_person,
     care_record_for,
     plans_for_person,
+    safeguarding_for_person,
     with_plan_review_due,
 )
 from care.selectors.health import health_for_person
@@ -332,6 +333,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             **assessments_for_person(person, today=today),
             **health_for_person(person, today=today),
             **plans_for_person(person, today=today),
+            **safeguarding_for_person(person, today=today),
         },
     )
 

@@ -35,9 +35,23 @@ from care.forms.plans import (
     PlanGoalForm,
     PlanReviewForm,
 )
+from care.forms.safeguarding import (
+    AGE_AND_YEAR_DISAGREE,
+    AGE_OR_YEAR,
+    ChildInContactForm,
+    ConcernChoiceField,
+    ConcernCloseForm,
+    ProtectionOutcomeForm,
+    ProtectionReferralChoiceField,
+    ProtectionReferralForm,
+    SafeguardingConcernForm,
+    SafeStorageForm,
+)
 
 __all__ = [
     "ACCEPTED_CHOICES",
+    "AGE_AND_YEAR_DISAGREE",
+    "AGE_OR_YEAR",
     "ANSWER_NEEDED",
     "CARRY_ON",
     "NOT_CARRIED_FORWARD",
@@ -49,6 +63,9 @@ __all__ = [
     "BbvTestResultForm",
     "CarePlanForm",
     "CaseNoteForm",
+    "ChildInContactForm",
+    "ConcernChoiceField",
+    "ConcernCloseForm",
     "GoalChoiceField",
     "GoalContactForm",
     "HepBVaccinationForm",
@@ -60,8 +77,13 @@ __all__ = [
     "PhysicalHealthCheckForm",
     "PlanGoalForm",
     "PlanReviewForm",
+    "ProtectionOutcomeForm",
+    "ProtectionReferralChoiceField",
+    "ProtectionReferralForm",
     "ReferralChoiceField",
     "ReferralOutcomeForm",
     "RiskAssessmentForm",
+    "SafeStorageForm",
+    "SafeguardingConcernForm",
     "carried_forward",
 ]

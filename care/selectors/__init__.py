@@ -37,6 +37,7 @@ from care.selectors.notes import (
     case_notes_of,
     onward_referrals_of,
     open_referrals_of,
+    referrals_due,
 )
 from care.selectors.plans import (
     CARE_PLAN_WITHIN_DAYS,
@@ -52,11 +53,21 @@ from care.selectors.plans import (
     plans_of,
     with_plan_review_due,
 )
+from care.selectors.safeguarding import (
+    CLOSED_SHOWN,
+    Open,
+    SafeguardingRecord,
+    safeguarding_due,
+    safeguarding_for_person,
+    safeguarding_open,
+    safeguarding_record_of,
+)
 
 __all__ = [
     "ASSESS",
     "CARE_PLAN_WITHIN_DAYS",
     "CLOSED_REFERRALS_SHOWN",
+    "CLOSED_SHOWN",
     "HEALTH_CHECKS_SHOWN",
     "HEP_C",
     "HEP_C_RETEST_MONTHS",
@@ -67,7 +78,9 @@ __all__ = [
     "REVIEW_ASSESSMENT",
     "REVIEW_PLAN",
     "NspMonth",
+    "Open",
     "PlanPage",
+    "SafeguardingRecord",
     "VaccinationCourse",
     "assessments_due",
     "assessments_for_person",
@@ -94,8 +107,13 @@ __all__ = [
     "plans_for_person",
     "plans_of",
     "recent_anonymous_nsp_contacts",
+    "referrals_due",
     "risk_assessment_history",
     "risk_assessments_of",
+    "safeguarding_due",
+    "safeguarding_for_person",
+    "safeguarding_open",
+    "safeguarding_record_of",
     "vaccination_course_of",
     "with_plan_review_due",
 ]

@@ -24,6 +24,14 @@ from care.services.plans import (
     plan_goal_change,
     plan_review_record,
 )
+from care.services.safeguarding import (
+    child_in_contact_record,
+    protection_referral_make,
+    protection_referral_outcome_record,
+    safe_storage_record,
+    safeguarding_concern_close,
+    safeguarding_concern_raise,
+)
 
 __all__ = [
     "GOAL_NOT_ON_CURRENT_PLAN",
@@ -31,6 +39,7 @@ __all__ = [
     "bbv_test_result_record",
     "care_plan_start",
     "case_note_write",
+    "child_in_contact_record",
     "contact_against_goals",
     "health_need_record",
     "hep_b_vaccination_record",
@@ -41,5 +50,10 @@ __all__ = [
     "plan_goal_add",
     "plan_goal_change",
     "plan_review_record",
+    "protection_referral_make",
+    "protection_referral_outcome_record",
     "risk_assessment_record",
+    "safe_storage_record",
+    "safeguarding_concern_close",
+    "safeguarding_concern_raise",
 ]

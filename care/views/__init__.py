@@ -28,6 +28,14 @@ from care.views.plans import (
     plan_goal_edit,
     plan_review_create,
 )
+from care.views.safeguarding import (
+    child_in_contact_edit,
+    protection_referral_create,
+    protection_referral_outcome,
+    safe_storage_edit,
+    safeguarding_concern_close,
+    safeguarding_concern_create,
+)
 
 __all__ = [
     "PLAN_ASKED_FOR_IS_NO_PLAN",
@@ -36,6 +44,7 @@ __all__ = [
     "care_plan",
     "care_plan_create",
     "case_note_create",
+    "child_in_contact_edit",
     "hep_b_vaccination_create",
     "hep_c_treatment",
     "mental_health_need_create",
@@ -49,5 +58,10 @@ __all__ = [
     "plan_goal_create",
     "plan_goal_edit",
     "plan_review_create",
+    "protection_referral_create",
+    "protection_referral_outcome",
     "risk_assessment_create",
+    "safe_storage_edit",
+    "safeguarding_concern_close",
+    "safeguarding_concern_create",
 ]

@@ -99,6 +99,21 @@ def plan_of(person, writer, *, agreed: int = 30, weeks: int = 12, **fields):
     )
 
 
+def child_of(person, recorder, *, born: int | None = None, **fields):
+    """A child on `person`'s safeguarding record, living with them unless said otherwise;
+    born six years ago unless `born` says the year."""
+    return services.child_in_contact_record(
+        service_user=person,
+        recorded_by=recorder,
+        label=fields.pop("label", "A"),
+        year_of_birth=born if born is not None else days_ago(0).year - 6,
+        lives_with=fields.pop("lives_with", "lives_with"),
+        social_care=fields.pop("social_care", "none"),
+        recorded_on=fields.pop("recorded_on", days_ago(0)),
+        **fields,
+    )
+
+
 def goal_of(plan, writer, *, domain: str = "housing", by: int = -30, **fields):
     """A goal on `plan`, due `by` days ago (negative: ahead)."""
     return services.plan_goal_add(
@@ -108,5 +123,29 @@ def goal_of(plan, writer, *, domain: str = "housing", by: int = -30, **fields):
         what=fields.pop("what", "Move into the supported flat."),
         by_when=days_ago(by),
         who_helps=fields.pop("who_helps", "Keyworker and housing officer"),
+        **fields,
+    )
+
+
+def protection_referral_of(person, maker, *, made: int = 20, **fields):
+    """A protection referral made `made` days ago, chased 14 days after unless said."""
+    return services.protection_referral_make(
+        service_user=person,
+        made_by=maker,
+        agency=fields.pop("agency", "childrens_social_care"),
+        reason=fields.pop("reason", "Methadone left within reach of a child."),
+        made_on=days_ago(made),
+        **fields,
+    )
+
+
+def concern_of(person, raiser, *, raised: int = 5, **fields):
+    return services.safeguarding_concern_raise(
+        service_user=person,
+        raised_by=raiser,
+        kind=fields.pop("kind", "domestic_abuse"),
+        abuse_role=fields.pop("abuse_role", "victim"),
+        raised_on=days_ago(raised),
+        note=fields.pop("note", "Partner controls money and phone; DASH done."),
         **fields,
     )

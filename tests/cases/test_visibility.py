@@ -35,6 +35,12 @@ PERSON_ROUTES = [
     "plan_goal_create",
     "plan_review_create",
     "plan_contact_create",
+    "child_in_contact_edit",
+    "safe_storage_edit",
+    "protection_referral_create",
+    "protection_referral_outcome",
+    "safeguarding_concern_create",
+    "safeguarding_concern_close",
 ]
 
 

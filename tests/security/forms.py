@@ -521,6 +521,11 @@ FORMS: tuple[FormCase, ...] = (
     ),
 )
 
+# The safeguarding record's forms live beside this table (it would pass 600 lines).
+from tests.security.forms_safeguarding import SAFEGUARDING_FORMS  # noqa: E402
+
+FORMS = (*FORMS, *SAFEGUARDING_FORMS)
+
 # Lantern's form classes that are not posted as they are, and why.
 EXCLUDED = {
     "cases.forms.CheckedInputForm": "a base class: every form above is one",
@@ -548,6 +553,7 @@ QUERY_PAGES: tuple[QueryPage, ...] = (
     QueryPage("outreach_worklist", "-", "alice", ("whose", "page")),
     QueryPage("outreach_uncontacted", "-", "tess", ("page",)),
     QueryPage("outreach_attempt_create", "jo", "alice", ("return_to",)),
+    QueryPage("child_in_contact_edit", "jo", "alice", ("child",)),
     QueryPage("follow_ups_overdue", "-", "tess", ("page",)),
     QueryPage("review_list", "-", "gina", ("status", "kind", "q", "mine", "page")),
     QueryPage("sign_in_alerts", "-", "gina", ("page",)),

@@ -242,6 +242,20 @@ plan_review_create              jo             GET     signin  ok      ok      4
 plan_review_create              jo             POST    signin  400     400     404     403     404     404
 plan_contact_create             jo             GET     signin  ok      ok      404     403     404     404
 plan_contact_create             jo             POST    signin  400     400     404     403     404     404
+# Safeguarding: the team records children, safe storage, protection referrals and
+# concerns; governance reads them on the person page only.
+child_in_contact_edit           jo             GET     signin  ok      ok      404     403     404     404
+child_in_contact_edit           jo             POST    signin  400     400     404     403     404     404
+safe_storage_edit               jo             GET     signin  ok      ok      404     403     404     404
+safe_storage_edit               jo             POST    signin  400     400     404     403     404     404
+protection_referral_create      jo             GET     signin  ok      ok      404     403     404     404
+protection_referral_create      jo             POST    signin  400     400     404     403     404     404
+protection_referral_outcome     jo             GET     signin  ok      ok      404     403     404     404
+protection_referral_outcome     jo             POST    signin  400     400     404     403     404     404
+safeguarding_concern_create     jo             GET     signin  ok      ok      404     403     404     404
+safeguarding_concern_create     jo             POST    signin  400     400     404     403     404     404
+safeguarding_concern_close      jo             GET     signin  ok      ok      404     403     404     404
+safeguarding_concern_close      jo             POST    signin  400     400     404     403     404     404
 
 # Outreach: governance reads the worklist; the team records attempts and handles flags.
 outreach_worklist               -              GET     signin  ok      ok      ok      ok      403     403

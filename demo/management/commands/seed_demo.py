@@ -30,6 +30,7 @@ from demo import (
 from demo import care as care_record
 from demo import care_assessments as care_risk_assessments
 from demo import care_plans as plan_record
+from demo import care_safeguarding as safeguarding_record
 from demo import validation as validation_outcomes
 
 
@@ -128,6 +129,7 @@ class Command(BaseCommand):
         assessed = care_risk_assessments.seed_risk_assessments(seed=seed, now=timezone.now())
         health = care_health.seed_health_record(seed=seed, now=timezone.now())
         plans = plan_record.seed_care_plans(seed=seed, now=timezone.now())
+        safeguarding = safeguarding_record.seed_safeguarding(seed=seed, now=timezone.now())
         past = None
         if not (without_reviews or without_history):
             progress.note("Replaying the nightly recompute over the last four weeks...")
@@ -161,6 +163,7 @@ class Command(BaseCommand):
         self.stdout.write(assessed.summary())
         self.stdout.write(health.summary())
         self.stdout.write(plans.summary())
+        self.stdout.write(safeguarding.summary())
         if past is not None:
             days = ", ".join(str(d) for d in history.RUNS_DAYS_AGO)
             self.stdout.write(
