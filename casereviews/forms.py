@@ -100,10 +100,12 @@ class PeopleForm(ClientChecks, CheckedInputForm, forms.Form):
     people = PersonChoiceField(
         queryset=ServiceUser.objects.none(),
         to_field_name="external_id",
-        required=False,
         label="People to review",
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose people of the meeting's team."},
+        error_messages={
+            "required": "Choose at least one person to review.",
+            "invalid_choice": "Choose people of the meeting's team.",
+        },
     )
 
     def __init__(self, *args, candidates: QuerySet[ServiceUser], **kwargs):

@@ -118,8 +118,10 @@ def action_set(
 def action_done(*, action: ReviewAction, done_on: datetime.date) -> ReviewAction:
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": "This date is in the future."})
-    if done_on < action.reviewed.meeting.meets_on:
-        raise ValidationError({"done_on": "The action was set at the meeting: it was done after."})
+    if done_on < timezone.localdate(action.created_at):
+        raise ValidationError(
+            {"done_on": f"The action was set on {action.created_at:%d/%m/%Y}: it was done after."}
+        )
     action.done_on = done_on
     action.save(update_fields=["done_on"])
     return action

@@ -31,6 +31,11 @@ from cases.models import AccessKind
 ACTIONS_PAGE_SIZE = 25
 
 
+def _number(value: str) -> int | None:
+    """A query parameter as a whole number, or None for anything else."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
 def _reader(request: HttpRequest) -> None:
     if not can_read_case_reviews(request.user):
         raise Http404("No such page")
@@ -74,12 +79,9 @@ def case_review_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     teams = selectors.teams_of(request.user).order_by("name")
     team = None
-    if request.GET.get("team"):
-        team = (
-            teams.filter(pk=int(request.GET["team"])).first()
-            if request.GET["team"].isdigit()
-            else None
-        )
+    if "team" in request.GET:
+        number = _number(request.GET["team"])
+        team = teams.filter(pk=number).first() if number is not None else None
         if team is None:
             return HttpResponseBadRequest("Choose one of your teams.")
     due = selectors.due_reviews(request.user, team=team, on=today)
@@ -320,8 +322,8 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     if show not in ("open", "all"):
         return HttpResponseBadRequest("Show open or all actions.")
-    page_number = request.GET.get("page", "1")
-    if not page_number.isdigit():
+    page_number = _number(request.GET.get("page", "1"))
+    if page_number is None:
         return HttpResponseBadRequest("A page is a number.")
     page = Paginator(selectors.my_actions(request.user, show=show), ACTIONS_PAGE_SIZE).get_page(
         page_number
