@@ -265,6 +265,8 @@ api_figure_flags_and_outreach   -              GET     401     ok      ok      o
 api_figure_flags_and_outreach   -              POST    401     405     405     405     405     405     403
 api_figure_overdose_pathway     -              GET     401     ok      ok      ok      ok      ok      403
 api_figure_overdose_pathway     -              POST    401     405     405     405     405     405     403
+api_figure_case_reviews         -              GET     401     ok      ok      ok      ok      ok      403
+api_figure_case_reviews         -              POST    401     405     405     405     405     405     403
 api_figure_death_reviews        -              GET     401     403     403     403     ok      ok      403
 api_figure_death_reviews        -              POST    401     403     403     403     405     405     403
 api_figure_fairness             -              GET     401     403     ok      403     ok      ok      403
