@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from demo import DEMO_LOGINS, DEMO_PASSWORD, generate, hazard, history, load, pathway, reviews
 from demo import care as care_record
+from demo import casereviews as case_reviews
 from demo import validation as validation_outcomes
 
 
@@ -117,6 +118,11 @@ class Command(BaseCommand):
         if not (without_reviews or without_history):
             progress.note("Replaying the nightly recompute over the last four weeks...")
             past = history.seed_flag_history(today=timezone.localdate())
+        # After the flag history: who is due a review is worked out from the flags.
+        reviewed = None
+        if past is not None:
+            progress.note("Scheduling case reviews...")
+            reviewed = case_reviews.seed_case_reviews(seed=seed, today=timezone.localdate())
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -143,6 +149,8 @@ class Command(BaseCommand):
         if journeys is not None:
             self.stdout.write(journeys.summary())
         self.stdout.write(care.summary())
+        if reviewed is not None:
+            self.stdout.write(reviewed.summary())
         if past is not None:
             days = ", ".join(str(d) for d in history.RUNS_DAYS_AGO)
             self.stdout.write(
