@@ -32,13 +32,11 @@ def test_a_team_lead_schedules_a_review_and_records_it_for_three_due_people(
     screenshot("case-reviews-due")
 
     page.get_by_role("link", name="Schedule a meeting").click()
-    page.get_by_label("Date").fill(days_ago(0).strftime("%d/%m/%Y"))
-    page.get_by_label("Time").fill("10:00")
-    page.get_by_label("Where or how").fill("Team room")
-    page.get_by_label(alice.display_name).check()
-    page.get_by_label("Partner representatives attending").fill(
-        "Sam Patel, Probation Service, probation officer"
-    )
+    page.locator("#id_meets_on").fill(days_ago(0).strftime("%d/%m/%Y"))
+    page.locator("#id_meets_at").fill("10:00")
+    page.locator("#id_place").fill("Team room")
+    page.get_by_role("checkbox", name=alice.display_name).check()
+    page.locator("#id_partners").fill("Sam Patel, Probation Service, probation officer")
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("status")).to_contain_text("Meeting scheduled with 3 people")
@@ -49,14 +47,14 @@ def test_a_team_lead_schedules_a_review_and_records_it_for_three_due_people(
     for person in people:
         name = f"{person.first_name} {person.last_name}"
         page.get_by_role("link", name=f"Record decisions for {name}").click()
-        page.get_by_label("Decisions").fill(f"Daily contact for {person.first_name}.")
-        page.get_by_label("Next review by").fill(days_ago(-28).strftime("%d/%m/%Y"))
+        page.locator("#id_decisions").fill(f"Daily contact for {person.first_name}.")
+        page.locator("#id_next_review_on").fill(days_ago(-28).strftime("%d/%m/%Y"))
         page.get_by_role("button", name="Save").click()
         expect(page.get_by_role("status")).to_contain_text("Decisions saved.")
         page.get_by_role("link", name=f"Add an action for {name}").click()
-        page.get_by_label("What").fill("Offer a second naloxone kit")
-        page.get_by_label("Owner").select_option(label=alice.display_name)
-        page.get_by_label("Due by").fill(days_ago(-7).strftime("%d/%m/%Y"))
+        page.locator("#id_description").fill("Offer a second naloxone kit")
+        page.locator("#id_owner").select_option(label=alice.display_name)
+        page.locator("#id_due_on").fill(days_ago(-7).strftime("%d/%m/%Y"))
         page.get_by_role("button", name="Save").click()
         expect(page.get_by_role("status")).to_contain_text("Action added.")
 
