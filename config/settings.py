@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "overdoses",
     "care",
     "risk.apps.RiskConfig",
+    "casereviews",
     "deathreviews",
     "commissioning",
     "exchange",
@@ -327,6 +328,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "deathreviews.tasks.review_action_reminders_send",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Each owner's case review actions due within 7 days or overdue, one email a day.
+    "case-review-action-reminders": {
+        "task": "casereviews.tasks.case_review_action_reminders_send",
+        "schedule": crontab(hour=7, minute=5),
+    },
     # Overdose follow-ups gone overdue reach a team lead within a quarter of an hour; the
     # same run opens a follow-up for any recent overdose that came in by import.
     "overdose-follow-ups": {
@@ -354,6 +360,10 @@ OVERDOSE_FOLLOW_UP_ATTEMPTS = env_int("OVERDOSE_FOLLOW_UP_ATTEMPTS", 3, minimum=
 # An overdose recorded this many days or more after it happened is history: it opens no
 # follow-up (the person has been seen since, or the record is being filled in).
 OVERDOSE_FOLLOW_UP_WITHIN_DAYS = env_int("OVERDOSE_FOLLOW_UP_WITHIN_DAYS", 28, minimum=1)
+
+# The case review (docs/case-review.md): a person whose flag reaches very high (or high,
+# where the team chooses) is due a case review within this many days of that day.
+CASE_REVIEW_DUE_DAYS = env_int("CASE_REVIEW_DUE_DAYS", 7, minimum=1, maximum=90)
 
 # Pseudonyms in commissioner extracts are keyed hashes (HMAC-SHA256) of each
 # record's external id. Whoever holds this key can link pseudonyms back to

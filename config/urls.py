@@ -56,5 +56,6 @@ urlpatterns = [
     path("overdoses/", include("overdoses.urls")),
     path("api/v1/", include("commissioning.urls")),
     path("reviews/", include("deathreviews.urls")),
+    path("case-reviews/", include("casereviews.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -308,10 +308,11 @@ def test_every_figure_endpoint_is_listed_at_the_api_root(cora_api):
         "naloxone_coverage": "http://testserver/api/v1/figures/naloxone-coverage/",
         "flags_and_outreach": "http://testserver/api/v1/figures/flags-and-outreach/",
         "overdose_pathway": "http://testserver/api/v1/figures/overdose-pathway/",
+        "case_reviews": "http://testserver/api/v1/figures/case-reviews/",
         "death_reviews": "http://testserver/api/v1/figures/death-reviews/",
         "fairness": "http://testserver/api/v1/figures/fairness/",
     }
-    assert list(figures) == [*FAMILIES, "death_reviews", "fairness"]
+    assert list(figures) == [*FAMILIES, "case_reviews", "death_reviews", "fairness"]
 
 
 # No small number in a real response -------------------------------------------------

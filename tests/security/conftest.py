@@ -21,6 +21,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from casereviews import services as case_review_services
+from casereviews.models import Meeting, ReviewedPerson
+from casereviews.models import ReviewAction as CaseReviewAction
 from cases import services as cases_services
 from cases.models import (
     BreakGlassGrant,
@@ -78,6 +81,10 @@ class World:
     transfer: TransferRequest
     # Someone not yet known, held by North after an overdose alice recorded.
     someone: UnidentifiedPerson
+    # North's case review tomorrow, reviewing jo, with an action alice owns.
+    case_review: Meeting
+    case_reviewed: ReviewedPerson
+    case_review_action: CaseReviewAction
 
 
 @pytest.fixture
@@ -188,6 +195,21 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         overdose={"occurred_on": days_ago(1), "information_source": "ambulance"},
     ).unidentified_person
 
+    case_review = case_review_services.meeting_schedule(
+        team=north,
+        meets_on=days_ago(-1),
+        meets_at=datetime.time(10, 0),
+        place="Room 1",
+        staff=[tess, alice],
+        partners=[],
+        people=[jo],
+        scheduled_by=tess,
+    )
+    case_reviewed = case_review.reviewed.get()
+    case_review_action = case_review_services.action_set(
+        reviewed=case_reviewed, description="Offer naloxone", owner=alice, due_on=days_ago(-7)
+    )
+
     return World(
         users={"alice": alice, "tess": tess, "bob": bob, "gina": gina, "cora": cora, "adam": adam},
         jo_episode=jo_episode,
@@ -205,4 +227,7 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         grant=grant,
         transfer=TransferRequest.objects.get(),
         someone=someone,
+        case_review=case_review,
+        case_reviewed=case_reviewed,
+        case_review_action=case_review_action,
     )

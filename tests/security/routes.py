@@ -66,6 +66,12 @@ SAMPLES = {
     "finding": lambda w: {"external_id": w.review.external_id, "part_id": w.finding.external_id},
     "request": lambda w: {"external_id": w.review.external_id, "part_id": w.request.external_id},
     "action": lambda w: {"external_id": w.review.external_id, "part_id": w.action.external_id},
+    "case-review": lambda w: {"meeting_id": w.case_review.external_id},
+    "case-review-jo": lambda w: {
+        "meeting_id": w.case_review.external_id,
+        "reviewed_id": w.case_reviewed.external_id,
+    },
+    "case-review-action": lambda w: {"action_id": w.case_review_action.external_id},
     "pending-learning": lambda w: {"kind": "learning", "item_id": w.shared_review.external_id},
     "kim": lambda w: {"external_id": w.grant.service_user.external_id},
     "someone": lambda w: {"external_id": w.someone.external_id},
@@ -352,10 +358,34 @@ api_figure_flags_and_outreach   -              GET     401     ok      ok      o
 api_figure_flags_and_outreach   -              POST    401     405     405     405     405     405     403
 api_figure_overdose_pathway     -              GET     401     ok      ok      ok      ok      ok      403
 api_figure_overdose_pathway     -              POST    401     405     405     405     405     405     403
+api_figure_case_reviews         -              GET     401     ok      ok      ok      ok      ok      403
+api_figure_case_reviews         -              POST    401     405     405     405     405     405     403
 api_figure_death_reviews        -              GET     401     403     403     403     ok      ok      403
 api_figure_death_reviews        -              POST    401     403     403     403     405     405     403
 api_figure_fairness             -              GET     401     403     ok      403     ok      ok      403
 api_figure_fairness             -              POST    401     403     405     403     405     405     403
+
+# Case reviews: keyworkers and team leads read their teams' (bob's team is South, the
+# meeting North's: it does not exist for him), governance every team's; a team lead
+# schedules and records them (403 to those who only read), an action's owner or the
+# team's lead marks it done. The world's meeting is tomorrow: holding it is refused.
+case_review_list                -              GET     signin  ok      ok      ok      ok      404     404
+case_review_my_actions          -              GET     signin  ok      ok      ok      ok      404     404
+case_review_setting             -              GET     signin  405     405     405     405     405     405
+case_review_setting             -              POST    signin  403     400     403     403     404     404
+case_review_schedule            -              GET     signin  403     ok      403     403     404     404
+case_review_schedule            -              POST    signin  403     400     403     403     404     404
+case_review_meeting             case-review    GET     signin  ok      ok      404     ok      404     404
+case_review_people              case-review    GET     signin  403     ok      404     403     404     404
+case_review_people              case-review    POST    signin  403     400     404     403     404     404
+case_review_hold                case-review    GET     signin  405     405     405     405     405     405
+case_review_hold                case-review    POST    signin  403     ok      404     403     404     404
+case_review_decisions           case-review-jo GET     signin  403     ok      404     403     404     404
+case_review_decisions           case-review-jo POST    signin  403     400     404     403     404     404
+case_review_action_create       case-review-jo GET     signin  403     ok      404     403     404     404
+case_review_action_create       case-review-jo POST    signin  403     400     404     403     404     404
+case_review_action_done         case-review-action GET signin  ok      ok      404     404     404     404
+case_review_action_done         case-review-action POST signin 400     400     404     404     404     404
 
 # Death reviews: governance only; for everyone else, administrators included, no review
 # exists.

@@ -38,7 +38,18 @@ LET_THROUGH = frozenset({"ok", "400", "wrote"})
 
 # Samples that name a person, and whom: jo, or (None) someone the service never knew.
 # An overdose follow-up of jo is a read of jo's record.
-PERSON_SAMPLES = frozenset({"jo", "jo-episode", "jo-expected", "jo-follow-up", "jo-goal"})
+# A person on a case review's list, and a case review action about them, are reads of jo.
+PERSON_SAMPLES = frozenset(
+    {
+        "jo",
+        "jo-episode",
+        "jo-expected",
+        "jo-follow-up",
+        "jo-goal",
+        "case-review-jo",
+        "case-review-action",
+    }
+)
 # kim: the person of the security world's break-glass grant and its pending override.
 KIM_SAMPLES = frozenset({"kim"})
 REVIEW_SAMPLES = frozenset(
@@ -74,6 +85,11 @@ NOT_READS = {
         "POST only: records a submission as sent and goes back to its page, or shows it "
         "again with the form's error, one list read (tested below)"
     ),
+    # A case review's page lists its people: one list read for every request let through
+    # (the meeting test below).
+    "case_review_meeting": "a case review meeting: one list read of its people, tested below",
+    "case_review_people": "who a meeting reviews: one list read of the team's people, tested below",
+    "case_review_hold": "POST only: marks a meeting held and goes back to its page",
     "transfer_request_answer": (
         "POST only: a team lead answers a transfer request and goes back to the list, "
         "whose read is recorded"
@@ -289,3 +305,33 @@ def test_the_ndtms_data_quality_page_counts_problems_and_records_no_read(world, 
             client_as(world.users["adam"]), "GET", reverse("ndtms_quality"), {}, headers
         )
         assert (variant, got, events) == (variant, "ok", [])
+
+
+# What each page of a case review meeting records when it lets a request through: one read
+# of the people it lists, by the meeting, never of one person.
+MEETING_READS = ("case_review_meeting", "case_review_people")
+
+
+def test_each_page_of_a_case_review_records_one_list_read_for_every_role_it_lets_through(
+    world, client_as
+):
+    by_key = {route.key: route for route in enumerate_routes()}
+    rows = [row for row in expected_rows() if row.key in MEETING_READS]
+    assert {row.key for row in rows} == set(MEETING_READS)
+    wanted_ref = f"case review {world.case_review.external_id}"
+    problems = []
+    for role in routes.ROLES:
+        user = world.users.get(role)
+        client = Client() if user is None else client_as(user)
+        for row in rows:
+            url = url_for(by_key[row.key], routes.SAMPLES[row.sample](world))
+            expected = row.outcomes[role]
+            want = [(row.key, AccessKind.LIST, None, wanted_ref, False)]
+            for variant, headers in VARIANTS.items():
+                got, events = reads_of(client, row.method, url, {}, headers)
+                if got != expected or events != (want if expected in LET_THROUGH else []):
+                    problems.append(
+                        f"{row.key} {row.method} ({variant}) as {role}: expected {expected}, "
+                        f"got {got} and {events}"
+                    )
+    assert not problems, "\n".join(problems)

@@ -31,6 +31,7 @@ from demo import care as care_record
 from demo import care_assessments as care_risk_assessments
 from demo import care_plans as plan_record
 from demo import care_safeguarding as safeguarding_record
+from demo import casereviews as case_reviews
 from demo import validation as validation_outcomes
 
 
@@ -134,6 +135,11 @@ class Command(BaseCommand):
         if not (without_reviews or without_history):
             progress.note("Replaying the nightly recompute over the last four weeks...")
             past = history.seed_flag_history(today=timezone.localdate())
+        # After the flag history: who is due a review is worked out from the flags.
+        reviewed = None
+        if past is not None:
+            progress.note("Scheduling case reviews...")
+            reviewed = case_reviews.seed_case_reviews(seed=seed, today=timezone.localdate())
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -164,6 +170,8 @@ class Command(BaseCommand):
         self.stdout.write(health.summary())
         self.stdout.write(plans.summary())
         self.stdout.write(safeguarding.summary())
+        if reviewed is not None:
+            self.stdout.write(reviewed.summary())
         if past is not None:
             days = ", ".join(str(d) for d in history.RUNS_DAYS_AGO)
             self.stdout.write(

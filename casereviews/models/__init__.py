@@ -1,0 +1,26 @@
+"""The case review of the living at highest risk (`docs/case-review.md`).
+
+`meetings` holds a team's review meetings, who came, the people reviewed with the
+decisions and next review date for each, and the actions set; `teams` holds each
+team's choice of which tiers are due a review.
+"""
+
+from casereviews.models.meetings import (
+    ActionReminder,
+    Meeting,
+    MeetingStatus,
+    PartnerAttendee,
+    ReviewAction,
+    ReviewedPerson,
+)
+from casereviews.models.teams import TeamReviewSetting
+
+__all__ = [
+    "ActionReminder",
+    "Meeting",
+    "MeetingStatus",
+    "PartnerAttendee",
+    "ReviewAction",
+    "ReviewedPerson",
+    "TeamReviewSetting",
+]

@@ -1,0 +1,291 @@
+"""Reads of case reviews. Every list of people starts from the visibility selector.
+
+Who is due a review is worked out from the flags in one query for all the teams asked
+for: a person with an open flag at very high (or high, where their team chose it) is due
+`CASE_REVIEW_DUE_DAYS` after the day the flag reached that tier; once reviewed at a held
+meeting on or after that day they are due again by the next review date the meeting set
+(and not at all when it set none).
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from care.models import CaseNote, OnwardReferral
+from casereviews.access import can_read_case_reviews
+from casereviews.models import (
+    Meeting,
+    MeetingStatus,
+    ReviewAction,
+    ReviewedPerson,
+    TeamReviewSetting,
+)
+from cases.models import Contact, Event, EventKind, Role, ServiceUser, Team, User
+from cases.selectors import active_team_ids, service_users_visible_to
+from risk.models import Flag, FlagReason, Tier
+
+# A person reviewed, whose next review date is further off than this, is not listed as due.
+DUE_SOON_DAYS = 14
+RECENT_CONTACTS = 3
+RECENT_NOTES = 3
+RECENT_OVERDOSES = 3
+REMINDER_DAYS_AHEAD = 7
+
+
+def due_days() -> int:
+    return settings.CASE_REVIEW_DUE_DAYS
+
+
+def teams_of(user: User) -> QuerySet[Team]:
+    """The teams whose reviews `user` reads: their own, every team for governance."""
+    if not can_read_case_reviews(user):
+        return Team.objects.none()
+    if user.role == Role.GOVERNANCE:
+        return Team.objects.all()
+    return Team.objects.filter(id__in=Subquery(active_team_ids(user)))
+
+
+def led_teams(user: User) -> QuerySet[Team]:
+    """The teams a team lead schedules reviews for: the teams they belong to."""
+    return Team.objects.filter(id__in=Subquery(active_team_ids(user))).order_by("name")
+
+
+def includes_high(team: Team) -> bool:
+    return TeamReviewSetting.objects.filter(team=team, include_high=True).exists()
+
+
+@dataclass(frozen=True)
+class DueReview:
+    """One person due a review: the flag that made them due and by when."""
+
+    person: ServiceUser
+    flag: Flag
+    due_on: datetime.date
+    reviewed_on: datetime.date | None  # the last held review since the flag reached its tier
+    scheduled_on: datetime.date | None  # a scheduled meeting that lists them
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.due_on < today
+
+
+def _held_reviews_since_flag() -> QuerySet[ReviewedPerson]:
+    return ReviewedPerson.objects.filter(
+        service_user_id=OuterRef("service_user_id"),
+        meeting__status=MeetingStatus.HELD,
+        meeting__meets_on__gte=OuterRef("raised_on"),
+    ).order_by("-meeting__meets_on", "-id")
+
+
+def due_flags(people: QuerySet[ServiceUser]) -> QuerySet[Flag]:
+    """The open flags of `people` at a tier their team reviews, each annotated with its
+    last held review since it began (`reviewed_on`, `next_review_on`) and the first
+    scheduled meeting listing the person (`scheduled_on`). One query."""
+    held = _held_reviews_since_flag()
+    scheduled = ReviewedPerson.objects.filter(
+        service_user_id=OuterRef("service_user_id"), meeting__status=MeetingStatus.SCHEDULED
+    ).order_by("meeting__meets_on")
+    return (
+        Flag.objects.filter(ended_on__isnull=True, service_user__in=people)
+        .filter(service_user__date_of_death__isnull=True)
+        .filter(
+            Q(tier=Tier.VERY_HIGH)
+            | Q(tier=Tier.HIGH, service_user__team__review_setting__include_high=True)
+        )
+        .annotate(
+            reviewed_on=Subquery(held.values("meeting__meets_on")[:1]),
+            next_review_on=Subquery(held.values("next_review_on")[:1]),
+            scheduled_on=Subquery(scheduled.values("meeting__meets_on")[:1]),
+        )
+        .select_related("service_user", "service_user__team", "service_user__keyworker")
+        .order_by("raised_on", "id")
+    )
+
+
+def _due(flags: QuerySet[Flag], today: datetime.date, horizon: datetime.date) -> list[DueReview]:
+    rows = []
+    for flag in flags:
+        reviewed_on = flag.reviewed_on  # type: ignore[attr-defined]
+        if reviewed_on is None:
+            due_on = flag.raised_on + datetime.timedelta(days=due_days())
+        else:
+            due_on = flag.next_review_on  # type: ignore[attr-defined]
+            if due_on is None or due_on > horizon:
+                continue
+        rows.append(
+            DueReview(
+                person=flag.service_user,
+                flag=flag,
+                due_on=due_on,
+                reviewed_on=reviewed_on,
+                scheduled_on=flag.scheduled_on,  # type: ignore[attr-defined]
+            )
+        )
+    return sorted(rows, key=lambda row: (row.due_on, row.person.last_name, row.person.pk))
+
+
+def due_reviews(
+    user: User, *, team: Team | None = None, on: datetime.date | None = None
+) -> list[DueReview]:
+    """Everyone `user` may see in their teams (or `team`) who is due a review, soonest first:
+    never reviewed since the flag reached its tier, or reviewed with a next review date
+    within `DUE_SOON_DAYS`. One query."""
+    today = on or timezone.localdate()
+    people = service_users_visible_to(user, with_break_glass=False).filter(
+        team__in=teams_of(user) if team is None else Team.objects.filter(pk=team.pk)
+    )
+    return _due(due_flags(people), today, today + datetime.timedelta(days=DUE_SOON_DAYS))
+
+
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(team__in=teams_of(user)).select_related("team")
+
+
+def meeting_lists(user: User, *, on: datetime.date | None = None) -> dict[str, list[Meeting]]:
+    """The upcoming (not yet held) and the ten most recent held meetings of `user`'s teams."""
+    meetings = meetings_visible_to(user)
+    return {
+        "upcoming": list(
+            meetings.filter(status=MeetingStatus.SCHEDULED).order_by("meets_on", "meets_at")
+        ),
+        "recent": list(meetings.filter(status=MeetingStatus.HELD).order_by("-meets_on")[:10]),
+    }
+
+
+def meeting_for(user: User, external_id: uuid.UUID | str) -> Meeting | None:
+    return (
+        meetings_visible_to(user)
+        .select_related("scheduled_by")
+        .prefetch_related("staff", "partners")
+        .filter(external_id=external_id)
+        .first()
+    )
+
+
+def reviewed_people(meeting: Meeting, user: User) -> list[ReviewedPerson]:
+    """The people on `meeting`'s list whom `user` may see, each with what the meeting looks
+    at: the open flag and its reasons, recent contacts, case notes, open referrals and
+    recent overdoses with their follow-ups, and the actions set. A fixed number of queries."""
+    visible = service_users_visible_to(user, with_break_glass=False)
+    flags = Flag.objects.filter(ended_on__isnull=True).prefetch_related(
+        Prefetch("reasons", queryset=FlagReason.objects.order_by("position"))
+    )
+    return list(
+        meeting.reviewed.filter(service_user__in=visible)
+        .select_related("service_user", "service_user__keyworker")
+        .prefetch_related(
+            Prefetch("service_user__flags", queryset=flags, to_attr="open_flags"),
+            Prefetch(
+                "service_user__contacts",
+                queryset=Contact.objects.select_related("staff").order_by("-contact_date", "-id")[
+                    :RECENT_CONTACTS
+                ],
+                to_attr="recent_contacts",
+            ),
+            Prefetch(
+                "service_user__case_notes",
+                queryset=CaseNote.objects.select_related("written_by").order_by(
+                    "-note_date", "-id"
+                )[:RECENT_NOTES],
+                to_attr="recent_notes",
+            ),
+            Prefetch(
+                "service_user__onward_referrals",
+                queryset=OnwardReferral.objects.filter(outcome="").order_by("follow_up_on"),
+                to_attr="open_referrals",
+            ),
+            Prefetch(
+                "service_user__events",
+                queryset=Event.objects.filter(kind=EventKind.NON_FATAL_OVERDOSE)
+                .select_related("follow_up")
+                .order_by("-occurred_on", "-id")[:RECENT_OVERDOSES],
+                to_attr="recent_overdoses",
+            ),
+            Prefetch(
+                "actions",
+                queryset=ReviewAction.objects.select_related("owner").order_by("due_on", "id"),
+            ),
+        )
+        .order_by("service_user__last_name", "service_user__first_name", "id")
+    )
+
+
+def reviewed_person_for(
+    meeting: Meeting, user: User, external_id: uuid.UUID | str
+) -> ReviewedPerson | None:
+    visible = service_users_visible_to(user, with_break_glass=False)
+    return (
+        meeting.reviewed.filter(service_user__in=visible, external_id=external_id)
+        .select_related("service_user")
+        .first()
+    )
+
+
+def candidates_for(meeting: Meeting, user: User) -> QuerySet[ServiceUser]:
+    """Whom a lead may put on a meeting's list: the team's people they may see."""
+    return (
+        service_users_visible_to(user, with_break_glass=False)
+        .filter(team=meeting.team, date_of_death__isnull=True)
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+def team_staff(team: Team, on: datetime.date | None = None) -> QuerySet[User]:
+    """The staff in `team` today, who may attend its meetings and own its actions."""
+    return team_staff_of(Team.objects.filter(pk=team.pk), on)
+
+
+def team_staff_of(teams: QuerySet[Team], on: datetime.date | None = None) -> QuerySet[User]:
+    """The staff in any of `teams` today."""
+    day = on or timezone.localdate()
+    return (
+        User.objects.filter(
+            is_active=True, memberships__team__in=teams, memberships__starts_on__lte=day
+        )
+        .filter(Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=day))
+        .distinct()
+        .order_by("first_name", "last_name", "id")
+    )
+
+
+def my_actions(user: User, *, show: str) -> QuerySet[ReviewAction]:
+    """The case review actions `user` owns (open ones unless `show` is "all"), of people
+    they may see."""
+    visible = service_users_visible_to(user, with_break_glass=False)
+    actions = ReviewAction.objects.filter(
+        owner=user, reviewed__service_user__in=visible
+    ).select_related("reviewed__service_user", "reviewed__meeting", "reviewed__meeting__team")
+    if show != "all":
+        actions = actions.filter(done_on__isnull=True)
+    return actions.order_by("due_on", "id")
+
+
+def action_for(user: User, external_id: uuid.UUID | str) -> ReviewAction | None:
+    """An action `user` may mark done: their own, or one of a meeting of a team they lead."""
+    visible = service_users_visible_to(user, with_break_glass=False)
+    actions = ReviewAction.objects.filter(
+        external_id=external_id, reviewed__service_user__in=visible
+    ).select_related("reviewed__service_user", "reviewed__meeting")
+    if user.role == Role.TEAM_LEAD:
+        actions = actions.filter(Q(owner=user) | Q(reviewed__meeting__team__in=led_teams(user)))
+    else:
+        actions = actions.filter(owner=user)
+    return actions.first()
+
+
+def actions_due_for_reminder(on: datetime.date) -> QuerySet[ReviewAction]:
+    """Open actions due within the next week or overdue, owned by active staff with an
+    email address: what the daily reminder lists."""
+    return (
+        ReviewAction.objects.filter(
+            done_on__isnull=True,
+            due_on__lte=on + datetime.timedelta(days=REMINDER_DAYS_AHEAD),
+            owner__is_active=True,
+        )
+        .exclude(owner__email="")
+        .select_related("owner", "reviewed__meeting")
+        .order_by("owner_id", "due_on", "id")
+    )

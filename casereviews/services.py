@@ -1,0 +1,213 @@
+"""Writes of case reviews: keyword-only, atomic, one per thing a team lead or owner does."""
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from casereviews import selectors
+from casereviews.models import (
+    ActionReminder,
+    Meeting,
+    MeetingStatus,
+    PartnerAttendee,
+    ReviewAction,
+    ReviewedPerson,
+    TeamReviewSetting,
+)
+from cases.models import ServiceUser, Team, User
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A partner agency's representative at a meeting, as typed."""
+
+    name: str
+    organisation: str
+    role: str = ""
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    team: Team,
+    meets_on: datetime.date,
+    meets_at: datetime.time,
+    place: str,
+    staff: Iterable[User],
+    partners: Sequence[Partner],
+    people: Iterable[ServiceUser],
+    scheduled_by: User,
+) -> Meeting:
+    """A meeting of `team`'s case review with its attendees and the people to review."""
+    meeting = Meeting.objects.create(
+        team=team, meets_on=meets_on, meets_at=meets_at, place=place, scheduled_by=scheduled_by
+    )
+    meeting.staff.set(list(staff))
+    PartnerAttendee.objects.bulk_create(
+        PartnerAttendee(meeting=meeting, name=p.name, organisation=p.organisation, role=p.role)
+        for p in partners
+    )
+    ReviewedPerson.objects.bulk_create(
+        ReviewedPerson(meeting=meeting, service_user=person) for person in people
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_people_set(
+    *, meeting: Meeting, people: Iterable[ServiceUser], among: Iterable[ServiceUser]
+) -> None:
+    """Make `people` the ones `meeting` reviews, of those in `among` (the people the lead may
+    see: others already listed stay). A person with decisions or actions recorded stays."""
+    if meeting.is_held:
+        raise ValidationError("This meeting has been held: its list of people is its record.")
+    wanted = {person.pk for person in people}
+    seen = {person.pk for person in among}
+    current = meeting.reviewed.filter(service_user_id__in=seen)
+    keep = current.exclude(decisions="", next_review_on__isnull=True).values_list(
+        "service_user_id", flat=True
+    )
+    kept = set(keep) | set(
+        current.filter(actions__isnull=False).values_list("service_user_id", flat=True)
+    )
+    current.exclude(service_user_id__in=wanted | kept).delete()
+    listed = set(meeting.reviewed.values_list("service_user_id", flat=True))
+    ReviewedPerson.objects.bulk_create(
+        ReviewedPerson(meeting=meeting, service_user_id=pk) for pk in sorted(wanted - listed)
+    )
+
+
+@transaction.atomic
+def reviewed_record(
+    *, reviewed: ReviewedPerson, decisions: str, next_review_on: datetime.date | None
+) -> ReviewedPerson:
+    """What the meeting decided for one person, and by when to review them again."""
+    if next_review_on is not None and next_review_on <= reviewed.meeting.meets_on:
+        raise ValidationError(
+            {"next_review_on": "The next review comes after this meeting: choose a later date."}
+        )
+    reviewed.decisions = decisions
+    reviewed.next_review_on = next_review_on
+    reviewed.save(update_fields=["decisions", "next_review_on"])
+    return reviewed
+
+
+@transaction.atomic
+def action_set(
+    *, reviewed: ReviewedPerson, description: str, owner: User, due_on: datetime.date
+) -> ReviewAction:
+    if owner not in selectors.team_staff(reviewed.meeting.team):
+        raise ValidationError({"owner": "Choose someone in the team."})
+    return ReviewAction.objects.create(
+        reviewed=reviewed, description=description, owner=owner, due_on=due_on
+    )
+
+
+@transaction.atomic
+def action_done(*, action: ReviewAction, done_on: datetime.date) -> ReviewAction:
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": "This date is in the future."})
+    if done_on < timezone.localdate(action.created_at):
+        raise ValidationError(
+            {"done_on": f"The action was set on {action.created_at:%d/%m/%Y}: it was done after."}
+        )
+    action.done_on = done_on
+    action.save(update_fields=["done_on"])
+    return action
+
+
+@transaction.atomic
+def meeting_hold(*, meeting: Meeting) -> Meeting:
+    """Mark the meeting held: from now on it and its list of people are never removed."""
+    if meeting.is_held:
+        return meeting
+    if meeting.meets_on > timezone.localdate():
+        raise ValidationError("A meeting is marked held on or after its date.")
+    meeting.status = MeetingStatus.HELD
+    meeting.held_at = timezone.now()
+    meeting.save(update_fields=["status", "held_at"])
+    return meeting
+
+
+@transaction.atomic
+def team_setting_set(*, team: Team, include_high: bool, changed_by: User) -> TeamReviewSetting:
+    setting, _ = TeamReviewSetting.objects.update_or_create(
+        team=team, defaults={"include_high": include_high, "changed_by": changed_by}
+    )
+    return setting
+
+
+# Reminders -------------------------------------------------------------------
+
+
+def _reminder_text(owner: User, actions: list[ReviewAction], on: datetime.date) -> str:
+    lines = [f"Hello {owner.display_name},", ""]
+    lines.append("These case review actions you own are due within a week or overdue:")
+    lines.append("")
+    for action in actions:
+        days = (action.due_on - on).days
+        when = (
+            f"overdue by {-days} day{'s' if days != -1 else ''}"
+            if days < 0
+            else ("due today" if days == 0 else f"due in {days} day{'s' if days != 1 else ''}")
+        )
+        lines.append(
+            f"- set at the case review of {action.reviewed.meeting.meets_on:%d/%m/%Y}: "
+            f"due {action.due_on:%d/%m/%Y}, {when}"
+        )
+    lines += [
+        "",
+        f"See them in Lantern: {settings.LANTERN_SITE_URL}{reverse('case_review_my_actions')}",
+        "",
+        "This email names no one; the details are in Lantern.",
+    ]
+    return "\n".join(lines)
+
+
+def action_reminders_send(*, on: datetime.date | None = None) -> int:
+    """Email each owner one list of their case review actions due within 7 days or overdue.
+
+    Idempotent per day like the death reviews' reminders: the reminder row (unique per
+    owner and day) commits with the email, so a retry skips those already reminded.
+    Returns the number of emails sent.
+    """
+    day = on or timezone.localdate()
+    by_owner: dict[int, list[ReviewAction]] = defaultdict(list)
+    for action in selectors.actions_due_for_reminder(day):
+        by_owner[action.owner_id].append(action)
+    already = set(
+        ActionReminder.objects.filter(sent_on=day, owner_id__in=by_owner).values_list(
+            "owner_id", flat=True
+        )
+    )
+    sent = 0
+    for owner_id, actions in by_owner.items():
+        if owner_id in already:
+            continue
+        owner = actions[0].owner
+        try:
+            with transaction.atomic():
+                ActionReminder.objects.create(owner=owner, sent_on=day, actions=len(actions))
+                send_mail(
+                    subject=f"Lantern: {len(actions)} case review action"
+                    f"{'s' if len(actions) != 1 else ''} due or overdue",
+                    message=_reminder_text(owner, actions, day),
+                    from_email=None,
+                    recipient_list=[owner.email],
+                )
+        except IntegrityError:
+            continue
+        sent += 1
+    logger.info("Sent %s case review action reminders for %s", sent, day)
+    return sent
