@@ -24,6 +24,7 @@ from casereviews.models import (
     TeamReviewSetting,
 )
 from cases.models import ServiceUser, Team, User
+from core.dates import due_in_words
 
 logger = logging.getLogger(__name__)
 
@@ -156,12 +157,7 @@ def _reminder_text(owner: User, actions: list[ReviewAction], on: datetime.date) 
     lines.append("These case review actions you own are due within a week or overdue:")
     lines.append("")
     for action in actions:
-        days = (action.due_on - on).days
-        when = (
-            f"overdue by {-days} day{'s' if days != -1 else ''}"
-            if days < 0
-            else ("due today" if days == 0 else f"due in {days} day{'s' if days != 1 else ''}")
-        )
+        when = due_in_words(action.due_on, on)
         lines.append(
             f"- set at the case review of {action.reviewed.meeting.meets_on:%d/%m/%Y}: "
             f"due {action.due_on:%d/%m/%Y}, {when}"

@@ -22,6 +22,7 @@ every other execute wrapper.
 from typing import Any
 
 import pghistory
+import pgtrigger
 from psycopg import sql
 
 
@@ -47,6 +48,21 @@ def tracked(*, wording_only: tuple[str, ...] = (), **options):
         # person's clinical events.
         obj_field=pghistory.ObjForeignKey(related_name="history"),
         **options,
+    )
+
+
+def never_deleted(table: str) -> pgtrigger.Trigger:
+    """A trigger refusing DELETE of a row of `table`, whoever asks: the app, the admin or
+    SQL. The history keeps every change; the row itself is kept. TRUNCATE (test teardown,
+    the demo seed's reset) is not a row trigger's business."""
+    return pgtrigger.Trigger(
+        name="never_deleted",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Delete,
+        func=f"""
+        RAISE EXCEPTION '{table} is never deleted: % refused', TG_OP
+            USING ERRCODE = 'insufficient_privilege';
+        """,
     )
 
 

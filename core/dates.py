@@ -53,3 +53,14 @@ def years_after(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February, in a year that has none
         return day.replace(year=day.year + years, day=28)
+
+
+def due_in_words(due: datetime.date, on: datetime.date) -> str:
+    """When something is due, seen from `on`: "overdue by 3 days", "due today",
+    "due in 1 day"."""
+    days = (due - on).days
+    if days < 0:
+        return f"overdue by {-days} day{'s' if days != -1 else ''}"
+    if days == 0:
+        return "due today"
+    return f"due in {days} day{'s' if days != 1 else ''}"

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import ServiceUser, User
+from core.dates import due_in_words
 from deathreviews import selectors, snapshot, workflow
 from deathreviews.access import can_approve_bulletin
 from deathreviews.domains import DOMAINS, FIELD_DOMAINS, PART_EDITABLE_IN
@@ -448,12 +449,7 @@ def _reminder_text(owner: User, actions: list[ReviewAction], on: datetime.date) 
     lines.append("These death review actions you own are due within a week or overdue:")
     lines.append("")
     for action in actions:
-        days = (action.due_on - on).days
-        when = (
-            f"overdue by {-days} day{'s' if days != -1 else ''}"
-            if days < 0
-            else ("due today" if days == 0 else f"due in {days} day{'s' if days != 1 else ''}")
-        )
+        when = due_in_words(action.due_on, on)
         lines.append(
             f"- {action.review.reference}: {action.description.strip()[:200]} "
             f"(due {action.due_on:%d/%m/%Y}, {when})"

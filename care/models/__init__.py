@@ -103,7 +103,6 @@ from care.models.plans import (
     GoalState,
     PlanGoal,
     PlanReview,
-    never_deleted,
 )
 from care.models.safeguarding import (
     ADULT_AGE,
@@ -263,5 +262,4 @@ __all__ = [
     "Virus",
     "add_months",
     "dose_due_on",
-    "never_deleted",
 ]

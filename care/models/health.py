@@ -11,14 +11,13 @@ result back, treated); the history keeps each step.
 import datetime
 import uuid
 
-import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.history import tracked
+from cases.history import never_deleted, tracked
 from cases.models import ServiceUser, Team
 
 IN_THE_FUTURE = "This date cannot be in the future: use today's date or an earlier one."
@@ -54,18 +53,6 @@ SCHEDULE_CHANGED = "The course follows the {schedule} schedule: keep the same on
 
 # A test's result is chased this many days after the test.
 RESULT_CHASE_DAYS = 28
-
-
-def _never_deleted(table: str) -> pgtrigger.Trigger:
-    return pgtrigger.Trigger(
-        name="never_deleted",
-        when=pgtrigger.Before,
-        operation=pgtrigger.Delete,
-        func=f"""
-        RAISE EXCEPTION '{table} is never deleted: % refused', TG_OP
-            USING ERRCODE = 'insufficient_privilege';
-        """,
-    )
 
 
 class Virus(models.TextChoices):
@@ -153,7 +140,7 @@ class BloodBorneVirusTest(models.Model):
                 name="bbvtest_treatment_on_hep_c_rna",
             ),
         ]
-        triggers = [_never_deleted("care_bloodbornevirustest")]
+        triggers = [never_deleted("care_bloodbornevirustest")]
 
     def __str__(self) -> str:
         return f"{self.get_virus_display()} offered {self.offered_on:%d/%m/%Y}"
@@ -331,7 +318,7 @@ class HepatitisBVaccination(models.Model):
                 name="hepbvacc_each_dose_once",
             ),
         ]
-        triggers = [_never_deleted("care_hepatitisbvaccination")]
+        triggers = [never_deleted("care_hepatitisbvaccination")]
 
     def __str__(self) -> str:
         if self.kind == VaccinationKind.DOSE:
@@ -440,7 +427,7 @@ class NeedleExchangeContact(models.Model):
                 name="nspcontact_something_given",
             ),
         ]
-        triggers = [_never_deleted("care_needleexchangecontact")]
+        triggers = [never_deleted("care_needleexchangecontact")]
 
     def __str__(self) -> str:
         return f"Needle exchange contact on {self.contact_on:%d/%m/%Y}"

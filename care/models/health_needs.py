@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from care.models.health import IN_THE_FUTURE, _never_deleted
-from cases.history import tracked
+from care.models.health import IN_THE_FUTURE
+from cases.history import never_deleted, tracked
 from cases.models import ServiceUser
 
 SINCE_NEEDED = "Give the date they have been in treatment since."
@@ -103,7 +103,7 @@ class MentalHealthNeed(_Recorded):
         indexes = [
             models.Index(fields=["service_user", "-recorded_on", "-id"], name="mhneed_newest"),
         ]
-        triggers = [_never_deleted("care_mentalhealthneed")]
+        triggers = [never_deleted("care_mentalhealthneed")]
 
     def __str__(self) -> str:
         return f"Mental health need as of {self.recorded_on:%d/%m/%Y}"
@@ -149,7 +149,7 @@ class PharmacyArrangement(_Recorded):
         indexes = [
             models.Index(fields=["service_user", "-since", "-id"], name="pharmacy_newest"),
         ]
-        triggers = [_never_deleted("care_pharmacyarrangement")]
+        triggers = [never_deleted("care_pharmacyarrangement")]
 
     def __str__(self) -> str:
         return f"{self.pharmacy_name}, since {self.since:%d/%m/%Y}"
@@ -179,7 +179,7 @@ class PhysicalHealthCheck(_Recorded):
         indexes = [
             models.Index(fields=["service_user", "-checked_on", "-id"], name="physcheck_newest"),
         ]
-        triggers = [_never_deleted("care_physicalhealthcheck")]
+        triggers = [never_deleted("care_physicalhealthcheck")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.checked_on:%d/%m/%Y}"

@@ -12,7 +12,6 @@ which goal(s) it worked on (`GoalContact`). Plans, goals and reviews are never d
 import datetime
 import uuid
 
-import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.history import tracked
+from cases.history import never_deleted, tracked
 from cases.models import Contact, ServiceUser
 
 DEFAULT_REVIEW_WEEKS = 12
@@ -63,19 +62,6 @@ class GoalState(models.TextChoices):
     OPEN = "open", "Open"
     ACHIEVED = "achieved", "Achieved"
     NOT_RELEVANT = "not_relevant", "No longer relevant"
-
-
-def never_deleted(table: str) -> pgtrigger.Trigger:
-    """A trigger refusing DELETE, whoever asks: the app, the admin or SQL."""
-    return pgtrigger.Trigger(
-        name="never_deleted",
-        when=pgtrigger.Before,
-        operation=pgtrigger.Delete,
-        func=f"""
-        RAISE EXCEPTION '{table} is never deleted: % refused', TG_OP
-            USING ERRCODE = 'insufficient_privilege';
-        """,
-    )
 
 
 @tracked()

@@ -14,14 +14,13 @@ import datetime
 import re
 import uuid
 
-import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from cases.history import tracked
+from cases.history import never_deleted, tracked
 from cases.models import ServiceUser
 
 # A child counts until the end of the year they turn 18: the year of birth is all the
@@ -105,21 +104,6 @@ class Exploitation(models.TextChoices):
     CUCKOOING = "cuckooing", "Cuckooing (their home taken over)"
 
 
-def _never_deleted(table: str) -> pgtrigger.Trigger:
-    """Changes are kept by the history; a row itself is never deleted, from the app, the
-    admin or SQL. TRUNCATE (test teardown, the demo's reset) is not a row trigger's
-    business."""
-    return pgtrigger.Trigger(
-        name="never_deleted",
-        when=pgtrigger.Before,
-        operation=pgtrigger.Delete,
-        func=f"""
-        RAISE EXCEPTION '{table} is never deleted: % refused', TG_OP
-            USING ERRCODE = 'insufficient_privilege';
-        """,
-    )
-
-
 def _in_the_future(value: datetime.date | None) -> bool:
     return bool(value and value > timezone.localdate())
 
@@ -176,7 +160,7 @@ class ChildInContact(models.Model):
                 condition=Q(year_of_birth__gte=1900), name="child_born_after_1900"
             ),
         ]
-        triggers = [_never_deleted("care_childincontact")]
+        triggers = [never_deleted("care_childincontact")]
 
     def __str__(self) -> str:
         return f"{self.label} (born {self.year_of_birth})"
@@ -249,7 +233,7 @@ class SafeStorage(models.Model):
                 name="safe_storage_supervised_since_only_if_supervised",
             ),
         ]
-        triggers = [_never_deleted("care_safestorage")]
+        triggers = [never_deleted("care_safestorage")]
 
     def __str__(self) -> str:
         return "Safe storage of take-home medication"
@@ -326,7 +310,7 @@ class ProtectionReferral(models.Model):
                 name="protection_ref_outcome_dated",
             ),
         ]
-        triggers = [_never_deleted("care_protectionreferral")]
+        triggers = [never_deleted("care_protectionreferral")]
 
     def __str__(self) -> str:
         return f"Protection referral to {self.agency_name} on {self.made_on:%d/%m/%Y}"
@@ -415,7 +399,7 @@ class SafeguardingConcern(models.Model):
                 name="concern_exploitation_kind",
             ),
         ]
-        triggers = [_never_deleted("care_safeguardingconcern")]
+        triggers = [never_deleted("care_safeguardingconcern")]
 
     def __str__(self) -> str:
         return f"{self.description} raised {self.raised_on:%d/%m/%Y}"

@@ -5,7 +5,15 @@ import datetime
 import pandas as pd
 import pytest
 
-from core.dates import add_months, age_on, ages_on, month_end, quarter_start, years_after
+from core.dates import (
+    add_months,
+    age_on,
+    ages_on,
+    due_in_words,
+    month_end,
+    quarter_start,
+    years_after,
+)
 
 D = datetime.date
 
@@ -73,3 +81,17 @@ def test_years_after_keeps_the_day_and_moves_29_february_to_the_28th():
     assert years_after(D(2028, 2, 29), 1) == D(2029, 2, 28)
     assert years_after(D(2028, 2, 29), 4) == D(2032, 2, 29)
     assert years_after(D(2028, 2, 29), -1) == D(2027, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("due", "words"),
+    [
+        (datetime.date(2026, 3, 1), "overdue by 9 days"),
+        (datetime.date(2026, 3, 9), "overdue by 1 day"),
+        (datetime.date(2026, 3, 10), "due today"),
+        (datetime.date(2026, 3, 11), "due in 1 day"),
+        (datetime.date(2026, 3, 17), "due in 7 days"),
+    ],
+)
+def test_when_something_is_due_reads_in_words(due, words):
+    assert due_in_words(due, datetime.date(2026, 3, 10)) == words
