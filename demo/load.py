@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from casereviews.models import Meeting, TeamReviewSetting
 from cases.models import (
     Contact,
     DischargeReason,
@@ -275,6 +276,10 @@ def _table_list(models: Iterable[type[Model]]) -> str:
     return ", ".join(_quote(model._meta.db_table) for model in models)
 
 
+# Records about the demo's teams and staff that no person's record leads to.
+TEAM_RECORDS = (Meeting, TeamReviewSetting)
+
+
 def _reset(cursor, models: dict[str, type[Model]]) -> list[str]:
     """Empty the bulk tables (and any table that points at them) and remove the demo staff."""
     tables = [model._meta.db_table for model in models.values()]
@@ -288,6 +293,9 @@ def _reset(cursor, models: dict[str, type[Model]]) -> list[str]:
     )
     also = sorted(row[0] for row in cursor.fetchall())
     cursor.execute(f"TRUNCATE {_table_list(models.values())} RESTART IDENTITY CASCADE")
+    # Case review meetings and teams' review settings name the demo's staff and teams, not
+    # its people, so the cascade above leaves them; held meetings refuse a row's deletion.
+    cursor.execute(f"TRUNCATE {_table_list(TEAM_RECORDS)} RESTART IDENTITY CASCADE")
     User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").delete()
     TeamMembership.objects.filter(team__service__name=DEMO_SERVICE_NAME).delete()
     Team.objects.filter(service__name=DEMO_SERVICE_NAME).delete()
