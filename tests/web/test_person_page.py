@@ -96,6 +96,8 @@ def test_what_is_due_is_one_list_soonest_first_with_the_overdue_marked_in_words(
         appointment: False,
         "Released from prison expected: confirm it happened": False,
         "Renew the naloxone kit": False,
+        # The other record kinds' due lists join in: in treatment for over a year, no plan.
+        "Write a care plan": True,
     }
     days = [item.on for item, _ in response.context["due"]]
     assert days == sorted(days)
