@@ -3,8 +3,10 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from care.models import PlanGoal
 from cases.models import LocalAuthority
 from commissioning.models import ApiClient
+from tests.care.factories import goal_of, plan_of
 from tests.commissioning.conftest import extract_url, issue_token, json_rows
 from tests.factories import EventFactory, UserFactory, days_ago
 
@@ -128,10 +130,14 @@ def person_url_values(person) -> dict:
     expected = person.events.filter(status="expected").first() or EventFactory(
         service_user=person, kind="prison_release", status="expected", occurred_on=days_ago(-7)
     )
+    goal = PlanGoal.objects.filter(plan__service_user=person).first()
+    if goal is None:
+        goal = goal_of(plan_of(person, person.keyworker), person.keyworker)
     return {
         "external_id": person.external_id,
         "episode_id": person.episodes.first().external_id,
         "event_id": expected.external_id,
+        "goal_id": goal.external_id,
     }
 
 
