@@ -77,7 +77,8 @@ def record_form_view(
     )
 
 
-def _bound(request: HttpRequest, form_class, **kwargs):
+def bound_form(request: HttpRequest, form_class, **kwargs):
+    """`form_class` bound to the POST, or unbound for any other method."""
     data = request.POST if request.method == "POST" else None
     return form_class(data, **kwargs)
 
@@ -114,7 +115,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     """Add a person, after warning of people in the user's scope who may be them."""
     if not can_edit_records(request.user):
         raise PermissionDenied("Your role cannot add people.")
-    form = _bound(request, forms.PersonAddForm, user=request.user)
+    form = bound_form(request, forms.PersonAddForm, user=request.user)
     if request.method == "POST" and form.is_valid():
         details = {k: v for k, v in form.cleaned_data.items() if k != "different_person"}
         try:
@@ -144,7 +145,7 @@ def person_edit(request: HttpRequest, external_id) -> HttpResponse:
     whether or not another team holds it."""
     person = editable_person(request, external_id)
     title = f"Edit {person.display_name}"  # before the form puts what was typed on `person`
-    form = _bound(request, forms.ServiceUserForm, user=request.user, instance=person)
+    form = bound_form(request, forms.ServiceUserForm, user=request.user, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
             updated = services.service_user_update(
@@ -172,7 +173,7 @@ def episode_edit(request: HttpRequest, external_id, episode_id) -> HttpResponse:
     episode = person.episodes.filter(external_id=episode_id).first()
     if episode is None:
         raise Http404("No such episode")
-    form = _bound(request, forms.EpisodeForm, service_user=person, instance=episode)
+    form = bound_form(request, forms.EpisodeForm, service_user=person, instance=episode)
     return record_form_view(
         request,
         form=form,
@@ -190,7 +191,7 @@ def event_happened(request: HttpRequest, external_id, event_id) -> HttpResponse:
     event = person.events.filter(external_id=event_id, status=EventStatus.EXPECTED).first()
     if event is None:
         raise Http404("No such expected event")
-    form = _bound(request, forms.EventHappenedForm, instance=event)
+    form = bound_form(request, forms.EventHappenedForm, instance=event)
     return record_form_view(
         request,
         form=form,
@@ -256,7 +257,7 @@ def record_create(request: HttpRequest, external_id, kind: str) -> HttpResponse:
     """Add one record of `kind` (a key of RECORD_KINDS) to a person."""
     spec = RECORD_KINDS[kind]
     person = editable_person(request, external_id)
-    form = _bound(request, spec.form, service_user=person)
+    form = bound_form(request, spec.form, service_user=person)
     return record_form_view(
         request,
         form=form,

@@ -26,12 +26,7 @@ from cases.access import can_browse_people
 from cases.audit import record_access
 from cases.models import AccessKind, Team
 from cases.selectors import active_team_ids, team_ids_visible_to
-from cases.views import editable_person, record_form_view
-
-
-def _bound(request: HttpRequest, form_class, **kwargs):
-    data = request.POST if request.method == "POST" else None
-    return form_class(data, **kwargs)
+from cases.views import bound_form, editable_person, record_form_view
 
 
 @login_required
@@ -39,7 +34,7 @@ def bbv_test_create(request: HttpRequest, external_id) -> HttpResponse:
     person = editable_person(request, external_id)
     return record_form_view(
         request,
-        form=_bound(request, BbvTestForm, service_user=person),
+        form=bound_form(request, BbvTestForm, service_user=person),
         save=lambda data: services.bbv_test_record(
             service_user=person, recorded_by=request.user, **data
         ),
@@ -50,7 +45,7 @@ def bbv_test_create(request: HttpRequest, external_id) -> HttpResponse:
 
 
 def _on_a_test(request: HttpRequest, form_class, person):
-    form = _bound(request, form_class, service_user=person)
+    form = bound_form(request, form_class, service_user=person)
     if request.method != "POST" and request.GET.get("test"):
         # From the person page: the test is chosen already, if it is one of theirs.
         form.initial["test"] = request.GET["test"]
@@ -99,7 +94,7 @@ def hep_b_vaccination_create(request: HttpRequest, external_id) -> HttpResponse:
     person = editable_person(request, external_id)
     return record_form_view(
         request,
-        form=_bound(request, HepBVaccinationForm, service_user=person),
+        form=bound_form(request, HepBVaccinationForm, service_user=person),
         save=lambda data: services.hep_b_vaccination_record(
             service_user=person, recorded_by=request.user, **data
         ),
@@ -114,7 +109,7 @@ def nsp_contact_create(request: HttpRequest, external_id) -> HttpResponse:
     person = editable_person(request, external_id)
     return record_form_view(
         request,
-        form=_bound(request, NspContactForm, team=person.team, service_user=person),
+        form=bound_form(request, NspContactForm, team=person.team, service_user=person),
         save=lambda data: services.nsp_contact_record(
             team=person.team, service_user=person, recorded_by=request.user, **data
         ),
@@ -156,7 +151,7 @@ def nsp_team(request: HttpRequest) -> HttpResponse:
     form = None
     status = 200
     if may_record:
-        form = _bound(request, NspContactForm, team=team)
+        form = bound_form(request, NspContactForm, team=team)
         if request.method == "POST":
             if form.is_valid():
                 services.nsp_contact_record(
@@ -190,7 +185,7 @@ def _health_need(request: HttpRequest, external_id, form_class, *, title: str, s
     model = form_class._meta.model
     return record_form_view(
         request,
-        form=_bound(request, form_class, service_user=person),
+        form=bound_form(request, form_class, service_user=person),
         save=lambda data: services.health_need_record(
             model=model, service_user=person, recorded_by=request.user, **data
         ),

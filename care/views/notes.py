@@ -8,18 +8,13 @@ from django.http import HttpRequest, HttpResponse
 
 from care import services
 from care.forms import CaseNoteForm, OnwardReferralForm, ReferralOutcomeForm
-from cases.views import editable_person, record_form_view
-
-
-def _bound(request: HttpRequest, form_class, **kwargs):
-    data = request.POST if request.method == "POST" else None
-    return form_class(data, **kwargs)
+from cases.views import bound_form, editable_person, record_form_view
 
 
 @login_required
 def case_note_create(request: HttpRequest, external_id) -> HttpResponse:
     person = editable_person(request, external_id)
-    form = _bound(request, CaseNoteForm, service_user=person)
+    form = bound_form(request, CaseNoteForm, service_user=person)
     if request.method != "POST" and request.GET.get("corrects"):
         # "Correct this note" on the person page: the note is chosen already, if it is theirs.
         form.initial["corrects"] = request.GET["corrects"]
@@ -40,7 +35,7 @@ def onward_referral_create(request: HttpRequest, external_id) -> HttpResponse:
     person = editable_person(request, external_id)
     return record_form_view(
         request,
-        form=_bound(request, OnwardReferralForm, service_user=person),
+        form=bound_form(request, OnwardReferralForm, service_user=person),
         save=lambda data: services.onward_referral_make(
             service_user=person, made_by=request.user, **data
         ),
@@ -53,7 +48,7 @@ def onward_referral_create(request: HttpRequest, external_id) -> HttpResponse:
 @login_required
 def onward_referral_outcome(request: HttpRequest, external_id) -> HttpResponse:
     person = editable_person(request, external_id)
-    form = _bound(request, ReferralOutcomeForm, service_user=person)
+    form = bound_form(request, ReferralOutcomeForm, service_user=person)
     if request.method != "POST" and request.GET.get("referral"):
         form.initial["referral"] = request.GET["referral"]
     return record_form_view(

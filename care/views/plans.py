@@ -21,14 +21,9 @@ from care.forms import CarePlanForm, GoalContactForm, PlanGoalForm, PlanReviewFo
 from care.models import CarePlan, PlanGoal
 from cases.audit import service_user_for_read
 from cases.models import ServiceUser
-from cases.views import editable_person
+from cases.views import bound_form, editable_person
 
 PLAN_ASKED_FOR_IS_NO_PLAN = "The plan asked for is not a plan's reference."
-
-
-def _bound(request: HttpRequest, form_class, **kwargs):
-    data = request.POST if request.method == "POST" else None
-    return form_class(data, **kwargs)
 
 
 def _plan_form_view(
@@ -109,7 +104,7 @@ def care_plan_create(request: HttpRequest, external_id) -> HttpResponse:
     current = selectors.current_plan_of(person)
     return _plan_form_view(
         request,
-        form=_bound(request, CarePlanForm, service_user=person, current=current),
+        form=bound_form(request, CarePlanForm, service_user=person, current=current),
         save=lambda data: services.care_plan_start(
             service_user=person, created_by=request.user, **data
         ),
@@ -127,7 +122,7 @@ def plan_goal_create(request: HttpRequest, external_id) -> HttpResponse:
         return no_plan  # type: ignore[return-value]
     return _plan_form_view(
         request,
-        form=_bound(request, PlanGoalForm, plan=plan),
+        form=bound_form(request, PlanGoalForm, plan=plan),
         save=lambda data: services.plan_goal_add(plan=plan, created_by=request.user, **data),
         title="Add a goal",
         person=person,
@@ -148,7 +143,7 @@ def plan_goal_edit(request: HttpRequest, external_id, goal_id) -> HttpResponse:
         raise Http404("No such goal")
     return _plan_form_view(
         request,
-        form=_bound(request, PlanGoalForm, plan=goal.plan, instance=goal),
+        form=bound_form(request, PlanGoalForm, plan=goal.plan, instance=goal),
         save=lambda data: services.plan_goal_change(goal=goal, **data),
         title="Change a goal",
         person=person,
@@ -162,7 +157,7 @@ def plan_review_create(request: HttpRequest, external_id) -> HttpResponse:
     plan, no_plan = _current_plan_or_none_page(request, person, "Record a plan review")
     if plan is None:
         return no_plan  # type: ignore[return-value]
-    form = _bound(
+    form = bound_form(
         request, PlanReviewForm, plan=plan, open_goals=list(selectors.open_goals_of(plan))
     )
     return _plan_form_view(
@@ -188,7 +183,7 @@ def plan_contact_create(request: HttpRequest, external_id) -> HttpResponse:
     plan, no_plan = _current_plan_or_none_page(request, person, "Record a contact against a goal")
     if plan is None:
         return no_plan  # type: ignore[return-value]
-    form = _bound(request, GoalContactForm, service_user=person, plan=plan)
+    form = bound_form(request, GoalContactForm, service_user=person, plan=plan)
     if request.method != "POST" and request.GET.get("goal"):
         # "Record a contact" beside a goal on the plan page: that goal is ticked already.
         form.initial["goals"] = [request.GET["goal"]]

@@ -22,12 +22,7 @@ from care.forms import (
 )
 from care.models import ChildInContact, SafeStorage
 from cases.models import ServiceUser
-from cases.views import editable_person, record_form_view
-
-
-def _bound(request: HttpRequest, form_class, **kwargs):
-    data = request.POST if request.method == "POST" else None
-    return form_class(data, **kwargs)
+from cases.views import bound_form, editable_person, record_form_view
 
 
 def _child_asked_for(request: HttpRequest, person: ServiceUser) -> ChildInContact | None:
@@ -52,7 +47,7 @@ def child_in_contact_edit(request: HttpRequest, external_id) -> HttpResponse:
     child = _child_asked_for(request, person)
     return record_form_view(
         request,
-        form=_bound(request, ChildInContactForm, service_user=person, instance=child),
+        form=bound_form(request, ChildInContactForm, service_user=person, instance=child),
         save=lambda data: services.child_in_contact_record(
             service_user=person,
             recorded_by=request.user,
@@ -71,7 +66,7 @@ def safe_storage_edit(request: HttpRequest, external_id) -> HttpResponse:
     storage = SafeStorage.objects.filter(service_user=person).first()
     return record_form_view(
         request,
-        form=_bound(request, SafeStorageForm, service_user=person, instance=storage),
+        form=bound_form(request, SafeStorageForm, service_user=person, instance=storage),
         save=lambda data: services.safe_storage_record(
             service_user=person, updated_by=request.user, **data
         ),
@@ -86,7 +81,7 @@ def protection_referral_create(request: HttpRequest, external_id) -> HttpRespons
     person = editable_person(request, external_id)
     return record_form_view(
         request,
-        form=_bound(request, ProtectionReferralForm, service_user=person),
+        form=bound_form(request, ProtectionReferralForm, service_user=person),
         save=lambda data: services.protection_referral_make(
             service_user=person, made_by=request.user, **data
         ),
@@ -99,7 +94,7 @@ def protection_referral_create(request: HttpRequest, external_id) -> HttpRespons
 @login_required
 def protection_referral_outcome(request: HttpRequest, external_id) -> HttpResponse:
     person = editable_person(request, external_id)
-    form = _bound(request, ProtectionOutcomeForm, service_user=person)
+    form = bound_form(request, ProtectionOutcomeForm, service_user=person)
     if request.method != "POST" and request.GET.get("referral"):
         form.initial["referral"] = request.GET["referral"]
     return record_form_view(
@@ -122,7 +117,7 @@ def safeguarding_concern_create(request: HttpRequest, external_id) -> HttpRespon
     person = editable_person(request, external_id)
     return record_form_view(
         request,
-        form=_bound(request, SafeguardingConcernForm, service_user=person),
+        form=bound_form(request, SafeguardingConcernForm, service_user=person),
         save=lambda data: services.safeguarding_concern_raise(
             service_user=person, raised_by=request.user, **data
         ),
@@ -135,7 +130,7 @@ def safeguarding_concern_create(request: HttpRequest, external_id) -> HttpRespon
 @login_required
 def safeguarding_concern_close(request: HttpRequest, external_id) -> HttpResponse:
     person = editable_person(request, external_id)
-    form = _bound(request, ConcernCloseForm, service_user=person)
+    form = bound_form(request, ConcernCloseForm, service_user=person)
     if request.method != "POST" and request.GET.get("concern"):
         form.initial["concern"] = request.GET["concern"]
     return record_form_view(
