@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
-from care.models import CaseNote, OnwardReferral
+from care.due import Due
+from care.models import CarePlan, CaseNote, GoalState, OnwardReferral, PlanGoal, RiskAssessment
 from casereviews.access import can_read_case_reviews
 from casereviews.models import (
     Meeting,
@@ -140,6 +142,25 @@ def due_reviews(
     return _due(due_flags(people), today, today + datetime.timedelta(days=DUE_SOON_DAYS))
 
 
+def case_review_due(person: ServiceUser, *, today: datetime.date) -> list[Due]:
+    """The person's case review, when they are due one as their team's due list says it
+    (`due_reviews`): what the top of the person page lists. One query."""
+    flags = due_flags(ServiceUser.objects.filter(pk=person.pk))
+    due = _due(flags, today, today + datetime.timedelta(days=DUE_SOON_DAYS))
+    return [
+        Due(
+            what=(
+                f"Case review: on the meeting of {row.scheduled_on:%d/%m/%Y}"
+                if row.scheduled_on
+                else "Case review: put them on a team meeting"
+            ),
+            on=row.due_on,
+            url=reverse("case_review_list"),
+        )
+        for row in due[:1]
+    ]
+
+
 def meetings_visible_to(user: User) -> QuerySet[Meeting]:
     return Meeting.objects.filter(team__in=teams_of(user)).select_related("team")
 
@@ -167,8 +188,9 @@ def meeting_for(user: User, external_id: uuid.UUID | str) -> Meeting | None:
 
 def reviewed_people(meeting: Meeting, user: User) -> list[ReviewedPerson]:
     """The people on `meeting`'s list whom `user` may see, each with what the meeting looks
-    at: the open flag and its reasons, recent contacts, case notes, open referrals and
-    recent overdoses with their follow-ups, and the actions set. A fixed number of queries."""
+    at: the open flag and its reasons, recent contacts, case notes, open referrals, recent
+    overdoses with their follow-ups, the current care plan with its open goals, the latest
+    risk assessment and safety plan, and the actions set. A fixed number of queries."""
     visible = service_users_visible_to(user, with_break_glass=False)
     flags = Flag.objects.filter(ended_on__isnull=True).prefetch_related(
         Prefetch("reasons", queryset=FlagReason.objects.order_by("position"))
@@ -203,6 +225,24 @@ def reviewed_people(meeting: Meeting, user: User) -> list[ReviewedPerson]:
                 .select_related("follow_up")
                 .order_by("-occurred_on", "-id")[:RECENT_OVERDOSES],
                 to_attr="recent_overdoses",
+            ),
+            Prefetch(
+                "service_user__care_plans",
+                queryset=CarePlan.objects.filter(superseded_at__isnull=True).prefetch_related(
+                    Prefetch(
+                        "goals",
+                        queryset=PlanGoal.objects.filter(state=GoalState.OPEN).order_by(
+                            "by_when", "id"
+                        ),
+                        to_attr="open_goals",
+                    )
+                ),
+                to_attr="current_plans",
+            ),
+            Prefetch(
+                "service_user__risk_assessments",
+                queryset=RiskAssessment.objects.order_by("-assessed_on", "-id")[:1],
+                to_attr="latest_assessments",
             ),
             Prefetch(
                 "actions",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from casereviews import services
 from casereviews.models import Meeting, MeetingStatus, ReviewAction, ReviewedPerson
 from cases.models import AccessEvent
+from tests.care.factories import assessment_of, goal_of, plan_of
 from tests.casereviews.conftest import held_meeting, make_flag
 from tests.factories import ServiceUserFactory, days_ago
 
@@ -118,10 +119,11 @@ def test_the_meeting_page_shows_each_person_with_what_the_meeting_looks_at(
     client_as, tess, alice, north, flagged, django_assert_num_queries
 ):
     meeting = held_meeting(north, tess, flagged, on=days_ago(0))
+    goal_of(plan_of(flagged[0], alice), alice)
     client = client_as(alice)
     url = reverse("case_review_meeting", args=[meeting.external_id])
     client.get(url)
-    with django_assert_num_queries(14) as first:
+    with django_assert_num_queries(17) as first:
         response = client.get(url)
     content = response.content.decode()
     assert "Released from prison recently" in content
@@ -131,13 +133,44 @@ def test_the_meeting_page_shows_each_person_with_what_the_meeting_looks_at(
         "Due2",
     ]
     assert AccessEvent.objects.filter(view="case_review_meeting", rows=3).count() == 2
-    assert len(first.captured_queries) == 14
+    assert len(first.captured_queries) == 17
     more = [ServiceUserFactory(team=north, keyworker=alice) for _ in range(4)]
     for person in more:
         make_flag(person)
         ReviewedPerson.objects.create(meeting=meeting, service_user=person)
-    with django_assert_num_queries(14):
+        goal_of(plan_of(person, alice), alice)
+        assessment_of(person, alice)
+    with django_assert_num_queries(17):
         client.get(url)
+
+
+def test_the_meeting_shows_each_persons_care_plan_and_latest_risk_assessment(
+    client_as, tess, alice, north, flagged
+):
+    planned, assessed, _neither = flagged
+    plan = plan_of(planned, alice, agreed=100, weeks=12)
+    goal_of(plan, alice, what="Register with a GP.", domain="physical_health", by=-14)
+    goal_of(plan, alice, what="Already done.", state="achieved", state_on=days_ago(5))
+    assessment_of(assessed, alice, day=60, judgement="low")
+    assessment_of(assessed, alice, day=2, judgement="very_high", plan_steps=["carry_naloxone"])
+    meeting = held_meeting(north, tess, flagged, on=days_ago(0))
+
+    response = client_as(alice).get(reverse("case_review_meeting", args=[meeting.external_id]))
+
+    people = {r.service_user.pk: r.service_user for r in response.context["people"]}
+    assert [g.what for g in people[planned.pk].current_plans[0].open_goals] == [
+        "Register with a GP."
+    ]
+    content = response.content.decode()
+    review_due = plan.review_due_on
+    assert f'review due {uk(review_due)} <span class="text-danger fw-semibold">(overdue)' in content
+    assert "Physical health: Register with a GP." in content
+    assert "Already done." not in content
+    assert "judged very high risk" in content
+    assert "judged low risk" not in content
+    assert "carry naloxone" in content
+    assert content.count("No care plan.") == 2
+    assert content.count("No risk assessment recorded.") == 2
 
 
 def test_a_person_outside_the_users_scope_is_not_listed_even_in_their_teams_meeting(
