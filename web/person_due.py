@@ -18,6 +18,7 @@ from care.selectors.health import health_due
 from care.selectors.notes import referrals_due
 from care.selectors.plans import plans_due
 from care.selectors.safeguarding import safeguarding_due
+from casereviews.selectors import case_review_due
 from cases.models import Contact, ContactStatus, ServiceUser
 from cases.selectors import ServiceUserHistory
 from outcomes.models import TopAssessment
@@ -35,6 +36,7 @@ RECORD_KINDS_DUE: tuple[Callable[..., list[Due]], ...] = (
     plans_due,
     health_due,
     safeguarding_due,
+    case_review_due,
 )
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from casereviews import selectors, services
 from tests.casereviews.conftest import held_meeting, make_flag
@@ -105,3 +106,38 @@ def test_people_of_other_teams_are_never_listed(bob, flagged):
 def test_the_due_list_is_one_query_however_many_people(tess, flagged, django_assert_num_queries):
     with django_assert_num_queries(1):
         selectors.due_reviews(tess)
+
+
+def test_the_person_page_lists_the_case_review_a_person_is_due(
+    client_as, alice, tess, flagged, django_assert_num_queries
+):
+    overdue, _, scheduled = flagged
+    services.meeting_schedule(
+        team=scheduled.team,
+        meets_on=days_ago(-3),
+        meets_at=datetime.time(10, 0),
+        place="Room 1",
+        staff=[tess],
+        partners=[],
+        people=[scheduled],
+        scheduled_by=tess,
+    )
+
+    with django_assert_num_queries(1):
+        due = selectors.case_review_due(overdue, today=days_ago(0))
+    assert [(d.what, d.on) for d in due] == [
+        ("Case review: put them on a team meeting", days_ago(10) + datetime.timedelta(days=7))
+    ]
+    assert due[0].overdue(days_ago(0))
+    assert [d.what for d in selectors.case_review_due(scheduled, today=days_ago(0))] == [
+        f"Case review: on the meeting of {days_ago(-3):%d/%m/%Y}"
+    ]
+    page = client_as(alice).get(reverse("person_detail", args=[overdue.external_id]))
+    assert "Case review: put them on a team meeting" in page.content.decode()
+
+
+def test_nobody_is_due_a_review_once_reviewed_without_a_next_date(tess, flagged):
+    person = flagged[0]
+    held_meeting(person.team, tess, [person], on=days_ago(1))
+
+    assert selectors.case_review_due(person, today=days_ago(0)) == []

@@ -97,5 +97,5 @@ def test_the_person_page_runs_the_same_queries_for_5_records_and_for_100(client_
     # assessment (one) and the health record (five) reads those records again, as each
     # record kind's due list reads its own. Safeguarding's children, safe storage, open and
     # closed referrals, open and closed concerns, and the episode it is checked against
-    # (seven), and what it makes due (five).
-    assert many == 21 + 1 + 7 + 1 + 7 + 7 + 5
+    # (seven), and what it makes due (five). Whether a case review is due (one).
+    assert many == 21 + 1 + 7 + 1 + 7 + 7 + 5 + 1
