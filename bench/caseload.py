@@ -24,7 +24,7 @@ import statistics
 import sys
 import time
 
-from harness import add_data_dir_option, configure_django
+from harness import add_data_dir_option, configure_django, signed_in_client
 
 TARGET_MEDIAN_MS = 150.0
 CASELOAD_URL = "/caseload/mine/"
@@ -82,7 +82,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else args.data_dir
@@ -109,8 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     people = ServiceUser.objects.count()  # what is there, also when --skip-seed reuses data
     user = keyworker_to_sign_in()
     rows = caseload_rows(user)
-    client = Client()
-    client.force_login(user)
+    client = signed_in_client(user)
 
     response = client.get(CASELOAD_URL)
     if response.status_code != 200:

@@ -67,3 +67,25 @@ def run_child(script: str, arguments: list[str], failure: str) -> tuple[dict, fl
         print(done.stdout, done.stderr)
         raise SystemExit(failure)
     return json.loads(done.stdout.strip().splitlines()[-1]), wall
+
+
+def signed_in_client(user):
+    """A Django test client signed in as `user` past the second factor, as a browser is
+    after sign-in: every page sends a session without it to the code page (302), so a
+    benchmark that only called `force_login` would time that redirect."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from web import signin
+
+    device = signin.confirmed_totp_device(user)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    signin.second_factor_clocks_start(session)
+    session.save()
+    return client

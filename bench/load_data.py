@@ -9,6 +9,8 @@ import datetime
 import io
 import time
 
+from harness import signed_in_client
+
 CASELOAD_WINDOW = (40, 60)
 FLAG_HISTORY_DAYS = 28
 
@@ -122,22 +124,11 @@ def caseload_sql_floor(username: str, repeats: int = 30) -> dict:
     import statistics
 
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django_otp import DEVICE_ID_SESSION_KEY
 
     from cases.models import User
-    from web import signin
 
-    user = User.objects.get(username=username)
-    device = signin.confirmed_totp_device(user)
-    assert device is not None, f"{username} has no authenticator app"
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    signin.second_factor_clocks_start(session)
-    session.save()
+    client = signed_in_client(User.objects.get(username=username))
     with CaptureQueriesContext(connection) as captured:
         page = client.get("/caseload/mine/", {"sort": "risk"})
     assert page.status_code == 200, page.status_code

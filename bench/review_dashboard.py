@@ -29,7 +29,7 @@ import os
 import statistics
 import time
 
-from harness import add_data_dir_option, configure_django
+from harness import add_data_dir_option, configure_django, signed_in_client
 
 TARGET_MEDIAN_MS = 1000.0
 
@@ -171,7 +171,6 @@ def main(argv: list[str] | None = None) -> None:
     os.environ["LANTERN_API_FIGURE_RATE"] = "100000/minute"
     configure_django(args.data_dir)
     from django.core.management import call_command
-    from django.test import Client
 
     from cases.models import User
     from deathreviews.models import Review
@@ -194,8 +193,7 @@ def main(argv: list[str] | None = None) -> None:
         f"Seeded {args.people:,} people in {seeded_s:.1f} s; {reviews:,} reviews in {copied_s:.1f} s"
     )
 
-    client = Client()
-    client.force_login(User.objects.get(username="governance"))
+    client = signed_in_client(User.objects.get(username="governance"))
     period = "?from=2000-01-01"
     dashboard_ms, dashboard_queries = time_get(
         client, f"/reviews/dashboard/{period}", args.warmup, args.requests
