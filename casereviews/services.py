@@ -2,14 +2,12 @@
 
 import datetime
 import logging
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +22,7 @@ from casereviews.models import (
     TeamReviewSetting,
 )
 from cases.models import ServiceUser, Team, User
+from cases.reminders import remind_owners
 from core.dates import due_in_words
 
 logger = logging.getLogger(__name__)
@@ -152,7 +151,7 @@ def team_setting_set(*, team: Team, include_high: bool, changed_by: User) -> Tea
 # Reminders -------------------------------------------------------------------
 
 
-def _reminder_text(owner: User, actions: list[ReviewAction], on: datetime.date) -> str:
+def _reminder_text(owner: User, actions: Sequence[ReviewAction], on: datetime.date) -> str:
     lines = [f"Hello {owner.display_name},", ""]
     lines.append("These case review actions you own are due within a week or overdue:")
     lines.append("")
@@ -179,31 +178,12 @@ def action_reminders_send(*, on: datetime.date | None = None) -> int:
     Returns the number of emails sent.
     """
     day = on or timezone.localdate()
-    by_owner: dict[int, list[ReviewAction]] = defaultdict(list)
-    for action in selectors.actions_due_for_reminder(day):
-        by_owner[action.owner_id].append(action)
-    already = set(
-        ActionReminder.objects.filter(sent_on=day, owner_id__in=by_owner).values_list(
-            "owner_id", flat=True
-        )
+    sent = remind_owners(
+        selectors.actions_due_for_reminder(day),
+        day=day,
+        reminders=ActionReminder,
+        subject=lambda n: f"Lantern: {n} case review action{'s' if n != 1 else ''} due or overdue",
+        text=_reminder_text,
     )
-    sent = 0
-    for owner_id, actions in by_owner.items():
-        if owner_id in already:
-            continue
-        owner = actions[0].owner
-        try:
-            with transaction.atomic():
-                ActionReminder.objects.create(owner=owner, sent_on=day, actions=len(actions))
-                send_mail(
-                    subject=f"Lantern: {len(actions)} case review action"
-                    f"{'s' if len(actions) != 1 else ''} due or overdue",
-                    message=_reminder_text(owner, actions, day),
-                    from_email=None,
-                    recipient_list=[owner.email],
-                )
-        except IntegrityError:
-            continue
-        sent += 1
     logger.info("Sent %s case review action reminders for %s", sent, day)
     return sent

@@ -13,21 +13,20 @@ show who saved, when, and what they saved beside the user's own input.
 
 import datetime
 import logging
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pghistory
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Model
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import ServiceUser, User
+from cases.reminders import remind_owners
 from core.dates import due_in_words
 from deathreviews import selectors, snapshot, workflow
 from deathreviews.access import can_approve_bulletin
@@ -444,7 +443,7 @@ def bulletin_item_approve(
 # Reminders -------------------------------------------------------------------
 
 
-def _reminder_text(owner: User, actions: list[ReviewAction], on: datetime.date) -> str:
+def _reminder_text(owner: User, actions: Sequence[ReviewAction], on: datetime.date) -> str:
     lines = [f"Hello {owner.display_name},", ""]
     lines.append("These death review actions you own are due within a week or overdue:")
     lines.append("")
@@ -472,32 +471,12 @@ def action_reminders_send(*, on: datetime.date | None = None) -> int:
     retry. Returns the number of emails sent.
     """
     day = on or timezone.localdate()
-    by_owner: dict[int, list[ReviewAction]] = defaultdict(list)
-    for action in selectors.actions_due_for_reminder(day):
-        by_owner[action.owner_id].append(action)
-    already = set(
-        ActionReminder.objects.filter(sent_on=day, owner_id__in=by_owner).values_list(
-            "owner_id", flat=True
-        )
+    sent = remind_owners(
+        selectors.actions_due_for_reminder(day),
+        day=day,
+        reminders=ActionReminder,
+        subject=lambda n: f"Lantern: {n} review action{'s' if n != 1 else ''} due or overdue",
+        text=_reminder_text,
     )
-    sent = 0
-    for owner_id, actions in by_owner.items():
-        if owner_id in already:
-            continue
-        owner = actions[0].owner
-        try:
-            with transaction.atomic():
-                ActionReminder.objects.create(owner=owner, sent_on=day, actions=len(actions))
-                send_mail(
-                    subject=f"Lantern: {len(actions)} review action"
-                    f"{'s' if len(actions) != 1 else ''} due or overdue",
-                    message=_reminder_text(owner, actions, day),
-                    from_email=None,
-                    recipient_list=[owner.email],
-                )
-        except IntegrityError:
-            # Another run reminded them in the meantime.
-            continue
-        sent += 1
     logger.info("Sent %s review action reminders for %s", sent, day)
     return sent
