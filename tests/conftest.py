@@ -8,11 +8,15 @@
 - adam: administrator
 """
 
-import importlib
+import functools
+from collections import Counter
+from collections.abc import Callable
 
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.db.migrations import RunPython
+from django.db.migrations.executor import MigrationExecutor
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -29,14 +33,59 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def rows_by_model() -> Counter[str]:
+    """How many rows each model's table holds, by model label (`app.model`)."""
+    return Counter(
+        {
+            model._meta.label_lower: model._base_manager.count()
+            for model in apps.get_models()
+            if model._meta.managed and not model._meta.proxy
+        }
+    )
+
+
+# The rows each table held when `migrate` had made the test database: what a test that
+# commits its data must find again (tests/config/test_migration_data_reinstalled.py).
+MIGRATED_ROWS: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        MIGRATED_ROWS.update(rows_by_model())
+
+
+@functools.cache
+def migration_data_steps() -> tuple[Callable, ...]:
+    """Every data step (`RunPython`) of the migrations, in the order `migrate` runs them."""
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+    return tuple(
+        operation.code
+        for migration, _backwards in plan
+        for operation in migration.operations
+        if isinstance(operation, RunPython)
+    )
+
+
+def reinstall_migration_data() -> None:
+    """Write again every row the migrations write, step by step as `migrate` does. Each
+    step is given today's models: the tables have today's columns, which a step's own
+    historical models would leave out."""
+    with connection.schema_editor(atomic=True) as schema_editor:
+        for code in migration_data_steps():
+            code(apps, schema_editor)
+
+
 @pytest.fixture(autouse=True)
 def reference_data_in_committed_tests(request):
     """Put back what migrations install before a test that commits its data.
 
     A transactional test ends by emptying every table, reference data and the
     rule sets included; the next one would find no local authorities,
-    substances, learning themes or active rule set. Version 1 goes back, then
-    version 2 on top of it, as the migrations install them.
+    substances, learning themes, rule set versions or NDTMS code lists. Every data
+    step of the migrations runs again, in order (`reinstall_migration_data`), so a
+    step added by a new migration comes back without a line here.
     """
     marker = request.node.get_closest_marker("django_db")
     committed = (marker is not None and marker.kwargs.get("transaction")) or (
@@ -46,13 +95,7 @@ def reference_data_in_committed_tests(request):
         return
     request.getfixturevalue("transactional_db")
     if not LocalAuthority.objects.exists():
-        importlib.import_module("cases.migrations.0002_reference_data").load(apps, None)
-    if not apps.get_model("deathreviews", "LearningTheme").objects.exists():
-        importlib.import_module("deathreviews.migrations.0002_reference_data").load(apps, None)
-    if not apps.get_model("risk", "RuleSet").objects.exists():
-        importlib.import_module("risk.migrations.0002_first_rule_set").install(apps, None)
-        importlib.import_module("risk.migrations.0006_rule_groups").group_version_1(apps, None)
-        importlib.import_module("risk.migrations.0012_pathway_minimum_tiers").install(apps, None)
+        reinstall_migration_data()
 
 
 @pytest.fixture
