@@ -368,6 +368,14 @@ FORMS: tuple[FormCase, ...] = (
         method="GET",
     ),
     FormCase(
+        "outcomes.forms.DataQualityForm",
+        "data_quality",
+        "-",
+        "gina",
+        lambda w: _form("outcomes.forms.DataQualityForm")(scope=None),
+        method="GET",
+    ),
+    FormCase(
         "risk.forms.OutreachAttemptForm",
         "outreach_attempt_create",
         "jo",
@@ -581,6 +589,7 @@ PERIOD_PAGES: tuple[QueryPage, ...] = (
     QueryPage("api_figure_outcome_summary", "-", "cora", ("from", "to")),
     QueryPage("api_figure_death_reviews", "-", "gina", ("from", "to")),
     QueryPage("fairness_report", "-", "gina", ("start", "end")),
+    QueryPage("data_quality", "-", "gina", ("start", "end")),
     QueryPage("api_figure_fairness", "-", "cora", ("from", "to")),
 )
 

@@ -278,6 +278,9 @@ overrides_to_decide             -              GET     signin  403     ok      4
 # The fairness report: aggregates for governance and team leads (their teams' people);
 # commissioners have it from the API.
 fairness_report                 -              GET     signin  403     ok      403     ok      403     403
+# The data quality page: counts by team and month for governance and commissioners (the
+# whole service) and team leads (their teams).
+data_quality                    -              GET     signin  403     ok      403     ok      ok      403
 
 # The overdose pathway: jo's follow-up is read by his team and governance and worked by his
 # team; team leads and governance see every overdue follow-up in their teams.
