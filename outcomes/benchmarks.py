@@ -291,6 +291,37 @@ def benchmarks_load(*, text: str, catalogue: Catalogue, loaded_by: User | None) 
 
 KIND_ORDER = tuple(BenchmarkKind.values)
 
+# The JSON Schema of the benchmarks an API response lists beside its figures.
+BENCHMARK_SCHEMA: dict = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [
+            "key",
+            "client_group",
+            "category",
+            "kind",
+            "kind_label",
+            "value",
+            "better",
+            "period",
+            "source",
+        ],
+        "properties": {
+            "key": {"type": "string"},
+            "client_group": {"type": ["string", "null"]},
+            "category": {"type": ["string", "null"]},
+            "kind": {"enum": list(BenchmarkKind.values)},
+            "kind_label": {"type": "string"},
+            "value": {"type": "number"},
+            "better": {"enum": list(Better.values)},
+            "period": {"type": "string"},
+            "source": {"type": "string"},
+        },
+    },
+}
+
 
 def benchmarks_for(
     figure_keys: Iterable[str], period: Period
