@@ -82,3 +82,35 @@ def test_a_loaded_benchmark_appears_beside_its_figure_with_the_better_direction(
             "source": "Local target",
         },
     ]
+
+
+def test_an_administrator_loads_a_file_from_the_admin(client_as, adam):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("admin:outcomes_benchmark_upload")
+    client = client_as(adam)
+    assert client.get(url).status_code == 200
+
+    loaded = client.post(url, {"file": SimpleUploadedFile("b.csv", SAMPLE.read_bytes())})
+
+    assert loaded.status_code == 302
+    assert Benchmark.objects.count() == 7
+
+
+def test_the_admin_refuses_a_wrong_file_whole_saying_where(client_as, adam):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    wrong = HEADER + (
+        "naloxone_kit_supplied,,,2026-Q3,local_target,85,higher,Local target\n"
+        "naloxone_kit_supplied,,,2026-Q3,national,lots,higher,National\n"
+    )
+    response = client_as(adam).post(
+        reverse("admin:outcomes_benchmark_upload"),
+        {"file": SimpleUploadedFile("b.csv", wrong.encode())},
+    )
+
+    assert response.status_code == 400
+    assert "Row 3, column value: &#x27;lots&#x27; is not a number" in response.content.decode()
+    assert not Benchmark.objects.exists()

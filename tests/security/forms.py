@@ -537,6 +537,10 @@ EXCLUDED = {
     "care.forms.health._ChangeToATest": "a base class of the test result and treatment forms",
     "care.forms.health._PersonsRecordForm": "a base class of the health need forms above",
     "commissioning.admin.ApiTokenForm": "an admin form, for administrators only, behind Django's admin",
+    "commissioning.admin.BenchmarkUploadForm": (
+        "an admin form, for administrators only: one file, checked whole by "
+        "outcomes.benchmarks (tests/outcomes/test_benchmarks.py, tests/commissioning/test_benchmarks.py)"
+    ),
     "risk.admin.RuleRowForm": (
         "a row of the admin's rule set table, for administrators only: switches and numbers,"
         " tested in tests/risk/ui/test_admin_rule_sets.py"
