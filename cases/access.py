@@ -119,5 +119,7 @@ ADMIN_MODELS = frozenset(
         "deathreviews.partneragency",
         "exchange.ndtmscode",
         "exchange.ndtmsmapping",
+        # Reference values beside the figures: national figures and local targets.
+        "outcomes.benchmark",
     }
 )

@@ -1,7 +1,10 @@
-"""Django admin for the commissioner API: clients, tokens and the request log.
+"""Django admin for the commissioner API: clients, tokens and the request log; and the
+benchmarks and targets shown beside its figures.
 
 Administrators issue and revoke API tokens here: a new token is shown once, on
 the page after saving, and only its hash is kept. The request log is read only.
+Benchmarks are read only too: an administrator loads them from a CSV file (checked
+against every figure the API serves), and corrects them by loading the period again.
 """
 
 import datetime
@@ -9,13 +12,23 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from cases.admin import ConfigurationAdmin, ReadOnlyAdmin
+from cases.forms import CheckedInputForm
 from commissioning import services
+from commissioning.figures.catalogue import figure_catalogue
 from commissioning.models import ApiClient, ApiRequestLog, ApiToken
+from outcomes.benchmarks import BenchmarkFileError, benchmarks_load
+from outcomes.models import Benchmark
+
+# A benchmark file is a small table: anything bigger is not one.
+BENCHMARK_FILE_MOST_BYTES = 1 << 20
 
 
 class ApiTokenForm(forms.ModelForm):
@@ -138,3 +151,87 @@ class ApiRequestLogAdmin(ReadOnlyAdmin):
     list_filter = ["client", "status", "format", "extract"]
     search_fields = ["username", "path"]
     date_hierarchy = "at"
+
+
+class BenchmarkUploadForm(CheckedInputForm, forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="The columns and what each holds are in docs/benchmarks.md.",
+        error_messages={"required": "Choose a CSV file to load."},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > BENCHMARK_FILE_MOST_BYTES:
+            raise forms.ValidationError(
+                "The file is larger than 1 MB: it is not a benchmark table."
+            )
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                "The file is not text in UTF-8: save it from the spreadsheet as CSV UTF-8."
+            ) from None
+
+
+@admin.register(Benchmark)
+class BenchmarkAdmin(ReadOnlyAdmin):
+    """Benchmarks and targets, read only: loaded from a CSV file a period and source at a
+    time (`outcomes.benchmarks`), never typed in one by one."""
+
+    list_display = [
+        "figure_key",
+        "client_group",
+        "category",
+        "period_label",
+        "kind",
+        "value",
+        "better",
+        "source",
+        "loaded_at",
+    ]
+    list_filter = ["kind", "better", "period_label"]
+    search_fields = ["figure_key", "source"]
+
+    def get_urls(self):
+        own = [
+            path(
+                "upload/",
+                self.admin_site.admin_view(self.upload_view),
+                name="outcomes_benchmark_upload",
+            )
+        ]
+        return own + super().get_urls()
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        form = BenchmarkUploadForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = benchmarks_load(
+                    text=form.cleaned_data["file"],
+                    catalogue=figure_catalogue(),
+                    loaded_by=request.user,
+                )
+            except BenchmarkFileError as error:
+                problems = error.problems
+            else:
+                periods = ", ".join(f"{period} ({source})" for source, period in result.periods)
+                messages.success(
+                    request,
+                    f"Loaded {result.loaded} benchmarks, replacing {result.replaced}, "
+                    f"for {periods}.",
+                )
+                return redirect("admin:outcomes_benchmark_changelist")
+        return TemplateResponse(
+            request,
+            "admin/outcomes/benchmark/upload.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Load benchmarks and targets",
+                "opts": self.model._meta,
+                "form": form,
+                "problems": problems,
+            },
+            status=400 if request.method == "POST" else 200,
+        )

@@ -52,6 +52,7 @@ urlpatterns = [
         name="break_glass_review",
     ),
     path("data/", include("exchange.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("outreach/", include("risk.urls")),
     path("overdoses/", include("overdoses.urls")),
     path("api/v1/", include("commissioning.urls")),

@@ -126,3 +126,65 @@ class TopAssessment(DatedFromBirth, models.Model):
             errors["other_substance_name"] = "Name the other substance used."
         if errors:
             raise ValidationError(errors)
+
+
+class BenchmarkKind(models.TextChoices):
+    NATIONAL = "national", "National"
+    CLUSTER = "cluster", "Cluster"
+    TOP_QUARTILE = "top_quartile", "Top quartile"
+    LOCAL_TARGET = "local_target", "Local target"
+
+
+class Better(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class Benchmark(models.Model):
+    """A reference figure to show beside one of Lantern's figures: a national, cluster or
+    top-quartile value, or a local target, for a period (`outcomes.benchmarks`).
+
+    The cell is the figure's `key`, with its client group and category as the figures
+    name them (blank where the figure has none). Loaded from a CSV a period and a source
+    at a time (`outcomes.benchmarks.benchmarks_load`); never typed in one by one.
+    """
+
+    figure_key = models.CharField("figure", max_length=60)
+    client_group = models.CharField(max_length=20, blank=True, default="")
+    category = models.CharField(max_length=60, blank=True, default="")
+    period_label = models.CharField("period", max_length=10)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    kind = models.CharField(max_length=20, choices=BenchmarkKind.choices)
+    value = models.DecimalField(max_digits=12, decimal_places=3)
+    better = models.CharField("better when", max_length=6, choices=Better.choices)
+    source = models.CharField(max_length=200)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    loaded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["figure_key", "client_group", "category", "period_start", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "figure_key",
+                    "client_group",
+                    "category",
+                    "period_start",
+                    "period_end",
+                    "kind",
+                    "source",
+                ],
+                name="benchmark_one_value_per_cell",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="benchmark_period_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["figure_key", "period_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.figure_key} {self.period_label}"

@@ -19,6 +19,7 @@ from cases import access as cases_access
 from cases.access import SCOPE_TITLES, NavLink, can_audit, caseload_scopes
 from deathreviews import access as deathreviews_access
 from exchange import access as exchange_access
+from outcomes import access as outcomes_access
 from overdoses import access as overdoses_access
 from risk import access as risk_access
 from web.admin_site import can_administer
@@ -34,6 +35,7 @@ NAVIGATION = (
 DECLARED: tuple[NavLink, ...] = tuple(
     chain(
         cases_access.NAVIGATION,
+        outcomes_access.NAVIGATION,
         overdoses_access.NAVIGATION,
         risk_access.NAVIGATION,
         casereviews_access.NAVIGATION,
@@ -62,6 +64,7 @@ MENU_ORDER = (
     "ndtms_extract",
     "ndtms_submissions",
     "ndtms_quality",
+    "data_quality",
     "review_list",
     "review_dashboard",
     "fairness_report",

@@ -40,8 +40,9 @@ from cases.models import LocalAuthority, Team
 from commissioning.api import SEGMENTS, figure_view, json_schema_serializer
 from commissioning.extracts.base import NON_FIELD_ERRORS, ApiFilters, ExtractError
 from commissioning.selectors import ApiScope
+from outcomes.benchmarks import BENCHMARK_SCHEMA, benchmarks_for
 from outcomes.figures import RESULT_SCHEMA, FigureFilters, FigureInputError
-from outcomes.figures.filters import last_whole_quarter
+from outcomes.figures.filters import Period, last_whole_quarter
 
 # The most teams a split by team may list in one response.
 TEAM_SPLIT_LIMIT = 100
@@ -55,7 +56,12 @@ FIELD_PARAMETERS = {
     "segment": "segment",
 }
 
-FigureResultSerializer = json_schema_serializer("FigureResult", RESULT_SCHEMA)
+# A family's result with the benchmarks and targets beside its figures (`with_benchmarks`).
+FIGURE_RESULT_SCHEMA = {
+    **RESULT_SCHEMA,
+    "properties": {**RESULT_SCHEMA["properties"], "benchmarks": BENCHMARK_SCHEMA},
+}
+FigureResultSerializer = json_schema_serializer("FigureResult", FIGURE_RESULT_SCHEMA)
 
 
 def as_api_error(error: FigureInputError) -> ExtractError:
@@ -159,7 +165,30 @@ minus the other cells, a denominator minus its numerator), is withheld: `null`, 
 
 **Provisional.** A figure whose follow-up has not ended (e.g. re-presentation within 6
 months) is marked `provisional` and can still change.
+
+**Benchmarks and targets.** `benchmarks` lists the reference values an administrator has
+loaded for these figures whose period holds this period's last day: national, cluster,
+top quartile or a local target, each naming the figure (`key`, `client_group`,
+`category`, as on its rows), with its value, the direction that is `better` (`higher` or
+`lower`), its period and source.
 """
+
+
+def with_benchmarks(result: dict) -> dict:
+    """`result` with `benchmarks`: each loaded benchmark or target of its figures for its
+    period (`outcomes.benchmarks.benchmarks_for`, one query), naming the figure's key,
+    client group and category, with the direction that is better."""
+    period = Period(
+        datetime.date.fromisoformat(result["period"]["start"]),
+        datetime.date.fromisoformat(result["period"]["end"]),
+    )
+    found = benchmarks_for({row["key"] for row in result["figures"]}, period)
+    result["benchmarks"] = [
+        {"key": key, "client_group": group, "category": category, **value}
+        for (key, group, category), values in found.items()
+        for value in values
+    ]
+    return result
 
 
 def figure_endpoint(
@@ -180,7 +209,7 @@ def figure_endpoint(
         name=name,
         title=title,
         description=description + ABOUT_EVERY_FIGURE,
-        compute=figure_compute(family),
+        compute=figure_compute(lambda filters: with_benchmarks(family(filters))),
         serializer=FigureResultSerializer,
         roles=roles,
         segments=segments,

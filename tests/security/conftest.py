@@ -39,6 +39,7 @@ from commissioning.models import ApiClient
 from deathreviews.models import InformationRequest, Review, ReviewAction, ToxicologyFinding
 from exchange.models import ImportJob, NdtmsSubmission
 from exchange.services import ndtms_submission_prepare
+from outcomes.models import Benchmark
 from overdoses.models import FollowUp
 from risk import services as risk_services
 from risk.models import Backtest, Flag, RecomputeRun, RuleSet
@@ -154,6 +155,17 @@ def world(north, alice, tess, bob, gina, cora, adam, jo, unthrottled_api) -> Wor
         status=RecomputeRun.Status.PUBLISHED,
     )
     Backtest.objects.create(versions=[2], dates=[days_ago(1).isoformat()], requested_by=adam)
+    Benchmark.objects.create(
+        figure_key="successful_completions",
+        client_group="all",
+        period_label="2026/27",
+        period_start=datetime.date(2026, 4, 1),
+        period_end=datetime.date(2027, 3, 31),
+        kind="local_target",
+        value=20,
+        better="higher",
+        source="Local target",
+    )
     Group.objects.create(name="Auditors")
     commissioning_services.api_token_create(
         client=cora.api_client,

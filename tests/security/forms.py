@@ -368,6 +368,14 @@ FORMS: tuple[FormCase, ...] = (
         method="GET",
     ),
     FormCase(
+        "outcomes.forms.DataQualityForm",
+        "data_quality",
+        "-",
+        "gina",
+        lambda w: _form("outcomes.forms.DataQualityForm")(scope=None),
+        method="GET",
+    ),
+    FormCase(
         "risk.forms.OutreachAttemptForm",
         "outreach_attempt_create",
         "jo",
@@ -529,6 +537,10 @@ EXCLUDED = {
     "care.forms.health._ChangeToATest": "a base class of the test result and treatment forms",
     "care.forms.health._PersonsRecordForm": "a base class of the health need forms above",
     "commissioning.admin.ApiTokenForm": "an admin form, for administrators only, behind Django's admin",
+    "commissioning.admin.BenchmarkUploadForm": (
+        "an admin form, for administrators only: one file, checked whole by "
+        "outcomes.benchmarks (tests/outcomes/test_benchmarks.py, tests/commissioning/test_benchmarks.py)"
+    ),
     "risk.admin.RuleRowForm": (
         "a row of the admin's rule set table, for administrators only: switches and numbers,"
         " tested in tests/risk/ui/test_admin_rule_sets.py"
@@ -581,6 +593,7 @@ PERIOD_PAGES: tuple[QueryPage, ...] = (
     QueryPage("api_figure_outcome_summary", "-", "cora", ("from", "to")),
     QueryPage("api_figure_death_reviews", "-", "gina", ("from", "to")),
     QueryPage("fairness_report", "-", "gina", ("start", "end")),
+    QueryPage("data_quality", "-", "gina", ("start", "end")),
     QueryPage("api_figure_fairness", "-", "cora", ("from", "to")),
 )
 

@@ -278,6 +278,9 @@ overrides_to_decide             -              GET     signin  403     ok      4
 # The fairness report: aggregates for governance and team leads (their teams' people);
 # commissioners have it from the API.
 fairness_report                 -              GET     signin  403     ok      403     ok      403     403
+# The data quality page: counts by team and month for governance and commissioners (the
+# whole service) and team leads (their teams).
+data_quality                    -              GET     signin  403     ok      403     ok      ok      403
 
 # The overdose pathway: jo's follow-up is read by his team and governance and worked by his
 # team; team leads and governance see every overdue follow-up in their teams.
@@ -450,6 +453,9 @@ admin:risk_recomputerun_progress -             GET     signin  signin  signin  s
 admin:risk_recomputerun_progress -             POST    signin  signin  signin  signin  signin  signin  405
 admin:risk_recomputerun_progress_status -      GET     signin  signin  signin  signin  signin  signin  ok
 admin:risk_recomputerun_progress_status -      POST    signin  signin  signin  signin  signin  signin  405
+# Loading benchmarks from a CSV file: an empty POST is refused at its field, loading nothing.
+admin:outcomes_benchmark_upload -              GET     signin  signin  signin  signin  signin  signin  ok
+admin:outcomes_benchmark_upload -              POST    signin  signin  signin  signin  signin  signin  400
 admin/(?P<url>.*)$              nowhere        GET     signin  signin  signin  signin  signin  signin  404
 """
 
@@ -495,4 +501,6 @@ deathreviews.partneragency      ok          ok      ok      ok      ok      403 
 # NDTMS code lists and mappings are corrected, never deleted.
 exchange.ndtmscode              ok          ok      ok      ok      ok      403     ok
 exchange.ndtmsmapping           ok          ok      ok      ok      ok      403     ok
+# Benchmarks are loaded from a file (and corrected by loading again), never typed in.
+outcomes.benchmark              ok          403     ok      403     ok      403     ok
 """

@@ -249,7 +249,7 @@ def test_a_read_under_a_break_glass_grant_is_marked_as_one(world, client_as):
 
 # Pages of aggregates only, suppressed as every figure is: they show no one, so they record
 # no read (as the review dashboard), for every role they let through.
-AGGREGATE_PAGES = ("fairness_report",)
+AGGREGATE_PAGES = ("fairness_report", "data_quality")
 
 
 def test_pages_of_aggregates_record_no_read(world, client_as):

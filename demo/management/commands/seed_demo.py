@@ -27,6 +27,7 @@ from demo import (
     pathway,
     reviews,
 )
+from demo import benchmarks as demo_benchmarks
 from demo import care as care_record
 from demo import care_assessments as care_risk_assessments
 from demo import care_plans as plan_record
@@ -141,6 +142,8 @@ class Command(BaseCommand):
             progress.note("Scheduling case reviews...")
             reviewed = case_reviews.seed_case_reviews(seed=seed, today=timezone.localdate())
 
+        progress.note("Loading illustrative benchmarks and local targets...")
+        benchmarked = demo_benchmarks.seed_benchmarks(seed=seed, today=timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {result.people:,} people in {result.seconds:.1f}s: "
@@ -172,6 +175,7 @@ class Command(BaseCommand):
         self.stdout.write(safeguarding.summary())
         if reviewed is not None:
             self.stdout.write(reviewed.summary())
+        self.stdout.write(benchmarked.summary())
         if past is not None:
             days = ", ".join(str(d) for d in history.RUNS_DAYS_AGO)
             self.stdout.write(
