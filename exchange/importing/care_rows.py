@@ -56,15 +56,25 @@ def care_rows(check: "ChunkCheck") -> None:
     values = {column.name: _values(check, column) for column in columns}
     first = columns[0].name if columns else "ref"
     found: dict[str, dict[int, str]] = defaultdict(dict)
-    for i in np.flatnonzero(~check.bad):
-        fields = {name: cells[i] for name, cells in values.items() if cells[i] is not None}
-        # A required Y or N given as "not known" leaves the record without its answer.
-        unknown = [column for column in columns if column.required and column.name not in fields]
-        for column in unknown:
-            found[column.name].setdefault(int(i), f"{column.label} is required: Y or N.")
-        if unknown:
-            continue
-        record = model(**fields)
+    blank = model().__dict__
+    # A required Y or N given as "not known" leaves the record without its answer.
+    skip = check.bad.copy()
+    for column in columns:
+        if column.required:
+            unknown = ~check.bad & np.fromiter(
+                (cell is None for cell in values[column.name]), dtype=bool, count=check.n
+            )
+            for i in np.flatnonzero(unknown):
+                found[column.name][int(i)] = f"{column.label} is required: Y or N."
+            skip |= unknown
+    cells_by_name = list(values.items())
+    for i in np.flatnonzero(~skip):
+        fields = {name: cells[i] for name, cells in cells_by_name if cells[i] is not None}
+        # The record as its form would build it: the model's defaults under the row's cells.
+        # Built from one blank record rather than by the model's constructor, which took
+        # most of the time of a row; it is only checked, never saved.
+        record = model.__new__(model)
+        record.__dict__ = {**blank, **fields}
         try:
             record.clean()
         except ValidationError as invalid:

@@ -11,15 +11,20 @@ who changed it. New rows draw their ids from their table's sequence here, so chi
 point at them before anything is written.
 """
 
+import string
+
 from psycopg import sql
 
 from care.models import (
     DOSE_ALREADY_GIVEN,
+    DOSE_BEFORE_PREVIOUS,
     DOSE_OUT_OF_ORDER,
     GOAL_CLOSED_BEFORE_PLAN,
     GOAL_DUE_BEFORE_PLAN,
     NSP_TEAM_NOT_THE_PERSONS,
     REVIEW_BEFORE_PLAN,
+    SCHEDULE_CHANGED,
+    VaccineSchedule,
 )
 from exchange.importing import rules
 from exchange.importing.care_specs import CARE_SPECS_BY_KIND, CareFileSpec
@@ -44,6 +49,21 @@ def value_expressions(spec: CareFileSpec) -> list[tuple[str, sql.Composable]]:
         values.append((column.field, value))
     values += [(name, sql.SQL(expression)) for name, expression in derived.items()]
     return values
+
+
+def message_sql(template: str, **values: str | sql.Composable) -> sql.Composable:
+    """A model's message with placeholders (`"Dose {number} is already recorded."`) as an
+    SQL expression filling each placeholder from the SQL expression given for it, so the
+    import says what the form says, word for word."""
+    parts: list[sql.Composable] = []
+    for text, name, _spec, _conversion in string.Formatter().parse(template):
+        if text:
+            parts.append(sql.Literal(text))
+        if name:
+            value = values[name]
+            expression = sql.SQL(value) if isinstance(value, str) else value
+            parts.append(sql.SQL("({})::text").format(expression))
+    return sql.SQL(" || ").join(parts)
 
 
 def check_care(cursor, spec: CareFileSpec) -> None:
@@ -172,42 +192,43 @@ def _nsp(cursor, spec: CareFileSpec) -> None:
 
 
 def _doses(cursor, spec: CareFileSpec) -> None:
-    """Each dose once a person, in order, counting the doses Lantern holds."""
+    """Each dose once a person, in order, each after the one before, on the first dose's
+    schedule, counting the doses Lantern holds, as the form's `_clean_course` does."""
     cursor.execute(
         """
         CREATE TEMP TABLE imp_doses ON COMMIT DROP AS
-        SELECT p.id AS service_user_id, s.dose_number, s.row_no
+        SELECT p.id AS service_user_id, s.dose_number, s.schedule, s.given_on, s.row_no
         FROM imp_hep_b_vaccinations s JOIN imp_person_map p ON p.ref = s.person_ref
         WHERE s.valid AND s.kind = 'dose'
         UNION ALL
-        SELECT t.service_user_id, t.dose_number, NULL FROM care_hepatitisbvaccination t
+        SELECT t.service_user_id, t.dose_number, t.schedule, t.given_on, NULL
+        FROM care_hepatitisbvaccination t
         WHERE t.kind = 'dose'
           AND t.service_user_id IN (SELECT p.id FROM imp_hep_b_vaccinations s
                                     JOIN imp_person_map p ON p.ref = s.person_ref)
           AND NOT EXISTS (SELECT 1 FROM imp_hep_b_vaccinations s WHERE s.known_id = t.id)
         """
     )
-    already = DOSE_ALREADY_GIVEN.replace("{number}", "' || d.dose_number || '")
+    cursor.execute("CREATE INDEX ON imp_doses (service_user_id, dose_number)")
+    cursor.execute("ANALYZE imp_doses")
     rules._check(
         cursor,
         spec,
-        f"""
-        SELECT d.row_no, 'dose_number' AS col, d.dose_number::text AS value,
-               '{already}' AS message
+        """
+        SELECT d.row_no, 'dose_number' AS col, d.dose_number::text AS value, {message} AS message
         FROM imp_doses d
         WHERE d.row_no IS NOT NULL AND EXISTS (
             SELECT 1 FROM imp_doses o
             WHERE o.service_user_id = d.service_user_id AND o.dose_number = d.dose_number
               AND (o.row_no IS NULL OR o.row_no < d.row_no))
         """,
+        message=message_sql(DOSE_ALREADY_GIVEN, number="d.dose_number"),
     )
-    missing = DOSE_OUT_OF_ORDER.replace("{missing}", "' || m.missing || '")
     rules._check(
         cursor,
         spec,
-        f"""
-        SELECT m.row_no, 'dose_number' AS col, m.dose_number::text AS value,
-               '{missing}' AS message
+        """
+        SELECT m.row_no, 'dose_number' AS col, m.dose_number::text AS value, {message} AS message
         FROM (SELECT d.row_no, d.dose_number,
                      (SELECT min(g) FROM generate_series(1, d.dose_number - 1) g
                       WHERE NOT EXISTS (SELECT 1 FROM imp_doses o
@@ -216,6 +237,40 @@ def _doses(cursor, spec: CareFileSpec) -> None:
               FROM imp_doses d WHERE d.row_no IS NOT NULL) m
         WHERE m.missing IS NOT NULL
         """,
+        message=message_sql(DOSE_OUT_OF_ORDER, missing="m.missing"),
+    )
+    # The schedule's name as the form words it: its label up to the bracket, in lower case.
+    names = sql.SQL(" ").join(
+        sql.SQL("WHEN {} THEN {}").format(
+            sql.Literal(value), sql.Literal(str(label).split(" (")[0].lower())
+        )
+        for value, label in VaccineSchedule.choices
+    )
+    rules._check(
+        cursor,
+        spec,
+        """
+        SELECT d.row_no, 'schedule' AS col, d.schedule AS value, {message} AS message
+        FROM imp_doses d JOIN imp_doses f
+          ON f.service_user_id = d.service_user_id AND f.dose_number = 1
+        WHERE d.row_no IS NOT NULL AND d.dose_number > 1 AND d.schedule <> f.schedule
+        """,
+        message=message_sql(
+            SCHEDULE_CHANGED, schedule=sql.SQL("CASE f.schedule {} END").format(names)
+        ),
+    )
+    rules._check(
+        cursor,
+        spec,
+        """
+        SELECT d.row_no, 'given_on' AS col, d.given_on::text AS value, {message} AS message
+        FROM imp_doses d JOIN imp_doses o
+          ON o.service_user_id = d.service_user_id AND o.dose_number = d.dose_number - 1
+        WHERE d.row_no IS NOT NULL AND d.given_on < o.given_on
+        """,
+        message=message_sql(
+            DOSE_BEFORE_PREVIOUS, previous="o.dose_number", on="to_char(o.given_on, 'DD/MM/YYYY')"
+        ),
     )
 
 
@@ -233,8 +288,9 @@ def _safe_storage(cursor, spec: CareFileSpec) -> None:
         FROM {stage} s JOIN imp_person_map p ON p.ref = s.person_ref
         LEFT JOIN care_safestorage t ON t.service_user_id = p.id
              AND t.id IS DISTINCT FROM s.known_id
-        WHERE s.valid AND (t.service_user_id IS NOT NULL OR EXISTS (
-            SELECT 1 FROM {stage} o WHERE o.person_ref = s.person_ref AND o.row_no < s.row_no))
+        JOIN (SELECT row_no, row_number() OVER (PARTITION BY person_ref ORDER BY row_no) AS n
+              FROM {stage}) o ON o.row_no = s.row_no
+        WHERE s.valid AND (t.service_user_id IS NOT NULL OR o.n > 1)
         """,
     )
 

@@ -57,18 +57,22 @@ def _filled(spec: CareFileSpec, named: set[str]) -> list[tuple[str, str]]:
     return filled
 
 
-def _current_plan(spec: CareFileSpec) -> list[tuple[str, str]]:
+def _current_plan(cursor, spec: CareFileSpec) -> list[tuple[str, str]]:
+    """Mark each person's latest new plan in the file (by date agreed, then row): it is
+    written current, the others superseded."""
     if spec.kind != "care_plans":
         return []
-    return [
-        (
-            "superseded_at",
-            "CASE WHEN s.new_id = (SELECT o.new_id FROM imp_care_plans o "
-            "JOIN imp_person_map q ON q.ref = o.person_ref "
-            "WHERE o.valid AND o.new_id IS NOT NULL AND q.id = p.id "
-            "ORDER BY o.agreed_on DESC, o.row_no DESC LIMIT 1) THEN NULL ELSE now() END",
-        )
-    ]
+    cursor.execute("ALTER TABLE imp_care_plans ADD COLUMN latest boolean")
+    cursor.execute(
+        """
+        UPDATE imp_care_plans s SET latest = r.n = 1
+        FROM (SELECT row_no, row_number() OVER (
+                  PARTITION BY person_ref ORDER BY agreed_on DESC, row_no DESC) AS n
+              FROM imp_care_plans WHERE valid AND new_id IS NOT NULL) r
+        WHERE r.row_no = s.row_no
+        """
+    )
+    return [("superseded_at", "CASE WHEN s.latest THEN NULL ELSE now() END")]
 
 
 def _supersede_current_plans(cursor) -> None:
@@ -111,7 +115,7 @@ def write_care(cursor, spec: CareFileSpec, *, track: bool) -> int:
     values: list[tuple[str, sql.Composable]] = [("id", sql.SQL("s.new_id"))]
     values += [(name, sql.SQL(expression)) for name, expression in parents]
     values += value_expressions(spec)
-    values += [(name, sql.SQL(expression)) for name, expression in _current_plan(spec)]
+    values += [(name, sql.SQL(expression)) for name, expression in _current_plan(cursor, spec)]
     values += [(name, sql.SQL(e)) for name, e in _filled(spec, {name for name, _ in values})]
     if spec.kind == "care_plans":
         _supersede_current_plans(cursor)

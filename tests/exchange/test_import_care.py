@@ -1,6 +1,7 @@
 """Bulk import of the care record: each kind imports, each rule refuses at its row and
 column, a file set with a problem writes nothing, and a second import changes nothing."""
 
+import datetime
 import textwrap
 
 import pytest
@@ -8,10 +9,13 @@ import pytest
 from care.models import (
     CONCERN_NEEDS_ROLE,
     DOSE_ALREADY_GIVEN,
+    DOSE_BEFORE_PREVIOUS,
+    DOSE_OUT_OF_ORDER,
     GOAL_DUE_BEFORE_PLAN,
     NSP_TEAM_NOT_THE_PERSONS,
     RESULT_WITHOUT_TEST,
     REVIEW_BEFORE_PLAN,
+    SCHEDULE_CHANGED,
     BloodBorneVirusTest,
     CarePlan,
     CaseNote,
@@ -323,6 +327,30 @@ RULES = [
         DOSE_ALREADY_GIVEN.format(number=1),
     ),
     (
+        "hep_b_vaccinations",
+        "H-2,P-1,dose,2025-02-20,2,standard",
+        "H-2,P-1,dose,2025-02-20,2,accelerated",
+        3,
+        "schedule",
+        SCHEDULE_CHANGED.format(schedule="standard"),
+    ),
+    (
+        "hep_b_vaccinations",
+        "H-2,P-1,dose,2025-02-20,2",
+        "H-2,P-1,dose,2025-01-10,2",
+        3,
+        "given_on",
+        DOSE_BEFORE_PREVIOUS.format(previous=1, on=datetime.date(2025, 1, 20)),
+    ),
+    (
+        "hep_b_vaccinations",
+        "H-2,P-1,dose,2025-02-20,2",
+        "H-2,P-1,dose,2025-02-20,3",
+        3,
+        "dose_number",
+        DOSE_OUT_OF_ORDER.format(missing=2),
+    ),
+    (
         "nsp_contacts",
         "X-1,P-1,North",
         "X-1,P-2,South",
@@ -401,3 +429,31 @@ def test_a_bulk_load_of_care_files_puts_back_every_index_and_constraint(
     assert {spec.table for spec in CARE_SPECS} <= set(bulk_tables)
     assert indexes_and_constraints() == before
     assert counts() == COUNTS
+
+
+def test_with_partial_the_good_rows_are_written_and_a_refused_plan_takes_its_goals(
+    write_files, north, alice
+):
+    files = changed("care_plans", "CP-2,P-1,2025-06-01,phone", "CP-2,P-1,2099-06-01,phone")
+
+    result = records_import(files=write_files(files), partial=True)
+
+    assert result.imported
+    found = problems_of(result)
+    assert (
+        "care_plans.csv",
+        3,
+        "agreed_on",
+        "Date agreed with them 2099-06-01 is in the future.",
+    ) in found
+    assert (
+        "plan_goals.csv",
+        2,
+        "plan_ref",
+        "care plan CP-2 is not imported: its row in care_plans.csv has problems.",
+    ) in found
+    assert CarePlan.objects.count() == 2
+    assert PlanGoal.objects.count() == 0
+    assert CaseNote.objects.count() == 1
+    # The plan left for the person is their current one.
+    assert CarePlan.objects.filter(superseded_at__isnull=True).count() == 2
