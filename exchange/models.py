@@ -229,3 +229,23 @@ class NdtmsSubmission(models.Model):
     @property
     def problem_total(self) -> int:
         return sum(self.problem_counts.values())
+
+
+class ImportedRecord(models.Model):
+    """Which care record an import wrote for a row's reference, so that importing the same
+    file again finds it. The care record's own tables hold no source reference: this room
+    does the matching for the records it brings in, and keeps it here."""
+
+    kind = models.CharField(max_length=40, help_text="The import file kind, e.g. case_notes.")
+    source_ref = models.CharField("source reference", max_length=60)
+    record_id = models.BigIntegerField(help_text="The id of the record the row became.")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "source_ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "source_ref"], name="importedrecord_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source_ref}"

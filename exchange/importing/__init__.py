@@ -6,5 +6,9 @@
 mapping tables, `rules` checks what needs other rows or the database in SQL,
 and `loader` streams the files into staging tables and upserts them in one
 transaction.
+The care record's files (`care_specs`: their columns from the care models' fields,
+`care_rows`: each row through the model's own `clean()`, `care_rules`: the checks across
+rows and the matching of references imported before, `care_writing`: one INSERT a file)
+go through the same loader, after the case records they belong to.
 `cases.signals.records_imported` is sent after a committed import.
 """

@@ -125,3 +125,12 @@ def _bool(name: str, label: str, *, empty: str = "NULL", **kw) -> Column:
 
 def _int(name: str, label: str, low: int, high: int, **kw) -> Column:
     return Column(name, "int", label, field=name, bounds=(low, high), **kw)
+
+
+PERSON_PARENT = Column(
+    "person_ref",
+    "parent",
+    "person",
+    required=True,
+    help="The `ref` of the person in service_users.csv (this import or an earlier one).",
+)

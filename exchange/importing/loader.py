@@ -50,7 +50,8 @@ from psycopg import sql
 
 from cases.models import DischargeReason, LocalAuthority, Role, Substance, Team, User
 from cases.signals import records_imported
-from exchange.importing import rules
+from exchange.importing import care_rules, rules
+from exchange.importing.care_specs import CARE_SPECS
 from exchange.importing.problems import ProblemLog
 from exchange.importing.specs import (
     INTERVENTIONS,
@@ -268,6 +269,8 @@ def _drop_staging(cursor) -> None:
             "imp_person_map",
             "imp_episode_map",
             "imp_top_final",
+            "imp_plan_map",
+            "imp_doses",
         )
     ]
     cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.SQL(", ").join(tables)))
@@ -554,6 +557,7 @@ CHECKS: dict[str, Callable[..., None]] = {
         cursor, SPECS_BY_KIND["naloxone_supplies"]
     ),
     "top_assessments": rules.check_top_assessments,
+    **{spec.kind: care_rules.check(spec.kind) for spec in CARE_SPECS},
 }
 
 

@@ -13,6 +13,8 @@ import pandas as pd
 
 from cases import validators
 from cases.models import DISABILITY_ALONE, BbvIntervention, Intervention, InterventionType
+from exchange.importing.care_rows import care_rows
+from exchange.importing.care_specs import CARE_SPECS
 from exchange.importing.specs import OVERDOSE_ONLY
 
 if TYPE_CHECKING:
@@ -355,4 +357,5 @@ ROW_RULES: dict[str, Callable[["ChunkCheck"], None]] = {
     "contacts": _contact_rows,
     "naloxone_supplies": _naloxone_rows,
     "top_assessments": _top_rows,
+    **{spec.kind: care_rows for spec in CARE_SPECS},
 }

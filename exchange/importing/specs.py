@@ -38,7 +38,9 @@ from cases.models import (
 )
 from cases.models import Event as EventModel
 from cases.models import Intervention as InterventionModel
+from exchange.importing.care_specs import CARE_SPECS
 from exchange.importing.columns import (
+    PERSON_PARENT,
     Column,
     FileSpec,
     _bool,
@@ -58,13 +60,6 @@ HEP_C_TEST = (
     BbvIntervention.NOT_OFFERED.value,
 )
 
-PERSON_PARENT = Column(
-    "person_ref",
-    "parent",
-    "person",
-    required=True,
-    help="The `ref` of the person in service_users.csv (this import or an earlier one).",
-)
 EPISODE_PARENT = Column(
     "episode_ref",
     "parent",
@@ -527,6 +522,7 @@ SPECS: tuple[FileSpec, ...] = (
     CONTACTS,
     NALOXONE,
     TOP_ASSESSMENTS,
+    *CARE_SPECS,
 )
 SPECS_BY_KIND: dict[str, FileSpec] = {spec.kind: spec for spec in SPECS}
 

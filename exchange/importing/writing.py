@@ -41,6 +41,8 @@ from django.apps import apps
 from psycopg import sql
 
 from core.bulk import secondary_indexes_drop, secondary_indexes_restore
+from exchange.importing import care_writing
+from exchange.importing.care_specs import CareFileSpec
 from exchange.importing.rules import stage_table
 from exchange.importing.specs import (
     EPISODES,
@@ -304,6 +306,10 @@ class RecordWriter:
 
     def write(self, cursor, spec: FileSpec, columns: set[str], counts: FileCounts) -> None:
         track = self.changed <= AFFECTED_LIST_LIMIT
+        if isinstance(spec, CareFileSpec):
+            counts.created = care_writing.write_care(cursor, spec, track=track)
+            self.changed += counts.created
+            return
         updated = _update(cursor, spec, columns, track=track)
         new = _count_new(cursor, spec)
         bulk = new >= BULK_ROWS and new >= _table_rows(cursor, spec.table)

@@ -47,7 +47,10 @@ def test_a_bulk_import_puts_back_every_index_and_constraint(monkeypatch, good_fi
 
     assert result.imported, result.problems
     assert bulk_tables == [
-        table for spec in SPECS for table in (spec.table, writing.history_table(spec))
+        table
+        for spec in SPECS
+        if spec.kind in good_files
+        for table in (spec.table, writing.history_table(spec))
     ]
     assert indexes_and_constraints() == before
     assert counts() == {
