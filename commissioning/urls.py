@@ -3,7 +3,7 @@
 The extracts are declared one module per layer (`commissioning.extracts.cases`,
 `.outcomes`, `.risk`) and mounted here at `extracts/<name>/`. The figure
 endpoints, declared the same way (`commissioning.figures.outcomes`, `.risk`,
-`.overdoses`, `.casereviews`, `.deathreviews`, each made with `commissioning.figures.endpoint.figure_endpoint`;
+`.overdoses`, `.casereviews`, `.deathreviews`, `.care`, each made with `commissioning.figures.endpoint.figure_endpoint`;
 `.fairness`, with its own result shape),
 are listed in `FIGURES` and mounted at `figures/<name>/`, each by its view's
 `figure_name` (see the README). Mounted at /api/v1/ by `config.urls`.
@@ -39,10 +39,17 @@ from commissioning.api import (
 from commissioning.extracts.cases import CASE_EXTRACTS
 from commissioning.extracts.outcomes import TOP_ASSESSMENTS
 from commissioning.extracts.risk import FLAGS, OUTREACH_ATTEMPTS
+from commissioning.figures.care import HarmReductionFigures
 from commissioning.figures.casereviews import CaseReviewFigures
 from commissioning.figures.deathreviews import DeathReviewFigures
 from commissioning.figures.fairness import FairnessFigures
-from commissioning.figures.outcomes import NaloxoneCoverageFigures, OutcomeSummaryFigures
+from commissioning.figures.outcomes import (
+    CriminalJusticeAndFamiliesFigures,
+    NaloxoneCoverageFigures,
+    OutcomeSummaryFigures,
+    TopOutcomesFigures,
+    TreatmentExitsFigures,
+)
 from commissioning.figures.overdoses import OverdosePathwayFigures
 from commissioning.figures.risk import FlagsAndOutreachFigures
 
@@ -57,6 +64,10 @@ FIGURES: tuple[type[FigureView], ...] = (
     CaseReviewFigures,
     DeathReviewFigures,
     FairnessFigures,
+    TreatmentExitsFigures,
+    TopOutcomesFigures,
+    HarmReductionFigures,
+    CriminalJusticeAndFamiliesFigures,
 )
 
 

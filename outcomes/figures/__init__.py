@@ -7,6 +7,15 @@ its result as it is):
   (`outcomes.figures.treatment`);
 - `naloxone_coverage(filters)`: naloxone coverage of people with opioid use,
   and the naloxone programme's kits (`outcomes.figures.naloxone`);
+- `exits.treatment_exits(filters)`: planned and unplanned exits by modality, and
+  time to re-presentation;
+- `top_outcomes.top_outcomes(filters)`: TOP completion against the 80%
+  threshold, and the change in wellbeing from start to review;
+- `justice_families.criminal_justice_and_families(filters)`: prison release to
+  treatment within 3 weeks against the 75% local target, and parents and people
+  living with children in treatment;
+- `care.figures.harm_reduction(filters)`: hepatitis C tests, hepatitis B
+  courses, needle exchange and plans in date (in the care layer, which owns them);
 - `risk.figures.flag_figures(filters)`: flags by tier and rule, and outreach
   performance (in the risk layer, which these figures read);
 - `overdoses.figures.overdose_figures(filters)`: the near-fatal overdose
@@ -36,7 +45,7 @@ Schema)::
         {
           "key": "successful_completions",    # the figure
           "label": "Successful completions, as a share of everyone in treatment",
-          "unit": "percent",                  # percent | count | years | days | hours
+          "unit": "percent",                  # percent | count | years | days | hours | points
           "client_group": "opiate",           # opiate | non_opiate | alcohol | all | null
           "category": null,                   # e.g. a band, tier or rule, else null
           "category_label": null,
@@ -49,7 +58,9 @@ Schema)::
           "provisional": false,               # true while later records can change it
           "previous": {"numerator": 9, "denominator": 75, "value": 12.0,
                        "suppressed": false, "provisional": false},
-          "change": 3.0                       # value - previous value, or null
+          "change": 3.0,                      # value - previous value, or null
+          "target": {"value": 80.0, "met": false,   # only on a figure held to one
+                     "words": "Not met: 15% is below the 80% threshold."}
         }
       ]
     }
@@ -58,7 +69,7 @@ Rows come in a fixed order: by figure, then client group (opiate, non-opiate,
 alcohol, all), then segment (everyone first, then each value in order). The
 same filters always give the same rows, whatever the data: segments list every
 value there is (a value with nobody shows zeros). `numerator` is null on
-statistic rows (years, days, hours) and `denominator` on count rows; otherwise null
+statistic rows (years, days, hours, points) and `denominator` on count rows; otherwise null
 means withheld, and `suppressed` is then true. A `value` of null with
 `suppressed` false means nobody was in the denominator. Percent changes are in
 percentage points.

@@ -50,6 +50,7 @@ EPISODE_COLUMNS = (
     Column("start_date", "date"),
     Column("discharge_date", "date"),
     Column("successful", "int"),
+    Column("unplanned", "int"),
     Column("opioid", "int"),
     Column("other_drug", "int"),
 )
@@ -73,6 +74,7 @@ def episodes_sql(people: loading.PersonFilter, *, whole_history: bool) -> str:
         SELECT e.id, e.service_user_id, {day_number("e.referral_date")},
                {day_number("e.start_date")}, {day_number("e.discharge_date")},
                COALESCE(r.is_successful_completion, FALSE)::int,
+               COALESCE(r.is_unplanned_exit, FALSE)::int,
                COALESCE('opioid' IN {categories}, FALSE)::int,
                COALESCE(s1.category NOT IN ('opioid', 'alcohol')
                         OR s2.category NOT IN ('opioid', 'alcohol')

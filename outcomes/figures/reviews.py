@@ -44,9 +44,12 @@ STARTS_FROM = "interval '7 months 3 days'"
 REVIEWS_FROM = "interval '2 months 3 days'"
 
 
-def review_pairs(tops: pd.DataFrame) -> pd.DataFrame:
-    """Each episode's start TOP with its 6-month review (see the module docstring)."""
-    items = ["opiuse", "crause", "cocause", "ivdrguse"]
+SUBSTANCE_ITEMS = ("opiuse", "crause", "cocause", "ivdrguse")
+
+
+def review_pairs(tops: pd.DataFrame, items: tuple[str, ...] = SUBSTANCE_ITEMS) -> pd.DataFrame:
+    """Each episode's start TOP with its 6-month review (see the module docstring),
+    with the TOP `items` of both."""
     starts = tops.loc[tops["stage"] == "S", ["episode_id", "top_date", *items]]
     reviews = tops.loc[tops["stage"] == "R", ["episode_id", "top_date", *items]]
     pairs = reviews.merge(starts, on="episode_id", suffixes=("_review", "_start"))

@@ -66,7 +66,7 @@ RESULT_SCHEMA: dict = {
                 "properties": {
                     "key": {"type": "string"},
                     "label": {"type": "string"},
-                    "unit": {"enum": ["percent", "count", "years", "days", "hours"]},
+                    "unit": {"enum": ["percent", "count", "years", "days", "hours", "points"]},
                     "client_group": {"enum": [None, "opiate", "non_opiate", "alcohol", "all"]},
                     "category": _TEXT,
                     "category_label": _TEXT,
@@ -80,6 +80,17 @@ RESULT_SCHEMA: dict = {
                         "properties": _VALUES,
                     },
                     "change": _NUMBER,
+                    # Only on a figure held to a target or threshold (e.g. 80%).
+                    "target": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["value", "met", "words"],
+                        "properties": {
+                            "value": {"type": "number"},
+                            "met": {"type": ["boolean", "null"]},
+                            "words": {"type": "string"},
+                        },
+                    },
                 },
             },
         },

@@ -28,7 +28,7 @@ from outcomes.suppression import Relation, SuppressedCounts, suppress
 
 ALL = "all"
 Key = tuple[str, str, str]  # (measure, client group, segment)
-Unit = Literal["percent", "count", "years", "days", "hours"]
+Unit = Literal["percent", "count", "years", "days", "hours", "points"]
 
 
 class CountTable:
@@ -214,13 +214,17 @@ def nested_in(
 class Figure:
     """One figure of a family: what it divides (or summarises) and how it is labelled.
 
-    - percent: `numerator` / `denominator` x 100;
-    - count: `numerator` itself (no denominator);
-    - years / days / hours: `statistic` (a mean or median) over the `denominator` units.
+        - percent: `numerator` / `denominator` x 100;
+        - count: `numerator` itself (no denominator);
+        - years / days / hours / points: `statistic` (a mean or median) over the `denominator`
+          units (points: a change on a TOP item's scale).
 
-    `follow_up_months` / `follow_up_days`: how long after the period ends the
-    figure can still change (e.g. re-presentations within 6 months); until
-    then it is marked provisional.
+    `target`: a percentage the figure is held to (higher is better), shown beside each
+    cell with whether it is met, in words (`target_in_words`).
+
+        `follow_up_months` / `follow_up_days`: how long after the period ends the
+        figure can still change (e.g. re-presentations within 6 months); until
+        then it is marked provisional.
     """
 
     key: str
@@ -235,6 +239,8 @@ class Figure:
     digits: int = 1
     follow_up_months: int = 0
     follow_up_days: int = 0
+    target: float | None = None
+    target_name: str = "target"
 
     def provisional(self, period: Period, today: datetime.date) -> bool:
         if not (self.follow_up_months or self.follow_up_days):
@@ -243,6 +249,21 @@ class Figure:
             pd.Timestamp(period.end) + pd.DateOffset(months=self.follow_up_months)
         ).date() + datetime.timedelta(days=self.follow_up_days)
         return settled > today
+
+
+def target_in_words(value: float | None, target: float, name: str, suppressed: bool) -> dict:
+    """Whether a percentage meets its `target` (higher is better), as data and in words."""
+    if value is None:
+        why = "the figure is withheld" if suppressed else "nobody is counted"
+        return {"value": target, "met": None, "words": f"Not known: {why}."}
+    met = value >= target
+    verdict = "Met" if met else "Not met"
+    relation = "at or above" if met else "below"
+    return {
+        "value": target,
+        "met": met,
+        "words": f"{verdict}: {value:g}% is {relation} the {target:g}% {name}.",
+    }
 
 
 def _cell(
@@ -309,6 +330,11 @@ def figures_result(
                 change = None
                 if now["value"] is not None and before["value"] is not None:
                     change = round(now["value"] - before["value"], figure.digits)
+                extra = {}
+                if figure.target is not None:
+                    extra["target"] = target_in_words(
+                        now["value"], figure.target, figure.target_name, now["suppressed"]
+                    )
                 rows.append(
                     {
                         "key": figure.key,
@@ -322,6 +348,7 @@ def figures_result(
                         **now,
                         "previous": before,
                         "change": change,
+                        **extra,
                     }
                 )
     return {

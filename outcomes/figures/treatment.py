@@ -20,9 +20,12 @@ and in which client group, is defined in `outcomes.figures.episodes`:
 - **At exit**: of the successful completions with an exit TOP, the share with
   no housing need (ACUTHPBM and HRISK both answered "no") and the share who
   worked 10 or more of the last 28 days (PWORK).
-- **Waiting**: episodes whose first intervention started in the period, and
-  the share of them whose first intervention started more than 21 days after
-  the episode's referral.
+- **Effective treatment**: people in treatment with an episode in treatment in
+  the period that had been running 12 weeks (84 days) or more by the period's
+  last day (or its discharge, if earlier), or that ended in a successful
+  completion (as above).
+- **Waiting**: see `outcomes.figures.waiting` (over 3 and over 6 weeks, for
+  first interventions started and for those still waiting at the period end).
 
 A person's team, local authority and the rest are as they are now (see
 `outcomes.figures.segments`).
@@ -34,12 +37,11 @@ import pandas as pd
 from django.utils import timezone
 
 from core.frames import day_number
-from outcomes.figures import loading, reviews
+from outcomes.figures import loading, reviews, waiting
 from outcomes.figures.episodes import (
     CLIENT_GROUPS,
     EPISODE_COLUMNS,
     OVERLAPS,
-    client_groups,
     episodes_sql,
     in_treatment_episodes,
     in_treatment_people,
@@ -51,7 +53,7 @@ from outcomes.figures.segments import SegmentValues, assign_segments
 from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
 
 CONTINUOUS_GAP_DAYS = 21
-LONGEST_WAIT_DAYS = 21
+RETAINED_DAYS = 12 * 7
 WORKING_DAYS = 10
 RE_PRESENTATION_MONTHS = 6
 DAYS_A_YEAR = 365.25
@@ -195,6 +197,9 @@ def _people_measures(
     exit_top = exits.reindex(last_completion["episode_id"])
     exit_top.index = last_completion.index
 
+    reach = current["discharge_date"].where(current["discharge_date"] <= end, end)
+    retained = current.loc[(reach - current["start_date"]).dt.days >= RETAINED_DAYS, "person_id"]
+
     ids = people.index
     completed = ids.isin(last_completion.index)
     has_exit = pd.Series(exit_top["stage"].notna().to_numpy(), index=exit_top.index)
@@ -210,6 +215,7 @@ def _people_measures(
             "client_group": people["client_group"].to_numpy(),
             "in_treatment": True,
             "completed": completed,
+            "effective": completed | ids.isin(retained),
             "completed_not_re_presenting": completed & ~ids.isin(list(re_presented)),
             "completed_with_exit_top": has_exit.reindex(ids, fill_value=False).to_numpy(),
             "completed_no_housing_need": no_housing.reindex(ids, fill_value=False).to_numpy(),
@@ -225,26 +231,9 @@ def _people_measures(
     return measures
 
 
-def _waiting_measures(frames: dict[str, pd.DataFrame], period: Period) -> pd.DataFrame:
-    first = frames["interventions"].groupby("episode_id")["start_date"].min()
-    episodes = frames["episodes"]
-    episodes = episodes[episodes["episode_id"].isin(first.index)]
-    first_start = loading.lookup(episodes["episode_id"], first)
-    starting = first_start.between(_ts(period.start), _ts(period.end))
-    episodes, first_start = episodes[starting], first_start[starting]
-    waited = (first_start - episodes["referral_date"]).dt.days
-    return pd.DataFrame(
-        {
-            "person_id": episodes["person_id"].to_numpy(),
-            "client_group": client_groups(episodes["opioid"], episodes["other_drug"]).to_numpy(),
-            "first_interventions": True,
-            "waited_over_3_weeks": (waited > LONGEST_WAIT_DAYS).to_numpy(),
-        }
-    )
-
-
 PEOPLE_MEASURES = [
     "in_treatment",
+    "effective",
     "completed",
     "completed_not_re_presenting",
     "completed_with_exit_top",
@@ -255,7 +244,7 @@ PEOPLE_MEASURES = [
 # Every count shown here that holds another shown count: each difference is
 # protected as a count of its own.
 PEOPLE_NESTED = nested_in(
-    ["in_treatment", "completed", "completed_not_re_presenting"],
+    ["in_treatment", "effective", "completed", "completed_not_re_presenting"],
     ["in_treatment", "completed", "completed_with_exit_top", "completed_no_housing_need"],
     ["in_treatment", "completed", "completed_with_exit_top", "completed_working"],
     names={("completed", "completed_not_re_presenting"): "completed_re_presented"},
@@ -268,7 +257,7 @@ def outcome_measures(
     """The units counted for one period: people in treatment, first interventions, reviews."""
     return {
         "people": _people_measures(frames, period, derived["ost_at_exit"]),
-        "waiting": _waiting_measures(frames, period),
+        "waiting": waiting.waiting_measures(frames, period),
         "reviews": reviews.review_measures(
             derived["pairs"], derived["person_of_episode"], period, thresholds
         ),
@@ -282,18 +271,22 @@ def outcome_table(measures: dict[str, pd.DataFrame], segments: SegmentValues | N
     table.add_counts(people, PEOPLE_MEASURES, by_group=True, nested=PEOPLE_NESTED)
     table.add_partition("in_treatment", [f"time_{code}" for code, *_ in TIME_BANDS], by_group=True)
     table.add_statistic("years_in_treatment", people, "years_in_treatment", "mean", by_group=True)
-    table.add_counts(
-        measures["waiting"],
-        ["first_interventions", "waited_over_3_weeks"],
-        by_group=True,
-        nested=nested_in(["first_interventions", "waited_over_3_weeks"]),
-    )
+    waiting.add_waiting(table, measures["waiting"])
     table.add_counts(measures["reviews"], reviews.REVIEW_MEASURES, nested=reviews.REVIEW_NESTED)
     return table
 
 
 def _figures() -> list[Figure]:
     figures = [
+        Figure(
+            "effective_treatment",
+            "People in effective treatment (retained 12 weeks or more, or completed "
+            "successfully), as a share of everyone in treatment",
+            "percent",
+            numerator="effective",
+            denominator="in_treatment",
+            by_client_group=True,
+        ),
         Figure(
             "successful_completions",
             "Successful completions, as a share of everyone in treatment",
@@ -384,17 +377,8 @@ def _figures() -> list[Figure]:
             denominator="completed_with_exit_top",
             by_client_group=True,
         ),
-        Figure(
-            "waiting_over_3_weeks",
-            "First interventions that started more than 3 weeks after referral, "
-            "of first interventions started",
-            "percent",
-            numerator="waited_over_3_weeks",
-            denominator="first_interventions",
-            by_client_group=True,
-        ),
     ]
-    return figures
+    return [*figures, *waiting.waiting_figures()]
 
 
 FIGURES = _figures()

@@ -41,6 +41,13 @@ D = datetime.date
 Q2 = {"from": "2026-04-01", "to": "2026-06-30"}
 NALOXONE = reverse("api_figure_naloxone_coverage")
 FAMILIES = ("outcome_summary", "naloxone_coverage", "flags_and_outreach", "overdose_pathway")
+# Served beside them, tested in tests/commissioning/test_more_figure_families.py.
+MORE_FAMILIES = (
+    "treatment_exits",
+    "top_outcomes",
+    "harm_reduction",
+    "criminal_justice_and_families",
+)
 
 
 def url(name: str) -> str:
@@ -311,8 +318,20 @@ def test_every_figure_endpoint_is_listed_at_the_api_root(cora_api):
         "case_reviews": "http://testserver/api/v1/figures/case-reviews/",
         "death_reviews": "http://testserver/api/v1/figures/death-reviews/",
         "fairness": "http://testserver/api/v1/figures/fairness/",
+        "treatment_exits": "http://testserver/api/v1/figures/treatment-exits/",
+        "top_outcomes": "http://testserver/api/v1/figures/top-outcomes/",
+        "harm_reduction": "http://testserver/api/v1/figures/harm-reduction/",
+        "criminal_justice_and_families": (
+            "http://testserver/api/v1/figures/criminal-justice-and-families/"
+        ),
     }
-    assert list(figures) == [*FAMILIES, "case_reviews", "death_reviews", "fairness"]
+    assert list(figures) == [
+        *FAMILIES,
+        "case_reviews",
+        "death_reviews",
+        "fairness",
+        *MORE_FAMILIES,
+    ]
 
 
 # No small number in a real response -------------------------------------------------

@@ -367,6 +367,14 @@ api_figure_death_reviews        -              GET     401     403     403     4
 api_figure_death_reviews        -              POST    401     403     403     403     405     405     403
 api_figure_fairness             -              GET     401     403     ok      403     ok      ok      403
 api_figure_fairness             -              POST    401     403     405     403     405     405     403
+api_figure_treatment_exits      -              GET     401     ok      ok      ok      ok      ok      403
+api_figure_treatment_exits      -              POST    401     405     405     405     405     405     403
+api_figure_top_outcomes         -              GET     401     ok      ok      ok      ok      ok      403
+api_figure_top_outcomes         -              POST    401     405     405     405     405     405     403
+api_figure_harm_reduction       -              GET     401     ok      ok      ok      ok      ok      403
+api_figure_harm_reduction       -              POST    401     405     405     405     405     405     403
+api_figure_criminal_justice_and_families -            GET     401     ok      ok      ok      ok      ok      403
+api_figure_criminal_justice_and_families -            POST    401     405     405     405     405     405     403
 
 # Case reviews: keyworkers and team leads read their teams' (bob's team is South, the
 # meeting North's: it does not exist for him), governance every team's; a team lead

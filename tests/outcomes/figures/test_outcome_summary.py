@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from outcomes.figures import FigureFilters, outcome_summary
-from outcomes.figures.treatment import client_groups, outcome_tables
+from outcomes.figures.episodes import client_groups
+from outcomes.figures.treatment import outcome_tables
 from tests.outcomes.figures.conftest import (
     D,
     episode,

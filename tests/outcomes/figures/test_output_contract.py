@@ -13,11 +13,16 @@ import random
 import jsonschema
 import pytest
 
+from care.figures import harm_reduction
 from outcomes.figures import RESULT_SCHEMA, SEGMENTS, naloxone_coverage, outcome_summary
+from outcomes.figures.exits import treatment_exits
+from outcomes.figures.justice_families import criminal_justice_and_families
+from outcomes.figures.top_outcomes import top_outcomes
 from overdoses.figures import overdose_figures
 from risk.figures import flag_figures
 from tests.factories import TeamFactory
 from tests.outcomes.figures.conftest import assert_no_small_count, mixed_person, quarter_two
+from tests.outcomes.figures.mixed_care import mixed_care
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +32,13 @@ FAMILIES = {
     "flags_and_outreach": flag_figures,
     "overdose_pathway": overdose_figures,
 }
+# The families served by the API beside those above (their own endpoints).
+MORE_FAMILIES = {
+    "treatment_exits": treatment_exits,
+    "top_outcomes": top_outcomes,
+    "harm_reduction": harm_reduction,
+    "criminal_justice_and_families": criminal_justice_and_families,
+}
 
 
 @pytest.fixture
@@ -35,10 +47,12 @@ def mixed(tess, north, south, authorities):
     teams = [north, south, TeamFactory(name="East")]
     for _ in range(90):
         mixed_person(rng, teams, authorities, tess)
+    mixed_care(rng, teams, tess)
 
 
 def all_results(**options):
-    for (name, function), segment in itertools.product(FAMILIES.items(), (None, *SEGMENTS)):
+    families = {**FAMILIES, **MORE_FAMILIES}
+    for (name, function), segment in itertools.product(families.items(), (None, *SEGMENTS)):
         yield name, segment, function(quarter_two(segment=segment, **options))
 
 
@@ -74,6 +88,7 @@ def test_the_shape_is_the_same_with_no_data_and_with_data(north, south, tess, au
     rng = random.Random(7)
     for _ in range(15):
         mixed_person(rng, [north, south], authorities, tess)
+    mixed_care(rng, [north, south], tess)
 
     filled = {(name, segment): identity(result) for name, segment, result in all_results()}
 
@@ -105,6 +120,7 @@ def _assert_margins_cannot_give_a_cell_back(result: dict) -> None:
     segments = sorted({r["segment_value"] for r in result["figures"]} - {None})
     groups = ("opiate", "non_opiate", "alcohol")
     used = {"percent": ("numerator", "denominator"), "count": ("numerator",)}
+    # (a statistic row's denominator: its n)
     for (key, group, category, segment), figure in rows.items():
         for part in ("", "previous"):
             for field in used.get(figure["unit"], ("denominator",)):
