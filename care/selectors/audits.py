@@ -334,7 +334,7 @@ def _safeguarding(record: SafeguardingRecord, on: datetime.date) -> Prefill:
 
 @dataclass(frozen=True)
 class Share:
-    """A share in words and figures: "7 of 9 (78%)"; "none applicable" without a base."""
+    """A share in words and figures: "7 of 9 (78%)"; "none to count" without a base."""
 
     count: int
     of: int
@@ -358,14 +358,16 @@ class ResultRow:
         return str(AuditItem(self.item).label)
 
 
-def audit_results(user: User, *, by: str = "quarter") -> list[ResultRow]:
-    """For each team `user` audits, each month or quarter (`by`) and each checklist item,
-    over completed rounds: the share of applicable items met by the record, and the share
-    of judged items the auditor agreed with. One query."""
+def audit_results(user: User, *, by: str = "quarter", team: Team | None = None) -> list[ResultRow]:
+    """For each team `user` audits (`team` only, if given), each month or quarter (`by`) and
+    each checklist item, over completed rounds: the share of applicable items met by the
+    record, and the share of judged items the auditor agreed with. One query."""
     ids = audit_team_ids(user)
     checks = AuditCheck.objects.filter(audited__round__completed_at__isnull=False)
     if ids is not None:
         checks = checks.filter(audited__round__team_id__in=ids)
+    if team is not None:
+        checks = checks.filter(audited__round__team=team)
     order = list(AuditItem.values)
     rows = (
         checks.annotate(period=PERIODS[by]("audited__round__drawn_on"))

@@ -44,11 +44,7 @@ def care_audit_list(request: HttpRequest) -> HttpResponse:
     if by not in PERIODS:
         return HttpResponseBadRequest("Show the results by month or by quarter.")
     rounds = list(selectors.audit_rounds_for(request.user, team=team))
-    results = [
-        row
-        for row in selectors.audit_results(request.user, by=by)
-        if not team or row.team == team.name
-    ]
+    results = selectors.audit_results(request.user, by=by, team=team)
     return render(
         request,
         "care/audits/list.html",
