@@ -62,3 +62,16 @@ urlpatterns = [
         name="safeguarding_concern_close",
     ),
 ]
+
+# The case-file audit, mounted at /audits/ (not under a person's address: a round is a
+# team's).
+audit_urlpatterns = [
+    path("", views.care_audit_list, name="care_audit_list"),
+    path("new/", views.care_audit_draw, name="care_audit_draw"),
+    path("<uuid:round_id>/", views.care_audit_round, name="care_audit_round"),
+    path(
+        "<uuid:round_id>/people/<uuid:audited_id>/",
+        views.care_audit_person,
+        name="care_audit_person",
+    ),
+]

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from care import views as care_views
+from care.urls import audit_urlpatterns as care_audit_urls
 from cases import views as case_views
 from outcomes import views as outcome_views
 
@@ -39,6 +40,7 @@ urlpatterns = [
     path(person + "tops/new/", outcome_views.top_create, name="top_create"),
     path(person + "care/", include("care.urls")),
     path("team/needle-exchange/", care_views.nsp_team, name="nsp_team"),
+    path("audits/", include(care_audit_urls)),
     path("audit/break-glass/", case_views.break_glass_start, name="break_glass_start"),
     path(
         "audit/break-glass/review/",

@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from care.models import AuditRound
 from casereviews.models import Meeting, TeamReviewSetting
 from cases.models import (
     Contact,
@@ -277,7 +278,7 @@ def _table_list(models: Iterable[type[Model]]) -> str:
 
 
 # Records about the demo's teams and staff that no person's record leads to.
-TEAM_RECORDS = (Meeting, TeamReviewSetting)
+TEAM_RECORDS = (Meeting, TeamReviewSetting, AuditRound)
 
 
 def _reset(cursor, models: dict[str, type[Model]]) -> list[str]:

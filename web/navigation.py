@@ -2,7 +2,7 @@
 
 Each app declares its pages' links (`cases.access.NavLink`: label, URL name, and the
 predicate the page's view checks) beside its access rules: `cases.access`,
-`overdoses.access`, `risk.access`, `casereviews.access`, `deathreviews.access`, `exchange.access`, and web's
+`overdoses.access`, `care.access`, `risk.access`, `casereviews.access`, `deathreviews.access`, `exchange.access`, and web's
 own below. A link is shown exactly when that predicate lets the user in; no role is
 restated here.
 What this module adds is presentation only: the caseloads first (from the same
@@ -14,6 +14,7 @@ from itertools import chain
 from django.http import HttpRequest
 from django.urls import reverse
 
+from care import access as care_access
 from casereviews import access as casereviews_access
 from cases import access as cases_access
 from cases.access import SCOPE_TITLES, NavLink, can_audit, caseload_scopes
@@ -37,6 +38,7 @@ DECLARED: tuple[NavLink, ...] = tuple(
         cases_access.NAVIGATION,
         outcomes_access.NAVIGATION,
         overdoses_access.NAVIGATION,
+        care_access.NAVIGATION,
         risk_access.NAVIGATION,
         casereviews_access.NAVIGATION,
         deathreviews_access.NAVIGATION,
@@ -60,6 +62,7 @@ MENU_ORDER = (
     "overrides_to_decide",
     "case_review_list",
     "case_review_my_actions",
+    "care_audit_list",
     "import_start",
     "ndtms_extract",
     "ndtms_submissions",

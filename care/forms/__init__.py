@@ -7,6 +7,10 @@ from care.forms.assessments import (
     RiskAssessmentForm,
     carried_forward,
 )
+from care.forms.audits import (
+    AuditChecklistForm,
+    AuditDrawForm,
+)
 from care.forms.health import (
     ACCEPTED_CHOICES,
     RESULT_CHOICES,
@@ -58,6 +62,8 @@ __all__ = [
     "RESULT_CHOICES",
     "REVIEW_CHOICES",
     "SECTIONS",
+    "AuditChecklistForm",
+    "AuditDrawForm",
     "BbvTestChoiceField",
     "BbvTestForm",
     "BbvTestResultForm",

@@ -176,6 +176,14 @@ def _hep_c_test_to_offer(person: ServiceUser, *, today: datetime.date) -> dateti
     (or, declined, after the offer), or today if none was ever offered. None while a test waits for its result, or someone
     is positive and not (yet) cured, which is the treatment's business."""
     latest = bbv_tests_of(person).filter(virus__in=HEP_C).order_by("-offered_on", "-id").first()
+    return hep_c_offer_on(latest, today=today)
+
+
+def hep_c_offer_on(
+    latest: BloodBorneVirusTest | None, *, today: datetime.date
+) -> datetime.date | None:
+    """`_hep_c_test_to_offer` from the latest hepatitis C test already read (None if
+    there is none): for a reader that reads many people's tests at once."""
     if latest is None:
         return today
     if latest.awaiting_result or (latest.result == BbvResult.POSITIVE and latest.cured is not True):

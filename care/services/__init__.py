@@ -3,6 +3,13 @@
 from care.services.assessments import (
     risk_assessment_record,
 )
+from care.services.audits import (
+    NO_ONE_TO_AUDIT,
+    ROUND_COMPLETED,
+    audit_checks_judge,
+    audit_round_draw,
+    draw_sample,
+)
 from care.services.health import (
     bbv_test_record,
     bbv_test_result_record,
@@ -35,12 +42,17 @@ from care.services.safeguarding import (
 
 __all__ = [
     "GOAL_NOT_ON_CURRENT_PLAN",
+    "NO_ONE_TO_AUDIT",
+    "ROUND_COMPLETED",
+    "audit_checks_judge",
+    "audit_round_draw",
     "bbv_test_record",
     "bbv_test_result_record",
     "care_plan_start",
     "case_note_write",
     "child_in_contact_record",
     "contact_against_goals",
+    "draw_sample",
     "health_need_record",
     "hep_b_vaccination_record",
     "hep_c_treatment_record",

@@ -3,6 +3,12 @@
 from care.views.assessments import (
     risk_assessment_create,
 )
+from care.views.audits import (
+    care_audit_draw,
+    care_audit_list,
+    care_audit_person,
+    care_audit_round,
+)
 from care.views.health import (
     bbv_test_create,
     bbv_test_result,
@@ -41,6 +47,10 @@ __all__ = [
     "PLAN_ASKED_FOR_IS_NO_PLAN",
     "bbv_test_create",
     "bbv_test_result",
+    "care_audit_draw",
+    "care_audit_list",
+    "care_audit_person",
+    "care_audit_round",
     "care_plan",
     "care_plan_create",
     "case_note_create",

@@ -567,6 +567,7 @@ QUERY_PAGES: tuple[QueryPage, ...] = (
     QueryPage("review_actions", "-", "gina", ("show", "page")),
     QueryPage("case_review_list", "-", "tess", ("team",)),
     QueryPage("case_review_my_actions", "-", "alice", ("show", "page")),
+    QueryPage("care_audit_list", "-", "gina", ("team", "by")),
     QueryPage("review_notify", "-", "gina", ("person",)),
     QueryPage("overdose_record", "-", "alice", ("person", "find")),
     QueryPage("unidentified_list", "-", "tess", ("page",)),
@@ -605,3 +606,6 @@ from tests.security.forms_health import HEALTH_FORMS  # noqa: E402
 from tests.security.forms_safeguarding import SAFEGUARDING_FORMS  # noqa: E402
 
 FORMS = (*FORMS, *SAFEGUARDING_FORMS, *HEALTH_FORMS, *CASE_REVIEW_FORMS)
+from tests.security.forms_audits import AUDIT_FORMS  # noqa: E402
+
+FORMS = (*FORMS, *AUDIT_FORMS)

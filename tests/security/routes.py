@@ -72,6 +72,11 @@ SAMPLES = {
         "reviewed_id": w.case_reviewed.external_id,
     },
     "case-review-action": lambda w: {"action_id": w.case_review_action.external_id},
+    "audit-round": lambda w: {"round_id": audit_round(w).external_id},
+    "audit-round-jo": lambda w: {
+        "round_id": audit_round(w).external_id,
+        "audited_id": audit_round(w).people.get(service_user=w.jo_episode.service_user).external_id,
+    },
     "pending-learning": lambda w: {"kind": "learning", "item_id": w.shared_review.external_id},
     "kim": lambda w: {"external_id": w.grant.service_user.external_id},
     "someone": lambda w: {"external_id": w.someone.external_id},
@@ -120,6 +125,18 @@ def jo_plan_goal(w):
         what="Move into the supported flat.",
         by_when=today + datetime.timedelta(days=60),
         who_helps="Keyworker",
+    )
+
+
+def audit_round(w):
+    """North's case-file audit round, drawn by gina with everyone North has in treatment
+    (jo among them), the first time it is asked for."""
+    from care.models import AuditRound
+    from care.services import audit_round_draw
+
+    north = w.jo_episode.service_user.team
+    return AuditRound.objects.filter(team=north).first() or audit_round_draw(
+        team=north, drawn_by=w.users["gina"], sample_size=50, seed=1
     )
 
 
@@ -234,6 +251,15 @@ physical_health_check_create    jo             POST    signin  400     400     4
 # workers record; governance reads every team's counts.
 nsp_team                        -              GET     signin  ok      ok      ok      ok      403     403
 nsp_team                        -              POST    signin  400     400     400     403     403     403
+# The case-file audit: clinical governance audits every team, a team lead their own;
+# keyworkers and everyone else are refused. A round's page is a list read of its people,
+# a person's checklist a read of them.
+care_audit_list                 -              GET     signin  403     ok      403     ok      403     403
+care_audit_draw                 -              GET     signin  403     ok      403     ok      403     403
+care_audit_draw                 -              POST    signin  403     400     403     400     403     403
+care_audit_round                audit-round    GET     signin  403     ok      403     ok      403     403
+care_audit_person               audit-round-jo GET     signin  403     ok      403     ok      403     403
+care_audit_person               audit-round-jo POST    signin  403     400     403     400     403     403
 # The care plan: the team writes plans, goals, reviews and contacts against goals;
 # governance reads the plan page. Without a plan, the goal, review and contact pages
 # say to write one first.

@@ -48,6 +48,7 @@ PERSON_SAMPLES = frozenset(
         "jo-goal",
         "case-review-jo",
         "case-review-action",
+        "audit-round-jo",
     }
 )
 # kim: the person of the security world's break-glass grant and its pending override.
@@ -90,6 +91,7 @@ NOT_READS = {
     "case_review_meeting": "a case review meeting: one list read of its people, tested below",
     "case_review_people": "who a meeting reviews: one list read of the team's people, tested below",
     "case_review_hold": "POST only: marks a meeting held and goes back to its page",
+    "care_audit_round": "a case-file audit round: one list read of its people, tested below",
     "transfer_request_answer": (
         "POST only: a team lead answers a transfer request and goes back to the list, "
         "whose read is recorded"
@@ -319,6 +321,31 @@ def test_each_page_of_a_case_review_records_one_list_read_for_every_role_it_lets
     rows = [row for row in expected_rows() if row.key in MEETING_READS]
     assert {row.key for row in rows} == set(MEETING_READS)
     wanted_ref = f"case review {world.case_review.external_id}"
+    problems = []
+    for role in routes.ROLES:
+        user = world.users.get(role)
+        client = Client() if user is None else client_as(user)
+        for row in rows:
+            url = url_for(by_key[row.key], routes.SAMPLES[row.sample](world))
+            expected = row.outcomes[role]
+            want = [(row.key, AccessKind.LIST, None, wanted_ref, False)]
+            for variant, headers in VARIANTS.items():
+                got, events = reads_of(client, row.method, url, {}, headers)
+                if got != expected or events != (want if expected in LET_THROUGH else []):
+                    problems.append(
+                        f"{row.key} {row.method} ({variant}) as {role}: expected {expected}, "
+                        f"got {got} and {events}"
+                    )
+    assert not problems, "\n".join(problems)
+
+
+def test_a_case_file_audit_rounds_page_records_one_list_read_for_every_role_it_lets_through(
+    world, client_as
+):
+    by_key = {route.key: route for route in enumerate_routes()}
+    rows = [row for row in expected_rows() if row.key == "care_audit_round"]
+    assert rows
+    wanted_ref = f"case-file audit {routes.audit_round(world).external_id}"
     problems = []
     for role in routes.ROLES:
         user = world.users.get(role)

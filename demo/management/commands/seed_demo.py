@@ -30,6 +30,7 @@ from demo import (
 from demo import benchmarks as demo_benchmarks
 from demo import care as care_record
 from demo import care_assessments as care_risk_assessments
+from demo import care_audits as case_file_audits
 from demo import care_plans as plan_record
 from demo import care_safeguarding as safeguarding_record
 from demo import casereviews as case_reviews
@@ -132,6 +133,7 @@ class Command(BaseCommand):
         health = care_health.seed_health_record(seed=seed, now=timezone.now())
         plans = plan_record.seed_care_plans(seed=seed, now=timezone.now())
         safeguarding = safeguarding_record.seed_safeguarding(seed=seed, now=timezone.now())
+        audits = case_file_audits.seed_care_audits(seed=seed, today=timezone.localdate())
         past = None
         if not (without_reviews or without_history):
             progress.note("Replaying the nightly recompute over the last four weeks...")
@@ -173,6 +175,7 @@ class Command(BaseCommand):
         self.stdout.write(health.summary())
         self.stdout.write(plans.summary())
         self.stdout.write(safeguarding.summary())
+        self.stdout.write(audits.summary())
         if reviewed is not None:
             self.stdout.write(reviewed.summary())
         self.stdout.write(benchmarked.summary())
