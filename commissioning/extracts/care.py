@@ -23,7 +23,6 @@ from django.db.models import TextChoices
 from care.models import (
     AgreedHow,
     AlongsideOpioids,
-    Answer,
     BbvResult,
     CheckKind,
     CheckOutcome,
@@ -159,6 +158,10 @@ PLAN_GOALS = Extract(
 
 # --- The practitioner's risk assessment and safety plan --------------------------------------
 
+# Every factor is answered from one choice set; it is named in words rather than as an enum,
+# which the schema would name once per field.
+ANSWERS = "yes, no or not_known"
+
 
 def _codes(column: str) -> str:
     """An array of codes as one string, separated by spaces (null when empty)."""
@@ -179,8 +182,10 @@ RISK_ASSESSMENTS = Extract(
         _pseudonym("assessment", "ra.external_id", "risk_assessment", "Its pseudonym."),
         PERSON,
         _sent("assessed_on", "ra.assessed_on", "date", "Date of the assessment."),
-        _own("uses_alone", "ra.uses_alone", "string", "Uses alone.", Answer),
-        _own("reduced_tolerance", "ra.reduced_tolerance", "string", "Reduced tolerance.", Answer),
+        _own("uses_alone", "ra.uses_alone", "string", f"Uses alone ({ANSWERS})."),
+        _own(
+            "reduced_tolerance", "ra.reduced_tolerance", "string", f"Reduced tolerance ({ANSWERS})."
+        ),
         _own(
             "tolerance_reason",
             "nullif(ra.tolerance_reason, '')",
@@ -188,7 +193,7 @@ RISK_ASSESSMENTS = Extract(
             "Why their tolerance is reduced.",
             ToleranceReason,
         ),
-        _own("polydrug", "ra.polydrug", "string", "Uses other drugs with opioids.", Answer),
+        _own("polydrug", "ra.polydrug", "string", f"Uses other drugs with opioids ({ANSWERS})."),
         _own(
             "alongside_opioids",
             _codes("ra.alongside_opioids"),
@@ -201,16 +206,16 @@ RISK_ASSESSMENTS = Extract(
             "recent_overdose",
             "ra.recent_overdose",
             "string",
-            "An overdose or near miss in the last three months.",
-            Answer,
+            f"An overdose or near miss in the last three months ({ANSWERS}).",
         ),
-        _own("mental_health", "ra.mental_health", "string", "A mental health concern.", Answer),
+        _own(
+            "mental_health", "ra.mental_health", "string", f"A mental health concern ({ANSWERS})."
+        ),
         _own(
             "housing_problem",
             "ra.housing_problem",
             "string",
-            "Homeless or insecurely housed.",
-            Answer,
+            f"Homeless or insecurely housed ({ANSWERS}).",
         ),
         _own("housing", "nullif(ra.housing, '')", "string", "Their housing.", HousingConcern),
         _sent(
@@ -229,13 +234,12 @@ RISK_ASSESSMENTS = Extract(
             + ", ".join(choice_values(PlanStep))
             + ".",
         ),
-        _sent("naloxone_held", "ra.naloxone_held", "string", "They hold naloxone.", Answer),
+        _sent("naloxone_held", "ra.naloxone_held", "string", f"They hold naloxone ({ANSWERS})."),
         _sent(
             "naloxone_around",
             "ra.naloxone_around",
             "string",
-            "The people around them hold naloxone.",
-            Answer,
+            f"The people around them hold naloxone ({ANSWERS}).",
         ),
         _sent("plan_review_on", "ra.plan_review_on", "date", "Review the safety plan by."),
     ),
