@@ -1,7 +1,7 @@
 """The commissioner API under /api/v1/: every extract, the reference lists, the schema and docs.
 
 The extracts are declared one module per layer (`commissioning.extracts.cases`,
-`.outcomes`, `.risk`) and mounted here at `extracts/<name>/`. The figure
+`.outcomes`, `.risk`, `.care`) and mounted here at `extracts/<name>/`. The figure
 endpoints, declared the same way (`commissioning.figures.outcomes`, `.risk`,
 `.overdoses`, `.casereviews`, `.deathreviews`, `.care`, each made with `commissioning.figures.endpoint.figure_endpoint`;
 `.fairness`, with its own result shape),
@@ -36,6 +36,7 @@ from commissioning.api import (
     TeamsView,
     extract_view,
 )
+from commissioning.extracts.care import CARE_EXTRACTS
 from commissioning.extracts.cases import CASE_EXTRACTS
 from commissioning.extracts.outcomes import TOP_ASSESSMENTS
 from commissioning.extracts.risk import FLAGS, OUTREACH_ATTEMPTS
@@ -53,7 +54,7 @@ from commissioning.figures.outcomes import (
 from commissioning.figures.overdoses import OverdosePathwayFigures
 from commissioning.figures.risk import FlagsAndOutreachFigures
 
-EXTRACTS = (*CASE_EXTRACTS, TOP_ASSESSMENTS, FLAGS, OUTREACH_ATTEMPTS)
+EXTRACTS = (*CASE_EXTRACTS, TOP_ASSESSMENTS, FLAGS, OUTREACH_ATTEMPTS, *CARE_EXTRACTS)
 
 # The view classes made by commissioning.api.figure_view, each served at figures/<its figure_name>/.
 FIGURES: tuple[type[FigureView], ...] = (

@@ -8,6 +8,13 @@ raised and ended dates, overrides) and outreach attempt in the
 `WINDOW_DAYS` before it. The review's snapshot row stores it once
 (`deathreviews.services`), and the database refuses to change it afterwards.
 
+The care record as it stood on the date is under `care` (`care_at`): the care plan in force
+(its goals by domain and state, its reviews), the latest risk assessment and safety plan,
+safeguarding (children, safe storage, protection referrals, concerns), blood-borne virus
+tests and hepatitis B vaccination, and the last needle exchange contact. A step dated after
+the date (a goal closed, a result back, a referral's outcome, a concern closed) is left
+out, and a child's or safe storage's record is read from its history as it stood then.
+
 Each record kind's row holds its model's `RECORDED_FIELDS` less the ones left out
 below, each with its reason: a field added to a record kind is in the next snapshots
 unless it is left out here.
@@ -23,8 +30,24 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Model, Prefetch, Q
+from django.db.models import Count, Max, Model, Prefetch, Q
 
+from care.models import (
+    ADULT_AGE,
+    BbvResult,
+    BloodBorneVirusTest,
+    CarePlan,
+    ChildInContact,
+    GoalState,
+    HepatitisBVaccination,
+    NeedleExchangeContact,
+    PlanGoal,
+    ProtectionReferral,
+    RiskAssessment,
+    SafeguardingConcern,
+    SafeStorage,
+    VaccinationKind,
+)
 from cases.models import (
     AccommodationNeed,
     Contact,
@@ -253,6 +276,175 @@ def snapshot_data(person: ServiceUser, as_of: datetime.date) -> dict[str, Any]:
         "tops": tops,
         "flags": flags,
         "outreach": outreach,
+        "care": care_at(person, as_of),
+    }
+
+
+# The care record on the date ----------------------------------------------
+
+
+PLAN_FIELDS = (*CarePlan.RECORDED_FIELDS, "review_due_on")
+GOAL_FIELDS = PlanGoal.RECORDED_FIELDS
+ASSESSMENT_FIELDS = RiskAssessment.RECORDED_FIELDS
+CHILD_FIELDS = ChildInContact.RECORDED_FIELDS
+STORAGE_FIELDS = SafeStorage.RECORDED_FIELDS
+PROTECTION_FIELDS = (*ProtectionReferral.RECORDED_FIELDS, "outcome", "outcome_on")
+CONCERN_FIELDS = (*SafeguardingConcern.RECORDED_FIELDS, "closed_on")
+TEST_FIELDS = BloodBorneVirusTest.RECORDED_FIELDS + BloodBorneVirusTest.TREATMENT_FIELDS
+VACCINATION_FIELDS = HepatitisBVaccination.RECORDED_FIELDS
+NSP_FIELDS = NeedleExchangeContact.RECORDED_FIELDS
+
+
+def _after(value: datetime.date | None, as_of: datetime.date) -> bool:
+    return value is not None and value > as_of
+
+
+def _plan_at(person: ServiceUser, as_of: datetime.date) -> dict[str, Any] | None:
+    """The plan in force on the date: agreed by then and not yet replaced."""
+    plan = (
+        CarePlan.objects.filter(service_user=person, agreed_on__lte=as_of)
+        .filter(Q(superseded_at__isnull=True) | Q(superseded_at__date__gt=as_of))
+        .order_by("-agreed_on", "-created_at", "-id")
+        .first()
+    )
+    if plan is None:
+        return None
+    row = _record(plan, PLAN_FIELDS)
+    reviews = plan.reviews.filter(reviewed_on__lte=as_of).aggregate(
+        n=Count("id"), last=Max("reviewed_on")
+    )
+    due = plan.review_due_after(reviews["last"] or plan.agreed_on)
+    row.update(
+        reviews=reviews["n"],
+        last_reviewed_on=_value_of(reviews["last"]),
+        review_due_on=due.isoformat(),
+        review_overdue=due < as_of,
+    )
+    goals = []
+    # A goal carries no date of its own but when it closed: the plan's goals are as its
+    # dates say, a late entry included, like every record here.
+    for goal in plan.goals.all():
+        goal_row = _record(goal, GOAL_FIELDS)
+        if _after(goal.state_on, as_of):
+            goal_row.update(state=GoalState.OPEN, state_label=GoalState.OPEN.label, state_on=None)
+        goals.append(goal_row)
+    row["goals"] = goals
+    return row
+
+
+def _value_of(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _assessment_at(person: ServiceUser, as_of: datetime.date) -> dict[str, Any] | None:
+    assessment = RiskAssessment.objects.filter(service_user=person, assessed_on__lte=as_of).first()
+    if assessment is None:
+        return None
+    return _record(assessment, ASSESSMENT_FIELDS) | {
+        "factors": assessment.factors,
+        "plan_step_labels": assessment.plan_step_labels,
+        "review_overdue": assessment.review_on < as_of,
+        "plan_review_overdue": assessment.plan_review_on < as_of,
+    }
+
+
+def _latest_events(events) -> list[Model]:
+    """The latest history row of each record among `events` (ordered by record, then time)."""
+    latest: dict[int, Model] = {}
+    for event in events:
+        latest[event.pgh_obj_id] = event
+    return list(latest.values())
+
+
+def _safeguarding_at(person: ServiceUser, as_of: datetime.date) -> dict[str, Any]:
+    child_events = ChildInContact.pgh_event_model.objects.filter(  # type: ignore[attr-defined]
+        service_user=person, recorded_on__lte=as_of
+    ).order_by("pgh_obj_id", "recorded_on", "pgh_id")
+    # A history row is the record's fields without its methods: the age is worked out here.
+    children = [
+        _record(child, CHILD_FIELDS) | {"age": as_of.year - child.year_of_birth}
+        for child in sorted(_latest_events(child_events), key=lambda c: c.year_of_birth)
+        if as_of.year - child.year_of_birth <= ADULT_AGE
+    ]
+    storage_events = SafeStorage.pgh_event_model.objects.filter(  # type: ignore[attr-defined]
+        service_user=person, updated_at__date__lte=as_of
+    ).order_by("pgh_obj_id", "pgh_id")
+    storage = [_record(s, STORAGE_FIELDS) for s in _latest_events(storage_events)]
+    referrals = []
+    for referral in ProtectionReferral.objects.filter(service_user=person, made_on__lte=as_of):
+        row = _record(referral, PROTECTION_FIELDS) | {"agency_name": referral.agency_name}
+        if _after(referral.outcome_on, as_of):
+            row.update(outcome="", outcome_label="", outcome_on=None)
+        row["open"] = not row["outcome"]
+        referrals.append(row)
+    concerns = []
+    for concern in SafeguardingConcern.objects.filter(service_user=person, raised_on__lte=as_of):
+        row = _record(concern, CONCERN_FIELDS) | {"description": concern.description}
+        if _after(concern.closed_on, as_of):
+            row["closed_on"] = None
+        row["open"] = row["closed_on"] is None
+        concerns.append(row)
+    return {
+        "children": children,
+        "safe_storage": storage[0] if storage else None,
+        "protection_referrals": referrals,
+        "concerns": concerns,
+    }
+
+
+def _test_at(test: BloodBorneVirusTest, as_of: datetime.date) -> dict[str, Any]:
+    """The test as it stood on the date: later steps not yet taken."""
+    if _after(test.tested_on, as_of):
+        test.tested_on, test.result, test.result_on = None, "", None
+    elif _after(test.result_on, as_of):
+        test.result, test.result_on = BbvResult.NOT_KNOWN_YET, None
+    for name in ("treatment_referred_on", "treatment_started_on", "treatment_completed_on"):
+        if _after(getattr(test, name), as_of):
+            setattr(test, name, None)
+    if not test.treatable:
+        test.treatment_referred_on = test.treatment_started_on = None
+        test.treatment_completed_on = None
+    if test.treatment_completed_on is None:
+        test.cured = None
+    return _record(test, TEST_FIELDS) | {
+        "in_words": test.in_words(),
+        "treatment_in_words": test.treatment_in_words(),
+    }
+
+
+def _health_at(person: ServiceUser, as_of: datetime.date) -> dict[str, Any]:
+    tests = [
+        _test_at(test, as_of)
+        for test in BloodBorneVirusTest.objects.filter(
+            service_user=person, offered_on__lte=as_of
+        ).order_by("offered_on", "id")
+    ]
+    steps = [
+        _record(step, VACCINATION_FIELDS)
+        for step in HepatitisBVaccination.objects.filter(service_user=person, given_on__lte=as_of)
+    ]
+    nsp = NeedleExchangeContact.objects.filter(service_user=person, contact_on__lte=as_of)
+    last = nsp.first()
+    window_from = as_of - datetime.timedelta(days=WINDOW_DAYS)
+    in_window = nsp.filter(contact_on__gte=window_from).count()
+    return {
+        "bbv_tests": tests,
+        "hep_b_steps": steps,
+        "hep_b_doses": sum(1 for s in steps if s["kind"] == VaccinationKind.DOSE),
+        "last_nsp_contact": (
+            _record(last, NSP_FIELDS) | {"given": last.given_in_words()} if last else None
+        ),
+        "nsp_contacts_in_window": in_window,
+    }
+
+
+def care_at(person: ServiceUser, as_of: datetime.date) -> dict[str, Any]:
+    """The care record as it stood on `as_of` (see the module docstring)."""
+    return {
+        "plan": _plan_at(person, as_of),
+        "assessment": _assessment_at(person, as_of),
+        "safeguarding": _safeguarding_at(person, as_of),
+        "health": _health_at(person, as_of),
     }
 
 

@@ -439,4 +439,19 @@ UNCONFIRMED: dict[str, str] = {
     "DISABLE": "the codes are the NHS Data Dictionary's disability codes; that the dataset uses "
     "them, and sends up to three as DISABLE1 to DISABLE3 in the order recorded, is not "
     "confirmed",
+    "HEPBVAC": "read from the care record's doses where it has any: a course is counted "
+    "completed (C) at its schedule's last dose, the third of the standard schedule and the "
+    "twelve-month booster of the accelerated ones; whether NDTMS counts an accelerated course "
+    "complete at its third dose is not confirmed",
+    "HEPBSTAT": "read from the care record's latest vaccination step where it has one: immune "
+    "is written as acquired immunity (E) where a hepatitis B test was positive and as "
+    "immunised already (C) otherwise, since the record does not say which marker a test found",
+    "HEPCSTAT": "read from the care record's latest hepatitis C test offered to the episode's "
+    "end, which may have been offered before the episode began; whether NDTMS asks only of "
+    "tests offered in the episode is not confirmed",
+    "HEPCPOS": "yes once any hepatitis C antibody or RNA result on the care record or the "
+    "episode was positive (antibodies stay after an infection clears); whether the item asks "
+    "of any test or of the latest is not confirmed",
+    "CPLANDT": "where the episode gives no care plan start, the first care plan agreed with the "
+    "person in the episode is taken as its start",
 }

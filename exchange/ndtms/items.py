@@ -16,12 +16,14 @@ that has it (`since`), and `ITEMS` holds those of the version Lantern writes
 (`DATASET_VERSION`). `DECLARED` holds every item of every version, so an item of
 a later version is read and described already, and written once the version
 Lantern writes has it. An item the writer's query does not already read says how
-it is read (`sql`, an expression over the episode query's tables).
+it is read (`sql`, an expression over the episode query's tables, `{end}` the period's
+last day); the items the care record answers are read so (`exchange.ndtms.care_items`).
 """
 
 from dataclasses import dataclass
 from typing import Literal
 
+from exchange.ndtms import care_items as care
 from exchange.ndtms.codes import CODE_LISTS, DATASET_VERSION, LATER_CODE_LISTS
 from outcomes.top_items import TOP_ITEMS
 
@@ -118,7 +120,7 @@ def _client() -> list[Item]:
         Item("DRUG3", "episode", "s3.code", "Episode: third problem substance", "code", "DRUG", "triage", absent="9997"),
         Item("RFLS", "episode", "ep.referral_source", "Episode: referral source", "code", "RFLS", "referral"),
         Item("TRIAGED", "episode", "ep.triage_date", "Episode: triage date", "date", required_at="triage"),
-        Item("CPLANDT", "episode", "ep.start_date", "Episode: care plan start", "date", required_at="treatment"),
+        Item("CPLANDT", "episode", "ep.start_date", "Episode: care plan start; where not given, the first care plan agreed in the episode", "date", required_at="treatment", sql=care.CARE_PLAN_START),
         Item("INJSTAT", "episode", "ep.injecting_status", "Episode: injecting status", "code", "INJSTAT", "triage"),
         Item("CHILDWTH", "episode", "ep.children_living_with", "Episode: children living with them (none for someone not a parent, as the record allows no other)", "number", required_at="triage", sql=CHILDWTH_SQL),
         Item(
@@ -132,12 +134,12 @@ def _client() -> list[Item]:
         ),
         Item("ALCDDAYS", "episode", "ep.alcohol_days", "Episode: days drinking in the last 28", "number", required_at="triage"),
         Item("ALCUNITS", "episode", "ep.alcohol_units", "Episode: units on a typical drinking day", "number"),
-        Item("DUALDIAG", "episode", "ep.dual_diagnosis", "Episode: co-existing mental health need", "yesno", required_at="triage"),
-        Item("HEPCTSTD", "episode", "ep.hep_c_test_date", "Episode: latest hepatitis C test", "date"),
-        Item("HEPCSTAT", "episode", "ep.hep_c_intervention", "Episode: hepatitis C test offered and taken up", "code", "HEPCSTAT", "triage"),
-        Item("HEPCPOS", "episode", "ep.hep_c_positive", "Episode: hepatitis C antibody positive", "yesno"),
-        Item("HEPBVAC", "episode", "ep.hep_b_vaccinations", "Episode: hepatitis B vaccinations given", "code", "HEPBVAC"),
-        Item("HEPBSTAT", "episode", "ep.hep_b_intervention", "Episode: hepatitis B vaccination offered and taken up", "code", "HEPBSTAT", "triage"),
+        Item("DUALDIAG", "episode", "ep.dual_diagnosis", "Episode: co-existing mental health need, yes if the care record's latest mental health need (to the episode's end) has a diagnosis known or treatment", "yesno", required_at="triage", sql=care.DUAL_DIAGNOSIS),
+        Item("HEPCTSTD", "episode", "ep.hep_c_test_date", "Care record: latest hepatitis C test taken to the episode's end (or the episode's, if later)", "date", sql=care.HEP_C_TEST_DATE),
+        Item("HEPCSTAT", "episode", "ep.hep_c_intervention", "Care record: latest hepatitis C test offered to the episode's end, accepted or refused (else the episode's)", "code", "HEPCSTAT", "triage", sql=care.HEP_C_INTERVENTION),
+        Item("HEPCPOS", "episode", "ep.hep_c_positive", "Care record: any hepatitis C antibody or RNA result positive to the episode's end (or the episode's)", "yesno", sql=care.HEP_C_POSITIVE),
+        Item("HEPBVAC", "episode", "ep.hep_b_vaccinations", "Care record: hepatitis B doses given to the episode's end, completed at the schedule's last (else the episode's)", "code", "HEPBVAC", sql=care.HEP_B_VACCINATIONS),
+        Item("HEPBSTAT", "episode", "ep.hep_b_intervention", "Care record: latest hepatitis B vaccination step to the episode's end (else the episode's)", "code", "HEPBSTAT", "triage", sql=care.HEP_B_INTERVENTION),
         Item("EMPSTAT", "episode", "ep.employment_status", "Episode: employment status", "code", "EMPSTAT", "triage"),
         Item("SEXUAL", "client", "su.sexual_orientation", "Person: sexual orientation", "code", "SEXUAL", "triage"),
         Item("RELIGION", "client", "su.religion", "Person: religion or belief", "code", "RELIGION", "triage", since=LATER, sql="su.religion"),

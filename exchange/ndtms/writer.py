@@ -269,10 +269,16 @@ def _episodes_sql(
         "LEFT JOIN cases_dischargereason dr ON dr.id = ep.discharge_reason_id "
         "WHERE {where}"
     ).format(
-        columns=_select(_EPISODE_COLUMNS),
+        columns=_select(_episode_columns(end)),
         people=_where(chosen),
         where=sql.SQL(" AND ").join(where),
     )
+
+
+def _episode_columns(end: datetime.date) -> dict[str, str]:
+    """The episode query's columns, with the period's last day where an item reads to it."""
+    day = f"'{end.isoformat()}'::date"
+    return {name: expression.replace("{end}", day) for name, expression in _EPISODE_COLUMNS.items()}
 
 
 def _items(items: list[Item], expression: Callable[[Item], sql.Composable]) -> sql.Composable:
