@@ -119,5 +119,9 @@ ADMIN_MODELS = frozenset(
         "deathreviews.partneragency",
         "exchange.ndtmscode",
         "exchange.ndtmsmapping",
+        # Partner organisations, their staff's access and the agreements with them: no person.
+        "partners.partnerorganisation",
+        "partners.partneraccess",
+        "partners.sharingagreement",
     }
 )

@@ -32,6 +32,7 @@ from demo import care_assessments as care_risk_assessments
 from demo import care_plans as plan_record
 from demo import care_safeguarding as safeguarding_record
 from demo import casereviews as case_reviews
+from demo import partners as partner_demo
 from demo import validation as validation_outcomes
 
 
@@ -140,6 +141,10 @@ class Command(BaseCommand):
         if past is not None:
             progress.note("Scheduling case reviews...")
             reviewed = case_reviews.seed_case_reviews(seed=seed, today=timezone.localdate())
+        shared = None
+        if filed:
+            progress.note("Setting up the partner organisations...")
+            shared = partner_demo.seed_partners(seed=seed, today=timezone.localdate())
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -172,6 +177,8 @@ class Command(BaseCommand):
         self.stdout.write(safeguarding.summary())
         if reviewed is not None:
             self.stdout.write(reviewed.summary())
+        if shared is not None:
+            self.stdout.write(shared.summary())
         if past is not None:
             days = ", ".join(str(d) for d in history.RUNS_DAYS_AGO)
             self.stdout.write(
