@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from casereviews.services import Partner
 from cases.forms import CheckedInputForm, ClientChecks, TimeInput, uk_date_field
 from cases.models import ServiceUser, Team, User
+from partners.selectors import active_organisations
 
 PARTNERS_HELP = (
     "One person a line: name, organisation, role, separated by commas. "
@@ -147,6 +148,13 @@ class ActionForm(ClientChecks, CheckedInputForm, forms.Form):
     )
     due_on = uk_date_field(
         forms.DateField(label="Due by", error_messages={"required": "Enter when it is due."})
+    )
+    partner_organisation = forms.ModelChoiceField(
+        queryset=active_organisations(),
+        required=False,
+        label="Assigned to a partner organisation",
+        help_text="Optional: its staff see the action in Lantern and mark it done.",
+        error_messages={"invalid_choice": "Choose one of the partner organisations."},
     )
 
     def __init__(self, *args, staff: QuerySet[User], **kwargs):

@@ -24,6 +24,8 @@ from casereviews.models import (
 from cases.models import ServiceUser, Team, User
 from cases.reminders import remind_owners
 from core.dates import due_in_words
+from partners.models import PartnerOrganisation
+from partners.selectors import may_share
 
 logger = logging.getLogger(__name__)
 
@@ -105,12 +107,30 @@ def reviewed_record(
 
 @transaction.atomic
 def action_set(
-    *, reviewed: ReviewedPerson, description: str, owner: User, due_on: datetime.date
+    *,
+    reviewed: ReviewedPerson,
+    description: str,
+    owner: User,
+    due_on: datetime.date,
+    partner_organisation: PartnerOrganisation | None = None,
 ) -> ReviewAction:
     if owner not in selectors.team_staff(reviewed.meeting.team):
         raise ValidationError({"owner": "Choose someone in the team."})
+    if partner_organisation is not None:
+        decision = may_share(reviewed.service_user, partner_organisation, on=timezone.localdate())
+        if not decision.allowed:
+            raise ValidationError(
+                {
+                    "partner_organisation": "Lantern will not share this person with it. "
+                    + decision.why
+                }
+            )
     return ReviewAction.objects.create(
-        reviewed=reviewed, description=description, owner=owner, due_on=due_on
+        reviewed=reviewed,
+        description=description,
+        owner=owner,
+        due_on=due_on,
+        partner_organisation=partner_organisation,
     )
 
 

@@ -121,5 +121,9 @@ ADMIN_MODELS = frozenset(
         "exchange.ndtmsmapping",
         # Reference values beside the figures: national figures and local targets.
         "outcomes.benchmark",
+        # Partner organisations, their staff's access and the agreements with them: no person.
+        "partners.partnerorganisation",
+        "partners.partneraccess",
+        "partners.sharingagreement",
     }
 )

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "outcomes",
     "overdoses",
     "care",
+    "partners",
     "risk.apps.RiskConfig",
     "casereviews",
     "deathreviews",

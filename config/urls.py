@@ -39,6 +39,7 @@ urlpatterns = [
     path(person + "naloxone/new/", record, {"kind": "naloxone"}, name="naloxone_create"),
     path(person + "tops/new/", outcome_views.top_create, name="top_create"),
     path(person + "care/", include("care.urls")),
+    path(person + "sharing/", include("partners.urls")),
     path("team/needle-exchange/", care_views.nsp_team, name="nsp_team"),
     path("audits/", include(care_audit_urls)),
     path("audit/break-glass/", case_views.break_glass_start, name="break_glass_start"),
@@ -60,5 +61,6 @@ urlpatterns = [
     path("api/v1/", include("commissioning.urls")),
     path("reviews/", include("deathreviews.urls")),
     path("case-reviews/", include("casereviews.urls")),
+    path("partner/", include("web.partner_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -37,4 +37,4 @@ class LearningThemeAdmin(RetireNotDelete):
 class PartnerAgencyAdmin(RetireNotDelete):
     list_display = ["name", "kind", "active"]
     list_filter = ["kind", "active"]
-    fields = ["name", "kind", "active"]
+    fields = ["name", "kind", "active", "organisation"]

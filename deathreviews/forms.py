@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q
 
 from cases.forms import CheckedInputForm, RecordForm
-from cases.models import ServiceUser, User
+from cases.models import Role, ServiceUser, User
 from cases.validators import normalise_nhs_number, validate_nhs_number
 from deathreviews.access import REVIEW_ROLES
 from deathreviews.domains import Domain
@@ -21,6 +21,7 @@ from deathreviews.models import (
     ReviewAction,
     ToxicologyFinding,
 )
+from partners.models import PartnerOrganisation
 
 TEXTAREA_ROWS = 3
 # The hidden version arrives broken only from a page that was not Lantern's own.
@@ -205,15 +206,29 @@ class InformationRequestForm(VersionedForm):
 class ActionForm(VersionedForm):
     class Meta:
         model = ReviewAction
-        fields = ["description", "owner", "partner_owner", "due_on", "status", "not_done_reason"]
+        fields = [
+            "description",
+            "owner",
+            "partner_owner",
+            "partner_organisation",
+            "due_on",
+            "status",
+            "not_done_reason",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(
-            Q(is_active=True) | Q(pk=self.instance.owner_id)
-        ).order_by("first_name", "last_name")
+        # Partner staff are not owners: an action for a partner is assigned to its organisation.
+        self.fields["owner"].queryset = (
+            User.objects.filter(Q(is_active=True) | Q(pk=self.instance.owner_id))
+            .exclude(role=Role.PARTNER)
+            .order_by("first_name", "last_name")
+        )
         self.fields["owner"].label_from_instance = lambda u: (
             f"{u.display_name} ({u.get_role_display().lower()})"
+        )
+        self.fields["partner_organisation"].queryset = PartnerOrganisation.objects.filter(
+            Q(active=True) | Q(pk=self.instance.partner_organisation_id)
         )
 
 

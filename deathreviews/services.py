@@ -37,6 +37,7 @@ from deathreviews.models import (
     SHARED_STATUSES,
     ActionReminder,
     ConcretePart,
+    InformationRequest,
     Review,
     ReviewAction,
     ReviewAgency,
@@ -45,6 +46,7 @@ from deathreviews.models import (
     ReviewStatus,
     ReviewTheme,
 )
+from partners.selectors import may_share
 
 logger = logging.getLogger(__name__)
 
@@ -339,6 +341,31 @@ def _action_rules(action: ReviewAction, review: Review, *, description_before: s
         raise ValidationError({"description": workflow.identifying_message(found)})
 
 
+def _sharing_rules(part: ConcretePart, review: Review, *, before: int | None = None) -> None:
+    """Refuse to address a request or an action to a partner organisation in Lantern when
+    the person's details may not be shared with it today (`partners.selectors.may_share`).
+
+    Checked when the partner is first named or changed, so a request already sent can still
+    be worked to closure after a consent is withdrawn.
+    """
+    named: int | None
+    if isinstance(part, InformationRequest):
+        field, organisation = "agency", part.agency.organisation if part.agency_id else None
+        named = part.agency_id
+    elif isinstance(part, ReviewAction):
+        field, organisation = "partner_organisation", part.partner_organisation
+        named = part.partner_organisation_id
+    else:
+        return
+    if organisation is None or review.service_user is None or named == before:
+        return
+    decision = may_share(review.service_user, organisation, on=timezone.localdate())
+    if not decision.allowed:
+        raise ValidationError(
+            {field: f"Lantern will not share this person with it. {decision.why}"}
+        )
+
+
 @transaction.atomic
 def part_create(
     *, model: type[ConcretePart], review: Review, user: User, fields: dict[str, Any]
@@ -352,6 +379,7 @@ def part_create(
             setattr(part, name, value)
         if isinstance(part, ReviewAction):
             _action_rules(part, review)
+        _sharing_rules(part, review)
         part.full_clean(exclude=["created_by", "updated_by"])
         part.save()
         return part
@@ -369,6 +397,9 @@ def part_update(
             raise EditConflict(current)
         _check_part_editable(model, current.review)
         description_before = getattr(current, "description", "")
+        partner_before = getattr(current, "agency_id", None) or getattr(
+            current, "partner_organisation_id", None
+        )
         for name, value in changes.items():
             setattr(current, name, value)
         if isinstance(current, ReviewAction):
@@ -379,6 +410,7 @@ def part_update(
                 current.bulletin_approved_by = None
                 current.bulletin_approved_at = None
                 changes.update(bulletin_approved_by=None, bulletin_approved_at=None)
+        _sharing_rules(current, current.review, before=partner_before)
         current.full_clean(exclude=["created_by", "updated_by"])
         columns = _columns(current, changes)
         updated = model.objects.filter(pk=current.pk, version=loaded_version).update(

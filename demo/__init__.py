@@ -15,4 +15,7 @@ DEMO_LOGINS = (
     ("governance", "governance"),
     ("commissioner", "commissioner"),
     ("admin", "administrator"),
+    # Staff of the demo's partner organisations (`demo/partners.py`).
+    ("police", "partner"),
+    ("ambulance", "partner"),
 )

@@ -36,8 +36,9 @@ from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -46,7 +47,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.audit import client_address
-from cases.models import SecondFactorAttempt
+from cases.models import Role, SecondFactorAttempt
+from partners.selectors import partner_access_of
 
 SIGNED_IN_AT = "lantern_signed_in_at"
 LAST_SEEN_AT = "lantern_last_seen_at"
@@ -149,6 +151,10 @@ class SecondFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
+        if user.is_authenticated and user.role == Role.PARTNER:
+            refused = partner_refusal(request)
+            if refused is not None:
+                return refused
         if user.is_authenticated and not user.is_verified() and not self._exempt(request):
             return redirect_to_login(request.get_full_path(), reverse("second_factor"))
         return self.get_response(request)
@@ -161,6 +167,37 @@ class SecondFactorRequiredMiddleware:
             return True
         open_paths = {reverse("second_factor"), reverse("logout"), reverse("login")}
         return request.path_info in open_paths
+
+
+PARTNER_ACCESS_ENDED = (
+    "Your access to Lantern as a partner has ended or has not started yet. Ask the service "
+    "that gave it to you to renew it."
+)
+
+
+def partner_refusal(request: HttpRequest) -> HttpResponse | None:
+    """What a partner gets instead of the page they asked for, or None to let them through.
+
+    A partner whose access is not in force today is signed out and sent to the sign-in
+    page (so they cannot sign in); one in force reaches only the partner pages and the
+    sign-in and second-factor pages, and finds every other address not found (404),
+    whether it exists or not. Their home is their partner page.
+    """
+    from web.partner_urls import PARTNER_PAGES
+
+    if partner_access_of(request.user, on=timezone.localdate()) is None:
+        logout(request)
+        messages.error(request, PARTNER_ACCESS_ENDED)
+        return redirect_to_login(reverse("home"))
+    try:
+        name = resolve(request.path_info).view_name
+    except Resolver404:
+        return None
+    if name in PARTNER_PAGES or name in {"login", "logout", "second_factor", "favicon"}:
+        return None
+    if name == "home" and request.user.is_verified():
+        return redirect("partner_home")
+    raise Http404("No such page")
 
 
 def confirmed_totp_device(user) -> TOTPDevice | None:

@@ -155,6 +155,15 @@ class ReviewAction(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_review_actions"
     )
+    partner_organisation = models.ForeignKey(
+        "partners.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_review_actions",
+        verbose_name="assigned to partner organisation",
+        help_text="Its staff see the action in Lantern and mark it done.",
+    )
     due_on = models.DateField("due by")
     done_on = models.DateField("done on", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     GOVERNANCE = "governance", "Clinical governance"
     COMMISSIONER = "commissioner", "Commissioner"
     ADMINISTRATOR = "administrator", "Administrator"
+    # Staff of a partner organisation (partners.PartnerAccess): see only what is shared.
+    PARTNER = "partner", "Partner agency staff"
 
 
 class User(AbstractUser):

@@ -165,6 +165,15 @@ class ReviewAction(ReviewPart):
     partner_owner = models.CharField(
         "owner at a partner agency", max_length=160, blank=True, help_text="Optional."
     )
+    partner_organisation = models.ForeignKey(
+        "partners.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="death_review_actions",
+        verbose_name="assigned to partner organisation",
+        help_text="Its staff see the action in Lantern and mark its progress.",
+    )
     due_on = models.DateField("due on")
     status = models.CharField(
         max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN

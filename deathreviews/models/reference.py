@@ -28,6 +28,16 @@ class PartnerAgency(models.Model):
     name = models.CharField(max_length=160, unique=True)
     kind = models.CharField(max_length=20, choices=AgencyKind.choices)
     active = models.BooleanField(default=True)
+    # The organisation in Lantern whose staff answer this agency's requests themselves.
+    organisation = models.OneToOneField(
+        "partners.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_agency",
+        verbose_name="partner organisation in Lantern",
+        help_text="Its staff then see and answer the requests sent to this agency.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -41,6 +41,9 @@ PERSON_ROUTES = [
     "protection_referral_outcome",
     "safeguarding_concern_create",
     "safeguarding_concern_close",
+    "sharing",
+    "sharing_consent_create",
+    "sharing_basis_create",
 ]
 
 
@@ -82,6 +85,8 @@ def test_every_person_url_is_covered_by_this_test():
         "event_happened",
         # Changing a goal takes the goal too: tests/care/test_plans_pages.py.
         "plan_goal_edit",
+        # Withdrawing a consent takes the consent too: tests/partners/test_sharing_pages.py.
+        "sharing_consent_withdraw",
         *audit_routes,
     }
 
@@ -270,3 +275,16 @@ def test_each_role_sees_only_its_own_lists_in_the_navigation(client_as, request,
     response = client_as(request.getfixturevalue(who)).get(reverse("home"), follow=True)
 
     assert [label for label, _ in response.context["nav_links"]] == links
+
+
+def test_a_partner_gets_404_on_every_person_url(jo_with_episode, client_as):
+    from partners.models import PartnerAccess, PartnerOrganisation
+    from tests.factories import UserFactory
+
+    pat = UserFactory(username="pat", role="partner")
+    organisation = PartnerOrganisation.objects.create(name="Northshire Police", kind="police")
+    PartnerAccess.objects.create(user=pat, organisation=organisation)
+    client = client_as(pat)
+    for url in person_urls(jo_with_episode):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"first_name": "X"}).status_code == 404, url

@@ -138,7 +138,28 @@ def person_url_values(person) -> dict:
         "episode_id": person.episodes.first().external_id,
         "event_id": expected.external_id,
         "goal_id": goal.external_id,
+        "consent_id": _consent_of(person).external_id,
     }
+
+
+def _consent_of(person):
+    """A consent of the person's to share with a partner, made the first time it is asked for."""
+    from partners.models import Consent, PartnerOrganisation
+
+    consent = Consent.objects.filter(service_user=person).first()
+    if consent is not None:
+        return consent
+    organisation, _ = PartnerOrganisation.objects.get_or_create(
+        name="Northshire Police", defaults={"kind": "police"}
+    )
+    return Consent.objects.create(
+        service_user=person,
+        organisation=organisation,
+        given_on=days_ago(1),
+        how="in_person",
+        scope="Contacts and risk.",
+        recorded_by=person.keyworker,
+    )
 
 
 def walk(patterns, prefix=""):

@@ -545,6 +545,9 @@ EXCLUDED = {
         "a row of the admin's rule set table, for administrators only: switches and numbers,"
         " tested in tests/risk/ui/test_admin_rule_sets.py"
     ),
+    "web.partner_views.AnswerForm": "a partner's; tested in tests/partners/test_partner_pages.py",
+    "web.partner_views.ProgressForm": "a partner's; tested in tests/partners/test_partner_pages.py",
+    "web.partner_views.DoneForm": "a partner's; tested in tests/partners/test_partner_pages.py",
     "web.signin_views.SecondFactorForm": (
         "posted before the second factor is passed, which the fuzzer's signed-in users have;"
         " wrong, malformed and reused codes are tested in tests/web/test_signin.py"
@@ -609,3 +612,6 @@ FORMS = (*FORMS, *SAFEGUARDING_FORMS, *HEALTH_FORMS, *CASE_REVIEW_FORMS)
 from tests.security.forms_audits import AUDIT_FORMS  # noqa: E402
 
 FORMS = (*FORMS, *AUDIT_FORMS)
+from tests.security.partner_forms import PARTNER_FORMS  # noqa: E402
+
+FORMS = (*FORMS, *PARTNER_FORMS)

@@ -91,7 +91,22 @@ SAMPLES = {
         "content_type_id": _content_type_id("cases", "team"),
         "object_id": w.users["alice"].memberships.get().team_id,
     },
+    # Partners (tests/partners/world.py): jo's consent to share with Northshire Police, and
+    # what was sent or assigned to it.
+    "jo-consent": lambda w: {
+        "external_id": w.jo_episode.service_user.external_id,
+        "consent_id": _partners(w).consent.external_id,
+    },
+    "partner-request": lambda w: {"request_id": _partners(w).request.external_id},
+    "partner-action": lambda w: {"action_id": _partners(w).action.external_id},
+    "partner-case-action": lambda w: {"action_id": _partners(w).case_action.external_id},
 }
+
+
+def _partners(w):
+    from tests.partners.world import partner_world
+
+    return partner_world(w)
 
 
 def jo_plan_goal(w):
@@ -475,6 +490,20 @@ review_action_create            review         POST    signin  404     404     4
 review_action_edit              action         GET     signin  404     404     404     ok      404     404
 review_action_edit              action         POST    signin  404     404     404     400     404     404
 
+# Sharing with partners: the person's team records consent and a basis for sharing without
+# it; governance reads what may be shared. The partner pages exist for partners only.
+sharing                         jo             GET     signin  ok      ok      404     ok      404     404
+sharing_consent_create          jo             GET     signin  ok      ok      404     403     404     404
+sharing_consent_create          jo             POST    signin  400     400     404     403     404     404
+sharing_consent_withdraw        jo-consent     GET     signin  ok      ok      404     403     404     404
+sharing_consent_withdraw        jo-consent     POST    signin  400     400     404     403     404     404
+sharing_basis_create            jo             GET     signin  ok      ok      404     403     404     404
+sharing_basis_create            jo             POST    signin  400     400     404     403     404     404
+partner_home                    -              GET     signin  404     404     404     404     404     404
+partner_request                 partner-request GET    signin  404     404     404     404     404     404
+partner_review_action           partner-action GET     signin  404     404     404     404     404     404
+partner_case_review_action      partner-case-action GET signin 404     404     404     404     404     404
+
 # The admin's own pages (its per-model pages are in ADMIN_MODELS). Signing out of the
 # admin sends anyone not signed in to it back to its index.
 admin:index                     -              GET     signin  signin  signin  signin  signin  signin  ok
@@ -553,4 +582,34 @@ exchange.ndtmscode              ok          ok      ok      ok      ok      403 
 exchange.ndtmsmapping           ok          ok      ok      ok      ok      403     ok
 # Benchmarks are loaded from a file (and corrected by loading again), never typed in.
 outcomes.benchmark              ok          403     ok      403     ok      403     ok
+# Partner organisations are retired, never deleted; so are agreements, which a later one
+# replaces. A partner's access is ended by its date, or removed.
+partners.partnerorganisation    ok          ok      ok      ok      ok      403     ok
+partners.partneraccess          ok          ok      ok      ok      ok      ok      ok
+partners.sharingagreement       ok          ok      ok      ok      ok      403     ok
+"""
+
+
+# The partner column: what pat (staff of Northshire Police, access in force, second factor
+# passed: tests/partners/world.py) gets from every route the matrix enumerates, the admin's
+# generated pages included (tests/partners/test_partner_routes.py). A route without a line
+# here is not found (404) for a partner, whether it exists or not, like every person URL.
+PARTNER_ELSEWHERE = "404"
+PARTNER_ROUTES = """
+# URL name                      sample              method  pat
+login                           -                   GET     ok
+logout                          -                   GET     405
+logout                          -                   POST    signin
+second_factor                   -                   GET     ok
+favicon                         -                   GET     ok
+favicon                         -                   POST    405
+# Home is their partner page.
+home                            -                   GET     ok
+partner_home                    -                   GET     ok
+partner_request                 partner-request     GET     ok
+partner_request                 partner-request     POST    400
+partner_review_action           partner-action      GET     ok
+partner_review_action           partner-action      POST    400
+partner_case_review_action      partner-case-action GET     ok
+partner_case_review_action      partner-case-action POST    400
 """

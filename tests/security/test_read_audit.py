@@ -49,6 +49,8 @@ PERSON_SAMPLES = frozenset(
         "case-review-jo",
         "case-review-action",
         "audit-round-jo",
+        # A person's consent to share with a partner is a read of their record.
+        "jo-consent",
     }
 )
 # kim: the person of the security world's break-glass grant and its pending override.
@@ -92,6 +94,13 @@ NOT_READS = {
     "case_review_people": "who a meeting reviews: one list read of the team's people, tested below",
     "case_review_hold": "POST only: marks a meeting held and goes back to its page",
     "care_audit_round": "a case-file audit round: one list read of its people, tested below",
+    # A partner's pages: every staff role finds them not found; the partner's reads of them
+    # are tested in tests/partners/test_partner_pages.py.
+    "partner_request": "a partner's page, not found for staff; the partner's read is tested",
+    "partner_review_action": "a partner's page, not found for staff; the partner's read is tested",
+    "partner_case_review_action": (
+        "a partner's page, not found for staff; the partner's read is tested"
+    ),
     "transfer_request_answer": (
         "POST only: a team lead answers a transfer request and goes back to the list, "
         "whose read is recorded"

@@ -34,6 +34,7 @@ from demo import care_audits as case_file_audits
 from demo import care_plans as plan_record
 from demo import care_safeguarding as safeguarding_record
 from demo import casereviews as case_reviews
+from demo import partners as partner_demo
 from demo import validation as validation_outcomes
 
 
@@ -143,6 +144,10 @@ class Command(BaseCommand):
         if past is not None:
             progress.note("Scheduling case reviews...")
             reviewed = case_reviews.seed_case_reviews(seed=seed, today=timezone.localdate())
+        shared = None
+        if filed:
+            progress.note("Setting up the partner organisations...")
+            shared = partner_demo.seed_partners(seed=seed, today=timezone.localdate())
 
         progress.note("Loading illustrative benchmarks and local targets...")
         benchmarked = demo_benchmarks.seed_benchmarks(seed=seed, today=timezone.localdate())
@@ -179,6 +184,8 @@ class Command(BaseCommand):
         if reviewed is not None:
             self.stdout.write(reviewed.summary())
         self.stdout.write(benchmarked.summary())
+        if shared is not None:
+            self.stdout.write(shared.summary())
         if past is not None:
             days = ", ".join(str(d) for d in history.RUNS_DAYS_AGO)
             self.stdout.write(

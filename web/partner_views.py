@@ -1,0 +1,239 @@
+"""The pages a partner organisation's staff see, and nothing else (`docs/partners.md`).
+
+A partner signs in like staff (password and second factor) and reaches only these pages
+(`web.signin.SecondFactorRequiredMiddleware` answers 404 for every other page): the
+information requests a death review sent to their organisation, which they answer here, and
+the case review and death review actions assigned to their organisation, whose progress they
+mark. A person's details are shown only where `partners.selectors.may_share` allows it that
+day; otherwise the page says why. Every page records its read with `cases.audit`.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from casereviews import services as case_review_services
+from casereviews.models import ReviewAction as CaseReviewAction
+from cases.audit import record_access
+from cases.forms import CheckedInputForm
+from cases.models import AccessKind, Role, ServiceUser, today
+from deathreviews import services as review_services
+from deathreviews.models import ActionStatus, InformationRequest
+from deathreviews.models import ReviewAction as DeathReviewAction
+from deathreviews.services import EditConflict
+from partners.models import PartnerAccess, PartnerOrganisation
+from partners.selectors import Decision, may_share, partner_access_of
+
+NO_PERSON = Decision(True, "No person is named on this record.")
+
+
+def partner_access(request: HttpRequest) -> PartnerAccess:
+    """The signed-in partner's access in force today; 404 for anyone else."""
+    user = request.user
+    access = None
+    if user.is_authenticated and user.role == Role.PARTNER:
+        access = partner_access_of(user, on=today())
+    if access is None:
+        raise Http404("No such page")
+    return access
+
+
+def sharing(
+    person: ServiceUser | None, organisation: PartnerOrganisation, on: datetime.date
+) -> Decision:
+    return NO_PERSON if person is None else may_share(person, organisation, on=on)
+
+
+class AnswerForm(CheckedInputForm, forms.Form):
+    answer = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write your answer to the request."},
+    )
+    attachments = forms.CharField(
+        label="Attachments (as text)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Paste the text of any document you would have attached.",
+    )
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ProgressForm(CheckedInputForm, forms.Form):
+    status = forms.ChoiceField(
+        label="Progress",
+        choices=[(ActionStatus.IN_PROGRESS, "In progress"), (ActionStatus.DONE, "Done")],
+        error_messages={"required": "Choose how far the action has got."},
+    )
+
+
+class DoneForm(CheckedInputForm, forms.Form):
+    done = forms.BooleanField(
+        label="This action is done",
+        error_messages={"required": "Tick the box to mark the action done."},
+    )
+
+
+@login_required
+def partner_home(request: HttpRequest) -> HttpResponse:
+    organisation = partner_access(request).organisation
+    on = today()
+    requests = list(
+        InformationRequest.objects.filter(agency__organisation=organisation)
+        .select_related("review__service_user", "agency")
+        .order_by("received_on", "due_on", "id")
+    )
+    review_actions = list(
+        DeathReviewAction.objects.filter(partner_organisation=organisation)
+        .select_related("review__service_user")
+        .order_by("completed_on", "due_on", "id")
+    )
+    case_actions = list(
+        CaseReviewAction.objects.filter(partner_organisation=organisation)
+        .select_related("reviewed__service_user")
+        .order_by("done_on", "due_on", "id")
+    )
+    decided: dict[int | None, Decision] = {}
+
+    def rows(items, person_of):
+        for item in items:
+            person = person_of(item)
+            key = None if person is None else person.pk
+            if key not in decided:
+                decided[key] = sharing(person, organisation, on)
+            yield item, person, decided[key]
+
+    context = {
+        "organisation": organisation,
+        "requests": list(rows(requests, lambda r: r.review.service_user)),
+        "review_actions": list(rows(review_actions, lambda a: a.review.service_user)),
+        "case_actions": list(rows(case_actions, lambda a: a.reviewed.service_user)),
+    }
+    shown = sum(decision.allowed and key is not None for key, decision in decided.items())
+    record_access(request, kind=AccessKind.LIST, query={"partner": organisation.pk}, rows=shown)
+    return render(request, "partners/partner_home.html", context)
+
+
+def _refused(request: HttpRequest, decision: Decision, title: str) -> HttpResponse:
+    return render(
+        request, "partners/partner_refused.html", {"why": decision.why, "title": title}, status=403
+    )
+
+
+@login_required
+def partner_request(request: HttpRequest, request_id) -> HttpResponse:
+    organisation = partner_access(request).organisation
+    part = (
+        InformationRequest.objects.select_related("review__service_user", "agency")
+        .filter(external_id=request_id, agency__organisation=organisation)
+        .first()
+    )
+    if part is None:
+        raise Http404("No such request")
+    person = part.review.service_user
+    decision = sharing(person, organisation, today())
+    record_access(request, kind=AccessKind.REVIEW, subject=person, object_ref=str(request_id))
+    if not decision.allowed:
+        return _refused(request, decision, "Request for information")
+    posted = request.method == "POST"
+    form = AnswerForm(request.POST if posted else None, initial={"loaded_version": part.version})
+    if posted and not part.is_outstanding:
+        form.add_error(None, "This request has already been answered or closed.")
+    elif posted and form.is_valid():
+        text = form.cleaned_data["answer"].strip()
+        if form.cleaned_data["attachments"].strip():
+            text += "\n\nAttachments:\n" + form.cleaned_data["attachments"].strip()
+        try:
+            review_services.part_update(
+                part=part,
+                user=request.user,
+                loaded_version=form.cleaned_data["loaded_version"],
+                changes={"received_on": today(), "response_summary": text},
+            )
+        except (ValidationError, EditConflict) as refused:
+            form.add_error(None, str(getattr(refused, "message", refused)))
+        else:
+            messages.success(request, "Thank you: your answer has been sent.")
+            return redirect("partner_home")
+    return render(
+        request,
+        "partners/partner_request.html",
+        {"part": part, "person": person, "decision": decision, "form": form},
+        status=400 if posted else 200,
+    )
+
+
+def _action_page(request, *, action, person, organisation, form, save, kind: str):
+    decision = sharing(person, organisation, today())
+    record_access(
+        request, kind=AccessKind.REVIEW, subject=person, object_ref=str(action.external_id)
+    )
+    if not decision.allowed:
+        return _refused(request, decision, "Action")
+    posted = request.method == "POST"
+    if posted and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except (ValidationError, EditConflict) as refused:
+            form.add_error(None, str(getattr(refused, "message", refused)))
+        else:
+            messages.success(request, "Progress recorded.")
+            return redirect("partner_home")
+    return render(
+        request,
+        "partners/partner_action.html",
+        {"action": action, "person": person, "decision": decision, "form": form, "kind": kind},
+        status=400 if posted else 200,
+    )
+
+
+@login_required
+def partner_review_action(request: HttpRequest, action_id) -> HttpResponse:
+    organisation = partner_access(request).organisation
+    action = (
+        DeathReviewAction.objects.select_related("review__service_user")
+        .filter(external_id=action_id, partner_organisation=organisation)
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action")
+    return _action_page(
+        request,
+        action=action,
+        person=action.review.service_user,
+        organisation=organisation,
+        form=ProgressForm(request.POST if request.method == "POST" else None),
+        save=lambda data: review_services.part_update(
+            part=action,
+            user=request.user,
+            loaded_version=action.version,
+            changes={"status": data["status"]},
+        ),
+        kind="death review",
+    )
+
+
+@login_required
+def partner_case_review_action(request: HttpRequest, action_id) -> HttpResponse:
+    organisation = partner_access(request).organisation
+    action = (
+        CaseReviewAction.objects.select_related("reviewed__service_user")
+        .filter(external_id=action_id, partner_organisation=organisation)
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action")
+    return _action_page(
+        request,
+        action=action,
+        person=action.reviewed.service_user,
+        organisation=organisation,
+        form=DoneForm(request.POST if request.method == "POST" else None),
+        save=lambda data: case_review_services.action_done(action=action, done_on=today()),
+        kind="case review",
+    )
