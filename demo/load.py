@@ -48,8 +48,11 @@ from cases.models import (
 )
 from commissioning.models import ApiClient
 from core.bulk import bulk_loading
+from deathreviews.models import PartnerAgency
 from demo import DEMO_LOGINS, DEMO_PASSWORD, fastcsv, generate, names
+from demo.partners import ORGANISATIONS
 from outcomes.models import TopAssessment
+from partners.models import PartnerAccess, PartnerOrganisation, SharingAgreement
 
 DEMO_SERVICE_NAME = "Lantern Demo Recovery Service"
 DEMO_SERVICE_CODE = "DEMO01"
@@ -297,11 +300,23 @@ def _reset(cursor, models: dict[str, type[Model]]) -> list[str]:
     # Case review meetings and teams' review settings name the demo's staff and teams, not
     # its people, so the cascade above leaves them; held meetings refuse a row's deletion.
     cursor.execute(f"TRUNCATE {_table_list(TEAM_RECORDS)} RESTART IDENTITY CASCADE")
+    _remove_partners()
     User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").delete()
     TeamMembership.objects.filter(team__service__name=DEMO_SERVICE_NAME).delete()
     Team.objects.filter(service__name=DEMO_SERVICE_NAME).delete()
     Service.objects.filter(name=DEMO_SERVICE_NAME).delete()
     return tables + also
+
+
+def _remove_partners() -> None:
+    """Remove the demo's partner organisations with their agreements and staff access: like
+    the team records above, nothing about a person leads to them. A review agency keeps its
+    row and loses its link to the organisation."""
+    organisations = PartnerOrganisation.objects.filter(name__in=[o[1] for o in ORGANISATIONS])
+    SharingAgreement.objects.filter(organisation__in=organisations).delete()
+    PartnerAccess.objects.filter(organisation__in=organisations).delete()
+    PartnerAgency.objects.filter(organisation__in=organisations).update(organisation=None)
+    organisations.delete()
 
 
 def _lock(cursor, models: Iterable[type[Model]]) -> None:
