@@ -88,6 +88,12 @@ bench-reviews: $(VENV)/.installed
 bench-figures: $(VENV)/.installed
 	$(BIN)/python bench/figures.py $(ARGS)
 
+# The data quality view for every team over 12 months of 1,000,000 people, against the
+# per-person TOP rule; ends with a JSON line. ARGS=--skip-seed reuses the last run's data.
+.PHONY: bench-data-quality
+bench-data-quality: $(VENV)/.installed
+	$(BIN)/python bench/data_quality.py $(ARGS)
+
 # The backtest of the active rule set and the newest draft over 12 monthly dates on the
 # 1,000,000-person validation population (deaths and overdoses drawn from the evidence);
 # ends with a JSON line. ARGS="--versions 1 2 3" for others.

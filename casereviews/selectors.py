@@ -16,7 +16,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from care.due import Due
+from care.due import Due, Read
 from care.models import CarePlan, CaseNote, GoalState, OnwardReferral, PlanGoal, RiskAssessment
 from casereviews.access import can_read_case_reviews
 from casereviews.models import (
@@ -142,9 +142,12 @@ def due_reviews(
     return _due(due_flags(people), today, today + datetime.timedelta(days=DUE_SOON_DAYS))
 
 
-def case_review_due(person: ServiceUser, *, today: datetime.date) -> list[Due]:
+def case_review_due(
+    person: ServiceUser, *, today: datetime.date, read: Read | None = None
+) -> list[Due]:
     """The person's case review, when they are due one as their team's due list says it
-    (`due_reviews`): what the top of the person page lists. One query."""
+    (`due_reviews`): what the top of the person page lists. One query (the page reads
+    nothing of it before, so `read` is not used)."""
     flags = due_flags(ServiceUser.objects.filter(pk=person.pk))
     due = _due(flags, today, today + datetime.timedelta(days=DUE_SOON_DAYS))
     return [

@@ -21,7 +21,7 @@ from cases.models import Ethnicity, EventKind, EventStatus, Sex, Team
 from core.dates import add_months, month_end
 from core.frames import day_number
 from outcomes.figures.loading import Column, Statement, read_frames
-from outcomes.selectors import next_top_due
+from outcomes.selectors import next_top_due_dates
 from outcomes.suppression import Relation, suppress
 
 ALL = "all"
@@ -226,33 +226,17 @@ def _top_overdue(
     episodes: pd.DataFrame, tops: pd.DataFrame, end: pd.Timestamp
 ) -> tuple[pd.Series, pd.Series]:
     """Who has an open episode at `end` (their latest, as the caseload reads it), and of
-    them whose TOP is overdue that day (`outcomes.selectors.next_top_due`): two yes/no
-    series by person."""
+    them whose TOP is overdue that day (`outcomes.selectors.next_top_due_dates`, the
+    caseload's rule as columns): two yes/no series by person."""
     known = episodes[episodes["referral"] <= end].sort_values(["referral", "episode_id"])
     latest = known.groupby("person_id").tail(1).set_index("person_id")
     open_at_end = latest["discharge"].isna() | (latest["discharge"] > end)
     latest = latest[open_at_end]
     last_top = tops[tops["top_date"] <= end].groupby("person_id")["top_date"].max()
     last_top = last_top.reindex(latest.index)
-    day = end.date()
-
-    def as_date(value) -> datetime.date | None:
-        return None if pd.isna(value) else value.date()
-
-    overdue = [
-        (
-            due := next_top_due(
-                in_treatment=True,
-                episode_start=as_date(start),
-                episode_referral=as_date(referral),
-                last_top_date=as_date(top),
-            )
-        )
-        is not None
-        and due < day
-        for start, referral, top in zip(latest["start"], latest["referral"], last_top, strict=True)
-    ]
-    return pd.Series(True, index=latest.index), pd.Series(overdue, index=latest.index)
+    due = next_top_due_dates(latest["start"].fillna(latest["referral"]), last_top)
+    overdue = due.notna() & (due < end)
+    return pd.Series(True, index=latest.index), overdue
 
 
 def _month_counts(frames: dict[str, pd.DataFrame], month: datetime.date, today: datetime.date):

@@ -2,6 +2,7 @@
 
 import datetime
 
+import pandas as pd
 from django.db.models import (
     BooleanField,
     DateField,
@@ -102,6 +103,15 @@ def next_top_due(
     if last_top_date is None or (opened and last_top_date < opened):
         return opened
     return last_top_date + datetime.timedelta(days=REVIEW_INTERVAL_DAYS)
+
+
+def next_top_due_dates(opened: pd.Series, last_top: pd.Series) -> pd.Series:
+    """`next_top_due` for many people in treatment at once: `opened` is each one's episode
+    start (else referral), `last_top` their latest TOP (NaT for none), aligned; gives the
+    date each next TOP is due (NaT where nothing opened it). The same rule as the one
+    person's, as columns (a test holds the two equal)."""
+    start_due = last_top.isna() | (opened.notna() & (last_top < opened))
+    return (last_top + pd.Timedelta(days=REVIEW_INTERVAL_DAYS)).where(~start_due, opened)
 
 
 def top_assessments_for(person: ServiceUser) -> list[TopAssessment]:

@@ -2,8 +2,10 @@
 person page shows (`care.due.Due`, one shape whichever record a thing comes from).
 
 `due_for` takes what the page has already read (the record's history, the TOPs, the
-open overdose follow-up), so those add no query; each record kind in `RECORD_KINDS_DUE`
-reads its own in a fixed number of queries, however many records the person has.
+open overdose follow-up, and `read`: the care record's sections), so those add no query;
+each record kind in `RECORD_KINDS_DUE` takes its rows from `read` where the page read
+them, and otherwise reads its own in a fixed number of queries, however many records the
+person has.
 """
 
 import datetime
@@ -12,7 +14,7 @@ from collections.abc import Callable, Sequence
 from django.urls import reverse
 from django.utils import timezone
 
-from care.due import Due
+from care.due import Due, Read
 from care.selectors.assessments import assessments_due
 from care.selectors.health import health_due
 from care.selectors.notes import referrals_due
@@ -28,7 +30,7 @@ from overdoses.selectors import NALOXONE_RENEW_WITHIN_DAYS
 from risk.engine import OUTREACH_TIERS
 from risk.models import Flag
 
-# Each record kind's `<kind>_due(person, *, today) -> list[Due]`. A record kind that
+# Each record kind's `<kind>_due(person, *, today, read=None) -> list[Due]`. A record kind that
 # makes things due adds one line here. (The risk assessment's also needs the open flag:
 # `due_for` asks it itself.)
 RECORD_KINDS_DUE: tuple[Callable[..., list[Due]], ...] = (
@@ -60,14 +62,16 @@ def due_for(
     tops: Sequence[TopAssessment],
     follow_up: FollowUp | None,
     flag: Flag | None = None,
+    read: Read | None = None,
     record_kinds: Sequence[Callable[..., list[Due]]] = RECORD_KINDS_DUE,
 ) -> list[Due]:
     """Everything due for the person, soonest first (`Due.overdue` says which have passed).
 
     `history` is `service_user_history(person)`, `tops` the person's TOPs oldest first and
     `follow_up` their open overdose follow-up and `flag` their open flag, all as the page
-    read them (the flag says whether an overdose risk assessment is due). Nothing is due
-    for someone who has died.
+    read them (the flag says whether an overdose risk assessment is due), and `read` the
+    care record's sections the page read (`care.due.Read`), which each kind takes its rows
+    from rather than read them again. Nothing is due for someone who has died.
     """
     if person.date_of_death is not None:
         return []
@@ -79,9 +83,14 @@ def due_for(
         *_naloxone(person, history, today),
     ]
     for kind_due in record_kinds:
-        due.extend(kind_due(person, today=today))
+        due.extend(kind_due(person, today=today, read=read))
     due.extend(
-        assessments_due(person, today=today, flag_calls_for_assessment=calls_for_assessment(flag))
+        assessments_due(
+            person,
+            today=today,
+            flag_calls_for_assessment=calls_for_assessment(flag),
+            read=read,
+        )
     )
     return sorted(due, key=lambda item: item.on)
 

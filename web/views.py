@@ -288,6 +288,14 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
     flag, flags = person_flags(person, on=today)
     follow_up = open_follow_up_of(person)
     can_record_overdoses = can_record_overdose(request.user)
+    # The care record's sections, read once: shown below, and what is due at the top.
+    sections = {
+        **care_record_for(person, notes_page=request.GET.get("notes"), today=today),
+        **assessments_for_person(person, today=today),
+        **health_for_person(person, today=today),
+        **plans_for_person(person, today=today),
+        **safeguarding_for_person(person, today=today),
+    }
     return render(
         request,
         "person_detail.html",
@@ -308,6 +316,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
                     tops=tops,
                     follow_up=follow_up,
                     flag=flag,
+                    read=sections,
                 )
             ],
             "timeline": _timeline(history, tops, today),
@@ -328,12 +337,8 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             # Which step of the overdose pathway is open (one query).
             "follow_up": follow_up,
             "record_overdose_url": _record_overdose_url(person) if can_record_overdoses else None,
-            # Case notes (a page of them) and onward referrals, in a fixed number of queries.
-            **care_record_for(person, notes_page=request.GET.get("notes"), today=today),
-            **assessments_for_person(person, today=today),
-            **health_for_person(person, today=today),
-            **plans_for_person(person, today=today),
-            **safeguarding_for_person(person, today=today),
+            # Case notes (a page of them), referrals, plan, assessment, health, safeguarding.
+            **sections,
         },
     )
 

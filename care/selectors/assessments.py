@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from care.due import Due
+from care.due import Due, Read
 from care.models import RiskAssessment
 from cases.models import ServiceUser
 
@@ -67,7 +67,11 @@ def risk_assessment_history(person: ServiceUser, *, today: datetime.date) -> lis
 
 
 def assessments_due(
-    person: ServiceUser, *, today: datetime.date, flag_calls_for_assessment: bool = False
+    person: ServiceUser,
+    *,
+    today: datetime.date,
+    flag_calls_for_assessment: bool = False,
+    read: Read | None = None,
 ) -> list[Due]:
     """What the assessments make due: the current assessment's review and its safety
     plan's review; and, when `flag_calls_for_assessment` (the person has an open flag of
@@ -75,7 +79,10 @@ def assessments_due(
     "Assess overdose risk" (by today when there is none; by the review date that passed
     when the last one is out of date, in place of its review). One query."""
     url = reverse("risk_assessment_create", args=[person.external_id])
-    latest = latest_risk_assessment(person)
+    if read is not None and "risk_assessment" in read:
+        latest = read["risk_assessment"]
+    else:
+        latest = latest_risk_assessment(person)
     if latest is None:
         return [Due(ASSESS, today, url)] if flag_calls_for_assessment else []
     out_of_date = latest.review_on < today

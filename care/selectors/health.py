@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
-from care.due import Due
+from care.due import Due, Read
 from care.models import (
     BbvResult,
     BloodBorneVirusTest,
@@ -123,11 +123,12 @@ def _injecting_status(person: ServiceUser) -> str:
     ) or ""
 
 
-def health_due(person: ServiceUser, *, today: datetime.date) -> list[Due]:
-    """What the health record makes due, soonest first (five queries): each hepatitis C
-    result still to come, chased 28 days after its test; the next hepatitis B dose by
-    the course's schedule; and a hepatitis C test to offer someone who injects or has
-    injected, when no test was taken in the last 12 months."""
+def health_due(person: ServiceUser, *, today: datetime.date, read: Read | None = None) -> list[Due]:
+    """What the health record makes due, soonest first (five queries; three when `read`
+    holds `health_for_person`'s vaccination course): each hepatitis C result still to
+    come, chased 28 days after its test; the next hepatitis B dose by the course's
+    schedule; and a hepatitis C test to offer someone who injects or has injected, when no
+    test was taken in the last 12 months."""
     external_id = person.external_id
     due: list[Due] = []
     awaiting = (
@@ -147,7 +148,10 @@ def health_due(person: ServiceUser, *, today: datetime.date) -> list[Due]:
                     f"{result_url}?test={test.external_id}",
                 )
             )
-    course = vaccination_course_of(person)
+    if read is not None and "health_vaccination" in read:
+        course = read["health_vaccination"]
+    else:
+        course = vaccination_course_of(person)
     following = course.next_dose()
     if following is not None:
         number, on = following

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from care.due import Due
+from care.due import Due, Read
 from care.models import CaseNote, OnwardReferral
 from cases.models import ServiceUser
 
@@ -37,20 +37,31 @@ def open_referrals_of(person: ServiceUser) -> QuerySet[OnwardReferral]:
     return onward_referrals_of(person).filter(outcome="").order_by("follow_up_on", "-id")
 
 
-def referrals_due(person: ServiceUser, *, today: datetime.date) -> list[Due]:
-    """Each open referral's follow-up, in one query: chasing it is due on its follow-up
-    date (`today` is in the shape every record kind's due list takes; the list says
-    which are overdue against it)."""
+def referrals_due(
+    person: ServiceUser, *, today: datetime.date, read: Read | None = None
+) -> list[Due]:
+    """Each open referral's follow-up, in one query (none when `read` holds
+    `care_record_for`'s open referrals): chasing it is due on its follow-up date (`today`
+    is in the shape every record kind's due list takes; the list says which are overdue
+    against it)."""
     outcome_url = reverse("onward_referral_outcome", args=[person.external_id])
+    if read is not None and "open_referrals" in read:
+        rows = [
+            (r.organisation_name, r.follow_up_on, r.external_id) for r in read["open_referrals"]
+        ]
+    else:
+        rows = list(
+            open_referrals_of(person).values_list(
+                "organisation_name", "follow_up_on", "external_id"
+            )
+        )
     return [
         Due(
             what=f"Follow up the referral to {name}",
             on=follow_up_on,
             url=f"{outcome_url}?referral={external_id}",
         )
-        for name, follow_up_on, external_id in open_referrals_of(person).values_list(
-            "organisation_name", "follow_up_on", "external_id"
-        )
+        for name, follow_up_on, external_id in rows
     ]
 
 

@@ -16,7 +16,7 @@ from django.db.models import DateField, JSONField, OuterRef, Prefetch, QuerySet,
 from django.db.models.functions import JSONObject
 from django.urls import reverse
 
-from care.due import Due
+from care.due import Due, Read
 from care.models import CarePlan, GoalContact, GoalDomain, PlanGoal, PlanReview
 from cases.models import ServiceUser, TreatmentEpisode
 
@@ -109,10 +109,14 @@ def plan_due_when_none(episode_start: datetime.date | None) -> datetime.date | N
     return episode_start + datetime.timedelta(days=care_plan_within_days())
 
 
-def plans_due(person: ServiceUser, *, today: datetime.date) -> list[Due]:
+def plans_due(person: ServiceUser, *, today: datetime.date, read: Read | None = None) -> list[Due]:
     """The plan review when it is due, or, for someone in an open episode without a plan,
-    writing one. Two queries at most."""
-    plan = current_plan_of(person)
+    writing one. Two queries at most; none when `read` holds `plans_for_person`'s."""
+    if read is not None and "care_plan" in read:
+        plan, first_due = read["care_plan"], read["care_plan_first_due"]
+    else:
+        plan = current_plan_of(person)
+        first_due = None if plan is not None else plan_due_when_none(_open_episode_start(person))
     if plan is not None:
         return [
             Due(
@@ -121,10 +125,11 @@ def plans_due(person: ServiceUser, *, today: datetime.date) -> list[Due]:
                 reverse("plan_review_create", args=[person.external_id]),
             )
         ]
-    due = plan_due_when_none(_open_episode_start(person))
-    if due is None:
+    if first_due is None:
         return []
-    return [Due("Write a care plan", due, reverse("care_plan_create", args=[person.external_id]))]
+    return [
+        Due("Write a care plan", first_due, reverse("care_plan_create", args=[person.external_id]))
+    ]
 
 
 def plans_for_person(person: ServiceUser, *, today: datetime.date) -> dict[str, Any]:

@@ -125,7 +125,7 @@ def test_nothing_is_due_for_someone_who_has_died(alice, jo):
 
 
 def test_a_record_kind_adds_its_due_list_with_one_function(jo):
-    def plan_reviews_due(person, *, today):
+    def plan_reviews_due(person, *, today, read=None):
         return [Due(what="Care plan review", on=today + datetime.timedelta(days=1))]
 
     due = due_for(

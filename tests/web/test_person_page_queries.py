@@ -56,11 +56,28 @@ def grow_record(person, count, maker):
         )
 
 
-def page_queries(client, person) -> tuple[int, str]:
+def captured_queries(client, person) -> tuple[list[str], str]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("person_detail", args=[person.external_id]))
     assert response.status_code == 200
-    return len(captured), response.content.decode()
+    return [query["sql"] for query in captured.captured_queries], response.content.decode()
+
+
+def page_queries(client, person) -> tuple[int, str]:
+    queries, content = captured_queries(client, person)
+    return len(queries), content
+
+
+def test_the_person_page_never_reads_the_same_rows_twice(client_as, alice, jo):
+    """What the page reads for a section, its due list takes from there (`care.due.Read`):
+    no query, parameters included, runs twice in one request."""
+    grow_record(jo, 3, alice)
+    make_flag(jo, raised_on=days_ago(2), reasons=(("prison_release_2w", days_ago(3)),))
+
+    queries, _ = captured_queries(client_as(alice), jo)
+
+    repeated = sorted({sql for sql in queries if queries.count(sql) > 1})
+    assert repeated == []
 
 
 def test_the_person_page_runs_the_same_queries_for_5_records_and_for_100(client_as, alice, jo):
@@ -87,15 +104,13 @@ def test_the_person_page_runs_the_same_queries_for_5_records_and_for_100(client_
     # The session, the user, the person, the access event (one INSERT); episodes,
     # interventions, events, contacts, naloxone, reassignments, TOPs; the flags with their
     # overrides (two), the open flag's reasons and their rules; what mitigates the flag;
-    # the open overdose follow-up; the care record's notes (their count and a page) and
-    # referrals (open, then the latest closed); and, for what is due, the open referrals'
-    # follow-up dates: each record kind's due list reads its own (`care.due`), which the
-    # care record's section, read for its own rows, is not made to share (one). The current
-    # risk assessment (one); the health record (latest tests, vaccination doses and the
-    # latest other step, needle exchange, mental health, pharmacy, physical health checks:
-    # seven); the care plan with its goals (one). What is due of the plan (one), the
-    # assessment (one) and the health record (five) reads those records again, as each
-    # record kind's due list reads its own. Safeguarding's children, safe storage, open and
+    # the open overdose follow-up; the care record's notes (their count; a page when there
+    # are any) and referrals (open, then the latest closed): twenty. The current risk
+    # assessment (one); the health record (latest tests, vaccination doses and the latest
+    # other step, needle exchange, mental health, pharmacy, physical health checks: seven);
+    # the care plan with its goals (one); safeguarding's children, safe storage, open and
     # closed referrals, open and closed concerns, and the episode it is checked against
-    # (seven), and what it makes due (five). Whether a case review is due (one).
-    assert many == 21 + 1 + 7 + 1 + 7 + 7 + 5 + 1
+    # (seven). What is due takes those sections' rows as the page read them (`care.due.
+    # Read`), and reads only what no section shows: hepatitis C results awaited and the
+    # injecting status (two), and whether a case review is due (one).
+    assert many == 20 + 1 + 7 + 1 + 7 + 2 + 1
