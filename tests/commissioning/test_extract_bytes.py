@@ -25,6 +25,7 @@ from tests.commissioning.extract_reference import (
     old_select_sql,
     reference_csv,
 )
+from tests.commissioning.test_care_extracts import care_history
 from tests.factories import ServiceUserFactory, days_ago
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +91,13 @@ def make_awkward() -> None:
 def awkward_records(records, north, alice):
     refused = ServiceUserFactory(team=north, keyworker=alice, consent_to_ndtms=False)
     full_history(refused, recorded_by=alice)
-    for _ in range(12):
-        ServiceUserFactory(team=north, keyworker=alice, consent_to_ndtms=True)
+    consented = [
+        ServiceUserFactory(team=north, keyworker=alice, consent_to_ndtms=True) for _ in range(12)
+    ]
+    # A care record for someone who refused and two who consented: every extract, the care
+    # record's among them, then has rows to compare, some withheld for want of consent.
+    for person in (refused, *consented[:2]):
+        care_history(person, alice)
     make_awkward()
     return records
 

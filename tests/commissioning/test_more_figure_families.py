@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from care.services import nsp_contact_record
 from cases.services import contact_create, event_create
+from commissioning.figures.endpoint import FIGURE_RESULT_SCHEMA
 from commissioning.models import ApiClient, ApiRequestLog
-from outcomes.figures import RESULT_SCHEMA
 from tests.commissioning.conftest import issue_token
 from tests.outcomes.figures.conftest import D, person, several
 
@@ -77,7 +77,7 @@ def test_a_commissioner_gets_the_whole_services_harm_reduction(cora_api, recorde
 
     assert response.status_code == 200
     result = response.json()
-    jsonschema.validate(result, RESULT_SCHEMA)
+    jsonschema.validate(result, FIGURE_RESULT_SCHEMA)
     assert value(result, "nsp_contacts") == (10, None, 10)
     assert value(result, "nsp_contacts", "anonymous") == (10, None, 10)
 
@@ -116,7 +116,7 @@ def test_every_family_is_served_and_recorded(cora_api, commissioning, recorded, 
 
     assert response.status_code == 200
     result = response.json()
-    jsonschema.validate(result, RESULT_SCHEMA)
+    jsonschema.validate(result, FIGURE_RESULT_SCHEMA)
     assert result["family"] == name
     log = ApiRequestLog.objects.get()
     assert (log.client, log.extract, log.status) == (commissioning, f"figures:{name}", 200)

@@ -40,14 +40,6 @@ class FormCase:
         return f"{self.form.rsplit('.', 1)[1]}@{self.url}" + (f"-{extra}" if extra else "")
 
 
-@dataclass(frozen=True)
-class QueryPage:
-    url: str
-    sample: str
-    user: str
-    params: tuple[str, ...]
-
-
 def _jo(w):
     return w.jo_episode.service_user
 
@@ -529,89 +521,25 @@ FORMS: tuple[FormCase, ...] = (
     ),
 )
 
-# Lantern's form classes that are not posted as they are, and why.
-EXCLUDED = {
-    "cases.forms.CheckedInputForm": "a base class: every form above is one",
-    "cases.forms.RecordForm": "a base class: each record form above is one",
-    "deathreviews.forms.VersionedForm": "a base class of the review forms above",
-    "care.forms.health._ChangeToATest": "a base class of the test result and treatment forms",
-    "care.forms.health._PersonsRecordForm": "a base class of the health need forms above",
-    "commissioning.admin.ApiTokenForm": "an admin form, for administrators only, behind Django's admin",
-    "commissioning.admin.BenchmarkUploadForm": (
-        "an admin form, for administrators only: one file, checked whole by "
-        "outcomes.benchmarks (tests/outcomes/test_benchmarks.py, tests/commissioning/test_benchmarks.py)"
-    ),
-    "risk.admin.RuleRowForm": (
-        "a row of the admin's rule set table, for administrators only: switches and numbers,"
-        " tested in tests/risk/ui/test_admin_rule_sets.py"
-    ),
-    "web.partner_views.AnswerForm": "a partner's; tested in tests/partners/test_partner_pages.py",
-    "web.partner_views.ProgressForm": "a partner's; tested in tests/partners/test_partner_pages.py",
-    "web.partner_views.DoneForm": "a partner's; tested in tests/partners/test_partner_pages.py",
-    "web.signin_views.SecondFactorForm": (
-        "posted before the second factor is passed, which the fuzzer's signed-in users have;"
-        " wrong, malformed and reused codes are tested in tests/web/test_signin.py"
-    ),
-}
-
-QUERY_PAGES: tuple[QueryPage, ...] = (
-    QueryPage(
-        "caseload", "team", "tess", ("q", "status", "substance", "naloxone", "tier", "page", "sort")
-    ),
-    QueryPage("caseload", "all", "gina", ("q", "page", "sort")),
-    QueryPage("person_detail", "jo", "alice", ("notes",)),
-    QueryPage("outreach_worklist", "-", "alice", ("whose", "page")),
-    QueryPage("outreach_uncontacted", "-", "tess", ("page",)),
-    QueryPage("outreach_attempt_create", "jo", "alice", ("return_to",)),
-    QueryPage("child_in_contact_edit", "jo", "alice", ("child",)),
-    QueryPage("follow_ups_overdue", "-", "tess", ("page",)),
-    QueryPage("review_list", "-", "gina", ("status", "kind", "q", "mine", "page")),
-    QueryPage("sign_in_alerts", "-", "gina", ("page",)),
-    QueryPage("review_actions", "-", "gina", ("show", "page")),
-    QueryPage("case_review_list", "-", "tess", ("team",)),
-    QueryPage("case_review_my_actions", "-", "alice", ("show", "page")),
-    QueryPage("care_audit_list", "-", "gina", ("team", "by")),
-    QueryPage("review_notify", "-", "gina", ("person",)),
-    QueryPage("overdose_record", "-", "alice", ("person", "find")),
-    QueryPage("unidentified_list", "-", "tess", ("page",)),
-    QueryPage("naloxone_renewals", "-", "alice", ("page",)),
-    QueryPage("care_plan", "jo", "alice", ("plan",)),
-    QueryPage("plan_contact_create", "jo", "alice", ("goal",)),
-    QueryPage("review_dashboard", "-", "gina", ("from", "to")),
-    QueryPage("ndtms_quality", "-", "adam", ("service",)),
-    QueryPage("review_bulletin", "-", "alice", ("theme",)),
-    QueryPage("risk_assessment_detail", "jo", "alice", ("assessment",)),
-    QueryPage("admin:risk_recomputerun_progress", "-", "adam", ("since",)),
-    QueryPage("admin:risk_recomputerun_progress_status", "-", "adam", ("since",)),
-)
-
-
-# Every page and API route that takes a period, with its parameters for the first and
-# the last day: each refuses a period out of bounds (cases.validators.period_problems).
-PERIOD_PAGES: tuple[QueryPage, ...] = (
-    QueryPage("review_dashboard", "-", "gina", ("from", "to")),
-    QueryPage("ndtms_extract", "-", "tess", ("start", "end")),
-    QueryPage("ndtms_download", "-", "tess", ("start", "end")),
-    QueryPage("api_extract_people", "-", "cora", ("from", "to")),
-    QueryPage("api_extract_flags", "-", "gina", ("from", "to")),
-    QueryPage("api_figure_outcome_summary", "-", "cora", ("from", "to")),
-    QueryPage("api_figure_death_reviews", "-", "gina", ("from", "to")),
-    QueryPage("fairness_report", "-", "gina", ("start", "end")),
-    QueryPage("data_quality", "-", "gina", ("start", "end")),
-    QueryPage("api_figure_fairness", "-", "cora", ("from", "to")),
-)
-
-
+# Lantern's form classes that are not posted as they are, and why, in a module of its own.
 # Record kinds whose forms are listed in modules of their own (this one would pass 600
 # lines); each module reads this one's helpers, so they are joined at its end.
 from tests.security.case_review_forms import CASE_REVIEW_FORMS  # noqa: E402
+from tests.security.forms_audits import AUDIT_FORMS  # noqa: E402
+from tests.security.forms_excluded import EXCLUDED as EXCLUDED  # noqa: E402
 from tests.security.forms_health import HEALTH_FORMS  # noqa: E402
 from tests.security.forms_safeguarding import SAFEGUARDING_FORMS  # noqa: E402
-
-FORMS = (*FORMS, *SAFEGUARDING_FORMS, *HEALTH_FORMS, *CASE_REVIEW_FORMS)
-from tests.security.forms_audits import AUDIT_FORMS  # noqa: E402
-
-FORMS = (*FORMS, *AUDIT_FORMS)
 from tests.security.partner_forms import PARTNER_FORMS  # noqa: E402
 
-FORMS = (*FORMS, *PARTNER_FORMS)
+# The pages that take a query string, and those that take a period, in a module of their own.
+from tests.security.query_pages import PERIOD_PAGES as PERIOD_PAGES  # noqa: E402
+from tests.security.query_pages import QUERY_PAGES as QUERY_PAGES  # noqa: E402
+
+FORMS = (
+    *FORMS,
+    *SAFEGUARDING_FORMS,
+    *HEALTH_FORMS,
+    *CASE_REVIEW_FORMS,
+    *AUDIT_FORMS,
+    *PARTNER_FORMS,
+)

@@ -547,69 +547,8 @@ PUBLIC = frozenset(
 )
 
 
-# What adam gets from each generated admin page of each registered model, by GET and
-# by an empty POST alike, except `save`: an empty POST to the change page. Every
-# other role is sent to the admin's sign-in from every one of them.
-ADMIN_MODELS = """
-# model                         changelist  add     change  save    history delete  object
-auth.group                      ok          ok      ok      ok      ok      ok      ok
-cases.user                      ok          ok      ok      ok      ok      ok      ok
-cases.service                   ok          ok      ok      ok      ok      ok      ok
-cases.team                      ok          ok      ok      ok      ok      ok      ok
-cases.teammembership            ok          ok      ok      ok      ok      ok      ok
-cases.localauthority            ok          ok      ok      ok      ok      ok      ok
-cases.substance                 ok          ok      ok      ok      ok      ok      ok
-cases.dischargereason           ok          ok      ok      ok      ok      ok      ok
-commissioning.apiclient         ok          ok      ok      ok      ok      ok      ok
-# Tokens are revoked, never deleted or changed; the request log and the recompute runs
-# are read only (a change page shows them; saving one is refused). Records of people
-# (flags, overrides, access events, break-glass grants) are not in the admin at all.
-commissioning.apitoken          ok          ok      ok      403     ok      403     ok
-commissioning.apirequestlog     ok          403     ok      403     ok      403     ok
-risk.ruleset                    ok          403     ok      403     ok      403     ok
-risk.recomputerun               ok          403     ok      403     ok      403     ok
-risk.backtest                   ok          403     ok      403     ok      403     ok
-# Lockout records: an administrator unlocks someone by deleting their attempts.
-axes.accessattempt              ok          403     ok      wrote   ok      ok      ok
-axes.accessfailurelog           ok          403     ok      wrote   ok      ok      ok
-axes.accesslog                  ok          403     ok      wrote   ok      ok      ok
-# An administrator removes a lost authenticator so its owner enrols again.
-otp_totp.totpdevice             ok          ok      ok      ok      ok      ok      ok
-deathreviews.learningtheme      ok          ok      ok      ok      ok      403     ok
-deathreviews.partneragency      ok          ok      ok      ok      ok      403     ok
-# NDTMS code lists and mappings are corrected, never deleted.
-exchange.ndtmscode              ok          ok      ok      ok      ok      403     ok
-exchange.ndtmsmapping           ok          ok      ok      ok      ok      403     ok
-# Benchmarks are loaded from a file (and corrected by loading again), never typed in.
-outcomes.benchmark              ok          403     ok      403     ok      403     ok
-# Partner organisations are retired, never deleted; so are agreements, which a later one
-# replaces. A partner's access is ended by its date, or removed.
-partners.partnerorganisation    ok          ok      ok      ok      ok      403     ok
-partners.partneraccess          ok          ok      ok      ok      ok      ok      ok
-partners.sharingagreement       ok          ok      ok      ok      ok      403     ok
-"""
-
-
-# The partner column: what pat (staff of Northshire Police, access in force, second factor
-# passed: tests/partners/world.py) gets from every route the matrix enumerates, the admin's
-# generated pages included (tests/partners/test_partner_routes.py). A route without a line
-# here is not found (404) for a partner, whether it exists or not, like every person URL.
-PARTNER_ELSEWHERE = "404"
-PARTNER_ROUTES = """
-# URL name                      sample              method  pat
-login                           -                   GET     ok
-logout                          -                   GET     405
-logout                          -                   POST    signin
-second_factor                   -                   GET     ok
-favicon                         -                   GET     ok
-favicon                         -                   POST    405
-# Home is their partner page.
-home                            -                   GET     ok
-partner_home                    -                   GET     ok
-partner_request                 partner-request     GET     ok
-partner_request                 partner-request     POST    400
-partner_review_action           partner-action      GET     ok
-partner_review_action           partner-action      POST    400
-partner_case_review_action      partner-case-action GET     ok
-partner_case_review_action      partner-case-action POST    400
-"""
+# The admin's generated pages (`ADMIN_MODELS`) and the partner column (`PARTNER_ROUTES`)
+# have modules of their own, beside this one.
+from tests.security.routes_admin import ADMIN_MODELS as ADMIN_MODELS  # noqa: E402
+from tests.security.routes_partner import PARTNER_ELSEWHERE as PARTNER_ELSEWHERE  # noqa: E402
+from tests.security.routes_partner import PARTNER_ROUTES as PARTNER_ROUTES  # noqa: E402

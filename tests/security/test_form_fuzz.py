@@ -96,8 +96,8 @@ def test_every_form_has_a_line_in_the_fuzz_table():
     listed = {case.form for case in FORMS} | set(EXCLUDED)
     missing = sorted(project_form_classes() - listed)
     assert not missing, (
-        "Add these forms to FORMS (or EXCLUDED, with the reason) in tests/security/forms.py: "
-        + ", ".join(missing)
+        "Add these forms to FORMS in tests/security/forms.py (or to EXCLUDED, with the reason, "
+        "in tests/security/forms_excluded.py): " + ", ".join(missing)
     )
     stale = sorted(
         path for path in listed - project_form_classes() if path.split(".")[0] in PROJECT_PACKAGES
