@@ -95,6 +95,7 @@ class Row:
     local_authority_id: int | None = None
     sex: str = ""
     age: int | None = None
+    ethnicity: str = ""
 
 
 def review_rows(reviews: QuerySet[Review]) -> list[Row]:
@@ -108,6 +109,7 @@ def review_rows(reviews: QuerySet[Review]) -> list[Row]:
         "local_authority_id",
         "sex",
         "age",
+        "ethnicity",
         "place_of_death",
         "witnessed",
         "naloxone_present",
@@ -147,6 +149,7 @@ def review_rows(reviews: QuerySet[Review]) -> list[Row]:
                 local_authority_id=v["local_authority_id"],
                 sex=v["sex"],
                 age=v["age"],
+                ethnicity=v["ethnicity"],
             )
         )
     return rows

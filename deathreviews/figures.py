@@ -15,11 +15,14 @@ Who and what is counted:
   person the service never knew has no team); `local_authority_ids` the reviews
   of people living in those local authorities (the review's own record, filled
   from the snapshot for a known person); `person_scope` likewise limits teams.
-- Segments: `local_authority`, `sex` and `age_band` (the review's age at the
-  time, in `cases.ages` bands). Not `team`, since people the service never
-  knew have none and a team's deaths in a period are almost always a
-  suppressed handful, nor `ethnicity`, too thin to show anything but
-  suppressed cells. Others raise `FigureInputError`.
+- Segments: `local_authority`, `sex`, `age_band` (the review's age at the
+  time, in `cases.ages` bands) and `ethnicity`, each as the review records it
+  (filled from the snapshot for a known person; "unknown" where it is blank).
+  Many cells of a small area's split are withheld: suppression is as
+  everywhere. Not `team`, since people the service never knew have none and a
+  team's deaths in a period are almost always a suppressed handful, nor
+  disability, sexual orientation or religion, which a review does not record.
+  Others raise `FigureInputError`.
 
 The figures (definitions also in docs/death-reviews.md):
 
@@ -79,7 +82,7 @@ from risk.engine import TIERS
 from risk.wording import TIER_LABELS
 
 FAMILY = "death_reviews"
-REVIEW_SEGMENTS = ("local_authority", "sex", "age_band")
+REVIEW_SEGMENTS = ("local_authority", "sex", "age_band", "ethnicity")
 # Deaths are notified, and toxicology reported, weeks or months after the date.
 SETTLES_AFTER_MONTHS = 6
 KNOWN_STATUSES = [s for s in TREATMENT_STATUSES if s != "never_known"]
@@ -163,6 +166,8 @@ def _reviews(filters: FigureFilters) -> QuerySet[Review]:
 def _segment_of(row: Row, segment: str | None, codes: dict[int, str]) -> str:
     if segment == "sex":
         return row.sex or UNKNOWN
+    if segment == "ethnicity":
+        return row.ethnicity or UNKNOWN
     if segment == "age_band":
         return age_band(row.age) or UNKNOWN
     if segment == "local_authority":

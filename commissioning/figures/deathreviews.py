@@ -21,7 +21,8 @@ DeathReviewFigures = figure_endpoint(
     "that were flagged at death and in the 28 and 90 days before, by tier, the median days "
     "from the first flag, and outreach in the 28 days before); the substances implicated; "
     "and the reviews' actions by their status today. For clinical governance and "
-    "commissioners. Split by local authority, sex or age band (the age at the time).",
+    "commissioners. Split by local authority, sex, age band (the age at the time) or "
+    "ethnicity.",
     roles=REVIEW_FIGURE_API_ROLES,
     segments=REVIEW_SEGMENTS,
 )

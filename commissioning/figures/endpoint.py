@@ -166,6 +166,13 @@ minus the other cells, a denominator minus its numerator), is withheld: `null`, 
 **Provisional.** A figure whose follow-up has not ended (e.g. re-presentation within 6
 months) is marked `provisional` and can still change.
 
+**Splits as rates.** Split by a `segment`, each row of a segment value carries `whole`: the
+same figure (key, client group, category) for everyone, this period. A percentage row's
+`difference` says, in words, where the segment's share differs from everyone else's by more
+than chance, and is `null` otherwise; a withheld cell is never marked. The result's `test`
+names the test and its threshold. With many segment values and figures, some rows are
+marked by chance alone.
+
 **Benchmarks and targets.** `benchmarks` lists the reference values an administrator has
 loaded for these figures whose period holds this period's last day: national, cluster,
 top quartile or a local target, each naming the figure (`key`, `client_group`,

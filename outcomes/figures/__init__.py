@@ -60,9 +60,16 @@ Schema)::
                        "suppressed": false, "provisional": false},
           "change": 3.0,                      # value - previous value, or null
           "target": {"value": 80.0, "met": false,   # only on a figure held to one
-                     "words": "Not met: 15% is below the 80% threshold."}
+                     "words": "Not met: 15% is below the 80% threshold."},
+          # Only on a split row (segment_value not null):
+          "whole": {"numerator": 30, "denominator": 300, "value": 10.0,
+                    "suppressed": false},     # the same figure for everyone
+          "difference": null                  # or {"direction": "higher" | "lower",
+                                              #     "words": "...", "z": 2.9}
         }
-      ]
+      ],
+      # Only when split: the test a row's `difference` comes from.
+      "test": {"name": "two_proportion_z_test", "threshold": 2.58, "description": "..."}
     }
 
 Rows come in a fixed order: by figure, then client group (opiate, non-opiate,
@@ -72,7 +79,10 @@ value there is (a value with nobody shows zeros). `numerator` is null on
 statistic rows (years, days, hours, points) and `denominator` on count rows; otherwise null
 means withheld, and `suppressed` is then true. A `value` of null with
 `suppressed` false means nobody was in the denominator. Percent changes are in
-percentage points.
+percentage points. A percentage row's `difference` is marked only where the
+segment's share differs from everyone else's by more than chance
+(`outcomes.figures.difference`), never when a count it is tested on is
+withheld.
 
 The comparison period is described in `outcomes.figures.filters`. Every count,
 rate and statistic passes through `outcomes.suppression` before it is

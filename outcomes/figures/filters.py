@@ -25,7 +25,16 @@ from core.dates import add_months, month_end, quarter_start
 
 # The ways a figure can be split, in the order documented: the one list the API's
 # `segment` parameter, the figures' filters and their result schema all use.
-SEGMENTS = ("team", "local_authority", "sex", "age_band", "ethnicity")
+SEGMENTS = (
+    "team",
+    "local_authority",
+    "sex",
+    "age_band",
+    "ethnicity",
+    "disability",
+    "sexual_orientation",
+    "religion",
+)
 
 # Long enough for a five-year trend; short enough that the comparison period
 # before it is still in living records.

@@ -126,6 +126,25 @@ def read_frames(statements: dict[str, Statement]) -> dict[str, pd.DataFrame]:
     )
 
 
+# A person who has not been asked (an empty answer) is a value of its own, so a split
+# by an equality question always adds up to everyone.
+NOT_RECORDED = "not_recorded"
+# Any kind of disability, or several: one value, so each person is in one group.
+DISABLED = "disabled"
+
+
+def _recorded(column: str) -> str:
+    return f"COALESCE(NULLIF({column}, ''), '{NOT_RECORDED}')"
+
+
+# Each person is in one disability group: the answers that stand alone ("No disability",
+# "Prefers not to say") as they are, any kind of disability as one group, or not asked.
+DISABILITY_GROUP = f"""CASE
+    WHEN COALESCE(cardinality(p.disabilities), 0) = 0 THEN '{NOT_RECORDED}'
+    WHEN 'none' = ANY(p.disabilities) THEN 'none'
+    WHEN 'not_stated' = ANY(p.disabilities) THEN 'not_stated'
+    ELSE '{DISABLED}' END"""
+
 # The column of the person row each segment reads.
 SEGMENT_COLUMNS = {
     "team": ("p.team_id", "int"),
@@ -133,6 +152,9 @@ SEGMENT_COLUMNS = {
     "sex": ("p.sex", "text"),
     "ethnicity": ("p.ethnicity", "text"),
     "age_band": (day_number("p.date_of_birth"), "date"),
+    "disability": (DISABILITY_GROUP, "text"),
+    "sexual_orientation": (_recorded("p.sexual_orientation"), "text"),
+    "religion": (_recorded("p.religion"), "text"),
 }
 
 

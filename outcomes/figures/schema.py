@@ -4,6 +4,7 @@ One schema for all families, so one serializer or OpenAPI component can
 describe every figure endpoint; the tests hold every result to it.
 """
 
+from outcomes.figures.difference import HIGHER, LOWER, TEST_NAME
 from outcomes.figures.filters import SEGMENTS
 
 _NUMBER = {"type": ["number", "null"]}
@@ -26,6 +27,7 @@ _VALUES = {
     "suppressed": {"type": "boolean"},
     "provisional": {"type": "boolean"},
 }
+_WHOLE = ("numerator", "denominator", "value", "suppressed")
 
 # The JSON Schema of every family's output, for an API schema to reuse as it is.
 RESULT_SCHEMA: dict = {
@@ -45,6 +47,17 @@ RESULT_SCHEMA: dict = {
             },
         },
         "segment": {"enum": [None, *SEGMENTS]},
+        # Only when split: the test that marks a group's `difference`.
+        "test": {
+            "type": "object",
+            "required": ["name", "threshold", "description"],
+            "additionalProperties": False,
+            "properties": {
+                "name": {"enum": [TEST_NAME]},
+                "threshold": {"type": "number"},
+                "description": {"type": "string"},
+            },
+        },
         "figures": {
             "type": "array",
             "items": {
@@ -80,6 +93,26 @@ RESULT_SCHEMA: dict = {
                         "properties": _VALUES,
                     },
                     "change": _NUMBER,
+                    # Only on a split row: the same figure (key, client group, category)
+                    # for the whole population, in this period.
+                    "whole": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": list(_WHOLE),
+                        "properties": {name: _VALUES[name] for name in _WHOLE},
+                    },
+                    # Only on a split row: null unless it is a percentage that differs from
+                    # the whole population's by more than chance (the result's `test`).
+                    "difference": {
+                        "type": ["object", "null"],
+                        "additionalProperties": False,
+                        "required": ["direction", "words", "z"],
+                        "properties": {
+                            "direction": {"enum": [HIGHER, LOWER]},
+                            "words": {"type": "string"},
+                            "z": {"type": "number"},
+                        },
+                    },
                     # Only on a figure held to a target or threshold (e.g. 80%).
                     "target": {
                         "type": "object",

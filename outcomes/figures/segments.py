@@ -12,6 +12,12 @@ segments always add up to the whole.
 - `sex`, `ethnicity`: the NDTMS codes, labelled as the record shows them.
 - `age_band`: `cases.ages` bands of their age on the last day of the period
   (so the comparison period uses its own last day).
+- `sexual_orientation`, `religion`: the record's answers, labelled as the
+  record shows them, and "Not recorded" for a person not yet asked.
+- `disability`: one group per person, so the groups add up: "Has a disability
+  (any kind)" for one kind or several, the answers that stand alone ("No
+  disability", "Prefers not to say"), and "Not recorded" for a person not yet
+  asked (`loading.DISABILITY_GROUP`).
 """
 
 import datetime
@@ -20,13 +26,24 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cases.ages import AGE_BAND_LABELS, age_bands
-from cases.models import Ethnicity, LocalAuthority, Sex, Team
+from cases.models import (
+    DISABILITY_ALONE,
+    Disability,
+    Ethnicity,
+    LocalAuthority,
+    Religion,
+    Sex,
+    SexualOrientation,
+    Team,
+)
 from core.dates import ages_on
 from outcomes.figures.filters import FigureFilters
-from outcomes.figures.loading import lookup
+from outcomes.figures.loading import DISABLED, NOT_RECORDED, lookup
 
 UNKNOWN = "unknown"
 UNKNOWN_LABEL = "Not known"
+NOT_RECORDED_LABEL = "Not recorded"
+DISABLED_LABEL = "Has a disability (any kind)"
 # The person id of a row that has no person (an overdose of someone not yet known, a
 # naloxone kit to someone who is not a client).
 NOBODY = 0
@@ -40,11 +57,11 @@ class SegmentValues:
     labels: dict[str, str]
 
     def including(self, observed) -> "SegmentValues":
-        """These values plus any others the data holds (labelled by their code)."""
+        """These values plus any others the data holds (labelled by their code; "unknown"
+        as `UNKNOWN_LABEL`)."""
         extra = sorted({str(v) for v in observed} - set(self.codes))
-        return SegmentValues(
-            codes=(*self.codes, *extra), labels={**self.labels, **{v: v for v in extra}}
-        )
+        labels = {v: UNKNOWN_LABEL if v == UNKNOWN else v for v in extra}
+        return SegmentValues(codes=(*self.codes, *extra), labels={**self.labels, **labels})
 
 
 def segment_values(filters: FigureFilters) -> SegmentValues:
@@ -65,6 +82,18 @@ def segment_values(filters: FigureFilters) -> SegmentValues:
         rows = [(str(value), str(label)) for value, label in Ethnicity.choices]
     elif segment == "age_band":
         rows = [(label, label) for label in AGE_BAND_LABELS]
+    elif segment == "disability":
+        rows = [
+            (DISABLED, DISABLED_LABEL),
+            *((str(v), str(label)) for v, label in Disability.choices if v in DISABILITY_ALONE),
+            (NOT_RECORDED, NOT_RECORDED_LABEL),
+        ]
+    elif segment in ("sexual_orientation", "religion"):
+        choices = SexualOrientation.choices if segment == "sexual_orientation" else Religion.choices
+        rows = [
+            *((str(value), str(label)) for value, label in choices),
+            (NOT_RECORDED, NOT_RECORDED_LABEL),
+        ]
     else:
         raise ValueError(f"No segment {segment!r}")
     return SegmentValues(codes=tuple(v for v, _ in rows), labels=dict(rows))

@@ -11,7 +11,10 @@ relations drive the secondary suppression in `outcomes.suppression`.
 
 `figures_result` then turns `Figure` definitions into the output rows, the
 same shape for every family (see `outcomes.figures` for the contract), and no
-count, rate or statistic leaves without passing through suppression.
+count, rate or statistic leaves without passing through suppression. A split
+result's rows each carry the whole population's figure beside them and, for a
+percentage, whether the segment differs from it by more than chance
+(`compared_with_whole`), so every family that splits gets this here.
 """
 
 import datetime
@@ -22,6 +25,7 @@ from typing import Literal
 
 import pandas as pd
 
+from outcomes.figures.difference import DIFFERENCE_WORDS, difference_of, stated_test
 from outcomes.figures.filters import FigureFilters, Period
 from outcomes.figures.segments import SegmentValues
 from outcomes.suppression import Relation, SuppressedCounts, suppress
@@ -299,6 +303,41 @@ def _cell(
     }
 
 
+def compared_with_whole(
+    figure: Figure, published: SuppressedCounts[Key], group: str, segment: str, whole: dict
+) -> dict:
+    """A split cell's `whole` (the same figure for everyone, this period) and `difference`:
+    for a percentage, whether the segment's differs from everyone else's by more than
+    chance (`outcomes.figures.difference`); null for other units, when a count either
+    side is withheld, or when the difference is within chance."""
+    compared: dict = {
+        "whole": {
+            name: whole[name] for name in ("numerator", "denominator", "value", "suppressed")
+        },
+        "difference": None,
+    }
+    if figure.unit != "percent":
+        return compared
+    assert figure.numerator is not None
+    assert figure.denominator is not None
+    keys = [
+        (measure, group, where)
+        for where in (segment, ALL)
+        for measure in (figure.numerator, figure.denominator)
+    ]
+    if any(published.is_withheld(key) for key in keys):
+        return compared
+    counts = [published.counts[key] for key in keys]
+    direction, z = difference_of((counts[0], counts[1]), (counts[2], counts[3]))
+    if direction is not None and z is not None:
+        compared["difference"] = {
+            "direction": direction,
+            "words": DIFFERENCE_WORDS[direction],
+            "z": z,
+        }
+    return compared
+
+
 def figures_result(
     *,
     family: str,
@@ -322,8 +361,11 @@ def figures_result(
         provisional_now = figure.provisional(period, today)
         provisional_before = figure.provisional(previous_period, today)
         for group in groups:
+            whole: dict = {}
             for segment, segment_value, segment_label in segment_rows:
                 now = _cell(figure, current, published_now, group, segment, provisional_now)
+                if segment == ALL:
+                    whole = now
                 before = _cell(
                     figure, previous, published_before, group, segment, provisional_before
                 )
@@ -351,7 +393,9 @@ def figures_result(
                         **extra,
                     }
                 )
-    return {
+                if segment_value is not None:
+                    rows[-1] |= compared_with_whole(figure, published_now, group, segment, whole)
+    result = {
         "family": family,
         "computed_on": today.isoformat(),
         "period": period.as_json(),
@@ -359,3 +403,6 @@ def figures_result(
         "segment": filters.segment,
         "figures": rows,
     }
+    if segments is not None:
+        result["test"] = stated_test()
+    return result

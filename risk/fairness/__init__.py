@@ -30,24 +30,18 @@ Definitions (also in docs/figures.md):
   same percentage of everyone else in the population by a two-sided two-proportion
   z-test (pooled standard error); where |z| >= 2.58 (p < 0.01), the row is marked
   "higher (or lower) than the whole population, by more than chance". A withheld cell
-  is never tested or marked, nor a group or a rest of nobody.
+  is never tested or marked, nor a group or a rest of nobody. The test is stated once,
+  in `outcomes.figures.difference`, which every figure split by a segment uses too.
 
 All groups of all characteristics are suppressed as one table, whose whole-population
 counts each characteristic's groups add up to, so no cell withheld under one split can
 be worked back from another.
 """
 
+from outcomes.figures.difference import DIFFERENCE_WORDS, TEST_DESCRIPTION, Z_THRESHOLD, z_score
 from risk.fairness.counts import CHARACTERISTIC_LABELS, CHARACTERISTICS, fairness_counts
 from risk.fairness.page import page_tables
-from risk.fairness.result import (
-    DIFFERENCE_WORDS,
-    FAIRNESS_SCHEMA,
-    TEST_DESCRIPTION,
-    Z_THRESHOLD,
-    fairness_report,
-    fairness_result,
-    z_score,
-)
+from risk.fairness.result import FAIRNESS_SCHEMA, fairness_report, fairness_result
 
 __all__ = [
     "CHARACTERISTICS",

@@ -4,12 +4,19 @@ Definitions and the test in `risk.fairness`.
 """
 
 import datetime
-import math
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from outcomes.figures import RESULT_SCHEMA, FigureFilters
+from outcomes.figures.difference import (
+    DIFFERENCE_WORDS,
+    HIGHER,
+    LOWER,
+    TEST_NAME,
+    difference_of,
+    stated_test,
+)
 from outcomes.suppression import SuppressedCounts
 from risk.engine import TIERS
 from risk.fairness.counts import (
@@ -23,23 +30,6 @@ from risk.fairness.counts import (
 )
 from risk.outcome_events import DEATH, OVERDOSE
 from risk.wording import TIER_LABELS
-
-# The test of a difference, stated once for the page, the API and docs/figures.md.
-Z_THRESHOLD = 2.58
-TEST_NAME = "two_proportion_z_test"
-TEST_DESCRIPTION = (
-    "Each percentage of a group is compared with the same percentage of everyone else "
-    "in the population by a two-sided two-proportion z-test (pooled standard error). "
-    f"Where |z| is {Z_THRESHOLD} or more (p < 0.01) the difference is larger than chance "
-    "would give, and the row says so in words. Withheld cells are never tested. With many "
-    "groups and figures, about one comparison in a hundred is marked by chance alone."
-)
-HIGHER = "higher"
-LOWER = "lower"
-DIFFERENCE_WORDS = {
-    HIGHER: "Higher than the whole population, by more than chance",
-    LOWER: "Lower than the whole population, by more than chance",
-}
 
 
 @dataclass(frozen=True)
@@ -119,21 +109,6 @@ FIGURES = (
 )
 
 
-def z_score(group: tuple[int, int], whole: tuple[int, int]) -> float | None:
-    """The two-proportion z of a group's x/n against everyone else's, pooled; None when
-    the group or the rest is nobody, or everyone or no one has the measure."""
-    x1, n1 = group
-    x, n = whole
-    x2, n2 = x - x1, n - n1
-    if n1 == 0 or n2 == 0:
-        return None
-    pooled = x / n
-    error = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    if error == 0:
-        return None
-    return (x1 / n1 - x2 / n2) / error
-
-
 def _difference(
     figure: FairnessFigure, published: SuppressedCounts[Key], key: tuple[str, str]
 ) -> tuple[str | None, float | None]:
@@ -148,15 +123,7 @@ def _difference(
     if any(published.is_withheld(k) for k in used):
         return None, None
     count = published.counts
-    z = z_score(
-        (count[used[0]], count[used[1]]),
-        (count[used[2]], count[used[3]]),
-    )
-    if z is None:
-        return None, None
-    if abs(z) < Z_THRESHOLD:
-        return None, round(z, 2)
-    return (HIGHER if z > 0 else LOWER), round(z, 2)
+    return difference_of((count[used[0]], count[used[1]]), (count[used[2]], count[used[3]]))
 
 
 def _row(
@@ -212,7 +179,7 @@ def fairness_result(counts: FairnessCounts, filters: FigureFilters, today: datet
         "computed_on": today.isoformat(),
         "period": filters.period.as_json(),
         "population_on": filters.end.isoformat(),
-        "test": {"name": TEST_NAME, "threshold": Z_THRESHOLD, "description": TEST_DESCRIPTION},
+        "test": stated_test(),
         "figures": rows,
     }
 

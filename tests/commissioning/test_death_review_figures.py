@@ -75,7 +75,7 @@ def test_the_team_filter_keeps_the_reviews_of_that_teams_people(cora_api, north,
     assert rows(result, "reviews")[None] == ((5, None, 5), (0, None, 0))
 
 
-@pytest.mark.parametrize("segment", ["team", "ethnicity", "postcode"])
+@pytest.mark.parametrize("segment", ["team", "disability", "postcode"])
 def test_a_split_the_reviews_do_not_offer_is_a_400_naming_segment(cora_api, segment):
     response = cora_api.get(URL, {**YEAR, "segment": segment})
 
@@ -101,7 +101,7 @@ def test_no_count_from_one_to_four_leaves_in_a_response(cora_api, gina, authorit
         if rng.random() < 0.5:
             add_action(review, gina, due_on=D(2025, 6, 1))
     checked = withheld = 0
-    for segment in (None, "sex", "age_band", "local_authority"):
+    for segment in (None, "sex", "age_band", "local_authority", "ethnicity"):
         params = {**YEAR, **({"segment": segment} if segment else {})}
         response = cora_api.get(URL, params)
         assert response.status_code == 200

@@ -29,7 +29,7 @@ import pytest
 from deathreviews.figures import aligned_parts, quarter_parts, review_figures
 from outcomes.figures import FigureFilters, FigureInputError, Period
 from tests.deathreviews.conftest import figure_rows as rows
-from tests.deathreviews.conftest import review_figures_dataset
+from tests.deathreviews.conftest import notify, review_figures_dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -158,8 +158,48 @@ def test_a_split_by_sex_age_band_or_local_authority(dataset, authorities):
     assert by_authority[authorities[1].code] == 10
 
 
-def test_a_team_or_ethnicity_split_is_refused_at_segment(dataset):
-    for segment in ("team", "ethnicity"):
+def test_a_split_by_ethnicity_as_the_review_records_it(gina):
+    # 5 drug deaths of Black African people, 10 of White British people and 5 whose
+    # ethnicity the review does not record, all in 2025; 5 White British in 2024.
+    for ethnicity, count, on in (
+        ("N", 5, D(2025, 3, 1)),
+        ("A", 10, D(2025, 6, 1)),
+        ("", 5, D(2025, 9, 1)),
+        ("A", 5, D(2024, 6, 1)),
+    ):
+        for i in range(count):
+            notify(gina, person_name=f"{ethnicity} {i}", occurred_on=on, ethnicity=ethnicity)
+
+    result = review_figures(year_2025(segment="ethnicity"), today=D(2026, 12, 1))
+
+    deaths = {
+        r["segment_value"]: (r["segment_label"], r["numerator"], r["previous"]["numerator"])
+        for r in result["figures"]
+        if r["key"] == "reviews" and r["category"] == "deaths"
+    }
+    assert deaths[None] == (None, 20, 5)
+    assert deaths["A"] == ("White British", 10, 5)
+    assert deaths["N"] == ("Black African", 5, 0)
+    assert deaths["unknown"] == ("Not known", 5, 0)
+    assert deaths["H"] == ("Indian", 0, 0)
+    assert len(deaths) == 1 + 17 + 1  # everyone, every ethnicity, and not known
+    never_known = [
+        r
+        for r in result["figures"]
+        if r["key"] == "treatment_at_death" and r["category"] == "never_known"
+    ]
+    by_value = {r["segment_value"]: r for r in never_known}
+    assert by_value["A"]["whole"] == {
+        "numerator": 20,
+        "denominator": 20,
+        "value": 100.0,
+        "suppressed": False,
+    }
+    assert by_value["A"]["difference"] is None  # everyone was never known: nothing to test
+
+
+def test_a_team_or_disability_split_is_refused_at_segment(dataset):
+    for segment in ("team", "disability", "religion", "sexual_orientation"):
         with pytest.raises(FigureInputError) as refused:
             review_figures(year_2025(segment=segment))
         assert list(refused.value.errors) == ["segment"]

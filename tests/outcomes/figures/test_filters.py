@@ -53,7 +53,8 @@ def test_it_names_the_segments_it_knows_when_given_another():
 
     assert errors == {
         "segment": "'postcode' is not a way to split figures: choose one of "
-        "team, local_authority, sex, age_band, ethnicity."
+        "team, local_authority, sex, age_band, ethnicity, disability, sexual_orientation, "
+        "religion."
     }
 
 
