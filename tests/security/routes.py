@@ -100,6 +100,7 @@ SAMPLES = {
     "partner-request": lambda w: {"request_id": _partners(w).request.external_id},
     "partner-action": lambda w: {"action_id": _partners(w).action.external_id},
     "partner-case-action": lambda w: {"action_id": _partners(w).case_action.external_id},
+    "partner-joint": lambda w: {"review_id": _joint_review(w).external_id},
 }
 
 
@@ -107,6 +108,12 @@ def _partners(w):
     from tests.partners.world import partner_world
 
     return partner_world(w)
+
+
+def _joint_review(w):
+    """jo's review, which the partners' world makes joint with Northshire Police."""
+    _partners(w)
+    return w.review
 
 
 def jo_plan_goal(w):
@@ -503,6 +510,7 @@ partner_home                    -              GET     signin  404     404     4
 partner_request                 partner-request GET    signin  404     404     404     404     404     404
 partner_review_action           partner-action GET     signin  404     404     404     404     404     404
 partner_case_review_action      partner-case-action GET signin 404     404     404     404     404     404
+partner_joint_section           partner-joint  GET     signin  404     404     404     404     404     404
 
 # The admin's own pages (its per-model pages are in ADMIN_MODELS). Signing out of the
 # admin sends anyone not signed in to it back to its index.
@@ -612,4 +620,6 @@ partner_review_action           partner-action      GET     ok
 partner_review_action           partner-action      POST    400
 partner_case_review_action      partner-case-action GET     ok
 partner_case_review_action      partner-case-action POST    400
+partner_joint_section           partner-joint       GET     ok
+partner_joint_section           partner-joint       POST    400
 """
