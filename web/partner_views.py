@@ -100,6 +100,7 @@ class JointSectionForm(CheckedInputForm, forms.ModelForm):
             "findings": "Your agency's findings",
             "learning": "Your agency's learning",
         }
+        help_texts = {"knew": "Your contact with the person, and what you knew of their risk."}
 
 
 @login_required
