@@ -155,6 +155,11 @@ def test_the_reviews_staff_see_each_partners_section_and_a_partner_only_its_own(
     assert KNEW in html
     assert "Attended twice; naloxone given." in html
     assert html.index("County Ambulance</h3>") < html.index("Northshire Police</h3>")
+    # The review's history shows who wrote each section.
+    history = gina.get(reverse("review_history", args=[world.review.external_id]))
+    assert f"Joint review section added</span> by {partners.pat.display_name}" in (
+        history.content.decode()
+    )
 
 
 def test_a_partner_not_in_the_review_finds_it_not_found(world, partners, client_as):
