@@ -33,6 +33,7 @@ class PartnerWorld:
     request: InformationRequest
     action: ReviewAction
     case_action: CaseReviewAction
+    joint_review: Review
 
 
 def partner_user(organisation: PartnerOrganisation, username: str, **access) -> User:
@@ -92,6 +93,7 @@ def partner_world(w) -> PartnerWorld:
             due_on=days_ago(-5),
             partner_organisation=police,
         ),
+        joint_review=w.review,
     )
     w._partners = made
     return made

@@ -100,7 +100,7 @@ SAMPLES = {
     "partner-request": lambda w: {"request_id": _partners(w).request.external_id},
     "partner-action": lambda w: {"action_id": _partners(w).action.external_id},
     "partner-case-action": lambda w: {"action_id": _partners(w).case_action.external_id},
-    "partner-joint": lambda w: {"review_id": _joint_review(w).external_id},
+    "partner-joint": lambda w: {"review_id": _partners(w).joint_review.external_id},
 }
 
 
@@ -108,12 +108,6 @@ def _partners(w):
     from tests.partners.world import partner_world
 
     return partner_world(w)
-
-
-def _joint_review(w):
-    """jo's review, which the partners' world makes joint with Northshire Police."""
-    _partners(w)
-    return w.review
 
 
 def jo_plan_goal(w):
