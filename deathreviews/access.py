@@ -5,7 +5,8 @@ confidentiality still applies: only clinical governance sees or changes them,
 and every other role, administrators included (they hold configuration, not
 people), gets 404 on every review URL (the review does not exist for them). The
 learning bulletin is anonymised and meant to be shared across the partnership, so
-every signed-in member of staff may read it; clinical governance approves each
+every signed-in member of staff may read it (partner agencies' staff, who reach only their
+own pages in Lantern, receive it from the service); clinical governance approves each
 piece of it first.
 """
 
@@ -13,7 +14,8 @@ from cases.access import NavLink
 from cases.models import Role, User
 
 REVIEW_ROLES = frozenset({Role.GOVERNANCE})
-BULLETIN_ROLES = frozenset(Role.values)
+# Not partners' staff: they reach only their own pages (`web.signin`), so no link to it.
+BULLETIN_ROLES = frozenset(Role.values) - {Role.PARTNER}
 # What the bulletin shows is approved first by clinical governance, whose work the
 # confidentiality of the reviews is: not administrators, who configure Lantern.
 BULLETIN_APPROVER_ROLES = frozenset({Role.GOVERNANCE})

@@ -149,3 +149,7 @@ PART_EDITABLE_IN = {
     # Actions are worked to closure after sign-off.
     "action": UNTIL_CLOSED,
 }
+
+# A partner writes its section of a joint review until the review is signed off: the panel
+# signs off the findings with the sections as they stand.
+JOINT_SECTION_EDITABLE_IN = BEFORE_SIGN_OFF

@@ -9,7 +9,7 @@ returns anonymised entries only, never a review.
 
 import datetime
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -23,6 +23,7 @@ from deathreviews.models import (
     OPEN_ACTION_STATUSES,
     SHARED_STATUSES,
     InformationRequest,
+    JointReviewSection,
     LearningTheme,
     Review,
     ReviewAction,
@@ -30,6 +31,7 @@ from deathreviews.models import (
     ToxicologyFinding,
 )
 from deathreviews.workflow import ReviewFacts
+from partners.models import PartnerOrganisation
 
 REMINDER_DAYS_AHEAD = 7
 
@@ -110,6 +112,7 @@ class ReviewParts:
     requests: list[InformationRequest]
     toxicology: list[ToxicologyFinding]
     actions: list[ReviewAction]
+    joint_sections: list[JointReviewSection] = field(default_factory=list)
 
 
 def review_parts(review: Review) -> ReviewParts:
@@ -118,6 +121,7 @@ def review_parts(review: Review) -> ReviewParts:
         requests=list(review.requests.select_related("agency")),
         toxicology=list(review.toxicology.filter(entered_in_error=False)),
         actions=list(review.actions.select_related("owner")),
+        joint_sections=list(review.joint_sections.select_related("organisation", "updated_by")),
     )
 
 
@@ -348,3 +352,48 @@ def bulletin_themes() -> QuerySet[LearningTheme]:
         .annotate(reviews_count=Count("reviews", distinct=True))
         .order_by("-reviews_count", "name")
     )
+
+
+# Partners' sections of joint reviews --------------------------------------------------
+
+
+def joint_reviews_of(organisation: PartnerOrganisation) -> QuerySet[Review]:
+    """The joint reviews `organisation` takes part in: one of the review's joint agencies is
+    linked to it (an organisation has at most one agency, so no review comes twice)."""
+    return Review.objects.filter(joint_review=True, joint_agencies__organisation=organisation)
+
+
+def joint_reviews_with_own_section(
+    organisation: PartnerOrganisation,
+) -> list[tuple[Review, JointReviewSection | None]]:
+    """The joint reviews `organisation` takes part in, newest first, each with its own
+    section if written: two queries, however many reviews."""
+    reviews = list(
+        joint_reviews_of(organisation).select_related("service_user").order_by("-occurred_on", "id")
+    )
+    written = {
+        section.review_id: section
+        for section in JointReviewSection.objects.filter(
+            organisation=organisation, review__in=[review.pk for review in reviews]
+        )
+    }
+    return [(review, written.get(review.pk)) for review in reviews]
+
+
+def joint_review_for_partner(
+    organisation: PartnerOrganisation, external_id: uuid.UUID
+) -> Review | None:
+    """The joint review with this id if `organisation` takes part in it, else None."""
+    return (
+        joint_reviews_of(organisation)
+        .select_related("service_user")
+        .filter(external_id=external_id)
+        .first()
+    )
+
+
+def joint_section_of(
+    review: Review, organisation: PartnerOrganisation
+) -> JointReviewSection | None:
+    """The organisation's own section of the review, if it has written one."""
+    return JointReviewSection.objects.filter(review=review, organisation=organisation).first()

@@ -30,14 +30,21 @@ from cases.reminders import remind_owners
 from core.dates import due_in_words
 from deathreviews import selectors, snapshot, workflow
 from deathreviews.access import can_approve_bulletin
-from deathreviews.domains import DOMAINS, FIELD_DOMAINS, PART_EDITABLE_IN
+from deathreviews.domains import (
+    DOMAINS,
+    FIELD_DOMAINS,
+    JOINT_SECTION_EDITABLE_IN,
+    PART_EDITABLE_IN,
+)
 from deathreviews.models import (
     DEATH_KINDS,
+    JOINT_SECTION_FIELDS,
     OPEN_ACTION_STATUSES,
     SHARED_STATUSES,
     ActionReminder,
     ConcretePart,
     InformationRequest,
+    JointReviewSection,
     Review,
     ReviewAction,
     ReviewAgency,
@@ -46,6 +53,7 @@ from deathreviews.models import (
     ReviewStatus,
     ReviewTheme,
 )
+from partners.models import PartnerOrganisation
 from partners.selectors import may_share
 
 logger = logging.getLogger(__name__)
@@ -420,6 +428,59 @@ def part_update(
             raise EditConflict(model.objects.get(pk=current.pk))
         current.refresh_from_db()
         return current
+
+
+@transaction.atomic
+def joint_section_write(
+    *,
+    review: Review,
+    organisation: PartnerOrganisation,
+    user: User,
+    loaded_version: int,
+    changes: dict[str, str],
+) -> JointReviewSection:
+    """Write `organisation`'s own section of a joint review it takes part in.
+
+    `loaded_version` is the section's version the form was built from, 0 when it had none
+    yet; someone saving in between raises `EditConflict`. The review's row is locked
+    while writing, so two first writes of the same section cannot both create it.
+    """
+    if set(changes) - set(JOINT_SECTION_FIELDS):
+        raise ValueError(f"Not section fields: {sorted(set(changes) - set(JOINT_SECTION_FIELDS))}")
+    with _attributed(user):
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if not selectors.joint_reviews_of(organisation).filter(pk=review.pk).exists():
+            raise ValidationError(f"{organisation} is not part of this joint review.")
+        if review.status not in JOINT_SECTION_EDITABLE_IN:
+            raise ValidationError(
+                f"This review is {ReviewStatus(review.status).label.lower()}: its joint review "
+                "sections can no longer be changed."
+            )
+        now = timezone.now()
+        section = selectors.joint_section_of(review, organisation)
+        if section is None and loaded_version == 0:
+            section = JointReviewSection(
+                review=review, organisation=organisation, created_by=user, updated_by=user
+            )
+        elif section is None or section.version != loaded_version:
+            raise EditConflict(section or review)
+        for name, value in changes.items():
+            setattr(section, name, value.strip())
+        if not section.is_written:
+            raise ValidationError("Write at least one part of your organisation's section.")
+        section.updated_at = now
+        section.full_clean(exclude=["created_by", "updated_by"])
+        if section.pk is None:
+            section.save()
+            return section
+        JointReviewSection.objects.filter(pk=section.pk, version=loaded_version).update(
+            **{name: getattr(section, name) for name in changes},
+            version=F("version") + 1,
+            updated_by=user,
+            updated_at=now,
+        )
+        section.refresh_from_db()
+        return section
 
 
 # Approval for the bulletin ------------------------------------------------------

@@ -1,9 +1,11 @@
 """Partners in the demo: Northshire Police and County Ambulance Service with
 information-sharing agreements in force, a partner login for each (`police`, `ambulance`:
 `demo.DEMO_LOGINS`), consent to share for some of the demo keyworker's people, and a
-request for information from a review sent to the police (`docs/partners.md`).
+request for information from a review sent to the police, whose review is joint with the
+police and has the police's section written (`docs/partners.md`).
 
-Its own random stream (`PARTNER_STREAM`), so adding it changed no other seeded draw.
+Its own random stream (`PARTNER_STREAM`), so adding it changed no other seeded draw; the
+joint review draws nothing at random.
 Written through the partners' and the reviews' services after the reviews are filed.
 """
 
@@ -15,7 +17,7 @@ from django.db.models import Case, When
 
 from cases.models import ServiceUser, User
 from deathreviews import services as review_services
-from deathreviews.domains import PART_EDITABLE_IN
+from deathreviews.domains import JOINT_SECTION_EDITABLE_IN, PART_EDITABLE_IN
 from deathreviews.models import InformationRequest, PartnerAgency, Review
 from partners import services
 from partners.models import PartnerAccess, PartnerOrganisation, SharingAgreement
@@ -40,11 +42,13 @@ class PartnerResult:
     organisations: int
     consents: int
     requests: int
+    joint_sections: int = 0
 
     def summary(self) -> str:
         return (
             f"Partners: {self.organisations} organisations with agreements and logins, "
-            f"{self.consents} consents to share, {self.requests} request sent to a partner."
+            f"{self.consents} consents to share, {self.requests} request sent to a partner, "
+            f"{self.joint_sections} section of a joint review written by a partner."
         )
 
 
@@ -89,7 +93,8 @@ def seed_partners(*, seed: int, today: datetime.date) -> PartnerResult:
         consents += 1
 
     requests = _request_to_the_police(organisations[0], governance, today)
-    return PartnerResult(len(organisations), consents, requests)
+    sections = _joint_review_with_the_police(organisations[0], governance)
+    return PartnerResult(len(organisations), consents, requests, sections)
 
 
 def _request_to_the_police(
@@ -124,5 +129,41 @@ def _request_to_the_police(
             "sent_on": today,
             "due_on": today + datetime.timedelta(days=14),
         },
+    )
+    return 1
+
+
+POLICE_SECTION = {
+    "knew": (
+        "Two custody contacts in the three months before: detained overnight once, and "
+        "released without charge both times. No record of his drug use beyond a caution."
+    ),
+    "did": "Custody nurse saw him on both occasions; no referral to the drug service was made.",
+    "findings": "Custody did not know he was in treatment, so his release was not passed on.",
+    "learning": "Tell the drug service when someone known to it leaves custody.",
+}
+
+
+def _joint_review_with_the_police(police: PartnerOrganisation, governance: User) -> int:
+    """Make the review the police were asked about joint with them, and write their section
+    as the police login would from its partner page."""
+    review = Review.objects.filter(
+        requests__agency__organisation=police, status__in=JOINT_SECTION_EDITABLE_IN
+    ).first()
+    agency = PartnerAgency.objects.filter(organisation=police).first()
+    if review is None or agency is None:
+        return 0
+    review = review_services.review_update(
+        review=review,
+        user=governance,
+        loaded_version=review.version,
+        changes={"joint_review": True, "joint_agencies": [agency]},
+    )
+    review_services.joint_section_write(
+        review=review,
+        organisation=police,
+        user=User.objects.get(username="police"),
+        loaded_version=0,
+        changes=POLICE_SECTION,
     )
     return 1

@@ -17,6 +17,11 @@ urlpatterns = [
         partner_views.partner_case_review_action,
         name="partner_case_review_action",
     ),
+    path(
+        "joint-reviews/<uuid:review_id>/",
+        partner_views.partner_joint_section,
+        name="partner_joint_section",
+    ),
 ]
 
 # The only pages a partner reaches, beside signing in and out (`web.signin`).

@@ -4,8 +4,9 @@ A partner signs in like staff (password and second factor) and reaches only thes
 (`web.signin.SecondFactorRequiredMiddleware` answers 404 for every other page): the
 information requests a death review sent to their organisation, which they answer here, and
 the case review and death review actions assigned to their organisation, whose progress they
-mark. A person's details are shown only where `partners.selectors.may_share` allows it that
-day; otherwise the page says why. Every page records its read with `cases.audit`.
+mark, and their organisation's own section of each joint review it takes part in (never
+another organisation's section, nor the rest of the review). A person's details are shown
+only where `partners.selectors.may_share` allows it that day; otherwise the page says why. Every page records its read with `cases.audit`.
 """
 
 import datetime
@@ -22,8 +23,15 @@ from casereviews.models import ReviewAction as CaseReviewAction
 from cases.audit import record_access
 from cases.forms import CheckedInputForm
 from cases.models import AccessKind, Role, ServiceUser, today
+from deathreviews import selectors as review_selectors
 from deathreviews import services as review_services
-from deathreviews.models import ActionStatus, InformationRequest
+from deathreviews.domains import JOINT_SECTION_EDITABLE_IN
+from deathreviews.models import (
+    JOINT_SECTION_FIELDS,
+    ActionStatus,
+    InformationRequest,
+    JointReviewSection,
+)
 from deathreviews.models import ReviewAction as DeathReviewAction
 from deathreviews.services import EditConflict
 from partners.models import PartnerAccess, PartnerOrganisation
@@ -79,6 +87,22 @@ class DoneForm(CheckedInputForm, forms.Form):
     )
 
 
+class JointSectionForm(CheckedInputForm, forms.ModelForm):
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = JointReviewSection
+        fields = JOINT_SECTION_FIELDS
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in JOINT_SECTION_FIELDS}
+        labels = {
+            "knew": "What your agency knew",
+            "did": "What your agency did",
+            "findings": "Your agency's findings",
+            "learning": "Your agency's learning",
+        }
+        help_texts = {"knew": "Your contact with the person, and what you knew of their risk."}
+
+
 @login_required
 def partner_home(request: HttpRequest) -> HttpResponse:
     organisation = partner_access(request).organisation
@@ -98,6 +122,7 @@ def partner_home(request: HttpRequest) -> HttpResponse:
         .select_related("reviewed__service_user")
         .order_by("done_on", "due_on", "id")
     )
+    joint_reviews = review_selectors.joint_reviews_with_own_section(organisation)
     decided: dict[int | None, Decision] = {}
 
     def rows(items, person_of):
@@ -113,6 +138,7 @@ def partner_home(request: HttpRequest) -> HttpResponse:
         "requests": list(rows(requests, lambda r: r.review.service_user)),
         "review_actions": list(rows(review_actions, lambda a: a.review.service_user)),
         "case_actions": list(rows(case_actions, lambda a: a.reviewed.service_user)),
+        "joint_reviews": list(rows(joint_reviews, lambda pair: pair[0].service_user)),
     }
     shown = sum(decision.allowed and key is not None for key, decision in decided.items())
     record_access(request, kind=AccessKind.LIST, query={"partner": organisation.pk}, rows=shown)
@@ -236,4 +262,63 @@ def partner_case_review_action(request: HttpRequest, action_id) -> HttpResponse:
         form=DoneForm(request.POST if request.method == "POST" else None),
         save=lambda data: case_review_services.action_done(action=action, done_on=today()),
         kind="case review",
+    )
+
+
+@login_required
+def partner_joint_section(request: HttpRequest, review_id) -> HttpResponse:
+    """The organisation's own section of a joint review: what its agency knew and did, its
+    findings and its learning. Nothing else of the review, and no other partner's section."""
+    organisation = partner_access(request).organisation
+    review = review_selectors.joint_review_for_partner(organisation, review_id)
+    if review is None:
+        raise Http404("No such review")
+    person = review.service_user
+    decision = sharing(person, organisation, today())
+    record_access(request, kind=AccessKind.REVIEW, subject=person, object_ref=str(review_id))
+    if not decision.allowed:
+        return _refused(request, decision, "Joint review")
+    section = review_selectors.joint_section_of(review, organisation)
+    editable = review.status in JOINT_SECTION_EDITABLE_IN
+    posted = request.method == "POST"
+    form = JointSectionForm(
+        request.POST if posted else None,
+        instance=section,
+        initial={"loaded_version": section.version if section else 0},
+    )
+    if posted and not editable:
+        form.add_error(None, "This review is signed off: its sections can no longer be changed.")
+    elif posted and form.is_valid():
+        try:
+            review_services.joint_section_write(
+                review=review,
+                organisation=organisation,
+                user=request.user,
+                loaded_version=form.cleaned_data["loaded_version"],
+                changes={name: form.cleaned_data[name] for name in JOINT_SECTION_FIELDS},
+            )
+        except EditConflict:
+            form.add_error(
+                None,
+                "Someone else at your organisation saved this section after you opened it. "
+                "Your text is below: open the section again to see theirs, then save.",
+            )
+        except ValidationError as refused:
+            form.add_error(None, " ".join(refused.messages))
+        else:
+            messages.success(request, "Your organisation's section has been saved.")
+            return redirect("partner_home")
+    return render(
+        request,
+        "partners/partner_joint_section.html",
+        {
+            "review": review,
+            "person": person,
+            "decision": decision,
+            "section": section,
+            "form": form,
+            "editable": editable,
+            "organisation": organisation,
+        },
+        status=400 if posted else 200,
     )

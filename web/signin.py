@@ -195,8 +195,10 @@ def partner_refusal(request: HttpRequest) -> HttpResponse | None:
         return None
     if name in PARTNER_PAGES or name in {"login", "logout", "second_factor", "favicon"}:
         return None
-    if name == "home" and request.user.is_verified():
-        return redirect("partner_home")
+    if name == "home":
+        # Signing in lands on home: before the second factor, let the second factor take
+        # them there first, as it does staff; after it, home is their partner page.
+        return redirect("partner_home") if request.user.is_verified() else None
     raise Http404("No such page")
 
 

@@ -14,7 +14,8 @@ Writes go through `deathreviews.services`; reads through
 
 The package by concern: `choices` (the vocabularies), `common` (what every table
 shares), `reference` (the lists administrators keep), `review` (the review itself),
-`parts` (requests, findings, actions) and `snapshots`. Import from here.
+`parts` (requests, findings, actions), `joint` (partners' sections of a joint review)
+and `snapshots`. Import from here.
 """
 
 from deathreviews.models.choices import (
@@ -40,6 +41,10 @@ from deathreviews.models.common import (
     approved_at_field,
     approved_by_field,
 )
+from deathreviews.models.joint import (
+    JOINT_SECTION_FIELDS,
+    JointReviewSection,
+)
 from deathreviews.models.parts import (
     PART_MODELS,
     ActionReminder,
@@ -64,6 +69,7 @@ from deathreviews.models.snapshots import (
 
 __all__ = [
     "DEATH_KINDS",
+    "JOINT_SECTION_FIELDS",
     "NO_DELETE",
     "OPEN_ACTION_STATUSES",
     "PART_MODELS",
@@ -77,6 +83,7 @@ __all__ = [
     "InformationRequest",
     "InquestConclusion",
     "InquestStatus",
+    "JointReviewSection",
     "LearningTheme",
     "NotificationSource",
     "PartnerAgency",

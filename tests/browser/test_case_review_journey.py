@@ -12,20 +12,22 @@ from tests.factories import ServiceUserFactory, days_ago
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_team_lead_schedules_a_review_and_records_it_for_three_due_people(
-    live_server, page, screenshot, tess, alice, north
-):
+def three_due_people(north, alice) -> list:
+    """Ash, Bo and Cam of North, alice's, each flagged very high long enough to be due."""
     people = [
         ServiceUserFactory(team=north, keyworker=alice, first_name=name, last_name="Due")
         for name in ("Ash", "Bo", "Cam")
     ]
     for ago, person in enumerate(people):
         make_flag(person, raised_on=days_ago(9 - 3 * ago))
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    return people
 
-    page.goto(live_server.url)
-    sign_in(page, "tess")
+
+def schedule_and_record(page, screenshot, people, alice, partners: dict | None = None) -> None:
+    """As the team lead, signed in: schedule a meeting of the people due, record decisions,
+    an action (owned by alice; assigned to the partner organisation `partners` names for a
+    person, if any) and the next review date for each, and mark the meeting held."""
+    partners = partners or {}
     page.get_by_role("link", name="Case reviews", exact=True).click()
     expect(page.get_by_role("heading", name="Case reviews", exact=True)).to_be_visible()
     expect(page.locator("table.due-reviews tbody tr")).to_have_count(3)
@@ -55,12 +57,28 @@ def test_a_team_lead_schedules_a_review_and_records_it_for_three_due_people(
         page.locator("#id_description").fill("Offer a second naloxone kit")
         page.locator("#id_owner").select_option(label=alice.display_name)
         page.locator("#id_due_on").fill(days_ago(-7).strftime("%d/%m/%Y"))
+        if person in partners:
+            page.get_by_label("Assigned to a partner organisation").select_option(
+                label=partners[person]
+            )
         page.get_by_role("button", name="Save").click()
         expect(page.get_by_role("status")).to_contain_text("Action added.")
 
     page.get_by_role("button", name="Mark the meeting held").click()
     expect(page.locator("#meeting-status")).to_have_text("Held")
     screenshot("case-review-held")
+
+
+def test_a_team_lead_schedules_a_review_and_records_it_for_three_due_people(
+    live_server, page, screenshot, tess, alice, north
+):
+    people = three_due_people(north, alice)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    page.goto(live_server.url)
+    sign_in(page, "tess")
+    schedule_and_record(page, screenshot, people, alice)
 
     meeting = Meeting.objects.get()
     assert meeting.is_held

@@ -1,5 +1,6 @@
 """A small demo has its partners: two organisations with agreements and a login each, some
-consents, and a request sent to the police that its login sees and may answer."""
+consents, a request sent to the police that its login sees and may answer, and that review
+made joint with the police, with their section written, which its staff and the police read."""
 
 import io
 
@@ -8,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cases.models import User
-from deathreviews.models import InformationRequest
+from deathreviews.models import InformationRequest, JointReviewSection
 from partners.models import Consent, PartnerAccess, SharingAgreement
 from partners.selectors import may_share
 from tests.factories import days_ago
@@ -30,3 +31,15 @@ def test_a_small_demo_has_partners_and_a_request_to_one(client_as):
     page = client_as(User.objects.get(username="police")).get(reverse("partner_home"))
     assert page.status_code == 200
     assert reverse("partner_request", args=[request.external_id]) in page.content.decode()
+    # The same review is joint with the police, whose section is written, and shown to them
+    # and to the review's staff.
+    section = JointReviewSection.objects.get()
+    assert section.review == request.review
+    assert section.organisation == request.agency.organisation
+    assert section.updated_by.username == "police"
+    assert reverse("partner_joint_section", args=[section.review.external_id]) in (
+        page.content.decode()
+    )
+    governance = client_as(User.objects.get(username="governance"))
+    review_page = governance.get(reverse("review_detail", args=[section.review.external_id]))
+    assert section.findings in review_page.content.decode()

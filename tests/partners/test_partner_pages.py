@@ -172,6 +172,20 @@ def test_a_partner_passes_the_second_factor_first(partners):
     assert response["Location"].startswith(reverse("second_factor"))
 
 
+def test_signing_in_with_a_password_leads_a_partner_to_the_second_factor_not_a_404(partners):
+    client = Client()
+    signed_in = client.post(reverse("login"), {"username": "pat", "password": TEST_PASSWORD})
+    assert signed_in.status_code == 302
+    landing = client.get(signed_in["Location"])
+    assert landing.status_code == 302
+    assert landing["Location"].startswith(reverse("second_factor"))
+
+
+def test_a_partner_has_no_link_to_the_learning_bulletin(pat):
+    html = pat.get(reverse("partner_home")).content.decode()
+    assert reverse("review_bulletin") not in html
+
+
 def test_staff_addressing_a_request_without_consent_are_refused_at_the_field(
     world, partners, client_as
 ):

@@ -1,15 +1,22 @@
 """Partners added to the security world (tests/security/conftest.py) the first time they are
 asked for: Northshire Police, with an agreement in force and pat on its staff; jo consented
 to sharing with it; a request of jo's review sent to it, and a death review action and a
-case review action of jo assigned to it. County Ambulance has its own agreement and paula,
-and nothing of jo's: everything of Northshire's is not found for her."""
+case review action of jo assigned to it; jo's review made joint with it, which gives it a
+section of that review to write. County Ambulance has its own agreement and paula, and
+nothing of jo's: everything of Northshire's is not found for her."""
 
 from dataclasses import dataclass
 
 from casereviews import services as case_review_services
 from casereviews.models import ReviewAction as CaseReviewAction
 from cases.models import Role, User
-from deathreviews.models import InformationRequest, PartnerAgency, ReviewAction
+from deathreviews.models import (
+    InformationRequest,
+    PartnerAgency,
+    Review,
+    ReviewAction,
+    ReviewAgency,
+)
 from partners.models import Consent, PartnerAccess, PartnerOrganisation, SharingAgreement
 from partners.services import consent_record
 from tests.deathreviews.conftest import add_action, add_request
@@ -26,6 +33,7 @@ class PartnerWorld:
     request: InformationRequest
     action: ReviewAction
     case_action: CaseReviewAction
+    joint_review: Review
 
 
 def partner_user(organisation: PartnerOrganisation, username: str, **access) -> User:
@@ -57,6 +65,9 @@ def partner_world(w) -> PartnerWorld:
     agency = PartnerAgency.objects.create(
         name="Northshire Police", kind="police", organisation=police
     )
+    # Straight to the rows, leaving the review's version as the world's other tests loaded it.
+    Review.objects.filter(pk=w.review.pk).update(joint_review=True)
+    ReviewAgency.objects.create(review=w.review, agency=agency)
     jo = w.jo_episode.service_user
     alice, gina = w.users["alice"], w.users["gina"]
     consent = consent_record(
@@ -82,6 +93,7 @@ def partner_world(w) -> PartnerWorld:
             due_on=days_ago(-5),
             partner_organisation=police,
         ),
+        joint_review=w.review,
     )
     w._partners = made
     return made

@@ -1,6 +1,8 @@
 """The forms of a person's sharing with partners in the fuzz table (tests/security/forms.py
 adds them to FORMS). The partner's own forms are posted by a partner, who is not in the
-world's cast: they are in EXCLUDED, and tested in tests/partners/test_partner_pages.py."""
+world's cast: most are in EXCLUDED, and tested in tests/partners/test_partner_pages.py;
+the section of a joint review is fuzzed here as pat of Northshire Police, the one user
+"pat" that tests/security/test_form_fuzz.py signs in from tests/partners/world.py."""
 
 from tests.security.forms import FormCase, _days_ahead, _form
 
@@ -45,6 +47,20 @@ PARTNER_FORMS: tuple[FormCase, ...] = (
             "reason": "An overdose last night; the police found him.",
             "decided_by": "Tess Lead",
             "decided_on": _days_ahead(0),
+        },
+    ),
+    FormCase(
+        "web.partner_views.JointSectionForm",
+        "partner_joint_section",
+        "partner-joint",
+        "pat",
+        lambda w: _form("web.partner_views.JointSectionForm")(initial={"loaded_version": 0}),
+        valid=lambda w: {
+            "knew": "Two custody contacts in the month before.",
+            "did": "Referred him to the drug service from custody.",
+            "findings": "",
+            "learning": "",
+            "loaded_version": "0",
         },
     ),
 )

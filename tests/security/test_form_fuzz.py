@@ -209,6 +209,11 @@ def check_errors_shown(response) -> None:
 
 
 def _client_for(case_user: str, world, client_as) -> Client:
+    if case_user == "pat":
+        # Northshire Police's partner, outside the staff cast (tests/partners/world.py).
+        from tests.partners.world import partner_world
+
+        return client_as(partner_world(world).pat)
     return Client() if case_user == "anon" else client_as(world.users[case_user])
 
 
