@@ -52,6 +52,12 @@ def _jo(w):
     return w.jo_episode.service_user
 
 
+def _whole_service():
+    from commissioning.selectors import ApiScope
+
+    return ApiScope()
+
+
 def _people(w):
     from cases.selectors import service_users_visible_to
 
@@ -376,6 +382,22 @@ FORMS: tuple[FormCase, ...] = (
         method="GET",
     ),
     FormCase(
+        "commissioning.dashboard.forms.DashboardForm",
+        "commissioner_dashboard",
+        "-",
+        "cora",
+        lambda w: _form("commissioning.dashboard.forms.DashboardForm")(scope=_whole_service()),
+        method="GET",
+    ),
+    FormCase(
+        "commissioning.dashboard.forms.DashboardForm",
+        "commissioner_dashboard_csv",
+        "-",
+        "gina",
+        lambda w: _form("commissioning.dashboard.forms.DashboardForm")(scope=_whole_service()),
+        method="GET",
+    ),
+    FormCase(
         "risk.forms.OutreachAttemptForm",
         "outreach_attempt_create",
         "jo",
@@ -599,6 +621,8 @@ PERIOD_PAGES: tuple[QueryPage, ...] = (
     QueryPage("fairness_report", "-", "gina", ("start", "end")),
     QueryPage("data_quality", "-", "gina", ("start", "end")),
     QueryPage("api_figure_fairness", "-", "cora", ("from", "to")),
+    QueryPage("commissioner_dashboard", "-", "cora", ("start", "end")),
+    QueryPage("commissioner_dashboard_csv", "-", "gina", ("start", "end")),
 )
 
 
