@@ -18,6 +18,7 @@ import io
 from html.parser import HTMLParser
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from commissioning.dashboard.selectors import CSV_COLUMNS, WITHHELD
@@ -93,6 +94,8 @@ class Tables(HTMLParser):
             self.row = []
         elif tag in ("td", "th") and self.row is not None:
             self.cell = []
+        elif self.cell is not None:  # a block inside a cell: its text is a word apart
+            self.cell.append(" ")
 
     def handle_endtag(self, tag):
         if tag in ("td", "th") and self.cell is not None:
@@ -140,7 +143,7 @@ def test_a_commissioner_sees_every_family_as_the_api_gives_it_cell_by_cell(cora_
     for name, result in api.items():
         assert shown[name] == result, name
     tables = Tables(page.content.decode()).tables
-    withheld = 0
+    withheld = provisional = 0
     for name, result in api.items():
         by_key: dict[str, list[dict]] = {}
         for row in result["figures"]:
@@ -157,7 +160,9 @@ def test_a_commissioner_sees_every_family_as_the_api_gives_it_cell_by_cell(cora_
                     withheld += 1
                 if row["provisional"]:
                     assert "provisional" in cells[1]
+                    provisional += 1
     assert withheld > 0
+    assert provisional > 0
 
 
 def test_the_womens_naloxone_cells_are_withheld_on_the_page(cora_client, people):
@@ -170,6 +175,26 @@ def test_the_womens_naloxone_cells_are_withheld_on_the_page(cora_client, people)
     # The download gives the same filters.
     assert b"/figures/download.csv?start=01%2F04%2F2026&amp;end=30%2F06%2F2026&amp;segment=sex" in (
         page.content
+    )
+
+
+def test_benchmarks_and_targets_are_marked_beside_their_figure(cora_client, people, tmp_path):
+    loaded = tmp_path / "benchmarks.csv"
+    loaded.write_text(
+        "figure,client_group,category,period,kind,value,better,source\n"
+        "naloxone_kit_supplied,,,2026/27,local_target,80,higher,Local target\n"
+        "naloxone_kit_supplied,,,2026-Q2,national,61.5,higher,National (illustrative)\n"
+    )
+    call_command("load_benchmarks", str(loaded))
+
+    page = cora_client.get(PAGE, Q2_FORM)
+
+    table = Tables(page.content.decode()).tables["table-naloxone_coverage-naloxone_kit_supplied"]
+    assert table[0][-1] == "Benchmarks and targets"
+    assert table[1][0] == "Everyone"
+    assert table[1][-1] == (
+        "National: 61.5% (higher is better; 2026-Q2) "
+        "Local target: 80.0% (higher is better; 2026/27)"
     )
 
 
