@@ -52,12 +52,6 @@ def _jo(w):
     return w.jo_episode.service_user
 
 
-def _whole_service():
-    from commissioning.selectors import ApiScope
-
-    return ApiScope()
-
-
 def _people(w):
     from cases.selectors import service_users_visible_to
 
@@ -382,22 +376,6 @@ FORMS: tuple[FormCase, ...] = (
         method="GET",
     ),
     FormCase(
-        "commissioning.dashboard.forms.DashboardForm",
-        "commissioner_dashboard",
-        "-",
-        "cora",
-        lambda w: _form("commissioning.dashboard.forms.DashboardForm")(scope=_whole_service()),
-        method="GET",
-    ),
-    FormCase(
-        "commissioning.dashboard.forms.DashboardForm",
-        "commissioner_dashboard_csv",
-        "-",
-        "gina",
-        lambda w: _form("commissioning.dashboard.forms.DashboardForm")(scope=_whole_service()),
-        method="GET",
-    ),
-    FormCase(
         "risk.forms.OutreachAttemptForm",
         "outreach_attempt_create",
         "jo",
@@ -621,8 +599,6 @@ PERIOD_PAGES: tuple[QueryPage, ...] = (
     QueryPage("fairness_report", "-", "gina", ("start", "end")),
     QueryPage("data_quality", "-", "gina", ("start", "end")),
     QueryPage("api_figure_fairness", "-", "cora", ("from", "to")),
-    QueryPage("commissioner_dashboard", "-", "cora", ("start", "end")),
-    QueryPage("commissioner_dashboard_csv", "-", "gina", ("start", "end")),
 )
 
 
@@ -639,3 +615,6 @@ FORMS = (*FORMS, *AUDIT_FORMS)
 from tests.security.partner_forms import PARTNER_FORMS  # noqa: E402
 
 FORMS = (*FORMS, *PARTNER_FORMS)
+from tests.security.commissioner_forms import COMMISSIONER_FORMS, COMMISSIONER_PERIOD_PAGES  # noqa: E402
+
+FORMS, PERIOD_PAGES = (*FORMS, *COMMISSIONER_FORMS), (*PERIOD_PAGES, *COMMISSIONER_PERIOD_PAGES)
