@@ -21,6 +21,13 @@ from commissioning.selectors import ApiScope, api_scope
 from commissioning.urls import FIGURES
 
 WITHHELD = "withheld (small number)"
+SEGMENT_LABELS = {
+    "team": "Team",
+    "local_authority": "Local authority",
+    "sex": "Sex",
+    "age_band": "Age band",
+    "ethnicity": "Ethnicity",
+}
 PROVISIONAL = "provisional"
 CLIENT_GROUP_LABELS = {
     "opiate": "Opiate",
@@ -210,6 +217,31 @@ def chart_data(family: str, tables: list[dict]) -> list[dict]:
         }
         for table in tables
     ]
+
+
+def split_note(family: FamilyResult, segment: str | None) -> str:
+    """Why a family is shown whole when a split was asked for."""
+    if segment is None or segment in family.segments:
+        return ""
+    asked = SEGMENT_LABELS[segment].lower()
+    if not family.segments:
+        return f"Not split by {asked}: these figures are not split."
+    offered = ", ".join(SEGMENT_LABELS[s].lower() for s in family.segments)
+    return f"Not split by {asked}: these figures split only by {offered}."
+
+
+def page_families(
+    results: list[FamilyResult], segment: str | None
+) -> tuple[list[dict], list[dict]]:
+    """What the page shows of each family (its tables and split note), and every chart."""
+    families, charts = [], []
+    for family in results:
+        tables = figure_tables(family.result)
+        families.append(
+            {"family": family, "tables": tables, "split_note": split_note(family, segment)}
+        )
+        charts += chart_data(family.name, tables)
+    return families, charts
 
 
 def _csv_text(value: str | None) -> str:

@@ -22,7 +22,7 @@ from cases.models import User
 from commissioning import services
 from commissioning.access import can_view_dashboard
 from commissioning.dashboard import selectors
-from commissioning.dashboard.forms import SEGMENT_LABELS, DashboardForm
+from commissioning.dashboard.forms import DashboardForm
 from commissioning.extracts.base import ExtractError
 from commissioning.selectors import ApiScope
 
@@ -78,17 +78,6 @@ def _log(request: HttpRequest, *, started: float, format: str, rows: int, status
     )
 
 
-def _split_note(family: selectors.FamilyResult, segment: str | None) -> str:
-    """Why a family is shown whole when a split was asked for."""
-    if segment is None or segment in family.segments:
-        return ""
-    asked = SEGMENT_LABELS[segment].lower()
-    if not family.segments:
-        return f"Not split by {asked}: these figures are not split."
-    offered = ", ".join(SEGMENT_LABELS[s].lower() for s in family.segments)
-    return f"Not split by {asked}: these figures split only by {offered}."
-
-
 @login_required
 @require_safe
 def commissioner_dashboard(request: HttpRequest) -> HttpResponse:
@@ -102,14 +91,7 @@ def commissioner_dashboard(request: HttpRequest) -> HttpResponse:
     form = DashboardForm(request.GET or None, scope=scope)
     results = _results(request, form, scope)
     segment = form.api_filters().segment if results is not None else None
-    families = []
-    charts = []
-    for family in results or ():
-        tables = selectors.figure_tables(family.result)
-        families.append(
-            {"family": family, "tables": tables, "split_note": _split_note(family, segment)}
-        )
-        charts += selectors.chart_data(family.name, tables)
+    families, charts = selectors.page_families(results or [], segment)
     # Bad input is the request's fault: the form says why, at the field.
     status = 400 if results is None else 200
     rows = sum(len(f.result["figures"]) for f in results or ())

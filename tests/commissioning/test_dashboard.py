@@ -163,6 +163,10 @@ def test_a_commissioner_sees_every_family_as_the_api_gives_it_cell_by_cell(cora_
                     provisional += 1
     assert withheld > 0
     assert provisional > 0
+    # Case reviews are never split: the page says so above their tables.
+    notes = {f["family"].name: f["split_note"] for f in page.context["families"]}
+    assert notes["case_reviews"] == "Not split by sex: these figures are not split."
+    assert notes["naloxone_coverage"] == ""
 
 
 def test_the_womens_naloxone_cells_are_withheld_on_the_page(cora_client, people):
