@@ -59,6 +59,7 @@ urlpatterns = [
     path("outreach/", include("risk.urls")),
     path("overdoses/", include("overdoses.urls")),
     path("api/v1/", include("commissioning.urls")),
+    path("figures/", include("commissioning.dashboard.urls")),
     path("reviews/", include("deathreviews.urls")),
     path("case-reviews/", include("casereviews.urls")),
     path("partner/", include("web.partner_urls")),

@@ -5,6 +5,7 @@ predicate the page's view checks) beside its access rules: `cases.access`,
 `overdoses.access`, `care.access`, `risk.access`, `casereviews.access`, `deathreviews.access`, `exchange.access`, and web's
 own below. A link is shown exactly when that predicate lets the user in; no role is
 restated here.
+`commissioning.access` declares the commissioner dashboard's link.
 What this module adds is presentation only: the caseloads first (from the same
 `caseload_scopes` the caseload page checks), then the pages in `MENU_ORDER`.
 """
@@ -18,6 +19,7 @@ from care import access as care_access
 from casereviews import access as casereviews_access
 from cases import access as cases_access
 from cases.access import SCOPE_TITLES, NavLink, can_audit, caseload_scopes
+from commissioning import access as commissioning_access
 from deathreviews import access as deathreviews_access
 from exchange import access as exchange_access
 from outcomes import access as outcomes_access
@@ -43,6 +45,7 @@ DECLARED: tuple[NavLink, ...] = tuple(
         casereviews_access.NAVIGATION,
         deathreviews_access.NAVIGATION,
         exchange_access.NAVIGATION,
+        commissioning_access.NAVIGATION,
         NAVIGATION,
     )
 )
@@ -68,6 +71,7 @@ MENU_ORDER = (
     "ndtms_submissions",
     "ndtms_quality",
     "data_quality",
+    "commissioner_dashboard",
     "review_list",
     "review_dashboard",
     "fairness_report",

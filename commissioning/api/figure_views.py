@@ -33,6 +33,8 @@ class FigureView(ApiView):
     compute: Callable[..., dict]
     # The name in its URL (`/api/v1/figures/<name>/`) and in the API root's list.
     figure_name: str
+    # Its title in words, as the schema and the commissioner dashboard give it.
+    figure_title: str = ""
     query_serializer: type[FigureQuerySerializer] = FigureQuerySerializer
     roles: frozenset[str] | None = None
 
@@ -54,7 +56,7 @@ def figure_view(
     segments: tuple[str, ...] = SEGMENTS,
 ):
     """The view class of one figure endpoint (`/api/v1/figures/<name>/`), with its schema;
-    its `figure_name` is `name`.
+    its `figure_name` is `name` and its `figure_title` is `title`.
 
     `compute` is called with the keyword arguments `scope` (a
     `commissioning.selectors.ApiScope`: its `team_ids()` and `local_authority_ids` limit
@@ -83,6 +85,7 @@ def figure_view(
         {
             "compute": staticmethod(compute),
             "figure_name": name,
+            "figure_title": title,
             "log_name": f"figures:{name}",
             "get": get,
             "query_serializer": query,

@@ -521,17 +521,20 @@ FORMS: tuple[FormCase, ...] = (
     ),
 )
 
-# Lantern's form classes that are not posted as they are, and why, in a module of its own.
 # Record kinds whose forms are listed in modules of their own (this one would pass 600
-# lines); each module reads this one's helpers, so they are joined at its end.
+# lines); each module reads this one's helpers, so they are joined at its end. So are the
+# form classes not posted as they are (`EXCLUDED`, with why), the pages that take a query
+# string and those that take a period.
 from tests.security.case_review_forms import CASE_REVIEW_FORMS  # noqa: E402
+from tests.security.commissioner_forms import (  # noqa: E402
+    COMMISSIONER_FORMS,
+    COMMISSIONER_PERIOD_PAGES,
+)
 from tests.security.forms_audits import AUDIT_FORMS  # noqa: E402
 from tests.security.forms_excluded import EXCLUDED as EXCLUDED  # noqa: E402
 from tests.security.forms_health import HEALTH_FORMS  # noqa: E402
 from tests.security.forms_safeguarding import SAFEGUARDING_FORMS  # noqa: E402
 from tests.security.partner_forms import PARTNER_FORMS  # noqa: E402
-
-# The pages that take a query string, and those that take a period, in a module of their own.
 from tests.security.query_pages import PERIOD_PAGES as PERIOD_PAGES  # noqa: E402
 from tests.security.query_pages import QUERY_PAGES as QUERY_PAGES  # noqa: E402
 
@@ -542,4 +545,6 @@ FORMS = (
     *CASE_REVIEW_FORMS,
     *AUDIT_FORMS,
     *PARTNER_FORMS,
+    *COMMISSIONER_FORMS,
 )
+PERIOD_PAGES = (*PERIOD_PAGES, *COMMISSIONER_PERIOD_PAGES)

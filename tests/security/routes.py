@@ -323,6 +323,12 @@ fairness_report                 -              GET     signin  403     ok      4
 # The data quality page: counts by team and month for governance and commissioners (the
 # whole service) and team leads (their teams).
 data_quality                    -              GET     signin  403     ok      403     ok      ok      403
+# The commissioner dashboard: the API's figures as a page and a CSV, for commissioners
+# (their client's scope) and governance (the whole service); GET only.
+commissioner_dashboard          -              GET     signin  403     403     403     ok      ok      403
+commissioner_dashboard          -              POST    signin  405     405     405     405     405     405
+commissioner_dashboard_csv      -              GET     signin  403     403     403     ok      ok      403
+commissioner_dashboard_csv      -              POST    signin  405     405     405     405     405     405
 
 # The overdose pathway: jo's follow-up is read by his team and governance and worked by his
 # team; team leads and governance see every overdue follow-up in their teams.

@@ -276,6 +276,23 @@ def test_pages_of_aggregates_record_no_read(world, client_as):
     assert not problems, "\n".join(problems)
 
 
+# The commissioner dashboard and its CSV: aggregates only, for commissioners and governance.
+# They show no one, so they record no read of a person (the API's request log records them).
+COMMISSIONER_AGGREGATE_PAGES = ("commissioner_dashboard", "commissioner_dashboard_csv")
+
+
+def test_the_commissioner_dashboard_records_no_read_of_a_person(world, client_as):
+    problems = []
+    for key in COMMISSIONER_AGGREGATE_PAGES:
+        url = reverse(key)
+        for role in ("cora", "gina"):
+            for variant, headers in VARIANTS.items():
+                got, events = reads_of(client_as(world.users[role]), "GET", url, {}, headers)
+                if (got, events) != ("ok", []):
+                    problems.append(f"{key} ({variant}) as {role}: got {got} and {events}")
+    assert not problems, "\n".join(problems)
+
+
 # What each route of an NDTMS submission records when it lets a request through: one read
 # of many people, by the file's name, never of one person.
 SUBMISSION_READS = {
