@@ -16,11 +16,10 @@ from django.utils import timezone
 from cases.forms import CheckedInputForm, ClientChecks, uk_date_field
 from cases.models import LocalAuthority, Team
 from commissioning.api import FigureQuerySerializer
-from commissioning.dashboard.selectors import SEGMENT_LABELS
 from commissioning.extracts.base import NON_FIELD_ERRORS, ApiFilters
 from commissioning.selectors import ApiScope
 from outcomes.figures import SEGMENTS
-from outcomes.figures.filters import last_whole_quarter
+from outcomes.figures.filters import SEGMENT_LABELS, last_whole_quarter
 
 # Each API query parameter, as this form's field.
 PARAMETER_FIELDS = {

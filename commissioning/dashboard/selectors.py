@@ -19,15 +19,9 @@ from commissioning.api import FigureView
 from commissioning.extracts.base import FORMULA_STARTS, ApiFilters
 from commissioning.selectors import ApiScope, api_scope
 from commissioning.urls import FIGURES
+from outcomes.figures.filters import SEGMENT_LABELS
 
 WITHHELD = "withheld (small number)"
-SEGMENT_LABELS = {
-    "team": "Team",
-    "local_authority": "Local authority",
-    "sex": "Sex",
-    "age_band": "Age band",
-    "ethnicity": "Ethnicity",
-}
 PROVISIONAL = "provisional"
 CLIENT_GROUP_LABELS = {
     "opiate": "Opiate",

@@ -35,6 +35,17 @@ SEGMENTS = (
     "sexual_orientation",
     "religion",
 )
+# Each segment in words, for a page that offers them.
+SEGMENT_LABELS = {
+    "team": "Team",
+    "local_authority": "Local authority",
+    "sex": "Sex",
+    "age_band": "Age band",
+    "ethnicity": "Ethnicity",
+    "disability": "Disability",
+    "sexual_orientation": "Sexual orientation",
+    "religion": "Religion or belief",
+}
 
 # Long enough for a five-year trend; short enough that the comparison period
 # before it is still in living records.
