@@ -226,7 +226,7 @@ def test_the_main_pages_on_demo_data_show_tiers_in_words_and_charts_with_their_n
     assert_tiers_in_words_with_icons(page)
     picture("death-review")
 
-    page.get_by_role("link", name="Dashboard").first.click()
+    page.get_by_role("link", name="Review dashboard", exact=True).click()
     expect(page.get_by_role("heading", name="By quarter")).to_be_visible()
     assert_every_chart_has_its_numbers_in_a_table(page, charts=4)
     picture("governance-dashboard", down_to="#table-track")
