@@ -190,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     persons = list(
         selectors.caseload_people(keyworker, "mine")
         .filter(date_of_death__isnull=True)
+        # The full record starts a hepatitis B course: people the demo gave none.
+        .filter(hep_b_vaccinations__isnull=True)
         .order_by("pk")[: args.persons]
     )
     if not persons:
