@@ -43,8 +43,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def months_to(today: datetime.date, count: int) -> tuple[datetime.date, datetime.date]:
     from core.dates import add_months
 
-    last = add_months(today.replace(day=1), -1)
-    return add_months(last, -(count - 1)), last
+    def month(months: int) -> datetime.date:
+        year, number = add_months(today.year, today.month, months)
+        return datetime.date(year, number, 1)
+
+    return month(-count), month(-1)
 
 
 def child(args: argparse.Namespace) -> int:
@@ -65,7 +68,7 @@ def child(args: argparse.Namespace) -> int:
     view_s = time.perf_counter() - started
 
     frames = read_frames(quality._statements(filters))
-    end = pd.Timestamp(month_end(last))
+    end = pd.Timestamp(month_end(last.year, last.month))
     started = time.perf_counter()
     _, overdue = quality._top_overdue(frames["episodes"], frames["tops"], end)
     columns_s = time.perf_counter() - started
