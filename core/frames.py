@@ -24,11 +24,17 @@ Contract:
   or when asked (`in_line`), they run one after another on the request's own
   connection, each streamed out with `COPY ... TO STDOUT` and parsed once by
   `pandas.read_csv` (`copy_frame`).
+- Within `shared_reads()`, a query read once (the same statement, parameters, names
+  and types) is not read again: each later caller gets the frame already read. Work
+  that runs several readers of the same rows one after another (the commissioner
+  dashboard's figure families) reads each set of rows once.
 - `fetch_frames(queries)` reads a few rows per query (one person's records) on
   the request's own connection with plain fetches: no COPY, no CSV parser, the
   least fixed cost per statement.
 """
 
+import contextlib
+import contextvars
 import io
 import os
 import threading
@@ -159,10 +165,48 @@ def copy_frame(cursor, query: FrameQuery) -> pd.DataFrame:
     return frame
 
 
+# The frames read within `shared_reads()`, by what was asked for; None outside it.
+_shared_frames: contextvars.ContextVar[dict[tuple, pd.DataFrame] | None] = contextvars.ContextVar(
+    "shared_frames", default=None
+)
+
+
+@contextlib.contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within, `read_frames` reads a query asked for before only once (see the module
+    docstring). The frames are held until the outermost such block ends."""
+    outer = _shared_frames.get()
+    token = _shared_frames.set({} if outer is None else outer)
+    try:
+        yield
+    finally:
+        _shared_frames.reset(token)
+
+
 def read_frames(
     queries: Mapping[str, FrameQuery], *, in_line: bool = False, work_mem: str | None = None
 ) -> dict[str, pd.DataFrame]:
     """Every query's frame, by name (see the module docstring for how they are read)."""
+    shared = _shared_frames.get()
+    if shared is None:
+        return _read_frames(queries, in_line=in_line, work_mem=work_mem)
+    keys = {name: _shared_key(query) for name, query in queries.items()}
+    missing = {name: query for name, query in queries.items() if keys[name] not in shared}
+    for name, frame in _read_frames(missing, in_line=in_line, work_mem=work_mem).items():
+        shared[keys[name]] = frame
+    # Shallow copies: copy-on-write keeps the shared frame as it is whatever a caller does.
+    return {name: shared[keys[name]].copy(deep=False) for name in queries}
+
+
+def _shared_key(query: FrameQuery) -> tuple:
+    return (_inline_sql(query), query.names, tuple(sorted(query.dtypes.items())), query.dates)
+
+
+def _read_frames(
+    queries: Mapping[str, FrameQuery], *, in_line: bool, work_mem: str | None
+) -> dict[str, pd.DataFrame]:
+    if not queries:
+        return {}
     if in_line or connection.in_atomic_block or len(queries) < 2:
         with connection.cursor() as cursor:
             return {name: copy_frame(cursor.cursor, query) for name, query in queries.items()}

@@ -161,3 +161,26 @@ def test_over_adbc_nulls_empty_texts_and_numerics_come_back_as_the_copy_gives_th
 
     for name in queries:
         pd.testing.assert_frame_equal(over_adbc[name], in_line[name])
+
+
+def test_within_shared_reads_a_query_asked_for_again_is_read_once(monkeypatch):
+    read = []
+    real = frames._read_frames
+
+    def counted(queries, **options):
+        read.extend(queries)
+        return real(queries, **options)
+
+    monkeypatch.setattr(frames, "_read_frames", counted)
+
+    with frames.shared_reads():
+        first = read_frames({"a": rows(), "b": rows(last=1)})
+        with frames.shared_reads():
+            again = read_frames({"same": rows(), "other": rows(last=2)})
+        first["a"].loc[0, "label"] = "changed by its reader"
+
+    assert read == ["a", "b", "other"]
+    assert list(again["same"]["label"]) == ["row 1", "row 2", "row 3"]
+    assert len(again["other"]) == 2
+    read_frames({"a": rows()})
+    assert read == ["a", "b", "other", "a"]
