@@ -22,7 +22,8 @@ rows of each run, then the unsplit figures themselves.
 
 With --dashboard it also times the commissioner dashboard (`commissioning.dashboard`) in
 a process of its own: every family the API serves, computed once through the API views'
-`compute` for the whole service, unsplit, as the page does, held to 15 s.
+`compute` for the whole service, unsplit, as the page does, held to 15 s; then the same
+page opened again, as it finds the figures kept (`commissioning.dashboard.kept`).
 
 The baseline is the obvious way: a per-person loop that reads each person's
 records through the ORM (a query per table) and works out their part of the
@@ -107,19 +108,31 @@ def family_function(name: str):
 
 
 def dashboard_child() -> int:
-    """The commissioner dashboard's computation for governance: every family, unsplit."""
+    """The commissioner dashboard's computation for governance: every family, unsplit,
+    worked out afresh (a generation of its own, so nothing is kept yet), then opened again
+    as the page finds it kept."""
+    import uuid
+
+    from commissioning.dashboard import kept
     from commissioning.dashboard.selectors import dashboard_results
     from commissioning.extracts.base import ApiFilters
     from commissioning.selectors import ApiScope
     from commissioning.urls import FIGURES
 
+    fresh = f"bench-{uuid.uuid4()}"
+    kept.generation = lambda: fresh
     started = time.perf_counter()
     results = dashboard_results(scope=ApiScope(), filters=ApiFilters(), views=FIGURES)
     seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    again = dashboard_results(scope=ApiScope(), filters=ApiFilters(), views=FIGURES)
+    kept_seconds = time.perf_counter() - started
+    assert [r.result for r in again] == [r.result for r in results]
     print(
         json.dumps(
             {
                 "seconds": round(seconds, 2),
+                "kept_seconds": round(kept_seconds, 3),
                 "families": len(results),
                 "rows": sum(len(r.result["figures"]) for r in results),
                 "peak_rss_mb": round(peak_rss_mb(), 1),
@@ -424,7 +437,8 @@ def main(argv: list[str] | None = None) -> int:
             f"  commissioner dashboard: {dashboard['families']} families in "
             f"{dashboard['seconds']:.1f} s (process {wall:.1f} s), peak "
             f"{dashboard['peak_rss_mb']:,.0f} MB, {dashboard['rows']:,} rows; "
-            f"target < {TARGET_DASHBOARD_S:.0f} s {met}",
+            f"target < {TARGET_DASHBOARD_S:.0f} s {met} worked out afresh; opened again "
+            f"as kept: {dashboard['kept_seconds'] * 1000:,.0f} ms",
             flush=True,
         )
 
@@ -496,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
             "loop_extrapolated_s": round(loop_total_s),
             "speedup_x": None if speedup is None else round(speedup),
             "dashboard_s": dashboard and dashboard["seconds"],
+            "dashboard_kept_s": dashboard and dashboard["kept_seconds"],
             "dashboard_peak_rss_mb": dashboard and dashboard["peak_rss_mb"],
         }
     )

@@ -16,9 +16,11 @@ from dataclasses import dataclass, replace
 from cases.models import User
 from commissioning.access import WHOLE_SERVICE_API_ROLES
 from commissioning.api import FigureView
+from commissioning.dashboard import kept
 from commissioning.extracts.base import FORMULA_STARTS, ApiFilters
 from commissioning.selectors import ApiScope, api_scope
 from commissioning.urls import FIGURES
+from core import frames
 from outcomes.figures.filters import SEGMENT_LABELS
 
 WITHHELD = "withheld (small number)"
@@ -59,12 +61,15 @@ CSV_COLUMNS = (
 
 @dataclass(frozen=True)
 class FamilyResult:
-    """One family's result, as the API returns it for the same filters."""
+    """One family's result, as the API returns it for the same filters, and when it was
+    computed (`kept`: the figures are kept from one night's recompute to the next)."""
 
     name: str
     title: str
     segments: tuple[str, ...]
     result: dict
+    computed_at: datetime.datetime
+    kept: bool
 
 
 def dashboard_scope(user: User) -> ApiScope:
@@ -90,19 +95,35 @@ def family_filters(view: type[FigureView], filters: ApiFilters) -> ApiFilters:
 def dashboard_results(
     *, scope: ApiScope, filters: ApiFilters, views: Iterable[type[FigureView]]
 ) -> list[FamilyResult]:
-    """Each family's result through its API view's own `compute`.
+    """Each family's result through its API view's own `compute`, as kept in this
+    generation (`kept`).
 
-    Raises `ExtractError` (naming the query parameter) as the API would.
+    Raises `ExtractError` (naming the query parameter) as the API would. Rows several
+    families read (the episodes in the period, most of all) are read once for them all.
     """
-    return [
-        FamilyResult(
-            name=view.figure_name,
-            title=view.figure_title,
-            segments=view.query_serializer.segments,
-            result=view.compute(scope=scope, filters=family_filters(view, filters)),
-        )
-        for view in views
-    ]
+    generation = kept.generation()
+    families = []
+    with frames.shared_reads():
+        for view in views:
+            found = kept.kept_compute(
+                view, scope=scope, filters=family_filters(view, filters), kept=generation
+            )
+            families.append(
+                FamilyResult(
+                    name=view.figure_name,
+                    title=view.figure_title,
+                    segments=view.query_serializer.segments,
+                    result=found.result,
+                    computed_at=found.computed_at,
+                    kept=found.kept,
+                )
+            )
+    return families
+
+
+def computed_at(results: list[FamilyResult]) -> datetime.datetime | None:
+    """When the oldest of the figures shown was computed."""
+    return min((r.computed_at for r in results), default=None)
 
 
 def number_text(value: float | int | None, unit: str) -> str:

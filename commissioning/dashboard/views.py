@@ -105,6 +105,8 @@ def commissioner_dashboard(request: HttpRequest) -> HttpResponse:
             "families": families,
             "charts": charts,
             "period": selectors.period_of(results or []),
+            "computed_at": selectors.computed_at(results or []),
+            "kept": any(r.kept for r in results or ()),
             "withheld": selectors.WITHHELD,
             "whole_service": scope.team_ids() is None and scope.local_authority_ids is None,
             "csv_query": urlencode(form.query()),
