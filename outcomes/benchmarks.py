@@ -7,6 +7,10 @@ and column, in words, and when there is any, nothing is loaded (`BenchmarkFileEr
 Loading replaces, in one transaction, every row already held for each (source, period)
 the file holds, so loading a period again corrects it rather than adding to it.
 
+A figure held to a target of its own (`outcomes.figures.tables.Figure.target`, e.g. the
+75% for prison release pick-up) is held instead to a local target loaded for its cell and
+period, where there is one (`with_loaded_targets`); its own stays as the default.
+
 Which figures exist is not known here: the figure families live in several layers
 above this one. The caller passes a `catalogue` (each figure key and the (client group,
 category) cells it has), which the commissioner API builds from every family it serves
@@ -27,6 +31,7 @@ from django.db.models import Q
 from cases.models import User
 from core.dates import month_end
 from outcomes.figures.filters import Period
+from outcomes.figures.tables import LOADED_TARGET, target_in_words
 from outcomes.models import Benchmark, BenchmarkKind, Better
 
 COLUMNS = ("figure", "client_group", "category", "period", "kind", "value", "better", "source")
@@ -379,3 +384,34 @@ def benchmarks_for(
             }
         )
     return result
+
+
+Found = Mapping[tuple[str, str | None, str | None], list[dict]]
+
+
+def with_loaded_targets(figures: Iterable[dict], found: Found) -> None:
+    """Hold each figure row that has a `target` to the local target loaded for its cell
+    (figure key, client group, category) in `found` (`benchmarks_for` of the row's
+    period), in place of the figure's own default; rows with none loaded keep it.
+
+    Every segment of a cell is held to the same target. The target's `origin` says which
+    it is, and `source` names the loaded row's source and period.
+    """
+    for row in figures:
+        if "target" not in row:
+            continue
+        cell = (row["key"], row.get("client_group"), row.get("category"))
+        loaded = next(
+            (b for b in found.get(cell, ()) if b["kind"] == BenchmarkKind.LOCAL_TARGET), None
+        )
+        if loaded is None:
+            continue
+        row["target"] = target_in_words(
+            row["value"],
+            loaded["value"],
+            "local target",
+            row["suppressed"],
+            better=loaded["better"],
+            origin=LOADED_TARGET,
+            source=f"{loaded['source']} ({loaded['period']})",
+        )

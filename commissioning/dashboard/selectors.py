@@ -22,6 +22,7 @@ from commissioning.selectors import ApiScope, api_scope
 from commissioning.urls import FIGURES
 from core import frames
 from outcomes.figures.filters import SEGMENT_LABELS
+from outcomes.figures.tables import LOADED_TARGET
 
 WITHHELD = "withheld (small number)"
 PROVISIONAL = "provisional"
@@ -56,6 +57,8 @@ CSV_COLUMNS = (
     "provisional",
     "previous",
     "change",
+    "target",
+    "target_source",
 )
 
 
@@ -171,6 +174,15 @@ def row_heading(row: dict) -> str:
     return " · ".join(part for part in parts if part) or "Everyone"
 
 
+def target_source(target: dict | None) -> str:
+    """Where a row's target comes from, in words: a loaded local target or the default."""
+    if not target:
+        return ""
+    if target["origin"] == LOADED_TARGET:
+        return f"Loaded local target: {target['source']}"
+    return target["source"]
+
+
 def _benchmark_words(benchmark: dict, unit: str) -> str:
     return (
         f"{benchmark['kind_label']}: {number_text(benchmark['value'], unit)} "
@@ -212,6 +224,7 @@ def figure_tables(result: dict) -> list[dict]:
                 "change": change_text(row.get("change"), unit),
                 "benchmarks": marks,
                 "target": target["words"] if target else "",
+                "target_source": target_source(target),
                 "difference": row.get("difference_words") or "",
             }
         )
@@ -283,6 +296,7 @@ def csv_rows(results: Iterable[FamilyResult]) -> list[list[str]]:
     for family in results:
         for row in family.result["figures"]:
             previous = row.get("previous")
+            target = row.get("target")
             rows.append(
                 [
                     family.name,
@@ -298,6 +312,8 @@ def csv_rows(results: Iterable[FamilyResult]) -> list[list[str]]:
                     "yes" if row["provisional"] else "no",
                     _csv_number(previous["value"]) if previous else "",
                     _csv_number(row.get("change")),
+                    _csv_number(target["value"]) if target else "",
+                    _csv_text(target_source(target)),
                 ]
             )
     return rows

@@ -40,7 +40,7 @@ from cases.models import LocalAuthority, Team
 from commissioning.api import SEGMENTS, figure_view, json_schema_serializer
 from commissioning.extracts.base import NON_FIELD_ERRORS, ApiFilters, ExtractError
 from commissioning.selectors import ApiScope
-from outcomes.benchmarks import BENCHMARK_SCHEMA, benchmarks_for
+from outcomes.benchmarks import BENCHMARK_SCHEMA, benchmarks_for, with_loaded_targets
 from outcomes.figures import RESULT_SCHEMA, FigureFilters, FigureInputError
 from outcomes.figures.filters import Period, last_whole_quarter
 
@@ -177,19 +177,24 @@ marked by chance alone.
 loaded for these figures whose period holds this period's last day: national, cluster,
 top quartile or a local target, each naming the figure (`key`, `client_group`,
 `category`, as on its rows), with its value, the direction that is `better` (`higher` or
-`lower`), its period and source.
+`lower`), its period and source. A figure held to a target (its rows' `target`) is held
+to the local target loaded for it, where there is one (`target.origin` `loaded`, with the
+loaded row's source and period in `target.source`), and otherwise to its own default
+(`origin` `default`).
 """
 
 
 def with_benchmarks(result: dict) -> dict:
     """`result` with `benchmarks`: each loaded benchmark or target of its figures for its
     period (`outcomes.benchmarks.benchmarks_for`, one query), naming the figure's key,
-    client group and category, with the direction that is better."""
+    client group and category, with the direction that is better; and each row's
+    target, the local target loaded for its period where there is one."""
     period = Period(
         datetime.date.fromisoformat(result["period"]["start"]),
         datetime.date.fromisoformat(result["period"]["end"]),
     )
     found = benchmarks_for({row["key"] for row in result["figures"]}, period)
+    with_loaded_targets(result["figures"], found)
     result["benchmarks"] = [
         {"key": key, "client_group": group, "category": category, **value}
         for (key, group, category), values in found.items()

@@ -38,7 +38,8 @@ FairnessFigures = figure_view(
     name="fairness",
     title="Fairness report",
     description="Whether the risk engine flags, reaches and captures every group alike. "
-    "For each sex, age band, ethnicity and local authority, one row per group and figure, "
+    "For each sex, age band, ethnicity, local authority, disability, sexual orientation "
+    "and religion or belief, one row per group and figure, "
     "and the whole population's rows (`segment` null) beside them: the flag rate per 100 "
     "people in the risk population on the period's last day (in treatment, or discharged "
     "within the 365 days before, and alive), with its numerator and denominator; the tier "
@@ -46,7 +47,10 @@ FairnessFigures = figure_view(
     "person was reached within 7 days; and the deaths and near-fatal overdoses recorded in "
     "the period, with the share whose person had a flag open the day before (any tier, "
     "and very high or high). A person's group is their age band on the period's last day "
-    "and their local authority of residence. All groups are suppressed as one table. "
+    "and their local authority of residence; a person has one disability group (any kind "
+    "of disability, or several, is `disabled`), and one not yet asked about disability, "
+    "sexual orientation or religion is in the group `not_recorded`. All groups are "
+    "suppressed as one table. "
     "No previous period, and no `segment` parameter.\n\n**Differences larger than "
     f"chance.** {TEST_DESCRIPTION} A marked row has `difference` `higher` or `lower` and "
     "`difference_words`; `z` is the statistic of every tested row, null where none was "

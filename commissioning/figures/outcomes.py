@@ -69,7 +69,8 @@ CriminalJusticeAndFamiliesFigures = figure_endpoint(
     title="Criminal justice and families",
     description="People released from prison in the period with a first treatment contact "
     "in the community (an attended contact, or an intervention outside prison) within 3 "
-    "weeks, against the 75% local target (`target`: met or not, in words; provisional for 21 "
-    "days); and, of the people in treatment, the shares who are parents and who live with "
+    "weeks, against the local target loaded for the period, or 75% where none is loaded "
+    "(`target`: met or not, in words, with `origin` and `source` saying which; provisional "
+    "for 21 days); and, of the people in treatment, the shares who are parents and who live with "
     "children, each beside the share not recorded.",
 )

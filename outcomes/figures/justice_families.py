@@ -6,9 +6,11 @@
 - **Picked up within 3 weeks**: of those, the people with a first treatment
   contact in the community on the day of that release or in the 21 days after
   it: a contact they attended, or an intervention starting in a setting other
-  than prison. Provisional until 21 days after the period ends. Held to the
-  local target of 75% (the stretch target for people leaving prison in the
-  local plan the figures were written for): every row says whether it is met.
+  than prison. Provisional until 21 days after the period ends. Held to a
+  local target: by default 75% (the stretch target for people leaving prison in
+  the local plan the figures were written for), which a local target loaded for
+  the period replaces (`outcomes.benchmarks.with_loaded_targets`): every row
+  says whether it is met, and which target it is held to.
 - **Parents** and **living with children**: of the people in treatment in the
   period (`outcomes.figures.episodes`), those whose latest episode in treatment
   records that they are a parent (PRNTSTAT), and that children live with them
@@ -40,6 +42,7 @@ from outcomes.figures.segments import SegmentValues, assign_segments
 from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
 
 PICK_UP_DAYS = 21
+# The default, where no local target is loaded for the period.
 PICK_UP_TARGET = 75.0
 
 _RELEASED = f"""

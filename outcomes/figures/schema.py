@@ -6,6 +6,7 @@ describe every figure endpoint; the tests hold every result to it.
 
 from outcomes.figures.difference import HIGHER, LOWER, TEST_NAME
 from outcomes.figures.filters import SEGMENTS
+from outcomes.figures.tables import DEFAULT_TARGET, LOADED_TARGET
 
 _NUMBER = {"type": ["number", "null"]}
 _COUNT = {"type": ["integer", "null"], "minimum": 0}
@@ -113,15 +114,19 @@ RESULT_SCHEMA: dict = {
                             "z": {"type": "number"},
                         },
                     },
-                    # Only on a figure held to a target or threshold (e.g. 80%).
+                    # Only on a figure held to a target or threshold (e.g. 80%): its own
+                    # (`origin` "default"), or a local target loaded for the period
+                    # ("loaded", `source` naming the loaded row's source and period).
                     "target": {
                         "type": "object",
                         "additionalProperties": False,
-                        "required": ["value", "met", "words"],
+                        "required": ["value", "met", "words", "origin", "source"],
                         "properties": {
                             "value": {"type": "number"},
                             "met": {"type": ["boolean", "null"]},
                             "words": {"type": "string"},
+                            "origin": {"enum": [DEFAULT_TARGET, LOADED_TARGET]},
+                            "source": {"type": "string"},
                         },
                     },
                 },

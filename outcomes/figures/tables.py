@@ -224,7 +224,8 @@ class Figure:
           units (points: a change on a TOP item's scale).
 
     `target`: a percentage the figure is held to (higher is better), shown beside each
-    cell with whether it is met, in words (`target_in_words`).
+    cell with whether it is met, in words (`target_in_words`): the default, which a local
+    target loaded for the figure's period replaces (`outcomes.benchmarks`).
 
         `follow_up_months` / `follow_up_days`: how long after the period ends the
         figure can still change (e.g. re-presentations within 6 months); until
@@ -255,18 +256,41 @@ class Figure:
         return settled > today
 
 
-def target_in_words(value: float | None, target: float, name: str, suppressed: bool) -> dict:
-    """Whether a percentage meets its `target` (higher is better), as data and in words."""
+# Where a figure's target comes from: the figure's own (`Figure.target`), or a local
+# target an administrator loaded for its period (`outcomes.benchmarks.with_loaded_targets`).
+DEFAULT_TARGET = "default"
+LOADED_TARGET = "loaded"
+DEFAULT_TARGET_SOURCE = "Built-in default"
+
+
+def target_in_words(
+    value: float | None,
+    target: float,
+    name: str,
+    suppressed: bool,
+    *,
+    better: str = "higher",
+    origin: str = DEFAULT_TARGET,
+    source: str = DEFAULT_TARGET_SOURCE,
+) -> dict:
+    """Whether a percentage meets its `target` (`better`: "higher" or "lower" is
+    better), as data and in words, with where the target comes from."""
+    where = {"origin": origin, "source": source}
     if value is None:
         why = "the figure is withheld" if suppressed else "nobody is counted"
-        return {"value": target, "met": None, "words": f"Not known: {why}."}
-    met = value >= target
+        return {"value": target, "met": None, "words": f"Not known: {why}.", **where}
+    # (met, not met), in words, by the direction that is better.
+    met_words, unmet_words = (
+        ("at or below", "above") if better == "lower" else ("at or above", "below")
+    )
+    met = value <= target if better == "lower" else value >= target
     verdict = "Met" if met else "Not met"
-    relation = "at or above" if met else "below"
+    relation = met_words if met else unmet_words
     return {
         "value": target,
         "met": met,
         "words": f"{verdict}: {value:g}% is {relation} the {target:g}% {name}.",
+        **where,
     }
 
 

@@ -1,7 +1,8 @@
 """The fairness report: whether the engine flags, reaches and captures every group alike.
 
 `fairness_report(filters)` returns, for each of `CHARACTERISTICS` (sex, age band,
-ethnicity, local authority), one row per group and figure, and the whole population's
+ethnicity, local authority, disability, sexual orientation, religion or belief), one row
+per group and figure, and the whole population's
 rows beside them (`segment` null), every count through small-number suppression
 (`outcomes.suppression`), in `FAIRNESS_SCHEMA`'s shape: the rows of the shared figure
 result (`outcomes.figures.RESULT_SCHEMA`) with no previous period, plus the
@@ -24,8 +25,11 @@ Definitions (also in docs/figures.md):
 - **Deaths and near-fatal overdoses**: those recorded in the period
   (`risk.outcome_events`), each counted once. **Captured beforehand**: the person had a
   flag open (any tier; and very high or high) on the day before it.
-- A person's group is read from their record: age band on the period's last day, their
-  local authority of residence.
+- A person's group is read from their record, as every figure split by a segment reads
+  it (`outcomes.figures.segments`): age band on the period's last day, their local
+  authority of residence; one disability group each ("Has a disability (any kind)" for
+  one kind or several); and "Not recorded" as a group of its own for a person not yet
+  asked about disability, sexual orientation or religion.
 - **Differences larger than chance**: each percentage of a group is compared with the
   same percentage of everyone else in the population by a two-sided two-proportion
   z-test (pooled standard error); where |z| >= 2.58 (p < 0.01), the row is marked

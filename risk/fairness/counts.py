@@ -11,7 +11,8 @@ import pandas as pd
 
 from core.frames import day_number
 from outcomes.figures import FigureFilters, loading
-from outcomes.figures.loading import Column, Statement
+from outcomes.figures.filters import SEGMENT_LABELS
+from outcomes.figures.loading import SEGMENT_COLUMNS, Column, Statement
 from outcomes.figures.segments import assign_segments
 from outcomes.figures.tables import nested_in
 from outcomes.suppression import Relation, SuppressedCounts, suppress
@@ -21,13 +22,18 @@ from risk.loader import POPULATION_EPISODES, population_params
 from risk.outcome_events import DEATH, OUTCOME_SQL, OVERDOSE, outcome_events
 
 FAMILY = "fairness"
-CHARACTERISTICS = ("sex", "age_band", "ethnicity", "local_authority")
-CHARACTERISTIC_LABELS = {
-    "sex": "Sex",
-    "age_band": "Age band",
-    "ethnicity": "Ethnicity",
-    "local_authority": "Local authority",
-}
+# Every recorded characteristic a figure can be split by, except the team (a service's
+# own choice, not a characteristic of the person).
+CHARACTERISTICS = (
+    "sex",
+    "age_band",
+    "ethnicity",
+    "local_authority",
+    "disability",
+    "sexual_orientation",
+    "religion",
+)
+CHARACTERISTIC_LABELS = {c: SEGMENT_LABELS[c] for c in CHARACTERISTICS}
 # The whole population's key in the counts (its rows have no segment).
 WHOLE = "all"
 REACHED_WITHIN_DAYS = 7
@@ -66,11 +72,12 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
         WHERE f.tier_rank >= %(outreach_rank)s AND f.raised_on BETWEEN %(start)s AND %(end)s
     """
     outcomes = f"SELECT o.person_id FROM ({OUTCOME_SQL}) AS o(person_id, outcome, on_day)"
+    # Every characteristic in the one statement, each read as the split figures read it.
+    attributes = ", ".join(SEGMENT_COLUMNS[c][0] for c in CHARACTERISTICS)
     return {
         "people": Statement(
             f"""
-            SELECT p.id, (p.id IN ({population}) AND {alive})::int, p.sex,
-                   {day_number("p.date_of_birth")}, p.ethnicity, p.local_authority_id
+            SELECT p.id, (p.id IN ({population}) AND {alive})::int, {attributes}
             FROM cases_serviceuser p
             WHERE {people.where}
               AND (p.id IN ({population}) OR p.id IN ({outreach}) OR p.id IN ({outcomes}))
@@ -78,10 +85,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
             (
                 Column("person_id", "int"),
                 Column("in_population", "int"),
-                Column("sex", "text"),
-                Column("age_band", "date"),
-                Column("ethnicity", "text"),
-                Column("local_authority", "int"),
+                *(Column(c, SEGMENT_COLUMNS[c][1]) for c in CHARACTERISTICS),
             ),
             params,
         ),

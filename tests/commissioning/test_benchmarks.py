@@ -6,11 +6,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from commissioning.figures.catalogue import figure_catalogue
 from outcomes.benchmarks import parse_benchmarks
 from outcomes.models import Benchmark
 from tests.commissioning.test_figures import NALOXONE, Q2
+from tests.outcomes.figures.conftest import row
+from tests.outcomes.figures.test_justice_families import releases  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +117,79 @@ def test_the_admin_refuses_a_wrong_file_whole_saying_where(client_as, adam):
     assert response.status_code == 400
     assert "Row 3, column value: &#x27;lots&#x27; is not a number" in response.content.decode()
     assert not Benchmark.objects.exists()
+
+
+# A figure's target: its own default, or a local target loaded for its period ----------
+#
+# The releases worked out by hand in tests/outcomes/figures/test_justice_families.py:
+# 13 of the 18 people released in the second quarter of 2026 were picked up within 3
+# weeks (72.2%), and 5 of 5 in the first (100%).
+
+JUSTICE = reverse("api_figure_criminal_justice_and_families")
+Q1 = {"from": "2026-01-01", "to": "2026-03-31"}
+
+
+def pick_up_target(result: dict, segment: str | None = None) -> dict:
+    return row(result, "prison_release_pick_up", segment=segment)["target"]
+
+
+def load(tmp_path, *lines: str) -> None:
+    path = tmp_path / "targets.csv"
+    path.write_text(HEADER + "".join(f"{line}\n" for line in lines))
+    call_command("load_benchmarks", str(path))
+
+
+@pytest.mark.usefixtures("releases")
+def test_with_no_target_loaded_prison_pick_up_is_held_to_the_default_75(cora_api):
+    result = cora_api.get(JUSTICE, Q2).json()
+
+    assert pick_up_target(result) == {
+        "value": 75.0,
+        "met": False,
+        "words": "Not met: 72.2% is below the 75% local target.",
+        "origin": "default",
+        "source": "Built-in default",
+    }
+
+
+@pytest.mark.usefixtures("releases")
+def test_a_local_target_loaded_for_the_period_replaces_the_default(cora_api, tmp_path):
+    load(tmp_path, "prison_release_pick_up,,,2026-Q2,local_target,70,higher,Local plan")
+
+    result = cora_api.get(JUSTICE, {**Q2, "segment": "sex"}).json()
+
+    assert pick_up_target(result) == {
+        "value": 70.0,
+        "met": True,
+        "words": "Met: 72.2% is at or above the 70% local target.",
+        "origin": "loaded",
+        "source": "Local plan (2026-Q2)",
+    }
+    # The 3 women are withheld, and the men beside them: each segment is held to the
+    # same loaded target, met or not unknown.
+    women = pick_up_target(result, "F")
+    assert (women["value"], women["met"], women["origin"]) == (70.0, None, "loaded")
+    assert [b["value"] for b in result["benchmarks"] if b["key"] == "prison_release_pick_up"] == [
+        70.0
+    ]
+
+
+@pytest.mark.usefixtures("releases")
+def test_a_target_loaded_for_another_period_or_of_another_kind_does_not_apply(cora_api, tmp_path):
+    load(
+        tmp_path,
+        "prison_release_pick_up,,,2026-Q1,local_target,90,higher,Local plan",
+        "prison_release_pick_up,,,2026-Q2,national,60,higher,National",
+    )
+
+    second = cora_api.get(JUSTICE, Q2).json()
+    first = cora_api.get(JUSTICE, Q1).json()
+
+    assert (pick_up_target(second)["value"], pick_up_target(second)["origin"]) == (75.0, "default")
+    assert pick_up_target(first) == {
+        "value": 90.0,
+        "met": True,
+        "words": "Met: 100% is at or above the 90% local target.",
+        "origin": "loaded",
+        "source": "Local plan (2026-Q1)",
+    }

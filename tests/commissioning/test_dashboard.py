@@ -26,6 +26,7 @@ from commissioning.models import ApiClient, ApiRequestLog
 from commissioning.urls import FIGURES
 from tests.conftest import sign_in_verified
 from tests.outcomes.figures.conftest import person, several, supply, treated
+from tests.outcomes.figures.test_justice_families import releases  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -232,10 +233,50 @@ def test_the_csv_holds_the_same_cells_as_the_api(cora_client, people):
                     "yes" if row["provisional"] else "no",
                     "" if not previous or previous["value"] is None else str(previous["value"]),
                     "" if row.get("change") is None else str(row["change"]),
+                    str(row["target"]["value"]) if "target" in row else "",
+                    target_source(row),
                 ]
             )
     assert rows[1:] == expected
     assert any(row[9] == "yes" for row in rows[1:])
+
+
+def target_source(row: dict) -> str:
+    """Where the CSV should say a row's target comes from."""
+    target = row.get("target")
+    if target is None:
+        return ""
+    if target["origin"] == "loaded":
+        return f"Loaded local target: {target['source']}"
+    return target["source"]
+
+
+@pytest.mark.usefixtures("releases")
+def test_a_loaded_local_target_replaces_the_default_on_the_page_and_in_the_csv(
+    cora_client, tmp_path
+):
+    # 13 of the 18 released in the quarter picked up within 3 weeks: 72.2%.
+    table_id = "table-criminal_justice_and_families-prison_release_pick_up"
+    before = Tables(cora_client.get(PAGE, Q2_FORM).content.decode()).tables[table_id]
+    assert before[1][-1] == "Not met: 72.2% is below the 75% local target. Built-in default"
+    loaded = tmp_path / "targets.csv"
+    loaded.write_text(
+        "figure,client_group,category,period,kind,value,better,source\n"
+        "prison_release_pick_up,,,2026-Q2,local_target,70,higher,Local plan\n"
+    )
+    call_command("load_benchmarks", str(loaded))
+
+    after = Tables(cora_client.get(PAGE, Q2_FORM).content.decode()).tables[table_id]
+    download = cora_client.get(CSV, Q2_FORM)
+
+    assert after[1][-1] == (
+        "Local target: 70.0% (higher is better; 2026-Q2) "
+        "Met: 72.2% is at or above the 70% local target. "
+        "Loaded local target: Local plan (2026-Q2)"
+    )
+    rows = list(csv.reader(io.StringIO(download.content.decode())))
+    [whole] = [r for r in rows if r[1] == "prison_release_pick_up" and r[5] == ""]
+    assert whole[-2:] == ["70.0", "Loaded local target: Local plan (2026-Q2)"]
 
 
 def test_the_csv_download_is_recorded_in_the_request_log(cora_client, cora, people):

@@ -1,6 +1,6 @@
 """The fairness report through `/api/v1/figures/fairness/`, with the named cast.
 
-The population is the one worked out by hand in tests/risk/test_fairness.py (all of
+The populations are the ones worked out by hand in tests/risk/test_fairness.py (all of
 North, living in the first local authority).
 """
 
@@ -16,6 +16,7 @@ from tests.risk.test_fairness import (  # noqa: F401 (population is a fixture)
     HIGHER,
     LOWER,
     OLDER,
+    equalities,
     in_treatment,
     population,
 )
@@ -48,6 +49,22 @@ def test_a_commissioner_gets_the_report_with_its_marks(cora_api, commissioning, 
     assert "2.58" in result["test"]["description"]
     log = ApiRequestLog.objects.get()
     assert (log.extract, log.status, log.rows) == ("figures:fairness", 200, len(result["figures"]))
+
+
+def test_the_report_splits_by_disability_orientation_and_religion(cora_api, equalities):  # noqa: F811
+    response = cora_api.get(URL, Q2)
+
+    assert response.status_code == 200
+    result = response.json()
+    jsonschema.validate(result, FAIRNESS_SCHEMA)
+    assert flag_rate(result) == (28, 73, 38.4, None)
+    assert flag_rate(result, "disability", "disabled") == (20, 20, 100.0, HIGHER)
+    assert flag_rate(result, "disability", "none") == (0, 23, 0.0, LOWER)
+    assert flag_rate(result, "disability", "not_recorded") == (8, 30, 26.7, None)
+    assert flag_rate(result, "sexual_orientation", "not_recorded") == (8, 30, 26.7, None)
+    assert flag_rate(result, "religion", "christian") == (20, 20, 100.0, HIGHER)
+    # Three Muslims: withheld, and never marked.
+    assert flag_rate(result, "religion", "muslim")[1:] == (None, None, None)
 
 
 def test_no_person_leaves_in_the_report(cora_api, population):  # noqa: F811

@@ -12,6 +12,7 @@ from outcomes.benchmarks import (
     benchmarks_load,
     parse_benchmarks,
     parse_period,
+    with_loaded_targets,
 )
 from outcomes.figures.filters import Period
 from outcomes.models import Benchmark
@@ -154,3 +155,62 @@ def test_benchmarks_for_gives_each_cell_its_values_in_one_query(django_assert_nu
     # Outside every benchmark's period: nothing.
     earlier = Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
     assert benchmarks_for(["successful_completions"], earlier) == {}
+
+
+def _target_row(key: str, value: float | None, *, group=None, category=None) -> dict:
+    return {
+        "key": key,
+        "client_group": group,
+        "category": category,
+        "value": value,
+        "suppressed": False,
+        "target": {"value": 80.0, "met": None, "words": "", "origin": "default", "source": ""},
+    }
+
+
+def _loaded(kind: str, value: float, better: str = "higher") -> dict:
+    return {
+        "kind": kind,
+        "kind_label": kind,
+        "value": value,
+        "better": better,
+        "period": "2026-Q3",
+        "source": "Local plan",
+    }
+
+
+def test_a_loaded_local_target_replaces_a_figures_own_in_its_cell_only():
+    held = _target_row("top_completion", 70.0, group="all", category="start")
+    other_cell = _target_row("top_completion", 70.0, group="all", category="exit")
+    untargeted = {"key": "top_completion", "client_group": "all", "category": "start"}
+    found = {
+        ("top_completion", "all", "start"): [
+            _loaded("national", 60.0),
+            _loaded("local_target", 65.0),
+        ]
+    }
+
+    with_loaded_targets([held, other_cell, untargeted], found)
+
+    assert held["target"] == {
+        "value": 65.0,
+        "met": True,
+        "words": "Met: 70% is at or above the 65% local target.",
+        "origin": "loaded",
+        "source": "Local plan (2026-Q3)",
+    }
+    assert other_cell["target"]["value"] == 80.0
+    assert "target" not in untargeted
+
+
+def test_a_loaded_target_where_lower_is_better_is_met_at_or_below_it():
+    under, over = _target_row("wait", 10.0), _target_row("wait", 30.0)
+    found = {("wait", None, None): [_loaded("local_target", 20.0, better="lower")]}
+
+    with_loaded_targets([under, over], found)
+
+    assert under["target"]["words"] == "Met: 10% is at or below the 20% local target."
+    assert (over["target"]["met"], over["target"]["words"]) == (
+        False,
+        "Not met: 30% is above the 20% local target.",
+    )

@@ -32,6 +32,7 @@ from risk.fairness import (
     fairness_report,
     z_score,
 )
+from risk.fairness.counts import _statements
 from tests.factories import EventFactory
 from tests.outcomes.figures.conftest import D, person, quarter_two, treated
 from tests.risk.test_figures import flagged, reach
@@ -237,6 +238,125 @@ def test_the_z_score_is_the_pooled_two_proportion_test():
     assert z_score((30, 40), (40, 80)) == pytest.approx(4.472, abs=0.001)
     assert z_score((5, 5), (5, 5)) is None  # nobody else
     assert z_score((0, 5), (0, 10)) is None  # nobody has it
+
+
+# Disability, sexual orientation and religion ------------------------------------------
+#
+# 73 people in treatment on 30/06/2026, of one sex, age band, ethnicity and local authority:
+#
+#                                   disability      orientation    religion     flagged
+#     20 (10 with one kind, 10 two) disabled        heterosexual   christian    20 (high)
+#     20                            none            heterosexual   none          0
+#      3                            none            heterosexual   muslim        0
+#     30 never asked                not recorded    not recorded   not recorded  8 (raised)
+#
+# By disability: 20 of 20 disabled are flagged against 8 of the other 53 (z about 6.65),
+# none of the 23 with no disability against 28 of 50 (z about -4.57), and 8 of 30 not
+# recorded against 20 of 43 (z about -1.72, a difference chance could give). The 3 Muslims
+# are too few to show; the 20 of no religion, the smallest other group, are withheld beside
+# them, since the whole minus the rest would give the 3 back; their unflagged rests too.
+
+
+def equality_person(team, *, disabilities, orientation, religion, tier):
+    who = in_treatment(team, sex="M", born=OLDER)
+    ServiceUser.objects.filter(pk=who.pk).update(
+        disabilities=disabilities, sexual_orientation=orientation, religion=religion
+    )
+    if tier is not None:
+        flagged(who, tier, D(2026, 5, 1), ("male",))
+    return who
+
+
+@pytest.fixture
+def equalities(north):
+    for i in range(20):
+        kinds = ["mobility"] if i < 10 else ["mobility", "sight"]
+        equality_person(
+            north, disabilities=kinds, orientation="heterosexual", religion="christian", tier="high"
+        )
+    for _ in range(20):
+        equality_person(
+            north, disabilities=["none"], orientation="heterosexual", religion="none", tier=None
+        )
+    for _ in range(3):
+        equality_person(
+            north, disabilities=["none"], orientation="heterosexual", religion="muslim", tier=None
+        )
+    for i in range(30):
+        equality_person(
+            north, disabilities=[], orientation="", religion="", tier="raised" if i < 8 else None
+        )
+
+
+def test_each_disability_group_is_compared_with_the_whole_and_not_asked_is_a_group(equalities):
+    result = fairness_report(quarter_two())
+
+    assert shown(cell(result, "flag_rate")) == (28, 73, 38.4, None)
+    # Two kinds of disability are one person in one group, not two.
+    disabled = cell(result, "flag_rate", segment="disability", value="disabled")
+    assert shown(disabled) == (20, 20, 100.0, HIGHER)
+    assert disabled["segment_label"] == "Has a disability (any kind)"
+    assert disabled["z"] == pytest.approx(6.65, abs=0.01)
+    none = cell(result, "flag_rate", segment="disability", value="none")
+    assert shown(none) == (0, 23, 0.0, LOWER)
+    assert none["z"] == pytest.approx(-4.57, abs=0.01)
+    not_asked = cell(result, "flag_rate", segment="disability", value="not_recorded")
+    assert shown(not_asked) == (8, 30, 26.7, None)
+    assert not_asked["segment_label"] == "Not recorded"
+    assert not_asked["z"] == pytest.approx(-1.72, abs=0.01)
+    # Nobody said they would rather not: a group of nobody, shown and never compared.
+    unsaid = cell(result, "flag_rate", segment="disability", value="not_stated")
+    assert (unsaid["numerator"], unsaid["denominator"], unsaid["z"]) == (0, 0, None)
+
+
+def test_sexual_orientation_has_its_recorded_answers_and_not_recorded(equalities):
+    result = fairness_report(quarter_two())
+
+    straight = cell(result, "flag_rate", segment="sexual_orientation", value="heterosexual")
+    assert shown(straight) == (20, 43, 46.5, None)
+    assert straight["z"] == pytest.approx(1.72, abs=0.01)
+    not_asked = cell(result, "flag_rate", segment="sexual_orientation", value="not_recorded")
+    assert shown(not_asked) == (8, 30, 26.7, None)
+    high = cell(
+        result, "tier_mix", segment="sexual_orientation", value="heterosexual", category="high"
+    )
+    assert shown(high)[:3] == (20, 20, 100.0)
+
+
+def test_a_small_religion_is_withheld_with_a_neighbour_and_never_marked(equalities):
+    result = fairness_report(quarter_two())
+
+    christian = cell(result, "flag_rate", segment="religion", value="christian")
+    assert shown(christian) == (20, 20, 100.0, HIGHER)
+    few = cell(result, "flag_rate", segment="religion", value="muslim")
+    assert (few["denominator"], few["value"], few["suppressed"], few["z"]) == (
+        None,
+        None,
+        True,
+        None,
+    )
+    # The whole minus the other groups would give the 3 back: the smallest other is withheld.
+    beside = cell(result, "flag_rate", segment="religion", value="none")
+    assert (beside["denominator"], beside["suppressed"]) == (None, True)
+    assert shown(cell(result, "flag_rate", segment="religion", value="not_recorded")) == (
+        8,
+        30,
+        26.7,
+        None,
+    )
+    # The same people split by disability lose nothing: no group there is small.
+    disability = [
+        r for r in result["figures"] if r["segment"] == "disability" and r["key"] == "flag_rate"
+    ]
+    assert not any(r["suppressed"] for r in disability)
+
+
+def test_every_characteristic_is_read_in_the_one_statement_of_people():
+    statements = _statements(quarter_two())
+
+    assert set(statements) == {"people", "flags", "reached"}
+    names = [c.name for c in statements["people"].columns]
+    assert names == ["person_id", "in_population", *CHARACTERISTICS]
 
 
 # The governance page --------------------------------------------------------------------

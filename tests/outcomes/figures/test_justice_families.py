@@ -51,6 +51,8 @@ def test_prison_release_pick_up_within_3_weeks_against_the_75_percent_target(rel
         "value": 75.0,
         "met": False,
         "words": "Not met: 72.2% is below the 75% local target.",
+        "origin": "default",
+        "source": "Built-in default",
     }
 
 

@@ -72,6 +72,8 @@ def test_top_completion_at_each_stage_against_the_80_percent_threshold(tops_due)
         "value": 80.0,
         "met": False,
         "words": "Not met: 61.5% is below the 80% threshold.",
+        "origin": "default",
+        "source": "Built-in default",
     }
     assert review["target"]["met"] is True
     assert review["target"]["words"] == "Met: 100% is at or above the 80% threshold."
@@ -91,6 +93,8 @@ def test_a_small_client_group_withholds_its_neighbour_and_says_the_threshold_is_
             "value": 80.0,
             "met": None,
             "words": "Not known: the figure is withheld.",
+            "origin": "default",
+            "source": "Built-in default",
         }
 
 
