@@ -56,6 +56,24 @@ EPISODE_COLUMNS = (
 )
 
 
+# The ids of the substances and discharge reasons of each kind: each list is worked out
+# once per statement (an init plan), so an episode row is tested against a few ids
+# rather than joined to four tables, which took a third of the statement's time.
+OPIOIDS = "ARRAY(SELECT s.id FROM cases_substance s WHERE s.category = 'opioid')"
+OPIOIDS_OR_ALCOHOL = (
+    "ARRAY(SELECT s.id FROM cases_substance s WHERE s.category IN ('opioid', 'alcohol'))"
+)
+SUCCESSFUL = "ARRAY(SELECT r.id FROM cases_dischargereason r WHERE r.is_successful_completion)"
+UNPLANNED = "ARRAY(SELECT r.id FROM cases_dischargereason r WHERE r.is_unplanned_exit)"
+
+
+def _any_substance(test: str) -> str:
+    """Whether any of the episode's problem substances passes `test` (e.g. "= ANY(...)"),
+    as 0/1: a substance not recorded passes no test."""
+    each = " OR ".join(f"COALESCE(e.substance_{n}_id {test}, FALSE)" for n in (1, 2, 3))
+    return f"({each})::int"
+
+
 def episodes_sql(people: loading.PersonFilter, *, whole_history: bool) -> str:
     """Episodes with their substances' groups, for the people in scope.
 
@@ -63,7 +81,6 @@ def episodes_sql(people: loading.PersonFilter, *, whole_history: bool) -> str:
     (journeys and re-presentations look before and after it); otherwise only
     the episodes in the window.
     """
-    categories = "(s1.category, s2.category, s3.category)"
     scope = (
         "e.service_user_id IN (SELECT w.service_user_id FROM cases_treatmentepisode w "
         f"WHERE {OVERLAPS.format(e='w')})"
@@ -73,18 +90,12 @@ def episodes_sql(people: loading.PersonFilter, *, whole_history: bool) -> str:
     return f"""
         SELECT e.id, e.service_user_id, {day_number("e.referral_date")},
                {day_number("e.start_date")}, {day_number("e.discharge_date")},
-               COALESCE(r.is_successful_completion, FALSE)::int,
-               COALESCE(r.is_unplanned_exit, FALSE)::int,
-               COALESCE('opioid' IN {categories}, FALSE)::int,
-               COALESCE(s1.category NOT IN ('opioid', 'alcohol')
-                        OR s2.category NOT IN ('opioid', 'alcohol')
-                        OR s3.category NOT IN ('opioid', 'alcohol'), FALSE)::int
+               COALESCE(e.discharge_reason_id = ANY({SUCCESSFUL}), FALSE)::int,
+               COALESCE(e.discharge_reason_id = ANY({UNPLANNED}), FALSE)::int,
+               {_any_substance(f"= ANY({OPIOIDS})")},
+               {_any_substance(f"<> ALL({OPIOIDS_OR_ALCOHOL})")}
         FROM cases_treatmentepisode e
         {people.join("e.service_user_id")}
-        JOIN cases_substance s1 ON s1.id = e.substance_1_id
-        LEFT JOIN cases_substance s2 ON s2.id = e.substance_2_id
-        LEFT JOIN cases_substance s3 ON s3.id = e.substance_3_id
-        LEFT JOIN cases_dischargereason r ON r.id = e.discharge_reason_id
         WHERE {people.where} AND {scope}
     """
 
