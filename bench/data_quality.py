@@ -70,7 +70,8 @@ def child(args: argparse.Namespace) -> int:
     frames = read_frames(quality._statements(filters))
     end = pd.Timestamp(month_end(last.year, last.month))
     started = time.perf_counter()
-    _, overdue = quality._top_overdue(frames["episodes"], frames["tops"], end)
+    ordered = quality.by_person(frames)
+    _, overdue = quality._top_overdue(ordered["episodes"], ordered["tops"], end)
     columns_s = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -95,7 +96,7 @@ def child(args: argparse.Namespace) -> int:
         )
         looped.append(due is not None and due < end.date())
     loop_s = time.perf_counter() - started
-    same = list(overdue) == looped
+    same = overdue.sort_index().equals(pd.Series(looped, index=latest.index).sort_index())
 
     print(
         json.dumps(

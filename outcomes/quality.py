@@ -12,15 +12,15 @@ A person counts under their current team, as the figures count them.
 """
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from cases.models import Ethnicity, EventKind, EventStatus, Sex, Team
 from core.dates import add_months, month_end
 from core.frames import day_number
-from outcomes.figures.loading import Column, Statement, read_frames
+from outcomes.figures.loading import Column, Statement, lookup, read_frames
 from outcomes.selectors import next_top_due_dates
 from outcomes.suppression import Relation, suppress
 
@@ -222,19 +222,40 @@ def _statements(filters: QualityFilters) -> dict[str, Statement]:
     }
 
 
+def by_person(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """`frames` with episodes and TOPs in each person's order (episodes by referral, TOPs by
+    date), sorted once for every month's `_top_overdue`."""
+    return {
+        **frames,
+        "episodes": frames["episodes"].sort_values(
+            ["person_id", "referral", "episode_id"], kind="stable"
+        ),
+        "tops": frames["tops"].sort_values(["person_id", "top_date"], kind="stable"),
+    }
+
+
+def _last_of_each_person(rows: pd.DataFrame) -> pd.DataFrame:
+    """The last row of each person in `rows`, which are in person order."""
+    person = rows["person_id"].to_numpy()
+    last = np.ones(len(person), dtype=bool)
+    last[:-1] = person[1:] != person[:-1]
+    return rows[last]
+
+
 def _top_overdue(
     episodes: pd.DataFrame, tops: pd.DataFrame, end: pd.Timestamp
 ) -> tuple[pd.Series, pd.Series]:
     """Who has an open episode at `end` (their latest, as the caseload reads it), and of
     them whose TOP is overdue that day (`outcomes.selectors.next_top_due_dates`, the
-    caseload's rule as columns): two yes/no series by person."""
-    known = episodes[episodes["referral"] <= end].sort_values(["referral", "episode_id"])
-    latest = known.groupby("person_id").tail(1).set_index("person_id")
+    caseload's rule as columns): two yes/no series by person, in person order.
+
+    `episodes` and `tops` are in person order (`by_person`)."""
+    latest = _last_of_each_person(episodes[episodes["referral"] <= end]).set_index("person_id")
     open_at_end = latest["discharge"].isna() | (latest["discharge"] > end)
     latest = latest[open_at_end]
-    last_top = tops[tops["top_date"] <= end].groupby("person_id")["top_date"].max()
-    last_top = last_top.reindex(latest.index)
-    due = next_top_due_dates(latest["start"].fillna(latest["referral"]), last_top)
+    last_top = _last_of_each_person(tops[tops["top_date"] <= end]).set_index("person_id")
+    last_top_date = lookup(latest.index, last_top["top_date"])
+    due = next_top_due_dates(latest["start"].fillna(latest["referral"]), last_top_date)
     overdue = due.notna() & (due < end)
     return pd.Series(True, index=latest.index), overdue
 
@@ -250,8 +271,8 @@ def _month_counts(frames: dict[str, pd.DataFrame], month: datetime.date, today: 
         for team, count in teams.value_counts().items():
             counts[(key, int(team))] = int(count)
 
-    def of_people(ids: Iterable[int]) -> pd.Series:
-        return team_of.reindex(list(ids)).dropna()
+    def of_people(ids: pd.Index) -> pd.Series:
+        return team_of.reindex(ids.to_numpy()).dropna()
 
     caseload, overdue = _top_overdue(episodes, tops, end)
     add(CASELOAD.key, of_people(caseload.index))
@@ -309,7 +330,7 @@ def data_quality(filters: QualityFilters, *, today: datetime.date) -> dict:
     if filters.counted_teams is not None:
         team_rows = team_rows.filter(pk__in=filters.counted_teams)
     teams = list(team_rows.values_list("id", "name"))
-    frames = read_frames(_statements(filters))
+    frames = by_person(read_frames(_statements(filters)))
     months = filters.months
     team_ids: list[int | str] = [pk for pk, _ in teams]
     keys = [d.key for d in DENOMINATORS] + [i.key for i in ITEMS]
