@@ -34,6 +34,7 @@ from outcomes.figures.episodes import (
     client_groups,
     episodes_sql,
     window_params,
+    with_an_episode_in_window,
 )
 from outcomes.figures.filters import FigureFilters, Period
 from outcomes.figures.loading import Column, Statement
@@ -231,6 +232,7 @@ FIGURES = _figures()
 def exit_tables(filters: FigureFilters) -> tuple[CountTable, CountTable, SegmentValues | None]:
     """The unsuppressed counts of both periods and the segment values."""
     frames = loading.read_frames(_statements(filters))
+    frames["episodes"] = with_an_episode_in_window(frames["episodes"], filters)
     periods = (filters.period, filters.previous_period)
     measures = {
         p: {

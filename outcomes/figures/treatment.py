@@ -46,6 +46,7 @@ from outcomes.figures.episodes import (
     in_treatment_episodes,
     in_treatment_people,
     window_params,
+    with_an_episode_in_window,
 )
 from outcomes.figures.filters import FigureFilters, Period
 from outcomes.figures.loading import Column, Statement
@@ -386,7 +387,9 @@ FIGURES = _figures()
 
 def load_outcome_frames(filters: FigureFilters) -> dict[str, pd.DataFrame]:
     """Every row the summary needs, for both periods, one statement per table."""
-    return loading.read_frames(_statements(filters))
+    frames = loading.read_frames(_statements(filters))
+    frames["episodes"] = with_an_episode_in_window(frames["episodes"], filters)
+    return frames
 
 
 def outcome_tables(

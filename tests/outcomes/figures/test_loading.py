@@ -11,7 +11,16 @@ from outcomes.figures import naloxone_coverage, outcome_summary
 from outcomes.figures.treatment import load_outcome_frames
 from overdoses.figures import overdose_figures
 from risk.figures import flag_figures
-from tests.outcomes.figures.conftest import D, person, quarter_two, several, supply, top, treated
+from tests.outcomes.figures.conftest import (
+    D,
+    episode,
+    person,
+    quarter_two,
+    several,
+    supply,
+    top,
+    treated,
+)
 from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +76,24 @@ def test_only_the_people_the_filters_allow_are_read(north, south):
     assert len(north_only["episodes"]) == 2
     assert len(north_only["tops"]) == 2
     assert all(len(frame) == 0 for frame in nobody.values())
+
+
+def test_the_whole_history_is_that_of_the_people_with_an_episode_in_the_window(north):
+    # The window is the second quarter of 2026 and the quarter before it.
+    gone = person(team=north)
+    episode(gone, referred=D(2024, 1, 1), discharged=D(2025, 12, 31), reason="completed_drug_free")
+    back = person(team=north)
+    earlier = episode(
+        back, referred=D(2023, 1, 1), discharged=D(2023, 6, 30), reason="completed_drug_free"
+    )
+    current = episode(back, referred=D(2026, 3, 1))
+    waiting = person(team=north)
+    episode(waiting, referred=D(2026, 6, 30), started=None)
+    later = person(team=north)
+    episode(later, referred=D(2026, 7, 1))
+
+    episodes = load_outcome_frames(quarter_two())["episodes"]
+
+    assert sorted(episodes["episode_id"]) == sorted(
+        [earlier.pk, current.pk, *waiting.episodes.values_list("pk", flat=True)]
+    )
