@@ -33,6 +33,7 @@ A person's team, local authority and the rest are as they are now (see
 
 import datetime
 
+import numpy as np
 import pandas as pd
 from django.utils import timezone
 
@@ -149,23 +150,43 @@ def _ost_at_exit(episodes: pd.DataFrame, interventions: pd.DataFrame) -> pd.Inde
     return pd.Index(ost.loc[running, "episode_id"].unique())
 
 
+def _days(dates: pd.Series) -> np.ndarray:
+    """Dates (no NaT) as whole days since 1970-01-01."""
+    return dates.to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
 def _journey_years(episodes: pd.DataFrame, people: pd.DataFrame, period: Period) -> pd.Series:
-    """Years of continuous treatment to the period's end of each person's latest episode."""
+    """Years of continuous treatment to the period's end of each person's latest episode.
+
+    Each person's started episodes in start order: one begins a new journey when it starts
+    more than `CONTINUOUS_GAP_DAYS` after the furthest any earlier one reached (its
+    discharge, or the period's end). A journey lasts from its first start to the furthest
+    reach of its episodes. Worked out on arrays a person after another (sorted once).
+    """
     end = _ts(period.end)
     started = episodes[episodes["start_date"].notna() & (episodes["start_date"] <= end)]
-    started = started.sort_values(["person_id", "start_date", "episode_id"])
     discharge = started["discharge_date"]
-    reach = discharge.where(discharge.notna() & (discharge <= end), end)
-    furthest_before = (
-        reach.groupby(started["person_id"]).cummax().groupby(started["person_id"]).shift(1)
-    )
-    gap = (started["start_date"] - furthest_before).dt.days
-    new_journey = furthest_before.isna() | (gap > CONTINUOUS_GAP_DAYS)
-    journey = new_journey.cumsum()
-    journey_start = started["start_date"].groupby(journey).transform("min")
-    journey_reach = reach.groupby(journey).transform("max")
-    years = (journey_reach - journey_start).dt.days / DAYS_A_YEAR
-    by_episode = pd.Series(years.to_numpy(), index=started["episode_id"].to_numpy())
+    reach_dates = discharge.where(discharge.notna() & (discharge <= end), end)
+    person, episode_id = started["person_id"].to_numpy(), started["episode_id"].to_numpy()
+    start, reach = _days(started["start_date"]), _days(reach_dates)
+    order = np.lexsort((episode_id, start, person))
+    person, episode_id, start, reach = person[order], episode_id[order], start[order], reach[order]
+
+    first = np.ones(len(person), dtype=bool)
+    first[1:] = person[1:] != person[:-1]
+    # The furthest reach so far within each person: each person's days lifted above the
+    # last person's, so one running maximum never carries over from one to the next.
+    lift = (np.cumsum(first) - 1) * (int(reach.max(initial=0)) - int(reach.min(initial=0)) + 1)
+    furthest = np.maximum.accumulate(reach + lift) - lift
+    furthest_before = np.empty_like(furthest)
+    furthest_before[1:] = furthest[:-1]
+    new_journey = first | (start - furthest_before > CONTINUOUS_GAP_DAYS)
+    beginnings = np.flatnonzero(new_journey)
+    journey = np.cumsum(new_journey) - 1
+    journey_reach = np.maximum.reduceat(reach, beginnings)[journey] if len(reach) else reach
+    years = (journey_reach - start[beginnings][journey]) / DAYS_A_YEAR
+
+    by_episode = pd.Series(years, index=episode_id)
     return pd.Series(by_episode.reindex(people["episode_id"]).to_numpy(), index=people.index)
 
 
