@@ -22,7 +22,6 @@ and the rest are as they are now (`outcomes.figures.segments`).
 """
 
 import pandas as pd
-from django.utils import timezone
 
 from cases.models import InterventionType
 from core.frames import day_number
@@ -38,8 +37,8 @@ from outcomes.figures.episodes import (
 )
 from outcomes.figures.filters import FigureFilters, Period
 from outcomes.figures.loading import Column, Statement
-from outcomes.figures.segments import SegmentValues, assign_segments
-from outcomes.figures.tables import CountTable, Figure, figures_result
+from outcomes.figures.segments import SegmentValues
+from outcomes.figures.tables import CountTable, Figure, Tables, both_periods, family_result
 
 EXIT_KINDS = {"planned": "Planned", "unplanned": "Unplanned", "other": "Other"}
 MODALITIES = {
@@ -229,36 +228,28 @@ def _figures() -> list[Figure]:
 FIGURES = _figures()
 
 
-def exit_tables(filters: FigureFilters) -> tuple[CountTable, CountTable, SegmentValues | None]:
+def exit_tables(filters: FigureFilters) -> Tables:
     """The unsuppressed counts of both periods and the segment values."""
     frames = loading.read_frames(_statements(filters))
     frames["episodes"] = with_an_episode_in_window(frames["episodes"], filters)
-    periods = (filters.period, filters.previous_period)
-    measures = {
-        p: {
+    return both_periods(
+        filters,
+        frames.get("people"),
+        lambda p: {
             "exits": exit_measures(frames, p),
             "re_presentation": re_presentation_measures(frames["episodes"], p),
-        }
-        for p in periods
-    }
-    values = assign_segments(
-        filters, frames.get("people"), {p.end: list(measures[p].values()) for p in periods}
+        },
+        exit_table,
     )
-    current, previous = (exit_table(measures[p], values) for p in periods)
-    return current, previous, values
 
 
 def treatment_exits(filters: FigureFilters) -> dict:
     """Planned and unplanned exits, by modality, and time to re-presentation, for the
     filters' period beside the previous one (family "treatment_exits", suppressed)."""
-    current, previous, values = exit_tables(filters)
-    return figures_result(
+    return family_result(
         family="treatment_exits",
         filters=filters,
         figures=FIGURES,
-        current=current,
-        previous=previous,
-        segments=values,
+        tables=exit_tables(filters),
         client_groups=CLIENT_GROUPS,
-        today=timezone.localdate(),
     )

@@ -23,7 +23,6 @@ and the rest are as they are now.
 """
 
 import pandas as pd
-from django.utils import timezone
 
 from cases.models import EventKind, EventStatus, Intervention
 from core.frames import day_number
@@ -38,8 +37,15 @@ from outcomes.figures.episodes import (
 )
 from outcomes.figures.filters import FigureFilters, Period
 from outcomes.figures.loading import Column, Statement
-from outcomes.figures.segments import SegmentValues, assign_segments
-from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
+from outcomes.figures.segments import SegmentValues
+from outcomes.figures.tables import (
+    CountTable,
+    Figure,
+    Tables,
+    both_periods,
+    family_result,
+    nested_in,
+)
 
 PICK_UP_DAYS = 21
 # The default, where no local target is loaded for the period.
@@ -226,33 +232,25 @@ FIGURES = [
 
 def justice_tables(
     filters: FigureFilters,
-) -> tuple[CountTable, CountTable, SegmentValues | None]:
+) -> Tables:
     """The unsuppressed counts of both periods and the segment values."""
     frames = loading.read_frames(_statements(filters))
-    periods = (filters.period, filters.previous_period)
-    measures = {
-        p: {"releases": release_measures(frames, p), "families": family_measures(frames, p)}
-        for p in periods
-    }
-    values = assign_segments(
-        filters, frames.get("people"), {p.end: list(measures[p].values()) for p in periods}
+    return both_periods(
+        filters,
+        frames.get("people"),
+        lambda p: {"releases": release_measures(frames, p), "families": family_measures(frames, p)},
+        justice_table,
     )
-    current, previous = (justice_table(measures[p], values) for p in periods)
-    return current, previous, values
 
 
 def criminal_justice_and_families(filters: FigureFilters) -> dict:
-    """Prison release to treatment within 3 weeks against the 75% local target, and parents
+    """Prison release to treatment within 3 weeks against its local target, and parents
     and people living with children in treatment, for the filters' period beside the
     previous one (family "criminal_justice_and_families", suppressed)."""
-    current, previous, values = justice_tables(filters)
-    return figures_result(
+    return family_result(
         family="criminal_justice_and_families",
         filters=filters,
         figures=FIGURES,
-        current=current,
-        previous=previous,
-        segments=values,
+        tables=justice_tables(filters),
         client_groups=CLIENT_GROUPS,
-        today=timezone.localdate(),
     )

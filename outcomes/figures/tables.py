@@ -19,15 +19,16 @@ percentage, whether the segment differs from it by more than chance
 
 import datetime
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
+from django.utils import timezone
 
 from outcomes.figures.difference import DIFFERENCE_WORDS, difference_of, stated_test
 from outcomes.figures.filters import FigureFilters, Period
-from outcomes.figures.segments import SegmentValues
+from outcomes.figures.segments import SegmentValues, assign_segments
 from outcomes.suppression import Relation, SuppressedCounts, suppress
 
 ALL = "all"
@@ -430,3 +431,47 @@ def figures_result(
     if segments is not None:
         result["test"] = stated_test()
     return result
+
+
+# A period's measures: frames of units (people, episodes, kits...) with yes/no columns.
+Measures = dict[str, pd.DataFrame]
+Tables = tuple[CountTable, CountTable, SegmentValues | None]
+
+
+def both_periods(
+    filters: FigureFilters,
+    people: pd.DataFrame | None,
+    measures: Callable[[Period], Measures],
+    table: Callable[[Measures, SegmentValues | None], CountTable],
+) -> Tables:
+    """The unsuppressed counts of the filters' period and of the period before, and the
+    segment values: each period's `measures`, every frame given its segment as on the
+    period's last day (`assign_segments`, from the `people` frame when split), then each
+    period's `table`."""
+    periods = (filters.period, filters.previous_period)
+    measured = {p: measures(p) for p in periods}
+    values = assign_segments(filters, people, {p.end: list(measured[p].values()) for p in periods})
+    current, previous = (table(measured[p], values) for p in periods)
+    return current, previous, values
+
+
+def family_result(
+    *,
+    family: str,
+    filters: FigureFilters,
+    figures: Sequence[Figure],
+    tables: Tables,
+    client_groups: Sequence[str] = (),
+) -> dict:
+    """`figures_result` of both periods' tables (`both_periods`) as of today."""
+    current, previous, values = tables
+    return figures_result(
+        family=family,
+        filters=filters,
+        figures=figures,
+        current=current,
+        previous=previous,
+        segments=values,
+        client_groups=client_groups,
+        today=timezone.localdate(),
+    )

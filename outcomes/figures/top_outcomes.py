@@ -25,7 +25,6 @@ they are now.
 """
 
 import pandas as pd
-from django.utils import timezone
 
 from core.frames import day_number
 from outcomes.figures import loading, reviews
@@ -39,8 +38,15 @@ from outcomes.figures.episodes import (
 )
 from outcomes.figures.filters import FigureFilters, Period
 from outcomes.figures.loading import Column, Statement
-from outcomes.figures.segments import SegmentValues, assign_segments
-from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
+from outcomes.figures.segments import SegmentValues
+from outcomes.figures.tables import (
+    CountTable,
+    Figure,
+    Tables,
+    both_periods,
+    family_result,
+    nested_in,
+)
 
 THRESHOLD = 80.0
 START_TOP_WITHIN_DAYS = 28
@@ -222,37 +228,29 @@ FIGURES = [
 ]
 
 
-def top_tables(filters: FigureFilters) -> tuple[CountTable, CountTable, SegmentValues | None]:
+def top_tables(filters: FigureFilters) -> Tables:
     """The unsuppressed counts of both periods and the segment values."""
     frames = loading.read_frames(_statements(filters))
     pairs = reviews.review_pairs(frames["tops"], tuple(item for _, item, _ in WELLBEING))
     person_of_episode = frames["episodes"].set_index("episode_id")["person_id"]
-    periods = (filters.period, filters.previous_period)
-    measures = {
-        p: {
+    return both_periods(
+        filters,
+        frames.get("people"),
+        lambda p: {
             "completion": completion_measures(frames, p),
             "change": change_measures(pairs, person_of_episode, p),
-        }
-        for p in periods
-    }
-    values = assign_segments(
-        filters, frames.get("people"), {p.end: list(measures[p].values()) for p in periods}
+        },
+        top_table,
     )
-    current, previous = (top_table(measures[p], values) for p in periods)
-    return current, previous, values
 
 
 def top_outcomes(filters: FigureFilters) -> dict:
     """TOP completion against the 80% threshold and the change in wellbeing, for the
     filters' period beside the previous one (family "top_outcomes", suppressed)."""
-    current, previous, values = top_tables(filters)
-    return figures_result(
+    return family_result(
         family="top_outcomes",
         filters=filters,
         figures=FIGURES,
-        current=current,
-        previous=previous,
-        segments=values,
+        tables=top_tables(filters),
         client_groups=CLIENT_GROUPS,
-        today=timezone.localdate(),
     )

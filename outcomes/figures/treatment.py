@@ -35,7 +35,6 @@ import datetime
 
 import numpy as np
 import pandas as pd
-from django.utils import timezone
 
 from core.frames import day_number
 from outcomes.figures import loading, reviews, waiting
@@ -51,8 +50,15 @@ from outcomes.figures.episodes import (
 )
 from outcomes.figures.filters import FigureFilters, Period
 from outcomes.figures.loading import Column, Statement
-from outcomes.figures.segments import SegmentValues, assign_segments
-from outcomes.figures.tables import CountTable, Figure, figures_result, nested_in
+from outcomes.figures.segments import SegmentValues
+from outcomes.figures.tables import (
+    CountTable,
+    Figure,
+    Tables,
+    both_periods,
+    family_result,
+    nested_in,
+)
 
 CONTINUOUS_GAP_DAYS = 21
 RETAINED_DAYS = 12 * 7
@@ -415,7 +421,7 @@ def load_outcome_frames(filters: FigureFilters) -> dict[str, pd.DataFrame]:
 
 def outcome_tables(
     filters: FigureFilters,
-) -> tuple[CountTable, CountTable, SegmentValues | None]:
+) -> Tables:
     """The unsuppressed counts of the period and of the comparison period, and
     the segment values; for `outcome_summary`, which suppresses them."""
     thresholds = reviews.reliable_change_days()
@@ -426,13 +432,12 @@ def outcome_tables(
         "pairs": reviews.review_pairs(frames["tops"]),
         "person_of_episode": episodes.set_index("episode_id")["person_id"],
     }
-    periods = (filters.period, filters.previous_period)
-    measures = {p: outcome_measures(frames, p, derived, thresholds) for p in periods}
-    values = assign_segments(
-        filters, frames.get("people"), {p.end: list(measures[p].values()) for p in periods}
+    return both_periods(
+        filters,
+        frames.get("people"),
+        lambda p: outcome_measures(frames, p, derived, thresholds),
+        outcome_table,
     )
-    current, previous = (outcome_table(measures[p], values) for p in periods)
-    return current, previous, values
 
 
 def outcome_summary(filters: FigureFilters) -> dict:
@@ -441,14 +446,10 @@ def outcome_summary(filters: FigureFilters) -> dict:
     Returns the shape described in `outcomes.figures` (family
     "outcome_summary"), every count and rate already suppressed.
     """
-    current, previous, values = outcome_tables(filters)
-    return figures_result(
+    return family_result(
         family="outcome_summary",
         filters=filters,
         figures=FIGURES,
-        current=current,
-        previous=previous,
-        segments=values,
+        tables=outcome_tables(filters),
         client_groups=CLIENT_GROUPS,
-        today=timezone.localdate(),
     )
