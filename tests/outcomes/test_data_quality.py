@@ -31,6 +31,7 @@ from tests.factories import (
     EpisodeFactory,
     EventFactory,
     ServiceUserFactory,
+    TeamFactory,
     TopFactory,
     discharge_reason,
 )
@@ -199,3 +200,37 @@ def test_a_team_lead_asking_for_another_team_gets_400(records, south, client_as,
     response = client_as(tess).get(reverse("data_quality"), {**PARAMS, "team": str(south.pk)})
 
     assert response.status_code == 400
+
+
+def team_rows(page: str) -> list[str]:
+    """The team names heading the rows of the first table on the page."""
+    table = page.split('id="table-top_overdue"')[1].split("</table>")[0]
+    return [cell.split("</th>")[0] for cell in table.split('<th scope="row">')[1:]]
+
+
+def test_a_page_shows_its_teams_beside_all_teams_and_the_download_every_team(
+    records, client_as, gina
+):
+    more = [TeamFactory(name=f"Team {n:02}") for n in range(30)]
+    client = client_as(gina)
+
+    first = client.get(reverse("data_quality"), PARAMS).content.decode()
+    second = client.get(reverse("data_quality"), {**PARAMS, "page": "2"}).content.decode()
+    download = client.get(reverse("data_quality"), {**PARAMS, "page": "2", "download": "csv"})
+
+    names = sorted([records.name, *(team.name for team in more)])
+    assert team_rows(first) == [*names[:25], "All teams"]
+    assert team_rows(second) == [*names[25:], "All teams"]
+    assert "Teams 26 to 31 of 31" in second
+    assert "5 of 10" in first.split("All teams")[1]
+    listed = {line[2] for line in csv.reader(io.StringIO(download.content.decode()))}
+    assert listed == {"team", *names, "All teams"}
+
+
+def test_a_page_number_that_is_not_one_shows_the_first_or_last_page(records, client_as, gina):
+    client = client_as(gina)
+
+    for page in ("x", "0", "99"):
+        response = client.get(reverse("data_quality"), {**PARAMS, "page": page})
+        assert response.status_code == 200
+        assert team_rows(response.content.decode()) == [records.name, "All teams"]
