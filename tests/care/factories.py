@@ -2,7 +2,7 @@
 through the services."""
 
 from care import services
-from care.models import CaseNote, OnwardReferral, RiskAssessment
+from care.models import CaseNote, OnwardReferral, PhysicalHealthCheck, RiskAssessment
 from tests.factories import days_ago
 
 
@@ -148,4 +148,67 @@ def concern_of(person, raiser, *, raised: int = 5, **fields):
         raised_on=days_ago(raised),
         note=fields.pop("note", "Partner controls money and phone; DASH done."),
         **fields,
+    )
+
+
+# Written into every free-text field of the records: none may leave.
+SECRET = "Xyzzy"
+
+
+def care_history(person, worker):
+    """One of every care record an extract carries, with free text in every text field."""
+    plan = plan_of(person, worker, agreed=60)
+    kept = goal_of(plan, worker, domain="housing", what=f"{SECRET} flat", who_helps=SECRET)
+    done = goal_of(plan, worker, domain="money", what=f"{SECRET} debts", who_helps=SECRET)
+    services.plan_review_record(
+        plan=plan,
+        recorded_by=worker,
+        reviewed_on=days_ago(10),
+        who=f"{SECRET} and keyworker",
+        summary=f"{SECRET} went well",
+        closing={done: "achieved"},
+    )
+    assert kept.is_open
+    assessment_of(
+        person,
+        worker,
+        day=5,
+        uses_alone="yes",
+        uses_alone_detail=SECRET,
+        own_view=f"{SECRET} careful",
+        plan_in_their_words=SECRET,
+        plan_contacts=f"{SECRET} (sister)",
+    )
+    child_of(person, worker, other_carer=f"{SECRET} mother")
+    child_of(person, worker, label="B", lives_with="in_contact", social_care="child_protection")
+    services.safe_storage_record(
+        service_user=person,
+        updated_by=worker,
+        locked_box_given_on=days_ago(20),
+        storage_discussed_on=None,
+        supervised_consumption=True,
+        supervised_since=days_ago(20),
+    )
+    protection_referral_of(person, worker, made=20, reason=f"{SECRET} at home")
+    concern_of(person, worker, raised=5, note=f"{SECRET} controls money")
+    test = bbv_test_of(
+        person, worker, virus="hcv_rna", offered=40, tested=38, result="positive", result_on=30
+    )
+    services.hep_c_treatment_record(test=test, treatment_referred_on=days_ago(25))
+    hep_b_dose_of(person, worker, number=1, given=35)
+    services.nsp_contact_record(
+        team=person.team,
+        service_user=person,
+        recorded_by=worker,
+        contact_on=days_ago(3),
+        needles_syringes=10,
+        advice_given=True,
+    )
+    services.health_need_record(
+        model=PhysicalHealthCheck,
+        service_user=person,
+        recorded_by=worker,
+        checked_on=days_ago(4),
+        kind="injection_sites",
+        outcome="follow_up",
     )

@@ -19,13 +19,13 @@ from commissioning.api.auth import audience_for
 from commissioning.extracts import base as extracts
 from commissioning.extracts.base import ApiFilters, ExtractField, csv_chunks
 from commissioning.urls import EXTRACTS as ALL_EXTRACTS
+from tests.care.factories import care_history
 from tests.commissioning.conftest import extract_url, full_history
 from tests.commissioning.extract_reference import (
     old_age_band_sql,
     old_select_sql,
     reference_csv,
 )
-from tests.commissioning.test_care_extracts import care_history
 from tests.factories import ServiceUserFactory, days_ago
 
 pytestmark = pytest.mark.django_db
