@@ -57,14 +57,14 @@ def generation() -> str | None:
     """What the kept figures were computed from: None when nothing is to be kept."""
     run = (
         RecomputeRun.objects.filter(status=RecomputeRun.Status.PUBLISHED)
-        .order_by("-finished_at", "-pk")
+        .order_by("-pk")
         .values_list("pk", "finished_at")
         .first()
     )
     if run is None:
         return None
     loads = Benchmark.objects.aggregate(latest=Max("loaded_at"), rows=Count("pk"))
-    return f"{run[0]}:{run[1].isoformat()}:{loads['latest']}:{loads['rows']}"
+    return f"{run[0]}:{run[1]}:{loads['latest']}:{loads['rows']}"
 
 
 def _key(view: type[FigureView], scope: ApiScope, filters: ApiFilters, kept: str) -> str:

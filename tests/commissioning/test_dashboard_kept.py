@@ -181,3 +181,13 @@ def test_beat_works_the_figures_out_after_the_nights_recompute(north):
     published_run()
 
     assert app.tasks[entry["task"]].apply().get() == 1
+
+
+def test_a_published_run_with_no_finishing_time_still_starts_a_generation():
+    first = published_run()
+    RecomputeRun.objects.filter(pk=first.pk).update(finished_at=None)
+    assert kept.generation() is not None
+
+    later = published_run()
+
+    assert kept.generation().startswith(f"{later.pk}:")
