@@ -179,6 +179,22 @@ def meeting_hold(*, meeting: Meeting) -> Meeting:
 # Partners' contributions --------------------------------------------------------
 
 
+@transaction.atomic
+def meeting_organisations_invite(
+    *, meeting: Meeting, organisations: Iterable[PartnerOrganisation]
+) -> None:
+    """Invite more partner organisations to contribute to a meeting not yet held (one
+    already invited stays invited once)."""
+    if meeting.is_held:
+        raise ValidationError("This meeting has been held: who contributed is its record.")
+    invited = set(meeting.invited.values_list("organisation_id", flat=True))
+    MeetingOrganisation.objects.bulk_create(
+        MeetingOrganisation(meeting=meeting, organisation=organisation)
+        for organisation in organisations
+        if organisation.pk not in invited
+    )
+
+
 class ContributionConflict(Exception):
     """Someone else saved the contribution after the form was built from it."""
 

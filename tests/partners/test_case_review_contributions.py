@@ -23,7 +23,7 @@ from casereviews.models import (
     ReviewedPerson,
 )
 from cases.models import AccessEvent, AccessKind
-from partners.models import Consent
+from partners.models import Consent, PartnerOrganisation
 from partners.services import consent_record
 from tests.conftest import sign_in_verified
 from tests.factories import ServiceUserFactory, days_ago
@@ -255,3 +255,20 @@ def test_home_lists_the_people_on_invited_meetings_in_a_fixed_number_of_queries(
     assert page_url(second) in home
     assert "Unshared" not in home
     assert AccessEvent.objects.filter(view="partner_home").last().rows == 1
+
+
+def test_inviting_again_changes_nothing_and_a_held_meeting_invites_no_one(world, partners):
+    meeting = world.case_reviewed.meeting
+    services.meeting_organisations_invite(
+        meeting=meeting, organisations=[partners.police, partners.ambulance]
+    )
+    assert sorted(meeting.invited.values_list("organisation__name", flat=True)) == [
+        "County Ambulance",
+        "Northshire Police",
+    ]
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.HELD, held_at=timezone.now())
+    meeting.refresh_from_db()
+    other = PartnerOrganisation.objects.create(name="Probation", kind="prison")
+    with pytest.raises(ValidationError, match="has been held"):
+        services.meeting_organisations_invite(meeting=meeting, organisations=[other])
+    assert meeting.invited.count() == 2
