@@ -64,6 +64,17 @@ class MeetingForm(ClientChecks, CheckedInputForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=PARTNERS_HELP,
     )
+    organisations = forms.ModelMultipleChoiceField(
+        queryset=active_organisations(),
+        required=False,
+        label="Partner organisations contributing in Lantern",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "Their staff write, from their own pages, what their agency knows and is doing "
+            "about each person on the list whom Lantern may share with them."
+        ),
+        error_messages={"invalid_choice": "Choose one of the partner organisations."},
+    )
 
     def __init__(self, *args, teams: QuerySet[Team], staff: QuerySet[User], **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,13 +21,16 @@ from care.models import CarePlan, CaseNote, GoalState, OnwardReferral, PlanGoal,
 from casereviews.access import can_read_case_reviews
 from casereviews.models import (
     Meeting,
+    MeetingOrganisation,
     MeetingStatus,
+    PartnerContribution,
     ReviewAction,
     ReviewedPerson,
     TeamReviewSetting,
 )
 from cases.models import Contact, Event, EventKind, Role, ServiceUser, Team, User
 from cases.selectors import active_team_ids, service_users_visible_to
+from partners.models import PartnerOrganisation
 from risk.models import Flag, FlagReason, Tier
 
 # A person reviewed, whose next review date is further off than this, is not listed as due.
@@ -183,7 +186,14 @@ def meeting_for(user: User, external_id: uuid.UUID | str) -> Meeting | None:
     return (
         meetings_visible_to(user)
         .select_related("scheduled_by")
-        .prefetch_related("staff", "partners")
+        .prefetch_related(
+            "staff",
+            "partners",
+            Prefetch(
+                "invited",
+                queryset=MeetingOrganisation.objects.select_related("organisation"),
+            ),
+        )
         .filter(external_id=external_id)
         .first()
     )
@@ -250,6 +260,10 @@ def reviewed_people(meeting: Meeting, user: User) -> list[ReviewedPerson]:
             Prefetch(
                 "actions",
                 queryset=ReviewAction.objects.select_related("owner").order_by("due_on", "id"),
+            ),
+            Prefetch(
+                "partner_contributions",
+                queryset=PartnerContribution.objects.select_related("organisation", "updated_by"),
             ),
         )
         .order_by("service_user__last_name", "service_user__first_name", "id")
@@ -332,3 +346,50 @@ def actions_due_for_reminder(on: datetime.date) -> QuerySet[ReviewAction]:
         .select_related("owner", "reviewed__meeting")
         .order_by("owner_id", "due_on", "id")
     )
+
+
+# Partners' contributions --------------------------------------------------------------
+
+
+def reviewed_for_organisation(organisation: PartnerOrganisation) -> QuerySet[ReviewedPerson]:
+    """The people on the meetings `organisation` is invited to. Whether each may be shared
+    with it is `partners.selectors.may_share`'s answer, asked by the page."""
+    return ReviewedPerson.objects.filter(meeting__invited__organisation=organisation)
+
+
+def reviewed_with_own_contribution(
+    organisation: PartnerOrganisation,
+) -> list[tuple[ReviewedPerson, PartnerContribution | None]]:
+    """The people on the meetings `organisation` is invited to, the coming meetings first,
+    each with the organisation's own contribution if written: two queries."""
+    people = list(
+        reviewed_for_organisation(organisation)
+        .select_related("service_user", "meeting", "meeting__team")
+        .order_by("-meeting__status", "-meeting__meets_on", "service_user__last_name", "id")
+    )
+    written = {
+        contribution.reviewed_id: contribution
+        for contribution in PartnerContribution.objects.filter(
+            organisation=organisation, reviewed__in=[reviewed.pk for reviewed in people]
+        )
+    }
+    return [(reviewed, written.get(reviewed.pk)) for reviewed in people]
+
+
+def reviewed_for_partner(
+    organisation: PartnerOrganisation, external_id: uuid.UUID | str
+) -> ReviewedPerson | None:
+    """The person on a meeting's list with this id if `organisation` is invited to it."""
+    return (
+        reviewed_for_organisation(organisation)
+        .select_related("service_user", "meeting", "meeting__team")
+        .filter(external_id=external_id)
+        .first()
+    )
+
+
+def contribution_of(
+    reviewed: ReviewedPerson, organisation: PartnerOrganisation
+) -> PartnerContribution | None:
+    """The organisation's own contribution about the person, if it has written one."""
+    return PartnerContribution.objects.filter(reviewed=reviewed, organisation=organisation).first()

@@ -8,15 +8,19 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from casereviews import selectors
 from casereviews.models import (
+    CONTRIBUTION_FIELDS,
     ActionReminder,
     Meeting,
+    MeetingOrganisation,
     MeetingStatus,
     PartnerAttendee,
+    PartnerContribution,
     ReviewAction,
     ReviewedPerson,
     TeamReviewSetting,
@@ -50,8 +54,10 @@ def meeting_schedule(
     partners: Sequence[Partner],
     people: Iterable[ServiceUser],
     scheduled_by: User,
+    organisations: Iterable[PartnerOrganisation] = (),
 ) -> Meeting:
-    """A meeting of `team`'s case review with its attendees and the people to review."""
+    """A meeting of `team`'s case review with its attendees, the people to review and the
+    partner organisations invited to contribute in Lantern."""
     meeting = Meeting.objects.create(
         team=team, meets_on=meets_on, meets_at=meets_at, place=place, scheduled_by=scheduled_by
     )
@@ -63,6 +69,10 @@ def meeting_schedule(
     ReviewedPerson.objects.bulk_create(
         ReviewedPerson(meeting=meeting, service_user=person) for person in people
     )
+    MeetingOrganisation.objects.bulk_create(
+        MeetingOrganisation(meeting=meeting, organisation=organisation)
+        for organisation in organisations
+    )
     return meeting
 
 
@@ -71,7 +81,8 @@ def meeting_people_set(
     *, meeting: Meeting, people: Iterable[ServiceUser], among: Iterable[ServiceUser]
 ) -> None:
     """Make `people` the ones `meeting` reviews, of those in `among` (the people the lead may
-    see: others already listed stay). A person with decisions or actions recorded stays."""
+    see: others already listed stay). A person with decisions, actions or a partner's
+    contribution recorded stays."""
     if meeting.is_held:
         raise ValidationError("This meeting has been held: its list of people is its record.")
     wanted = {person.pk for person in people}
@@ -82,6 +93,11 @@ def meeting_people_set(
     )
     kept = set(keep) | set(
         current.filter(actions__isnull=False).values_list("service_user_id", flat=True)
+    )
+    kept |= set(
+        current.filter(partner_contributions__isnull=False).values_list(
+            "service_user_id", flat=True
+        )
     )
     current.exclude(service_user_id__in=wanted | kept).delete()
     listed = set(meeting.reviewed.values_list("service_user_id", flat=True))
@@ -158,6 +174,88 @@ def meeting_hold(*, meeting: Meeting) -> Meeting:
     meeting.held_at = timezone.now()
     meeting.save(update_fields=["status", "held_at"])
     return meeting
+
+
+# Partners' contributions --------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_organisations_invite(
+    *, meeting: Meeting, organisations: Iterable[PartnerOrganisation]
+) -> None:
+    """Invite more partner organisations to contribute to a meeting not yet held (one
+    already invited stays invited once)."""
+    if meeting.is_held:
+        raise ValidationError("This meeting has been held: who contributed is its record.")
+    invited = set(meeting.invited.values_list("organisation_id", flat=True))
+    MeetingOrganisation.objects.bulk_create(
+        MeetingOrganisation(meeting=meeting, organisation=organisation)
+        for organisation in organisations
+        if organisation.pk not in invited
+    )
+
+
+class ContributionConflict(Exception):
+    """Someone else saved the contribution after the form was built from it."""
+
+
+@transaction.atomic
+def contribution_write(
+    *,
+    reviewed: ReviewedPerson,
+    organisation: PartnerOrganisation,
+    user: User,
+    loaded_version: int,
+    changes: dict[str, str],
+) -> PartnerContribution:
+    """Write `organisation`'s contribution about a person on a meeting it is invited to.
+
+    `loaded_version` is the contribution's version the form was built from, 0 when there
+    was none yet; someone saving in between raises `ContributionConflict`. The meeting's
+    row is locked while writing, so two first writes cannot both create it, and a meeting
+    being marked held waits for the write (or the write sees it held and is refused).
+    """
+    if set(changes) - set(CONTRIBUTION_FIELDS):
+        raise ValueError(
+            f"Not contribution fields: {sorted(set(changes) - set(CONTRIBUTION_FIELDS))}"
+        )
+    meeting = Meeting.objects.select_for_update().get(pk=reviewed.meeting_id)
+    if not MeetingOrganisation.objects.filter(meeting=meeting, organisation=organisation).exists():
+        raise ValidationError(f"{organisation} is not invited to this case review.")
+    if meeting.is_held:
+        raise ValidationError(
+            "This meeting has been held: its contributions can no longer be changed."
+        )
+    decision = may_share(reviewed.service_user, organisation, on=timezone.localdate())
+    if not decision.allowed:
+        raise ValidationError(decision.why)
+    now = timezone.now()
+    contribution = PartnerContribution.objects.filter(
+        reviewed=reviewed, organisation=organisation
+    ).first()
+    if contribution is None and loaded_version == 0:
+        contribution = PartnerContribution(
+            reviewed=reviewed, organisation=organisation, created_by=user, updated_by=user
+        )
+    elif contribution is None or contribution.version != loaded_version:
+        raise ContributionConflict
+    for name, value in changes.items():
+        setattr(contribution, name, value.strip())
+    if not contribution.is_written:
+        raise ValidationError("Write at least one part of your organisation's contribution.")
+    contribution.updated_at = now
+    contribution.full_clean(exclude=["created_by", "updated_by", "reviewed", "organisation"])
+    if contribution.pk is None:
+        contribution.save()
+        return contribution
+    PartnerContribution.objects.filter(pk=contribution.pk, version=loaded_version).update(
+        **{name: getattr(contribution, name) for name in changes},
+        version=F("version") + 1,
+        updated_by=user,
+        updated_at=now,
+    )
+    contribution.refresh_from_db()
+    return contribution
 
 
 @transaction.atomic

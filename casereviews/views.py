@@ -162,6 +162,7 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
             partners=data["partners"],
             people=people,
             scheduled_by=request.user,
+            organisations=data["organisations"],
         )
         messages.success(
             request,

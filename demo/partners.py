@@ -2,10 +2,12 @@
 information-sharing agreements in force, a partner login for each (`police`, `ambulance`:
 `demo.DEMO_LOGINS`), consent to share for some of the demo keyworker's people, and a
 request for information from a review sent to the police, whose review is joint with the
-police and has the police's section written (`docs/partners.md`).
+police and has the police's section written (`docs/partners.md`), and the police invited
+to the demo keyworker's team's next case review, with their contribution written about the
+first person on it whom they may be told about.
 
 Its own random stream (`PARTNER_STREAM`), so adding it changed no other seeded draw; the
-joint review draws nothing at random.
+joint review and the case review draw nothing at random.
 Written through the partners' and the reviews' services after the reviews are filed.
 """
 
@@ -15,12 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Case, When
 
+from casereviews import services as case_review_services
+from casereviews.models import MeetingStatus, ReviewedPerson
 from cases.models import ServiceUser, User
 from deathreviews import services as review_services
 from deathreviews.domains import JOINT_SECTION_EDITABLE_IN, PART_EDITABLE_IN
 from deathreviews.models import InformationRequest, PartnerAgency, Review
 from partners import services
 from partners.models import PartnerAccess, PartnerOrganisation, SharingAgreement
+from partners.selectors import may_share
 
 # The stream's own key beside the seed (`np.random.default_rng([seed, PARTNER_STREAM])`).
 PARTNER_STREAM = 42
@@ -43,12 +48,14 @@ class PartnerResult:
     consents: int
     requests: int
     joint_sections: int = 0
+    contributions: int = 0
 
     def summary(self) -> str:
         return (
             f"Partners: {self.organisations} organisations with agreements and logins, "
             f"{self.consents} consents to share, {self.requests} request sent to a partner, "
-            f"{self.joint_sections} section of a joint review written by a partner."
+            f"{self.joint_sections} section of a joint review written by a partner, "
+            f"{self.contributions} contribution to a case review written by a partner."
         )
 
 
@@ -94,7 +101,8 @@ def seed_partners(*, seed: int, today: datetime.date) -> PartnerResult:
 
     requests = _request_to_the_police(organisations[0], governance, today)
     sections = _joint_review_with_the_police(organisations[0], governance)
-    return PartnerResult(len(organisations), consents, requests, sections)
+    contributions = _case_review_with_the_police(organisations[0], keyworker, today)
+    return PartnerResult(len(organisations), consents, requests, sections, contributions)
 
 
 def _request_to_the_police(
@@ -165,5 +173,52 @@ def _joint_review_with_the_police(police: PartnerOrganisation, governance: User)
         user=User.objects.get(username="police"),
         loaded_version=0,
         changes=POLICE_SECTION,
+    )
+    return 1
+
+
+POLICE_CONTRIBUTION = {
+    "knows": (
+        "Stopped twice in the last month near the bus station; found drowsy once and an "
+        "ambulance called. Known to associate with people supplying heroin."
+    ),
+    "doing": "Neighbourhood officers will call at his address this week and carry naloxone.",
+}
+
+
+def _case_review_with_the_police(
+    police: PartnerOrganisation, keyworker: User, today: datetime.date
+) -> int:
+    """Invite the police to the keyworker's team's next case review, and write their
+    contribution about the first person on it, as the police login would from its partner
+    page. Where the police may not yet be told about that person, the keyworker records
+    their consent first, as they would before the meeting."""
+    first = (
+        ReviewedPerson.objects.filter(
+            meeting__status=MeetingStatus.SCHEDULED,
+            meeting__team__in=keyworker.memberships.values("team"),
+        )
+        .select_related("meeting", "service_user")
+        .order_by("meeting__meets_on", "service_user__last_name", "id")
+        .first()
+    )
+    if first is None:
+        return 0
+    if not may_share(first.service_user, police, on=today).allowed:
+        services.consent_record(
+            service_user=first.service_user,
+            recorded_by=keyworker,
+            organisation=police,
+            given_on=today,
+            how="in_person",
+            scope="What the police know of their risk, for the team's case review.",
+        )
+    case_review_services.meeting_organisations_invite(meeting=first.meeting, organisations=[police])
+    case_review_services.contribution_write(
+        reviewed=first,
+        organisation=police,
+        user=User.objects.get(username="police"),
+        loaded_version=0,
+        changes=POLICE_CONTRIBUTION,
     )
     return 1

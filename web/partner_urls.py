@@ -22,6 +22,11 @@ urlpatterns = [
         partner_views.partner_joint_section,
         name="partner_joint_section",
     ),
+    path(
+        "case-reviews/<uuid:reviewed_id>/",
+        partner_views.partner_case_review,
+        name="partner_case_review",
+    ),
 ]
 
 # The only pages a partner reaches, beside signing in and out (`web.signin`).

@@ -4,8 +4,10 @@ A partner signs in like staff (password and second factor) and reaches only thes
 (`web.signin.SecondFactorRequiredMiddleware` answers 404 for every other page): the
 information requests a death review sent to their organisation, which they answer here, and
 the case review and death review actions assigned to their organisation, whose progress they
-mark, and their organisation's own section of each joint review it takes part in (never
-another organisation's section, nor the rest of the review). A person's details are shown
+mark, their organisation's own section of each joint review it takes part in (never
+another organisation's section, nor the rest of the review), and its contribution about each
+person on a case review meeting it is invited to (never another organisation's, nor the
+rest of the meeting). A person's details are shown
 only where `partners.selectors.may_share` allows it that day; otherwise the page says why. Every page records its read with `cases.audit`.
 """
 
@@ -18,7 +20,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from casereviews import selectors as case_review_selectors
 from casereviews import services as case_review_services
+from casereviews.models import CONTRIBUTION_FIELDS, PartnerContribution
 from casereviews.models import ReviewAction as CaseReviewAction
 from cases.audit import record_access
 from cases.forms import CheckedInputForm
@@ -103,6 +107,20 @@ class JointSectionForm(CheckedInputForm, forms.ModelForm):
         help_texts = {"knew": "Your contact with the person, and what you knew of their risk."}
 
 
+class ContributionForm(CheckedInputForm, forms.ModelForm):
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = PartnerContribution
+        fields = CONTRIBUTION_FIELDS
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in CONTRIBUTION_FIELDS}
+        labels = {
+            "knows": "What your agency knows",
+            "doing": "What your agency is doing about it",
+        }
+        help_texts = {"knows": "Your contact with the person, and what you know of their risk."}
+
+
 @login_required
 def partner_home(request: HttpRequest) -> HttpResponse:
     organisation = partner_access(request).organisation
@@ -123,6 +141,7 @@ def partner_home(request: HttpRequest) -> HttpResponse:
         .order_by("done_on", "due_on", "id")
     )
     joint_reviews = review_selectors.joint_reviews_with_own_section(organisation)
+    case_reviews = case_review_selectors.reviewed_with_own_contribution(organisation)
     decided: dict[int | None, Decision] = {}
 
     def rows(items, person_of):
@@ -139,6 +158,7 @@ def partner_home(request: HttpRequest) -> HttpResponse:
         "review_actions": list(rows(review_actions, lambda a: a.review.service_user)),
         "case_actions": list(rows(case_actions, lambda a: a.reviewed.service_user)),
         "joint_reviews": list(rows(joint_reviews, lambda pair: pair[0].service_user)),
+        "case_reviews": list(rows(case_reviews, lambda pair: pair[0].service_user)),
     }
     shown = sum(decision.allowed and key is not None for key, decision in decided.items())
     record_access(request, kind=AccessKind.LIST, query={"partner": organisation.pk}, rows=shown)
@@ -316,6 +336,67 @@ def partner_joint_section(request: HttpRequest, review_id) -> HttpResponse:
             "person": person,
             "decision": decision,
             "section": section,
+            "form": form,
+            "editable": editable,
+            "organisation": organisation,
+        },
+        status=400 if posted else 200,
+    )
+
+
+@login_required
+def partner_case_review(request: HttpRequest, reviewed_id) -> HttpResponse:
+    """The organisation's own contribution about one person on a case review meeting it is
+    invited to: what its agency knows and is doing about their risk. Nothing else of the
+    meeting, and no other partner's contribution."""
+    organisation = partner_access(request).organisation
+    reviewed = case_review_selectors.reviewed_for_partner(organisation, reviewed_id)
+    if reviewed is None:
+        raise Http404("No such case review")
+    person = reviewed.service_user
+    decision = sharing(person, organisation, today())
+    record_access(request, kind=AccessKind.REVIEW, subject=person, object_ref=str(reviewed_id))
+    if not decision.allowed:
+        return _refused(request, decision, "Case review")
+    contribution = case_review_selectors.contribution_of(reviewed, organisation)
+    editable = not reviewed.meeting.is_held
+    posted = request.method == "POST"
+    form = ContributionForm(
+        request.POST if posted else None,
+        instance=contribution,
+        initial={"loaded_version": contribution.version if contribution else 0},
+    )
+    if posted and not editable:
+        form.add_error(None, "This meeting has been held: its contributions are kept as they were.")
+    elif posted and form.is_valid():
+        try:
+            case_review_services.contribution_write(
+                reviewed=reviewed,
+                organisation=organisation,
+                user=request.user,
+                loaded_version=form.cleaned_data["loaded_version"],
+                changes={name: form.cleaned_data[name] for name in CONTRIBUTION_FIELDS},
+            )
+        except case_review_services.ContributionConflict:
+            form.add_error(
+                None,
+                "Someone else at your organisation saved this contribution after you opened "
+                "it. Your text is below: open it again to see theirs, then save.",
+            )
+        except ValidationError as refused:
+            form.add_error(None, " ".join(refused.messages))
+        else:
+            messages.success(request, "Your organisation's contribution has been saved.")
+            return redirect("partner_home")
+    return render(
+        request,
+        "partners/partner_case_review.html",
+        {
+            "reviewed": reviewed,
+            "meeting": reviewed.meeting,
+            "person": person,
+            "decision": decision,
+            "contribution": contribution,
             "form": form,
             "editable": editable,
             "organisation": organisation,

@@ -2,14 +2,19 @@
 action to Northshire Police (tests/browser/test_case_review_journey.py's steps); then pat of
 Northshire Police signs in with a password and the second factor, as staff do, answers the
 request for information a death review sent the police, writes the police's section of that
-joint review, and reaches nothing else: their home lists only Northshire's items, and a
-person page, the caseload and its search are not found. Axe checks every page (the page
-fixture fails the test on a serious or critical violation)."""
+joint review and their contribution to the team's next case review, and reaches nothing
+else: their home lists only Northshire's items, and a person page, the caseload and its
+search are not found. Axe checks every page (the page fixture fails the test on a serious
+or critical violation)."""
+
+import datetime
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from casereviews import services as case_review_services
+from casereviews.models import PartnerContribution
 from casereviews.models import ReviewAction as CaseReviewAction
 from deathreviews.models import InformationRequest, JointReviewSection, PartnerAgency
 from partners.services import consent_record
@@ -94,6 +99,31 @@ def test_a_partner_answers_a_request_writes_their_section_and_sees_nothing_else(
     expect(page.get_by_role("status")).to_contain_text("section has been saved")
     expect(body).to_contain_text(f"Saved {days_ago(0):%d/%m/%Y}")
 
+    # The team's next case review invites the police: they write what they know of Ash.
+    case_review_services.meeting_schedule(
+        team=north,
+        meets_on=days_ago(-3),
+        meets_at=datetime.time(10, 0),
+        place="Room 2",
+        staff=[tess],
+        partners=[],
+        people=[ash],
+        scheduled_by=tess,
+        organisations=[police],
+    )
+    page.goto(live_server.url + reverse("partner_home"))
+    page.get_by_role("link", name="Open your contribution").click()
+    expect(
+        page.get_by_role("heading", name="Northshire Police's contribution to a case review")
+    ).to_be_visible()
+    expect(body).to_contain_text("Ash Due")
+    expect(body).not_to_contain_text("Room 2")
+    page.get_by_label("What your agency knows").fill("Stopped twice this month, unwell once.")
+    page.get_by_label("What your agency is doing about it").fill("A welfare visit this week.")
+    screenshot("partner-case-review")
+    page.get_by_role("button", name="Save your contribution").click()
+    expect(page.get_by_role("status")).to_contain_text("contribution has been saved")
+
     # Nothing else: the person page, the caseload and its search are not found.
     for path in (
         reverse("person_detail", args=[ash.external_id]),
@@ -113,4 +143,7 @@ def test_a_partner_answers_a_request_writes_their_section_and_sees_nothing_else(
     assert (section.organisation, section.updated_by) == (police, pat)
     assert section.knew == "Two custody contacts in May."
     assert CaseReviewAction.objects.filter(partner_organisation=police).count() == 1
+    contribution = PartnerContribution.objects.get(organisation=police)
+    assert (contribution.reviewed.service_user, contribution.updated_by) == (ash, pat)
+    assert contribution.knows == "Stopped twice this month, unwell once."
     assert errors == []

@@ -10,6 +10,7 @@ from django.urls import reverse
 from casereviews import services
 from casereviews.models import Meeting, MeetingStatus, ReviewAction, ReviewedPerson
 from cases.models import AccessEvent
+from partners.models import PartnerOrganisation
 from tests.care.factories import assessment_of, goal_of, plan_of
 from tests.casereviews.conftest import held_meeting, make_flag
 from tests.factories import ServiceUserFactory, days_ago
@@ -92,6 +93,35 @@ def test_a_team_lead_schedules_a_meeting_prefilled_with_the_due_people(
     ]
 
 
+def test_a_team_lead_invites_partner_organisations_to_contribute_in_lantern(
+    client_as, tess, north, flagged
+):
+    police = PartnerOrganisation.objects.create(name="Northshire Police", kind="police")
+    retired = PartnerOrganisation.objects.create(name="Old Trust", kind="hospital", active=False)
+    form = {"team": north.pk, "meets_on": uk(days_ago(-2)), "meets_at": "14:00", "place": "Room 3"}
+
+    refused = client_as(tess).post(
+        reverse("case_review_schedule"), form | {"organisations": [retired.pk]}
+    )
+    assert refused.status_code == 400
+    assert "Choose one of the partner organisations." in refused.content.decode()
+    assert not Meeting.objects.exists()
+
+    response = client_as(tess).post(
+        reverse("case_review_schedule"), form | {"organisations": [police.pk]}
+    )
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert list(meeting.invited.values_list("organisation__name", flat=True)) == [
+        "Northshire Police"
+    ]
+    page = client_as(tess).get(reverse("case_review_meeting", args=[meeting.external_id]))
+    assert "Partner organisations contributing in Lantern:</span> Northshire Police" in (
+        page.content.decode()
+    )
+    assert page.content.decode().count("None written yet.") == 3
+
+
 def test_a_partner_line_without_an_organisation_is_refused_at_the_field(client_as, tess, north):
     response = client_as(tess).post(
         reverse("case_review_schedule"),
@@ -123,7 +153,7 @@ def test_the_meeting_page_shows_each_person_with_what_the_meeting_looks_at(
     client = client_as(alice)
     url = reverse("case_review_meeting", args=[meeting.external_id])
     client.get(url)
-    with django_assert_num_queries(17) as first:
+    with django_assert_num_queries(19) as first:
         response = client.get(url)
     content = response.content.decode()
     assert "Released from prison recently" in content
@@ -133,14 +163,14 @@ def test_the_meeting_page_shows_each_person_with_what_the_meeting_looks_at(
         "Due2",
     ]
     assert AccessEvent.objects.filter(view="case_review_meeting", rows=3).count() == 2
-    assert len(first.captured_queries) == 17
+    assert len(first.captured_queries) == 19
     more = [ServiceUserFactory(team=north, keyworker=alice) for _ in range(4)]
     for person in more:
         make_flag(person)
         ReviewedPerson.objects.create(meeting=meeting, service_user=person)
         goal_of(plan_of(person, alice), alice)
         assessment_of(person, alice)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         client.get(url)
 
 

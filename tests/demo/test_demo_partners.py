@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from casereviews.models import PartnerContribution
 from cases.models import User
 from deathreviews.models import InformationRequest, JointReviewSection
 from partners.models import Consent, PartnerAccess, SharingAgreement
@@ -43,3 +44,18 @@ def test_a_small_demo_has_partners_and_a_request_to_one(client_as):
     governance = client_as(User.objects.get(username="governance"))
     review_page = governance.get(reverse("review_detail", args=[section.review.external_id]))
     assert section.findings in review_page.content.decode()
+
+    # The police are invited to the keyworker's team's next case review and have written
+    # about someone on it, which the police and the meeting's staff read.
+    contribution = PartnerContribution.objects.get()
+    assert contribution.organisation == request.agency.organisation
+    assert contribution.updated_by.username == "police"
+    assert not contribution.reviewed.meeting.is_held
+    assert reverse("partner_case_review", args=[contribution.reviewed.external_id]) in (
+        page.content.decode()
+    )
+    keyworker = client_as(User.objects.get(username="keyworker"))
+    meeting_page = keyworker.get(
+        reverse("case_review_meeting", args=[contribution.reviewed.meeting.external_id])
+    )
+    assert contribution.doing in meeting_page.content.decode()

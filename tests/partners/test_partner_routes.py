@@ -80,6 +80,7 @@ def test_a_partner_of_another_organisation_finds_nothing_of_this_one(world, clie
         ("partner_review_action", "partner-action"),
         ("partner_case_review_action", "partner-case-action"),
         ("partner_joint_section", "partner-joint"),
+        ("partner_case_review", "partner-case-review"),
     ):
         url = reverse(name, kwargs=routes.SAMPLES[sample](world))
         assert client.get(url).status_code == 404

@@ -2,12 +2,14 @@
 asked for: Northshire Police, with an agreement in force and pat on its staff; jo consented
 to sharing with it; a request of jo's review sent to it, and a death review action and a
 case review action of jo assigned to it; jo's review made joint with it, which gives it a
-section of that review to write. County Ambulance has its own agreement and paula, and
+section of that review to write; Northshire invited to the case review meeting on which jo
+is reviewed, which gives it a contribution about him to write. County Ambulance has its own agreement and paula, and
 nothing of jo's: everything of Northshire's is not found for her."""
 
 from dataclasses import dataclass
 
 from casereviews import services as case_review_services
+from casereviews.models import MeetingOrganisation, ReviewedPerson
 from casereviews.models import ReviewAction as CaseReviewAction
 from cases.models import Role, User
 from deathreviews.models import (
@@ -34,6 +36,7 @@ class PartnerWorld:
     action: ReviewAction
     case_action: CaseReviewAction
     joint_review: Review
+    case_reviewed: ReviewedPerson
 
 
 def partner_user(organisation: PartnerOrganisation, username: str, **access) -> User:
@@ -94,6 +97,8 @@ def partner_world(w) -> PartnerWorld:
             partner_organisation=police,
         ),
         joint_review=w.review,
+        case_reviewed=w.case_reviewed,
     )
+    MeetingOrganisation.objects.create(meeting=w.case_reviewed.meeting, organisation=police)
     w._partners = made
     return made

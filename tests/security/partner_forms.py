@@ -1,7 +1,7 @@
 """The forms of a person's sharing with partners in the fuzz table (tests/security/forms.py
 adds them to FORMS). The partner's own forms are posted by a partner, who is not in the
 world's cast: most are in EXCLUDED, and tested in tests/partners/test_partner_pages.py;
-the section of a joint review is fuzzed here as pat of Northshire Police, the one user
+the section of a joint review and the contribution to a case review are fuzzed here as pat of Northshire Police, the one user
 "pat" that tests/security/test_form_fuzz.py signs in from tests/partners/world.py."""
 
 from tests.security.forms import FormCase, _days_ahead, _form
@@ -60,6 +60,18 @@ PARTNER_FORMS: tuple[FormCase, ...] = (
             "did": "Referred him to the drug service from custody.",
             "findings": "",
             "learning": "",
+            "loaded_version": "0",
+        },
+    ),
+    FormCase(
+        "web.partner_views.ContributionForm",
+        "partner_case_review",
+        "partner-case-review",
+        "pat",
+        lambda w: _form("web.partner_views.ContributionForm")(initial={"loaded_version": 0}),
+        valid=lambda w: {
+            "knows": "Arrested twice this month; found unwell in custody once.",
+            "doing": "A welfare check at his address this week.",
             "loaded_version": "0",
         },
     ),

@@ -101,6 +101,7 @@ SAMPLES = {
     "partner-action": lambda w: {"action_id": _partners(w).action.external_id},
     "partner-case-action": lambda w: {"action_id": _partners(w).case_action.external_id},
     "partner-joint": lambda w: {"review_id": _partners(w).joint_review.external_id},
+    "partner-case-review": lambda w: {"reviewed_id": _partners(w).case_reviewed.external_id},
 }
 
 
@@ -511,6 +512,7 @@ partner_request                 partner-request GET    signin  404     404     4
 partner_review_action           partner-action GET     signin  404     404     404     404     404     404
 partner_case_review_action      partner-case-action GET signin 404     404     404     404     404     404
 partner_joint_section           partner-joint  GET     signin  404     404     404     404     404     404
+partner_case_review             partner-case-review GET signin 404     404     404     404     404     404
 
 # The admin's own pages (its per-model pages are in ADMIN_MODELS). Signing out of the
 # admin sends anyone not signed in to it back to its index.

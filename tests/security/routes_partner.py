@@ -24,4 +24,6 @@ partner_case_review_action      partner-case-action GET     ok
 partner_case_review_action      partner-case-action POST    400
 partner_joint_section           partner-joint       GET     ok
 partner_joint_section           partner-joint       POST    400
+partner_case_review             partner-case-review GET     ok
+partner_case_review             partner-case-review POST    400
 """

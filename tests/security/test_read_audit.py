@@ -102,6 +102,7 @@ NOT_READS = {
         "a partner's page, not found for staff; the partner's read is tested"
     ),
     "partner_joint_section": "a partner's page, not found for staff; the partner's read is tested",
+    "partner_case_review": "a partner's page, not found for staff; the partner's read is tested",
     "transfer_request_answer": (
         "POST only: a team lead answers a transfer request and goes back to the list, "
         "whose read is recorded"
