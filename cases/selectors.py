@@ -7,6 +7,7 @@ simply does not exist for them (and answers 404).
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -351,6 +352,27 @@ def caseload_people(user: User, scope: str) -> QuerySet[ServiceUser]:
     if scope == "mine":
         return people.filter(keyworker=user)
     return people.select_related("keyworker")
+
+
+# A person's current episode: the open one, or else the most recently discharged. As an
+# ordering, for a query taking the first row (per person with DISTINCT ON), and as a key for
+# episodes already read. PostgreSQL sorts NULL last in ascending order, so the open episode
+# (no discharge date) is put first explicitly.
+CURRENT_EPISODE_FIRST = (F("discharge_date").desc(nulls_first=True), "-referral_date", "-id")
+
+
+def current_episode(episodes: Iterable[TreatmentEpisode]) -> TreatmentEpisode | None:
+    """The first of `episodes` by `CURRENT_EPISODE_FIRST`, from episodes already read."""
+    return max(
+        episodes,
+        key=lambda e: (
+            e.discharge_date is None,
+            e.discharge_date or datetime.date.min,
+            e.referral_date,
+            e.pk,
+        ),
+        default=None,
+    )
 
 
 class ServiceUserHistory(TypedDict):

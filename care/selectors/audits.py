@@ -41,6 +41,7 @@ from care.selectors.plans import plan_due_when_none
 from care.selectors.safeguarding import SafeguardingRecord
 from cases.models import ServiceUser, Team, TreatmentEpisode, User
 from cases.selectors import (
+    CURRENT_EPISODE_FIRST,
     naloxone_status,
     service_users_visible_to,
     team_ids_visible_to,
@@ -190,7 +191,7 @@ def audit_prefill(person_ids: Sequence[int], *, on: datetime.date) -> dict[int, 
     episodes = {
         e.service_user_id: e
         for e in TreatmentEpisode.objects.filter(service_user_id__in=person_ids)
-        .order_by("service_user_id", "discharge_date", "-referral_date", "-id")
+        .order_by("service_user_id", *CURRENT_EPISODE_FIRST)
         .distinct("service_user_id")
         .only(
             "id",

@@ -10,6 +10,7 @@ and what is due are computed from those rows in plain Python.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ from care.models import (
     SafeStorage,
 )
 from cases.models import ServiceUser, TreatmentEpisode
+from cases.selectors import CURRENT_EPISODE_FIRST, current_episode
 
 CLOSED_SHOWN = 5
 
@@ -90,36 +92,56 @@ def _current_episode(person: ServiceUser) -> TreatmentEpisode | None:
     """The open episode, or else the latest."""
     return (
         TreatmentEpisode.objects.filter(service_user=person)
-        .order_by("discharge_date", "-referral_date", "-id")
+        .order_by(*CURRENT_EPISODE_FIRST)
         .only("id", "parental_status", "children_living_with", "discharge_date")
         .first()
     )
 
 
 def safeguarding_record_of(
-    person: ServiceUser, *, closed_shown: int = CLOSED_SHOWN
+    person: ServiceUser,
+    *,
+    closed_shown: int = CLOSED_SHOWN,
+    episodes: Sequence[TreatmentEpisode] | None = None,
 ) -> SafeguardingRecord:
-    """Every safeguarding row the page and the banner need, in seven queries."""
-    referrals = ProtectionReferral.objects.filter(service_user=person).select_related(
-        "made_by", "outcome_recorded_by"
+    """Every safeguarding row the page and the banner need, in five queries (four when
+    `episodes` holds every episode of the person, as the person page has read them). A
+    person's protection referrals and concerns are few: each is read whole, once, and
+    parted into the open and the latest closed here."""
+    referrals = list(
+        ProtectionReferral.objects.filter(service_user=person).select_related(
+            "made_by", "outcome_recorded_by"
+        )
     )
-    concerns = SafeguardingConcern.objects.filter(service_user=person).select_related(
-        "raised_by", "closed_by"
+    concerns = list(
+        SafeguardingConcern.objects.filter(service_user=person).select_related(
+            "raised_by", "closed_by"
+        )
+    )
+    closed_referrals = sorted(
+        (r for r in referrals if r.outcome), key=lambda r: (r.outcome_on, r.pk), reverse=True
+    )
+    closed_concerns = sorted(
+        (c for c in concerns if c.closed_on is not None),
+        key=lambda c: (c.closed_on, c.pk),
+        reverse=True,
     )
     return SafeguardingRecord(
         children=list(
             ChildInContact.objects.filter(service_user=person).select_related("recorded_by")
         ),
         storage=SafeStorage.objects.filter(service_user=person).first(),
-        episode=_current_episode(person),
-        open_referrals=list(referrals.filter(outcome="").order_by("chase_on", "id")),
-        closed_referrals=list(
-            referrals.exclude(outcome="").order_by("-outcome_on", "-id")[:closed_shown]
+        episode=_current_episode(person) if episodes is None else current_episode(episodes),
+        open_referrals=sorted(
+            (r for r in referrals if not r.outcome), key=lambda r: (r.chase_on, r.pk)
         ),
-        open_concerns=list(concerns.filter(closed_on__isnull=True).order_by("-raised_on", "-id")),
-        closed_concerns=list(
-            concerns.filter(closed_on__isnull=False).order_by("-closed_on", "-id")[:closed_shown]
+        closed_referrals=closed_referrals[:closed_shown],
+        open_concerns=sorted(
+            (c for c in concerns if c.closed_on is None),
+            key=lambda c: (c.raised_on, c.pk),
+            reverse=True,
         ),
+        closed_concerns=closed_concerns[:closed_shown],
     )
 
 
@@ -186,9 +208,15 @@ def safeguarding_due(
     return _due_of(safeguarding_record_of(person, closed_shown=0), person, today)
 
 
-def safeguarding_for_person(person: ServiceUser, *, today: datetime.date) -> dict[str, Any]:
-    """What the person page shows: the banner's open items and the section, from one read."""
-    record = safeguarding_record_of(person)
+def safeguarding_for_person(
+    person: ServiceUser,
+    *,
+    today: datetime.date,
+    episodes: Sequence[TreatmentEpisode] | None = None,
+) -> dict[str, Any]:
+    """What the person page shows: the banner's open items and the section, from one read
+    (`episodes`: every episode of the person, when the page has read them already)."""
+    record = safeguarding_record_of(person, episodes=episodes)
     return {
         "safeguarding": record,
         "safeguarding_open": _open_of(record, person, today),
