@@ -4,7 +4,8 @@ everything due at the top of the page, soonest first, whichever record it comes 
 Each record kind's selectors offer a function `<kind>_due(person, *, today, read=None) ->
 list[Due]` that reads in a fixed number of queries, however many records the person has.
 `read` is what the person page has already read for its sections (`Read`: the merged
-dicts of the kinds' `<kind>_for_person`): a kind takes its own rows from it when they are
+dicts of the kinds' `<kind>_for_person`, and the person's episodes, newest first, as
+`episodes`, from the record's history): a kind takes its own rows from it when they are
 there rather than read them a second time, and reads them itself when they are not.
 """
 

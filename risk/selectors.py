@@ -7,13 +7,16 @@ number of queries.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Exists,
     F,
     FilteredRelation,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -28,14 +31,16 @@ from cases.access import EDITING_ROLES
 from cases.models import (
     Contact,
     ContactStatus,
-    Intervention,
     InterventionType,
-    NaloxoneSupply,
     ServiceUser,
-    TreatmentEpisode,
     User,
 )
-from cases.selectors import leads_team, service_users_visible_to, teams_led_by
+from cases.selectors import (
+    ServiceUserHistory,
+    leads_team,
+    service_users_visible_to,
+    teams_led_by,
+)
 from risk import wording
 from risk.backtest_models import rule_set_fingerprint
 from risk.engine import OUTREACH_TIERS, TIER_OF_RANK, TIER_RANKS, TIERS
@@ -228,57 +233,56 @@ def _latest(queryset: QuerySet, field: str) -> Subquery:
     return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
 
 
+def _dates_in(history: ServiceUserHistory, since: datetime.date) -> dict[str, Any]:
+    """The latest date of each mitigation on the person's record, as already read."""
+
+    def latest(dates: Iterable[datetime.date]) -> datetime.date | None:
+        return max(dates, default=None)
+
+    supplies = history["naloxone_supplies"]
+    ost = [
+        i
+        for i in history["interventions"]
+        if i.kind == InterventionType.PHARMACOLOGICAL and i.medicine
+    ]
+    return {
+        "naloxone_since": latest(s.supplied_on for s in supplies if s.supplied_on >= since),
+        "kit_expiry": latest(s.expiry_date for s in supplies),
+        "ost_running_from": latest(i.start_date for i in ost if i.end_date is None),
+        "ost_started_since": latest(i.start_date for i in ost if i.start_date >= since),
+        "attended_since": latest(
+            c.contact_date
+            for c in history["contacts"]
+            if c.status == ContactStatus.ATTENDED and c.contact_date >= since
+        ),
+        "episode_referred": latest(
+            e.referral_date for e in history["episodes"] if e.referral_date >= since
+        ),
+        "intervention_referred": latest(
+            i.referral_date
+            for i in history["interventions"]
+            if i.referral_date is not None and i.referral_date >= since
+        ),
+    }
+
+
 def flag_mitigations(
-    person: ServiceUser, flag: Flag, on: datetime.date | None = None
+    person: ServiceUser,
+    flag: Flag,
+    *,
+    history: ServiceUserHistory,
+    on: datetime.date | None = None,
 ) -> list[Mitigation]:
     """What is on record against the flag: naloxone, OST, contact since it was
-    raised, and any referral since. One query."""
+    raised, and any referral since. `history` is the person's record as the person page
+    read it (`cases.selectors.service_user_history`); the one query is for the outreach
+    that reached them."""
     day = on or timezone.localdate()
     since = flag.raised_on
-    supplies = NaloxoneSupply.objects.filter(service_user=person)
-    ost = Intervention.objects.filter(
-        episode__service_user=person, kind=InterventionType.PHARMACOLOGICAL
-    ).exclude(medicine="")
-    row = (
-        ServiceUser.objects.filter(pk=person.pk)
-        .annotate(
-            naloxone_since=_latest(supplies.filter(supplied_on__gte=since), "supplied_on"),
-            kit_expiry=_latest(supplies, "expiry_date"),
-            ost_running_from=_latest(ost.filter(end_date__isnull=True), "start_date"),
-            ost_started_since=_latest(ost.filter(start_date__gte=since), "start_date"),
-            attended_since=_latest(
-                Contact.objects.filter(
-                    service_user=person, status=ContactStatus.ATTENDED, contact_date__gte=since
-                ),
-                "contact_date",
-            ),
-            reached_since=_latest(
-                OutreachAttempt.objects.filter(
-                    service_user=person, outcome__in=REACHED_OUTCOMES, attempted_on__gte=since
-                ),
-                "attempted_on",
-            ),
-            episode_referred=_latest(
-                TreatmentEpisode.objects.filter(service_user=person, referral_date__gte=since),
-                "referral_date",
-            ),
-            intervention_referred=_latest(
-                Intervention.objects.filter(episode__service_user=person, referral_date__gte=since),
-                "referral_date",
-            ),
-        )
-        .values(
-            "naloxone_since",
-            "kit_expiry",
-            "ost_running_from",
-            "ost_started_since",
-            "attended_since",
-            "reached_since",
-            "episode_referred",
-            "intervention_referred",
-        )
-        .get()
-    )
+    row = _dates_in(history, since)
+    row["reached_since"] = OutreachAttempt.objects.filter(
+        service_user=person, outcome__in=REACHED_OUTCOMES, attempted_on__gte=since
+    ).aggregate(latest=Max("attempted_on"))["latest"]
 
     def uk(d: datetime.date) -> str:
         return d.strftime("%d/%m/%Y")

@@ -82,6 +82,8 @@ def due_for(
         *_follow_up(follow_up),
         *_naloxone(person, history, today),
     ]
+    # The episodes are read with the history: no kind reads them again.
+    read = {**(read or {}), "episodes": history["episodes"]}
     for kind_due in record_kinds:
         due.extend(kind_due(person, today=today, read=read))
     due.extend(

@@ -294,7 +294,7 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
         **assessments_for_person(person, today=today),
         **health_for_person(person, today=today),
         **plans_for_person(person, today=today),
-        **safeguarding_for_person(person, today=today),
+        **safeguarding_for_person(person, today=today, episodes=history["episodes"]),
     }
     return render(
         request,
@@ -329,7 +329,9 @@ def person_detail(request: HttpRequest, external_id) -> HttpResponse:
             "current_ost": [i for i in history["interventions"] if i.is_ost and not i.end_date],
             "history": history,
             "flag": flag,
-            "mitigations": flag_mitigations(person, flag, on=today) if flag else [],
+            "mitigations": (
+                flag_mitigations(person, flag, on=today, history=history) if flag else []
+            ),
             "flag_history": flags,
             "can_review": can_work_reviews(request.user),
             "reviews": list(person_reviews(request.user, person)),

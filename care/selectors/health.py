@@ -37,13 +37,23 @@ def bbv_tests_of(person: ServiceUser) -> QuerySet[BloodBorneVirusTest]:
     return BloodBorneVirusTest.objects.filter(service_user=person)
 
 
+def bbv_tests_newest_first(person: ServiceUser) -> list[BloodBorneVirusTest]:
+    """Every test the person was offered, the latest offered first (a person's tests are
+    few: the person page reads them once and takes all it shows and makes due from them)."""
+    return list(bbv_tests_of(person).order_by("-offered_on", "-id"))
+
+
+def _latest_of_each_virus(tests: list[BloodBorneVirusTest]) -> list[BloodBorneVirusTest]:
+    """From tests newest first: the latest of each virus, in the order the viruses are listed."""
+    latest: dict[str, BloodBorneVirusTest] = {}
+    for test in tests:
+        latest.setdefault(test.virus, test)
+    return [latest[virus] for virus in Virus.values if virus in latest]
+
+
 def latest_bbv_tests_of(person: ServiceUser) -> list[BloodBorneVirusTest]:
     """The latest test offered for each virus, in the order the viruses are listed."""
-    latest = {
-        test.virus: test
-        for test in bbv_tests_of(person).order_by("virus", "-offered_on", "-id").distinct("virus")
-    }
-    return [latest[virus] for virus in Virus.values if virus in latest]
+    return _latest_of_each_virus(bbv_tests_newest_first(person))
 
 
 def hep_b_doses_of(person: ServiceUser) -> list[HepatitisBVaccination]:
@@ -103,18 +113,26 @@ class VaccinationCourse:
 
 
 def vaccination_course_of(person: ServiceUser) -> VaccinationCourse:
-    """Two queries: the doses, and the latest finding of immunity or refusal."""
-    other = (
-        HepatitisBVaccination.objects.filter(service_user=person)
-        .exclude(kind=VaccinationKind.DOSE)
-        .order_by("-given_on", "-id")
-        .first()
+    """One query: every record of the person's course (at most four doses and a few
+    findings), parted into the doses and the latest finding of immunity or refusal."""
+    records = list(
+        HepatitisBVaccination.objects.filter(service_user=person).select_related("recorded_by")
     )
-    return VaccinationCourse(doses=hep_b_doses_of(person), latest_other=other)
+    others = [r for r in records if r.kind != VaccinationKind.DOSE]
+    return VaccinationCourse(
+        doses=sorted(
+            (r for r in records if r.kind == VaccinationKind.DOSE), key=lambda r: r.dose_number or 0
+        ),
+        latest_other=max(others, key=lambda r: (r.given_on, r.pk), default=None),
+    )
 
 
-def _injecting_status(person: ServiceUser) -> str:
-    """The injecting status of the person's latest episode ("" if none is recorded)."""
+def _injecting_status(person: ServiceUser, read: Read | None) -> str:
+    """The injecting status of the person's latest episode ("" if none is recorded), from
+    the episodes in `read` (newest first) when the page read them."""
+    if read is not None and "episodes" in read:
+        episodes = read["episodes"]
+        return (episodes[0].injecting_status if episodes else "") or ""
     return (
         TreatmentEpisode.objects.filter(service_user=person)
         .order_by("-referral_date", "-id")
@@ -124,19 +142,20 @@ def _injecting_status(person: ServiceUser) -> str:
 
 
 def health_due(person: ServiceUser, *, today: datetime.date, read: Read | None = None) -> list[Due]:
-    """What the health record makes due, soonest first (five queries; three when `read`
-    holds `health_for_person`'s vaccination course): each hepatitis C result still to
+    """What the health record makes due, soonest first (three queries; none when `read`
+    holds `health_for_person`'s tests and vaccination course and the person's episodes,
+    newest first, as `episodes`): each hepatitis C result still to
     come, chased 28 days after its test; the next hepatitis B dose by the course's
     schedule; and a hepatitis C test to offer someone who injects or has injected, when no
     test was taken in the last 12 months."""
     external_id = person.external_id
     due: list[Due] = []
-    awaiting = (
-        bbv_tests_of(person)
-        .filter(virus__in=HEP_C, tested_on__isnull=False)
-        .filter(Q(result="") | Q(result=BbvResult.NOT_KNOWN_YET))
-        .order_by("tested_on", "id")
-    )
+    if read is not None and "health_bbv_tests" in read:
+        tests = read["health_bbv_tests"]
+    else:
+        tests = bbv_tests_newest_first(person)
+    hep_c = [t for t in tests if t.virus in HEP_C]
+    awaiting = sorted((t for t in hep_c if t.awaiting_result), key=lambda t: (t.tested_on, t.pk))
     result_url = reverse("bbv_test_result", args=[external_id])
     for test in awaiting:
         chase = test.chase_result_on()
@@ -162,8 +181,8 @@ def health_due(person: ServiceUser, *, today: datetime.date, read: Read | None =
                 reverse("hep_b_vaccination_create", args=[external_id]),
             )
         )
-    if _injecting_status(person) in INJECTS_OR_HAS:
-        offer = _hep_c_test_to_offer(person, today=today)
+    if _injecting_status(person, read) in INJECTS_OR_HAS:
+        offer = hep_c_offer_on(hep_c[0] if hep_c else None, today=today)
         if offer is not None:
             due.append(
                 Due(
@@ -175,19 +194,13 @@ def health_due(person: ServiceUser, *, today: datetime.date, read: Read | None =
     return sorted(due, key=lambda d: d.on)
 
 
-def _hep_c_test_to_offer(person: ServiceUser, *, today: datetime.date) -> datetime.date | None:
-    """When a hepatitis C test is next to be offered: 12 months after the last one taken,
-    (or, declined, after the offer), or today if none was ever offered. None while a test waits for its result, or someone
-    is positive and not (yet) cured, which is the treatment's business."""
-    latest = bbv_tests_of(person).filter(virus__in=HEP_C).order_by("-offered_on", "-id").first()
-    return hep_c_offer_on(latest, today=today)
-
-
 def hep_c_offer_on(
     latest: BloodBorneVirusTest | None, *, today: datetime.date
 ) -> datetime.date | None:
-    """`_hep_c_test_to_offer` from the latest hepatitis C test already read (None if
-    there is none): for a reader that reads many people's tests at once."""
+    """When a hepatitis C test is next to be offered, from the latest hepatitis C test
+    (None if there is none): 12 months after the last one taken (or, declined, after the
+    offer), or today if none was ever offered. None while a test waits for its result, or
+    someone is positive and not (yet) cured, which is the treatment's business."""
     if latest is None:
         return today
     if latest.awaiting_result or (latest.result == BbvResult.POSITIVE and latest.cured is not True):
@@ -266,9 +279,11 @@ def recent_anonymous_nsp_contacts(team: Team, *, limit: int = 20) -> list[Needle
 def health_for_person(person: ServiceUser, *, today: datetime.date) -> dict[str, Any]:
     """The person page's health section: the latest test of each virus in words, the
     hepatitis B course, the latest needle exchange contact, mental health need and
-    pharmacy, the latest physical health checks (seven queries in all)."""
-    tests = latest_bbv_tests_of(person)
+    pharmacy, the latest physical health checks (six queries in all)."""
+    every_test = bbv_tests_newest_first(person)
+    tests = _latest_of_each_virus(every_test)
     return {
+        "health_bbv_tests": every_test,
         "health_tests": tests,
         "health_awaiting": [t for t in tests if t.awaiting_result],
         "health_vaccination": vaccination_course_of(person),

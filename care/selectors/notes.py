@@ -2,8 +2,8 @@
 selector (`cases.audit.service_user_for_read`), so no read here widens anyone's scope.
 
 The person page reads a fixed number of queries however many notes and referrals a
-person has: a page of notes (its count and its rows), every open referral, and the
-most recent closed ones.
+person has: a page of notes (its count and its rows) and the person's referrals, parted
+into the open ones and the most recent closed.
 """
 
 import datetime
@@ -72,14 +72,18 @@ def care_record_for(
     page asked for; anything not a page number gives the first, past the end the last),
     the open referrals with those past their follow-up date marked, and the latest closed."""
     notes = Paginator(case_notes_of(person), NOTES_PAGE_SIZE).get_page(notes_page)
-    open_referrals = list(open_referrals_of(person))
+    # A person's referrals are few: read whole, once, and parted here.
+    referrals = list(onward_referrals_of(person))
+    open_referrals = sorted(
+        (r for r in referrals if not r.outcome), key=lambda r: (r.follow_up_on, -r.pk)
+    )
     for referral in open_referrals:
         referral.overdue = referral.is_overdue(today)  # type: ignore[attr-defined]
-    closed = list(
-        onward_referrals_of(person)
-        .exclude(outcome="")
-        .order_by("-outcome_recorded_at", "-id")[:CLOSED_REFERRALS_SHOWN]
-    )
+    closed = sorted(
+        (r for r in referrals if r.outcome),
+        key=lambda r: (r.outcome_recorded_at, r.pk),
+        reverse=True,
+    )[:CLOSED_REFERRALS_SHOWN]
     return {
         "case_notes": notes,
         "open_referrals": open_referrals,

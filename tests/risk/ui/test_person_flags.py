@@ -1,8 +1,15 @@
 import pytest
 from django.urls import reverse
 
+from cases.models import Intervention
 from risk.models import Flag, FlagOverride, OutreachAttempt
-from tests.factories import ContactFactory, NaloxoneSupplyFactory, days_ago
+from tests.factories import (
+    ContactFactory,
+    EpisodeFactory,
+    NaloxoneSupplyFactory,
+    days_ago,
+    discharge_reason,
+)
 from tests.risk.ui.conftest import make_flag
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +97,44 @@ def test_the_record_shows_mitigations_on_record_since_the_flag(client_as, alice,
     assert f"Last made {days_ago(2):%d/%m/%Y}" in content
     assert "OST:</span> None running" in content
     assert "Referral:</span> None recorded since the flag was raised" in content
+
+
+def test_each_mitigation_is_the_latest_of_its_kind_since_the_flag(client_as, alice, jo):
+    """From the record as the page read it: the latest supply, OST started since the flag,
+    the later of an attended contact and outreach that reached them, the later of an
+    episode's and an intervention's referral; what came before the flag does not count."""
+    make_flag(jo, raised_on=days_ago(30))
+    EpisodeFactory(
+        service_user=jo,
+        referral_date=days_ago(400),
+        discharge_date=days_ago(300),
+        discharge_reason=discharge_reason("dropped_out"),
+    )
+    now = EpisodeFactory(service_user=jo, referral_date=days_ago(12))
+    Intervention.objects.create(
+        episode=now,
+        kind="pharmacological",
+        medicine="buprenorphine",
+        intention="maintenance",
+        referral_date=days_ago(9),
+        start_date=days_ago(8),
+    )
+    NaloxoneSupplyFactory(service_user=jo, supplied_on=days_ago(200), expiry_date=days_ago(5))
+    ContactFactory(service_user=jo, contact_date=days_ago(6))
+    OutreachAttempt.objects.create(
+        service_user=jo,
+        attempted_on=days_ago(3),
+        method="phone",
+        outcome="contacted",
+        recorded_by=alice,
+    )
+
+    content = person_page(client_as(alice), jo)
+
+    assert f"Naloxone:</span> Kit expired {days_ago(5):%d/%m/%Y}" in content
+    assert f"OST:</span> Started {days_ago(8):%d/%m/%Y}" in content
+    assert f"Contact:</span> Last made {days_ago(3):%d/%m/%Y}" in content
+    assert f"Referral:</span> Made {days_ago(9):%d/%m/%Y}" in content
 
 
 def test_a_contact_before_the_flag_is_not_a_mitigation(client_as, alice, jo):
