@@ -22,6 +22,7 @@ import io
 import json
 import os
 import pstats
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -53,7 +54,17 @@ def configure_production(data_dir: str) -> None:
         from core.embedded_postgres import embedded_database_url
 
         url = embedded_database_url(Path(data_dir).resolve() / "pgdata")
-    os.environ.update(server_environment(url, Path(data_dir) / "static"))
+    static_root = Path(data_dir) / "static"
+    os.environ.update(server_environment(url, static_root))
+    if not (static_root / "staticfiles.json").exists():
+        # A database seeded by another benchmark has no collected static files; the
+        # production settings' manifest storage needs them to draw any page.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=BASE_DIR,
+            env=os.environ.copy(),
+            check=True,
+        )
     import django
 
     django.setup()
