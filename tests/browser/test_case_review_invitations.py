@@ -2,14 +2,12 @@
 scheduled, from the meeting page: a choice made wrongly is said at the field, the one made
 rightly names the organisation among those contributing, and the form offers no one more."""
 
-import datetime
-
 import pytest
 from playwright.sync_api import expect
 
-from casereviews import services
 from partners.models import PartnerOrganisation
 from tests.browser.conftest import sign_in
+from tests.casereviews.conftest import scheduled_meeting
 from tests.factories import days_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,16 +17,7 @@ def test_a_team_lead_invites_a_partner_organisation_after_scheduling(
     live_server, page, screenshot, tess, north
 ):
     PartnerOrganisation.objects.create(name="County Ambulance", kind="ambulance")
-    meeting = services.meeting_schedule(
-        team=north,
-        meets_on=days_ago(-2),
-        meets_at=datetime.time(10, 0),
-        place="Team room",
-        staff=[tess],
-        partners=[],
-        people=[],
-        scheduled_by=tess,
-    )
+    meeting = scheduled_meeting(north, tess, [], days_ago(-2))
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 

@@ -2,16 +2,13 @@
 chooses, on the meeting page, among the active organisations not yet invited; once the
 meeting is held nobody more is invited; another team's lead finds the meeting not found."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
-from casereviews import services
 from casereviews.models import Meeting, MeetingOrganisation
 from cases.models import Role
 from partners.models import PartnerOrganisation
-from tests.casereviews.conftest import held_meeting
+from tests.casereviews.conftest import held_meeting, scheduled_meeting
 from tests.factories import UserFactory, days_ago
 
 pytestmark = pytest.mark.django_db
@@ -30,17 +27,7 @@ def ambulance(db):
 @pytest.fixture
 def meeting(north, tess, flagged, police) -> Meeting:
     """North's meeting in two days, the police already invited."""
-    return services.meeting_schedule(
-        team=north,
-        meets_on=days_ago(-2),
-        meets_at=datetime.time(10, 0),
-        place="Room 1",
-        staff=[tess],
-        partners=[],
-        people=flagged,
-        scheduled_by=tess,
-        organisations=[police],
-    )
+    return scheduled_meeting(north, tess, flagged, days_ago(-2), organisations=[police])
 
 
 def page_url(meeting) -> str:
