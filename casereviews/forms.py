@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from casereviews.services import Partner
 from cases.forms import CheckedInputForm, ClientChecks, TimeInput, uk_date_field
 from cases.models import ServiceUser, Team, User
+from partners.models import PartnerOrganisation
 from partners.selectors import active_organisations
 
 PARTNERS_HELP = (
@@ -106,6 +107,24 @@ class MeetingForm(ClientChecks, CheckedInputForm, forms.Form):
             if any(user.pk not in members for user in staff):
                 self.add_error("staff", "Choose staff of the meeting's team.")
         return data
+
+
+class InviteForm(ClientChecks, CheckedInputForm, forms.Form):
+    organisations = forms.ModelMultipleChoiceField(
+        queryset=PartnerOrganisation.objects.none(),
+        label="Invite more partner organisations to contribute in Lantern",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=MeetingForm.base_fields["organisations"].help_text,
+        error_messages={
+            "required": "Choose at least one partner organisation to invite.",
+            "invalid_choice": "Choose one of the partner organisations not yet invited.",
+            "invalid_pk_value": "Choose one of the partner organisations not yet invited.",
+        },
+    )
+
+    def __init__(self, *args, organisations: QuerySet[PartnerOrganisation], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = organisations  # type: ignore[attr-defined]
 
 
 class PeopleForm(ClientChecks, CheckedInputForm, forms.Form):

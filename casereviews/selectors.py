@@ -31,6 +31,7 @@ from casereviews.models import (
 from cases.models import Contact, Event, EventKind, Role, ServiceUser, Team, User
 from cases.selectors import active_team_ids, service_users_visible_to
 from partners.models import PartnerOrganisation
+from partners.selectors import active_organisations
 from risk.models import Flag, FlagReason, Tier
 
 # A person reviewed, whose next review date is further off than this, is not listed as due.
@@ -393,3 +394,8 @@ def contribution_of(
 ) -> PartnerContribution | None:
     """The organisation's own contribution about the person, if it has written one."""
     return PartnerContribution.objects.filter(reviewed=reviewed, organisation=organisation).first()
+
+
+def organisations_to_invite(meeting: Meeting) -> QuerySet[PartnerOrganisation]:
+    """The active partner organisations not yet invited to contribute to `meeting`."""
+    return active_organisations().exclude(case_review_invitations__meeting=meeting)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from cases.reminders import remind_owners
 from core.dates import due_in_words
 from partners.models import PartnerOrganisation
 from partners.selectors import may_share
+from partners.services import own_text_write
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +179,9 @@ def meeting_hold(*, meeting: Meeting) -> Meeting:
 # Partners' contributions --------------------------------------------------------
 
 
+HELD_INVITES_NO_ONE = "This meeting has been held: who contributed is its record."
+
+
 @transaction.atomic
 def meeting_organisations_invite(
     *, meeting: Meeting, organisations: Iterable[PartnerOrganisation]
@@ -186,7 +189,7 @@ def meeting_organisations_invite(
     """Invite more partner organisations to contribute to a meeting not yet held (one
     already invited stays invited once)."""
     if meeting.is_held:
-        raise ValidationError("This meeting has been held: who contributed is its record.")
+        raise ValidationError(HELD_INVITES_NO_ONE)
     invited = set(meeting.invited.values_list("organisation_id", flat=True))
     MeetingOrganisation.objects.bulk_create(
         MeetingOrganisation(meeting=meeting, organisation=organisation)
@@ -208,17 +211,14 @@ def contribution_write(
     loaded_version: int,
     changes: dict[str, str],
 ) -> PartnerContribution:
-    """Write `organisation`'s contribution about a person on a meeting it is invited to.
+    """Write `organisation`'s contribution about a person on a meeting it is invited to,
+    through the one write of an organisation's own text (`partners.services.own_text_write`).
 
     `loaded_version` is the contribution's version the form was built from, 0 when there
     was none yet; someone saving in between raises `ContributionConflict`. The meeting's
     row is locked while writing, so two first writes cannot both create it, and a meeting
     being marked held waits for the write (or the write sees it held and is refused).
     """
-    if set(changes) - set(CONTRIBUTION_FIELDS):
-        raise ValueError(
-            f"Not contribution fields: {sorted(set(changes) - set(CONTRIBUTION_FIELDS))}"
-        )
     meeting = Meeting.objects.select_for_update().get(pk=reviewed.meeting_id)
     if not MeetingOrganisation.objects.filter(meeting=meeting, organisation=organisation).exists():
         raise ValidationError(f"{organisation} is not invited to this case review.")
@@ -229,33 +229,16 @@ def contribution_write(
     decision = may_share(reviewed.service_user, organisation, on=timezone.localdate())
     if not decision.allowed:
         raise ValidationError(decision.why)
-    now = timezone.now()
-    contribution = PartnerContribution.objects.filter(
-        reviewed=reviewed, organisation=organisation
-    ).first()
-    if contribution is None and loaded_version == 0:
-        contribution = PartnerContribution(
-            reviewed=reviewed, organisation=organisation, created_by=user, updated_by=user
-        )
-    elif contribution is None or contribution.version != loaded_version:
-        raise ContributionConflict
-    for name, value in changes.items():
-        setattr(contribution, name, value.strip())
-    if not contribution.is_written:
-        raise ValidationError("Write at least one part of your organisation's contribution.")
-    contribution.updated_at = now
-    contribution.full_clean(exclude=["created_by", "updated_by", "reviewed", "organisation"])
-    if contribution.pk is None:
-        contribution.save()
-        return contribution
-    PartnerContribution.objects.filter(pk=contribution.pk, version=loaded_version).update(
-        **{name: getattr(contribution, name) for name in changes},
-        version=F("version") + 1,
-        updated_by=user,
-        updated_at=now,
+    return own_text_write(
+        model=PartnerContribution,
+        about={"reviewed": reviewed, "organisation": organisation},
+        fields=CONTRIBUTION_FIELDS,
+        noun="contribution",
+        user=user,
+        loaded_version=loaded_version,
+        changes=changes,
+        conflict=lambda _: ContributionConflict(),
     )
-    contribution.refresh_from_db()
-    return contribution
 
 
 @transaction.atomic

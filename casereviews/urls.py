@@ -15,6 +15,7 @@ urlpatterns = [
     path(meeting, views.meeting_detail, name="case_review_meeting"),
     path(meeting + "people/", views.meeting_people, name="case_review_people"),
     path(meeting + "held/", views.meeting_hold, name="case_review_hold"),
+    path(meeting + "invite/", views.meeting_invite, name="case_review_invite"),
     path(person + "decisions/", views.reviewed_decisions, name="case_review_decisions"),
     path(person + "actions/new/", views.action_create, name="case_review_action_create"),
     path("actions/<uuid:action_id>/done/", views.action_done, name="case_review_action_done"),

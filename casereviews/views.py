@@ -20,6 +20,7 @@ from casereviews.forms import (
     ActionDoneForm,
     ActionForm,
     DecisionsForm,
+    InviteForm,
     MeetingForm,
     PeopleForm,
     TeamSettingForm,
@@ -187,6 +188,10 @@ def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
         can_lead_case_reviews(request.user)
         and selectors.led_teams(request.user).filter(pk=meeting.team_id).exists()
     )
+    invite = None
+    if leads and not meeting.is_held:
+        to_invite = selectors.organisations_to_invite(meeting)
+        invite = InviteForm(organisations=to_invite) if to_invite.exists() else None
     return render(
         request,
         "casereviews/meeting.html",
@@ -194,6 +199,7 @@ def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
             "meeting": meeting,
             "people": people,
             "can_record": leads,
+            "invite_form": invite,
             "today": timezone.localdate(),
         },
     )
@@ -241,6 +247,29 @@ def meeting_hold(request: HttpRequest, meeting_id) -> HttpResponse:
         return redirect("case_review_meeting", meeting_id=meeting.external_id)
     messages.success(request, "The meeting is marked held.")
     return redirect("case_review_meeting", meeting_id=meeting.external_id)
+
+
+@login_required
+@require_POST
+def meeting_invite(request: HttpRequest, meeting_id) -> HttpResponse:
+    """Invite more partner organisations to contribute to a meeting not yet held."""
+    meeting = _meeting(request, meeting_id, lead=True)
+    form = InviteForm(request.POST, organisations=selectors.organisations_to_invite(meeting))
+    if meeting.is_held:
+        form.add_error(None, services.HELD_INVITES_NO_ONE)
+    elif form.is_valid():
+        invited = form.cleaned_data["organisations"]
+        try:
+            services.meeting_organisations_invite(meeting=meeting, organisations=invited)
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            names = ", ".join(organisation.name for organisation in invited)
+            messages.success(request, f"Invited to contribute in Lantern: {names}.")
+            return redirect("case_review_meeting", meeting_id=meeting.external_id)
+    return _form_page(
+        request, form, "Invite partner organisations", "case_review_meeting", meeting=meeting
+    )
 
 
 @login_required

@@ -55,6 +55,7 @@ from deathreviews.models import (
 )
 from partners.models import PartnerOrganisation
 from partners.selectors import may_share
+from partners.services import own_text_write
 
 logger = logging.getLogger(__name__)
 
@@ -439,14 +440,13 @@ def joint_section_write(
     loaded_version: int,
     changes: dict[str, str],
 ) -> JointReviewSection:
-    """Write `organisation`'s own section of a joint review it takes part in.
+    """Write `organisation`'s own section of a joint review it takes part in, through the
+    one write of an organisation's own text (`partners.services.own_text_write`).
 
     `loaded_version` is the section's version the form was built from, 0 when it had none
     yet; someone saving in between raises `EditConflict`. The review's row is locked
     while writing, so two first writes of the same section cannot both create it.
     """
-    if set(changes) - set(JOINT_SECTION_FIELDS):
-        raise ValueError(f"Not section fields: {sorted(set(changes) - set(JOINT_SECTION_FIELDS))}")
     with _attributed(user):
         review = Review.objects.select_for_update().get(pk=review.pk)
         if not selectors.joint_reviews_of(organisation).filter(pk=review.pk).exists():
@@ -456,31 +456,16 @@ def joint_section_write(
                 f"This review is {ReviewStatus(review.status).label.lower()}: its joint review "
                 "sections can no longer be changed."
             )
-        now = timezone.now()
-        section = selectors.joint_section_of(review, organisation)
-        if section is None and loaded_version == 0:
-            section = JointReviewSection(
-                review=review, organisation=organisation, created_by=user, updated_by=user
-            )
-        elif section is None or section.version != loaded_version:
-            raise EditConflict(section or review)
-        for name, value in changes.items():
-            setattr(section, name, value.strip())
-        if not section.is_written:
-            raise ValidationError("Write at least one part of your organisation's section.")
-        section.updated_at = now
-        section.full_clean(exclude=["created_by", "updated_by"])
-        if section.pk is None:
-            section.save()
-            return section
-        JointReviewSection.objects.filter(pk=section.pk, version=loaded_version).update(
-            **{name: getattr(section, name) for name in changes},
-            version=F("version") + 1,
-            updated_by=user,
-            updated_at=now,
+        return own_text_write(
+            model=JointReviewSection,
+            about={"review": review, "organisation": organisation},
+            fields=JOINT_SECTION_FIELDS,
+            noun="section",
+            user=user,
+            loaded_version=loaded_version,
+            changes=changes,
+            conflict=lambda section: EditConflict(section or review),
         )
-        section.refresh_from_db()
-        return section
 
 
 # Approval for the bulletin ------------------------------------------------------

@@ -12,11 +12,14 @@ only where `partners.selectors.may_share` allows it that day; otherwise the page
 """
 
 import datetime
+from collections.abc import Callable
+from functools import partial
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -91,9 +94,13 @@ class DoneForm(CheckedInputForm, forms.Form):
     )
 
 
-class JointSectionForm(CheckedInputForm, forms.ModelForm):
+class OwnTextForm(CheckedInputForm, forms.ModelForm):
+    """An organisation's own text about a record, with the version the page was built from."""
+
     loaded_version = forms.IntegerField(widget=forms.HiddenInput)
 
+
+class JointSectionForm(OwnTextForm):
     class Meta:
         model = JointReviewSection
         fields = JOINT_SECTION_FIELDS
@@ -107,9 +114,7 @@ class JointSectionForm(CheckedInputForm, forms.ModelForm):
         help_texts = {"knew": "Your contact with the person, and what you knew of their risk."}
 
 
-class ContributionForm(CheckedInputForm, forms.ModelForm):
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
-
+class ContributionForm(OwnTextForm):
     class Meta:
         model = PartnerContribution
         fields = CONTRIBUTION_FIELDS
@@ -285,6 +290,73 @@ def partner_case_review_action(request: HttpRequest, action_id) -> HttpResponse:
     )
 
 
+def _own_text_page(
+    request: HttpRequest,
+    *,
+    organisation: PartnerOrganisation,
+    record_id,
+    person: ServiceUser,
+    title: str,
+    own: Model | None,
+    form_class: type[OwnTextForm],
+    editable: bool,
+    closed: str,
+    write: Callable[..., Model],
+    conflict: type[Exception],
+    conflict_message: str,
+    noun: str,
+    template: str,
+    context: dict,
+) -> HttpResponse:
+    """The organisation's own text about a record, read and written: the read is recorded
+    once, the page refused where the person may not be shared, and a save goes through
+    `write(loaded_version=…, changes=…)` (`partners.services.own_text_write` underneath)
+    unless the record is `closed` to changes."""
+    decision = sharing(person, organisation, today())
+    record_access(request, kind=AccessKind.REVIEW, subject=person, object_ref=str(record_id))
+    if not decision.allowed:
+        return _refused(request, decision, title)
+    fields = form_class._meta.fields or ()
+    posted = request.method == "POST"
+    form = form_class(
+        request.POST if posted else None,
+        instance=own,
+        initial={"loaded_version": own.version if own else 0},
+    )
+    if posted and not editable:
+        form.add_error(None, closed)
+    elif posted and form.is_valid():
+        try:
+            write(
+                loaded_version=form.cleaned_data["loaded_version"],
+                changes={name: form.cleaned_data[name] for name in fields},
+            )
+        except conflict:
+            form.add_error(None, conflict_message)
+        except ValidationError as refused:
+            form.add_error(None, " ".join(refused.messages))
+        else:
+            messages.success(request, f"Your organisation's {noun} has been saved.")
+            return redirect("partner_home")
+    written = [(form[name].label, getattr(own, name)) for name in fields] if own else []
+    return render(
+        request,
+        template,
+        context
+        | {
+            "person": person,
+            "decision": decision,
+            "own": own,
+            "written": written,
+            "noun": noun,
+            "form": form,
+            "editable": editable,
+            "organisation": organisation,
+        },
+        status=400 if posted else 200,
+    )
+
+
 @login_required
 def partner_joint_section(request: HttpRequest, review_id) -> HttpResponse:
     """The organisation's own section of a joint review: what its agency knew and did, its
@@ -293,54 +365,30 @@ def partner_joint_section(request: HttpRequest, review_id) -> HttpResponse:
     review = review_selectors.joint_review_for_partner(organisation, review_id)
     if review is None:
         raise Http404("No such review")
-    person = review.service_user
-    decision = sharing(person, organisation, today())
-    record_access(request, kind=AccessKind.REVIEW, subject=person, object_ref=str(review_id))
-    if not decision.allowed:
-        return _refused(request, decision, "Joint review")
-    section = review_selectors.joint_section_of(review, organisation)
-    editable = review.status in JOINT_SECTION_EDITABLE_IN
-    posted = request.method == "POST"
-    form = JointSectionForm(
-        request.POST if posted else None,
-        instance=section,
-        initial={"loaded_version": section.version if section else 0},
-    )
-    if posted and not editable:
-        form.add_error(None, "This review is signed off: its sections can no longer be changed.")
-    elif posted and form.is_valid():
-        try:
-            review_services.joint_section_write(
-                review=review,
-                organisation=organisation,
-                user=request.user,
-                loaded_version=form.cleaned_data["loaded_version"],
-                changes={name: form.cleaned_data[name] for name in JOINT_SECTION_FIELDS},
-            )
-        except EditConflict:
-            form.add_error(
-                None,
-                "Someone else at your organisation saved this section after you opened it. "
-                "Your text is below: open the section again to see theirs, then save.",
-            )
-        except ValidationError as refused:
-            form.add_error(None, " ".join(refused.messages))
-        else:
-            messages.success(request, "Your organisation's section has been saved.")
-            return redirect("partner_home")
-    return render(
+    return _own_text_page(
         request,
-        "partners/partner_joint_section.html",
-        {
-            "review": review,
-            "person": person,
-            "decision": decision,
-            "section": section,
-            "form": form,
-            "editable": editable,
-            "organisation": organisation,
-        },
-        status=400 if posted else 200,
+        organisation=organisation,
+        record_id=review_id,
+        person=review.service_user,
+        title="Joint review",
+        own=review_selectors.joint_section_of(review, organisation),
+        form_class=JointSectionForm,
+        editable=review.status in JOINT_SECTION_EDITABLE_IN,
+        closed="This review is signed off: its sections can no longer be changed.",
+        write=partial(
+            review_services.joint_section_write,
+            review=review,
+            organisation=organisation,
+            user=request.user,
+        ),
+        conflict=EditConflict,
+        conflict_message=(
+            "Someone else at your organisation saved this section after you opened it. "
+            "Your text is below: open the section again to see theirs, then save."
+        ),
+        noun="section",
+        template="partners/partner_joint_section.html",
+        context={"review": review},
     )
 
 
@@ -353,53 +401,28 @@ def partner_case_review(request: HttpRequest, reviewed_id) -> HttpResponse:
     reviewed = case_review_selectors.reviewed_for_partner(organisation, reviewed_id)
     if reviewed is None:
         raise Http404("No such case review")
-    person = reviewed.service_user
-    decision = sharing(person, organisation, today())
-    record_access(request, kind=AccessKind.REVIEW, subject=person, object_ref=str(reviewed_id))
-    if not decision.allowed:
-        return _refused(request, decision, "Case review")
-    contribution = case_review_selectors.contribution_of(reviewed, organisation)
-    editable = not reviewed.meeting.is_held
-    posted = request.method == "POST"
-    form = ContributionForm(
-        request.POST if posted else None,
-        instance=contribution,
-        initial={"loaded_version": contribution.version if contribution else 0},
-    )
-    if posted and not editable:
-        form.add_error(None, "This meeting has been held: its contributions are kept as they were.")
-    elif posted and form.is_valid():
-        try:
-            case_review_services.contribution_write(
-                reviewed=reviewed,
-                organisation=organisation,
-                user=request.user,
-                loaded_version=form.cleaned_data["loaded_version"],
-                changes={name: form.cleaned_data[name] for name in CONTRIBUTION_FIELDS},
-            )
-        except case_review_services.ContributionConflict:
-            form.add_error(
-                None,
-                "Someone else at your organisation saved this contribution after you opened "
-                "it. Your text is below: open it again to see theirs, then save.",
-            )
-        except ValidationError as refused:
-            form.add_error(None, " ".join(refused.messages))
-        else:
-            messages.success(request, "Your organisation's contribution has been saved.")
-            return redirect("partner_home")
-    return render(
+    return _own_text_page(
         request,
-        "partners/partner_case_review.html",
-        {
-            "reviewed": reviewed,
-            "meeting": reviewed.meeting,
-            "person": person,
-            "decision": decision,
-            "contribution": contribution,
-            "form": form,
-            "editable": editable,
-            "organisation": organisation,
-        },
-        status=400 if posted else 200,
+        organisation=organisation,
+        record_id=reviewed_id,
+        person=reviewed.service_user,
+        title="Case review",
+        own=case_review_selectors.contribution_of(reviewed, organisation),
+        form_class=ContributionForm,
+        editable=not reviewed.meeting.is_held,
+        closed="This meeting has been held: its contributions are kept as they were.",
+        write=partial(
+            case_review_services.contribution_write,
+            reviewed=reviewed,
+            organisation=organisation,
+            user=request.user,
+        ),
+        conflict=case_review_services.ContributionConflict,
+        conflict_message=(
+            "Someone else at your organisation saved this contribution after you opened "
+            "it. Your text is below: open it again to see theirs, then save."
+        ),
+        noun="contribution",
+        template="partners/partner_case_review.html",
+        context={"reviewed": reviewed, "meeting": reviewed.meeting},
     )

@@ -44,9 +44,9 @@ def make_flag(
     return flag
 
 
-def held_meeting(team, lead, people, on: datetime.date, next_review_on=None) -> Meeting:
-    """A meeting of `team` on `on` that reviewed `people` and was held."""
-    meeting = services.meeting_schedule(
+def scheduled_meeting(team, lead, people, on: datetime.date, organisations=()) -> Meeting:
+    """A meeting of `team` on `on` at 10:00 that reviews `people`, inviting `organisations`."""
+    return services.meeting_schedule(
         team=team,
         meets_on=on,
         meets_at=datetime.time(10, 0),
@@ -55,7 +55,13 @@ def held_meeting(team, lead, people, on: datetime.date, next_review_on=None) -> 
         partners=[],
         people=people,
         scheduled_by=lead,
+        organisations=organisations,
     )
+
+
+def held_meeting(team, lead, people, on: datetime.date, next_review_on=None) -> Meeting:
+    """A meeting of `team` on `on` that reviewed `people` and was held."""
+    meeting = scheduled_meeting(team, lead, people, on)
     if next_review_on is not None:
         meeting.reviewed.update(next_review_on=next_review_on)
     services.meeting_hold(meeting=meeting)

@@ -127,6 +127,23 @@ def test_an_empty_contribution_is_refused_with_a_message(world, partners, pat):
     assert not PartnerContribution.objects.exists()
 
 
+def test_a_blank_form_is_refused_and_its_read_still_recorded_once(world, partners, pat):
+    jo = world.jo_episode.service_user
+    reads = AccessEvent.objects.filter(view="partner_case_review")
+    # Nothing at all, not even the version the page was built from: the form is invalid.
+    response = pat.post(page_url(world.case_reviewed), {"knows": "", "doing": ""})
+    assert response.status_code == 400
+    assert list(reads.values_list("kind", "service_user", "object_ref")) == [
+        (AccessKind.REVIEW, jo.pk, str(world.case_reviewed.external_id))
+    ]
+    # Every part blank: refused by the write, and again recorded once.
+    response = post(pat, world.case_reviewed)
+    assert response.status_code == 400
+    assert "Write at least one part" in response.content.decode()
+    assert reads.count() == 2
+    assert not PartnerContribution.objects.exists()
+
+
 def test_the_meetings_staff_see_every_contribution_and_a_partner_only_its_own(world, partners, pat):
     invite_ambulance(world, partners)
     tess = sign_in_verified(Client(), world.users["tess"])

@@ -15,6 +15,21 @@ def _team_staff(w):
     return team_staff(_jo(w).team)
 
 
+def _to_invite(w):
+    from casereviews.selectors import organisations_to_invite
+
+    return organisations_to_invite(w.case_review)
+
+
+def _organisation_to_invite(w):
+    from partners.models import PartnerOrganisation
+
+    organisation, _ = PartnerOrganisation.objects.get_or_create(
+        name="Probation Service", defaults={"kind": "prison"}
+    )
+    return organisation
+
+
 CASE_REVIEW_FORMS: tuple[FormCase, ...] = (
     FormCase(
         "casereviews.forms.MeetingForm",
@@ -72,5 +87,13 @@ CASE_REVIEW_FORMS: tuple[FormCase, ...] = (
         "tess",
         lambda w: _form("casereviews.forms.TeamSettingForm")(teams=_led_teams(w)),
         valid=lambda w: {"team": str(_jo(w).team_id)},
+    ),
+    FormCase(
+        "casereviews.forms.InviteForm",
+        "case_review_invite",
+        "case-review",
+        "tess",
+        lambda w: _form("casereviews.forms.InviteForm")(organisations=_to_invite(w)),
+        valid=lambda w: {"organisations": str(_organisation_to_invite(w).pk)},
     ),
 )

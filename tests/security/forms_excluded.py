@@ -20,6 +20,9 @@ EXCLUDED = {
     "web.partner_views.AnswerForm": "a partner's; tested in tests/partners/test_partner_pages.py",
     "web.partner_views.ProgressForm": "a partner's; tested in tests/partners/test_partner_pages.py",
     "web.partner_views.DoneForm": "a partner's; tested in tests/partners/test_partner_pages.py",
+    "web.partner_views.OwnTextForm": (
+        "a base class of a partner's joint review section and case review contribution forms"
+    ),
     "web.signin_views.SecondFactorForm": (
         "posted before the second factor is passed, which the fuzzer's signed-in users have;"
         " wrong, malformed and reused codes are tested in tests/web/test_signin.py"

@@ -456,6 +456,8 @@ case_review_people              case-review    GET     signin  403     ok      4
 case_review_people              case-review    POST    signin  403     400     404     403     404     404
 case_review_hold                case-review    GET     signin  405     405     405     405     405     405
 case_review_hold                case-review    POST    signin  403     ok      404     403     404     404
+case_review_invite              case-review    GET     signin  405     405     405     405     405     405
+case_review_invite              case-review    POST    signin  403     400     404     403     404     404
 case_review_decisions           case-review-jo GET     signin  403     ok      404     403     404     404
 case_review_decisions           case-review-jo POST    signin  403     400     404     403     404     404
 case_review_action_create       case-review-jo GET     signin  403     ok      404     403     404     404

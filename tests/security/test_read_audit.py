@@ -93,6 +93,10 @@ NOT_READS = {
     "case_review_meeting": "a case review meeting: one list read of its people, tested below",
     "case_review_people": "who a meeting reviews: one list read of the team's people, tested below",
     "case_review_hold": "POST only: marks a meeting held and goes back to its page",
+    "case_review_invite": (
+        "POST only: invites partner organisations to a meeting and goes back to its page, "
+        "or shows the choice of organisations again, naming no one"
+    ),
     "care_audit_round": "a case-file audit round: one list read of its people, tested below",
     # A partner's pages: every staff role finds them not found; the partner's reads of them
     # are tested in tests/partners/test_partner_pages.py.
