@@ -19,7 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import F, Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -126,6 +126,12 @@ class ContributionForm(OwnTextForm):
         help_texts = {"knows": "Your contact with the person, and what you know of their risk."}
 
 
+def _still_to_do_first(*finished: str) -> tuple:
+    """An ordering putting what is still to do (no date in any of the `finished` columns)
+    first, soonest due first. Ascending, PostgreSQL sorts NULL last: it is said here."""
+    return (*(F(name).asc(nulls_first=True) for name in finished), "due_on", "id")
+
+
 @login_required
 def partner_home(request: HttpRequest) -> HttpResponse:
     organisation = partner_access(request).organisation
@@ -133,17 +139,17 @@ def partner_home(request: HttpRequest) -> HttpResponse:
     requests = list(
         InformationRequest.objects.filter(agency__organisation=organisation)
         .select_related("review__service_user", "agency")
-        .order_by("received_on", "due_on", "id")
+        .order_by(*_still_to_do_first("received_on", "closed_on"))
     )
     review_actions = list(
         DeathReviewAction.objects.filter(partner_organisation=organisation)
         .select_related("review__service_user")
-        .order_by("completed_on", "due_on", "id")
+        .order_by(*_still_to_do_first("completed_on"))
     )
     case_actions = list(
         CaseReviewAction.objects.filter(partner_organisation=organisation)
         .select_related("reviewed__service_user")
-        .order_by("done_on", "due_on", "id")
+        .order_by(*_still_to_do_first("done_on"))
     )
     joint_reviews = review_selectors.joint_reviews_with_own_section(organisation)
     case_reviews = case_review_selectors.reviewed_with_own_contribution(organisation)

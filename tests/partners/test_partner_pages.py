@@ -11,9 +11,11 @@ from django.test import Client
 from django.urls import reverse
 
 from casereviews.models import ReviewAction as CaseReviewAction
+from casereviews.services import action_set
 from cases.models import AccessEvent, AccessKind
 from deathreviews.models import InformationRequest, ReviewAction
 from partners.models import Consent, PartnerAccess
+from tests.deathreviews.conftest import add_action, add_request
 from tests.factories import TEST_PASSWORD, days_ago
 from tests.partners.world import partner_world
 
@@ -239,3 +241,46 @@ def test_a_case_review_action_for_a_partner_without_consent_is_refused_at_the_fi
     assert response.status_code == 400
     assert "has not consented to sharing with County Ambulance" in response.content.decode()
     assert CaseReviewAction.objects.count() == before
+
+
+def test_home_lists_what_is_still_to_do_first(world, partners, pat):
+    """What Northshire has finished is listed after what it still has to do, even when
+    the finished was due sooner."""
+    gina, alice = world.users["gina"], world.users["alice"]
+    InformationRequest.objects.filter(pk=partners.request.pk).update(
+        due_on=days_ago(-1), received_on=days_ago(0), response_summary="Seen twice in May."
+    )
+    ReviewAction.objects.filter(pk=partners.action.pk).update(
+        due_on=days_ago(-1), status="done", completed_on=days_ago(0)
+    )
+    CaseReviewAction.objects.filter(pk=partners.case_action.pk).update(
+        due_on=days_ago(-1), done_on=days_ago(0)
+    )
+    request = add_request(
+        world.review,
+        gina,
+        agency=partners.request.agency,
+        sent_on=days_ago(1),
+        due_on=days_ago(-20),
+    )
+    action = add_action(
+        world.review, gina, partner_organisation=partners.police, due_on=days_ago(-20)
+    )
+    case_action = action_set(
+        reviewed=partners.case_reviewed,
+        description="Visit with the neighbourhood team",
+        owner=alice,
+        due_on=days_ago(-20),
+        partner_organisation=partners.police,
+    )
+
+    html = pat.get(reverse("partner_home")).content.decode()
+
+    for still_to_do, finished, view in (
+        (request, partners.request, "partner_request"),
+        (action, partners.action, "partner_review_action"),
+        (case_action, partners.case_action, "partner_case_review_action"),
+    ):
+        assert html.index(reverse(view, args=[still_to_do.external_id])) < html.index(
+            reverse(view, args=[finished.external_id])
+        )
