@@ -27,7 +27,6 @@ from partners.models import Consent, PartnerOrganisation
 from partners.services import consent_record
 from tests.conftest import sign_in_verified
 from tests.factories import ServiceUserFactory, days_ago
-from tests.partners.world import partner_world
 
 pytestmark = pytest.mark.django_db
 
@@ -37,16 +36,6 @@ DOING = "A welfare check at his address this week."
 # shared adds to it.
 HOME_QUERIES = 14
 SHARING_QUERIES = 4
-
-
-@pytest.fixture
-def partners(world):
-    return partner_world(world)
-
-
-@pytest.fixture
-def pat(partners, client_as):
-    return client_as(partners.pat)
 
 
 def page_url(reviewed) -> str:

@@ -25,22 +25,11 @@ from partners.models import Consent
 from partners.services import consent_record
 from tests.conftest import sign_in_verified
 from tests.factories import days_ago
-from tests.partners.world import partner_world
 
 pytestmark = pytest.mark.django_db
 
 KNEW = "Two custody contacts in the month before his overdose."
 DID = "Referred him from custody to the drug service."
-
-
-@pytest.fixture
-def partners(world):
-    return partner_world(world)
-
-
-@pytest.fixture
-def pat(partners, client_as):
-    return client_as(partners.pat)
 
 
 def section_url(review) -> str:

@@ -17,19 +17,8 @@ from deathreviews.models import InformationRequest, ReviewAction
 from partners.models import Consent, PartnerAccess
 from tests.deathreviews.conftest import add_action, add_request
 from tests.factories import TEST_PASSWORD, days_ago
-from tests.partners.world import partner_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def partners(world):
-    return partner_world(world)
-
-
-@pytest.fixture
-def pat(partners, client_as):
-    return client_as(partners.pat)
 
 
 def reads(view):
