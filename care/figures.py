@@ -32,14 +32,12 @@ import pandas as pd
 from django.utils import timezone
 
 from care.models.health import COURSE_DOSES, VaccinationKind, Virus
-from cases.models import InjectingStatus
 from core.frames import day_number
 from outcomes.figures import FigureFilters, Period, loading
 from outcomes.figures.episodes import (
     CLIENT_GROUPS,
-    EPISODE_COLUMNS,
     OVERLAPS,
-    episodes_sql,
+    episodes_statement,
     in_treatment_people,
     window_params,
 )
@@ -54,7 +52,6 @@ from outcomes.figures.tables import CountTable, Figure, figures_result, nested_i
 
 HEP_C_LOOKBACK_MONTHS = 12
 HEP_C = (Virus.HEP_C_ANTIBODY.value, Virus.HEP_C_RNA.value)
-INJECTED = (InjectingStatus.CURRENTLY.value, InjectingStatus.PREVIOUSLY.value)
 HEP_C_CHAIN = ["injected", "hep_c_offered", "hep_c_accepted", "hep_c_tested"]
 
 
@@ -73,24 +70,15 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
     )
     anonymous = loading.without_a_person(filters, "x.team_id")
     statements = {
-        "episodes": Statement(episodes_sql(people, whole_history=False), EPISODE_COLUMNS, params),
-        "injecting": Statement(
-            f"""
-            SELECT e.id, e.injecting_status FROM cases_treatmentepisode e
-            {people.join("e.service_user_id")} WHERE {people.where} AND {OVERLAPS.format(e="e")}
-            """,
-            (Column("episode_id", "int"), Column("injecting_status", "text")),
-            params,
-        ),
+        "episodes": episodes_statement(people, params, whole_history=False),
         "tests": Statement(
             f"""
             SELECT x.service_user_id, {day_number("x.offered_on")}, x.accepted::int,
                    {day_number("x.tested_on")}
-            FROM care_bloodbornevirustest x
-            WHERE x.virus = ANY(%(hep_c)s)
+            FROM care_bloodbornevirustest x {people.join("x.service_user_id")}
+            WHERE {people.where} AND x.virus = ANY(%(hep_c)s)
               AND x.offered_on BETWEEN %(window_start)s - interval '12 months'
                   AND %(window_end)s
-              AND x.service_user_id IN ({in_treatment})
             """,
             (
                 Column("person_id", "int"),
@@ -127,13 +115,12 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
             SELECT x.id, x.service_user_id, {day_number("x.agreed_on")},
                    {day_number("(x.superseded_at AT TIME ZONE %(zone)s)::date")},
                    x.review_every_weeks, {day_number("r.reviewed_on")}
-            FROM care_careplan x
+            FROM care_careplan x {people.join("x.service_user_id")}
             LEFT JOIN care_planreview r
               ON r.plan_id = x.id AND r.reviewed_on <= %(window_end)s
-            WHERE x.agreed_on <= %(window_end)s
+            WHERE {people.where} AND x.agreed_on <= %(window_end)s
               AND (x.superseded_at IS NULL
                    OR (x.superseded_at AT TIME ZONE %(zone)s)::date > %(window_start)s)
-              AND x.service_user_id IN ({in_treatment})
             """,
             (
                 Column("plan_id", "int"),
@@ -165,8 +152,6 @@ def _between(dates: pd.Series, first, last) -> pd.Series:
 def people_measures(frames: dict[str, pd.DataFrame], period: Period) -> pd.DataFrame:
     """One row per person in treatment in the period: hepatitis C tests and plans."""
     people = in_treatment_people(frames["episodes"], period)
-    injecting = frames["injecting"].set_index("episode_id")["injecting_status"]
-    injected = loading.lookup(people["episode_id"], injecting).isin(INJECTED)
     end = pd.Timestamp(period.end)
     since = loading.months_after(pd.Series([end]), -HEP_C_LOOKBACK_MONTHS)[0]
     tests = frames["tests"]
@@ -180,7 +165,7 @@ def people_measures(frames: dict[str, pd.DataFrame], period: Period) -> pd.DataF
             "person_id": ids,
             "client_group": people["client_group"].to_numpy(),
             "in_treatment": True,
-            "injected": injected.to_numpy(),
+            "injected": (people["injected"] == 1).to_numpy(),
         }
     )
     measures["hep_c_offered"] = measures["injected"] & ids.isin(offered)

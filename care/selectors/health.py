@@ -25,12 +25,11 @@ from care.models import (
     Virus,
 )
 from care.models.health import COURSE_DOSES, add_months, dose_due_on
-from cases.models import InjectingStatus, ServiceUser, Team, TreatmentEpisode
+from cases.models import INJECTS_OR_HAS, ServiceUser, Team, TreatmentEpisode
 
 HEP_C = (Virus.HEP_C_ANTIBODY, Virus.HEP_C_RNA)
 # Someone who injects, or has, is offered a hepatitis C test when their last is this old.
 HEP_C_RETEST_MONTHS = 12
-INJECTS_OR_HAS = (InjectingStatus.CURRENTLY, InjectingStatus.PREVIOUSLY)
 
 
 def bbv_tests_of(person: ServiceUser) -> QuerySet[BloodBorneVirusTest]:

@@ -39,6 +39,7 @@ from cases.models.common import (
     today,
 )
 from cases.models.episodes import (
+    INJECTS_OR_HAS,
     AccommodationNeed,
     BbvIntervention,
     DischargeDestination,
@@ -100,6 +101,7 @@ __all__ = [
     "BREAK_GLASS_HOURS",
     "DISABILITY_ALONE",
     "EXPECTABLE_KINDS",
+    "INJECTS_OR_HAS",
     "AccessEvent",
     "AccessKind",
     "AccommodationNeed",

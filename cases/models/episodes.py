@@ -40,6 +40,11 @@ class InjectingStatus(models.TextChoices):
     DECLINED = "declined", "Declined to answer"
 
 
+# Injects or has injected: offered hepatitis C tests by the care record, and counted as
+# such by the harm reduction figures.
+INJECTS_OR_HAS = (InjectingStatus.CURRENTLY, InjectingStatus.PREVIOUSLY)
+
+
 class AccommodationNeed(models.TextChoices):
     URGENT = "urgent", "Urgent need / no fixed abode"
     PROBLEM = "problem", "Housing problem"

@@ -28,10 +28,9 @@ from core.frames import day_number
 from outcomes.figures import loading
 from outcomes.figures.episodes import (
     CLIENT_GROUPS,
-    EPISODE_COLUMNS,
     OVERLAPS,
     client_groups,
-    episodes_sql,
+    episodes_statement,
     window_params,
     with_an_episode_in_window,
 )
@@ -59,7 +58,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
     people = loading.person_filter(filters)
     params = {**people.params, **window_params(filters)}
     statements = {
-        "episodes": Statement(episodes_sql(people, whole_history=True), EPISODE_COLUMNS, params),
+        "episodes": episodes_statement(people, params, whole_history=True),
         "interventions": Statement(
             f"""
             SELECT i.episode_id, i.kind, {day_number("i.start_date")}, {day_number("i.end_date")}

@@ -29,9 +29,8 @@ from core.frames import day_number
 from outcomes.figures import loading
 from outcomes.figures.episodes import (
     CLIENT_GROUPS,
-    EPISODE_COLUMNS,
     OVERLAPS,
-    episodes_sql,
+    episodes_statement,
     in_treatment_people,
     window_params,
 )
@@ -62,22 +61,8 @@ _RELEASED = f"""
 def _statements(filters: FigureFilters) -> dict[str, Statement]:
     people = loading.person_filter(filters)
     params = {**people.params, **window_params(filters), "pick_up_days": PICK_UP_DAYS}
-    in_window = OVERLAPS.format(e="e")
     statements = {
-        "episodes": Statement(episodes_sql(people, whole_history=False), EPISODE_COLUMNS, params),
-        "families": Statement(
-            f"""
-            SELECT e.id, e.parental_status::int, e.children_living_with
-            FROM cases_treatmentepisode e {people.join("e.service_user_id")}
-            WHERE {people.where} AND {in_window}
-            """,
-            (
-                Column("episode_id", "int"),
-                Column("parent", "number"),
-                Column("children", "number"),
-            ),
-            params,
-        ),
+        "episodes": episodes_statement(people, params, whole_history=False),
         "releases": Statement(
             f"""
             SELECT r.service_user_id, {day_number("r.occurred_on")}
@@ -139,9 +124,7 @@ def release_measures(frames: dict[str, pd.DataFrame], period: Period) -> pd.Data
 def family_measures(frames: dict[str, pd.DataFrame], period: Period) -> pd.DataFrame:
     """One row per person in treatment in the period, with their latest episode's answers."""
     people = in_treatment_people(frames["episodes"], period)
-    answers = frames["families"].set_index("episode_id")
-    parent = loading.lookup(people["episode_id"], answers["parent"])
-    children = loading.lookup(people["episode_id"], answers["children"])
+    parent, children = people["parent"], people["children"]
     return pd.DataFrame(
         {
             "person_id": people.index.to_numpy(),

@@ -36,9 +36,8 @@ from cases.models import NaloxoneSupply
 from core.frames import day_number
 from outcomes.figures import loading
 from outcomes.figures.episodes import (
-    EPISODE_COLUMNS,
     OVERLAPS,
-    episodes_sql,
+    episodes_statement,
     in_treatment_people,
     window_params,
 )
@@ -170,7 +169,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
         f"WHERE {people.where} AND {OVERLAPS.format(e='e')}"
     )
     statements = {
-        "episodes": Statement(episodes_sql(people, whole_history=False), EPISODE_COLUMNS, params),
+        "episodes": episodes_statement(people, params, whole_history=False),
         "tops": Statement(
             _latest_and_since(
                 "outcomes_topassessment",

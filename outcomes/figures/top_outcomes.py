@@ -30,10 +30,9 @@ from core.frames import day_number
 from outcomes.figures import loading, reviews
 from outcomes.figures.episodes import (
     CLIENT_GROUPS,
-    EPISODE_COLUMNS,
     OVERLAPS,
     client_groups,
-    episodes_sql,
+    episodes_statement,
     window_params,
 )
 from outcomes.figures.filters import FigureFilters, Period
@@ -66,7 +65,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
     params = {**people.params, **window_params(filters)}
     items = ", ".join(f"t.{item}" for _, item, _ in WELLBEING)
     statements = {
-        "episodes": Statement(episodes_sql(people, whole_history=False), EPISODE_COLUMNS, params),
+        "episodes": episodes_statement(people, params, whole_history=False),
         "tops": Statement(
             f"""
             SELECT t.episode_id, t.stage, {day_number("t.top_date")}, {items}

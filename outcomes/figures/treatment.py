@@ -40,9 +40,8 @@ from core.frames import day_number
 from outcomes.figures import loading, reviews, waiting
 from outcomes.figures.episodes import (
     CLIENT_GROUPS,
-    EPISODE_COLUMNS,
     OVERLAPS,
-    episodes_sql,
+    episodes_statement,
     in_treatment_episodes,
     in_treatment_people,
     window_params,
@@ -92,7 +91,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
         WHERE {people.where} AND {OVERLAPS.format(e="e")}
     """
     statements = {
-        "episodes": Statement(episodes_sql(people, whole_history=True), EPISODE_COLUMNS, params),
+        "episodes": episodes_statement(people, params, whole_history=True),
         "interventions": Statement(
             f"""
             SELECT i.episode_id, {day_number("i.start_date")}, {day_number("i.end_date")},

@@ -1,6 +1,7 @@
 """The dashboard's figures kept from one night's recompute to the next (`commissioning.dashboard.kept`)."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -16,6 +17,7 @@ from commissioning.models import ApiClient
 from commissioning.selectors import ApiScope
 from commissioning.urls import FIGURES
 from core import frames
+from outcomes.figures.episodes import OVERLAPS
 from outcomes.models import Benchmark
 from risk.models import RecomputeRun, RuleSet
 from tests.conftest import sign_in_verified
@@ -148,6 +150,39 @@ def test_the_nights_warming_computes_every_family_for_each_scope_a_dashboard_ope
     # The inactive client's scope was not computed: it is worked out when opened.
     assert in_treatment(local_authority_ids=frozenset({authorities[1].pk})) == 6
     assert len(reads) > read_when_warming
+
+
+def tables_read(sql: str) -> list[str]:
+    """The tables a statement's rows come from: each FROM outside any parentheses (a
+    subquery or an array of ids is not where its rows come from)."""
+    while (inner := re.sub(r"\([^()]*\)", "", sql)) != sql:
+        sql = inner
+    return re.findall(r"\bFROM\s+(\w+)", sql, flags=re.IGNORECASE)
+
+
+def test_the_dashboard_reads_the_episodes_once_for_every_family_that_counts_them(
+    north, monkeypatch
+):
+    people(3, team=north)
+    statements = []
+    real = frames._read_frames
+
+    def recorded(queries, **options):
+        statements.extend(query.sql for query in queries.values())
+        return real(queries, **options)
+
+    monkeypatch.setattr(frames, "_read_frames", recorded)
+
+    dashboard_results(scope=ApiScope(), filters=ApiFilters(), views=FIGURES)
+
+    # The episodes of the period and the one before, with every answer a family reads of
+    # them, come from one statement (read once: `frames.shared_reads`).
+    in_window = [
+        sql
+        for sql in statements
+        if "cases_treatmentepisode" in tables_read(sql) and OVERLAPS.format(e="e") in sql
+    ]
+    assert len(in_window) == 1, in_window
 
 
 def test_the_warming_does_nothing_before_any_recompute_has_published(north, reads):
