@@ -31,7 +31,7 @@ from casereviews.models import (
 from cases.models import Contact, Event, EventKind, Role, ServiceUser, Team, User
 from cases.selectors import active_team_ids, service_users_visible_to
 from partners.models import PartnerOrganisation
-from partners.selectors import active_organisations
+from partners.selectors import active_organisations, with_own_text
 from risk.models import Flag, FlagReason, Tier
 
 # A person reviewed, whose next review date is further off than this, is not listed as due.
@@ -368,13 +368,8 @@ def reviewed_with_own_contribution(
         .select_related("service_user", "meeting", "meeting__team")
         .order_by("-meeting__status", "-meeting__meets_on", "service_user__last_name", "id")
     )
-    written = {
-        contribution.reviewed_id: contribution
-        for contribution in PartnerContribution.objects.filter(
-            organisation=organisation, reviewed__in=[reviewed.pk for reviewed in people]
-        )
-    }
-    return [(reviewed, written.get(reviewed.pk)) for reviewed in people]
+    own = PartnerContribution.objects.filter(organisation=organisation)
+    return with_own_text(people, own, about="reviewed")
 
 
 def reviewed_for_partner(

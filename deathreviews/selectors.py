@@ -32,6 +32,7 @@ from deathreviews.models import (
 )
 from deathreviews.workflow import ReviewFacts
 from partners.models import PartnerOrganisation
+from partners.selectors import with_own_text
 
 REMINDER_DAYS_AHEAD = 7
 
@@ -371,13 +372,8 @@ def joint_reviews_with_own_section(
     reviews = list(
         joint_reviews_of(organisation).select_related("service_user").order_by("-occurred_on", "id")
     )
-    written = {
-        section.review_id: section
-        for section in JointReviewSection.objects.filter(
-            organisation=organisation, review__in=[review.pk for review in reviews]
-        )
-    }
-    return [(review, written.get(review.pk)) for review in reviews]
+    own = JointReviewSection.objects.filter(organisation=organisation)
+    return with_own_text(reviews, own, about="review")
 
 
 def joint_review_for_partner(

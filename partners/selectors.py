@@ -2,9 +2,11 @@
 shared with an organisation on a day (`may_share`, the one place that says so)."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from cases.models import ServiceUser, User
 from partners.models import (
@@ -130,3 +132,20 @@ def sharing_records_of(person: ServiceUser) -> tuple[list[Consent], list[Sharing
 
 def active_organisations() -> QuerySet[PartnerOrganisation]:
     return PartnerOrganisation.objects.filter(active=True)
+
+
+Record = TypeVar("Record", bound=Model)
+Text = TypeVar("Text", bound=Model)
+
+
+def with_own_text(
+    records: Sequence[Record], own_texts: QuerySet[Text], *, about: str
+) -> list[tuple[Record, Text | None]]:
+    """Each record beside an organisation's own text about it, or None where it has written
+    none: one query for them all. `own_texts` are that organisation's (its contributions,
+    its sections); `about` names their foreign key to the record."""
+    written = {
+        getattr(text, f"{about}_id"): text
+        for text in own_texts.filter(**{f"{about}__in": [record.pk for record in records]})
+    }
+    return [(record, written.get(record.pk)) for record in records]
