@@ -138,21 +138,26 @@ FIGURES = [
 ]
 
 
-def _latest_and_since(table: str, columns: str, dated: str, population: str) -> str:
+def _latest_and_since(table: str, columns: str, dated: str, people: loading.PersonFilter) -> str:
     """Each person's latest row on or before the comparison period's end, then
     every row after it up to the period's end: enough to know anyone's latest
-    row on either period's last day, without reading their whole history."""
+    row on either period's last day, without reading their whole history.
+
+    Every person in scope has theirs read, not only those in treatment: only their rows
+    are ever looked up, and cutting the rest in SQL would read the episodes once more,
+    which costs more than the rows it saves."""
     return f"""
         SELECT * FROM (
             SELECT DISTINCT ON (x.service_user_id) {columns}
-            FROM {table} x
-            WHERE x.{dated} <= %(previous_end)s AND x.service_user_id IN ({population})
+            FROM {table} x {people.join("x.service_user_id")}
+            WHERE {people.where} AND x.service_user_id IS NOT NULL
+              AND x.{dated} <= %(previous_end)s
             ORDER BY x.service_user_id, x.{dated} DESC, x.id DESC
         ) latest
         UNION ALL
-        SELECT {columns} FROM {table} x
-        WHERE x.{dated} > %(previous_end)s AND x.{dated} <= %(window_end)s
-          AND x.service_user_id IN ({population})
+        SELECT {columns} FROM {table} x {people.join("x.service_user_id")}
+        WHERE {people.where} AND x.service_user_id IS NOT NULL
+          AND x.{dated} > %(previous_end)s AND x.{dated} <= %(window_end)s
     """
 
 
@@ -163,11 +168,6 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
         **window_params(filters),
         "previous_end": filters.previous_period.end,
     }
-    population = (
-        f"SELECT e.service_user_id FROM cases_treatmentepisode e "
-        f"{people.join('e.service_user_id')} "
-        f"WHERE {people.where} AND {OVERLAPS.format(e='e')}"
-    )
     statements = {
         "episodes": episodes_statement(people, params, whole_history=False),
         "tops": Statement(
@@ -175,7 +175,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
                 "outcomes_topassessment",
                 f"x.service_user_id, x.id, {day_number('x.top_date')}, x.opiuse",
                 "top_date",
-                population,
+                people,
             ),
             (
                 Column("person_id", "int"),
@@ -191,7 +191,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
                 f"x.service_user_id, x.id, {day_number('x.supplied_on')}, "
                 f"{day_number('x.expiry_date')}",
                 "supplied_on",
-                population,
+                people,
             ),
             (
                 Column("person_id", "int"),
@@ -205,7 +205,9 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
     statements["kits"] = _kits_statement(filters, params)
     if filters.segment is not None:
         holders = (
-            f"{population} UNION SELECT x.service_user_id FROM cases_naloxonesupply x "
+            f"SELECT e.service_user_id FROM cases_treatmentepisode e "
+            f"WHERE {OVERLAPS.format(e='e')} "
+            "UNION SELECT x.service_user_id FROM cases_naloxonesupply x "
             "WHERE x.supplied_on BETWEEN %(window_start)s AND %(window_end)s "
             "AND x.service_user_id IS NOT NULL"
         )
