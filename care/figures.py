@@ -36,9 +36,9 @@ from core.frames import day_number
 from outcomes.figures import FigureFilters, Period, loading
 from outcomes.figures.episodes import (
     CLIENT_GROUPS,
-    OVERLAPS,
     episodes_statement,
     in_treatment_people,
+    in_window_people,
     window_params,
 )
 from outcomes.figures.loading import Column, Statement
@@ -64,10 +64,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
         "dose": VaccinationKind.DOSE.value,
         "doses": [1, COURSE_DOSES],
     }
-    in_treatment = (
-        f"SELECT e.service_user_id FROM cases_treatmentepisode e "
-        f"{people.join('e.service_user_id')} WHERE {people.where} AND {OVERLAPS.format(e='e')}"
-    )
+    in_treatment = in_window_people(people)
     anonymous = loading.without_a_person(filters, "x.team_id")
     statements = {
         "episodes": episodes_statement(people, params, whole_history=False),

@@ -123,6 +123,19 @@ def episodes_statement(
     return Statement(sql, columns, params)
 
 
+def in_window_people(people: loading.PersonFilter | None = None) -> str:
+    """SQL for the ids of the people with an episode in the window (`OVERLAPS`), within
+    `people`'s filters when given: whom a split's people statement places, and whom a
+    family counts as in treatment when it cuts rows in SQL."""
+    join, where = (
+        ("", "TRUE") if people is None else (people.join("w.service_user_id"), people.where)
+    )
+    return (
+        f"SELECT w.service_user_id FROM cases_treatmentepisode w {join} "
+        f"WHERE {where} AND {OVERLAPS.format(e='w')}"
+    )
+
+
 def window_params(filters: FigureFilters) -> dict:
     return {"window_start": filters.previous_period.start, "window_end": filters.end}
 

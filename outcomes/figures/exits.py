@@ -28,9 +28,9 @@ from core.frames import day_number
 from outcomes.figures import loading
 from outcomes.figures.episodes import (
     CLIENT_GROUPS,
-    OVERLAPS,
     client_groups,
     episodes_statement,
+    in_window_people,
     window_params,
     with_an_episode_in_window,
 )
@@ -80,8 +80,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
     if filters.segment is not None:
         statements["people"] = loading.people_statement(
             filters,
-            f"SELECT w.service_user_id FROM cases_treatmentepisode w "
-            f"WHERE {OVERLAPS.format(e='w')}",
+            in_window_people(),
             params,
         )
     return statements

@@ -29,9 +29,9 @@ from core.frames import day_number
 from outcomes.figures import loading
 from outcomes.figures.episodes import (
     CLIENT_GROUPS,
-    OVERLAPS,
     episodes_statement,
     in_treatment_people,
+    in_window_people,
     window_params,
 )
 from outcomes.figures.filters import FigureFilters, Period
@@ -93,8 +93,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
     if filters.segment is not None:
         statements["people"] = loading.people_statement(
             filters,
-            f"SELECT w.service_user_id FROM cases_treatmentepisode w "
-            f"WHERE {OVERLAPS.format(e='w')} UNION {_RELEASED}",
+            f"{in_window_people()} UNION {_RELEASED}",
             params,
         )
     return statements

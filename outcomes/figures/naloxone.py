@@ -36,9 +36,9 @@ from cases.models import NaloxoneSupply
 from core.frames import day_number
 from outcomes.figures import loading
 from outcomes.figures.episodes import (
-    OVERLAPS,
     episodes_statement,
     in_treatment_people,
+    in_window_people,
     window_params,
 )
 from outcomes.figures.filters import FigureFilters, Period
@@ -205,8 +205,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
     statements["kits"] = _kits_statement(filters, params)
     if filters.segment is not None:
         holders = (
-            f"SELECT e.service_user_id FROM cases_treatmentepisode e "
-            f"WHERE {OVERLAPS.format(e='e')} "
+            f"{in_window_people()} "
             "UNION SELECT x.service_user_id FROM cases_naloxonesupply x "
             "WHERE x.supplied_on BETWEEN %(window_start)s AND %(window_end)s "
             "AND x.service_user_id IS NOT NULL"

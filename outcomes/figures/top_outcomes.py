@@ -33,6 +33,7 @@ from outcomes.figures.episodes import (
     OVERLAPS,
     client_groups,
     episodes_statement,
+    in_window_people,
     window_params,
 )
 from outcomes.figures.filters import FigureFilters, Period
@@ -87,8 +88,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
     if filters.segment is not None:
         statements["people"] = loading.people_statement(
             filters,
-            f"SELECT w.service_user_id FROM cases_treatmentepisode w "
-            f"WHERE {OVERLAPS.format(e='w')}",
+            in_window_people(),
             params,
         )
     return statements

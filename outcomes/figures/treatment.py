@@ -44,6 +44,7 @@ from outcomes.figures.episodes import (
     episodes_statement,
     in_treatment_episodes,
     in_treatment_people,
+    in_window_people,
     window_params,
     with_an_episode_in_window,
 )
@@ -134,8 +135,7 @@ def _statements(filters: FigureFilters) -> dict[str, Statement]:
     if filters.segment is not None:
         statements["people"] = loading.people_statement(
             filters,
-            f"SELECT w.service_user_id FROM cases_treatmentepisode w "
-            f"WHERE {OVERLAPS.format(e='w')}",
+            in_window_people(),
             params,
         )
     return statements
