@@ -1,5 +1,7 @@
-"""Reads about partners: whose access is in force, and whether a person's details may be
-shared with an organisation on a day (`may_share`, the one place that says so)."""
+"""Reads about partners: whose access is in force, whether a person's details may be
+shared with an organisation on a day (`may_share`, the one place that says so), and each
+record paired with an organisation's own text about it (`with_own_text`: its
+contribution to a case review, its section of a joint death review)."""
 
 import datetime
 from collections.abc import Sequence
