@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from pghistory.models import Events
 
 from cases.deidentify import Finding, Known, identifying_details, person_details
+from cases.history import HistoryEntry, history_entries
 from cases.models import ServiceUser, User
 from cases.validators import strip_control_characters
 from deathreviews.access import can_work_reviews
@@ -393,3 +395,10 @@ def joint_section_of(
 ) -> JointReviewSection | None:
     """The organisation's own section of the review, if it has written one."""
     return JointReviewSection.objects.filter(review=review, organisation=organisation).first()
+
+
+def review_history(review: Review) -> list[HistoryEntry]:
+    """Every change to `review` and its parts, newest first (`cases.history`). The
+    review's parts are the review's: whoever may read it reads their history."""
+    events = Events.objects.references(review).order_by("-pgh_created_at", "-pgh_id")
+    return history_entries(events, within=Review)

@@ -59,8 +59,8 @@ from cases.models import (
     ServiceUser,
     TreatmentEpisode,
 )
+from cases.wording import uk_date
 from deathreviews.models import Housing
-from deathreviews.wording import uk_date
 from outcomes.models import TopAssessment
 from risk import wording
 from risk.models import Flag, FlagOverride, FlagReason, OutreachAttempt

@@ -1,9 +1,9 @@
-"""How a review's fields read on a page: labels, and values in words (`deathreviews.wording`)."""
+"""How a review's fields read on a page: labels, and values in words (`cases.wording`)."""
 
 from django import template
 from django.db import models
 
-from deathreviews import wording
+from cases import wording
 
 register = template.Library()
 

@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from cases.audit import record_access
 from cases.models import AccessKind
+from cases.wording import words
 from deathreviews import selectors
 from deathreviews.access import can_work_reviews
 from deathreviews.models import Review
-from deathreviews.wording import words
 
 
 def review_for_read(request: HttpRequest, external_id) -> Review:

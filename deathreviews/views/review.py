@@ -21,7 +21,6 @@ from deathreviews.forms import (
     LinkPersonForm,
     domain_form,
 )
-from deathreviews.history import review_history
 from deathreviews.models import PART_MODELS, Review, ReviewStatus
 from deathreviews.views.common import (
     add_errors,
@@ -191,7 +190,7 @@ def review_history_page(request: HttpRequest, external_id) -> HttpResponse:
         {
             "title": f"History of review {review.reference}",
             "review": review,
-            "entries": review_history(review),
+            "entries": selectors.review_history(review),
         },
     )
 

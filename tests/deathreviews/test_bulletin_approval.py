@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from deathreviews import services
-from deathreviews.history import review_history
 from deathreviews.models import Review, ReviewAction
+from deathreviews.selectors import review_history
 from tests.deathreviews.conftest import (
     FINDINGS_FIELDS,
     add_action,

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from deathreviews import services
-from deathreviews.history import review_history
 from deathreviews.models import LearningTheme, Review, ReviewAction
+from deathreviews.selectors import review_history
 from deathreviews.services import EditConflict
 from tests.deathreviews.conftest import add_action, notify, update
 from tests.factories import UserFactory, days_ago

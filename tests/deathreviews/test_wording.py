@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
+from cases.wording import uk_date, words
 from deathreviews.models import LearningTheme, Review
 from deathreviews.templatetags.review_tags import NOT_RECORDED, display
-from deathreviews.wording import uk_date, words
 
 
 def field(name: str):

@@ -1,9 +1,10 @@
-"""How a review's values read: choice words, Yes/No, UK dates, people by name.
+"""How a record's values read: choice words, Yes/No, UK dates, people by name.
 
-The one statement of these rules for every place a review's value is shown:
-the review page, the saved values beside a form after an edit conflict, the
-history, and the snapshot's prefilled text. Only the words for "nothing
-recorded" differ from place to place, so they are the caller's `empty`.
+The one statement of these rules for every place a death review's value is shown
+(the review page, the saved values beside a form after an edit conflict, the
+snapshot's prefilled text) and for every record's history (`cases.history`). Only
+the words for "nothing recorded" differ from place to place, so they are the
+caller's `empty`.
 """
 
 import datetime
