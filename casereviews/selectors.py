@@ -10,11 +10,13 @@ meeting on or after that day they are due again by the next review date the meet
 import datetime
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from pghistory.models import Events
 
 from care.due import Due, Read
 from care.models import CarePlan, CaseNote, GoalState, OnwardReferral, PlanGoal, RiskAssessment
@@ -28,6 +30,7 @@ from casereviews.models import (
     ReviewedPerson,
     TeamReviewSetting,
 )
+from cases.history import HistoryEntry, history_entries
 from cases.models import Contact, Event, EventKind, Role, ServiceUser, Team, User
 from cases.selectors import active_team_ids, service_users_visible_to
 from partners.models import PartnerOrganisation
@@ -347,6 +350,41 @@ def actions_due_for_reminder(on: datetime.date) -> QuerySet[ReviewAction]:
         .select_related("owner", "reviewed__meeting")
         .order_by("owner_id", "due_on", "id")
     )
+
+
+# History --------------------------------------------------------------------------------
+
+
+def meeting_history(meeting: Meeting, user: User) -> tuple[list[HistoryEntry], int]:
+    """Every change to `meeting` and its parts, newest first (`cases.history`): the meeting,
+    who attends and which organisations are invited; and for each person on its list whom
+    `user` may see, their place on it, the decisions, the actions and the partners'
+    contributions. A person the user may not see leaves no entry, whether added, changed or
+    taken off the list. With the entries, how many people they name (for the read's audit).
+    Four queries, and one for each kind of id the entries name."""
+    visible = service_users_visible_to(user, with_break_glass=False)
+    seen = list(meeting.reviewed.filter(service_user__in=visible).select_related("service_user"))
+    # The meeting's own events and those of every row pointing at it, the list's people
+    # among them (any taken off it since too); then the decisions, actions and
+    # contributions of the people seen, rows pointing at their places on the list.
+    events = {(e.pgh_model, e.pgh_id): e for e in Events.objects.references(meeting)}
+    if seen:
+        events |= {(e.pgh_model, e.pgh_id): e for e in Events.objects.references(seen)}
+    # Whatever the row, an event that names a person is kept only if the user may see them.
+    people: set[int] = {
+        person
+        for e in events.values()
+        if (person := (e.pgh_data or {}).get("service_user_id")) is not None
+    }
+    allowed = set(visible.filter(pk__in=people).values_list("pk", flat=True)) if people else set()
+    kept = [
+        e for e in events.values() if (e.pgh_data or {}).get("service_user_id") in allowed | {None}
+    ]
+    kept.sort(key=lambda e: (e.pgh_created_at, e.pgh_id), reverse=True)
+    named: dict[tuple[type[Model], Any], str] = {
+        (ReviewedPerson, r.pk): r.service_user.display_name for r in seen
+    }
+    return history_entries(kept, within=Meeting, known=named), len(allowed)
 
 
 # Partners' contributions --------------------------------------------------------------

@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/new/", views.meeting_schedule, name="case_review_schedule"),
     path(meeting, views.meeting_detail, name="case_review_meeting"),
     path(meeting + "people/", views.meeting_people, name="case_review_people"),
+    path(meeting + "history/", views.meeting_history, name="case_review_history"),
     path(meeting + "held/", views.meeting_hold, name="case_review_hold"),
     path(meeting + "invite/", views.meeting_invite, name="case_review_invite"),
     path(person + "decisions/", views.reviewed_decisions, name="case_review_decisions"),

@@ -206,6 +206,24 @@ def meeting_detail(request: HttpRequest, meeting_id) -> HttpResponse:
 
 
 @login_required
+def meeting_history(request: HttpRequest, meeting_id) -> HttpResponse:
+    meeting = _meeting(request, meeting_id)
+    entries, people = selectors.meeting_history(meeting, request.user)
+    record_access(
+        request,
+        kind=AccessKind.LIST,
+        object_ref=f"case review {meeting.external_id}",
+        rows=people,
+    )
+    title = f"History of the case review of {meeting.team.name}, {meeting.meets_on:%d/%m/%Y}"
+    return render(
+        request,
+        "casereviews/history.html",
+        {"title": title, "meeting": meeting, "entries": entries},
+    )
+
+
+@login_required
 def meeting_people(request: HttpRequest, meeting_id) -> HttpResponse:
     meeting = _meeting(request, meeting_id, lead=True)
     candidates = selectors.candidates_for(meeting, request.user)

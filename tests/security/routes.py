@@ -452,6 +452,7 @@ case_review_setting             -              POST    signin  403     400     4
 case_review_schedule            -              GET     signin  403     ok      403     403     404     404
 case_review_schedule            -              POST    signin  403     400     403     403     404     404
 case_review_meeting             case-review    GET     signin  ok      ok      404     ok      404     404
+case_review_history             case-review    GET     signin  ok      ok      404     ok      404     404
 case_review_people              case-review    GET     signin  403     ok      404     403     404     404
 case_review_people              case-review    POST    signin  403     400     404     403     404     404
 case_review_hold                case-review    GET     signin  405     405     405     405     405     405

@@ -92,6 +92,9 @@ NOT_READS = {
     # (the meeting test below).
     "case_review_meeting": "a case review meeting: one list read of its people, tested below",
     "case_review_people": "who a meeting reviews: one list read of the team's people, tested below",
+    "case_review_history": (
+        "a case review meeting's history: one list read of the people it names, tested below"
+    ),
     "case_review_hold": "POST only: marks a meeting held and goes back to its page",
     "case_review_invite": (
         "POST only: invites partner organisations to a meeting and goes back to its page, "
@@ -343,7 +346,7 @@ def test_the_ndtms_data_quality_page_counts_problems_and_records_no_read(world, 
 
 # What each page of a case review meeting records when it lets a request through: one read
 # of the people it lists, by the meeting, never of one person.
-MEETING_READS = ("case_review_meeting", "case_review_people")
+MEETING_READS = ("case_review_meeting", "case_review_people", "case_review_history")
 
 
 def test_each_page_of_a_case_review_records_one_list_read_for_every_role_it_lets_through(
