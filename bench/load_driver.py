@@ -53,7 +53,8 @@ def unused_code(device: dict) -> str:
     `tolerance`) and `last_t`, the last time step it accepted. A code is good once: a
     second sign-in within the same step takes the next step's code, which Lantern accepts
     one step early; later than that, wait. The arithmetic is django-otp's own (`oath`,
-    which needs no Django set up).
+    which needs no Django set up), with the device's drift as Lantern counts it: a code
+    taken one step early moves the drift on by one.
     """
     from django_otp.oath import TOTP
 
@@ -63,7 +64,11 @@ def unused_code(device: dict) -> str:
         wanted = max(current, device["last_t"] + 1)
         if wanted <= current + device["tolerance"]:
             totp = TOTP(
-                bytes.fromhex(device["key"]), device["step"], device["t0"], device["digits"]
+                bytes.fromhex(device["key"]),
+                device["step"],
+                device["t0"],
+                device["digits"],
+                device["drift"],
             )
             totp.time = now + (wanted - current) * device["step"]
             device["last_t"] = wanted

@@ -30,3 +30,25 @@ def test_the_harness_client_reaches_the_caseload(alice, monkeypatch):
 
     assert response.status_code == 200
     sys.modules.pop("harness", None)
+
+
+@pytest.mark.django_db
+def test_the_load_drivers_codes_are_accepted_however_far_the_device_has_drifted(alice, monkeypatch):
+    # Signing in again within one time step takes the next step's code, which Lantern
+    # accepts one step early and then counts the device's drift on by one; the driver's
+    # next code must be worked out with that drift, or a third sign-in is refused.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    monkeypatch.syspath_prepend(str(BENCH))
+    from load_driver import unused_code
+
+    device = TOTPDevice.objects.create(user=alice, name="app", confirmed=True)
+    fields = ("key", "step", "t0", "digits", "drift", "tolerance", "last_t")
+    accepted = []
+    for _ in range(3):
+        device.refresh_from_db()
+        code = unused_code({name: getattr(device, name) for name in fields})
+        accepted.append(device.verify_token(code))
+    sys.modules.pop("load_driver", None)
+
+    assert accepted == [True, True, True]
