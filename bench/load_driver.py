@@ -17,6 +17,10 @@ import threading
 import time
 from pathlib import Path
 
+# The codes come from the app's own arithmetic, which needs no Django (`core.totp`).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from core import totp
+
 REQUEST_TIMEOUT_S = 30
 
 
@@ -47,32 +51,19 @@ def new_session(base: str):
 
 
 def unused_code(device: dict) -> str:
-    """The code the user's authenticator app shows for the earliest time step Lantern takes.
-
-    `device` holds the device's key and clock (`key`, `step`, `t0`, `digits`, `drift`,
-    `tolerance`) and `last_t`, the last time step it accepted. A code is good once: a
-    second sign-in within the same step takes the next step's code, which Lantern accepts
-    one step early; later than that, wait. The arithmetic is django-otp's own (`oath`,
-    which needs no Django set up), with the device's drift as Lantern counts it: a code
-    taken one step early moves the drift on by one.
+    """The code the user's authenticator app shows for the earliest time step Lantern takes
+    (`core.totp.earliest_unused`), waiting for the clock when every step it would take is
+    used. `device` holds the device's clock as `core.totp` names it, its key in hex, as
+    read before the run; its `last_t` moves on to the step taken.
     """
-    from django_otp.oath import TOTP
-
     while True:
-        now = time.time()
-        current = int((now - device["t0"]) // device["step"]) + device["drift"]
-        wanted = max(current, device["last_t"] + 1)
-        if wanted <= current + device["tolerance"]:
-            totp = TOTP(
-                bytes.fromhex(device["key"]),
-                device["step"],
-                device["t0"],
-                device["digits"],
-                device["drift"],
-            )
-            totp.time = now + (wanted - current) * device["step"]
-            device["last_t"] = wanted
-            return f"{totp.token():0{device['digits']}d}"
+        clock = {name: device[name] for name in ("step", "t0", "digits", "drift", "tolerance")}
+        found = totp.earliest_unused(
+            bytes.fromhex(device["key"]), **clock, last_t=device["last_t"], now=time.time()
+        )
+        if found is not None:
+            code, device["last_t"] = found
+            return code
         time.sleep(1)
 
 

@@ -9,6 +9,7 @@ band, a reporting period, who may see what) belongs to the app that owns it.
 - `dates`: calendar arithmetic (ages, months, quarters, years).
 - `bulk`: drop a table's indexes and constraints, bulk load, rebuild them.
 - `moves`: the content-type step of a migration that moves a model to another app.
+- `totp`: sign-in codes from an authenticator app's key, as django-otp checks them.
 - `embedded_postgres`: the PostgreSQL server from the pgserver wheel, when no
   DATABASE_URL is set (settings start it; the demo stops it).
 """

@@ -43,11 +43,11 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.audit import client_address
 from cases.models import Role, SecondFactorAttempt
+from core import totp
 from partners.selectors import partner_access_of
 
 SIGNED_IN_AT = "lantern_signed_in_at"
@@ -228,9 +228,14 @@ def totp_secret(device: TOTPDevice) -> str:
 
 def totp_code(device: TOTPDevice, *, at: float) -> str:
     """The code `device` shows at `at` (seconds since the epoch), as a six-digit string."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = at
-    return f"{totp.token():0{device.digits}d}"
+    return totp.code_at(
+        device.bin_key,
+        step=device.step,
+        t0=device.t0,
+        digits=device.digits,
+        drift=device.drift,
+        at=at,
+    )
 
 
 # Wrong codes are counted over this window, per session and per (user, address), back to

@@ -29,6 +29,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from core import totp
 from tests.factories import TEST_PASSWORD
 from web.signin import totp_code
 
@@ -282,11 +283,18 @@ def _unused_code(device: TOTPDevice) -> str:
     step's code, which Lantern accepts one step early; later than that, wait.
     """
     while True:
-        now = time.time()
-        current = int((now - device.t0) // device.step) + device.drift
-        wanted = max(current, device.last_t + 1)
-        if wanted <= current + device.tolerance:
-            return totp_code(device, at=now + (wanted - current) * device.step)
+        found = totp.earliest_unused(
+            device.bin_key,
+            step=device.step,
+            t0=device.t0,
+            digits=device.digits,
+            drift=device.drift,
+            tolerance=device.tolerance,
+            last_t=device.last_t,
+            now=time.time(),
+        )
+        if found is not None:
+            return found[0]
         time.sleep(1)
 
 
