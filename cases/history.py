@@ -40,7 +40,7 @@ from django.utils.text import capfirst
 from pghistory.models import Events
 from psycopg import sql
 
-from cases.wording import uk_date, words
+from cases.wording import uk_date, uk_moment, uk_time, words
 
 
 def tracked(*, wording_only: tuple[str, ...] = (), **options):
@@ -136,13 +136,16 @@ def _fields_by_column(model: type[models.Model]) -> dict[str, models.Field]:
 
 
 def _words(value: Any, model_field: models.Field, names: dict) -> str:
-    """A value as the event row keeps it (JSON: ids, ISO dates), in words."""
+    """A value as the event row keeps it (JSON: ids, ISO dates, times and timestamps), in
+    words."""
     if value is not None and model_field.is_relation:
         value = names.get((model_field.related_model, value), f"#{value}")
-    elif isinstance(model_field, models.DateField) and not isinstance(
-        model_field, models.DateTimeField
-    ):
+    elif isinstance(model_field, models.DateTimeField):
+        return uk_moment(value)
+    elif isinstance(model_field, models.DateField):
         return uk_date(value)
+    elif isinstance(model_field, models.TimeField):
+        return uk_time(value)
     return words(value, model_field)
 
 

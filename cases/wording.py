@@ -11,6 +11,7 @@ import datetime
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 
 def uk_date(value: str | datetime.date | None, empty: str = "—") -> str:
@@ -20,6 +21,24 @@ def uk_date(value: str | datetime.date | None, empty: str = "—") -> str:
     if isinstance(value, str):
         value = datetime.date.fromisoformat(value)
     return value.strftime("%d/%m/%Y")
+
+
+def uk_moment(value: str | datetime.datetime | None, empty: str = "—") -> str:
+    """A moment, or an ISO timestamp as history keeps it, as dd/mm/yyyy HH:MM in UK time."""
+    if not value:
+        return empty
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+
+
+def uk_time(value: str | datetime.time | None, empty: str = "—") -> str:
+    """A time of day, or an ISO time as history keeps it, as HH:MM."""
+    if not value:
+        return empty
+    if isinstance(value, str):
+        value = datetime.time.fromisoformat(value)
+    return value.strftime("%H:%M")
 
 
 def words(value: Any, model_field: models.Field | None = None, *, empty: str = "—") -> str:

@@ -79,6 +79,12 @@ def test_a_team_lead_schedules_a_review_and_records_it_for_three_due_people(
     page.goto(live_server.url)
     sign_in(page, "tess")
     schedule_and_record(page, screenshot, people, alice)
+    # What was recorded, by whom, on the meeting's history page.
+    page.get_by_role("link", name="History of this meeting").click()
+    history = page.locator(".record-history")
+    expect(history).to_contain_text("Daily contact for Ash.")
+    expect(history).to_contain_text("Review action added by Tess")
+    screenshot("case-review-history")
 
     meeting = Meeting.objects.get()
     assert meeting.is_held

@@ -5,9 +5,10 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from casereviews import services
-from casereviews.models import ReviewAction, ReviewedPerson
+from casereviews.models import Meeting, ReviewAction, ReviewedPerson
 from casereviews.selectors import meeting_history
 from cases.models import AccessEvent, AccessKind
 from tests.casereviews.conftest import held_meeting, scheduled_meeting
@@ -171,3 +172,14 @@ def test_the_meeting_page_links_to_its_history(client_as, tess, north, flagged):
     page = client_as(tess).get(reverse("case_review_meeting", args=[meeting.external_id]))
 
     assert history_url(meeting) in page.content.decode()
+
+
+def test_times_and_moments_read_as_a_page_shows_them(tess, north, flagged):
+    meeting = held_meeting(north, tess, flagged[:1], on=days_ago(0))
+    held_at = timezone.localtime(Meeting.objects.get(pk=meeting.pk).held_at)
+
+    entries, _ = meeting_history(meeting, tess)
+
+    said = {(e.what, e.verb, c.label): c.after for e in entries for c in e.changes}
+    assert said[("Meeting", "added", "Time")] == "10:00"
+    assert said[("Meeting", "changed", "Held at")] == held_at.strftime("%d/%m/%Y %H:%M")
