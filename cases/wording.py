@@ -1,4 +1,4 @@
-"""How a record's values read: choice words, Yes/No, UK dates, people by name.
+"""How a record's values read: choice words, Yes/No, UK dates and times, people by name.
 
 The one statement of these rules for every place a death review's value is shown
 (the review page, the saved values beside a form after an edit conflict, the
@@ -8,37 +8,39 @@ caller's `empty`.
 """
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
 from django.utils import timezone
 
 
-def uk_date(value: str | datetime.date | None, empty: str = "—") -> str:
-    """A date, or an ISO date as snapshots and history keep them, as dd/mm/yyyy."""
+def _shown(value: Any, empty: str, parse: Callable[[str], Any], show: Callable[[Any], str]) -> str:
+    """`value`, or its ISO text as snapshots and history keep it (read with `parse`), shown
+    with `show`; `empty` when there is none."""
     if not value:
         return empty
-    if isinstance(value, str):
-        value = datetime.date.fromisoformat(value)
-    return value.strftime("%d/%m/%Y")
+    return show(parse(value) if isinstance(value, str) else value)
+
+
+def uk_date(value: str | datetime.date | None, empty: str = "—") -> str:
+    """A date as dd/mm/yyyy."""
+    return _shown(value, empty, datetime.date.fromisoformat, lambda day: day.strftime("%d/%m/%Y"))
 
 
 def uk_moment(value: str | datetime.datetime | None, empty: str = "—") -> str:
-    """A moment, or an ISO timestamp as history keeps it, as dd/mm/yyyy HH:MM in UK time."""
-    if not value:
-        return empty
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
-    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    """A moment as dd/mm/yyyy HH:MM in UK time."""
+    return _shown(
+        value,
+        empty,
+        datetime.datetime.fromisoformat,
+        lambda moment: timezone.localtime(moment).strftime("%d/%m/%Y %H:%M"),
+    )
 
 
 def uk_time(value: str | datetime.time | None, empty: str = "—") -> str:
-    """A time of day, or an ISO time as history keeps it, as HH:MM."""
-    if not value:
-        return empty
-    if isinstance(value, str):
-        value = datetime.time.fromisoformat(value)
-    return value.strftime("%H:%M")
+    """A time of day as HH:MM."""
+    return _shown(value, empty, datetime.time.fromisoformat, lambda time: time.strftime("%H:%M"))
 
 
 def words(value: Any, model_field: models.Field | None = None, *, empty: str = "—") -> str:
