@@ -377,9 +377,8 @@ def meeting_history(meeting: Meeting, user: User) -> tuple[list[HistoryEntry], i
         if (person := (e.pgh_data or {}).get("service_user_id")) is not None
     }
     allowed = set(visible.filter(pk__in=people).values_list("pk", flat=True)) if people else set()
-    kept = [
-        e for e in events.values() if (e.pgh_data or {}).get("service_user_id") in allowed | {None}
-    ]
+    shown = allowed | {None}
+    kept = [e for e in events.values() if (e.pgh_data or {}).get("service_user_id") in shown]
     kept.sort(key=lambda e: (e.pgh_created_at, e.pgh_id), reverse=True)
     named: dict[tuple[type[Model], Any], str] = {
         (ReviewedPerson, r.pk): r.service_user.display_name for r in seen
