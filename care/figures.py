@@ -160,7 +160,7 @@ def people_measures(frames: dict[str, pd.DataFrame], period: Period) -> pd.DataF
     measures = pd.DataFrame(
         {
             "person_id": ids,
-            "client_group": people["client_group"].to_numpy(),
+            "client_group": people["client_group"].array,
             "in_treatment": True,
             "injected": (people["injected"] == 1).to_numpy(),
         }

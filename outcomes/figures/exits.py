@@ -118,7 +118,7 @@ def exit_measures(frames: dict[str, pd.DataFrame], period: Period) -> pd.DataFra
     measures = pd.DataFrame(
         {
             "person_id": exits["person_id"].to_numpy(),
-            "client_group": client_groups(exits["opioid"], exits["other_drug"]).to_numpy(),
+            "client_group": client_groups(exits["opioid"], exits["other_drug"]).array,
             "exits": True,
         }
     )
@@ -151,7 +151,7 @@ def re_presentation_measures(episodes: pd.DataFrame, period: Period) -> pd.DataF
     measures = pd.DataFrame(
         {
             "person_id": latest["person_id"].to_numpy(),
-            "client_group": client_groups(latest["opioid"], latest["other_drug"]).to_numpy(),
+            "client_group": client_groups(latest["opioid"], latest["other_drug"]).array,
             "left": True,
         }
     )

@@ -127,7 +127,7 @@ def family_measures(frames: dict[str, pd.DataFrame], period: Period) -> pd.DataF
     return pd.DataFrame(
         {
             "person_id": people.index.to_numpy(),
-            "client_group": people["client_group"].to_numpy(),
+            "client_group": people["client_group"].array,
             "in_treatment": True,
             "parent": (parent == 1).to_numpy(),
             "parent_not_recorded": parent.isna().to_numpy(),

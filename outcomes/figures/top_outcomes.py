@@ -131,7 +131,7 @@ def completion_measures(frames: dict[str, pd.DataFrame], period: Period) -> pd.D
     return pd.DataFrame(
         {
             "person_id": rows["person_id"].to_numpy(),
-            "client_group": client_groups(rows["opioid"], rows["other_drug"]).to_numpy(),
+            "client_group": client_groups(rows["opioid"], rows["other_drug"]).array,
             "start_due": start_due[due].to_numpy(),
             "start_done": (start_due[due] & ids.isin(start_done)).to_numpy(),
             "review_due": review_due[due].to_numpy(),

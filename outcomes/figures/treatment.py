@@ -42,9 +42,11 @@ from outcomes.figures.episodes import (
     CLIENT_GROUPS,
     OVERLAPS,
     episodes_statement,
+    in_start_order,
     in_treatment_episodes,
     in_treatment_people,
     in_window_people,
+    sorted_once,
     window_params,
     with_an_episode_in_window,
 )
@@ -166,16 +168,16 @@ def _journey_years(episodes: pd.DataFrame, people: pd.DataFrame, period: Period)
     Each person's started episodes in start order: one begins a new journey when it starts
     more than `CONTINUOUS_GAP_DAYS` after the furthest any earlier one reached (its
     discharge, or the period's end). A journey lasts from its first start to the furthest
-    reach of its episodes. Worked out on arrays a person after another (sorted once).
+    reach of its episodes. Worked out on arrays a person after another, in the order
+    `in_start_order` gives (sorted once for both periods).
     """
     end = _ts(period.end)
+    episodes = in_start_order(episodes)
     started = episodes[episodes["start_date"].notna() & (episodes["start_date"] <= end)]
     discharge = started["discharge_date"]
     reach_dates = discharge.where(discharge.notna() & (discharge <= end), end)
     person, episode_id = started["person_id"].to_numpy(), started["episode_id"].to_numpy()
     start, reach = _days(started["start_date"]), _days(reach_dates)
-    order = np.lexsort((episode_id, start, person))
-    person, episode_id, start, reach = person[order], episode_id[order], start[order], reach[order]
 
     first = np.ones(len(person), dtype=bool)
     first[1:] = person[1:] != person[:-1]
@@ -239,7 +241,7 @@ def _people_measures(
     measures = pd.DataFrame(
         {
             "person_id": ids,
-            "client_group": people["client_group"].to_numpy(),
+            "client_group": people["client_group"].array,
             "in_treatment": True,
             "completed": completed,
             "effective": completed | ids.isin(retained),
@@ -284,7 +286,7 @@ def outcome_measures(
     """The units counted for one period: people in treatment, first interventions, reviews."""
     return {
         "people": _people_measures(frames, period, derived["ost_at_exit"]),
-        "waiting": waiting.waiting_measures(frames, period),
+        "waiting": waiting.waiting_measures(frames["episodes"], derived["first_start"], period),
         "reviews": reviews.review_measures(
             derived["pairs"], derived["person_of_episode"], period, thresholds
         ),
@@ -412,9 +414,11 @@ FIGURES = _figures()
 
 
 def load_outcome_frames(filters: FigureFilters) -> dict[str, pd.DataFrame]:
-    """Every row the summary needs, for both periods, one statement per table."""
+    """Every row the summary needs, for both periods, one statement per table; the
+    episodes in start order (`sorted_once`), which both periods' journeys and latest
+    episodes read."""
     frames = loading.read_frames(_statements(filters))
-    frames["episodes"] = with_an_episode_in_window(frames["episodes"], filters)
+    frames["episodes"] = sorted_once(with_an_episode_in_window(frames["episodes"], filters))
     return frames
 
 
@@ -428,6 +432,7 @@ def outcome_tables(
     episodes = frames["episodes"]
     derived = {
         "ost_at_exit": _ost_at_exit(episodes, frames["interventions"]),
+        "first_start": waiting.first_starts(episodes, frames["interventions"]),
         "pairs": reviews.review_pairs(frames["tops"]),
         "person_of_episode": episodes.set_index("episode_id")["person_id"],
     }

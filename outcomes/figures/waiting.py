@@ -22,13 +22,19 @@ from outcomes.figures.tables import CountTable, Figure, nested_in
 WAITS = (("3_weeks", "3 weeks", 21), ("6_weeks", "6 weeks", 42))
 
 
-def waiting_measures(frames: dict[str, pd.DataFrame], period: Period) -> pd.DataFrame:
+def first_starts(episodes: pd.DataFrame, interventions: pd.DataFrame) -> pd.Series:
+    """When each episode's first intervention started (missing if none has), indexed like
+    `episodes`: the same for both periods, so worked out once."""
+    first = interventions.groupby("episode_id")["start_date"].min()
+    return loading.lookup(episodes["episode_id"], first)
+
+
+def waiting_measures(
+    episodes: pd.DataFrame, first_start: pd.Series, period: Period
+) -> pd.DataFrame:
     """One row per episode that started a first intervention in the period or was still
-    waiting at its end (`frames`: the outcome summary's episodes and interventions)."""
+    waiting at its end (`episodes`: the outcome summary's; `first_start`: `first_starts`)."""
     start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
-    first = frames["interventions"].groupby("episode_id")["start_date"].min()
-    episodes = frames["episodes"]
-    first_start = loading.lookup(episodes["episode_id"], first)
     starting = first_start.between(start, end)
     still = (
         (episodes["referral_date"] <= end)
@@ -42,7 +48,7 @@ def waiting_measures(frames: dict[str, pd.DataFrame], period: Period) -> pd.Data
     measures = pd.DataFrame(
         {
             "person_id": rows["person_id"].to_numpy(),
-            "client_group": client_groups(rows["opioid"], rows["other_drug"]).to_numpy(),
+            "client_group": client_groups(rows["opioid"], rows["other_drug"]).array,
             "first_interventions": started_here.to_numpy(),
             "still_waiting": waiting_now.to_numpy(),
         }

@@ -194,6 +194,54 @@ def test_client_groups_put_any_opioid_first_then_any_other_drug():
     assert list(client_groups(opioid, other)) == ["opiate", "opiate", "non_opiate", "alcohol"]
 
 
+def test_episodes_read_in_any_order_give_each_person_the_same_latest_episode():
+    import pandas as pd
+
+    from outcomes.figures.episodes import in_start_order, in_treatment_people, sorted_once
+    from outcomes.figures.filters import Period
+
+    day = pd.Timestamp
+    episodes = pd.DataFrame(
+        {
+            "episode_id": [4, 1, 3, 2, 5, 6],
+            "person_id": [20, 10, 10, 10, 20, 30],
+            # Person 10's two episodes start on one day (the higher id is the later); one
+            # of person 20's has not started, which sorts after every start.
+            "start_date": [
+                day("2026-05-01"),
+                day("2026-01-05"),
+                day("2026-03-02"),
+                day("2026-03-02"),
+                pd.NaT,
+                day("2026-04-01"),
+            ],
+            "discharge_date": [pd.NaT] * 6,
+            "opioid": [1, 0, 0, 1, 0, 0],
+            "other_drug": [0, 1, 0, 0, 0, 0],
+        }
+    )
+    period = Period(start=D(2026, 4, 1), end=D(2026, 6, 30))
+
+    in_order = sorted_once(episodes)
+    assert list(in_order["episode_id"]) == [1, 2, 3, 4, 5, 6]
+    assert in_start_order(in_order) is in_order
+    assert list(in_start_order(episodes)["episode_id"]) == [1, 2, 3, 4, 5, 6]
+    # In order but for the tie: a check of persons and days alone would take it as sorted.
+    tie_reversed = in_order.iloc[[0, 2, 1, 3, 4, 5]]
+    for frame in (episodes, in_order, episodes.iloc[::-1], tie_reversed):
+        latest = in_treatment_people(frame, period)
+        assert dict(zip(latest["person_id"], latest["episode_id"], strict=True)) == {
+            10: 3,
+            20: 4,
+            30: 6,
+        }
+        assert dict(zip(latest["person_id"], latest["client_group"], strict=True)) == {
+            10: "alcohol",
+            20: "opiate",
+            30: "alcohol",
+        }
+
+
 def test_a_person_counts_once_in_the_group_of_their_latest_episode():
     who = person()
     treated(
