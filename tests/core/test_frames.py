@@ -120,6 +120,27 @@ def test_outside_a_transaction_queries_run_side_by_side_and_agree_with_in_line()
         pd.testing.assert_frame_equal(side_by_side[name], in_line[name])
 
 
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_single_query_is_read_over_adbc_too(monkeypatch):
+    # A large single read (the open flags a night compares against, a statement the
+    # dashboard's families have not shared) parses far faster over ADBC than as CSV.
+    over_adbc = []
+    real = frames._read_over_adbc
+
+    def counted(queries, work_mem):
+        over_adbc.extend(queries)
+        return real(queries, work_mem)
+
+    monkeypatch.setattr(frames, "_read_over_adbc", counted)
+
+    alone = read_frames({"all": rows()})
+    with transaction.atomic():
+        inside = read_frames({"all": rows()})
+
+    assert over_adbc == ["all"]
+    pd.testing.assert_frame_equal(alone["all"], inside["all"])
+
+
 # Nulls, an empty text and a numeric: each way of reading gives them back alike.
 NULLS = """
     SELECT n, CASE WHEN n = 2 THEN NULL ELSE n * 10 END,
