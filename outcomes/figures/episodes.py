@@ -166,8 +166,8 @@ def in_treatment_episodes(episodes: pd.DataFrame, period: Period) -> pd.DataFram
     return episodes[started & not_gone]
 
 
-# Each person's episodes in the order they started (not started last): the order in which
-# a person's latest episode is their last, and their journeys run.
+# Each person's episodes in the order they started, those not yet started last: the order
+# in which a person's latest episode is their last one, and in which their journeys run.
 START_ORDER = ["person_id", "start_date", "episode_id"]
 
 
@@ -188,16 +188,11 @@ def _in_start_order(episodes: pd.DataFrame) -> bool:
 
 
 def in_start_order(episodes: pd.DataFrame) -> pd.DataFrame:
-    """`episodes` in `START_ORDER`: as they are when they already are (a check of one
-    pass), so a family that sorts them once after reading (`sorted_once`) sorts no more.
-    A subset of sorted rows stays sorted."""
+    """`episodes` in `START_ORDER`, as they are when they already are (a check of one
+    pass): a family that puts its episodes in order once, after reading them, sorts them
+    no more, as any subset of them stays in order."""
     if _in_start_order(episodes):
         return episodes
-    return episodes.sort_values(START_ORDER)
-
-
-def sorted_once(episodes: pd.DataFrame) -> pd.DataFrame:
-    """`episodes` sorted into `START_ORDER`, for a family that cuts them for two periods."""
     return episodes.sort_values(START_ORDER)
 
 

@@ -46,7 +46,6 @@ from outcomes.figures.episodes import (
     in_treatment_episodes,
     in_treatment_people,
     in_window_people,
-    sorted_once,
     window_params,
     with_an_episode_in_window,
 )
@@ -415,10 +414,10 @@ FIGURES = _figures()
 
 def load_outcome_frames(filters: FigureFilters) -> dict[str, pd.DataFrame]:
     """Every row the summary needs, for both periods, one statement per table; the
-    episodes in start order (`sorted_once`), which both periods' journeys and latest
-    episodes read."""
+    episodes put in start order once (`in_start_order`), for both periods' journeys and
+    latest episodes."""
     frames = loading.read_frames(_statements(filters))
-    frames["episodes"] = sorted_once(with_an_episode_in_window(frames["episodes"], filters))
+    frames["episodes"] = in_start_order(with_an_episode_in_window(frames["episodes"], filters))
     return frames
 
 
